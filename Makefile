@@ -1,0 +1,55 @@
+# The two commands: `make run` (the portal on the embedded default) and `make test` (the whole suite on
+# PostgreSQL and Redis). Both set up everything they need on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.requirements-installed
+CHROMIUM ?= /usr/bin/chromium
+
+# The test suite's services (loopback only).
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/dangjian
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+
+.PHONY: run test setup messages services chromium lint check bench clean
+
+run: setup
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	@echo ""
+	@echo "Portal: http://127.0.0.1:8000/  (log in with an account above; API docs at /api/v1/docs/)"
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+test: setup services chromium
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) manage.py check
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/ruff check .
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CHROMIUM=$(CHROMIUM) $(VENV)/bin/pytest
+
+setup: $(STAMP) messages
+
+$(STAMP): requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+messages: $(STAMP)
+	@command -v msgfmt >/dev/null || scripts/apt-install.sh gettext
+	$(PY) manage.py compilemessages --ignore=.venv -v0
+
+services:
+	@scripts/ensure-services.sh
+
+chromium:
+	@test -x $(CHROMIUM) || scripts/apt-install.sh chromium fonts-wqy-microhei
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+bench: setup services
+	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

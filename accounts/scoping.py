@@ -1,0 +1,87 @@
+"""The single scoping path: which rows of any model a user may see or change.
+
+A scoped model names, in `scope_field`, the lookup from itself to its OrganizationUnit ("unit",
+"member__unit", …; "" for OrganizationUnit itself). A user's jurisdiction is the union of the subtrees of the
+units in their role assignments; every view, viewset, admin, export and dashboard calls `restrict()` (or
+`Model.objects.restrict()`) and nothing filters by hand. Objects outside the jurisdiction are not found (404).
+"""
+
+from collections.abc import Iterable
+
+from django.db import models
+from django.db.models import Q
+
+VIEW = "view"
+CHANGE = "change"
+
+
+def _collapse(paths: Iterable[str]) -> list[str]:
+    """Drop every path that lies inside another one of the list."""
+    kept: list[str] = []
+    for path in sorted(set(paths)):
+        if not any(path.startswith(k) for k in kept):
+            kept.append(path)
+    return kept
+
+
+def scope_paths(user, *, roles: Iterable[str] | None = None) -> list[str]:
+    """Materialized paths of the subtree roots the user holds, limited to `roles` when given.
+
+    Cached on the user object for the request, so a page that restricts several querysets asks once.
+    """
+    if user is None or not user.is_authenticated:
+        return []
+    cache = user.__dict__.setdefault("_scope_paths_cache", {})
+    key = None if roles is None else frozenset(roles)
+    if key not in cache:
+        assignments = user.role_assignments.all()
+        if roles is not None:
+            assignments = assignments.filter(role__in=list(roles))
+        cache[key] = _collapse(assignments.values_list("unit__path", flat=True))
+    return cache[key]
+
+
+def scope_q(model: type[models.Model], paths: Iterable[str]) -> Q:
+    """A Q that keeps the rows of `model` whose unit lies in one of the subtrees `paths`."""
+    field = getattr(model, "scope_field", None)
+    if field is None:
+        raise TypeError(f"{model.__name__} has no scope_field and cannot be scoped")
+    lookup = f"{field}__path__startswith" if field else "path__startswith"
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(**{lookup: path})
+    return q
+
+
+def write_roles(model: type[models.Model]):
+    from .roles import STAFF_ROLES
+
+    return getattr(model, "scope_write_roles", STAFF_ROLES)
+
+
+def restrict(queryset: models.QuerySet, user, action: str = VIEW) -> models.QuerySet:
+    """The rows of `queryset` that `user` may see (action=VIEW) or change (action=CHANGE)."""
+    if user is not None and user.is_authenticated and user.is_superuser:
+        return queryset
+    roles = write_roles(queryset.model) if action == CHANGE else None
+    paths = scope_paths(user, roles=roles)
+    if not paths:
+        return queryset.none()
+    return queryset.filter(scope_q(queryset.model, paths))
+
+
+def unit_in_scope(user, unit, action: str = VIEW) -> bool:
+    """Whether `unit` (an OrganizationUnit) lies in the user's jurisdiction for `action`."""
+    if user.is_superuser:
+        return True
+    from .roles import STAFF_ROLES
+
+    roles = STAFF_ROLES if action == CHANGE else None
+    return any(unit.path.startswith(path) for path in scope_paths(user, roles=roles))
+
+
+class ScopedQuerySet(models.QuerySet):
+    """A queryset that can restrict itself to a user's jurisdiction: `Model.objects.restrict(user, "change")`."""
+
+    def restrict(self, user, action: str = VIEW):
+        return restrict(self, user, action)

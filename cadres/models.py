@@ -1,0 +1,1 @@
+"""Models of this app. See docs/adding-models.md for the checklist every model follows."""

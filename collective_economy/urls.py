@@ -1,0 +1,3 @@
+app_name = "collective_economy"
+
+urlpatterns = []

@@ -1,0 +1,36 @@
+"""Base viewsets: every queryset goes through the scoping path; writes re-check the change scope."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from rest_framework import exceptions, viewsets
+
+from accounts.scoping import CHANGE, VIEW, restrict
+
+
+class ScopedViewSetMixin:
+    """Restricts `queryset` to the caller's jurisdiction: VIEW for reads, CHANGE for writes (404 outside it)."""
+
+    def get_queryset(self):
+        action = VIEW if self.request.method in ("GET", "HEAD", "OPTIONS") else CHANGE
+        return restrict(super().get_queryset(), self.request.user, action)
+
+    def get_object(self):
+        # Outside the view scope: 404. Visible but not changeable: 403 (it is no secret that it exists).
+        if self.request.method not in ("GET", "HEAD", "OPTIONS"):
+            visible = restrict(self.queryset.model.objects.all(), self.request.user, VIEW)
+            lookup = {self.lookup_field: self.kwargs[self.lookup_url_kwarg or self.lookup_field]}
+            if visible.filter(**lookup).exists() and not self.get_queryset().filter(**lookup).exists():
+                raise exceptions.PermissionDenied()
+        return super().get_object()
+
+    def handle_exception(self, exc):
+        if isinstance(exc, DjangoPermissionDenied):
+            exc = exceptions.PermissionDenied(str(exc) or None)
+        return super().handle_exception(exc)
+
+
+class ScopedModelViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
+    pass
+
+
+class ScopedReadOnlyModelViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    pass

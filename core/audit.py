@@ -1,0 +1,28 @@
+"""Writing the audit trail. Call from inside a service's transaction so the entry and the change commit together."""
+
+from django.db import models
+
+from .models import AuditEntry
+
+
+def record(*, actor, action: str, obj: models.Model, unit=None, changes: dict | None = None) -> AuditEntry:
+    """Append one audit entry for `action` on `obj` by `actor` (a user, or None for the system)."""
+    return AuditEntry.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        unit=unit,
+        changes=changes or {},
+    )
+
+
+def diff(instance: models.Model, before: dict, fields) -> dict:
+    """The fields whose value changed since `before` (a dict of field name → old value), as strings for JSON."""
+    changed = {}
+    for name in fields:
+        old, new = before.get(name), getattr(instance, name)
+        if old != new:
+            changed[name] = [None if old is None else str(old), None if new is None else str(new)]
+    return changed

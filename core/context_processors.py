@@ -1,0 +1,39 @@
+"""Navigation built from each app's `menu.MENU` entries, filtered by the user's roles."""
+
+from importlib import import_module
+
+from django.apps import apps
+from django.urls import reverse
+
+_MENU = None
+
+
+def _menu_entries():
+    global _MENU
+    if _MENU is None:
+        entries = []
+        for config in apps.get_app_configs():
+            try:
+                module = import_module(f"{config.name}.menu")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{config.name}.menu":
+                    raise
+                continue
+            entries.extend(module.MENU)
+        _MENU = sorted(entries, key=lambda entry: entry.weight)
+    return _MENU
+
+
+def menu_for(user):
+    if not user.is_authenticated:
+        return []
+    roles = user.role_names()
+    return [
+        {"label": entry.label, "url": reverse(entry.url_name), "url_name": entry.url_name}
+        for entry in _menu_entries()
+        if user.is_superuser or not entry.roles or roles & set(entry.roles)
+    ]
+
+
+def navigation(request):
+    return {"nav_items": menu_for(request.user)}

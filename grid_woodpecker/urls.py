@@ -1,0 +1,3 @@
+app_name = "grid_woodpecker"
+
+urlpatterns = []

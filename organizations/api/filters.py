@@ -1,0 +1,29 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from ..models import OrganizationUnit, UnitKind
+
+
+class OrganizationUnitFilter(django_filters.FilterSet):
+    kind = django_filters.MultipleChoiceFilter(choices=UnitKind.choices)
+    parent = django_filters.NumberFilter(field_name="parent_id")
+    parent_code = django_filters.CharFilter(field_name="parent__code")
+    within = django_filters.CharFilter(method="filter_within", label=_("Code of a unit: its whole subtree"))
+    q = django_filters.CharFilter(method="filter_q", label=_("Name contains or code starts with"))
+    depth = django_filters.NumberFilter()
+
+    class Meta:
+        model = OrganizationUnit
+        fields = ["kind", "parent", "parent_code", "within", "depth", "is_active"]
+
+    def filter_within(self, queryset, name, value):
+        # Look the root up in the whole scoped queryset, not the one other filters have already narrowed.
+        root = self.queryset.filter(code=value).first()
+        if root is None:
+            return queryset.none()
+        return queryset.filter(path__startswith=root.path)
+
+    def filter_q(self, queryset, name, value):
+        from django.db.models import Q
+
+        return queryset.filter(Q(name__icontains=value) | Q(code__istartswith=value))

@@ -1,0 +1,54 @@
+"""Reads of the organization tree. Every one starts from the user's scoped queryset."""
+
+from django.db.models import Count, Q
+
+from accounts.scoping import scope_paths
+
+from .models import OrganizationUnit
+
+
+def units_visible(*, user):
+    return OrganizationUnit.objects.restrict(user)
+
+
+def unit_get(*, user, pk) -> OrganizationUnit:
+    """A unit in the user's jurisdiction, or OrganizationUnit.DoesNotExist (views turn that into 404)."""
+    return units_visible(user=user).select_related("parent", "party_org").get(pk=pk)
+
+
+def scope_roots(*, user):
+    """The top units of the user's jurisdiction (a superuser's are the tree's roots)."""
+    if user.is_superuser:
+        roots = OrganizationUnit.objects.filter(parent__isnull=True)
+    else:
+        roots = OrganizationUnit.objects.filter(path__in=scope_paths(user))
+    return roots.select_related("party_org").annotate(child_count=Count("children")).order_by("path")
+
+
+def unit_children(*, user, unit):
+    return (
+        units_visible(user=user)
+        .filter(parent=unit)
+        .select_related("party_org")
+        .annotate(child_count=Count("children"))
+        .order_by("sort_order", "code")
+    )
+
+
+def unit_breadcrumbs(*, user, unit):
+    """The unit's ancestors that lie in the user's jurisdiction, root first, then the unit itself."""
+    return list(units_visible(user=user).ancestors_of(unit, include_self=True))
+
+
+def unit_kind_counts(*, unit) -> dict[str, int]:
+    """How many units of each kind lie under `unit` (itself excluded): one grouped query."""
+    rows = OrganizationUnit.objects.subtree(unit, include_self=False).values("kind").annotate(n=Count("id")).order_by()
+    return {row["kind"]: row["n"] for row in rows}
+
+
+def units_search(*, user, query: str, limit: int = 50):
+    query = (query or "").strip()
+    qs = units_visible(user=user).select_related("parent")
+    if not query:
+        return qs.none()
+    return qs.filter(Q(name__icontains=query) | Q(code__istartswith=query.upper())).order_by("path")[:limit]

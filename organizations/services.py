@@ -1,0 +1,204 @@
+"""Write use-cases of the organization tree. Each runs in one transaction and writes an audit entry."""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Substr
+from django.utils.translation import gettext as _
+
+from accounts.scoping import CHANGE, unit_in_scope
+from core import audit
+
+from .models import (
+    MAX_PATH,
+    PATH_STEP,
+    DemonstrationTitle,
+    OrganizationUnit,
+    PartyOrganization,
+    PartyOrgStatus,
+    PartyOrgType,
+)
+
+UNIT_FIELDS = ("name", "code", "kind", "sort_order", "is_active")
+PARTY_ORG_FIELDS = ("name", "org_type", "founded_on", "status", "rectification_started_on", "rectified_on")
+
+DEFAULT_PARTY_ORG_TYPE = {
+    "city": PartyOrgType.COMMITTEE,
+    "township": PartyOrgType.COMMITTEE,
+    "zone": PartyOrgType.WORKING_COMMITTEE,
+    "street": PartyOrgType.WORKING_COMMITTEE,
+    "village": PartyOrgType.GENERAL_BRANCH,
+    "community": PartyOrgType.COMMITTEE,
+    "grid": PartyOrgType.BRANCH,
+    "building": PartyOrgType.GROUP,
+    "new_economy": PartyOrgType.JOINT_BRANCH,
+}
+
+
+def _segment(pk: int) -> str:
+    return f"{pk:010d}."
+
+
+def _check_write_scope(actor, unit):
+    if actor is not None and unit is not None and not unit_in_scope(actor, unit, CHANGE):
+        raise PermissionDenied(_("You may not change units outside your jurisdiction."))
+
+
+def _check_root_allowed(actor, parent):
+    if actor is not None and parent is None and not actor.is_superuser:
+        raise ValidationError({"parent": _("Only a system administrator can create a top-level unit.")})
+
+
+@transaction.atomic
+def unit_create(
+    *,
+    name: str,
+    code: str,
+    kind: str,
+    parent: OrganizationUnit | None,
+    actor,
+    party_org_name: str = "",
+    party_org_type: str = "",
+    founded_on: date | None = None,
+    sort_order: int = 0,
+) -> OrganizationUnit:
+    """Create a unit under `parent` (validated against the kind rules) together with its party organization."""
+    _check_root_allowed(actor, parent)
+    _check_write_scope(actor, parent)
+    if parent is not None:
+        parent = OrganizationUnit.objects.select_for_update().get(pk=parent.pk)
+    unit = OrganizationUnit(name=name, code=code, kind=kind, parent=parent, sort_order=sort_order)
+    unit.full_clean()
+    unit.depth = parent.depth + 1 if parent else 0
+    if len(parent.path if parent else "") + PATH_STEP > MAX_PATH:
+        raise ValidationError({"parent": _("The tree is too deep here.")})
+    unit.save()
+    unit.path = (parent.path if parent else "") + _segment(unit.pk)
+    unit.save(update_fields=["path"])
+    party_org = PartyOrganization(
+        unit=unit,
+        name=party_org_name or _("%(unit)s Party Organization") % {"unit": name},
+        org_type=party_org_type or DEFAULT_PARTY_ORG_TYPE.get(kind, PartyOrgType.BRANCH),
+        founded_on=founded_on,
+    )
+    party_org.full_clean()
+    party_org.save()
+    audit.record(actor=actor, action="unit.create", obj=unit, unit=unit, changes={"parent": parent and parent.code})
+    return unit
+
+
+@transaction.atomic
+def unit_update(*, unit: OrganizationUnit, actor, **fields) -> OrganizationUnit:
+    """Change a unit's own fields (not its place in the tree: see `unit_move`)."""
+    unit = OrganizationUnit.objects.select_for_update().get(pk=unit.pk)
+    _check_write_scope(actor, unit)
+    unknown = set(fields) - set(UNIT_FIELDS)
+    if unknown:
+        raise ValueError(f"unit_update cannot set {sorted(unknown)}")
+    before = {name: getattr(unit, name) for name in UNIT_FIELDS}
+    if "kind" in fields and fields["kind"] != unit.kind and unit.children.exists():
+        raise ValidationError({"kind": _("The kind of a unit with children cannot be changed.")})
+    for name, value in fields.items():
+        setattr(unit, name, value)
+    unit.full_clean()
+    unit.save()
+    audit.record(actor=actor, action="unit.update", obj=unit, unit=unit, changes=audit.diff(unit, before, UNIT_FIELDS))
+    return unit
+
+
+@transaction.atomic
+def unit_move(*, unit: OrganizationUnit, new_parent: OrganizationUnit, actor) -> OrganizationUnit:
+    """Move `unit` and its whole subtree under `new_parent`: one statement rewrites every descendant's path.
+
+    Permissions follow automatically, because jurisdiction is computed from paths at query time.
+    """
+    if new_parent is None:
+        raise ValidationError({"parent": _("Choose the new parent unit.")})
+    # Lock the moving subtree and the new parent so a concurrent move cannot interleave.
+    locked = list(OrganizationUnit.objects.select_for_update().filter(pk__in=[unit.pk, new_parent.pk]).order_by("pk"))
+    unit = next(u for u in locked if u.pk == unit.pk)
+    new_parent = next(u for u in locked if u.pk == new_parent.pk)
+    _check_write_scope(actor, unit)
+    _check_write_scope(actor, new_parent)
+    if new_parent.path.startswith(unit.path):
+        raise ValidationError({"parent": _("A unit cannot be moved under itself or one of its descendants.")})
+    if new_parent.pk == unit.parent_id:
+        return unit
+    old_parent = unit.parent
+    unit.parent = new_parent
+    unit.full_clean()
+    old_path, new_path = unit.path, new_parent.path + _segment(unit.pk)
+    delta = new_parent.depth + 1 - unit.depth
+    deepest = OrganizationUnit.objects.subtree(unit).order_by("-depth").values_list("depth", flat=True).first()
+    if (deepest + delta + 1) * PATH_STEP > MAX_PATH:
+        raise ValidationError({"parent": _("The tree would become too deep.")})
+    list(OrganizationUnit.objects.select_for_update().subtree(unit).values_list("pk", flat=True))
+    OrganizationUnit.objects.filter(path__startswith=old_path).update(
+        path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
+        depth=F("depth") + delta,
+    )
+    OrganizationUnit.objects.filter(pk=unit.pk).update(parent=new_parent)
+    unit.refresh_from_db()
+    audit.record(
+        actor=actor,
+        action="unit.move",
+        obj=unit,
+        unit=unit,
+        changes={"parent": [old_parent and old_parent.code, new_parent.code]},
+    )
+    return unit
+
+
+@transaction.atomic
+def unit_delete(*, unit: OrganizationUnit, actor) -> None:
+    """Delete a leaf unit. A unit with children or records attached is refused with a reason."""
+    unit = OrganizationUnit.objects.select_for_update().get(pk=unit.pk)
+    _check_write_scope(actor, unit)
+    if unit.parent_id is None and actor is not None and not actor.is_superuser:
+        raise ValidationError({"unit": _("Only a system administrator can delete a top-level unit.")})
+    if unit.children.exists():
+        raise ValidationError({"unit": _("Move or delete this unit's child units first.")})
+    from django.db.models import ProtectedError
+
+    audit.record(actor=actor, action="unit.delete", obj=unit, unit=unit.parent, changes={"code": unit.code})
+    try:
+        unit.delete()
+    except ProtectedError as exc:
+        raise ValidationError({"unit": _("This unit still has records attached and cannot be deleted.")}) from exc
+
+
+@transaction.atomic
+def party_org_update(*, party_org: PartyOrganization, actor, **fields) -> PartyOrganization:
+    """Change a party organization's name, type, founding date or status."""
+    party_org = PartyOrganization.objects.select_for_update().select_related("unit").get(pk=party_org.pk)
+    _check_write_scope(actor, party_org.unit)
+    before = {name: getattr(party_org, name) for name in PARTY_ORG_FIELDS}
+    for name, value in fields.items():
+        if name not in PARTY_ORG_FIELDS:
+            raise ValueError(f"party_org_update cannot set {name}")
+        setattr(party_org, name, value)
+    if party_org.status == PartyOrgStatus.WEAK_AND_LAX and not party_org.rectification_started_on:
+        raise ValidationError({"rectification_started_on": _("Give the date rectification started.")})
+    party_org.full_clean()
+    party_org.save()
+    audit.record(
+        actor=actor,
+        action="party_org.update",
+        obj=party_org,
+        unit=party_org.unit,
+        changes=audit.diff(party_org, before, PARTY_ORG_FIELDS),
+    )
+    return party_org
+
+
+@transaction.atomic
+def demonstration_title_grant(*, party_org: PartyOrganization, year: int, title: str, actor) -> DemonstrationTitle:
+    """Record that a party organization holds a demonstration title for a year."""
+    _check_write_scope(actor, party_org.unit)
+    item = DemonstrationTitle(party_org=party_org, year=year, title=title)
+    item.full_clean()
+    item.save()
+    audit.record(actor=actor, action="demonstration_title.grant", obj=item, unit=party_org.unit)
+    return item

@@ -1,0 +1,173 @@
+"""Portal pages of the organization browser. Thin: scope, parse, call a service, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.scoping import CHANGE, unit_in_scope
+from core.views import add_service_errors, get_scoped_or_404
+
+from . import selectors, services
+from .forms import PartyOrganizationForm, UnitCreateForm, UnitForm, UnitMoveForm
+from .models import ALLOWED_PARENTS, OrganizationUnit, UnitKind
+
+
+def _unit_or_404(request, pk, action="view"):
+    return get_scoped_or_404(
+        OrganizationUnit.objects.select_related("parent", "party_org"), request.user, action, pk=pk
+    )
+
+
+def _require_change(request, unit):
+    if not unit_in_scope(request.user, unit, CHANGE):
+        raise PermissionDenied(_("You may view this unit but not change it."))
+
+
+@login_required
+def browser(request):
+    query = request.GET.get("q", "").strip()
+    context = {
+        "roots": selectors.scope_roots(user=request.user),
+        "query": query,
+        "results": selectors.units_search(user=request.user, query=query) if query else None,
+    }
+    return render(request, "organizations/browser.html", context)
+
+
+@login_required
+def tree_children(request, pk):
+    unit = _unit_or_404(request, pk)
+    children = selectors.unit_children(user=request.user, unit=unit)
+    return render(request, "organizations/_tree_children.html", {"children": children})
+
+
+@login_required
+def unit_detail(request, pk):
+    unit = _unit_or_404(request, pk)
+    kind_counts = selectors.unit_kind_counts(unit=unit)
+    context = {
+        "unit": unit,
+        "party_org": getattr(unit, "party_org", None),
+        "titles": unit.party_org.titles.all() if hasattr(unit, "party_org") else [],
+        "children": selectors.unit_children(user=request.user, unit=unit),
+        "breadcrumbs": selectors.unit_breadcrumbs(user=request.user, unit=unit),
+        "kind_counts": [(UnitKind(kind).label, n) for kind, n in sorted(kind_counts.items())],
+        "can_change": unit_in_scope(request.user, unit, CHANGE),
+        "child_kinds": [UnitKind(k) for k, parents in ALLOWED_PARENTS.items() if unit.kind in parents],
+    }
+    return render(request, "organizations/unit_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_create(request, parent_pk):
+    parent = _unit_or_404(request, parent_pk)
+    _require_change(request, parent)
+    form = UnitCreateForm(request.POST or None, initial={"kind": request.GET.get("kind")})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            unit = services.unit_create(
+                name=data["name"],
+                code=data["code"],
+                kind=data["kind"],
+                parent=parent,
+                party_org_name=data["party_org_name"],
+                sort_order=data["sort_order"] or 0,
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Unit “%(name)s” created.") % {"name": unit.name})
+            return redirect("organizations:unit_detail", pk=unit.pk)
+    return render(request, "organizations/unit_form.html", {"form": form, "parent": parent, "title": _("New unit")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_edit(request, pk):
+    unit = _unit_or_404(request, pk)
+    _require_change(request, unit)
+    initial = {"name": unit.name, "code": unit.code, "kind": unit.kind, "sort_order": unit.sort_order}
+    form = UnitForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.unit_update(
+                unit=unit,
+                actor=request.user,
+                name=data["name"],
+                code=data["code"],
+                kind=data["kind"],
+                sort_order=data["sort_order"] or 0,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("organizations:unit_detail", pk=unit.pk)
+    return render(request, "organizations/unit_form.html", {"form": form, "unit": unit, "title": _("Edit unit")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_move(request, pk):
+    unit = _unit_or_404(request, pk)
+    _require_change(request, unit)
+    candidates = (
+        OrganizationUnit.objects.restrict(request.user, CHANGE)
+        .filter(kind__in=ALLOWED_PARENTS.get(unit.kind, ()))
+        .exclude(path__startswith=unit.path)
+        .order_by("path")
+    )
+    form = UnitMoveForm(request.POST or None, parent_queryset=candidates)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.unit_move(unit=unit, new_parent=form.cleaned_data["parent"], actor=request.user)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Unit moved with everything under it."))
+            return redirect("organizations:unit_detail", pk=unit.pk)
+    return render(request, "organizations/unit_move.html", {"form": form, "unit": unit})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_delete(request, pk):
+    unit = _unit_or_404(request, pk)
+    _require_change(request, unit)
+    error = None
+    if request.method == "POST":
+        parent_pk = unit.parent_id
+        try:
+            services.unit_delete(unit=unit, actor=request.user)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("Unit deleted."))
+            return (
+                redirect("organizations:unit_detail", pk=parent_pk) if parent_pk else redirect("organizations:browser")
+            )
+    return render(request, "organizations/unit_delete.html", {"unit": unit, "error": error})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def party_org_edit(request, pk):
+    unit = _unit_or_404(request, pk)
+    _require_change(request, unit)
+    form = PartyOrganizationForm(request.POST or None, instance=unit.party_org)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.party_org_update(party_org=unit.party_org, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("organizations:unit_detail", pk=unit.pk)
+    return render(request, "organizations/party_org_form.html", {"form": form, "unit": unit})

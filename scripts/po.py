@@ -1,0 +1,54 @@
+#!/usr/bin/env python3
+"""Small helper for the Chinese catalogues (no extra dependency).
+
+scripts/po.py missing FILE.po            list msgids that have no translation yet
+scripts/po.py fill FILE.po TRANSLATIONS  fill empty msgstrs from a JSON object {msgid: msgstr}
+"""
+
+import json
+import re
+import sys
+
+ENTRY = re.compile(
+    r'(?P<head>(?:#.*\n)*)msgid (?P<id>"(?:[^"\\]|\\.)*"(?:\n"(?:[^"\\]|\\.)*")*)\n'
+    r'msgstr (?P<str>"(?:[^"\\]|\\.)*"(?:\n"(?:[^"\\]|\\.)*")*)'
+)
+
+
+def _unquote(block: str) -> str:
+    return "".join(json.loads(line) for line in block.split("\n"))
+
+
+def _quote(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def entries(text):
+    for match in ENTRY.finditer(text):
+        yield match, _unquote(match["id"]), _unquote(match["str"])
+
+
+def main(argv):
+    command, path = argv[1], argv[2]
+    text = open(path, encoding="utf-8").read()
+    if command == "missing":
+        missing = [msgid for _m, msgid, msgstr in entries(text) if msgid and not msgstr]
+        print(json.dumps({m: "" for m in missing}, ensure_ascii=False, indent=1))
+        return 1 if missing else 0
+    if command == "fill":
+        table = json.load(open(argv[3], encoding="utf-8"))
+        out, last = [], 0
+        for match, msgid, msgstr in entries(text):
+            if msgid and not msgstr and table.get(msgid):
+                out.append(text[last : match.start("str")])
+                out.append(_quote(table[msgid]))
+                last = match.end("str")
+        out.append(text[last:])
+        text = "".join(out).replace("#, fuzzy\n", "")
+        open(path, "w", encoding="utf-8").write(text)
+        return 0
+    raise SystemExit(__doc__)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,24 @@
+// The organization tree: a node's children load when it is first expanded.
+document.addEventListener("click", async (event) => {
+  const button = event.target.closest("button.toggle");
+  if (!button) return;
+  const node = button.closest("li.node");
+  const list = node.querySelector(":scope > ul.children");
+  const open = button.getAttribute("aria-expanded") === "true";
+  if (!open && !list.dataset.loaded) {
+    button.disabled = true;
+    try {
+      const response = await fetch(button.dataset.childrenUrl, { headers: { "X-Requested-With": "fetch" } });
+      if (!response.ok) throw new Error(response.status);
+      list.innerHTML = await response.text();
+      list.dataset.loaded = "1";
+    } catch (err) {
+      list.innerHTML = "<li class='error'>" + (document.documentElement.lang.startsWith("zh") ? "加载失败，请重试" : "Could not load") + "</li>";
+    } finally {
+      button.disabled = false;
+    }
+  }
+  list.hidden = open;
+  button.setAttribute("aria-expanded", String(!open));
+  button.textContent = open ? "▸" : "▾";
+});
