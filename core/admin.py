@@ -2,6 +2,7 @@
 changes only the user's jurisdiction, exactly as the portal and the API do."""
 
 from django.contrib import admin
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.roles import ADMIN_SITE_ROLES
@@ -26,6 +27,10 @@ class ScopedAdminMixin:
         if hasattr(related, "scope_field") and not request.user.is_superuser:
             kwargs["queryset"] = restrict(related._default_manager.all(), request.user, CHANGE)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        # Outside the jurisdiction (or gone): 404, never a hint that the object exists.
+        raise Http404
 
     def has_module_permission(self, request):
         return _admin_user(request)

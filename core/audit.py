@@ -4,6 +4,8 @@ from django.db import models
 
 from .models import AuditEntry
 
+__all__ = ["AuditEntry", "diff", "record"]
+
 
 def record(*, actor, action: str, obj: models.Model, unit=None, changes: dict | None = None) -> AuditEntry:
     """Append one audit entry for `action` on `obj` by `actor` (a user, or None for the system)."""

@@ -3,8 +3,8 @@
 Figures from DOMAIN.md: 15 township-level units, 153 administrative villages, 23 urban communities.
 """
 
-from .models import UnitKind
-from .services import unit_create
+from .models import OrganizationUnit, UnitKind
+from .services import units_bulk_create
 
 CITY_CODE = "421081000000"
 CITY_NAME = "石首市"
@@ -47,82 +47,39 @@ def _village_name(rng, used):
             return name
 
 
-def build_tree(rng) -> dict:
-    """Create the county's units; returns the notable units the demo users are given roles at."""
-    city = unit_create(
-        name=CITY_NAME, code=CITY_CODE, kind=UnitKind.CITY, parent=None, actor=None, party_org_name="中共石首市委"
-    )
+def tree_rows(rng) -> list[dict]:
+    """The county as rows for `units_bulk_create`, parents before children."""
+    rows = [dict(name=CITY_NAME, code=CITY_CODE, kind=UnitKind.CITY, party_org_name="中共石首市委")]
+
+    def add(name, code, kind, parent_code, sort_order=0, **extra):
+        rows.append(dict(name=name, code=code, kind=kind, parent_code=parent_code, sort_order=sort_order, **extra))
+
     for i, name in enumerate(AGENCIES):
-        unit_create(
-            name=name,
-            code=f"421081A{i + 1:02d}",
-            kind=UnitKind.AGENCY,
-            parent=city,
-            actor=None,
-            party_org_type="branch",
-        )
+        add(name, f"421081A{i + 1:02d}", UnitKind.AGENCY, CITY_CODE, i, party_org_type="branch")
     for i, name in enumerate(NEW_ECONOMY):
-        unit_create(name=name, code=f"421081N{i + 1:02d}", kind=UnitKind.NEW_ECONOMY, parent=city, actor=None)
+        add(name, f"421081N{i + 1:02d}", UnitKind.NEW_ECONOMY, CITY_CODE, i)
     used_names: set[str] = set()
     community_names = iter(COMMUNITY_NAMES)
-    notable = {"city": city, "department": None, "townships": []}
     for t_index, (t_name, t_kind, n_villages, n_communities) in enumerate(TOWNSHIPS, start=1):
         t_code = f"421081{100 + t_index:03d}000"
-        township = unit_create(
-            name=t_name,
-            code=t_code,
-            kind=t_kind,
-            parent=city,
-            actor=None,
-            party_org_name=f"中共{t_name}委员会",
-            sort_order=t_index,
-        )
-        notable["townships"].append(township)
+        add(t_name, t_code, t_kind, CITY_CODE, t_index, party_org_name=f"中共{t_name}委员会")
         for v in range(1, n_villages + 1):
-            village = unit_create(
-                name=_village_name(rng, used_names),
-                code=f"{t_code[:9]}{v:03d}",
-                kind=UnitKind.VILLAGE,
-                parent=township,
-                actor=None,
-                sort_order=v,
-            )
+            v_name, v_code = _village_name(rng, used_names), f"{t_code[:9]}{v:03d}"
+            add(v_name, v_code, UnitKind.VILLAGE, t_code, v)
             for g in range(1, rng.randint(2, 4) + 1):
-                unit_create(
-                    name=f"{village.name}第{g}村民小组",
-                    code=f"{village.code}-G{g:02d}",
-                    kind=UnitKind.GRID,
-                    parent=village,
-                    actor=None,
-                    sort_order=g,
-                )
+                add(f"{v_name}第{g}村民小组", f"{v_code}-G{g:02d}", UnitKind.GRID, v_code, g)
         for c in range(1, n_communities + 1):
-            c_name = f"{next(community_names)}社区"
-            community = unit_create(
-                name=c_name,
-                code=f"{t_code[:9]}{200 + c:03d}",
-                kind=UnitKind.COMMUNITY,
-                parent=township,
-                actor=None,
-                party_org_name=f"中共{c_name}委员会",
-                sort_order=100 + c,
-            )
+            c_name, c_code = f"{next(community_names)}社区", f"{t_code[:9]}{200 + c:03d}"
+            add(c_name, c_code, UnitKind.COMMUNITY, t_code, 100 + c, party_org_name=f"中共{c_name}委员会")
             for g in range(1, rng.randint(4, 6) + 1):
-                grid = unit_create(
-                    name=f"{c_name}第{g}网格",
-                    code=f"{community.code}-G{g:02d}",
-                    kind=UnitKind.GRID,
-                    parent=community,
-                    actor=None,
-                    sort_order=g,
-                )
+                g_name, g_code = f"{c_name}第{g}网格", f"{c_code}-G{g:02d}"
+                add(g_name, g_code, UnitKind.GRID, c_code, g)
                 for b in range(1, rng.randint(3, 5) + 1):
-                    unit_create(
-                        name=f"{grid.name}{b}栋",
-                        code=f"{grid.code}-B{b:02d}",
-                        kind=UnitKind.BUILDING,
-                        parent=grid,
-                        actor=None,
-                        sort_order=b,
-                    )
-    return notable
+                    add(f"{g_name}{b}栋", f"{g_code}-B{b:02d}", UnitKind.BUILDING, g_code, b)
+    return rows
+
+
+def build_tree(rng) -> OrganizationUnit:
+    """Create the county's units through the bulk service; returns the city."""
+    units_bulk_create(rows=tree_rows(rng), actor=None)
+    return OrganizationUnit.objects.get(code=CITY_CODE)

@@ -48,9 +48,9 @@ class Command(BaseCommand):
         if city is None:
             with transaction.atomic():
                 rng = random.Random(seed)
-                notable = org_demo.build_tree(rng)
-                users = self._users(notable)
-                ctx = DemoContext(rng=rng, city=notable["city"], users=users, stdout=self.stdout)
+                city = org_demo.build_tree(rng)
+                users = self._users(city)
+                ctx = DemoContext(rng=rng, city=city, users=users, stdout=self.stdout)
                 for config in apps.get_app_configs():
                     if config.name == "organizations":
                         continue
@@ -63,24 +63,14 @@ class Command(BaseCommand):
                     module.build(ctx)
             self.stdout.write(self.style.SUCCESS(f"Demo county built: {OrganizationUnit.objects.count()} units."))
         else:
-            self._users(None)
+            self._users(city)
             self.stdout.write("Demo county already loaded; kept as it is (use --reset to rebuild).")
         if not quiet_users:
             self._print_users()
 
-    def _users(self, notable):
+    def _users(self, city):
         """Create (or reset the passwords of) one demo user per role."""
-        if notable is None:
-            units = OrganizationUnit.objects
-            city = units.get(code=org_demo.CITY_CODE)
-            notable = {
-                "city": city,
-                "townships": list(
-                    units.filter(parent=city, kind__in=["township", "street", "zone"]).order_by("sort_order")
-                ),
-            }
-        city = notable["city"]
-        township = next(t for t in notable["townships"] if t.name == "东升镇")
+        township = OrganizationUnit.objects.get(parent=city, name="东升镇")
         subtree = OrganizationUnit.objects.subtree(township)
         village = subtree.filter(kind=UnitKind.VILLAGE).order_by("code").first()
         community = subtree.filter(kind=UnitKind.COMMUNITY).order_by("code").first()

@@ -1,0 +1,34 @@
+from django.urls import reverse
+
+from organizations.models import OrganizationUnit, PartyOrganization, UnitKind
+from tests.factories import unit
+from tests.scope import ScopeCase
+
+CASES = [
+    ScopeCase(
+        name="organization_unit",
+        model=OrganizationUnit,
+        make=lambda county, users, parent: unit("范围测试网格", UnitKind.GRID, parent),
+        ui_list=lambda: reverse("organizations:browser") + "?q=T",
+        ui_detail=lambda obj: reverse("organizations:unit_detail", args=[obj.pk]),
+        ui_update=lambda obj: reverse("organizations:unit_edit", args=[obj.pk]),
+        ui_update_data={"name": "改名", "code": "CHANGED01", "kind": "grid"},
+        ui_delete=lambda obj: reverse("organizations:unit_delete", args=[obj.pk]),
+        api_list="/api/v1/organizations/units/",
+        api_update_data={"name": "改名"},
+        api_create_body=lambda county, parent: {
+            "name": "新网格",
+            "code": f"NEW-{parent.code}",
+            "kind": "grid",
+            "parent_code": parent.code,
+        },
+        marker=lambda obj: obj.code,
+    ),
+    ScopeCase(
+        name="party_organization",
+        model=PartyOrganization,
+        make=lambda county, users, parent: unit("党组织范围测试", UnitKind.GRID, parent).party_org,
+        ui_update=lambda obj: reverse("organizations:party_org_edit", args=[obj.unit_id]),
+        ui_update_data={"name": "改名", "org_type": "branch", "status": "normal"},
+    ),
+]

@@ -1,0 +1,56 @@
+"""The standard scope test cases every scoped model plugs into (the NetBox idea of standard view/API tests).
+
+A model registers a `ScopeCase` in `tests/<app>/scope_cases.py` (a module-level list `CASES`). The case says
+how to make one object attached to a unit and where its pages and endpoints are; `tests/test_scope_standard.py`
+then checks, for a township user (staff_a), that every page, endpoint and admin view shows and changes objects in
+township A and answers 404 for the same kind of object in township B. Give data only: the checks are shared.
+"""
+
+import glob
+import importlib
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import models
+
+
+@dataclass
+class ScopeCase:
+    name: str
+    model: type[models.Model]
+    # make(county, users, unit) -> an object attached to `unit` (a village of the test county unless `unit_key` says)
+    make: Callable
+    unit_key_in: str = "village_a1"
+    unit_key_out: str = "village_b1"
+    # Who looks: a key of the users fixture. staff_a is township staff of township A.
+    viewer: str = "staff_a"
+    # Pages: callables obj -> URL, or None when the model has no such page.
+    ui_list: Callable | None = None  # () -> URL of the list page
+    ui_detail: Callable | None = None
+    ui_update: Callable | None = None  # POSTing {} (or ui_update_data) must not change an out-of-scope object
+    ui_update_data: dict = field(default_factory=dict)
+    ui_delete: Callable | None = None
+    # API: endpoint of the list (a string), detail is f"{api_list}{pk}/"
+    api_list: str | None = None
+    api_update_data: dict = field(default_factory=dict)
+    api_delete: bool = True
+    # api_create_body(county, unit) -> a body creating an object at `unit`; out-of-scope creation must fail
+    api_create_body: Callable | None = None
+    # The admin changelist/change view, if the model is in the admin.
+    admin: bool = True
+    # What identifies the object in a page (default: str(obj)).
+    marker: Callable = str
+
+    def __str__(self):
+        return self.name
+
+
+def all_cases() -> list[ScopeCase]:
+    """Every registered case: tests/*/scope_cases.py, module-level CASES."""
+    here = os.path.dirname(__file__)
+    cases = []
+    for path in sorted(glob.glob(os.path.join(here, "*", "scope_cases.py"))):
+        package = os.path.basename(os.path.dirname(path))
+        cases.extend(importlib.import_module(f"tests.{package}.scope_cases").CASES)
+    return cases
