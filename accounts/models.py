@@ -11,6 +11,9 @@ from .scoping import ScopedQuerySet
 class User(AbstractUser):
     """A portal user: staff, secretary, woodpecker or an external system's service account."""
 
+    # A user lies in the jurisdiction of every unit they hold a role at (staff manage those accounts).
+    scope_field = "role_assignments__unit"
+
     display_name = models.CharField(_("display name"), max_length=50, blank=True)
 
     class Meta:

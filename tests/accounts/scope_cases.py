@@ -1,0 +1,22 @@
+from itertools import count
+
+from accounts.models import RoleAssignment, User
+from accounts.roles import Role
+from tests.factories import user_with_role
+from tests.scope import ScopeCase
+
+_n = count(1)
+
+
+def _user_at(county, users, unit):
+    return user_with_role(f"scoped_user_{next(_n)}", Role.SECRETARY, unit)
+
+
+CASES = [
+    ScopeCase(name="user", model=User, make=_user_at, marker=lambda user: user.username),
+    ScopeCase(
+        name="role_assignment",
+        model=RoleAssignment,
+        make=lambda county, users, unit: _user_at(county, users, unit).role_assignments.get(),
+    ),
+]
