@@ -27,6 +27,12 @@ class OrganizationUnitResource(resources.ModelResource):
         self.actor = actor
         self._parents = {}
 
+    def import_data(self, dataset, *args, rollback_on_validation_errors=True, **kwargs):
+        # All or nothing: a sheet with one bad row writes no row (django-import-export keeps valid rows by default).
+        return super().import_data(
+            dataset, *args, rollback_on_validation_errors=rollback_on_validation_errors, **kwargs
+        )
+
     def before_import(self, dataset, **kwargs):
         codes = {str(code).strip().upper() for code in dataset["parent_code"] if code} if dataset.headers else set()
         scoped = OrganizationUnit.objects.all()
@@ -45,6 +51,11 @@ class OrganizationUnitResource(resources.ModelResource):
         super().import_instance(instance, row, **kwargs)
         code = str(row.get("parent_code") or "").strip().upper()
         parent = self._parents.get(code)
+        if code and parent is None:
+            # A parent created by an earlier row of the same sheet.
+            parent = self.get_queryset().filter(code=code).first()
+            if parent is not None:
+                self._parents[code] = parent
         if code and parent is None:
             raise ValidationError({"parent_code": _("No unit with this code in your jurisdiction.")})
         instance.parent = parent

@@ -1,0 +1,66 @@
+import pytest
+import tablib
+from django.urls import reverse
+
+from organizations.models import OrganizationUnit
+from organizations.resources import OrganizationUnitResource
+
+pytestmark = pytest.mark.django_db
+HEADERS = ["code", "name", "kind", "parent_code", "sort_order", "is_active"]
+
+
+def _import(rows, actor, dry_run):
+    dataset = tablib.Dataset(*rows, headers=HEADERS)
+    return OrganizationUnitResource(actor=actor).import_data(dataset, dry_run=dry_run, use_transactions=True)
+
+
+def test_import_creates_units_through_the_service(county, users):
+    result = _import(
+        [
+            ["VILA50001", "甲五村", "village", "TOWNA0001", 0, 1],
+            ["VILA50001-G01", "甲五村一组", "grid", "VILA50001", 0, 1],
+        ],
+        users["staff_a"],
+        dry_run=False,
+    )
+    assert not result.has_errors() and not result.has_validation_errors()
+    grid = OrganizationUnit.objects.get(code="VILA50001-G01")
+    assert grid.path.startswith(county["township_a"].path) and grid.depth == 3 and grid.party_org
+
+
+@pytest.mark.parametrize(
+    "bad_row",
+    [
+        ["BADIMP001", "楼里的村", "village", "COMA00001-G01-B01", 0, 1],  # kind rule
+        ["BADIMP002", "越界村", "village", "TOWNB0001", 0, 1],  # parent outside the jurisdiction
+        ["BADIMP003", "无上级", "village", "NOSUCH01", 0, 1],  # unknown parent
+    ],
+)
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_import_reports_bad_rows_and_writes_nothing(county, users, bad_row, dry_run):
+    before = OrganizationUnit.objects.count()
+    good = ["VILA60001", "甲六村", "village", "TOWNA0001", 0, 1]
+    result = _import([good, bad_row], users["staff_a"], dry_run=dry_run)
+    assert result.has_errors() or result.has_validation_errors()
+    assert OrganizationUnit.objects.count() == before
+
+
+def test_export_is_limited_to_the_jurisdiction(county, users):
+    exported = OrganizationUnitResource(actor=users["staff_a"]).export()
+    codes = set(exported["code"])
+    assert "VILA10001" in codes and "VILB10001" not in codes and "TCITY0001" not in codes
+
+
+def test_org_browser_query_count_does_not_grow_with_children(county, users, client_for, django_assert_max_num_queries):
+    client = client_for(users["city_staff"])
+    client.get("/org/")  # warm the session
+    with django_assert_max_num_queries(8):
+        client.get(reverse("organizations:tree_children", args=[county["township_a"].pk]))
+    with django_assert_max_num_queries(14):
+        client.get(reverse("organizations:unit_detail", args=[county["township_a"].pk]))
+
+
+def test_api_unit_list_query_count_is_constant(county, users, api_for, django_assert_max_num_queries):
+    api = api_for(users["city_staff"])
+    with django_assert_max_num_queries(6):
+        assert api.get("/api/v1/organizations/units/", {"page_size": 500}).status_code == 200
