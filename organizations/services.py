@@ -3,7 +3,7 @@
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import CharField, F, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Concat, LPad, Substr
 from django.utils.translation import gettext as _
@@ -41,6 +41,15 @@ def _segment(pk: int) -> str:
     return f"{pk:010d}."
 
 
+def _save_unique(unit: OrganizationUnit) -> None:
+    """Save, turning a code taken by a concurrent transaction (after full_clean passed) into the usual message."""
+    try:
+        with transaction.atomic():
+            unit.save()
+    except IntegrityError as exc:
+        raise ValidationError({"code": [_("An organization unit with this code already exists.")]}) from exc
+
+
 def _check_write_scope(actor, unit):
     if actor is not None and unit is not None and not unit_in_scope(actor, unit, CHANGE):
         raise PermissionDenied(_("You may not change units outside your jurisdiction."))
@@ -74,7 +83,7 @@ def unit_create(
     unit.depth = parent.depth + 1 if parent else 0
     if len(parent.path if parent else "") + PATH_STEP > MAX_PATH:
         raise ValidationError({"parent": _("The tree is too deep here.")})
-    unit.save()
+    _save_unique(unit)
     unit.path = (parent.path if parent else "") + _segment(unit.pk)
     unit.save(update_fields=["path"])
     party_org = PartyOrganization(
@@ -103,7 +112,7 @@ def unit_update(*, unit: OrganizationUnit, actor, **fields) -> OrganizationUnit:
     for name, value in fields.items():
         setattr(unit, name, value)
     unit.full_clean()
-    unit.save()
+    _save_unique(unit)
     audit.record(actor=actor, action="unit.update", obj=unit, unit=unit, changes=audit.diff(unit, before, UNIT_FIELDS))
     return unit
 

@@ -35,6 +35,14 @@ def main(argv):
         missing = [msgid for _m, msgid, msgstr in entries(text) if msgid and not msgstr]
         print(json.dumps({m: "" for m in missing}, ensure_ascii=False, indent=1))
         return 1 if missing else 0
+    if command == "dump":
+        table = {}
+        for name in argv[2:]:
+            for _m, msgid, msgstr in entries(open(name, encoding="utf-8").read()):
+                if msgid and msgstr:
+                    table[msgid] = msgstr
+        print(json.dumps(table, ensure_ascii=False, indent=1))
+        return 0
     if command == "fill":
         table = json.load(open(argv[3], encoding="utf-8"))
         out, last = [], 0
