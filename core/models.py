@@ -40,3 +40,9 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+    @property
+    def action_label(self) -> str:
+        from .audit import ACTION_LABELS
+
+        return str(ACTION_LABELS.get(self.action, self.action))

@@ -52,3 +52,10 @@ def units_search(*, user, query: str, limit: int = 50):
     if not query:
         return qs.none()
     return qs.filter(Q(name__icontains=query) | Q(code__istartswith=query.upper())).order_by("path")[:limit]
+
+
+def unit_history(*, user, unit, limit: int = 10):
+    """The latest audit entries about the unit itself (who changed what, when)."""
+    from core.models import AuditEntry
+
+    return list(AuditEntry.objects.restrict(user).filter(unit=unit).select_related("actor")[:limit])

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import CharField, F, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Concat, LPad, Substr
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.scoping import CHANGE, unit_in_scope
 from core import audit
@@ -19,6 +20,17 @@ from .models import (
     PartyOrganization,
     PartyOrgStatus,
     PartyOrgType,
+)
+
+audit.ACTION_LABELS.update(
+    {
+        "unit.create": gettext_lazy("Unit created"),
+        "unit.update": gettext_lazy("Unit changed"),
+        "unit.move": gettext_lazy("Unit moved"),
+        "unit.delete": gettext_lazy("Unit deleted"),
+        "party_org.update": gettext_lazy("Party organization changed"),
+        "demonstration_title.grant": gettext_lazy("Demonstration title granted"),
+    }
 )
 
 UNIT_FIELDS = ("name", "code", "kind", "sort_order", "is_active")

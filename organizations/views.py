@@ -48,6 +48,7 @@ def tree_children(request, pk):
 def unit_detail(request, pk):
     unit = _unit_or_404(request, pk)
     kind_counts = selectors.unit_kind_counts(unit=unit)
+    can_change = unit_in_scope(request.user, unit, CHANGE)
     context = {
         "unit": unit,
         "party_org": getattr(unit, "party_org", None),
@@ -55,7 +56,8 @@ def unit_detail(request, pk):
         "children": selectors.unit_children(user=request.user, unit=unit),
         "breadcrumbs": selectors.unit_breadcrumbs(user=request.user, unit=unit),
         "kind_counts": [(UnitKind(kind).label, n) for kind, n in sorted(kind_counts.items())],
-        "can_change": unit_in_scope(request.user, unit, CHANGE),
+        "can_change": can_change,
+        "history": selectors.unit_history(user=request.user, unit=unit) if can_change else [],
         "child_kinds": [UnitKind(k) for k, parents in ALLOWED_PARENTS.items() if unit.kind in parents],
     }
     return render(request, "organizations/unit_detail.html", context)

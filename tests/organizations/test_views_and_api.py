@@ -201,3 +201,13 @@ def test_admin_parent_choices_limited_to_scope(county, users, client_for):
     response = client_for(users["staff_a"]).get(reverse("admin:organizations_organizationunit_add"))
     choices = {str(u) for u in response.context["adminform"].form.fields["parent"].queryset}
     assert "甲一村" in choices and "乙一村" not in choices
+
+
+def test_unit_page_shows_change_history_to_staff_only(county, users, client_for):
+    from organizations import services
+
+    services.unit_update(unit=county["village_a1"], actor=users["staff_a"], name="甲一新村")
+    url = reverse("organizations:unit_detail", args=[county["village_a1"].pk])
+    staff_page = client_for(users["staff_a"]).get(url).content.decode()
+    assert "变更记录" in staff_page and "修改组织" in staff_page and "甲一村 → 甲一新村" in staff_page
+    assert "变更记录" not in client_for(users["secretary_a1"]).get(url).content.decode()
