@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.http import Http404
 from import_export.admin import ImportExportMixin
 
 from core.admin import ScopedAdminMixin
@@ -17,6 +19,11 @@ class TargetAdmin(ScopedAdminMixin, ImportExportMixin, admin.ModelAdmin):
     search_fields = ["unit__name", "unit__code", "indicator"]
     list_select_related = ["unit"]
     fields = ["indicator", "unit", "year", "value", "note"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "indicator":
+            return forms.ChoiceField(label=db_field.verbose_name, choices=registry.choices())
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     @admin.display(description=Target._meta.get_field("indicator").verbose_name)
     def indicator_name(self, obj):
@@ -46,6 +53,18 @@ class TargetAdmin(ScopedAdminMixin, ImportExportMixin, admin.ModelAdmin):
 
 
 class ReadOnlyAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Rows written only by the system. Outside the jurisdiction still 404, also for a POST."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if object_id and not self.get_queryset(request).filter(pk=object_id).exists():
+            raise Http404
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        if not self.get_queryset(request).filter(pk=object_id).exists():
+            raise Http404
+        return super().delete_view(request, object_id, extra_context)
+
     def has_add_permission(self, request):
         return False
 

@@ -186,6 +186,10 @@ def children_table(*, user, unit: OrganizationUnit, year: int, rank_by: str):
     return rows
 
 
+def latest_year(*, unit: OrganizationUnit) -> int | None:
+    return RollupValue.objects.filter(unit=unit).order_by("-year").values_list("year", flat=True).first()
+
+
 def years_available(*, unit: OrganizationUnit) -> list[int]:
     """Years with figures or targets for the unit, and the current year, newest first."""
     years = set(RollupValue.objects.filter(unit=unit).values_list("year", flat=True).distinct())

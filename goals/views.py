@@ -36,12 +36,11 @@ def _unit_or_404(request, pk):
 
 
 def _year(request, unit) -> int:
+    """The year asked for, else the latest year the unit has figures for, else the current year."""
     try:
         year = int(request.GET.get("year", ""))
     except ValueError:
-        years = selectors.years_available(unit=unit)
-        computed = [y for y in years if y <= timezone.localdate().year]
-        return computed[0] if computed else timezone.localdate().year
+        return selectors.latest_year(unit=unit) or timezone.localdate().year
     if not 2000 <= year <= 2100:
         raise Http404
     return year
