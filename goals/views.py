@@ -65,7 +65,8 @@ def _context(request, unit):
     computable = [row.indicator for row in rows if row.indicator.has_source]
     rank_by = request.GET.get("rank")
     if rank_by not in {i.key for i in computable}:
-        rank_by = computable[0].key if computable else ""
+        ratios = [i.key for i in computable if i.aggregation == registry.Aggregation.RATIO]
+        rank_by = (ratios or [i.key for i in computable] or [""])[0]
     years = list(range(year - HISTORY_YEARS + 1, year + 1))
     history = selectors.history(user=request.user, unit=unit, years=years)
     sources = {}
