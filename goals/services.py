@@ -113,12 +113,40 @@ def years_to_refresh(unit_ids) -> list[int]:
     return sorted(years)
 
 
+def chain_bottoms(unit_ids) -> dict[int, int]:
+    """For each changed unit, the lowest unit with a dashboard at or above it (a grid's village): two queries."""
+    paths = dict(OrganizationUnit.objects.filter(pk__in=list(unit_ids)).values_list("pk", "path"))
+    prefixes = {p[:end] for p in paths.values() for end in range(PATH_STEP, len(p) + 1, PATH_STEP)}
+    dashboards = dict(
+        OrganizationUnit.objects.filter(path__in=prefixes, kind__in=DASHBOARD_KINDS).values_list("path", "pk")
+    )
+    bottoms = {}
+    for pk, path in paths.items():
+        for end in range(len(path), 0, -PATH_STEP):
+            if path[:end] in dashboards:
+                bottoms[pk] = dashboards[path[:end]]
+                break
+    return bottoms
+
+
+# Above this many distinct chains in one change, one full recompute of the tree is cheaper than the chains.
+CHAIN_LIMIT = 20
+
+
 def on_records_changed(*, source: str, unit_ids, year: int | None) -> None:
-    """core.events subscriber (called after commit): queue the chain recompute of every changed unit."""
+    """core.events subscriber (called after commit, once per transaction): queue the chain recompute of every
+    changed unit, deduplicated by chain; a change touching many chains queues one full recompute instead."""
     from . import tasks
 
-    for unit_id in unit_ids:
-        for each_year in [year] if year else years_to_refresh([unit_id]):
+    bottoms = sorted(set(chain_bottoms(unit_ids).values()))
+    if not bottoms:
+        return
+    years = [year] if year else years_to_refresh(bottoms)
+    for each_year in years:
+        if len(bottoms) > CHAIN_LIMIT:
+            tasks.enqueue_year(each_year)
+            continue
+        for unit_id in bottoms:
             tasks.enqueue_chain(unit_id, each_year)
 
 

@@ -28,6 +28,10 @@ def enqueue_chain(unit_id: int, year: int) -> None:
     recompute_chain.apply_async((unit_id, year), queue=settings.CELERY_TASK_DEFAULT_QUEUE)
 
 
+def enqueue_year(year: int) -> None:
+    recompute_year.apply_async((year,), queue=settings.CELERY_TASK_DEFAULT_QUEUE)
+
+
 def _schedule(sender, **kwargs):
     sender.add_periodic_task(crontab(hour=2, minute=30), recompute_year.s(), name="goals: nightly full recompute")
 

@@ -31,7 +31,11 @@ def test_city_dashboard_drills_into_township_with_charts_and_table(live_server, 
     page.wait_for_url(f"{live_server.url}/goals/units/{county['township_a'].pk}/?year=2024")
     page.wait_for_selector(".goal-chart[data-key='demonstration_villages'] canvas")
     assert "甲镇" in page.locator("h1").inner_text()
-    assert set(page.locator("#children-table tbody tr td:nth-child(2)").all_inner_texts()) == {"甲一村", "甲二村", "甲社区"}
+    assert set(page.locator("#children-table tbody tr td:nth-child(2)").all_inner_texts()) == {
+        "甲一村",
+        "甲二村",
+        "甲社区",
+    }
     assert page.locator(".goal-chart canvas").count() >= 9
     screenshot(page, "goals-dashboard-township")
     assert errors == []

@@ -112,3 +112,45 @@ def test_concurrent_recomputations_leave_the_value_from_records():
     assert errors == []
     rows = RollupValue.objects.filter(indicator="demonstration_villages", unit=county["city"], year=2024)
     assert [row.value for row in rows] == [Decimal("2.00")]
+
+
+def test_changes_in_one_transaction_queue_each_chain_once(county, monkeypatch, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    queued = []
+    monkeypatch.setattr(tasks, "enqueue_chain", lambda unit_id, year: queued.append((unit_id, year)))
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            grant(county["village_a1"], 2024, T.VILLAGE)
+            grant(county["village_a1"], 2024, T.COMMUNITY)
+            grant(county["grid_a1"], 2024, T.VILLAGE)  # below the village: its chain starts at the village
+            grant(county["village_b1"], 2024, T.VILLAGE)
+    assert sorted(queued) == sorted([(county["village_a1"].pk, 2024), (county["village_b1"].pk, 2024)])
+
+
+def test_change_touching_many_chains_queues_one_full_recompute(county, monkeypatch, django_capture_on_commit_callbacks):
+    chains, years = [], []
+    monkeypatch.setattr(tasks, "enqueue_chain", lambda unit_id, year: chains.append(unit_id))
+    monkeypatch.setattr(tasks, "enqueue_year", years.append)
+    monkeypatch.setattr(services, "CHAIN_LIMIT", 1)
+    from core.events import records_changed
+
+    with django_capture_on_commit_callbacks(execute=True):
+        records_changed(source="organizations", unit_ids=[county["village_a1"].pk, county["village_b1"].pk], year=2024)
+    assert (chains, years) == ([], [2024])
+
+
+def test_rolled_back_change_queues_nothing(county, monkeypatch, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    queued = []
+    monkeypatch.setattr(tasks, "enqueue_chain", lambda unit_id, year: queued.append(unit_id))
+    with django_capture_on_commit_callbacks(execute=True):
+        try:
+            with transaction.atomic():
+                grant(county["village_a1"], 2024, T.VILLAGE)
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        grant(county["village_b1"], 2024, T.VILLAGE)
+    assert queued == [county["village_b1"].pk]
