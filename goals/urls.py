@@ -11,6 +11,7 @@ urlpatterns = [
     path("units/<int:pk>/export.xlsx", views.dashboard_export, name="dashboard_export"),
     path("units/<int:pk>/confirm/", views.report_confirm, name="report_confirm"),
     path("units/<int:pk>/targets/", views.targets, name="targets"),
+    path("units/<int:pk>/targets/defaults/", views.targets_defaults, name="targets_defaults"),
     path("targets/", views.target_list, name="target_list"),
     path("targets/<int:pk>/delete/", views.target_delete, name="target_delete"),
     path("targets/import/", views.target_import, name="target_import"),

@@ -184,6 +184,18 @@ def targets(request, pk):
 
 
 @login_required
+@require_POST
+def targets_defaults(request, pk):
+    """Load the Jingzhou three-year table as this scope's targets."""
+    unit = _unit_or_404(request, pk)
+    if not _can_set_targets(request.user, unit):
+        raise PermissionDenied(_("Only organization-department staff may set targets here."))
+    count = services.targets_load_defaults(unit=unit, actor=request.user)
+    messages.success(request, _("%(n)s default targets loaded from the Jingzhou plan.") % {"n": count})
+    return redirect(f"{reverse('goals:targets', args=[unit.pk])}?year={_year(request, unit)}")
+
+
+@login_required
 def target_list(request):
     """Every target in the user's jurisdiction, filtered by year."""
     items = selectors.targets_visible(user=request.user).order_by("-year", "unit__path", "indicator")

@@ -1,3 +1,4 @@
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status, viewsets
@@ -8,7 +9,7 @@ from core.api.viewsets import ScopedModelViewSet, ScopedReadOnlyModelViewSet
 from organizations.models import OrganizationUnit
 
 from .. import indicators as registry
-from .. import services
+from .. import selectors, services
 from ..models import RollupValue, Target
 from .filters import RollupValueFilter, TargetFilter
 from .serializers import (
@@ -102,3 +103,50 @@ class RollupValueViewSet(ScopedReadOnlyModelViewSet):
         if pk is not None and not restrict(RollupValue.objects.filter(pk=pk), request.user, VIEW).exists():
             raise exceptions.NotFound()
         return super().http_method_not_allowed(request, *args, **kwargs)
+
+
+class DashboardViewSet(viewsets.ViewSet):
+    """One unit's dashboard for a year, as the page shows it: every indicator with value, numerator, denominator,
+    target, status (`met`, `on_track`, `behind`, `no_target`, `no_data`) and completeness (`?year=2024`)."""
+
+    def retrieve(self, request, pk=None):
+        units = restrict(OrganizationUnit.objects.filter(kind__in=services.DASHBOARD_KINDS), request.user, VIEW)
+        unit = units.filter(pk=pk).first() if str(pk).isdigit() else None
+        if unit is None:
+            raise exceptions.NotFound()
+        try:
+            year = int(
+                request.query_params.get("year") or selectors.latest_year(unit=unit) or timezone.localdate().year
+            )
+        except ValueError:
+            raise exceptions.ValidationError({"year": [_("Enter a year such as 2024.")]}) from None
+        rows = selectors.dashboard_rows(user=request.user, unit=unit, year=year)
+        computed = selectors.computed_at(rows)
+        return Response(
+            {
+                "unit": unit.pk,
+                "unit_code": unit.code,
+                "unit_name": unit.name,
+                "year": year,
+                "computed_at": computed.isoformat() if computed else None,
+                "indicators": [
+                    {
+                        "key": row.indicator.key,
+                        "name": str(row.indicator.name),
+                        "measure": row.indicator.measure,
+                        "has_source": row.indicator.has_source,
+                        "value": None if row.value is None else str(row.value),
+                        "numerator": str(row.rollup.numerator) if row.rollup else None,
+                        "denominator": None
+                        if not row.rollup or row.rollup.denominator is None
+                        else str(row.rollup.denominator),
+                        "target": str(row.target.value) if row.target else None,
+                        "status": row.status,
+                        "units_reported": row.completeness.reported if row.completeness else None,
+                        "units_expected": row.completeness.expected if row.completeness else None,
+                        "units_missing": [u.code for u in row.completeness.missing] if row.completeness else None,
+                    }
+                    for row in rows
+                ],
+            }
+        )

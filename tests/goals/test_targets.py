@@ -156,3 +156,22 @@ def test_excel_import_dry_run_then_confirm(county, users, client_for):
 
 def test_township_staff_cannot_import_targets(users, client_for):
     assert client_for(users["staff_a"]).get("/goals/targets/import/").status_code == 403
+
+
+def test_portal_target_form_and_jingzhou_defaults(county, users, client_for):
+    city = county["city"]
+    client = client_for(users["city_staff"])
+    response = client.post(
+        f"/goals/units/{city.pk}/targets/?year=2024",
+        {"indicator": "demonstration_villages", "year": 2024, "value": "12", "note": ""},
+    )
+    assert response.status_code == 302
+    assert Target.objects.get(indicator="demonstration_villages", unit=city, year=2024).value == 12
+    assert client.post(f"/goals/units/{city.pk}/targets/defaults/").status_code == 302
+    assert Target.objects.filter(unit=city).count() == 21
+    township_client = client_for(users["staff_a"])
+    township = county["township_a"]
+    assert township_client.get(f"/goals/units/{township.pk}/targets/").status_code == 200
+    form = {"indicator": "demonstration_villages", "year": 2024, "value": "1"}
+    assert township_client.post(f"/goals/units/{township.pk}/targets/", form).status_code == 403
+    assert not Target.objects.filter(unit=township).exists()
