@@ -205,7 +205,8 @@ def target_set(*, indicator: str, unit: OrganizationUnit, year: int, value, acto
     if target is None:
         target = Target(indicator=indicator, unit=unit, year=year)
     target.value, target.note = value, note or ""
-    target.full_clean(validate_unique=False)
+    # Year range and value sign were checked by target_clean; the database constraints hold them under concurrency.
+    target.full_clean(validate_unique=False, validate_constraints=False)
     target.save()
     audit.record(
         actor=actor, action="target.set", obj=target, unit=unit, changes=audit.diff(target, before, ["value", "note"])

@@ -93,3 +93,15 @@ def test_compute_is_one_grouped_query_per_indicator(org_records, django_assert_m
     with django_assert_max_num_queries(1):
         figures = indicator.compute(org_records["city"], 2024)
     assert sum(f.denominator for f in figures.values()) == 4
+
+
+def test_records_below_villages_group_by_their_village_in_one_query(county, django_assert_num_queries):
+    """The helper later sources use for grid-level records (woodpeckers, clues): grouped by the village path."""
+    from goals.sources import counts_by_path
+    from organizations.models import OrganizationUnit, UnitKind
+
+    below = OrganizationUnit.objects.filter(kind__in=[UnitKind.GRID, UnitKind.BUILDING])
+    with django_assert_num_queries(1):
+        figures = counts_by_path(below, "path", county["city"], depth=county["village_a1"].depth)
+    counts = {path: figure.numerator for path, figure in figures.items()}
+    assert counts == {county["village_a1"].path: 1, county["community_a"].path: 2, county["village_b1"].path: 1}
