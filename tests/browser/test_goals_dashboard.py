@@ -39,3 +39,15 @@ def test_city_dashboard_drills_into_township_with_charts_and_table(live_server, 
     assert page.locator(".goal-chart canvas").count() >= 9
     screenshot(page, "goals-dashboard-township")
     assert errors == []
+
+
+def test_township_dashboard_fits_a_phone(live_server, phone_page, login, county, users):
+    demonstration_title_grant(party_org=county["village_a1"].party_org, year=2024, title=T.VILLAGE, actor=None)
+    services.rollup_year(year=2024)
+    login(phone_page, "staff_a")
+    phone_page.goto(f"{live_server.url}/goals/")
+    phone_page.wait_for_selector(".goal-chart canvas")
+    assert "甲镇" in phone_page.locator("h1").inner_text()
+    page_width = phone_page.evaluate("document.documentElement.scrollWidth")
+    assert page_width <= 390 + 1  # wide tables scroll inside their .table-wrap, not the page
+    screenshot(phone_page, "goals-dashboard-phone")
