@@ -11,7 +11,7 @@ CHROMIUM ?= /usr/bin/chromium
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/dangjian
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test setup messages services chromium lint check bench clean
+.PHONY: run test setup messages vendor services chromium lint check bench clean
 
 run: setup
 	$(PY) manage.py migrate --noinput
@@ -26,7 +26,16 @@ test: setup services chromium
 	$(VENV)/bin/ruff check .
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CHROMIUM=$(CHROMIUM) $(VENV)/bin/pytest
 
-setup: $(STAMP) messages
+setup: $(STAMP) messages vendor
+
+# Front-end libraries pinned in package-lock.json, served from static/vendor/ (no CDN).
+vendor: static/vendor/echarts.min.js
+
+static/vendor/echarts.min.js: package.json package-lock.json
+	@command -v npm >/dev/null || scripts/apt-install.sh npm
+	npm ci --no-audit --no-fund
+	mkdir -p static/vendor
+	cp node_modules/echarts/dist/echarts.min.js static/vendor/echarts.min.js
 
 $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -52,4 +61,4 @@ bench: setup services
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) bench/run.py
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache node_modules static/vendor

@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "cadres",
     "grid_woodpecker",
     "collective_economy",
+    # Last: its demo step recomputes the roll-ups after every other app has built its records.
+    "goals",
 ]
 
 MIDDLEWARE = [

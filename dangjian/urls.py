@@ -12,6 +12,7 @@ DOMAIN_APPS = [
     ("cadres", "cadres"),
     ("woodpecker", "grid_woodpecker"),
     ("economy", "collective_economy"),
+    ("goals", "goals"),
 ]
 
 api_v1 = [

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.scoping import CHANGE, unit_in_scope
-from core import audit
+from core import audit, events
 
 from .models import (
     MAX_PATH,
@@ -211,6 +211,7 @@ def party_org_update(*, party_org: PartyOrganization, actor, **fields) -> PartyO
         unit=party_org.unit,
         changes=audit.diff(party_org, before, PARTY_ORG_FIELDS),
     )
+    events.records_changed(source="organizations", unit_ids=[party_org.unit_id])
     return party_org
 
 
@@ -222,6 +223,7 @@ def demonstration_title_grant(*, party_org: PartyOrganization, year: int, title:
     item.full_clean()
     item.save()
     audit.record(actor=actor, action="demonstration_title.grant", obj=item, unit=party_org.unit)
+    events.records_changed(source="organizations", unit_ids=[party_org.unit_id], year=year)
     return item
 
 

@@ -1,0 +1,65 @@
+from rest_framework import serializers
+
+from .. import indicators as registry
+from ..models import RollupValue, Target
+
+
+class IndicatorSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    name = serializers.CharField()
+    measure = serializers.CharField()
+    aggregation = serializers.CharField()
+    source = serializers.CharField()
+    has_source = serializers.BooleanField()
+    description = serializers.CharField()
+
+
+class TargetSerializer(serializers.ModelSerializer):
+    unit_code = serializers.SlugRelatedField(source="unit", slug_field="code", read_only=True)
+    indicator_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Target
+        fields = ["id", "indicator", "indicator_name", "unit", "unit_code", "year", "value", "note", "updated_at"]
+        read_only_fields = ["unit", "updated_at"]
+
+    def get_indicator_name(self, obj) -> str:
+        return registry.label(obj.indicator)
+
+
+class TargetWriteSerializer(serializers.Serializer):
+    """The body for setting a target: the scope unit is named by its code."""
+
+    indicator = serializers.CharField(max_length=64)
+    unit_code = serializers.CharField(max_length=32)
+    year = serializers.IntegerField()
+    value = serializers.DecimalField(max_digits=16, decimal_places=2)
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class TargetUpdateSerializer(serializers.Serializer):
+    value = serializers.DecimalField(max_digits=16, decimal_places=2, required=False)
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class RollupValueSerializer(serializers.ModelSerializer):
+    unit_code = serializers.SlugRelatedField(source="unit", slug_field="code", read_only=True)
+    indicator_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RollupValue
+        fields = [
+            "id",
+            "indicator",
+            "indicator_name",
+            "unit",
+            "unit_code",
+            "year",
+            "numerator",
+            "denominator",
+            "value",
+            "computed_at",
+        ]
+
+    def get_indicator_name(self, obj) -> str:
+        return registry.label(obj.indicator)

@@ -1,0 +1,152 @@
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, status, viewsets
+from rest_framework.response import Response
+
+from accounts.scoping import VIEW, restrict
+from core.api.viewsets import ScopedModelViewSet, ScopedReadOnlyModelViewSet
+from organizations.models import OrganizationUnit
+
+from .. import indicators as registry
+from .. import selectors, services
+from ..models import RollupValue, Target
+from .filters import RollupValueFilter, TargetFilter
+from .serializers import (
+    IndicatorSerializer,
+    RollupValueSerializer,
+    TargetSerializer,
+    TargetUpdateSerializer,
+    TargetWriteSerializer,
+)
+
+
+class IndicatorViewSet(viewsets.ViewSet):
+    """The indicator registry: key, name, unit of measure, aggregation and whether its data source exists yet."""
+
+    lookup_field = "key"
+    serializer_class = IndicatorSerializer
+
+    def _data(self, indicator):
+        return {
+            "key": indicator.key,
+            "name": str(indicator.name),
+            "measure": indicator.measure,
+            "aggregation": indicator.aggregation,
+            "source": indicator.source,
+            "has_source": indicator.has_source,
+            "description": str(indicator.description),
+        }
+
+    @extend_schema(responses=IndicatorSerializer(many=True))
+    def list(self, request):
+        return Response([self._data(i) for i in registry.all_indicators()])
+
+    @extend_schema(responses=IndicatorSerializer)
+    def retrieve(self, request, key=None):
+        indicator = registry.get(key)
+        if indicator is None:
+            raise exceptions.NotFound()
+        return Response(self._data(indicator))
+
+
+class TargetViewSet(ScopedModelViewSet):
+    """Targets per indicator, year and scope unit. Filter by `unit`, `unit_code`, `year`, `indicator`."""
+
+    queryset = Target.objects.select_related("unit").order_by("year", "unit__path", "indicator")
+    serializer_class = TargetSerializer
+    filterset_class = TargetFilter
+
+    @extend_schema(request=TargetWriteSerializer, responses=TargetSerializer)
+    def create(self, request, *args, **kwargs):
+        body = TargetWriteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        unit = restrict(OrganizationUnit.objects.all(), request.user, VIEW).filter(code=data.pop("unit_code")).first()
+        if unit is None:
+            raise exceptions.ValidationError({"unit_code": [_("No unit with this code in your jurisdiction.")]})
+        target = services.target_set(unit=unit, actor=request.user, **data)
+        return Response(self.get_serializer(target).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=TargetUpdateSerializer, responses=TargetSerializer)
+    def update(self, request, *args, **kwargs):
+        target = self.get_object()
+        body = TargetUpdateSerializer(data=request.data, partial=kwargs.get("partial", False))
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        target = services.target_set(
+            indicator=target.indicator,
+            unit=target.unit,
+            year=target.year,
+            value=data.get("value", target.value),
+            note=data.get("note", target.note),
+            actor=request.user,
+        )
+        return Response(self.get_serializer(target).data)
+
+    def destroy(self, request, *args, **kwargs):
+        services.target_delete(target=self.get_object(), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class RollupValueViewSet(ScopedReadOnlyModelViewSet):
+    """Stored roll-ups (numerator, denominator, value, computed_at). `?unit_code=…&year=2024` gives one unit's
+    figures for a year — the numbers its dashboard shows."""
+
+    queryset = RollupValue.objects.select_related("unit").order_by("year", "unit__path", "indicator")
+    serializer_class = RollupValueSerializer
+    filterset_class = RollupValueFilter
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        # Read-only, but an object outside the caller's jurisdiction is still not found (never confirm it exists).
+        pk = kwargs.get("pk")
+        if pk is not None and not restrict(RollupValue.objects.filter(pk=pk), request.user, VIEW).exists():
+            raise exceptions.NotFound()
+        return super().http_method_not_allowed(request, *args, **kwargs)
+
+
+class DashboardViewSet(viewsets.ViewSet):
+    """One unit's dashboard for a year, as the page shows it: every indicator with value, numerator, denominator,
+    target, status (`met`, `on_track`, `behind`, `no_target`, `no_data`) and completeness (`?year=2024`)."""
+
+    def retrieve(self, request, pk=None):
+        units = restrict(OrganizationUnit.objects.filter(kind__in=services.DASHBOARD_KINDS), request.user, VIEW)
+        unit = units.filter(pk=pk).first() if str(pk).isdigit() else None
+        if unit is None:
+            raise exceptions.NotFound()
+        try:
+            year = int(
+                request.query_params.get("year") or selectors.latest_year(unit=unit) or timezone.localdate().year
+            )
+        except ValueError:
+            raise exceptions.ValidationError({"year": [_("Enter a year such as 2024.")]}) from None
+        rows = selectors.dashboard_rows(user=request.user, unit=unit, year=year)
+        computed = selectors.computed_at(rows)
+        return Response(
+            {
+                "unit": unit.pk,
+                "unit_code": unit.code,
+                "unit_name": unit.name,
+                "year": year,
+                "computed_at": computed.isoformat() if computed else None,
+                "indicators": [
+                    {
+                        "key": row.indicator.key,
+                        "name": str(row.indicator.name),
+                        "measure": row.indicator.measure,
+                        "has_source": row.indicator.has_source,
+                        "value": None if row.value is None else str(row.value),
+                        "numerator": str(row.rollup.numerator) if row.rollup else None,
+                        "denominator": None
+                        if not row.rollup or row.rollup.denominator is None
+                        else str(row.rollup.denominator),
+                        "target": str(row.target.value) if row.target else None,
+                        "status": row.status,
+                        "units_reported": row.completeness.reported if row.completeness else None,
+                        "units_expected": row.completeness.expected if row.completeness else None,
+                        "units_missing": [u.code for u in row.completeness.missing] if row.completeness else None,
+                    }
+                    for row in rows
+                ],
+            }
+        )

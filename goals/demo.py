@@ -1,0 +1,114 @@
+"""Demo goals: the Jingzhou table as the city's default targets, townships' targets, demonstration titles and
+weak-and-lax rectifications for 2022–2024 (DOMAIN.md: 10 of 10 rectified in 2024), then a full recompute.
+
+Runs last (goals is last in INSTALLED_APPS), so the roll-ups include every other app's demo records.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from organizations.models import (
+    TOWNSHIP_LEVEL,
+    DemonstrationTitle,
+    DemonstrationTitleKind,
+    OrganizationUnit,
+    PartyOrganization,
+    PartyOrgStatus,
+    UnitKind,
+)
+
+from . import services
+
+YEARS = (2022, 2023, 2024)
+# Titles held in the demo county each year (cumulative: a title once earned is held again the next year).
+DEMO_VILLAGE_TITLES = {2022: 12, 2023: 24, 2024: 36}
+DEMO_COMMUNITY_TITLES = {2022: 3, 2023: 5, 2024: 8}
+DEMO_TOWNSHIP_TITLES = {2022: 1, 2023: 2, 2024: 3}
+DEMO_SMART_STREETS = {2022: 1, 2023: 2, 2024: 2}
+# Weak-and-lax organizations: (started, accepted among them) per year; one left over from 2022 is accepted in 2023,
+# so 2022 has 8 of 9, 2023 10 of 10 and 2024 10 of 10 (DOMAIN.md).
+WEAK_LAX = {2022: (9, 8), 2023: (9, 9), 2024: (10, 10)}
+# Township targets: share of its villages that should hold a title, and the percentage targets.
+TOWNSHIP_TITLE_SHARE = {2022: Decimal("0.10"), 2023: Decimal("0.20"), 2024: Decimal("0.30")}
+TOWNSHIP_PERCENT = {
+    "villages_income_over_200k": {2022: 50, 2023: 60, 2024: 70},
+    "weak_lax_rectification_rate": {2022: 100, 2023: 100, 2024: 100},
+}
+
+
+def build(ctx):
+    rng, city, actor = ctx.rng, ctx.city, ctx.users.get("orgdept")
+    units = list(OrganizationUnit.objects.subtree(city).select_related("party_org").order_by("path"))
+    villages = [u for u in units if u.kind == UnitKind.VILLAGE]
+    communities = [u for u in units if u.kind == UnitKind.COMMUNITY]
+    townships = [u for u in units if u.kind in (UnitKind.TOWNSHIP, UnitKind.DEVELOPMENT_ZONE)]
+    streets = [u for u in units if u.kind == UnitKind.STREET]
+    rng.shuffle(villages)
+    rng.shuffle(communities)
+    rng.shuffle(townships)
+
+    titles = []
+    for year in YEARS:
+        plan = [
+            (villages[: DEMO_VILLAGE_TITLES[year]], DemonstrationTitleKind.VILLAGE),
+            (communities[: DEMO_COMMUNITY_TITLES[year]], DemonstrationTitleKind.COMMUNITY),
+            (townships[: DEMO_TOWNSHIP_TITLES[year]], DemonstrationTitleKind.TOWNSHIP),
+            (streets[:1], DemonstrationTitleKind.STREET),
+            (streets[: DEMO_SMART_STREETS[year]], DemonstrationTitleKind.SMART_PLATFORM),
+        ]
+        if year >= 2023:
+            plan.append(([city], DemonstrationTitleKind.COUNTY))
+        for holders, title in plan:
+            titles += [DemonstrationTitle(party_org=u.party_org, year=year, title=title) for u in holders]
+    # Bulk helper for the demo only: the same rows demonstration_title_grant writes, without one event per title.
+    DemonstrationTitle.objects.bulk_create(titles)
+
+    # Weak-and-lax: distinct villages each year, drawn from the end of the shuffled list (not the model villages).
+    pool = villages[::-1]
+    changed, left_over = [], []
+    for year in YEARS:
+        for po in left_over:
+            po.status, po.rectified_on = PartyOrgStatus.NORMAL, date(year, 6, 30)
+        left_over = []
+        started, rectified = WEAK_LAX[year]
+        batch, pool = pool[:started], pool[started:]
+        for i, village in enumerate(batch):
+            po = village.party_org
+            po.status = PartyOrgStatus.WEAK_AND_LAX
+            po.rectification_started_on = date(year, 3, 1 + i)
+            if i < rectified:
+                po.status = PartyOrgStatus.NORMAL
+                po.rectified_on = date(year, 11, 1 + i)
+            else:
+                left_over.append(po)
+            changed.append(po)
+    PartyOrganization.objects.bulk_update(changed, ["status", "rectification_started_on", "rectified_on"])
+
+    services.targets_load_defaults(unit=city, actor=actor)
+    by_parent: dict[int, int] = {}
+    for u in villages + communities:
+        by_parent[u.parent_id] = by_parent.get(u.parent_id, 0) + 1
+    for township in [u for u in units if u.kind in TOWNSHIP_LEVEL]:
+        for year in YEARS:
+            share = TOWNSHIP_TITLE_SHARE[year]
+            n = (Decimal(by_parent.get(township.pk, 0)) * share).quantize(Decimal(1))
+            services.target_set(
+                indicator="demonstration_village_share", unit=township, year=year, value=share * 100, actor=actor
+            )
+            services.target_set(indicator="demonstration_villages", unit=township, year=year, value=n, actor=actor)
+            for key, by_year in TOWNSHIP_PERCENT.items():
+                services.target_set(indicator=key, unit=township, year=year, value=by_year[year], actor=actor)
+
+    # Villages confirm their organization records: every year complete but for a few late ones in 2024.
+    from .models import ReportConfirmation
+
+    reporting = [u for u in units if u.kind in services.REPORTING_KINDS]
+    late = set(rng.sample([u.pk for u in reporting], 7))
+    ReportConfirmation.objects.bulk_create(
+        ReportConfirmation(source="organizations", unit=u, year=year, confirmed_by=None)
+        for year in YEARS
+        for u in reporting
+        if not (year == 2024 and u.pk in late)
+    )
+    for year in YEARS:
+        services.rollup_year(year=year, root_id=city.pk)

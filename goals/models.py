@@ -1,0 +1,134 @@
+"""Annual goals: targets per indicator, year and scope unit; stored roll-ups per (indicator, unit, year); and the
+completeness registrations units make when their figures for a year are reported.
+
+Indicators themselves are defined in code (`goals/indicators.py`); models refer to them by their key.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import Role
+from accounts.scoping import ScopedQuerySet
+
+YEAR_RANGE = models.Q(year__gte=2000, year__lte=2100)
+
+
+class Target(models.Model):
+    """The value an indicator should reach by the end of a year in a scope (the city, or one township)."""
+
+    scope_field = "unit"
+    scope_write_roles = (Role.ORG_DEPARTMENT,)
+
+    indicator = models.CharField(_("indicator"), max_length=64)
+    unit = models.ForeignKey(
+        "organizations.OrganizationUnit", verbose_name=_("scope unit"), on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    value = models.DecimalField(
+        _("target value"),
+        max_digits=16,
+        decimal_places=2,
+        help_text=_("A count, a percentage (0–100), yuan or person-times, in the indicator's unit."),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["year", "indicator"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "unit", "year"], name="goals_target_unique"),
+            models.CheckConstraint(condition=YEAR_RANGE, name="goals_target_year_range"),
+            models.CheckConstraint(condition=models.Q(value__gte=0), name="goals_target_value_not_negative"),
+        ]
+
+    def __str__(self):
+        from .indicators import label
+
+        return f"{self.year} {label(self.indicator)} {self.value}"
+
+
+class RollupValue(models.Model):
+    """An indicator's figure for one unit and year, computed from the records under the unit (never from
+    increments): numerator and denominator, so that a ratio rolls up as Σ numerators / Σ denominators."""
+
+    scope_field = "unit"
+    scope_write_roles = ()  # written only by the roll-up tasks
+
+    indicator = models.CharField(_("indicator"), max_length=64)
+    unit = models.ForeignKey(
+        "organizations.OrganizationUnit",
+        verbose_name=_("organization unit"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    numerator = models.DecimalField(_("numerator"), max_digits=18, decimal_places=2, default=Decimal(0))
+    denominator = models.DecimalField(_("denominator"), max_digits=18, decimal_places=2, null=True, blank=True)
+    value = models.DecimalField(_("value"), max_digits=18, decimal_places=2, null=True, blank=True)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("roll-up value")
+        verbose_name_plural = _("roll-up values")
+        ordering = ["year", "indicator"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "unit", "year"], name="goals_rollup_unique"),
+            models.CheckConstraint(condition=YEAR_RANGE, name="goals_rollup_year_range"),
+        ]
+        indexes = [models.Index(fields=["unit", "year"], name="goals_rollup_unit_year")]
+
+    def __str__(self):
+        from .indicators import label
+
+        return f"{self.year} {label(self.indicator)} {self.value}"
+
+
+class ReportConfirmation(models.Model):
+    """A unit declares its records of one source complete for a year (DHIS2's "complete data set registration").
+
+    Completeness of a figure = the reporting units under a scope that have confirmed, for sources whose own records
+    have no 'reported' notion."""
+
+    scope_field = "unit"
+    scope_write_roles = (Role.ORG_DEPARTMENT, Role.TOWNSHIP_STAFF, Role.SECRETARY)
+
+    source = models.CharField(_("data source"), max_length=40)
+    unit = models.ForeignKey(
+        "organizations.OrganizationUnit",
+        verbose_name=_("organization unit"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("report confirmation")
+        verbose_name_plural = _("report confirmations")
+        ordering = ["-year", "source"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "unit", "year"], name="goals_confirmation_unique"),
+            models.CheckConstraint(condition=YEAR_RANGE, name="goals_confirmation_year_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.year} {self.source} {self.unit_id}"

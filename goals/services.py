@@ -1,0 +1,259 @@
+"""Write use-cases of the goals app: roll-up recomputation, targets and report confirmations."""
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.scoping import scope_paths
+from core import audit
+from organizations.models import PATH_STEP, TOWNSHIP_LEVEL, VILLAGE_LEVEL, OrganizationUnit, UnitKind
+
+from . import indicators as registry
+from .models import ReportConfirmation, RollupValue, Target
+
+# Units that have a dashboard (and stored roll-ups): the city, townships/streets/zones, villages/communities.
+DASHBOARD_KINDS = (UnitKind.CITY, *TOWNSHIP_LEVEL, *VILLAGE_LEVEL)
+# Scopes targets are set for: the city's and each township's.
+TARGET_KINDS = (UnitKind.CITY, *TOWNSHIP_LEVEL)
+# The units expected to report each year (completeness).
+REPORTING_KINDS = VILLAGE_LEVEL
+LOCK_NAMESPACE = 71_000_000
+
+
+def _lock(root_id: int, year: int) -> None:
+    """Serialize recomputations under one root for a year: whoever holds the lock reads the records after the
+    previous writer committed, so the last write is always computed from the latest records."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE + year, root_id])
+
+
+def _accumulate(contributions: dict, paths: set[str], ratio: bool) -> dict[str, list]:
+    totals = {path: [Decimal(0), Decimal(0) if ratio else None] for path in paths}
+    for path, figure in contributions.items():
+        for end in range(PATH_STEP, len(path) + 1, PATH_STEP):
+            total = totals.get(path[:end])
+            if total is not None:
+                total[0] += figure.numerator
+                if ratio:
+                    total[1] += figure.denominator or 0
+    return totals
+
+
+@transaction.atomic
+def rollup_recompute(*, root: OrganizationUnit, year: int, units: list[OrganizationUnit], keys=None) -> int:
+    """Recompute and store every computable indicator for `units` (all under `root`) and `year` from the records.
+
+    Idempotent: the rows are upserted on (indicator, unit, year); running it twice leaves the same rows.
+    """
+    _lock(root.pk, year)
+    now = timezone.now()
+    paths = {unit.path: unit for unit in units}
+    rows = []
+    for indicator in registry.all_indicators():
+        if not indicator.has_source or (keys is not None and indicator.key not in keys):
+            continue
+        ratio = indicator.aggregation == registry.Aggregation.RATIO
+        totals = _accumulate(indicator.compute(root, year), set(paths), ratio)
+        for path, (numerator, denominator) in totals.items():
+            rows.append(
+                RollupValue(
+                    indicator=indicator.key,
+                    unit=paths[path],
+                    year=year,
+                    numerator=numerator,
+                    denominator=denominator,
+                    value=indicator.value_of(numerator, denominator),
+                    computed_at=now,
+                )
+            )
+    RollupValue.objects.bulk_create(
+        rows,
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["indicator", "unit", "year"],
+        update_fields=["numerator", "denominator", "value", "computed_at"],
+    )
+    return len(rows)
+
+
+def rollup_chain(*, unit_id: int, year: int) -> int:
+    """Recompute one unit and its ancestors only (the incremental path). A unit gone since is ignored."""
+    unit = OrganizationUnit.objects.filter(pk=unit_id).first()
+    if unit is None:
+        return 0
+    chain = list(OrganizationUnit.objects.ancestors_of(unit, include_self=True).filter(kind__in=DASHBOARD_KINDS))
+    if not chain:
+        return 0
+    top = OrganizationUnit.objects.ancestors_of(unit, include_self=True).first()
+    return rollup_recompute(root=top, year=year, units=chain)
+
+
+def rollup_year(*, year: int, root_id: int | None = None) -> int:
+    """Full recompute of a year for every tree (or one root): what the nightly job runs."""
+    roots = OrganizationUnit.objects.filter(parent__isnull=True)
+    if root_id is not None:
+        roots = roots.filter(pk=root_id)
+    written = 0
+    for root in roots:
+        units = list(OrganizationUnit.objects.subtree(root).filter(kind__in=DASHBOARD_KINDS))
+        if units:
+            written += rollup_recompute(root=root, year=year, units=units)
+    return written
+
+
+def years_to_refresh(unit_ids) -> list[int]:
+    """The years already computed for these units, and the current one: what a change without a year touches."""
+    years = set(RollupValue.objects.filter(unit_id__in=unit_ids).values_list("year", flat=True).distinct())
+    years.add(timezone.localdate().year)
+    return sorted(years)
+
+
+def chain_bottoms(unit_ids) -> dict[int, int]:
+    """For each changed unit, the lowest unit with a dashboard at or above it (a grid's village): two queries."""
+    paths = dict(OrganizationUnit.objects.filter(pk__in=list(unit_ids)).values_list("pk", "path"))
+    prefixes = {p[:end] for p in paths.values() for end in range(PATH_STEP, len(p) + 1, PATH_STEP)}
+    dashboards = dict(
+        OrganizationUnit.objects.filter(path__in=prefixes, kind__in=DASHBOARD_KINDS).values_list("path", "pk")
+    )
+    bottoms = {}
+    for pk, path in paths.items():
+        for end in range(len(path), 0, -PATH_STEP):
+            if path[:end] in dashboards:
+                bottoms[pk] = dashboards[path[:end]]
+                break
+    return bottoms
+
+
+# Above this many distinct chains in one change, one full recompute of the tree is cheaper than the chains.
+CHAIN_LIMIT = 20
+
+
+def on_records_changed(*, source: str, unit_ids, year: int | None) -> None:
+    """core.events subscriber (called after commit, once per transaction): queue the chain recompute of every
+    changed unit, deduplicated by chain; a change touching many chains queues one full recompute instead."""
+    from . import tasks
+
+    bottoms = sorted(set(chain_bottoms(unit_ids).values()))
+    if not bottoms:
+        return
+    years = [year] if year else years_to_refresh(bottoms)
+    for each_year in years:
+        if len(bottoms) > CHAIN_LIMIT:
+            tasks.enqueue_year(each_year)
+            continue
+        for unit_id in bottoms:
+            tasks.enqueue_chain(unit_id, each_year)
+
+
+def _check_scope(actor, unit, roles, message):
+    if actor is None or actor.is_superuser:
+        return
+    if not any(unit.path.startswith(path) for path in scope_paths(actor, roles=roles)):
+        raise PermissionDenied(message)
+
+
+def _clean_year(year) -> int:
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        raise ValidationError({"year": _("Enter a year such as 2024.")}) from None
+    if not 2000 <= year <= 2100:
+        raise ValidationError({"year": _("The year must be between 2000 and 2100.")})
+    return year
+
+
+def target_clean(*, indicator: str, unit: OrganizationUnit | None, year, value, actor) -> tuple[int, Decimal]:
+    """Check a target before it is written (the portal form, the API and the Excel import all use this)."""
+    definition = registry.get(indicator)
+    errors = {}
+    if definition is None:
+        errors["indicator"] = _("Unknown indicator.")
+    if unit is None:
+        errors["unit"] = _("No unit with this code in your jurisdiction.")
+    elif unit.kind not in TARGET_KINDS:
+        errors["unit"] = _("Targets are set for the city or for a township, street or zone.")
+    try:
+        year = _clean_year(year)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    try:
+        value = Decimal(str(value)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        errors["value"] = _("Enter a number.")
+    else:
+        if value < 0:
+            errors["value"] = _("A target cannot be negative.")
+        elif definition and definition.measure == registry.Measure.PERCENT and value > 100:
+            errors["value"] = _("A percentage target must lie between 0 and 100.")
+    if errors:
+        raise ValidationError(errors)
+    _check_scope(actor, unit, Target.scope_write_roles, _("Only organization-department staff may set targets here."))
+    return year, value
+
+
+@transaction.atomic
+def target_set(*, indicator: str, unit: OrganizationUnit, year: int, value, actor, note: str = "") -> Target:
+    """Set (create or change) the target of an indicator for a scope unit and year."""
+    year, value = target_clean(indicator=indicator, unit=unit, year=year, value=value, actor=actor)
+    target = Target.objects.select_for_update().filter(indicator=indicator, unit=unit, year=year).first()
+    before = {"value": target.value, "note": target.note} if target else {}
+    if target is None:
+        target = Target(indicator=indicator, unit=unit, year=year)
+    target.value, target.note = value, note or ""
+    # Year range and value sign were checked by target_clean; the database constraints hold them under concurrency.
+    target.full_clean(validate_unique=False, validate_constraints=False)
+    target.save()
+    audit.record(
+        actor=actor, action="target.set", obj=target, unit=unit, changes=audit.diff(target, before, ["value", "note"])
+    )
+    return target
+
+
+@transaction.atomic
+def target_delete(*, target: Target, actor) -> None:
+    """Remove a target (the figure then shows without one)."""
+    target = Target.objects.select_for_update().select_related("unit").get(pk=target.pk)
+    _check_scope(
+        actor, target.unit, Target.scope_write_roles, _("Only organization-department staff may set targets here.")
+    )
+    audit.record(
+        actor=actor, action="target.delete", obj=target, unit=target.unit, changes={"value": str(target.value)}
+    )
+    target.delete()
+
+
+@transaction.atomic
+def report_confirm(*, source: str, unit: OrganizationUnit, year: int, actor) -> ReportConfirmation:
+    """A village or community declares its records of `source` complete for the year (counts for completeness)."""
+    if source not in registry.SOURCES:
+        raise ValidationError({"source": _("Unknown data source.")})
+    if unit.kind not in REPORTING_KINDS:
+        raise ValidationError({"unit": _("Only villages and communities confirm their yearly report.")})
+    year = _clean_year(year)
+    if year > date.today().year:
+        raise ValidationError({"year": _("A year that has not started cannot be confirmed.")})
+    _check_scope(actor, unit, ReportConfirmation.scope_write_roles, _("You may not confirm reports for this unit."))
+    confirmation, created = ReportConfirmation.objects.get_or_create(
+        source=source, unit=unit, year=year, defaults={"confirmed_by": actor if getattr(actor, "pk", None) else None}
+    )
+    if created:
+        audit.record(actor=actor, action="report.confirm", obj=confirmation, unit=unit, changes={"source": source})
+    return confirmation
+
+
+def targets_load_defaults(*, unit: OrganizationUnit, actor, table: dict | None = None) -> int:
+    """Load the Jingzhou three-year table as `unit`'s targets (existing targets of those rows are overwritten)."""
+    from .defaults import JINGZHOU_TABLE
+
+    count = 0
+    with transaction.atomic():
+        for key, by_year in (table or JINGZHOU_TABLE).items():
+            for year, value in by_year.items():
+                target_set(indicator=key, unit=unit, year=year, value=value, actor=actor, note=_("Jingzhou plan"))
+                count += 1
+    return count

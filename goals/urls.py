@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "goals"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("units/<int:pk>/", views.dashboard, name="dashboard"),
+    path("units/<int:pk>/print/", views.dashboard_print, name="dashboard_print"),
+    path("units/<int:pk>/export.xlsx", views.dashboard_export, name="dashboard_export"),
+    path("units/<int:pk>/confirm/", views.report_confirm, name="report_confirm"),
+    path("units/<int:pk>/targets/", views.targets, name="targets"),
+    path("units/<int:pk>/targets/defaults/", views.targets_defaults, name="targets_defaults"),
+    path("targets/", views.target_list, name="target_list"),
+    path("targets/<int:pk>/delete/", views.target_delete, name="target_delete"),
+    path("targets/import/", views.target_import, name="target_import"),
+    path("targets/export.xlsx", views.target_export, name="target_export"),
+]

@@ -1,0 +1,284 @@
+"""Portal pages of the annual goal dashboards. Thin: scope, parse, call a selector or service, render."""
+
+import base64
+
+import tablib
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.scoping import scope_paths
+from core.views import add_service_errors, get_scoped_or_404
+from organizations.models import OrganizationUnit
+
+from . import exports, selectors, services
+from . import indicators as registry
+from .forms import TargetForm, TargetImportForm
+from .models import ReportConfirmation, Target
+from .resources import TargetResource
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+HISTORY_YEARS = 5
+
+
+def _unit_or_404(request, pk):
+    return get_scoped_or_404(
+        OrganizationUnit.objects.filter(kind__in=services.DASHBOARD_KINDS).select_related("parent"),
+        request.user,
+        pk=pk,
+    )
+
+
+def _year(request, unit) -> int:
+    """The year asked for, else the latest year the unit has figures for, else the current year."""
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        return selectors.latest_year(unit=unit) or timezone.localdate().year
+    if not 2000 <= year <= 2100:
+        raise Http404
+    return year
+
+
+def _can_set_targets(user, unit) -> bool:
+    if unit.kind not in services.TARGET_KINDS:
+        return False
+    return user.is_superuser or any(unit.path.startswith(p) for p in scope_paths(user, roles=Target.scope_write_roles))
+
+
+def _can_confirm(user, unit) -> bool:
+    if unit.kind not in services.REPORTING_KINDS:
+        return False
+    roles = ReportConfirmation.scope_write_roles
+    return user.is_superuser or any(unit.path.startswith(p) for p in scope_paths(user, roles=roles))
+
+
+def _context(request, unit):
+    year = _year(request, unit)
+    rows = selectors.dashboard_rows(user=request.user, unit=unit, year=year)
+    computable = [row.indicator for row in rows if row.indicator.has_source]
+    rank_by = request.GET.get("rank")
+    if rank_by not in {i.key for i in computable}:
+        ratios = [i.key for i in computable if i.aggregation == registry.Aggregation.RATIO]
+        rank_by = (ratios or [i.key for i in computable] or [""])[0]
+    years = list(range(year - HISTORY_YEARS + 1, year + 1))
+    history = selectors.history(user=request.user, unit=unit, years=years)
+    sources = {}
+    for row in rows:
+        if row.completeness is not None:
+            sources.setdefault(row.indicator.source, row.completeness)
+    return {
+        "unit": unit,
+        "year": year,
+        "years": selectors.years_available(unit=unit),
+        "rows": rows,
+        "computable": computable,
+        "rank_by": rank_by,
+        "children": selectors.children_table(user=request.user, unit=unit, year=year, rank_by=rank_by),
+        "computed_at": selectors.computed_at(rows),
+        "breadcrumbs": list(selectors.dashboard_units(user=request.user).ancestors_of(unit, include_self=True)),
+        "sources": [(registry.source_label(key), key, c) for key, c in sources.items()],
+        "chart_data": {
+            "years": years,
+            "series": {
+                key: {**data, "name": registry.label(key), "percent": registry.get(key).measure == "percent"}
+                for key, data in history.items()
+            },
+        },
+        "can_set_targets": _can_set_targets(request.user, unit),
+        "can_confirm": _can_confirm(request.user, unit),
+    }
+
+
+@login_required
+def home(request):
+    unit = selectors.dashboard_home_unit(user=request.user)
+    if unit is None:
+        raise Http404
+    return redirect("goals:dashboard", pk=unit.pk)
+
+
+@login_required
+def dashboard(request, pk):
+    unit = _unit_or_404(request, pk)
+    return render(request, "goals/dashboard.html", _context(request, unit))
+
+
+@login_required
+def dashboard_print(request, pk):
+    unit = _unit_or_404(request, pk)
+    return render(request, "goals/dashboard_print.html", _context(request, unit))
+
+
+@login_required
+def dashboard_export(request, pk):
+    unit = _unit_or_404(request, pk)
+    ctx = _context(request, unit)
+    body = exports.dashboard_workbook(
+        unit=unit, year=ctx["year"], rows=ctx["rows"], children=ctx["children"], computed_at=ctx["computed_at"]
+    )
+    response = HttpResponse(body, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="goals-{unit.code}-{ctx["year"]}.xlsx"'
+    return response
+
+
+@login_required
+@require_POST
+def report_confirm(request, pk):
+    unit = _unit_or_404(request, pk)
+    year = _year(request, unit)
+    try:
+        services.report_confirm(source=request.POST.get("source", ""), unit=unit, year=year, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Report confirmed for %(year)s.") % {"year": year})
+    return redirect(f"{reverse('goals:dashboard', args=[unit.pk])}?year={year}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def targets(request, pk):
+    """A scope unit's targets for a year; organization-department staff set them here."""
+    unit = _unit_or_404(request, pk)
+    year = _year(request, unit)
+    can_set = _can_set_targets(request.user, unit)
+    form = TargetForm(request.POST or None, initial={"year": year})
+    if request.method == "POST":
+        if not can_set:
+            raise PermissionDenied(_("Only organization-department staff may set targets here."))
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.target_set(
+                    indicator=data["indicator"],
+                    unit=unit,
+                    year=data["year"],
+                    value=data["value"],
+                    note=data["note"],
+                    actor=request.user,
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Target saved."))
+                return redirect(f"{reverse('goals:targets', args=[unit.pk])}?year={data['year']}")
+    items = selectors.targets_visible(user=request.user).filter(unit=unit, year=year)
+    context = {
+        "unit": unit,
+        "year": year,
+        "items": [
+            (t, registry.label(t.indicator))
+            for t in sorted(items, key=lambda t: registry.get(t.indicator).sort if registry.get(t.indicator) else 999)
+        ],
+        "form": form,
+        "can_set": can_set,
+    }
+    return render(request, "goals/targets.html", context)
+
+
+@login_required
+@require_POST
+def targets_defaults(request, pk):
+    """Load the Jingzhou three-year table as this scope's targets."""
+    unit = _unit_or_404(request, pk)
+    if not _can_set_targets(request.user, unit):
+        raise PermissionDenied(_("Only organization-department staff may set targets here."))
+    count = services.targets_load_defaults(unit=unit, actor=request.user)
+    messages.success(request, _("%(n)s default targets loaded from the Jingzhou plan.") % {"n": count})
+    return redirect(f"{reverse('goals:targets', args=[unit.pk])}?year={_year(request, unit)}")
+
+
+@login_required
+def target_list(request):
+    """Every target in the user's jurisdiction, filtered by year."""
+    items = selectors.targets_visible(user=request.user).order_by("-year", "unit__path", "indicator")
+    year = request.GET.get("year", "")
+    if year.isdigit():
+        items = items.filter(year=int(year))
+    rows = [(t, registry.label(t.indicator)) for t in items[:1000]]
+    return render(request, "goals/target_list.html", {"rows": rows, "year": year})
+
+
+@login_required
+@require_POST
+def target_delete(request, pk):
+    target = get_scoped_or_404(Target.objects.select_related("unit"), request.user, pk=pk)
+    services.target_delete(target=target, actor=request.user)
+    messages.success(request, _("Target deleted."))
+    return redirect(f"{reverse('goals:targets', args=[target.unit_id])}?year={target.year}")
+
+
+def _dataset(content: bytes):
+    try:
+        return tablib.Dataset().load(content, format="xlsx")
+    except Exception as exc:  # a file that is not a readable workbook
+        raise ValidationError(_("The file is not a readable Excel workbook (.xlsx).")) from exc
+
+
+def _report(result):
+    """Every bad row, by its row number in the sheet (header is row 1) and field, in Chinese."""
+    lines = []
+    for invalid in result.invalid_rows:
+        for field, errors in invalid.error_dict.items():
+            for message in errors:
+                lines.append(
+                    _("Row %(row)s, %(field)s: %(message)s")
+                    % {"row": invalid.number + 1, "field": field, "message": message}
+                )
+    for number, errors in result.row_errors():
+        for error in errors:
+            lines.append(_("Row %(row)s: %(message)s") % {"row": number + 1, "message": error.error})
+    return lines
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def target_import(request):
+    """Upload an Excel sheet of targets → dry run reporting every bad row → confirm. All or nothing."""
+    if not request.user.is_superuser and not scope_paths(request.user, roles=Target.scope_write_roles):
+        raise PermissionDenied(_("Only organization-department staff may import targets."))
+    form = TargetImportForm(request.POST or None, request.FILES or None)
+    context = {"form": form}
+    if request.method == "POST" and request.POST.get("confirm"):
+        content = base64.b64decode(request.session.pop("goals_target_import", "") or b"")
+        if not content:
+            messages.error(request, _("Upload the file again: the checked file has expired."))
+            return redirect("goals:target_import")
+        result = TargetResource(actor=request.user).import_data(
+            _dataset(content), dry_run=False, use_transactions=True, rollback_on_validation_errors=True
+        )
+        problems = _report(result)
+        if problems:
+            context["problems"] = problems
+        else:
+            messages.success(request, _("%(n)s targets imported.") % {"n": len(result.rows)})
+            return redirect("goals:target_list")
+    elif request.method == "POST" and form.is_valid():
+        content = form.cleaned_data["file"].read()
+        try:
+            dataset = _dataset(content)
+        except ValidationError as exc:
+            form.add_error("file", exc.messages[0])
+        else:
+            result = TargetResource(actor=request.user).import_data(dataset, dry_run=True, use_transactions=True)
+            problems = _report(result)
+            context["problems"] = problems
+            if not problems:
+                request.session["goals_target_import"] = base64.b64encode(content).decode()
+                context["ready"] = len(result.rows)
+    return render(request, "goals/target_import.html", context)
+
+
+@login_required
+def target_export(request):
+    dataset = TargetResource(actor=request.user).export()
+    response = HttpResponse(dataset.export("xlsx"), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="goals-targets.xlsx"'
+    return response

@@ -1,0 +1,39 @@
+"""The demo county's 2024 dashboard shows the seeds' figures, computed from the generated records."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from goals.models import ReportConfirmation, RollupValue, Target
+from organizations.demo import CITY_CODE
+from organizations.models import DemonstrationTitle, OrganizationUnit, PartyOrganization
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_dashboard_figures_come_from_the_records(client):
+    call_command("load_demo", quiet_users=True)
+    city = OrganizationUnit.objects.get(code=CITY_CODE)
+
+    def city_value(key, year=2024):
+        return RollupValue.objects.get(indicator=key, unit=city, year=year).value
+
+    # DOMAIN.md: weak-and-lax organizations rectified, 10 of 10 in 2024.
+    assert city_value("weak_lax_rectified") == 10
+    assert city_value("weak_lax_rectification_rate") == Decimal("100.00")
+    assert PartyOrganization.objects.filter(rectified_on__year=2024).count() == 10
+    titled = DemonstrationTitle.objects.filter(year=2024, title="village").count()
+    assert city_value("demonstration_villages") == titled > 0
+    # The Jingzhou table is the city's default target.
+    assert Target.objects.get(indicator="demonstration_villages", unit=city, year=2024).value == 300
+    assert Target.objects.get(indicator="villages_income_over_200k", unit=city, year=2022).value == 50
+    # A few villages have not confirmed 2024: completeness lists them.
+    assert ReportConfirmation.objects.filter(year=2024).count() == 176 - 7
+
+    client.login(username="orgdept", password="Shishou@2024")
+    response = client.get(f"/goals/units/{city.pk}/?year=2024")
+    assert response.status_code == 200
+    rows = {row.indicator.key: row for row in response.context["rows"]}
+    assert rows["weak_lax_rectified"].value == 10
+    assert rows["members_developed"].status == "no_data"

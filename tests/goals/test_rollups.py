@@ -1,0 +1,156 @@
+"""Roll-ups: ratios aggregate as Σnumerator/Σdenominator, a change recomputes only its chain, tasks are
+idempotent and concurrent recomputations leave the value the records give."""
+
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from goals import services, tasks
+from goals.models import RollupValue
+from organizations.models import DemonstrationTitleKind as T
+from organizations.models import UnitKind
+from tests.factories import unit
+
+from .conftest import grant
+
+pytestmark = pytest.mark.django_db
+
+
+def test_ratio_rolls_up_from_numerators_not_mean_of_percentages(db):
+    city = unit("比率市", UnitKind.CITY, None, code="RATIOCITY1")
+    p = unit("三比四镇", UnitKind.TOWNSHIP, city, code="RATIOTOWNP")
+    q = unit("一比六镇", UnitKind.TOWNSHIP, city, code="RATIOTOWNQ")
+    p_villages = [unit(f"P村{i}", UnitKind.VILLAGE, p) for i in range(4)]
+    q_villages = [unit(f"Q村{i}", UnitKind.VILLAGE, q) for i in range(6)]
+    for village in p_villages[:3] + q_villages[:1]:
+        grant(village, 2024, T.VILLAGE)
+    services.rollup_year(year=2024, root_id=city.pk)
+
+    def figure(u):
+        row = RollupValue.objects.get(indicator="demonstration_village_share", unit=u, year=2024)
+        return row.numerator, row.denominator, row.value
+
+    assert figure(p) == (3, 4, Decimal("75.00"))
+    assert figure(q) == (1, 6, Decimal("16.67"))
+    assert figure(city) == (4, 10, Decimal("40.00"))  # the mean of 75% and 16.67% would be 45.83%
+
+
+def test_change_in_one_village_recomputes_only_its_chain(county, monkeypatch, django_capture_on_commit_callbacks):
+    services.rollup_year(year=2024)
+    before = {(row.indicator, row.unit_id): row.computed_at for row in RollupValue.objects.filter(year=2024)}
+    city_before = RollupValue.objects.get(indicator="demonstration_villages", unit=county["city"], year=2024)
+    queued = []
+    monkeypatch.setattr(tasks, "enqueue_chain", lambda unit_id, year: queued.append((unit_id, year)))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        grant(county["village_a2"], 2024, T.VILLAGE)
+    assert queued == [(county["village_a2"].pk, 2024)]
+
+    tasks.recompute_chain(*queued[0])  # what the worker runs
+    chain = {county["village_a2"].pk, county["township_a"].pk, county["city"].pk}
+    after = {(row.indicator, row.unit_id): row.computed_at for row in RollupValue.objects.filter(year=2024)}
+    assert after.keys() == before.keys()
+    changed = {unit_id for key, unit_id in after if after[(key, unit_id)] != before[(key, unit_id)]}
+    assert changed == chain
+    city_after = RollupValue.objects.get(pk=city_before.pk)
+    assert (city_before.value, city_after.value) == (Decimal("0.00"), Decimal("1.00"))
+
+
+def test_change_without_year_refreshes_computed_years(county, monkeypatch, django_capture_on_commit_callbacks):
+    services.rollup_year(year=2022)
+    queued = []
+    monkeypatch.setattr(tasks, "enqueue_chain", lambda unit_id, year: queued.append((unit_id, year)))
+    from organizations.services import party_org_update
+
+    with django_capture_on_commit_callbacks(execute=True):
+        party_org_update(party_org=county["village_b1"].party_org, actor=None, name="乙一村党支部")
+    years = {year for _unit, year in queued}
+    assert 2022 in years and len(years) == 2  # 2022 (computed before) and the current year
+
+
+def test_task_run_twice_gives_the_same_rows(county):
+    grant(county["village_a1"], 2024, T.VILLAGE)
+    fields = ["indicator", "unit_id", "year", "numerator", "denominator", "value"]
+    tasks.recompute_year(2024)
+    first = sorted(RollupValue.objects.values_list(*fields))
+    ids = set(RollupValue.objects.values_list("pk", flat=True))
+    tasks.recompute_year(2024)
+    tasks.recompute_chain(county["village_a1"].pk, 2024)
+    assert sorted(RollupValue.objects.values_list(*fields)) == first
+    assert set(RollupValue.objects.values_list("pk", flat=True)) == ids
+
+
+def test_task_for_a_deleted_unit_does_nothing(county):
+    assert tasks.recompute_chain(999_999_999, 2024) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_recomputations_leave_the_value_from_records():
+    from tests.factories import build_county
+
+    county = build_county()
+    grant(county["village_a1"], 2024, T.VILLAGE)
+    grant(county["village_b1"], 2024, T.VILLAGE)
+    errors = []
+
+    def work():
+        try:
+            services.rollup_chain(unit_id=county["village_a1"].pk, year=2024)
+            services.rollup_chain(unit_id=county["village_b1"].pk, year=2024)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    rows = RollupValue.objects.filter(indicator="demonstration_villages", unit=county["city"], year=2024)
+    assert [row.value for row in rows] == [Decimal("2.00")]
+
+
+def test_changes_in_one_transaction_queue_each_chain_once(county, monkeypatch, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    queued = []
+    monkeypatch.setattr(tasks, "enqueue_chain", lambda unit_id, year: queued.append((unit_id, year)))
+    with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            grant(county["village_a1"], 2024, T.VILLAGE)
+            grant(county["village_a1"], 2024, T.COMMUNITY)
+            grant(county["grid_a1"], 2024, T.VILLAGE)  # below the village: its chain starts at the village
+            grant(county["village_b1"], 2024, T.VILLAGE)
+    assert sorted(queued) == sorted([(county["village_a1"].pk, 2024), (county["village_b1"].pk, 2024)])
+
+
+def test_change_touching_many_chains_queues_one_full_recompute(county, monkeypatch, django_capture_on_commit_callbacks):
+    chains, years = [], []
+    monkeypatch.setattr(tasks, "enqueue_chain", lambda unit_id, year: chains.append(unit_id))
+    monkeypatch.setattr(tasks, "enqueue_year", years.append)
+    monkeypatch.setattr(services, "CHAIN_LIMIT", 1)
+    from core.events import records_changed
+
+    with django_capture_on_commit_callbacks(execute=True):
+        records_changed(source="organizations", unit_ids=[county["village_a1"].pk, county["village_b1"].pk], year=2024)
+    assert (chains, years) == ([], [2024])
+
+
+def test_rolled_back_change_queues_nothing(county, monkeypatch, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    queued = []
+    monkeypatch.setattr(tasks, "enqueue_chain", lambda unit_id, year: queued.append(unit_id))
+    with django_capture_on_commit_callbacks(execute=True):
+        try:
+            with transaction.atomic():
+                grant(county["village_a1"], 2024, T.VILLAGE)
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        grant(county["village_b1"], 2024, T.VILLAGE)
+    assert queued == [county["village_b1"].pk]
