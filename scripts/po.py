@@ -24,8 +24,10 @@ def _quote(text: str) -> str:
 
 
 def entries(text):
+    """(match, msgid, msgstr) for each entry; a fuzzy entry (a guess by msgmerge) counts as untranslated."""
     for match in ENTRY.finditer(text):
-        yield match, _unquote(match["id"]), _unquote(match["str"])
+        fuzzy = "#, fuzzy" in match["head"] and match["id"] != '""'
+        yield match, _unquote(match["id"]), "" if fuzzy else _unquote(match["str"])
 
 
 def main(argv):
