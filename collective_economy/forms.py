@@ -1,0 +1,73 @@
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import DevelopmentModel, Project
+
+MONEY_ATTRS = {"inputmode": "decimal", "step": "0.01", "min": "0"}
+
+
+def money_field(label, required=True):
+    return forms.DecimalField(
+        label=label,
+        max_digits=14,
+        decimal_places=2,
+        required=required,
+        min_value=Decimal("0"),
+        widget=forms.NumberInput(attrs=MONEY_ATTRS),
+        error_messages={"min_value": _("The amount cannot be negative.")},
+    )
+
+
+class IncomeReportForm(forms.Form):
+    """The secretary's yearly report: only what the system cannot already know."""
+
+    total_income = money_field(_("total collective income (yuan)"))
+    operating_income = money_field(_("operating income (yuan)"))
+    income_sources = forms.CharField(
+        label=_("income sources"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    development_model = forms.ChoiceField(label=_("development model"), choices=DevelopmentModel.choices)
+    assets = money_field(_("assets at year end (yuan)"))
+    debt = money_field(_("debt at year end (yuan)"))
+
+
+class IncomeReportSubmitForm(IncomeReportForm):
+    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
+
+    field_order = ["year"]
+
+
+class IncomeCorrectionForm(IncomeReportForm):
+    correction_reason = forms.CharField(label=_("reason for the correction"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class SendBackForm(forms.Form):
+    reason = forms.CharField(label=_("reason for sending back"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ProjectForm(forms.ModelForm):
+    class Meta:
+        model = Project
+        fields = ["name", "development_model", "investment", "partners", "status", "start_year", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3}), "investment": forms.NumberInput(attrs=MONEY_ATTRS)}
+
+
+class YearForm(forms.Form):
+    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("income sheet (xlsx or csv)"))
+
+
+class ScoreForm(forms.Form):
+    project = forms.ModelChoiceField(label=_("project"), queryset=Project.objects.none())
+    score = forms.DecimalField(label=_("score"), min_value=0, max_value=100, decimal_places=2)
+    comment = forms.CharField(label=_("comment"), required=False, max_length=300)
+
+    def __init__(self, *args, projects, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = projects
+        self.fields["project"].label_from_instance = lambda p: f"{p.village.name} · {p.name}"
