@@ -27,7 +27,7 @@ class ReadOnlyAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
-        return False
+        return obj is None and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
         # Without an object Django asks before looking the object up: answer so that one outside the
@@ -180,3 +180,9 @@ class ProjectCompetitionAdmin(ScopedAdminMixin, admin.ModelAdmin):
 class ProjectScoreAdmin(ReadOnlyAdmin):
     list_display = ["project", "competition", "reviewer", "score"]
     list_select_related = ["project", "competition", "reviewer"]
+
+
+@admin.register(RewardRule)
+class RewardRuleAdmin(ReadOnlyAdmin):
+    list_display = ["scheme", "kind", "basis", "threshold", "amount", "rate", "min_growth", "cap"]
+    list_select_related = ["scheme"]

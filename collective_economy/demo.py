@@ -46,7 +46,11 @@ def _plan_incomes(rng, villages, townships_by_id):
     rewarded_ids = {v.pk for v in rewarded}
     others = [v for v in villages if v.pk not in rewarded_ids]
     rng.shuffle(others)
-    low, high, mid = others[:UNDER_100K], others[UNDER_100K : UNDER_100K + OVER_200K_PLAIN], others[UNDER_100K + OVER_200K_PLAIN :]
+    low, high, mid = (
+        others[:UNDER_100K],
+        others[UNDER_100K : UNDER_100K + OVER_200K_PLAIN],
+        others[UNDER_100K + OVER_200K_PLAIN :],
+    )
     plan = {}
     for v in low:
         now = _yuan(rng, 40_000, 99_000)
@@ -73,9 +77,7 @@ def build(ctx):
     actor = ctx.users["orgdept"]
     rng = ctx.rng
     city = ctx.city
-    villages = list(
-        OrganizationUnit.objects.filter(kind=UnitKind.VILLAGE, path__startswith=city.path).order_by("code")
-    )
+    villages = list(OrganizationUnit.objects.filter(kind=UnitKind.VILLAGE, path__startswith=city.path).order_by("code"))
     plan = _plan_incomes(rng, villages, None)
     debt_growers = {v.pk for v in rng.sample(villages, 6)}
     rows = []

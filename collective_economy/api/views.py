@@ -88,7 +88,7 @@ class IncomeReportViewSet(YearFilterMixin, ScopedModelViewSet):
         body = s.IncomeReportSubmitSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
-        village = unit_by_code(request.user, data.pop("village_code"), "village_code", CHANGE)
+        village = unit_by_code(request.user, data.pop("village_code"), "village_code")
         report = services.income_report_submit(village=village, year=data.pop("year"), actor=request.user, **data)
         return Response(self.get_serializer(report).data, status=status.HTTP_201_CREATED)
 
@@ -148,7 +148,7 @@ class ProjectViewSet(ScopedModelViewSet):
         body = s.ProjectCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
-        village = unit_by_code(request.user, data.pop("village_code"), "village_code", CHANGE)
+        village = unit_by_code(request.user, data.pop("village_code"), "village_code")
         project = services.project_create(village=village, actor=request.user, **data)
         return Response(self.get_serializer(project).data, status=status.HTTP_201_CREATED)
 
