@@ -9,6 +9,7 @@ from core.admin import ScopedAdminMixin
 
 from . import services
 from .models import (
+    CITY_WRITE_ROLES,
     DoublingPlan,
     IncomeReport,
     Project,
@@ -147,6 +148,10 @@ class RewardSchemeAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "unit", "effective_year", "village_cap"]
     list_select_related = ["unit"]
     inlines = [RewardRuleInline]
+
+    def has_add_permission(self, request):
+        # Reward schemes are the city's: only the organization department sets them.
+        return super().has_add_permission(request) and request.user.has_role(*CITY_WRITE_ROLES)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

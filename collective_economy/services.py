@@ -81,6 +81,11 @@ def _check_figures(report: IncomeReport):
         raise ValidationError(errors)
 
 
+def _lock_village(village):
+    """Serialize writes of one village's reports, so two concurrent submissions cannot both pass the checks."""
+    OrganizationUnit.objects.select_for_update().filter(pk=village.pk).values_list("pk", flat=True).get()
+
+
 def _save_report(report: IncomeReport):
     _check_figures(report)
     report.full_clean()
@@ -96,6 +101,7 @@ def income_report_submit(*, village: OrganizationUnit, year: int, actor, **figur
     """The village secretary submits the village's income report for a year; it waits for the township's review."""
     _check_village(village)
     _require(actor, village, (Role.SECRETARY,), _("Only the village's secretary may submit its income report."))
+    _lock_village(village)
     if IncomeReport.objects.filter(village=village, year=year, status=ReportStatus.APPROVED).exists():
         raise ValidationError(
             {"year": _("The report for this year is already approved; submit a correction with a reason instead.")}
@@ -251,6 +257,7 @@ def income_report_record_approved(*, village: OrganizationUnit, year: int, actor
     version, or a correction of the approved one when the figures differ. Returns (report, action)."""
     _check_village(village)
     _require(actor, village, STAFF_WRITE_ROLES, _("Only township staff may record approved income figures."))
+    _lock_village(village)
     current = IncomeReport.objects.filter(village=village, year=year, status=ReportStatus.APPROVED).first()
     values = {k: v for k, v in figures.items() if k in REPORT_FIELDS}
     if current is not None:

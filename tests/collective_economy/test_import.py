@@ -97,3 +97,14 @@ def test_export_then_reimport_round_trip(county, users):
     _result, errors, _ = import_income(dataset=exported, actor=users["staff_a"], dry_run=False)
     assert errors == []
     assert IncomeReport.objects.count() == 1  # unchanged figures: no new version
+
+
+def test_admin_import_dry_run_reports_bad_rows_and_writes_nothing(county, users, client_for):
+    client = client_for(users["staff_a"])
+    url = "/admin/collective_economy/incomereport/import/"
+    assert client.get(url).status_code == 200
+    bad = "\n".join([",".join(HEADERS), "COMA00001,2024,100,50,,资源发展,0,0"]).encode()
+    response = client.post(url, {"import_file": SimpleUploadedFile("s.csv", bad), "format": "0", "resource": "0"})
+    assert response.status_code == 200
+    assert "不是行政村" in response.content.decode()
+    assert not IncomeReport.objects.exists()
