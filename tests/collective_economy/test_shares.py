@@ -106,3 +106,20 @@ def test_township_table_query_count_does_not_grow_with_villages(county, users, c
         selectors.income_table(user=users["staff_a"], scope=county["township_a"], year=2024)
     # roles (scope paths), villages, targets, doubling plan, reports: 5 whatever the number of villages.
     assert len(table_queries.captured_queries) == 5
+
+
+def test_doubling_plan_compares_income_with_base_year(county, users):
+    services.doubling_plan_set(unit=county["city"], base_year=2022, target_year=2025, actor=users["city_staff"])
+    approved(county["village_a1"], 2022, "100000.00")
+    approved(county["village_a1"], 2024, "250000.00")
+    approved(county["village_a2"], 2024, "90000.00")  # no base-year report: no multiple, not zero
+    table = selectors.income_table(user=users["staff_a"], scope=county["township_a"], year=2024)
+    assert table.doubling_plan.multiple == Decimal("2.00")
+    multiples = {row.village.code: row.base_multiple for row in table.rows}
+    assert multiples == {"VILA10001": Decimal("2.50"), "VILA20001": None}
+
+
+def test_money_shown_with_separators_in_pages(county, users, client_for):
+    approved(county["village_a1"], 2024, "1234567.80")
+    body = client_for(users["staff_a"]).get(f"/economy/village/{county['village_a1'].pk}/").content.decode()
+    assert "1,234,567.80" in body
