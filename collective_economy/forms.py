@@ -3,6 +3,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from organizations.models import OrganizationUnit
+
 from .models import DevelopmentModel, Project
 
 MONEY_ATTRS = {"inputmode": "decimal", "step": "0.01", "min": "0"}
@@ -71,3 +73,30 @@ class ScoreForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["project"].queryset = projects
         self.fields["project"].label_from_instance = lambda p: f"{p.village.name} · {p.name}"
+
+
+class TargetForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("scope"), queryset=OrganizationUnit.objects.none())
+    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100, required=False)
+    threshold = forms.DecimalField(
+        label=_("income threshold (yuan)"), max_digits=14, decimal_places=2, min_value=Decimal("0.01"), required=False
+    )
+    target_share = forms.DecimalField(
+        label=_("target share (%)"), max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False
+    )
+    jingzhou_defaults = forms.BooleanField(
+        label=_("Apply the Jingzhou defaults instead (over 200,000 yuan: 50% / 60% / 70% for 2022 / 2023 / 2024)"),
+        required=False,
+    )
+
+    def __init__(self, *args, scopes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = scopes
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("jingzhou_defaults"):
+            for name in ("year", "threshold", "target_share"):
+                if data.get(name) in (None, ""):
+                    self.add_error(name, _("This field is required."))
+        return data

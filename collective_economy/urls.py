@@ -23,4 +23,5 @@ urlpatterns = [
     path("projects/", views.project_list, name="projects"),
     path("projects/<int:pk>/edit/", views.project_edit, name="project_edit"),
     path("competitions/<int:pk>/", views.competition_detail, name="competition"),
+    path("targets/", views.targets, name="targets"),
 ]

@@ -26,8 +26,9 @@ from .forms import (
     ProjectForm,
     ScoreForm,
     SendBackForm,
+    TargetForm,
 )
-from .models import REPORT_EDIT_STATUSES, IncomeReport, Project, ProjectCompetition, ReportStatus
+from .models import REPORT_EDIT_STATUSES, IncomeReport, Project, ProjectCompetition, ReportStatus, ThresholdTarget
 
 FIGURES = ("total_income", "operating_income", "income_sources", "development_model", "assets", "debt")
 
@@ -178,6 +179,8 @@ def report_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def report_edit(request, pk):
     report = _report(request, pk, CHANGE)
+    if not services.holds_role_over(request.user, report.village, (Role.SECRETARY,)):
+        raise PermissionDenied(_("Only the village's secretary may change its income report."))
     initial = {name: getattr(report, name) for name in FIGURES}
     form = IncomeReportForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -408,3 +411,40 @@ def competition_detail(request, pk):
     ranking = selectors.competition_ranking(user=request.user, competition=competition)
     context = {"competition": competition, "ranking": ranking, "form": form, "can_score": can_score}
     return render(request, "collective_economy/competition.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def targets(request):
+    """Threshold targets as data: those set in the user's jurisdiction, and a form for staff to set one."""
+    scopes = restrict(OrganizationUnit.objects.filter(kind__in=[UnitKind.CITY, *TOWNSHIP_LEVEL]), request.user, CHANGE)
+    form = TargetForm(request.POST or None, scopes=scopes.order_by("path"))
+    if request.method == "POST":
+        if not request.user.has_role(*services.STAFF_WRITE_ROLES) and not request.user.is_superuser:
+            raise PermissionDenied(_("You may not set targets for this unit."))
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if data.get("jingzhou_defaults"):
+                    services.threshold_defaults_apply(unit=data["unit"], actor=request.user)
+                else:
+                    services.threshold_target_set(
+                        unit=data["unit"],
+                        year=data["year"],
+                        threshold=data["threshold"],
+                        target_share=data["target_share"],
+                        actor=request.user,
+                    )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Target saved."))
+                return redirect("collective_economy:targets")
+    rows = (
+        ThresholdTarget.objects.restrict(request.user)
+        .select_related("unit")
+        .order_by("unit__path", "year", "threshold")
+    )
+    return render(
+        request, "collective_economy/targets.html", {"form": form, "targets": rows, "can_set": scopes.exists()}
+    )

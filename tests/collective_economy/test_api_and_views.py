@@ -149,3 +149,21 @@ def test_city_view_and_reward_page(county, users, client_for):
     assert client.post("/economy/rewards/", {"year": 2024}).status_code == 302
     body = client.get("/economy/rewards/?year=2024").content.decode()
     assert "5,000.00" in body and "甲一村" in body
+
+
+def test_targets_page_sets_a_township_target_and_the_jingzhou_defaults(county, users, client_for):
+    from collective_economy.models import ThresholdTarget
+
+    staff = client_for(users["staff_a"])
+    response = staff.post(
+        "/economy/targets/",
+        {"unit": county["township_a"].pk, "year": 2024, "threshold": "200000", "target_share": "65"},
+    )
+    assert response.status_code == 302
+    assert ThresholdTarget.objects.get(unit=county["township_a"]).target_share == Decimal("65.00")
+    response = staff.post("/economy/targets/", {"unit": county["township_b"].pk, "jingzhou_defaults": "on"})
+    assert response.status_code == 200 and not ThresholdTarget.objects.filter(unit=county["township_b"]).exists()
+    client_for(users["city_staff"]).post("/economy/targets/", {"unit": county["city"].pk, "jingzhou_defaults": "on"})
+    shares = dict(ThresholdTarget.objects.filter(unit=county["city"]).values_list("year", "target_share"))
+    assert shares == {2022: Decimal("50.00"), 2023: Decimal("60.00"), 2024: Decimal("70.00")}
+    assert client_for(users["secretary_a1"]).post("/economy/targets/", {}).status_code == 403
