@@ -28,7 +28,7 @@ from .forms import (
     SendBackForm,
     TargetForm,
 )
-from .models import REPORT_EDIT_STATUSES, IncomeReport, Project, ProjectCompetition, ReportStatus, ThresholdTarget
+from .models import REPORT_EDIT_STATUSES, IncomeReport, Project, ProjectCompetition, ReportStatus
 
 FIGURES = ("total_income", "operating_income", "income_sources", "development_model", "assets", "debt")
 
@@ -440,11 +440,7 @@ def targets(request):
             else:
                 messages.success(request, _("Target saved."))
                 return redirect("collective_economy:targets")
-    rows = (
-        ThresholdTarget.objects.restrict(request.user)
-        .select_related("unit")
-        .order_by("unit__path", "year", "threshold")
-    )
+    rows = selectors.targets_visible(user=request.user)
     return render(
         request, "collective_economy/targets.html", {"form": form, "targets": rows, "can_set": scopes.exists()}
     )

@@ -167,3 +167,16 @@ def test_targets_page_sets_a_township_target_and_the_jingzhou_defaults(county, u
     shares = dict(ThresholdTarget.objects.filter(unit=county["city"]).values_list("year", "target_share"))
     assert shares == {2022: Decimal("50.00"), 2023: Decimal("60.00"), 2024: Decimal("70.00")}
     assert client_for(users["secretary_a1"]).post("/economy/targets/", {}).status_code == 403
+
+
+def test_township_sees_the_city_targets_that_apply_to_it(county, users, client_for):
+    services.threshold_defaults_apply(unit=county["city"], actor=users["city_staff"])
+    services.threshold_target_set(
+        unit=county["township_b"],
+        year=2024,
+        threshold=Decimal("100000"),
+        target_share=Decimal("33"),
+        actor=users["staff_b"],
+    )
+    targets = client_for(users["staff_a"]).get("/economy/targets/").context["targets"]
+    assert {(t.unit.code, t.year) for t in targets} == {("TCITY0001", y) for y in (2022, 2023, 2024)}
