@@ -155,6 +155,19 @@ def _report(request, pk, action="view"):
     )
 
 
+def _changes(old, new) -> list[tuple[str, object, object]]:
+    """The figures a correction changed, for the reviewer: (label, old value, new value)."""
+    out = []
+    for name in FIGURES:
+        before, after = getattr(old, name), getattr(new, name)
+        if before != after:
+            field = IncomeReport._meta.get_field(name)
+            if field.choices:
+                before, after = dict(field.choices).get(before, before), dict(field.choices).get(after, after)
+            out.append((field.verbose_name, before, after))
+    return out
+
+
 @login_required
 def report_detail(request, pk):
     report = _report(request, pk)
@@ -168,6 +181,7 @@ def report_detail(request, pk):
         "can_correct": report.status == ReportStatus.APPROVED
         and services.holds_role_over(request.user, village, (Role.SECRETARY, *services.STAFF_WRITE_ROLES)),
         "send_back_form": SendBackForm(),
+        "changes": _changes(report.previous, report) if report.previous_id else [],
         "versions": IncomeReport.objects.restrict(request.user)
         .filter(village=village, year=report.year)
         .order_by("-version"),

@@ -28,3 +28,9 @@ def yuan_int(value):
     """200000.00 → "200,000"."""
     number = _decimal(value)
     return "—" if number is None else f"{number.quantize(Decimal('1')):,}"
+
+
+@register.filter
+def yuan_or_text(value):
+    """Amounts as yuan, anything else as it is."""
+    return yuan(value) if isinstance(value, Decimal) else value

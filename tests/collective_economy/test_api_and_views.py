@@ -180,3 +180,13 @@ def test_township_sees_the_city_targets_that_apply_to_it(county, users, client_f
     )
     targets = client_for(users["staff_a"]).get("/economy/targets/").context["targets"]
     assert {(t.unit.code, t.year) for t in targets} == {("TCITY0001", y) for y in (2022, 2023, 2024)}
+
+
+def test_reviewer_sees_what_a_correction_changed(county, users, client_for):
+    old = approved(county["village_a1"], 2024, "100000.00")
+    new = services.income_report_correct(
+        report=old, actor=users["secretary_a1"], reason="补录", total_income=Decimal("130000.00")
+    )
+    response = client_for(users["staff_a"]).get(f"/economy/reports/{new.pk}/")
+    assert response.context["changes"][0][1:] == (Decimal("100000.00"), Decimal("130000.00"))
+    assert "130,000.00" in response.content.decode()
