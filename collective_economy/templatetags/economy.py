@@ -34,3 +34,9 @@ def yuan_int(value):
 def yuan_or_text(value):
     """Amounts as yuan, anything else as it is."""
     return yuan(value) if isinstance(value, Decimal) else value
+
+
+@register.filter
+def has_any_role(user, roles: str) -> bool:
+    """`user|has_any_role:"org_department,township_staff"`: to hide links a role cannot use."""
+    return bool(getattr(user, "is_authenticated", False)) and user.has_role(*roles.split(","))
