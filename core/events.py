@@ -32,21 +32,20 @@ def records_changed(*, source: str, unit_ids: Iterable[int], year: int | None = 
     if not ids:
         return
     connection = transaction.get_connection()
-    pending = getattr(connection, "_records_changed", None)
-    # The batch's callback may have been dropped with a rolled-back savepoint: then start a new batch.
-    if pending is None or not any(entry[1] is pending[1] for entry in connection.run_on_commit):
-        batch: dict = {}
+    # One batch per transaction: Django gives every transaction a fresh `run_on_commit` list, so a batch left by a
+    # rolled-back transaction is never reused.
+    state = getattr(connection, "_records_changed", None)
+    if state is None or state[0] is not connection.run_on_commit:
+        state = (connection.run_on_commit, {})
+        connection._records_changed = state
+    batch = state[1]
+    batch.setdefault((source, year), set()).update(ids)
 
-        def flush():
-            if getattr(connection, "_records_changed", None) is pending_now:
-                connection._records_changed = None
-            _notify(batch)
+    def flush():
+        # The first callback to run after commit delivers the whole batch; later ones find it empty.
+        if batch:
+            pending = dict(batch)
+            batch.clear()
+            _notify(pending)
 
-        pending_now = (batch, flush)
-        if connection.in_atomic_block:
-            connection._records_changed = pending_now
-        pending = pending_now
-        batch.setdefault((source, year), set()).update(ids)
-        transaction.on_commit(flush)  # outside a transaction this runs at once
-        return
-    pending[0].setdefault((source, year), set()).update(ids)
+    transaction.on_commit(flush)  # outside a transaction this runs at once

@@ -7,6 +7,7 @@ Production and the test suite: DATABASE_URL (PostgreSQL) and REDIS_URL (Celery b
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -128,8 +129,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="dangjian")
-# Periodic jobs: each app's tasks module registers its own entries (see docs/architecture.md).
-CELERY_BEAT_SCHEDULE = {}
+# Periodic jobs, run by `celery -A dangjian worker -B` (or a separate `celery beat`).
+CELERY_BEAT_SCHEDULE = {
+    "goals: nightly full recompute": {"task": "goals.recompute_year", "schedule": crontab(hour=2, minute=30)},
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

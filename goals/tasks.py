@@ -2,11 +2,8 @@
 records and upsert); a unit deleted since the task was queued is skipped."""
 
 from celery import shared_task
-from celery.schedules import crontab
 from django.conf import settings
 from django.utils import timezone
-
-from dangjian.celery import app
 
 from . import services
 
@@ -30,16 +27,3 @@ def enqueue_chain(unit_id: int, year: int) -> None:
 
 def enqueue_year(year: int) -> None:
     recompute_year.apply_async((year,), queue=settings.CELERY_TASK_DEFAULT_QUEUE)
-
-
-def _schedule(sender, **kwargs):
-    sender.add_periodic_task(crontab(hour=2, minute=30), recompute_year.s(), name="goals: nightly full recompute")
-
-
-@app.on_after_configure.connect
-def setup_periodic_tasks(sender, **kwargs):
-    _schedule(sender)
-
-
-if app.configured:  # this module was imported after the app was configured: register now
-    _schedule(app)

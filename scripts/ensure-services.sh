@@ -24,4 +24,9 @@ if ! redis_up; then
   fi
   redis_up || { echo "error: Redis is not running on 127.0.0.1:6379 and could not be started. Install it (apt-get install redis-server)." >&2; exit 1; }
 fi
+# The suite's own database (tests run in test_<name>; manage.py check and makemigrations look at <name>).
+db="${TEST_DATABASE_NAME:-dangjian}"
+if ! psql -h 127.0.0.1 -U postgres -tAc "select 1 from pg_database where datname='$db'" 2>/dev/null | grep -q 1; then
+  createdb -h 127.0.0.1 -U postgres "$db" 2>/dev/null || true
+fi
 echo "PostgreSQL and Redis are up."

@@ -23,10 +23,29 @@ def _quote(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
+def _is_fuzzy(head: str) -> bool:
+    return any(line.startswith("#,") and "fuzzy" in line for line in head.splitlines())
+
+
+def _unfuzzy(head: str) -> str:
+    """The comment block without msgmerge's guess: no "#|" lines, no fuzzy flag (other flags kept)."""
+    lines = []
+    for line in head.splitlines():
+        if line.startswith("#|"):
+            continue
+        if line.startswith("#,"):
+            flags = [flag.strip() for flag in line[2:].split(",") if flag.strip() and flag.strip() != "fuzzy"]
+            if not flags:
+                continue
+            line = "#, " + ", ".join(flags)
+        lines.append(line + "\n")
+    return "".join(lines)
+
+
 def entries(text):
     """(match, msgid, msgstr) for each entry; a fuzzy entry (a guess by msgmerge) counts as untranslated."""
     for match in ENTRY.finditer(text):
-        fuzzy = "#, fuzzy" in match["head"] and match["id"] != '""'
+        fuzzy = _is_fuzzy(match["head"]) and match["id"] != '""'
         yield match, _unquote(match["id"]), "" if fuzzy else _unquote(match["str"])
 
 

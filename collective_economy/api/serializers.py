@@ -1,0 +1,178 @@
+from rest_framework import serializers
+
+from ..models import (
+    DevelopmentModel,
+    DoublingPlan,
+    IncomeReport,
+    Project,
+    ProjectCompetition,
+    ProjectScore,
+    RewardRule,
+    RewardScheme,
+    ThresholdTarget,
+    VillageReward,
+)
+
+MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": 0}
+
+
+class IncomeReportSerializer(serializers.ModelSerializer):
+    village_code = serializers.CharField(source="village.code", read_only=True)
+    village_name = serializers.CharField(source="village.name", read_only=True)
+
+    class Meta:
+        model = IncomeReport
+        fields = [
+            "id",
+            "village",
+            "village_code",
+            "village_name",
+            "year",
+            "version",
+            "status",
+            "total_income",
+            "operating_income",
+            "income_sources",
+            "development_model",
+            "assets",
+            "debt",
+            "correction_reason",
+            "return_reason",
+            "previous",
+            "submitted_at",
+            "reviewed_at",
+        ]
+        read_only_fields = fields
+
+
+class IncomeFiguresSerializer(serializers.Serializer):
+    total_income = serializers.DecimalField(**MONEY)
+    operating_income = serializers.DecimalField(**MONEY)
+    income_sources = serializers.CharField(required=False, allow_blank=True, default="")
+    development_model = serializers.ChoiceField(choices=DevelopmentModel.choices)
+    assets = serializers.DecimalField(**MONEY, required=False, default="0.00")
+    debt = serializers.DecimalField(**MONEY, required=False, default="0.00")
+
+
+class IncomeReportSubmitSerializer(IncomeFiguresSerializer):
+    village_code = serializers.CharField(max_length=32)
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+
+
+class IncomeReportUpdateSerializer(serializers.Serializer):
+    total_income = serializers.DecimalField(**MONEY, required=False)
+    operating_income = serializers.DecimalField(**MONEY, required=False)
+    income_sources = serializers.CharField(required=False, allow_blank=True)
+    development_model = serializers.ChoiceField(choices=DevelopmentModel.choices, required=False)
+    assets = serializers.DecimalField(**MONEY, required=False)
+    debt = serializers.DecimalField(**MONEY, required=False)
+
+
+class IncomeCorrectionSerializer(IncomeReportUpdateSerializer):
+    correction_reason = serializers.CharField()
+
+
+class SendBackSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    village_code = serializers.SlugRelatedField(source="village", slug_field="code", read_only=True)
+
+    class Meta:
+        model = Project
+        fields = [
+            "id",
+            "village",
+            "village_code",
+            "name",
+            "development_model",
+            "investment",
+            "partners",
+            "status",
+            "start_year",
+            "description",
+        ]
+        read_only_fields = ["village"]
+
+
+class ProjectCreateSerializer(ProjectSerializer):
+    village_code = serializers.CharField(max_length=32, write_only=True)
+
+
+class ThresholdTargetSerializer(serializers.ModelSerializer):
+    unit_code = serializers.SlugRelatedField(source="unit", slug_field="code", read_only=True)
+
+    class Meta:
+        model = ThresholdTarget
+        fields = ["id", "unit", "unit_code", "year", "threshold", "target_share"]
+        read_only_fields = ["unit"]
+
+
+class ThresholdTargetCreateSerializer(serializers.Serializer):
+    unit_code = serializers.CharField(max_length=32)
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    threshold = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+    target_share = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100)
+
+
+class DoublingPlanSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DoublingPlan
+        fields = ["id", "unit", "base_year", "target_year", "multiple"]
+        read_only_fields = fields
+
+
+class RewardRuleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RewardRule
+        fields = ["id", "kind", "basis", "threshold", "amount", "rate", "min_growth", "cap", "sort_order"]
+        read_only_fields = fields
+
+
+class RewardSchemeSerializer(serializers.ModelSerializer):
+    rules = RewardRuleSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = RewardScheme
+        fields = ["id", "unit", "name", "effective_year", "village_cap", "rules"]
+        read_only_fields = fields
+
+
+class VillageRewardSerializer(serializers.ModelSerializer):
+    village_code = serializers.CharField(source="village.code", read_only=True)
+    village_name = serializers.CharField(source="village.name", read_only=True)
+
+    class Meta:
+        model = VillageReward
+        fields = [
+            "id",
+            "village",
+            "village_code",
+            "village_name",
+            "year",
+            "scheme",
+            "amount",
+            "explanation",
+            "computed_at",
+        ]
+        read_only_fields = fields
+
+
+class ComputeRewardsSerializer(serializers.Serializer):
+    scope_code = serializers.CharField(max_length=32)
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+
+
+class ProjectCompetitionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProjectCompetition
+        fields = ["id", "unit", "year", "name"]
+        read_only_fields = fields
+
+
+class ProjectScoreSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProjectScore
+        fields = ["id", "competition", "project", "reviewer", "score", "comment", "scored_at"]
+        read_only_fields = fields

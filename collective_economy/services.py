@@ -1,0 +1,527 @@
+"""Write use-cases of the collective economy. Each runs in one transaction, checks who may act (role and
+jurisdiction), validates with full_clean, writes an audit entry, and announces the change to the dashboards."""
+
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.roles import Role
+from accounts.scoping import scope_paths
+from core import audit, events
+from organizations.models import OrganizationUnit, UnitKind
+
+from . import selectors
+from .models import (
+    CITY_WRITE_ROLES,
+    STAFF_WRITE_ROLES,
+    DoublingPlan,
+    IncomeReport,
+    Project,
+    ProjectCompetition,
+    ProjectScore,
+    ReportStatus,
+    RewardRule,
+    RewardScheme,
+    ThresholdTarget,
+    VillageReward,
+)
+
+SOURCE = "collective_economy"
+REPORT_FIELDS = ("total_income", "operating_income", "income_sources", "development_model", "assets", "debt")
+PROJECT_FIELDS = ("name", "development_model", "investment", "partners", "status", "start_year", "description")
+
+# Jingzhou's three-year plan: share of villages over 200,000 yuan (DOMAIN.md "Collective economy").
+JINGZHOU_DEFAULTS = [
+    (2022, Decimal("200000.00"), Decimal("50.00")),
+    (2023, Decimal("200000.00"), Decimal("60.00")),
+    (2024, Decimal("200000.00"), Decimal("70.00")),
+]
+
+
+def holds_role_over(actor, unit, roles) -> bool:
+    """Whether `actor` holds one of `roles` at `unit` or above it (None is the system, e.g. the demo)."""
+    if actor is None or actor.is_superuser:
+        return True
+    return any(unit.path.startswith(path) for path in scope_paths(actor, roles=roles))
+
+
+def _require(actor, unit, roles, message):
+    if not holds_role_over(actor, unit, roles):
+        raise PermissionDenied(message)
+
+
+def _check_village(village):
+    if village is None or village.kind != UnitKind.VILLAGE:
+        raise ValidationError(
+            {
+                "village": _(
+                    "Collective income is reported by administrative villages, not by communities or other units."
+                )
+            }
+        )
+
+
+def _check_figures(report: IncomeReport):
+    errors = {}
+    for name in ("total_income", "operating_income", "assets", "debt"):
+        value = getattr(report, name)
+        if value is not None and value < 0:
+            errors[name] = _("The amount cannot be negative.")
+    if (
+        "operating_income" not in errors
+        and report.operating_income is not None
+        and report.total_income is not None
+        and report.operating_income > report.total_income
+    ):
+        errors["operating_income"] = _("Operating income cannot exceed the total collective income.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _lock_village(village):
+    """Serialize writes of one village's reports, so two concurrent submissions cannot both pass the checks."""
+    OrganizationUnit.objects.select_for_update().filter(pk=village.pk).values_list("pk", flat=True).get()
+
+
+def _save_report(report: IncomeReport):
+    _check_figures(report)
+    report.full_clean()
+    report.save()
+
+
+def _changed(report):
+    events.records_changed(source=SOURCE, unit_ids=[report.village_id], year=report.year)
+
+
+@transaction.atomic
+def income_report_submit(*, village: OrganizationUnit, year: int, actor, **figures) -> IncomeReport:
+    """The village secretary submits the village's income report for a year; it waits for the township's review."""
+    _check_village(village)
+    _require(actor, village, (Role.SECRETARY,), _("Only the village's secretary may submit its income report."))
+    _lock_village(village)
+    if IncomeReport.objects.filter(village=village, year=year, status=ReportStatus.APPROVED).exists():
+        raise ValidationError(
+            {"year": _("The report for this year is already approved; submit a correction with a reason instead.")}
+        )
+    if IncomeReport.objects.filter(village=village, year=year, status__in=["submitted", "returned"]).exists():
+        raise ValidationError({"year": _("A report for this year is already waiting for review; edit it instead.")})
+    last = IncomeReport.objects.filter(village=village, year=year).order_by("-version").first()
+    report = IncomeReport(
+        village=village,
+        year=year,
+        version=(last.version + 1) if last else 1,
+        status=ReportStatus.SUBMITTED,
+        submitted_by=actor,
+        **{k: v for k, v in figures.items() if k in REPORT_FIELDS},
+    )
+    _save_report(report)
+    audit.record(actor=actor, action="income_report.submit", obj=report, unit=village, changes={"year": year})
+    return report
+
+
+@transaction.atomic
+def income_report_update(*, report: IncomeReport, actor, **figures) -> IncomeReport:
+    """The secretary changes a report that is not yet approved; a sent-back report is submitted again."""
+    report = IncomeReport.objects.select_for_update().select_related("village").get(pk=report.pk)
+    _require(actor, report.village, (Role.SECRETARY,), _("Only the village's secretary may change its income report."))
+    if report.is_locked:
+        raise ValidationError({"status": _("An approved report is locked. Submit a correction with a reason instead.")})
+    fields = REPORT_FIELDS + ("correction_reason",)
+    before = {name: getattr(report, name) for name in fields}
+    for name, value in figures.items():
+        if name not in fields:
+            raise ValueError(f"income_report_update cannot set {name}")
+        setattr(report, name, value)
+    report.status = ReportStatus.SUBMITTED
+    report.submitted_by = actor
+    report.submitted_at = timezone.now()
+    _save_report(report)
+    audit.record(
+        actor=actor,
+        action="income_report.update",
+        obj=report,
+        unit=report.village,
+        changes=audit.diff(report, before, fields),
+    )
+    return report
+
+
+def _approve(report: IncomeReport, actor):
+    """Make `report` the current approved version, superseding the one it corrects (same transaction)."""
+    current = (
+        IncomeReport.objects.select_for_update()
+        .filter(village_id=report.village_id, year=report.year, status=ReportStatus.APPROVED)
+        .exclude(pk=report.pk)
+        .first()
+    )
+    if current is not None:
+        # The old version is kept, marked superseded, before the new one takes the single approved place.
+        current.status = ReportStatus.SUPERSEDED
+        current.save(update_fields=["status"])
+        report.previous = report.previous or current
+    report.status = ReportStatus.APPROVED
+    report.reviewed_by = actor
+    report.reviewed_at = timezone.now()
+    report.return_reason = ""
+    report.full_clean()
+    report.save()
+
+
+@transaction.atomic
+def income_report_approve(*, report: IncomeReport, actor) -> IncomeReport:
+    """The township approves a submitted report; from then on it is locked. A correction replaces the old version."""
+    report = IncomeReport.objects.select_for_update().select_related("village").get(pk=report.pk)
+    _require(actor, report.village, STAFF_WRITE_ROLES, _("Only township staff may approve income reports."))
+    if report.status != ReportStatus.SUBMITTED:
+        raise ValidationError({"status": _("Only a submitted report can be approved.")})
+    _approve(report, actor)
+    audit.record(actor=actor, action="income_report.approve", obj=report, unit=report.village)
+    _changed(report)
+    return report
+
+
+@transaction.atomic
+def income_report_send_back(*, report: IncomeReport, actor, reason: str) -> IncomeReport:
+    """The township sends a submitted report back to the secretary with the reason."""
+    report = IncomeReport.objects.select_for_update().select_related("village").get(pk=report.pk)
+    _require(actor, report.village, STAFF_WRITE_ROLES, _("Only township staff may send income reports back."))
+    if report.status != ReportStatus.SUBMITTED:
+        raise ValidationError({"status": _("Only a submitted report can be sent back.")})
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for sending the report back.")})
+    report.status = ReportStatus.RETURNED
+    report.return_reason = reason
+    report.reviewed_by = actor
+    report.reviewed_at = timezone.now()
+    report.full_clean()
+    report.save()
+    audit.record(
+        actor=actor, action="income_report.send_back", obj=report, unit=report.village, changes={"reason": reason}
+    )
+    return report
+
+
+@transaction.atomic
+def income_report_correct(*, report: IncomeReport, actor, reason: str, **figures) -> IncomeReport:
+    """Correct an approved report: a new version with the reason; the old one is kept. Township staff's correction
+    is approved at once; a secretary's waits for the township's review like any submission."""
+    report = IncomeReport.objects.select_for_update().select_related("village").get(pk=report.pk)
+    is_staff = holds_role_over(actor, report.village, STAFF_WRITE_ROLES)
+    if not is_staff:
+        _require(actor, report.village, (Role.SECRETARY,), _("You may not correct this village's income report."))
+    if report.status != ReportStatus.APPROVED:
+        raise ValidationError({"status": _("Only the current approved report can be corrected.")})
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"correction_reason": _("Give the reason for the correction.")})
+    if IncomeReport.objects.filter(
+        village=report.village, year=report.year, status__in=["submitted", "returned"]
+    ).exists():
+        raise ValidationError({"status": _("A correction of this report is already waiting for review.")})
+    last = IncomeReport.objects.filter(village=report.village, year=report.year).order_by("-version").first()
+    values = {name: getattr(report, name) for name in REPORT_FIELDS}
+    values.update({k: v for k, v in figures.items() if k in REPORT_FIELDS})
+    new = IncomeReport(
+        village=report.village,
+        year=report.year,
+        version=last.version + 1,
+        status=ReportStatus.SUBMITTED,
+        correction_reason=reason,
+        previous=report,
+        submitted_by=actor,
+        **values,
+    )
+    _check_figures(new)
+    new.full_clean(validate_constraints=False)
+    new.save()
+    if is_staff:
+        _approve(new, actor)
+        _changed(new)
+    audit.record(
+        actor=actor,
+        action="income_report.correct",
+        obj=new,
+        unit=report.village,
+        changes={"previous": report.pk, "reason": reason, "approved": is_staff},
+    )
+    return new
+
+
+@transaction.atomic
+def income_report_record_approved(*, village: OrganizationUnit, year: int, actor, reason: str = "", **figures):
+    """Township staff record a village's figures from their own sheet (the township's import): a first approved
+    version, or a correction of the approved one when the figures differ. Returns (report, action)."""
+    _check_village(village)
+    _require(actor, village, STAFF_WRITE_ROLES, _("Only township staff may record approved income figures."))
+    _lock_village(village)
+    current = IncomeReport.objects.filter(village=village, year=year, status=ReportStatus.APPROVED).first()
+    values = {k: v for k, v in figures.items() if k in REPORT_FIELDS}
+    if current is not None:
+        if all(getattr(current, k) == v for k, v in values.items()):
+            return current, "unchanged"
+        return income_report_correct(
+            report=current, actor=actor, reason=reason or _("Corrected by import"), **values
+        ), "corrected"
+    if IncomeReport.objects.filter(village=village, year=year, status__in=["submitted", "returned"]).exists():
+        raise ValidationError({"year": _("A report for this year is waiting for review; review it first.")})
+    last = IncomeReport.objects.filter(village=village, year=year).order_by("-version").first()
+    report = IncomeReport(
+        village=village, year=year, version=(last.version + 1) if last else 1, submitted_by=actor, **values
+    )
+    _check_figures(report)
+    report.full_clean(validate_constraints=False)
+    report.save()
+    _approve(report, actor)
+    audit.record(actor=actor, action="income_report.record", obj=report, unit=village, changes={"year": year})
+    _changed(report)
+    return report, "created"
+
+
+@transaction.atomic
+def income_reports_bulk_record(*, rows: list[dict], actor) -> list[IncomeReport]:
+    """Record many approved first versions at once (the demo's years of history): each row validated, one insert,
+    one audit entry. Rows are dicts of village, year and the report figures."""
+    reports = []
+    now = timezone.now()
+    for row in rows:
+        village = row["village"]
+        _check_village(village)
+        _require(actor, village, STAFF_WRITE_ROLES, _("Only township staff may record approved income figures."))
+        report = IncomeReport(
+            status=ReportStatus.APPROVED, version=1, reviewed_by=actor, reviewed_at=now, submitted_by=actor, **row
+        )
+        _check_figures(report)
+        report.full_clean(exclude=["village"], validate_unique=False, validate_constraints=False)
+        reports.append(report)
+    created = IncomeReport.objects.bulk_create(reports, batch_size=500)
+    if created:
+        audit.record(actor=actor, action="income_report.bulk_record", obj=created[0], changes={"count": len(created)})
+        for year in sorted({r.year for r in created}):
+            events.records_changed(source=SOURCE, unit_ids=[r.village_id for r in created if r.year == year], year=year)
+    return created
+
+
+# Projects
+
+
+def _check_project_scope(actor, village):
+    _check_village(village)
+    _require(
+        actor,
+        village,
+        (Role.SECRETARY, *STAFF_WRITE_ROLES),
+        _("Only the village's secretary or township staff may change its projects."),
+    )
+
+
+@transaction.atomic
+def project_create(*, village: OrganizationUnit, actor, **fields) -> Project:
+    """Record a project behind the village's collective income."""
+    _check_project_scope(actor, village)
+    project = Project(village=village, **{k: v for k, v in fields.items() if k in PROJECT_FIELDS})
+    project.full_clean()
+    project.save()
+    audit.record(actor=actor, action="project.create", obj=project, unit=village)
+    return project
+
+
+@transaction.atomic
+def project_update(*, project: Project, actor, **fields) -> Project:
+    """Change a project's name, model, investment, partners or status."""
+    project = Project.objects.select_for_update().select_related("village").get(pk=project.pk)
+    _check_project_scope(actor, project.village)
+    before = {name: getattr(project, name) for name in PROJECT_FIELDS}
+    for name, value in fields.items():
+        if name not in PROJECT_FIELDS:
+            raise ValueError(f"project_update cannot set {name}")
+        setattr(project, name, value)
+    project.full_clean()
+    project.save()
+    audit.record(
+        actor=actor,
+        action="project.update",
+        obj=project,
+        unit=project.village,
+        changes=audit.diff(project, before, PROJECT_FIELDS),
+    )
+    return project
+
+
+@transaction.atomic
+def project_delete(*, project: Project, actor) -> None:
+    """Delete a project that has not been scored in a competition."""
+    project = Project.objects.select_for_update().select_related("village").get(pk=project.pk)
+    _check_project_scope(actor, project.village)
+    if project.scores.exists():
+        raise ValidationError({"project": _("A project scored in a competition cannot be deleted.")})
+    audit.record(actor=actor, action="project.delete", obj=project, unit=project.village)
+    project.delete()
+
+
+# Targets and plans
+
+
+def _check_scope_unit(unit, actor, roles=STAFF_WRITE_ROLES):
+    if unit.kind not in (UnitKind.CITY, UnitKind.TOWNSHIP, UnitKind.STREET, UnitKind.DEVELOPMENT_ZONE):
+        raise ValidationError({"unit": _("Targets are set for the city or a township.")})
+    _require(actor, unit, roles, _("You may not set targets for this unit."))
+
+
+@transaction.atomic
+def threshold_target_set(*, unit, year: int, threshold: Decimal, target_share: Decimal, actor) -> ThresholdTarget:
+    """Set (or change) the target share of villages over `threshold` yuan for a scope and year."""
+    _check_scope_unit(unit, actor)
+    target = ThresholdTarget.objects.select_for_update().filter(unit=unit, year=year, threshold=threshold).first()
+    before = target.target_share if target else None
+    target = target or ThresholdTarget(unit=unit, year=year, threshold=threshold)
+    target.target_share = target_share
+    target.full_clean()
+    target.save()
+    audit.record(
+        actor=actor,
+        action="threshold_target.set",
+        obj=target,
+        unit=unit,
+        changes={"target_share": [str(before), str(target_share)]},
+    )
+    events.records_changed(source=SOURCE, unit_ids=[unit.pk], year=year)
+    return target
+
+
+@transaction.atomic
+def threshold_target_delete(*, target: ThresholdTarget, actor) -> None:
+    """Remove a target; the scope falls back on the one set above it."""
+    _check_scope_unit(target.unit, actor)
+    audit.record(actor=actor, action="threshold_target.delete", obj=target, unit=target.unit)
+    events.records_changed(source=SOURCE, unit_ids=[target.unit_id], year=target.year)
+    target.delete()
+
+
+def threshold_defaults_apply(*, unit, actor) -> list[ThresholdTarget]:
+    """Set the Jingzhou defaults (over 200,000 yuan: 50% / 60% / 70% for 2022 / 2023 / 2024) for a scope."""
+    return [
+        threshold_target_set(unit=unit, year=year, threshold=threshold, target_share=share, actor=actor)
+        for year, threshold, share in JINGZHOU_DEFAULTS
+    ]
+
+
+@transaction.atomic
+def doubling_plan_set(*, unit, base_year: int, target_year: int, multiple: Decimal = Decimal("2.00"), actor):
+    """Set the doubling plan for a scope: incomes in the target year against the base year."""
+    _check_scope_unit(unit, actor)
+    plan = DoublingPlan.objects.filter(unit=unit, base_year=base_year).first() or DoublingPlan(
+        unit=unit, base_year=base_year
+    )
+    plan.target_year, plan.multiple = target_year, multiple
+    plan.full_clean()
+    plan.save()
+    audit.record(actor=actor, action="doubling_plan.set", obj=plan, unit=unit)
+    return plan
+
+
+# Rewards
+
+
+@transaction.atomic
+def reward_scheme_create(
+    *, unit, name: str, effective_year: int, rules: list[dict], actor, village_cap: Decimal | None = None
+) -> RewardScheme:
+    """The city's organization department sets a reward scheme and its rules, in force from `effective_year`."""
+    _check_scope_unit(unit, actor, CITY_WRITE_ROLES)
+    if not rules:
+        raise ValidationError({"rules": _("A reward scheme needs at least one rule.")})
+    scheme = RewardScheme(unit=unit, name=name, effective_year=effective_year, village_cap=village_cap)
+    scheme.full_clean()
+    scheme.save()
+    for order, rule in enumerate(rules):
+        item = RewardRule(scheme=scheme, sort_order=order, **rule)
+        item.full_clean()
+        item.save()
+    audit.record(actor=actor, action="reward_scheme.create", obj=scheme, unit=unit, changes={"rules": len(rules)})
+    return scheme
+
+
+@transaction.atomic
+def rewards_compute(*, scope, year: int, actor) -> list[VillageReward]:
+    """Compute every village's reward for `year` under the scheme in force and store it with its explanation,
+    replacing an earlier computation for the same villages and year."""
+    _require(actor, scope, CITY_WRITE_ROLES, _("Only the organization department may compute rewards."))
+    user = actor if actor is not None else _system_user_view(scope)
+    scheme, lines = selectors.rewards_preview(user=user, scope=scope, year=year)
+    if scheme is None:
+        raise ValidationError({"year": _("No reward scheme is in force for this year.")})
+    village_ids = [line.village.pk for line in lines]
+    VillageReward.objects.filter(year=year, village_id__in=village_ids).delete()
+    rewards = VillageReward.objects.bulk_create(
+        [
+            VillageReward(
+                village=line.village,
+                year=year,
+                scheme=scheme,
+                amount=line.amount,
+                explanation=line.lines,
+                computed_by=actor,
+            )
+            for line in lines
+            if line.amount > 0
+        ]
+    )
+    audit.record(
+        actor=actor,
+        action="rewards.compute",
+        obj=scheme,
+        unit=scope,
+        changes={
+            "year": year,
+            "villages": len(rewards),
+            "amount": str(sum((r.amount for r in rewards), Decimal("0.00"))),
+        },
+    )
+    events.records_changed(source=SOURCE, unit_ids=village_ids, year=year)
+    return rewards
+
+
+def _system_user_view(scope):
+    """A stand-in user that sees everything, for computations the system runs itself (the demo)."""
+    from accounts.models import User
+
+    return User(is_superuser=True, is_active=True)
+
+
+# Project competition
+
+
+@transaction.atomic
+def competition_create(*, unit, year: int, name: str, actor) -> ProjectCompetition:
+    """Open a project competition 擂台比武 held by the city or a township."""
+    _check_scope_unit(unit, actor)
+    competition = ProjectCompetition(unit=unit, year=year, name=name)
+    competition.full_clean()
+    competition.save()
+    audit.record(actor=actor, action="competition.create", obj=competition, unit=unit)
+    return competition
+
+
+@transaction.atomic
+def project_score_set(
+    *, competition: ProjectCompetition, project: Project, reviewer, score: Decimal, comment: str = ""
+) -> ProjectScore:
+    """A reviewer (staff of the unit holding the competition) scores a project under it, 0 to 100."""
+    _require(
+        reviewer, competition.unit, STAFF_WRITE_ROLES, _("Only staff of the unit holding the competition may score.")
+    )
+    if not project.village.path.startswith(competition.unit.path):
+        raise ValidationError({"project": _("The project's village is not under the unit holding the competition.")})
+    item = ProjectScore.objects.filter(competition=competition, project=project, reviewer=reviewer).first()
+    item = item or ProjectScore(competition=competition, project=project, reviewer=reviewer)
+    item.score, item.comment = score, comment
+    item.full_clean()
+    item.save()
+    audit.record(
+        actor=reviewer, action="project_score.set", obj=item, unit=project.village, changes={"score": str(score)}
+    )
+    return item
