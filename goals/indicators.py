@@ -71,6 +71,8 @@ SOURCES = {
 
 # Sources whose own records carry a 'reported' notion register here: source -> f(unit, year) -> unit ids.
 SOURCE_REPORTED: dict[str, Callable] = {}
+# The kinds of unit expected to report each source (default: villages and communities).
+SOURCE_REPORTING_KINDS: dict[str, tuple] = {"collective_economy": ("village",)}
 
 
 def source_label(source: str) -> str:
@@ -105,7 +107,15 @@ def choices() -> list[tuple[str, str]]:
 
 
 def _load():
+    from .sources import collective_economy as economy
     from .sources import organizations
+
+    SOURCE_REPORTED["collective_economy"] = economy.reported_villages
+    # Compute functions of the indicators registered below by key, for the sources that have landed.
+    computed = {
+        "villages_income_over_100k": economy.villages_over_100k,
+        "reward_paid": economy.reward_paid,
+    }
 
     M, A = Measure, Aggregation
     org = organizations
@@ -129,6 +139,7 @@ def _load():
             M.PERCENT,
             A.RATIO,
             "collective_economy",
+            economy.villages_over_200k,
             sort=20,
         )
     )
@@ -171,7 +182,7 @@ def _load():
             sort=31,
         )
     )
-    # The Shishou figures whose records live in apps still being built: registered, no data source yet.
+    # The Shishou figures; those without a compute function show "no data source yet".
     pending = [
         ("members_developed", _("Party members developed"), M.COUNT, A.SUM, "cadres"),
         ("activists", _("Activists in reserve"), M.COUNT, A.SUM, "cadres"),
@@ -213,7 +224,7 @@ def _load():
         ("reward_paid", _("Performance rewards paid to village cadres"), M.YUAN, A.SUM, "collective_economy"),
     ]
     for sort, (key, name, measure, aggregation, source) in enumerate(pending, start=40):
-        register(Indicator(key, name, measure, aggregation, source, None, sort=sort))
+        register(Indicator(key, name, measure, aggregation, source, computed.get(key), sort=sort))
 
 
 _load()

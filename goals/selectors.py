@@ -89,9 +89,8 @@ def reported_unit_ids(*, source: str, unit: OrganizationUnit, year: int) -> set[
 def completeness(*, unit: OrganizationUnit, year: int, source: str) -> Completeness:
     """How many of the reporting units (villages and communities) under `unit` reported `source` for the year,
     and which have not."""
-    expected = list(
-        OrganizationUnit.objects.subtree(unit).filter(kind__in=REPORTING_KINDS, is_active=True).order_by("path")
-    )
+    kinds = registry.SOURCE_REPORTING_KINDS.get(source, REPORTING_KINDS)
+    expected = list(OrganizationUnit.objects.subtree(unit).filter(kind__in=kinds, is_active=True).order_by("path"))
     reported = reported_unit_ids(source=source, unit=unit, year=year)
     missing = [u for u in expected if u.pk not in reported]
     return Completeness(expected=len(expected), reported=len(expected) - len(missing), missing=missing)

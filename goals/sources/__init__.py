@@ -40,3 +40,16 @@ def ratio_by_path(queryset, path_lookup: str, root, numerator: Q, *, depth: int 
         path_lookup = "group_path"
     rows = qs.values(path_lookup).annotate(num=Count("pk", filter=numerator), den=Count("pk")).order_by()
     return {row[path_lookup]: Figure(Decimal(row["num"]), Decimal(row["den"])) for row in rows}
+
+
+def sums_by_path(queryset, path_lookup: str, root, field: str) -> dict[str, Figure]:
+    """Sum `field` over the rows of `queryset` under `root`, grouped by their unit's path."""
+    from django.db.models import Sum
+
+    rows = (
+        queryset.filter(**{f"{path_lookup}__startswith": root.path})
+        .values(path_lookup)
+        .annotate(total=Sum(field))
+        .order_by()
+    )
+    return {row[path_lookup]: Figure(Decimal(row["total"] or 0)) for row in rows}
