@@ -97,6 +97,7 @@ from accounts.scoping import scope_paths, write_roles  # noqa: E402
 from core import events  # noqa: E402
 
 from .models import (  # noqa: E402
+    CADRES_WRITE_ROLES,
     RESERVE_ORDER,
     STAFF_ONLY,
     STAGE_ORDER,
@@ -125,6 +126,8 @@ from .models import (  # noqa: E402
 
 # Who approves development steps: the branch proposes, the township (or the county) approves.
 APPROVER_ROLES = STAFF_ONLY
+# Who may import sheets of members, cadres and reserves (each row is still checked against their write scope).
+CADRES_IMPORT_ROLES = CADRES_WRITE_ROLES
 
 
 def can_write(actor, unit, model=None, roles=None) -> bool:
