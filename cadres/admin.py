@@ -189,3 +189,22 @@ class TrainingSessionAdmin(ReadOnlyAdmin):
     list_filter = ["level"]
     list_select_related = ["organizer"]
     inlines = [TrainingAttendanceInline]
+
+
+@admin.register(DevelopmentStep)
+class DevelopmentStepAdmin(ReadOnlyAdmin):
+    list_display = ["record", "kind", "to_stage", "effective_on", "status", "level"]
+    list_filter = ["status", "to_stage"]
+    list_select_related = ["record__person"]
+
+
+@admin.register(ReserveStep)
+class ReserveStepAdmin(ReadOnlyAdmin):
+    list_display = ["reserve", "from_stage", "to_stage", "on"]
+    list_select_related = ["reserve__person"]
+
+
+@admin.register(TrainingAttendance)
+class TrainingAttendanceAdmin(ReadOnlyAdmin):
+    list_display = ["session", "person"]
+    list_select_related = ["session", "person"]

@@ -445,7 +445,7 @@ def _development_page(request, record, propose_form=None, return_form=None):
         "record": record,
         "steps": steps,
         "pending": pending,
-        "next_stage": services.next_stage(record),
+        "next_stage_label": DevelopmentStage(services.next_stage(record)).label if services.next_stage(record) else "",
         "can_propose": services.can_write(request.user, record.unit, DevelopmentRecord)
         and pending is None
         and record.stage not in (DevelopmentStage.FULL, DevelopmentStage.DISQUALIFIED),
@@ -958,6 +958,7 @@ def training_list(request):
 
     qs = (
         TrainingSession.objects.restrict(request.user)
+        .order_by("-starts_on", "id")
         .select_related("organizer")
         .annotate(person_times=Count("attendances"))
     )
