@@ -1,8 +1,9 @@
 """The single scoping path: which rows of any model a user may see or change.
 
 A scoped model names, in `scope_field`, the lookup from itself to its OrganizationUnit ("unit",
-"member__unit", …; "" for OrganizationUnit itself; a tuple of lookups when either side may see it). A user's jurisdiction is the union of the subtrees of the
-units in their role assignments; every view, viewset, admin, export and dashboard calls `restrict()` (or
+"member__unit", …; "" for OrganizationUnit itself; a tuple of lookups when either side may see it, as for a
+transfer between two units). A user's jurisdiction is the union of the subtrees of the units in their role
+assignments; every view, viewset, admin, export and dashboard calls `restrict()` (or
 `Model.objects.restrict()`) and nothing filters by hand. Objects outside the jurisdiction are not found (404).
 """
 
