@@ -40,25 +40,24 @@ from .models import (
 )
 from .validators import normalize_mobile, parse_resident_id
 
-L = gettext_lazy
 COLUMN_LABELS = {
-    "name": L("name"),
-    "id_number": L("resident ID number"),
-    "mobile": L("mobile phone"),
-    "education": L("education level"),
-    "employment_type": L("employment type"),
-    "unit_code": L("unit code"),
-    "status": L("membership status"),
-    "joined_on": L("joining date"),
-    "committee": L("committee"),
-    "post": L("post"),
-    "is_one_shoulder": L("one shoulder"),
-    "term_start_year": L("term starts (election year)"),
-    "started_on": L("in post since"),
-    "post_for": L("reserve for"),
-    "nomination": L("nominated by"),
-    "nominated_on": L("nominated on"),
-    "stage": L("stage"),
+    "name": gettext_lazy("full name"),
+    "id_number": gettext_lazy("resident ID number"),
+    "mobile": gettext_lazy("mobile phone"),
+    "education": gettext_lazy("education level"),
+    "employment_type": gettext_lazy("employment type"),
+    "unit_code": gettext_lazy("unit code"),
+    "status": gettext_lazy("membership status"),
+    "joined_on": gettext_lazy("joining date"),
+    "committee": gettext_lazy("committee"),
+    "post": gettext_lazy("post"),
+    "is_one_shoulder": gettext_lazy("one shoulder"),
+    "term_start_year": gettext_lazy("term starts (election year)"),
+    "started_on": gettext_lazy("in post since"),
+    "post_for": gettext_lazy("reserve for"),
+    "nomination": gettext_lazy("nominated by"),
+    "nominated_on": gettext_lazy("nominated on"),
+    "stage": gettext_lazy("stage"),
 }
 # Model field names a service or full_clean() may name, and the column the user should look at.
 FIELD_TO_COLUMN = {
@@ -103,8 +102,25 @@ def read_sheet(upload) -> tuple[list[str], list[list[str]]]:
     return headers, rows
 
 
+# Headers people commonly type for the same columns.
+HEADER_ALIASES = {
+    "姓名": "name",
+    "身份证号": "id_number",
+    "身份证": "id_number",
+    "公民身份号码": "id_number",
+    "手机": "mobile",
+    "手机号": "mobile",
+    "联系电话": "mobile",
+    "学历": "education",
+    "单位代码": "unit_code",
+    "组织编码": "unit_code",
+}
+
+
 def _header_key(header) -> str:
     text = _text(header)
+    if text in HEADER_ALIASES:
+        return HEADER_ALIASES[text]
     for key, label in COLUMN_LABELS.items():
         if text in (key, str(label)):
             return key
@@ -117,7 +133,9 @@ def _choice(value: str, choices) -> str | None:
     for key, label in choices:
         if value in (key, str(label)):
             return key
-    return None
+    # A shortened label ("本科" for "大学本科") is accepted when it names exactly one choice.
+    partial = [key for key, label in choices if value and value in str(label)]
+    return partial[0] if len(partial) == 1 else None
 
 
 def _date(value: str) -> date:
@@ -177,6 +195,10 @@ class SheetResource(resources.ModelResource):
         )
 
     # -- one row ------------------------------------------------------------------------------------------------
+    def get_or_init_instance(self, instance_loader, row):
+        # Every row of these sheets registers something new; updates go through the pages and the API.
+        return self.init_instance(row), True
+
     def import_instance(self, instance, row, **kwargs):
         errors: dict[str, list[str]] = {}
         data = {key: _text(row.get(key)) for key in self.columns}
@@ -469,13 +491,17 @@ class ReserveCadreResource(SheetResource):
 SHEETS = {
     "members": {
         "resource": PartyMemberResource,
-        "title": L("Import party members"),
+        "title": gettext_lazy("Import party members"),
         "list_url": reverse_lazy("cadres:member_list"),
     },
-    "posts": {"resource": CadrePostResource, "title": L("Import cadres"), "list_url": reverse_lazy("cadres:post_list")},
+    "posts": {
+        "resource": CadrePostResource,
+        "title": gettext_lazy("Import cadres"),
+        "list_url": reverse_lazy("cadres:post_list"),
+    },
     "reserves": {
         "resource": ReserveCadreResource,
-        "title": L("Import reserve cadres"),
+        "title": gettext_lazy("Import reserve cadres"),
         "list_url": reverse_lazy("cadres:reserve_list"),
     },
 }
@@ -526,7 +552,13 @@ def run_import(
                     report.errors.append({"row": invalid.number + 1, "field": _label(key), "message": message})
         for number, errors in result.row_errors():
             for error in errors:
-                report.errors.append({"row": number + 1, "field": _("whole row"), "message": str(error.error)})
+                report.errors.append(
+                    {
+                        "row": number + 1,
+                        "field": _("whole row"),
+                        "message": _("This row could not be processed: %(error)s") % {"error": error.error},
+                    }
+                )
         report.errors.sort(key=lambda e: e["row"])
         report.valid = report.total - report.invalid_count
         if not dry_run:

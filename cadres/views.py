@@ -1059,6 +1059,7 @@ def import_view(request, kind):
             request.session.pop(f"import-{kind}", None)
             messages.success(request, _("%(n)d rows imported.") % {"n": report.written})
             return redirect(spec["list_url"])
+        report.token = token  # nothing written: the user may still choose to import only the valid rows
     elif request.method == "POST":
         form = forms.ImportForm(request.POST, request.FILES)
         if form.is_valid():

@@ -96,7 +96,7 @@ def test_probation_lasts_a_year_then_the_member_becomes_full(county, users):
     assert "预备期" in info.value.message_dict["effective_on"][0]
 
     record = _probationary(county["village_a2"], admitted_days_ago=380)
-    step = services.development_propose(record=record, effective_on=h.days_ago(0), actor=users["secretary_a1"])
+    step = services.development_propose(record=record, effective_on=h.days_ago(0), actor=users["staff_a"])
     services.development_approve(step=step, actor=users["city_staff"])
     step.refresh_from_db()
     assert step.level == ApprovalLevel.COUNTY
