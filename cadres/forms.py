@@ -22,7 +22,7 @@ from .models import (
     VettingResult,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class UnitChoiceField(forms.ModelChoiceField):
