@@ -262,48 +262,52 @@ def member_update(*, member: PartyMember, actor, **fields) -> PartyMember:
     return member
 
 
-def members_bulk_create(*, rows: list[dict], actor=None) -> list[PartyMember]:
-    """Create many people and members at once (demo, large imports already validated): rows carry person fields
-    (name, id_number, unit, mobile, education, employment_type) and member fields; one audit row per batch."""
+def people_bulk_create(*, rows: list[dict], actor=None) -> list[Person]:
+    """Register many people at once (demo data, validated imports): each row has name, id_number, unit and
+    optionally mobile, education, employment_type. ID numbers are checked; one audit row for the batch."""
+    people = []
+    for row in rows:
+        number, birth, gender = parse_resident_id(row["id_number"])
+        person = Person(
+            name=row["name"],
+            gender=gender,
+            birth_date=birth,
+            unit=row["unit"],
+            education=row.get("education", ""),
+            employment_type=row.get("employment_type", ""),
+        )
+        person.set_id_number(number)
+        if row.get("mobile"):
+            person.set_mobile(normalize_mobile(row["mobile"]))
+        people.append(person)
     with transaction.atomic():
-        people = []
-        for row in rows:
-            number, birth, gender = parse_resident_id(row["id_number"])
-            person = Person(
-                name=row["name"],
-                gender=gender,
-                birth_date=birth,
-                unit=row["unit"],
-                education=row.get("education", ""),
-                employment_type=row.get("employment_type", ""),
-            )
-            person.set_id_number(number)
-            if row.get("mobile"):
-                person.set_mobile(normalize_mobile(row["mobile"]))
-            people.append(person)
         Person.objects.bulk_create(people, batch_size=1000)
-        members = [
-            PartyMember(
-                person=person,
-                unit=row["unit"],
-                status=row["status"],
-                joined_on=row["joined_on"],
-                full_on=row.get("full_on"),
-                **{k: row[k] for k in MEMBER_FACTS if k in row},
-            )
-            for person, row in zip(people, rows, strict=True)
-            if row.get("status")
-        ]
-        PartyMember.objects.bulk_create(members, batch_size=1000)
-        if rows:
-            audit.record(
-                actor=actor,
-                action="member.bulk_create",
-                obj=rows[0]["unit"],
-                unit=None,
-                changes={"people": len(people), "members": len(members)},
-            )
-            _changed({row["unit"].pk for row in rows}, None)
+        if people:
+            audit.record(actor=actor, action="person.bulk_create", obj=people[0], changes={"people": len(people)})
+    return people
+
+
+def members_bulk_create(*, rows: list[dict], actor=None) -> list[PartyMember]:
+    """Record many existing people as members at once (demo data, validated imports): each row has person, unit,
+    status, joined_on and optionally full_on and the member facts."""
+    with transaction.atomic():
+        members = PartyMember.objects.bulk_create(
+            [
+                PartyMember(
+                    person=row["person"],
+                    unit=row["unit"],
+                    status=row["status"],
+                    joined_on=row["joined_on"],
+                    full_on=row.get("full_on"),
+                    **{k: row[k] for k in MEMBER_FACTS if k in row},
+                )
+                for row in rows
+            ],
+            batch_size=1000,
+        )
+        if members:
+            audit.record(actor=actor, action="member.bulk_create", obj=members[0], changes={"members": len(members)})
+            _changed({m.unit_id for m in members}, None)
     return members
 
 
@@ -974,3 +978,34 @@ def training_add_attendees(*, session: TrainingSession, people, actor) -> int:
     )
     _changed({session.organizer_id, *(p.unit_id for p in people)}, session.starts_on)
     return len(new)
+
+
+def _bulk(model, rows: list[dict], action: str, actor, year: int | None = None) -> list:
+    """Create many already-consistent records of `model` at once (demo data), with one audit row and one event."""
+    with transaction.atomic():
+        objs = model.objects.bulk_create([model(**row) for row in rows], batch_size=1000)
+        if objs:
+            audit.record(actor=actor, action=action, obj=objs[0], changes={"count": len(objs)})
+            unit_ids = {getattr(o, "unit_id", None) or getattr(o, "organizer_id", None) for o in objs}
+            _changed(unit_ids, date(year, 1, 1) if year else None)
+    return objs
+
+
+def elevations_bulk_create(*, rows: list[dict], actor=None) -> list[ElevatedManagement]:
+    """Many elevated-management records at once (demo data): rows of post, direction, reason and dates."""
+    return _bulk(ElevatedManagement, rows, "elevation.bulk_create", actor)
+
+
+def vettings_bulk_create(*, rows: list[dict], actor=None) -> list[JointVetting]:
+    """Many joint vettings at once (demo data)."""
+    return _bulk(JointVetting, rows, "vetting.bulk_create", actor)
+
+
+def studies_bulk_create(*, rows: list[dict], actor=None) -> list[DegreeStudy]:
+    """Many degree studies at once (demo data)."""
+    return _bulk(DegreeStudy, rows, "study.bulk_create", actor)
+
+
+def assessments_bulk_create(*, rows: list[dict], year: int, actor=None) -> list[CapabilityAssessment]:
+    """A year's capability scores of many secretaries at once (demo data, imports of a scoring sheet)."""
+    return _bulk(CapabilityAssessment, [{**row, "year": year} for row in rows], "assessment.bulk_create", actor, year)
