@@ -9,6 +9,7 @@ from organizations.models import OrganizationUnit, UnitKind
 
 from . import selectors
 from .models import (
+    STAFF_ONLY,
     Committee,
     Direction,
     EducationLevel,
@@ -40,12 +41,13 @@ class ScopedForm(forms.Form):
     """A form whose unit fields offer only the units the user may write, and whose `person` is found by ID."""
 
     unit_fields: dict = {}  # field name → kinds offered (empty tuple: any kind)
+    unit_roles = None  # roles whose units are offered (None: the app's write roles, secretaries included)
 
     def __init__(self, *args, user, units=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         for name, kinds in self.unit_fields.items():
-            qs = units if units is not None else OrganizationUnit.objects.restrict(user, "change")
+            qs = units if units is not None else selectors.writable_units(user=user, roles=self.unit_roles)
             if kinds:
                 qs = qs.filter(kind__in=kinds)
             self.fields[name].queryset = qs.order_by("path")
@@ -199,6 +201,7 @@ class ElevationForm(forms.Form):
 
 class VettingForm(ScopedForm):
     unit_fields = {"unit": VILLAGE_KINDS}
+    unit_roles = STAFF_ONLY
     person_id_number = person_id_field()
     unit = unit_field()
     vetted_on = forms.DateField(label=_("vetted on"), widget=DATE)
@@ -218,6 +221,7 @@ class StudyForm(ScopedForm):
 
 class AssessmentForm(ScopedForm):
     unit_fields = {"unit": VILLAGE_KINDS}
+    unit_roles = STAFF_ONLY
     person_id_number = person_id_field()
     unit = unit_field()
     year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
@@ -240,6 +244,7 @@ class DropForm(DateForm):
 
 class TrainingForm(ScopedForm):
     unit_fields = {"organizer": ()}
+    unit_roles = STAFF_ONLY
     topic = forms.CharField(label=_("topic"), max_length=150)
     organizer = unit_field(_("organizer"))
     level = forms.ChoiceField(label=_("level"), choices=TrainingLevel.choices)

@@ -369,6 +369,8 @@ def transfer_action(request, pk, action):
             raise PermissionDenied
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or _("You may view this record but not change it."))
     else:
         messages.success(request, _("Transfer updated."))
     return redirect("cadres:transfer_detail", pk=transfer.pk)
@@ -938,6 +940,8 @@ def reserve_action(request, pk, action):
             raise PermissionDenied
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or _("You may view this record but not change it."))
     else:
         messages.success(request, _("Reserve cadre updated."))
     return redirect("cadres:reserve_detail", pk=reserve.pk)
