@@ -86,6 +86,7 @@ def index(request):
     year = int(request.GET.get("year") or _today().year)
     context = {
         "year": year,
+        "years": range(_today().year, _today().year - 6, -1),
         "development": selectors.development_figures(user=request.user, year=year),
         "cadres": selectors.cadre_figures(user=request.user, year=year),
         "reserves": selectors.reserve_figures(user=request.user),

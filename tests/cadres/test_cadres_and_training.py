@@ -202,3 +202,24 @@ def test_every_page_renders_for_staff_and_secretary(county, users, client_for):
     secretary = client_for(users["secretary_a1"])
     assert secretary.get(reverse("cadres:member_list")).status_code == 200
     assert secretary.get(reverse("cadres:post_detail", args=[post.pk])).status_code == 404  # another village
+
+
+def test_member_list_and_api_query_counts_do_not_grow_with_rows(
+    county, users, client_for, api_for, django_assert_max_num_queries
+):
+    for _ in range(3):
+        h.member(county["village_a1"])
+    client, api = client_for(users["staff_a"]), api_for(users["staff_a"])
+    client.get(reverse("cadres:member_list"))  # warm the session
+    with django_assert_max_num_queries(12) as few:
+        client.get(reverse("cadres:member_list"))
+        api.get("/api/v1/cadres/members/")
+    for _ in range(12):
+        h.member(county["village_a2"])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("cadres:member_list"))
+        api.get("/api/v1/cadres/members/")
+
+
+def test_back_office_import_page_opens_for_staff(county, users, client_for):
+    assert client_for(users["staff_a"]).get(reverse("admin:cadres_partymember_import")).status_code == 200
