@@ -96,6 +96,22 @@ class PersonForm(ScopedForm):
     unit = unit_field()
 
 
+class PersonEditForm(forms.Form):
+    name = forms.CharField(label=_("name"), max_length=50)
+    mobile = forms.CharField(
+        label=_("mobile phone"),
+        max_length=20,
+        required=False,
+        help_text=_("Leave empty to keep the current number; enter a new one to replace it."),
+    )
+    education = forms.ChoiceField(
+        label=_("education level"), choices=[("", "—"), *EducationLevel.choices], required=False
+    )
+    employment_type = forms.ChoiceField(
+        label=_("employment type"), choices=[("", "—"), *EmploymentType.choices], required=False
+    )
+
+
 class MemberForm(PersonForm):
     unit_fields = {"unit": BRANCH_KINDS}
     status = forms.ChoiceField(label=_("membership status"), choices=MemberStatus.choices)

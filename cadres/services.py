@@ -79,6 +79,54 @@ def person_create(
 
 
 @transaction.atomic
+def person_update(
+    *,
+    person: Person,
+    actor,
+    name: str | None = None,
+    mobile: str | None = None,
+    education: str | None = None,
+    employment_type: str | None = None,
+) -> Person:
+    """Correct a person's name, phone, education or employment. The ID number (and so birth date and gender)
+    is fixed: a wrong one means a wrong person record."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if actor is not None and not unit_in_scope(actor, person.unit, VIEW):
+        raise PermissionDenied(_("You may not register people outside your jurisdiction."))
+    before = {
+        "name": person.name,
+        "mobile": person.mobile_masked,
+        "education": person.education,
+        "employment_type": person.employment_type,
+    }
+    if name is not None:
+        person.name = name.strip()
+    if mobile is not None:
+        if mobile.strip():
+            try:
+                person.set_mobile(normalize_mobile(mobile))
+            except ValidationError as exc:
+                raise ValidationError({"mobile": exc.messages})
+        else:
+            person.mobile_encrypted = person.mobile_hash = person.mobile_masked = ""
+    if education is not None:
+        person.education = education
+    if employment_type is not None:
+        person.employment_type = employment_type
+    person.full_clean()
+    person.save()
+    after = {
+        "name": person.name,
+        "mobile": person.mobile_masked,
+        "education": person.education,
+        "employment_type": person.employment_type,
+    }
+    changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+    audit.record(actor=actor, action="person.update", obj=person, unit=person.unit, changes=changes)
+    return person
+
+
+@transaction.atomic
 def person_reveal(*, person: Person, field: str, actor) -> str:
     """The full ID number or phone of `person`, for a user whose role needs it; every reveal is logged."""
     if not (actor.is_superuser or actor.has_role(*REVEAL_ROLES)) or not unit_in_scope(actor, person.unit, VIEW):

@@ -9,6 +9,7 @@ urlpatterns = [
     path("people/", views.person_list, name="person_list"),
     path("people/new/", views.person_create, name="person_create"),
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
+    path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("people/<int:pk>/reveal/<str:field>/", views.person_reveal, name="person_reveal"),
     path("members/", views.member_list, name="member_list"),
     path("members/new/", views.member_create, name="member_create"),

@@ -139,6 +139,7 @@ def person_detail(request, pk):
     context = {
         "person": person,
         "can_reveal": request.user.is_superuser or request.user.has_role(*services.REVEAL_ROLES),
+        "can_change": services.can_write(request.user, person.unit, PartyMember),
         "revealed": request.session.pop(f"revealed-{person.pk}", {}),
         "member": PartyMember.objects.restrict(request.user).filter(person=person).first(),
         "posts": CadrePost.objects.restrict(request.user).filter(person=person).select_related("unit"),
@@ -147,6 +148,28 @@ def person_detail(request, pk):
         "reveals": person.reveals.select_related("actor")[:10],
     }
     return render(request, "cadres/person_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_edit(request, pk):
+    person = get_scoped_or_404(Person.objects.select_related("unit"), request.user, pk=pk)
+    if not services.can_write(request.user, person.unit, PartyMember):
+        raise PermissionDenied(_("You may view this record but not change it."))
+    initial = {"name": person.name, "education": person.education, "employment_type": person.employment_type}
+    form = forms.PersonEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if not data["mobile"]:
+            data.pop("mobile")
+        try:
+            services.person_update(person=person, actor=request.user, **data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("cadres:person_detail", pk=person.pk)
+    return _form_page(request, form, _("Edit person"), reverse("cadres:person_detail", args=[person.pk]))
 
 
 @login_required

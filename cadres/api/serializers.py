@@ -52,6 +52,13 @@ class PersonCreateSerializer(serializers.Serializer):
     unit_code = serializers.CharField(max_length=32)
 
 
+class PersonUpdateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=50, required=False)
+    mobile = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    education = serializers.CharField(max_length=16, required=False, allow_blank=True)
+    employment_type = serializers.CharField(max_length=16, required=False, allow_blank=True)
+
+
 class RevealSerializer(serializers.Serializer):
     field = serializers.ChoiceField(choices=["id_number", "mobile"])
 

@@ -98,6 +98,13 @@ class PersonViewSet(CadresViewSet):
         unit = self.unit_by_code(data.pop("unit_code"), model=PartyMember)
         return services.person_create(unit=unit, actor=self.request.user, **data)
 
+    @extend_schema(request=s.PersonUpdateSerializer, responses=s.PersonSerializer)
+    def update(self, request, *args, **kwargs):
+        person = self.get_object()
+        body = s.PersonUpdateSerializer(data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        return self.done(services.person_update(person=person, actor=request.user, **body.validated_data))
+
     @extend_schema(request=s.RevealSerializer, responses={200: dict})
     @action(detail=True, methods=["post"])
     def reveal(self, request, pk=None):

@@ -196,3 +196,21 @@ def test_api_create_member_with_bad_id_gives_chinese_field_error(county, users, 
     assert response.status_code == 400
     assert response.json()["errors"]["id_number"] == ["身份证号码校验位错误，请核对。"]
     assert not PartyMember.objects.exists()
+
+
+def test_person_corrections_keep_the_id_number_and_are_audited(county, users, client_for, api_for):
+    from core.models import AuditEntry
+
+    person = h.person(county["village_a1"], "错名字", mobile="13700000000")
+    client = client_for(users["secretary_a1"])
+    response = client.post(
+        reverse("cadres:person_edit", args=[person.pk]),
+        {"name": "对名字", "mobile": "13811112222", "education": "bachelor"},
+    )
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert (person.name, person.mobile_masked, person.education) == ("对名字", "138****2222", "bachelor")
+    assert AuditEntry.objects.filter(action="person.update", object_id=str(person.pk)).exists()
+    bad = api_for(users["staff_a"]).patch(f"/api/v1/cadres/people/{person.pk}/", {"mobile": "12345"}, format="json")
+    assert bad.status_code == 400 and "mobile" in bad.json()["errors"]
+    assert client_for(users["staff_b"]).get(reverse("cadres:person_edit", args=[person.pk])).status_code == 404
