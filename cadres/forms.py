@@ -174,10 +174,27 @@ class DateForm(forms.Form):
 
 
 class DevelopmentStartForm(ScopedForm):
+    """An application: the applicant is found by ID number, or registered on the spot when a name is given."""
+
     unit_fields = {"unit": BRANCH_KINDS}
     person_id_number = person_id_field()
+    name = forms.CharField(
+        label=_("name of a new applicant"),
+        max_length=50,
+        required=False,
+        help_text=_("Only for someone not yet registered: the person is registered with this name."),
+    )
     unit = unit_field(_("party branch unit"))
     applied_on = forms.DateField(label=_("applied on"), widget=DATE)
+
+    def clean_person_id_number(self):
+        number = self.cleaned_data["person_id_number"].strip().upper()
+        self.cleaned_data["person"] = selectors.person_in_scope_by_id_number(user=self.user, id_number=number)
+        if self.cleaned_data["person"] is None and not (self.data.get("name") or "").strip():
+            raise forms.ValidationError(
+                _("No person with this ID number in your jurisdiction; give the name to register them.")
+            )
+        return number
 
 
 class DevelopmentProposeForm(forms.Form):

@@ -461,6 +461,15 @@ def development_start(*, person: Person, unit, applied_on: date, actor) -> Devel
     return record
 
 
+@transaction.atomic
+def development_register(
+    *, name: str, id_number: str, unit, applied_on: date, actor, mobile: str = ""
+) -> DevelopmentRecord:
+    """Register a new applicant and open their development record in one step (the secretary's usual case)."""
+    person = person_create(name=name, id_number=id_number, unit=unit, actor=actor, mobile=mobile)
+    return development_start(person=person, unit=unit, applied_on=applied_on, actor=actor)
+
+
 def _fmt(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 

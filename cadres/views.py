@@ -449,9 +449,18 @@ def development_create(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            record = services.development_start(
-                person=data["person"], unit=data["unit"], applied_on=data["applied_on"], actor=request.user
-            )
+            if data["person"] is not None:
+                record = services.development_start(
+                    person=data["person"], unit=data["unit"], applied_on=data["applied_on"], actor=request.user
+                )
+            else:
+                record = services.development_register(
+                    name=data["name"],
+                    id_number=data["person_id_number"],
+                    unit=data["unit"],
+                    applied_on=data["applied_on"],
+                    actor=request.user,
+                )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

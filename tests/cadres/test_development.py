@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from cadres import services
-from cadres.models import ApprovalLevel, DevelopmentStage, MemberStatus, PartyMember, StepStatus
+from cadres.models import ApprovalLevel, DevelopmentRecord, DevelopmentStage, MemberStatus, PartyMember, StepStatus
 from core import events
 from tests.cadres import helpers as h
 
@@ -188,3 +188,18 @@ def test_person_who_is_a_member_cannot_start_development(county):
         services.development_start(
             person=member.person, unit=county["village_a1"], applied_on=h.days_ago(1), actor=None
         )
+
+
+def test_secretary_records_an_application_of_someone_not_yet_registered(county, users, client_for):
+    from django.urls import reverse
+
+    number = h.make_id("20000101")
+    client = client_for(users["secretary_a1"])
+    url = reverse("cadres:development_create")
+    body = {"person_id_number": number, "unit": county["village_a1"].pk, "applied_on": str(h.days_ago(3))}
+    page = client.post(url, body).content.decode()
+    assert "请填写姓名" in page
+    response = client.post(url, {**body, "name": "新申请人"})
+    assert response.status_code == 302
+    record = DevelopmentRecord.objects.get(person__name="新申请人")
+    assert record.stage == DevelopmentStage.APPLICANT and record.person.birth_date.year == 2000
