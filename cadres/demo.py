@@ -19,6 +19,7 @@ from .models import (
     EducationLevel,
     EmploymentType,
     MemberStatus,
+    PartyMember,
     PostKind,
     ReserveStage,
 )
@@ -420,6 +421,18 @@ def build(ctx) -> None:
         else:
             attendees = rng.sample(pool, person_times)
         services.training_add_attendees(session=session, people=attendees, actor=None)
+
+    # A few organization-relationship transfers between villages, at each step of the way.
+    movers = rng.sample([m for m in PartyMember.objects.filter(unit__in=rural[:40]).select_related("unit")], 6)
+    for i, member in enumerate(movers):
+        target = rng.choice([v for v in villages if v.pk != member.unit_id])
+        transfer = services.transfer_start(
+            member=member, to_unit=target, out_on=date(2024, 9, 1 + i), reason="工作调动", actor=None
+        )
+        if i % 3 >= 1:
+            services.transfer_arrive(transfer=transfer, on=date(2024, 9, 10 + i), actor=None)
+        if i % 3 == 2:
+            services.transfer_receive(transfer=transfer, on=date(2024, 9, 20 + i), actor=None)
 
     # The demo secretary's village has an activist of more than a year, ready to be proposed as target.
     demo_village = ctx.users["secretary"].role_assignments.first().unit
