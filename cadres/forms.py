@@ -84,7 +84,7 @@ VILLAGE_KINDS = (UnitKind.VILLAGE, UnitKind.COMMUNITY)
 
 class PersonForm(ScopedForm):
     unit_fields = {"unit": ()}
-    name = forms.CharField(label=_("name"), max_length=50)
+    name = forms.CharField(label=_("full name"), max_length=50)
     id_number = forms.CharField(label=_("resident ID number"), max_length=18)
     mobile = forms.CharField(label=_("mobile phone"), max_length=20, required=False)
     education = forms.ChoiceField(
@@ -97,7 +97,7 @@ class PersonForm(ScopedForm):
 
 
 class PersonEditForm(forms.Form):
-    name = forms.CharField(label=_("name"), max_length=50)
+    name = forms.CharField(label=_("full name"), max_length=50)
     mobile = forms.CharField(
         label=_("mobile phone"),
         max_length=20,

@@ -107,7 +107,7 @@ def person_list(request):
         request,
         title=_("People"),
         page=_page(request, qs),
-        columns=[_("name"), _("gender"), _("resident ID number"), _("mobile phone"), _("organization unit")],
+        columns=[_("full name"), _("gender"), _("resident ID number"), _("mobile phone"), _("organization unit")],
         row=lambda p: (
             reverse("cadres:person_detail", args=[p.pk]),
             [p.name, p.get_gender_display(), p.id_number_masked, p.mobile_masked or "—", p.unit.name],
@@ -208,7 +208,7 @@ def member_list(request):
         title=_("Party members"),
         page=_page(request, qs),
         columns=[
-            _("name"),
+            _("full name"),
             _("resident ID number"),
             _("party branch unit"),
             _("membership status"),
@@ -416,7 +416,7 @@ def development_list(request):
         title=_("Member development"),
         page=_page(request, qs),
         columns=[
-            _("name"),
+            _("full name"),
             _("party branch unit"),
             _("stage"),
             _("applied on"),
@@ -564,7 +564,7 @@ def post_list(request):
         request,
         title=_("Cadres"),
         page=_page(request, qs),
-        columns=[_("name"), _("organization unit"), _("post"), _("one shoulder"), _("term"), _("in post since")],
+        columns=[_("full name"), _("organization unit"), _("post"), _("one shoulder"), _("term"), _("in post since")],
         row=lambda p: (
             reverse("cadres:post_detail", args=[p.pk]),
             [
@@ -701,7 +701,7 @@ def elevation_list(request):
         request,
         qs,
         _("Elevated management"),
-        [_("name"), _("organization unit"), _("direction"), _("started on"), _("review date")],
+        [_("full name"), _("organization unit"), _("direction"), _("started on"), _("review date")],
         lambda e: [e.post.person.name, e.post.unit.name, e.get_direction_display(), e.started_on, e.review_on],
         "cadres:elevation_detail",
     )
@@ -715,7 +715,7 @@ def elevation_detail(request, pk):
         e,
         _("Elevated management"),
         [
-            (_("name"), e.post.person.name),
+            (_("full name"), e.post.person.name),
             (_("organization unit"), e.post.unit.name),
             (_("direction"), e.get_direction_display()),
             (_("reason"), e.reason),
@@ -733,7 +733,7 @@ def vetting_list(request):
         request,
         qs,
         _("Joint vetting and filing"),
-        [_("name"), _("organization unit"), _("vetted on"), _("result"), _("filed on")],
+        [_("full name"), _("organization unit"), _("vetted on"), _("result"), _("filed on")],
         lambda v: [v.person.name, v.unit.name, v.vetted_on, v.get_result_display(), v.filed_on or "—"],
         "cadres:vetting_detail",
         "cadres:vetting_create",
@@ -762,7 +762,7 @@ def vetting_detail(request, pk):
         v,
         _("Joint vetting and filing"),
         [
-            (_("name"), v.person.name),
+            (_("full name"), v.person.name),
             (_("organization unit"), v.unit.name),
             (_("post"), v.get_post_display()),
             (_("vetted on"), v.vetted_on),
@@ -780,7 +780,14 @@ def study_list(request):
         request,
         qs,
         _("Degree study"),
-        [_("name"), _("organization unit"), _("school"), _("degree aimed at"), _("enrolled on"), _("graduated on")],
+        [
+            _("full name"),
+            _("organization unit"),
+            _("school"),
+            _("degree aimed at"),
+            _("enrolled on"),
+            _("graduated on"),
+        ],
         lambda s: [
             s.person.name,
             s.unit.name,
@@ -816,7 +823,7 @@ def study_detail(request, pk):
         s,
         _("Degree study"),
         [
-            (_("name"), s.person.name),
+            (_("full name"), s.person.name),
             (_("organization unit"), s.unit.name),
             (_("school"), s.school),
             (_("degree aimed at"), s.get_target_level_display()),
@@ -834,7 +841,7 @@ def assessment_list(request):
         request,
         title=_("Capability ranking of secretaries"),
         page=_page(request, qs),
-        columns=[_("rank"), _("name"), _("organization unit"), _("score")],
+        columns=[_("rank"), _("full name"), _("organization unit"), _("score")],
         row=lambda a: (reverse("cadres:assessment_detail", args=[a.pk]), [a.rank, a.person.name, a.unit.name, a.score]),
         filters=[
             {
@@ -870,7 +877,7 @@ def assessment_detail(request, pk):
         a,
         _("Capability assessment"),
         [
-            (_("name"), a.person.name),
+            (_("full name"), a.person.name),
             (_("organization unit"), a.unit.name),
             (_("year"), a.year),
             (_("score"), a.score),
@@ -895,7 +902,7 @@ def reserve_list(request):
         request,
         title=_("Reserve cadres"),
         page=_page(request, qs),
-        columns=[_("name"), _("age"), _("organization unit"), _("reserve for"), _("nominated by"), _("stage")],
+        columns=[_("full name"), _("age"), _("organization unit"), _("reserve for"), _("nominated by"), _("stage")],
         row=lambda r: (
             reverse("cadres:reserve_detail", args=[r.pk]),
             [
