@@ -15,6 +15,7 @@ from organizations.models import OrganizationUnit, UnitKind
 from . import services
 from .models import (
     CadrePost,
+    DevelopmentRecord,
     Direction,
     EducationLevel,
     EmploymentType,
@@ -451,6 +452,18 @@ def build(ctx) -> None:
     )
     step = services.development_propose(record=record, effective_on=date(2023, 9, 1), actor=ctx.users["secretary"])
     services.development_approve(step=step, actor=ctx.users["township"])
+    # ...and the township has a few proposals from its villages waiting for approval.
+    waiting = (
+        DevelopmentRecord.objects.filter(
+            stage="activist", unit__path__startswith=township.path, activist_on__lte=date(2023, 12, 10)
+        )
+        .exclude(unit=demo_village)
+        .order_by("pk")[:3]
+    )
+    for record in waiting:
+        services.development_propose(
+            record=record, effective_on=date(2024, 12, 10), actor=None, note="培养考察满一年，支部委员会研究同意"
+        )
     if ctx.stdout:
         ctx.stdout.write(
             f"Cadres: {len(rows)} reserves, {len(posts)} posts, {len(records)} development records, "
