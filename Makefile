@@ -24,6 +24,7 @@ test: setup services chromium
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) manage.py check
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
+	$(PYTHON) scripts/po.py check $$(git ls-files "*.po" 2>/dev/null || find . -name "*.po" -not -path "./.venv/*" -not -path "./node_modules/*")
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CHROMIUM=$(CHROMIUM) $(VENV)/bin/pytest
 
 setup: $(STAMP) messages vendor

@@ -1,8 +1,9 @@
 """The single scoping path: which rows of any model a user may see or change.
 
 A scoped model names, in `scope_field`, the lookup from itself to its OrganizationUnit ("unit",
-"member__unit", …; "" for OrganizationUnit itself). A user's jurisdiction is the union of the subtrees of the
-units in their role assignments; every view, viewset, admin, export and dashboard calls `restrict()` (or
+"member__unit", …; "" for OrganizationUnit itself; a tuple of lookups when either side may see it, as for a
+transfer between two units). A user's jurisdiction is the union of the subtrees of the units in their role
+assignments; every view, viewset, admin, export and dashboard calls `restrict()` (or
 `Model.objects.restrict()`) and nothing filters by hand. Objects outside the jurisdiction are not found (404).
 """
 
@@ -46,10 +47,13 @@ def scope_q(model: type[models.Model], paths: Iterable[str]) -> Q:
     field = getattr(model, "scope_field", None)
     if field is None:
         raise TypeError(f"{model.__name__} has no scope_field and cannot be scoped")
-    lookup = f"{field}__path__startswith" if field else "path__startswith"
+    # A tuple names several ways to a unit (a transfer's two sides): a row is in scope when any of them is.
+    fields = field if isinstance(field, tuple | list) else (field,)
+    lookups = [f"{name}__path__startswith" if name else "path__startswith" for name in fields]
     q = Q(pk__in=[])
     for path in paths:
-        q |= Q(**{lookup: path})
+        for lookup in lookups:
+            q |= Q(**{lookup: path})
     return q
 
 

@@ -56,6 +56,24 @@ def main(argv):
         missing = [msgid for _m, msgid, msgstr in entries(text) if msgid and not msgstr]
         print(json.dumps({m: "" for m in missing}, ensure_ascii=False, indent=1))
         return 1 if missing else 0
+    if command == "check":
+        problems = []
+        for name in argv[2:]:
+            for block in open(name, encoding="utf-8").read().split("\n\n"):
+                lines = [line for line in block.strip().splitlines() if line]
+                body = [line for line in lines if not line.startswith("#")]
+                if not body or body[0] == 'msgid ""' and not any(line.startswith("msgid_plural") for line in body):
+                    continue  # the header (or an empty block)
+                ident = body[0]
+                if any(line.startswith("#,") and "fuzzy" in line for line in lines):
+                    problems.append(f"{name}: fuzzy: {ident}")
+                for i, line in enumerate(body):
+                    if line.startswith("msgstr") and line.endswith(' ""'):
+                        continued = i + 1 < len(body) and body[i + 1].startswith('"')
+                        if not continued:
+                            problems.append(f"{name}: untranslated: {ident}")
+        print("\n".join(problems) or "all catalogue entries are translated")
+        return 1 if problems else 0
     if command == "dump":
         table = {}
         for name in argv[2:]:

@@ -1,0 +1,395 @@
+"""API bodies. Personal data appears masked only; the full value comes from the logged reveal endpoint."""
+
+from rest_framework import serializers
+
+from ..models import (
+    CadrePost,
+    CapabilityAssessment,
+    DegreeStudy,
+    DevelopmentRecord,
+    DevelopmentStep,
+    ElevatedManagement,
+    JointVetting,
+    MemberTransfer,
+    PartyMember,
+    Person,
+    ReserveCadre,
+    ReserveStep,
+    TrainingSession,
+)
+
+UNIT_CODE = serializers.SlugRelatedField(source="unit", slug_field="code", read_only=True)
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    unit_code = serializers.SlugRelatedField(source="unit", slug_field="code", read_only=True)
+
+    class Meta:
+        model = Person
+        fields = [
+            "id",
+            "name",
+            "gender",
+            "birth_date",
+            "id_number_masked",
+            "mobile_masked",
+            "education",
+            "employment_type",
+            "unit",
+            "unit_code",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class PersonCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=50)
+    id_number = serializers.CharField(max_length=18)
+    mobile = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    education = serializers.CharField(max_length=16, required=False, allow_blank=True, default="")
+    employment_type = serializers.CharField(max_length=16, required=False, allow_blank=True, default="")
+    unit_code = serializers.CharField(max_length=32)
+
+
+class PersonUpdateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=50, required=False)
+    mobile = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    education = serializers.CharField(max_length=16, required=False, allow_blank=True)
+    employment_type = serializers.CharField(max_length=16, required=False, allow_blank=True)
+
+
+class RevealSerializer(serializers.Serializer):
+    field = serializers.ChoiceField(choices=["id_number", "mobile"])
+
+
+class PersonBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Person
+        fields = ["id", "name", "gender", "birth_date", "id_number_masked", "mobile_masked", "education"]
+
+
+class PartyMemberSerializer(serializers.ModelSerializer):
+    person = PersonBriefSerializer(read_only=True)
+    unit_code = serializers.SlugRelatedField(source="unit", slug_field="code", read_only=True)
+    floating_managing_unit_code = serializers.SlugRelatedField(
+        source="floating_managing_unit", slug_field="code", read_only=True
+    )
+    report_community_code = serializers.SlugRelatedField(source="report_community", slug_field="code", read_only=True)
+
+    class Meta:
+        model = PartyMember
+        fields = [
+            "id",
+            "person",
+            "unit",
+            "unit_code",
+            "status",
+            "joined_on",
+            "full_on",
+            "is_floating",
+            "floating_location",
+            "floating_managing_unit_code",
+            "is_in_service",
+            "report_community_code",
+            "without_post",
+            "is_household",
+            "household_building",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class PartyMemberCreateSerializer(PersonCreateSerializer):
+    status = serializers.ChoiceField(choices=PartyMember._meta.get_field("status").choices)
+    joined_on = serializers.DateField()
+
+
+class PartyMemberUpdateSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=PartyMember._meta.get_field("status").choices, required=False)
+    full_on = serializers.DateField(required=False, allow_null=True)
+    is_floating = serializers.BooleanField(required=False)
+    floating_location = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    floating_managing_unit_code = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    is_in_service = serializers.BooleanField(required=False)
+    without_post = serializers.BooleanField(required=False)
+    is_household = serializers.BooleanField(required=False)
+
+
+class MemberTransferSerializer(serializers.ModelSerializer):
+    member_name = serializers.CharField(source="member.person.name", read_only=True)
+    member_id_number_masked = serializers.CharField(source="member.person.id_number_masked", read_only=True)
+    from_unit_code = serializers.SlugRelatedField(source="from_unit", slug_field="code", read_only=True)
+    to_unit_code = serializers.SlugRelatedField(source="to_unit", slug_field="code", read_only=True)
+
+    class Meta:
+        model = MemberTransfer
+        fields = [
+            "id",
+            "member",
+            "member_name",
+            "member_id_number_masked",
+            "from_unit_code",
+            "to_unit_code",
+            "status",
+            "reason",
+            "out_on",
+            "in_on",
+            "received_on",
+        ]
+        read_only_fields = fields
+
+
+class TransferCreateSerializer(serializers.Serializer):
+    member = serializers.IntegerField()
+    to_unit_code = serializers.CharField(max_length=32)
+    out_on = serializers.DateField()
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class DateSerializer(serializers.Serializer):
+    on = serializers.DateField()
+
+
+class DevelopmentStepSerializer(serializers.ModelSerializer):
+    proposed_by = serializers.StringRelatedField()
+    decided_by = serializers.StringRelatedField()
+
+    class Meta:
+        model = DevelopmentStep
+        fields = [
+            "id",
+            "kind",
+            "to_stage",
+            "effective_on",
+            "extended_until",
+            "status",
+            "note",
+            "proposed_by",
+            "decided_by",
+            "level",
+            "decided_at",
+            "return_reason",
+            "created_at",
+        ]
+
+
+class DevelopmentRecordSerializer(serializers.ModelSerializer):
+    person = PersonBriefSerializer(read_only=True)
+    unit_code = serializers.SlugRelatedField(source="unit", slug_field="code", read_only=True)
+    steps = DevelopmentStepSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = DevelopmentRecord
+        fields = [
+            "id",
+            "person",
+            "unit",
+            "unit_code",
+            "stage",
+            "applied_on",
+            "activist_on",
+            "target_on",
+            "admitted_on",
+            "full_on",
+            "probation_extended_until",
+            "disqualified_on",
+            "disqualified_reason",
+            "steps",
+        ]
+        read_only_fields = fields
+
+
+class DevelopmentCreateSerializer(serializers.Serializer):
+    person = serializers.IntegerField()
+    unit_code = serializers.CharField(max_length=32)
+    applied_on = serializers.DateField()
+
+
+class ProposeSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=DevelopmentStep._meta.get_field("kind").choices, default="advance")
+    effective_on = serializers.DateField()
+    extended_until = serializers.DateField(required=False, allow_null=True)
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200)
+
+
+class CadrePostSerializer(serializers.ModelSerializer):
+    person = PersonBriefSerializer(read_only=True)
+    unit_code = serializers.SlugRelatedField(source="unit", slug_field="code", read_only=True)
+
+    class Meta:
+        model = CadrePost
+        fields = [
+            "id",
+            "person",
+            "unit",
+            "unit_code",
+            "committee",
+            "post",
+            "is_one_shoulder",
+            "is_dispatched",
+            "term_start_year",
+            "term_end_year",
+            "started_on",
+            "ended_on",
+            "end_reason",
+        ]
+        read_only_fields = fields
+
+
+class CadrePostCreateSerializer(serializers.Serializer):
+    person = serializers.IntegerField()
+    unit_code = serializers.CharField(max_length=32)
+    committee = serializers.ChoiceField(choices=CadrePost._meta.get_field("committee").choices, default="party")
+    post = serializers.ChoiceField(choices=CadrePost._meta.get_field("post").choices)
+    is_one_shoulder = serializers.BooleanField(default=False)
+    is_dispatched = serializers.BooleanField(default=False)
+    term_start_year = serializers.IntegerField(min_value=1990, max_value=2100)
+    started_on = serializers.DateField()
+
+
+class PostEndSerializer(serializers.Serializer):
+    ended_on = serializers.DateField()
+    reason = serializers.CharField(max_length=200)
+
+
+class ElevatedManagementSerializer(serializers.ModelSerializer):
+    person_name = serializers.CharField(source="post.person.name", read_only=True)
+
+    class Meta:
+        model = ElevatedManagement
+        fields = ["id", "post", "person_name", "direction", "reason", "started_on", "review_on", "closed_on"]
+        read_only_fields = ["id", "person_name", "closed_on"]
+
+
+class JointVettingSerializer(serializers.ModelSerializer):
+    person = PersonBriefSerializer(read_only=True)
+    unit_code = serializers.SlugRelatedField(source="unit", slug_field="code", read_only=True)
+
+    class Meta:
+        model = JointVetting
+        fields = ["id", "person", "unit_code", "post", "vetted_on", "departments", "result", "filed_on", "note"]
+        read_only_fields = fields
+
+
+class DegreeStudySerializer(serializers.ModelSerializer):
+    person = PersonBriefSerializer(read_only=True)
+    unit_code = serializers.SlugRelatedField(source="unit", slug_field="code", read_only=True)
+
+    class Meta:
+        model = DegreeStudy
+        fields = ["id", "person", "unit_code", "school", "target_level", "enrolled_on", "graduated_on"]
+        read_only_fields = fields
+
+
+class CapabilityAssessmentSerializer(serializers.ModelSerializer):
+    person = PersonBriefSerializer(read_only=True)
+    unit_code = serializers.SlugRelatedField(source="unit", slug_field="code", read_only=True)
+
+    class Meta:
+        model = CapabilityAssessment
+        fields = ["id", "person", "unit_code", "year", "score", "comment"]
+        read_only_fields = fields
+
+
+class PersonAtUnitSerializer(serializers.Serializer):
+    """Bodies that name an existing person (by id) at a unit (by code), plus the record's own fields."""
+
+    person = serializers.IntegerField()
+    unit_code = serializers.CharField(max_length=32)
+
+
+class VettingCreateSerializer(PersonAtUnitSerializer):
+    vetted_on = serializers.DateField()
+    result = serializers.ChoiceField(choices=JointVetting._meta.get_field("result").choices)
+    departments = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    filed_on = serializers.DateField(required=False, allow_null=True)
+
+
+class StudyCreateSerializer(PersonAtUnitSerializer):
+    school = serializers.CharField(max_length=100)
+    target_level = serializers.ChoiceField(choices=DegreeStudy._meta.get_field("target_level").choices)
+    enrolled_on = serializers.DateField()
+
+
+class AssessmentCreateSerializer(PersonAtUnitSerializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    score = serializers.DecimalField(max_digits=5, decimal_places=1, min_value=0, max_value=100)
+    comment = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class ElevationCreateSerializer(serializers.Serializer):
+    post = serializers.IntegerField()
+    direction = serializers.ChoiceField(choices=ElevatedManagement._meta.get_field("direction").choices)
+    reason = serializers.CharField(max_length=200)
+    started_on = serializers.DateField()
+    review_on = serializers.DateField()
+
+
+class ReserveStepSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ReserveStep
+        fields = ["from_stage", "to_stage", "on", "reason"]
+
+
+class ReserveCadreSerializer(serializers.ModelSerializer):
+    person = PersonBriefSerializer(read_only=True)
+    unit_code = serializers.SlugRelatedField(source="unit", slug_field="code", read_only=True)
+    steps = ReserveStepSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ReserveCadre
+        fields = [
+            "id",
+            "person",
+            "unit",
+            "unit_code",
+            "post_for",
+            "nomination",
+            "stage",
+            "nominated_on",
+            "stage_on",
+            "dropped_reason",
+            "steps",
+        ]
+        read_only_fields = fields
+
+
+class ReserveCreateSerializer(PersonAtUnitSerializer):
+    post_for = serializers.ChoiceField(choices=ReserveCadre._meta.get_field("post_for").choices)
+    nomination = serializers.ChoiceField(choices=ReserveCadre._meta.get_field("nomination").choices)
+    nominated_on = serializers.DateField()
+
+
+class DropSerializer(DateSerializer):
+    reason = serializers.CharField(max_length=200)
+
+
+class TrainingSessionSerializer(serializers.ModelSerializer):
+    organizer_code = serializers.SlugRelatedField(source="organizer", slug_field="code", read_only=True)
+    person_times = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TrainingSession
+        fields = ["id", "topic", "organizer", "organizer_code", "level", "starts_on", "ends_on", "person_times"]
+        read_only_fields = fields
+
+    def get_person_times(self, obj) -> int:
+        return getattr(obj, "n_attendances", None) or obj.attendances.count()
+
+
+class TrainingCreateSerializer(serializers.Serializer):
+    topic = serializers.CharField(max_length=150)
+    organizer_code = serializers.CharField(max_length=32)
+    level = serializers.ChoiceField(choices=TrainingSession._meta.get_field("level").choices)
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
+
+
+class AttendeesSerializer(serializers.Serializer):
+    people = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)

@@ -1,0 +1,435 @@
+"""API of party members and cadre pipelines. Every queryset goes through the scoping path (ScopedModelViewSet);
+writes call the services, so the API refuses exactly what the portal refuses, with the same Chinese reasons."""
+
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from accounts.scoping import VIEW, restrict
+from core.api.viewsets import ScopedModelViewSet
+from organizations.models import OrganizationUnit
+
+from .. import selectors, services
+from ..models import (
+    CadrePost,
+    CapabilityAssessment,
+    DegreeStudy,
+    DevelopmentRecord,
+    ElevatedManagement,
+    JointVetting,
+    MemberTransfer,
+    PartyMember,
+    Person,
+    ReserveCadre,
+    StepStatus,
+    TrainingSession,
+)
+from . import serializers as s
+
+
+class CadresViewSet(ScopedModelViewSet):
+    """Reads, creation through `perform_service_create`, and no generic update or delete unless a subclass says."""
+
+    create_serializer = None
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def body(self, serializer_class):
+        body = serializer_class(data=self.request.data)
+        body.is_valid(raise_exception=True)
+        return dict(body.validated_data)
+
+    def unit_by_code(self, code, field="unit_code", model=None, any_county=False):
+        qs = OrganizationUnit.objects.filter(code=(code or "").strip().upper())
+        unit = (
+            qs.first()
+            if any_county
+            else qs.filter(
+                pk__in=[u.pk for u in qs if services.can_write(self.request.user, u, model or self.queryset.model)]
+            ).first()
+        )
+        if unit is None:
+            message = _("No unit has this code.") if any_county else _("No unit with this code in your jurisdiction.")
+            raise exceptions.ValidationError({field: [message]})
+        return unit
+
+    def person_by_id(self, pk, field="person"):
+        person = restrict(Person.objects.all(), self.request.user, VIEW).filter(pk=pk).first()
+        if person is None:
+            raise exceptions.ValidationError({field: [_("No such person in your jurisdiction.")]})
+        return person
+
+    def create(self, request, *args, **kwargs):
+        if self.create_serializer is None:
+            raise exceptions.MethodNotAllowed(request.method)
+        obj = self.perform_service_create(self.body(self.create_serializer))
+        return Response(self.get_serializer(obj).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        self.get_object()  # 404 outside the jurisdiction, 403 when visible but not changeable
+        raise exceptions.MethodNotAllowed(request.method)
+
+    def destroy(self, request, *args, **kwargs):
+        self.get_object()
+        raise exceptions.MethodNotAllowed(request.method)
+
+    def done(self, obj):
+        return Response(self.get_serializer(obj).data)
+
+
+class PersonViewSet(CadresViewSet):
+    """People in scope, with masked ID numbers and phones. `q` searches names, or a full ID number exactly."""
+
+    queryset = Person.objects.select_related("unit").order_by("id")
+    serializer_class = s.PersonSerializer
+    create_serializer = s.PersonCreateSerializer
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        query = self.request.query_params.get("q", "").strip()
+        if query and self.request.method == "GET":
+            qs = qs.filter(pk__in=selectors.people_search(user=self.request.user, query=query).values("pk"))
+        return qs
+
+    def perform_service_create(self, data):
+        unit = self.unit_by_code(data.pop("unit_code"), model=PartyMember)
+        return services.person_create(unit=unit, actor=self.request.user, **data)
+
+    @extend_schema(request=s.PersonUpdateSerializer, responses=s.PersonSerializer)
+    def update(self, request, *args, **kwargs):
+        person = self.get_object()
+        body = s.PersonUpdateSerializer(data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        return self.done(services.person_update(person=person, actor=request.user, **body.validated_data))
+
+    @extend_schema(request=s.RevealSerializer, responses={200: dict})
+    @action(detail=True, methods=["post"])
+    def reveal(self, request, pk=None):
+        """The full ID number or phone, for roles whose work needs it. Every call is logged."""
+        person = restrict(Person.objects.select_related("unit"), request.user, VIEW).filter(pk=pk).first()
+        if person is None:
+            raise exceptions.NotFound()
+        field = self.body(s.RevealSerializer)["field"]
+        return Response(
+            {"field": field, "value": services.person_reveal(person=person, field=field, actor=request.user)}
+        )
+
+
+class PartyMemberViewSet(CadresViewSet):
+    """Party members: filters `status`, `unit_code` (its subtree), `floating`, `month` (political birthdays)."""
+
+    queryset = PartyMember.objects.select_related(
+        "person", "unit", "floating_managing_unit", "report_community"
+    ).order_by("id")
+    serializer_class = s.PartyMemberSerializer
+    create_serializer = s.PartyMemberCreateSerializer
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        params = self.request.query_params
+        if params.get("status"):
+            qs = qs.filter(status=params["status"])
+        if params.get("floating") in ("1", "true"):
+            qs = qs.filter(is_floating=True)
+        if params.get("month", "").isdigit():
+            qs = qs.filter(joined_on__month=int(params["month"]))
+        if params.get("unit_code"):
+            root = OrganizationUnit.objects.filter(code=params["unit_code"]).first()
+            qs = qs.filter(unit__path__startswith=root.path) if root else qs.none()
+        return qs
+
+    def perform_service_create(self, data):
+        unit = self.unit_by_code(data.pop("unit_code"))
+        return services.member_register(unit=unit, actor=self.request.user, **data)
+
+    @extend_schema(request=s.PartyMemberUpdateSerializer, responses=s.PartyMemberSerializer)
+    def update(self, request, *args, **kwargs):
+        member = self.get_object()
+        data = self.body(s.PartyMemberUpdateSerializer)
+        if "floating_managing_unit_code" in data:
+            code = data.pop("floating_managing_unit_code")
+            data["floating_managing_unit"] = (
+                self.unit_by_code(code, "floating_managing_unit_code", any_county=True) if code else None
+            )
+        return self.done(services.member_update(member=member, actor=request.user, **data))
+
+
+class MemberTransferViewSet(CadresViewSet):
+    """Transfers of organization relationships, seen by both sides: `out` → `arrive` → `receive`."""
+
+    queryset = MemberTransfer.objects.select_related("member__person", "from_unit", "to_unit").order_by("-id")
+    serializer_class = s.MemberTransferSerializer
+    create_serializer = s.TransferCreateSerializer
+
+    def perform_service_create(self, data):
+        member = restrict(PartyMember.objects.all(), self.request.user, VIEW).filter(pk=data["member"]).first()
+        if member is None:
+            raise exceptions.ValidationError({"member": [_("No such member in your jurisdiction.")]})
+        to_unit = self.unit_by_code(data["to_unit_code"], "to_unit_code", any_county=True)
+        return services.transfer_start(
+            member=member, to_unit=to_unit, out_on=data["out_on"], reason=data["reason"], actor=self.request.user
+        )
+
+    def _transfer(self, pk):
+        transfer = restrict(MemberTransfer.objects.all(), self.request.user, VIEW).filter(pk=pk).first()
+        if transfer is None:
+            raise exceptions.NotFound()
+        return transfer
+
+    @extend_schema(request=s.DateSerializer, responses=s.MemberTransferSerializer)
+    @action(detail=True, methods=["post"])
+    def arrive(self, request, pk=None):
+        day = self.body(s.DateSerializer)["on"]
+        return self.done(services.transfer_arrive(transfer=self._transfer(pk), on=day, actor=request.user))
+
+    @extend_schema(request=s.DateSerializer, responses=s.MemberTransferSerializer)
+    @action(detail=True, methods=["post"])
+    def receive(self, request, pk=None):
+        day = self.body(s.DateSerializer)["on"]
+        return self.done(services.transfer_receive(transfer=self._transfer(pk), on=day, actor=request.user))
+
+    @extend_schema(request=None, responses=s.MemberTransferSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        return self.done(services.transfer_cancel(transfer=self._transfer(pk), actor=request.user))
+
+
+class DevelopmentRecordViewSet(CadresViewSet):
+    """Member development records with their steps. The branch proposes; township staff approve or send back."""
+
+    queryset = (
+        DevelopmentRecord.objects.select_related("person", "unit")
+        .prefetch_related("steps__proposed_by", "steps__decided_by")
+        .order_by("id")
+    )
+    serializer_class = s.DevelopmentRecordSerializer
+    create_serializer = s.DevelopmentCreateSerializer
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        if self.request.query_params.get("stage"):
+            qs = qs.filter(stage=self.request.query_params["stage"])
+        return qs
+
+    def perform_service_create(self, data):
+        person = self.person_by_id(data["person"])
+        unit = self.unit_by_code(data["unit_code"])
+        return services.development_start(
+            person=person, unit=unit, applied_on=data["applied_on"], actor=self.request.user
+        )
+
+    def _record(self, pk):
+        record = restrict(DevelopmentRecord.objects.all(), self.request.user, VIEW).filter(pk=pk).first()
+        if record is None:
+            raise exceptions.NotFound()
+        return record
+
+    def _pending(self, record):
+        step = record.steps.filter(status=StepStatus.PROPOSED).first()
+        if step is None:
+            raise exceptions.ValidationError({"status": [_("No step of this record is awaiting approval.")]})
+        return step
+
+    @extend_schema(request=s.ProposeSerializer, responses=s.DevelopmentRecordSerializer)
+    @action(detail=True, methods=["post"])
+    def propose(self, request, pk=None):
+        record = self._record(pk)
+        services.development_propose(record=record, actor=request.user, **self.body(s.ProposeSerializer))
+        return self.done(self.get_queryset().model.objects.get(pk=record.pk))
+
+    @extend_schema(request=None, responses=s.DevelopmentRecordSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        record = self._record(pk)
+        services.development_approve(step=self._pending(record), actor=request.user)
+        return self.done(DevelopmentRecord.objects.get(pk=record.pk))
+
+    @extend_schema(request=s.ReasonSerializer, responses=s.DevelopmentRecordSerializer)
+    @action(detail=True, methods=["post"], url_path="send-back")
+    def send_back(self, request, pk=None):
+        record = self._record(pk)
+        reason = self.body(s.ReasonSerializer)["reason"]
+        services.development_return(step=self._pending(record), reason=reason, actor=request.user)
+        return self.done(DevelopmentRecord.objects.get(pk=record.pk))
+
+
+class CadrePostViewSet(CadresViewSet):
+    """Posts in village/community committees; `current=1` keeps sitting cadres; `post=secretary` filters."""
+
+    queryset = CadrePost.objects.select_related("person", "unit").order_by("id")
+    serializer_class = s.CadrePostSerializer
+    create_serializer = s.CadrePostCreateSerializer
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        if self.request.query_params.get("post"):
+            qs = qs.filter(post=self.request.query_params["post"])
+        if self.request.query_params.get("current") in ("1", "true"):
+            qs = qs.filter(ended_on__isnull=True)
+        return qs
+
+    def perform_service_create(self, data):
+        person = self.person_by_id(data.pop("person"))
+        unit = self.unit_by_code(data.pop("unit_code"))
+        return services.post_create(person=person, unit=unit, actor=self.request.user, **data)
+
+    @extend_schema(request=s.PostEndSerializer, responses=s.CadrePostSerializer)
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        post = restrict(CadrePost.objects.all(), request.user, VIEW).filter(pk=pk).first()
+        if post is None:
+            raise exceptions.NotFound()
+        data = self.body(s.PostEndSerializer)
+        return self.done(
+            services.post_end(post=post, ended_on=data["ended_on"], reason=data["reason"], actor=request.user)
+        )
+
+
+class ElevatedManagementViewSet(CadresViewSet):
+    queryset = ElevatedManagement.objects.select_related("post__person").order_by("id")
+    serializer_class = s.ElevatedManagementSerializer
+    create_serializer = s.ElevationCreateSerializer
+
+    def perform_service_create(self, data):
+        post = restrict(CadrePost.objects.all(), self.request.user, VIEW).filter(pk=data.pop("post")).first()
+        if post is None:
+            raise exceptions.ValidationError({"post": [_("No such post in your jurisdiction.")]})
+        return services.elevation_create(post=post, actor=self.request.user, **data)
+
+
+class JointVettingViewSet(CadresViewSet):
+    queryset = JointVetting.objects.select_related("person", "unit").order_by("id")
+    serializer_class = s.JointVettingSerializer
+    create_serializer = s.VettingCreateSerializer
+
+    def perform_service_create(self, data):
+        person, unit = self.person_by_id(data.pop("person")), self.unit_by_code(data.pop("unit_code"))
+        return services.vetting_create(person=person, unit=unit, actor=self.request.user, **data)
+
+
+class DegreeStudyViewSet(CadresViewSet):
+    queryset = DegreeStudy.objects.select_related("person", "unit").order_by("id")
+    serializer_class = s.DegreeStudySerializer
+    create_serializer = s.StudyCreateSerializer
+
+    def perform_service_create(self, data):
+        person, unit = self.person_by_id(data.pop("person")), self.unit_by_code(data.pop("unit_code"))
+        return services.study_create(person=person, unit=unit, actor=self.request.user, **data)
+
+
+class CapabilityAssessmentViewSet(CadresViewSet):
+    """Yearly capability scores of secretaries; `ranking/?year=2024` lists them ranked."""
+
+    queryset = CapabilityAssessment.objects.select_related("person", "unit").order_by("id")
+    serializer_class = s.CapabilityAssessmentSerializer
+    create_serializer = s.AssessmentCreateSerializer
+
+    def perform_service_create(self, data):
+        person, unit = self.person_by_id(data.pop("person")), self.unit_by_code(data.pop("unit_code"))
+        return services.assessment_record(person=person, unit=unit, actor=self.request.user, **data)
+
+    @action(detail=False, methods=["get"])
+    def ranking(self, request):
+        year = int(request.query_params.get("year") or timezone.localdate().year)
+        rows = selectors.assessment_ranking(user=request.user, year=year)
+        return Response(
+            [{"rank": a.rank, "person": a.person.name, "unit_code": a.unit.code, "score": str(a.score)} for a in rows]
+        )
+
+
+class ReserveCadreViewSet(CadresViewSet):
+    """Reserve cadres and their pipeline; `under-30/` reports villages without a reserve under 30."""
+
+    queryset = ReserveCadre.objects.select_related("person", "unit").prefetch_related("steps").order_by("id")
+    serializer_class = s.ReserveCadreSerializer
+    create_serializer = s.ReserveCreateSerializer
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        for name in ("stage", "post_for"):
+            if self.request.query_params.get(name):
+                qs = qs.filter(**{name: self.request.query_params[name]})
+        return qs
+
+    def perform_service_create(self, data):
+        person, unit = self.person_by_id(data.pop("person")), self.unit_by_code(data.pop("unit_code"))
+        return services.reserve_nominate(person=person, unit=unit, actor=self.request.user, **data)
+
+    def _reserve(self, pk):
+        reserve = restrict(ReserveCadre.objects.all(), self.request.user, VIEW).filter(pk=pk).first()
+        if reserve is None:
+            raise exceptions.NotFound()
+        return reserve
+
+    @extend_schema(request=s.DateSerializer, responses=s.ReserveCadreSerializer)
+    @action(detail=True, methods=["post"])
+    def advance(self, request, pk=None):
+        day = self.body(s.DateSerializer)["on"]
+        return self.done(services.reserve_advance(reserve=self._reserve(pk), on=day, actor=request.user))
+
+    @extend_schema(request=s.DropSerializer, responses=s.ReserveCadreSerializer)
+    @action(detail=True, methods=["post"])
+    def drop(self, request, pk=None):
+        data = self.body(s.DropSerializer)
+        return self.done(
+            services.reserve_drop(reserve=self._reserve(pk), on=data["on"], reason=data["reason"], actor=request.user)
+        )
+
+    @action(detail=False, methods=["get"], url_path="under-30")
+    def under_30(self, request):
+        report = selectors.villages_missing_young_reserve(user=request.user, on=timezone.localdate())
+        return Response(
+            {
+                "villages": report["villages"],
+                "missing": report["missing"],
+                "townships": [
+                    {"code": t.code, "name": t.name, "villages": [{"code": v.code, "name": v.name} for v in vs]}
+                    for t, vs in report["groups"]
+                ],
+            }
+        )
+
+
+class TrainingSessionViewSet(CadresViewSet):
+    """Training sessions with person-times; `coverage/?year=` lists sitting secretaries not trained that year."""
+
+    queryset = TrainingSession.objects.select_related("organizer").annotate(n_attendances=Count("attendances"))
+    serializer_class = s.TrainingSessionSerializer
+    create_serializer = s.TrainingCreateSerializer
+
+    def get_queryset(self):
+        return super().get_queryset().order_by("-starts_on", "id")
+
+    def perform_service_create(self, data):
+        organizer = self.unit_by_code(data.pop("organizer_code"), "organizer_code")
+        return services.training_create(organizer=organizer, actor=self.request.user, **data)
+
+    @extend_schema(request=s.AttendeesSerializer, responses=s.TrainingSessionSerializer)
+    @action(detail=True, methods=["post"])
+    def attendees(self, request, pk=None):
+        session = restrict(TrainingSession.objects.all(), request.user, VIEW).filter(pk=pk).first()
+        if session is None:
+            raise exceptions.NotFound()
+        ids = self.body(s.AttendeesSerializer)["people"]
+        people = list(restrict(Person.objects.filter(pk__in=ids), request.user, VIEW))
+        if len(people) != len(set(ids)):
+            raise exceptions.ValidationError({"people": [_("Some of these people are not in your jurisdiction.")]})
+        services.training_add_attendees(session=session, people=people, actor=request.user)
+        return self.done(self.get_queryset().get(pk=session.pk))
+
+    @action(detail=False, methods=["get"])
+    def coverage(self, request):
+        year = int(request.query_params.get("year") or timezone.localdate().year)
+        report = selectors.secretaries_not_trained(user=request.user, year=year)
+        return Response(
+            {
+                "year": year,
+                "secretaries": report["total"],
+                "trained": report["covered"],
+                "not_trained": [{"person": p.person.name, "unit_code": p.unit.code} for p in report["missing"]],
+                **selectors.training_figures(user=request.user, year=year),
+            }
+        )

@@ -1,0 +1,278 @@
+from datetime import date
+
+from django.urls import reverse
+
+from cadres import services
+from cadres.models import (
+    CadrePost,
+    CapabilityAssessment,
+    DegreeStudy,
+    DevelopmentRecord,
+    DevelopmentStep,
+    ElevatedManagement,
+    JointVetting,
+    MemberTransfer,
+    PartyMember,
+    Person,
+    PersonalDataReveal,
+    ReserveCadre,
+    ReserveStep,
+    TrainingAttendance,
+    TrainingSession,
+)
+from tests.cadres import helpers as h
+from tests.scope import ScopeCase
+
+
+def _name(unit, what):
+    return f"{what}{unit.code[:4]}"
+
+
+def _first_child(unit):
+    return unit.children.order_by("pk").first()
+
+
+def make_transfer(county, users, unit):
+    m = h.member(unit, _name(unit, "转接"))
+    return services.transfer_start(member=m, to_unit=_first_child(unit), out_on=date(2024, 3, 1), actor=None)
+
+
+def make_record(county, users, unit):
+    return services.development_start(
+        person=h.person(unit, _name(unit, "发展")), unit=unit, applied_on=date(2022, 1, 1), actor=None
+    )
+
+
+def make_step(county, users, unit):
+    return services.development_propose(
+        record=make_record(county, users, unit), effective_on=date(2022, 6, 1), actor=None
+    )
+
+
+def make_elevation(county, users, unit):
+    post = h.secretary_post(unit, _name(unit, "提级"))
+    return services.elevation_create(
+        post=post,
+        direction="positive",
+        reason="实绩突出",
+        started_on=date(2024, 1, 1),
+        review_on=date(2025, 1, 1),
+        actor=None,
+    )
+
+
+def make_reserve(county, users, unit):
+    return services.reserve_nominate(
+        person=h.person(unit, _name(unit, "后备"), age=26),
+        unit=unit,
+        post_for="secretary",
+        nomination="self",
+        nominated_on=date(2024, 2, 1),
+        actor=None,
+    )
+
+
+def make_session(county, users, unit):
+    return services.training_create(
+        topic=_name(unit, "培训"),
+        organizer=unit,
+        level="village",
+        starts_on=date(2024, 5, 1),
+        ends_on=date(2024, 5, 2),
+        actor=None,
+    )
+
+
+def make_attendance(county, users, unit):
+    session = make_session(county, users, unit)
+    services.training_add_attendees(session=session, people=[h.person(unit, _name(unit, "学员"))], actor=None)
+    return session.attendances.get()
+
+
+def make_reveal(county, users, unit):
+    p = h.person(unit, _name(unit, "查看"))
+    return PersonalDataReveal.objects.create(person=p, field="id_number", actor=users["admin"])
+
+
+def person_body(county, unit):
+    return {"name": "新人员", "id_number": h.make_id(), "unit_code": unit.code}
+
+
+def member_body(county, unit):
+    return {**person_body(county, unit), "status": "probationary", "joined_on": "2024-07-01"}
+
+
+def transfer_body(county, unit):
+    m = h.member(unit)
+    return {"member": m.pk, "to_unit_code": _first_child(unit).code, "out_on": "2024-03-01"}
+
+
+def person_ref_body(extra):
+    def body(county, unit):
+        return {"person": h.person(unit).pk, "unit_code": unit.code, **extra}
+
+    return body
+
+
+def elevation_body(county, unit):
+    post = h.secretary_post(unit)
+    return {
+        "post": post.pk,
+        "direction": "negative",
+        "reason": "整改",
+        "started_on": "2024-01-01",
+        "review_on": "2024-12-31",
+    }
+
+
+def session_body(county, unit):
+    return {
+        "topic": "新培训",
+        "organizer_code": unit.code,
+        "level": "village",
+        "starts_on": "2024-05-01",
+        "ends_on": "2024-05-01",
+    }
+
+
+def _url(name):
+    return lambda obj: reverse(name, args=[obj.pk])
+
+
+CASES = [
+    ScopeCase(
+        name="person",
+        model=Person,
+        make=lambda county, users, unit: h.person(unit, _name(unit, "人员")),
+        ui_list=lambda: reverse("cadres:person_list"),
+        ui_detail=_url("cadres:person_detail"),
+        ui_update=_url("cadres:person_edit"),
+        ui_update_data={"name": "改名"},
+        api_list="/api/v1/cadres/people/",
+        api_update_data={"name": "改名"},
+        api_create_body=person_body,
+    ),
+    ScopeCase(
+        name="party_member",
+        model=PartyMember,
+        make=lambda county, users, unit: h.member(unit, _name(unit, "党员")),
+        ui_list=lambda: reverse("cadres:member_list"),
+        ui_detail=_url("cadres:member_detail"),
+        ui_update=_url("cadres:member_edit"),
+        ui_update_data={"status": "probationary"},
+        api_list="/api/v1/cadres/members/",
+        api_update_data={"without_post": True},
+        api_create_body=member_body,
+    ),
+    ScopeCase(
+        name="member_transfer",
+        model=MemberTransfer,
+        make=make_transfer,
+        ui_list=lambda: reverse("cadres:transfer_list"),
+        ui_detail=_url("cadres:transfer_detail"),
+        api_list="/api/v1/cadres/transfers/",
+        api_create_body=transfer_body,
+        marker=lambda obj: obj.member.person.name,
+    ),
+    ScopeCase(
+        name="development_record",
+        model=DevelopmentRecord,
+        make=make_record,
+        ui_list=lambda: reverse("cadres:development_list"),
+        ui_detail=_url("cadres:development_detail"),
+        api_list="/api/v1/cadres/development/",
+        api_create_body=person_ref_body({"applied_on": "2024-01-01"}),
+        marker=lambda obj: obj.person.name,
+    ),
+    ScopeCase(name="development_step", model=DevelopmentStep, make=make_step),
+    ScopeCase(
+        name="cadre_post",
+        model=CadrePost,
+        make=lambda county, users, unit: h.secretary_post(unit, _name(unit, "书记")),
+        ui_list=lambda: reverse("cadres:post_list"),
+        ui_detail=_url("cadres:post_detail"),
+        api_list="/api/v1/cadres/posts/",
+        api_create_body=person_ref_body({"post": "member", "term_start_year": 2021, "started_on": "2021-05-01"}),
+        marker=lambda obj: obj.person.name,
+    ),
+    ScopeCase(
+        name="elevated_management",
+        model=ElevatedManagement,
+        make=make_elevation,
+        ui_list=lambda: reverse("cadres:elevation_list"),
+        ui_detail=_url("cadres:elevation_detail"),
+        api_list="/api/v1/cadres/elevations/",
+        api_create_body=elevation_body,
+        marker=lambda obj: obj.post.person.name,
+    ),
+    ScopeCase(
+        name="joint_vetting",
+        model=JointVetting,
+        make=lambda county, users, unit: services.vetting_create(
+            person=h.person(unit, _name(unit, "联审")),
+            unit=unit,
+            vetted_on=date(2024, 3, 1),
+            result="passed",
+            filed_on=date(2024, 3, 10),
+            actor=None,
+        ),
+        ui_list=lambda: reverse("cadres:vetting_list"),
+        ui_detail=_url("cadres:vetting_detail"),
+        api_list="/api/v1/cadres/vettings/",
+        api_create_body=person_ref_body({"vetted_on": "2024-03-01", "result": "passed"}),
+        marker=lambda obj: obj.person.name,
+    ),
+    ScopeCase(
+        name="degree_study",
+        model=DegreeStudy,
+        make=lambda county, users, unit: services.study_create(
+            person=h.person(unit, _name(unit, "学历")),
+            unit=unit,
+            school="荆州职业技术学院",
+            target_level="college",
+            enrolled_on=date(2023, 9, 1),
+            actor=None,
+        ),
+        ui_list=lambda: reverse("cadres:study_list"),
+        ui_detail=_url("cadres:study_detail"),
+        api_list="/api/v1/cadres/studies/",
+        api_create_body=person_ref_body(
+            {"school": "长江大学", "target_level": "bachelor", "enrolled_on": "2024-09-01"}
+        ),
+        marker=lambda obj: obj.person.name,
+    ),
+    ScopeCase(
+        name="capability_assessment",
+        model=CapabilityAssessment,
+        make=lambda county, users, unit: services.assessment_record(
+            person=h.person(unit, _name(unit, "测评")), unit=unit, year=date.today().year, score=88, actor=None
+        ),
+        ui_list=lambda: reverse("cadres:assessment_list"),
+        ui_detail=_url("cadres:assessment_detail"),
+        api_list="/api/v1/cadres/assessments/",
+        api_create_body=person_ref_body({"year": 2024, "score": "90.5"}),
+        marker=lambda obj: obj.person.name,
+    ),
+    ScopeCase(
+        name="reserve_cadre",
+        model=ReserveCadre,
+        make=make_reserve,
+        ui_list=lambda: reverse("cadres:reserve_list"),
+        ui_detail=_url("cadres:reserve_detail"),
+        api_list="/api/v1/cadres/reserves/",
+        api_create_body=person_ref_body({"post_for": "other", "nomination": "open", "nominated_on": "2024-02-01"}),
+        marker=lambda obj: obj.person.name,
+    ),
+    ScopeCase(name="reserve_step", model=ReserveStep, make=lambda c, u, unit: make_reserve(c, u, unit).steps.get()),
+    ScopeCase(
+        name="training_session",
+        model=TrainingSession,
+        make=make_session,
+        ui_list=lambda: reverse("cadres:training_list"),
+        ui_detail=_url("cadres:training_detail"),
+        api_list="/api/v1/cadres/trainings/",
+        api_create_body=session_body,
+    ),
+    ScopeCase(name="training_attendance", model=TrainingAttendance, make=make_attendance),
+    ScopeCase(name="personal_data_reveal", model=PersonalDataReveal, make=make_reveal),
+]
