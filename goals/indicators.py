@@ -107,12 +107,20 @@ def choices() -> list[tuple[str, str]]:
 
 
 def _load():
+    from .sources import cadres, organizations
     from .sources import collective_economy as economy
-    from .sources import organizations
 
     SOURCE_REPORTED["collective_economy"] = economy.reported_villages
     # Compute functions of the indicators registered below by key, for the sources that have landed.
     computed = {
+        "members_developed": cadres.members_developed,
+        "activists": cadres.activists,
+        "training_person_times": cadres.training_person_times,
+        "training_coverage": cadres.training_coverage,
+        "reserve_cadres": cadres.reserve_cadres,
+        "villages_with_young_reserve": cadres.villages_with_young_reserve,
+        "one_shoulder_rate": cadres.one_shoulder_rate,
+        "college_degree_share": cadres.college_degree_share,
         "villages_income_over_100k": economy.villages_over_100k,
         "reward_paid": economy.reward_paid,
     }

@@ -35,3 +35,23 @@ def org_records(county):
     weak_lax(c["village_b1"], date(2023, 1, 1), date(2023, 12, 1))  # accepted before 2024
     weak_lax(c["community_a"], date(2025, 1, 1))  # starts after 2024
     return c
+
+
+@pytest.fixture
+def pending_indicator():
+    """An indicator registered without a data source (as a future source's would be), removed afterwards."""
+    from goals import indicators as registry
+
+    indicator = registry.register(
+        registry.Indicator(
+            "test_pending",
+            "测试：暂无来源",
+            registry.Measure.COUNT,
+            registry.Aggregation.SUM,
+            "grid_woodpecker",
+            None,
+            sort=999,
+        )
+    )
+    yield indicator
+    registry.unregister(indicator.key)

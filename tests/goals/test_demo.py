@@ -36,4 +36,9 @@ def test_demo_dashboard_figures_come_from_the_records(client):
     assert response.status_code == 200
     rows = {row.indicator.key: row for row in response.context["rows"]}
     assert rows["weak_lax_rectified"].value == 10
-    assert rows["members_developed"].status == "no_data"
+    # DOMAIN.md's Shishou 2024 figures, computed from the generated members, cadres, reserves, training and income.
+    assert city_value("members_developed") == 210
+    assert city_value("training_person_times") == 547
+    assert city_value("villages_income_over_100k") == Decimal("92.16")  # 141 of 153 villages
+    assert city_value("villages_income_over_200k") > 50
+    assert rows["members_developed"].value == 210

@@ -40,13 +40,12 @@ def test_status_on_track_uses_elapsed_share_of_the_year():
     assert status(0, 4, 2025, mid_year) == selectors.ON_TRACK  # a year that has not started
 
 
-def test_status_without_target_or_source():
-    indicator = registry.get("members_developed")
-    assert selectors.status_of(indicator, None, None, 2024) == selectors.NO_DATA
+def test_status_without_target_or_source(pending_indicator):
+    assert selectors.status_of(pending_indicator, None, None, 2024) == selectors.NO_DATA
     assert selectors.status_of(registry.get("demonstration_villages"), Decimal(1), None, 2024) == selectors.NO_TARGET
 
 
-def test_dashboard_shows_targets_met_and_missed(county, users):
+def test_dashboard_shows_targets_met_and_missed(county, users, pending_indicator):
     grant(county["village_a1"], 2024, T.VILLAGE)
     grant(county["village_b1"], 2024, T.VILLAGE)
     services.rollup_year(year=2024)
@@ -60,7 +59,7 @@ def test_dashboard_shows_targets_met_and_missed(county, users):
     assert rows["demonstration_villages"].status == selectors.MET
     assert rows["demonstration_communities"].status == selectors.BEHIND
     assert rows["demonstration_townships"].status == selectors.NO_TARGET
-    assert rows["reserve_cadres"].status == selectors.NO_DATA
+    assert rows["test_pending"].status == selectors.NO_DATA
 
 
 def test_only_organization_department_sets_targets(county, users):
