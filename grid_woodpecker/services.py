@@ -85,7 +85,7 @@ def _announce(grid, when=None) -> None:
 
 
 def _lock_clue(clue: Clue) -> Clue:
-    return Clue.objects.select_for_update().select_related("grid", "category", "reporter").get(pk=clue.pk)
+    return Clue.objects.select_for_update(of=("self",)).select_related("grid", "category", "reporter").get(pk=clue.pk)
 
 
 def _in_triage_scope(actor, unit) -> bool:
@@ -133,7 +133,9 @@ def _move(clue: Clue, to_status: str, *, actor, note: str = "", kind=ClueEvent.K
     clue.status = to_status
     clue.full_clean(exclude=["grid", "category", "reporter", "submitted_by", "building", "department", "task"])
     clue.save()
-    return ClueEvent.objects.create(clue=clue, from_status=from_status, to_status=to_status, note=note, actor=actor)
+    return ClueEvent.objects.create(
+        clue=clue, kind=kind, from_status=from_status, to_status=to_status, note=note, actor=actor
+    )
 
 
 def _deadline(category: ClueCategory, start: datetime) -> datetime:
@@ -216,7 +218,7 @@ def woodpecker_create(
 @transaction.atomic
 def woodpecker_confirm(*, woodpecker: Woodpecker, actor) -> Woodpecker:
     """The grid worker or community secretary confirms a registration: the login gets its woodpecker role."""
-    woodpecker = Woodpecker.objects.select_for_update().select_related("grid").get(pk=woodpecker.pk)
+    woodpecker = Woodpecker.objects.select_for_update(of=("self",)).select_related("grid").get(pk=woodpecker.pk)
     _require(actor, Woodpecker.objects.filter(pk=woodpecker.pk), _("You may not confirm woodpeckers of this grid."))
     if woodpecker.status == WoodpeckerStatus.ACTIVE:
         return woodpecker
@@ -237,7 +239,7 @@ def woodpecker_confirm(*, woodpecker: Woodpecker, actor) -> Woodpecker:
 @transaction.atomic
 def woodpecker_deactivate(*, woodpecker: Woodpecker, reason: str, actor) -> Woodpecker:
     """Deactivate a woodpecker (they stop filing clues; their points and history stay)."""
-    woodpecker = Woodpecker.objects.select_for_update().select_related("grid").get(pk=woodpecker.pk)
+    woodpecker = Woodpecker.objects.select_for_update(of=("self",)).select_related("grid").get(pk=woodpecker.pk)
     _require(actor, Woodpecker.objects.filter(pk=woodpecker.pk), _("You may not change woodpeckers of this grid."))
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("Give a reason for the deactivation.")]})
@@ -587,7 +589,7 @@ def clue_rate(*, clue: Clue, rating: str, actor, reason: str = "") -> Clue:
 def clue_auto_close(*, clue_id: int, days: int = AUTO_CLOSE_DAYS, now: datetime | None = None) -> bool:
     """Close a resolved clue nobody rated within `days` (idempotent: anything else is left alone)."""
     now = now or timezone.now()
-    clue = Clue.objects.select_for_update().select_related("grid").filter(pk=clue_id).first()
+    clue = Clue.objects.select_for_update(of=("self",)).select_related("grid").filter(pk=clue_id).first()
     if clue is None or clue.status != ClueStatus.RESOLVED or clue.resolved_at > now - timedelta(days=days):
         return False
     clue.closed_at = now
@@ -612,10 +614,10 @@ def flag_for(deadline: datetime, now: datetime) -> str:
 def clue_flag_overdue(*, clue_id: int, now: datetime | None = None) -> str | None:
     """Give an overdue clue its yellow card (past the deadline) or red card (days past it); idempotent."""
     now = now or timezone.now()
-    clue = Clue.objects.select_for_update().select_related("grid").filter(pk=clue_id).first()
+    clue = Clue.objects.select_for_update(of=("self",)).select_related("grid").filter(pk=clue_id).first()
     if clue is None:
         return None
-    flag = flag_for(clue.deadline, now) if clue.status in OPEN_WORK else clue.flag
+    flag = flag_for(clue.deadline, now) if clue.status in OPEN_WORK else OverdueFlag.NONE
     if flag == clue.flag:
         return None
     clue.flag = flag
@@ -850,7 +852,7 @@ def goods_create(*, station: Station, name: str, price_yuan: Decimal, stock: int
 def goods_update(*, goods: Goods, actor, **fields) -> Goods:
     """Change an item's name, price, stock or availability."""
     _require(actor, Goods.objects.filter(pk=goods.pk), _("You may not change this station's goods."))
-    goods = Goods.objects.select_for_update().select_related("station__unit").get(pk=goods.pk)
+    goods = Goods.objects.select_for_update(of=("self",)).select_related("station__unit").get(pk=goods.pk)
     before = {name: getattr(goods, name) for name in fields}
     for name, value in fields.items():
         if name not in ("name", "price_yuan", "stock", "is_active"):
@@ -889,7 +891,7 @@ def redemption_reserve(
     existing = Redemption.objects.filter(idempotency_key=key).first()
     if existing is not None:
         return existing
-    goods = Goods.objects.select_for_update().select_related("station__unit").get(pk=goods.pk)  # lock order: goods
+    goods = Goods.objects.select_for_update(of=("self",)).select_related("station__unit").get(pk=goods.pk)  # lock order: goods
     if not goods.is_active or not goods.station.is_active:
         raise ValidationError(_("These goods are not offered any more."))
     if goods.stock < quantity:
@@ -923,7 +925,7 @@ def _require_counter(actor, redemption) -> None:
 @transaction.atomic
 def redemption_confirm(*, redemption: Redemption, actor) -> Redemption:
     """The goods are handed over at the counter: the reservation becomes final."""
-    redemption = Redemption.objects.select_for_update().select_related("goods__station", "woodpecker__grid").get(
+    redemption = Redemption.objects.select_for_update(of=("self",)).select_related("goods__station", "woodpecker__grid").get(
         pk=redemption.pk
     )
     _require_counter(actor, redemption)
@@ -939,7 +941,7 @@ def redemption_confirm(*, redemption: Redemption, actor) -> Redemption:
 @transaction.atomic
 def redemption_cancel(*, redemption: Redemption, actor) -> Redemption:
     """Cancel a reservation (by the woodpecker or the counter): the stock and the points come back."""
-    redemption = Redemption.objects.select_for_update().select_related("goods__station", "woodpecker__grid").get(
+    redemption = Redemption.objects.select_for_update(of=("self",)).select_related("goods__station", "woodpecker__grid").get(
         pk=redemption.pk
     )
     if actor is None or redemption.woodpecker.user_id != actor.pk:
