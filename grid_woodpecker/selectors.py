@@ -155,14 +155,17 @@ def stations_near(*, woodpecker: Woodpecker):
     return Station.objects.filter(is_active=True, unit__path__startswith=root.path)
 
 
+def goods_queryset_near(*, woodpecker: Woodpecker):
+    """Active goods at the stations near the woodpecker."""
+    return Goods.objects.filter(station__in=stations_near(woodpecker=woodpecker), is_active=True)
+
+
 def goods_for(*, woodpecker: Woodpecker):
     """Goods on offer near the woodpecker, each with its price in points and whether their balance affords it."""
     policy = policy_for(woodpecker.grid)
     balance = woodpecker.account.balance if hasattr(woodpecker, "account") else 0
     rows = []
-    goods = Goods.objects.filter(station__in=stations_near(woodpecker=woodpecker), is_active=True).select_related(
-        "station"
-    )
+    goods = goods_queryset_near(woodpecker=woodpecker).select_related("station")
     for item in goods.order_by("station__name", "price_yuan"):
         points = price_in_points(item, 1, policy)
         rows.append({"goods": item, "points": points, "affordable": item.stock > 0 and points <= balance})
@@ -203,3 +206,8 @@ def triage_units(*, user):
     return OrganizationUnit.objects.filter(q, kind=UnitKind.GRID) if not user.is_superuser else (
         OrganizationUnit.objects.filter(kind=UnitKind.GRID)
     )
+
+
+def stations_in_scope(*, user):
+    """Stations whose counter the user keeps (their jurisdiction)."""
+    return Station.objects.restrict(user)

@@ -984,3 +984,63 @@ def open311_key_lookup(raw: str) -> Open311Key | None:
     if not raw:
         return None
     return Open311Key.objects.select_related("user", "unit").filter(key_hash=open311_hash(raw), is_active=True).first()
+
+
+# --- configuration: categories, stations, abuse list ---------------------------------------------------------------
+
+
+def _require_unit_change(actor, unit) -> None:
+    if actor is not None and not OrganizationUnit.objects.filter(pk=unit.pk).restrict(actor, CHANGE).exists():
+        raise PermissionDenied(_("You may not configure this unit."))
+
+
+@transaction.atomic
+def category_create(*, unit, code: str, name: str, deadline_days: int, actor, default_department=None):
+    """Add a clue category to a city (or any unit) with its deadline in days."""
+    _require_unit_change(actor, unit)
+    category = ClueCategory(unit=unit, code=code, name=(name or "").strip(), deadline_days=deadline_days,
+                            default_department=default_department)
+    category.full_clean()
+    category.save()
+    audit.record(actor=actor, action="clue_category.create", obj=category, unit=unit)
+    return category
+
+
+@transaction.atomic
+def category_update(*, category: ClueCategory, actor, **fields) -> ClueCategory:
+    """Rename a category, change its deadline or default department, or retire it (is_active)."""
+    _require_unit_change(actor, category.unit)
+    before = {name: getattr(category, name) for name in fields}
+    for name, value in fields.items():
+        if name not in ("name", "deadline_days", "default_department", "is_active"):
+            raise ValidationError({name: [_("This field cannot be changed here.")]})
+        setattr(category, name, value)
+    category.full_clean()
+    category.save()
+    audit.record(actor=actor, action="clue_category.update", obj=category, unit=category.unit,
+                 changes=audit.diff(category, before, fields))
+    return category
+
+
+@transaction.atomic
+def station_update(*, station: Station, actor, **fields) -> Station:
+    """Change a station's name, kind, address, services or whether it is open."""
+    _require(actor, Station.objects.filter(pk=station.pk), _("You may not change this station."))
+    before = {name: getattr(station, name) for name in fields}
+    for name, value in fields.items():
+        if name not in ("name", "kind", "address", "services", "is_active"):
+            raise ValidationError({name: [_("This field cannot be changed here.")]})
+        setattr(station, name, value)
+    station.full_clean(exclude=["unit"])
+    station.save()
+    audit.record(actor=actor, action="station.update", obj=station, unit=station.unit,
+                 changes=audit.diff(station, before, fields))
+    return station
+
+
+@transaction.atomic
+def abuse_list_remove(*, entry: AbuseListEntry, actor) -> None:
+    """Lift a bar on filing clues."""
+    _require(actor, AbuseListEntry.objects.filter(pk=entry.pk), _("You may not change this entry."))
+    audit.record(actor=actor, action="abuse_list.remove", obj=entry, unit=entry.unit)
+    entry.delete()
