@@ -31,10 +31,11 @@ class ReadOnlyAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
-        return False
+        # No object is ever changed here; without an object Django asks only to route the request (404 outside).
+        return obj is None and super().has_change_permission(request, None)
 
     def has_delete_permission(self, request, obj=None):
-        return super()._can_change(request, obj) if obj is not None else False
+        return obj is None and super().has_delete_permission(request, None)
 
     def delete_model(self, request, obj):  # append-only records are never deleted
         return None
@@ -141,6 +142,9 @@ class PointsPolicyAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return obj is None and super().has_change_permission(request, obj)  # a new rule is a new row
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is None and super().has_delete_permission(request, obj)
 
 
 @admin.register(PointsAccount)
