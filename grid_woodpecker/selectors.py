@@ -4,7 +4,8 @@ import difflib
 import math
 from datetime import timedelta
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.roles import Role
@@ -174,13 +175,17 @@ def goods_for(*, woodpecker: Woodpecker):
 
 def leaderboard(*, user, unit: OrganizationUnit, days: int | None = None, limit: int = 20):
     """Woodpeckers of a grid or township ranked by points earned (a reversal counts against them)."""
-    since = timezone.now() - timedelta(days=days) if days else None
-    entries = Q(account__entries__kind__in=["earn", "reverse"])
-    if since:
-        entries &= Q(account__entries__created_at__gte=since)
+    entries = PointsEntry.objects.filter(account__woodpecker=OuterRef("pk"), kind__in=["earn", "reverse"])
+    if days:
+        entries = entries.filter(created_at__gte=timezone.now() - timedelta(days=days))
+    earned = entries.order_by().values("account__woodpecker").annotate(total=Sum("points")).values("total")
+    accepted = Clue.objects.filter(reporter=OuterRef("pk"), accepted_at__isnull=False, found_false=False)
     return (
         Woodpecker.objects.filter(grid__path__startswith=unit.path, status=WoodpeckerStatus.ACTIVE)
-        .annotate(earned=Sum("account__entries__points", filter=entries), clues=Count("clues", distinct=True))
+        .annotate(
+            earned=Coalesce(Subquery(earned), 0),
+            clue_count=Coalesce(Subquery(accepted.order_by().values("reporter").annotate(n=Count("id")).values("n")), 0),
+        )
         .filter(earned__gt=0)
         .select_related("person", "grid")
         .order_by("-earned", "id")[:limit]
