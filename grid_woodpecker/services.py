@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -131,7 +131,7 @@ def _move(clue: Clue, to_status: str, *, actor, note: str = "", kind=ClueEvent.K
             code="transition",
         )
     clue.status = to_status
-    clue.full_clean(exclude=["grid", "category", "reporter", "submitted_by", "building", "department", "task"])
+    # The services have checked every field they set; the rejection and merge rules are CheckConstraints too.
     clue.save()
     return ClueEvent.objects.create(
         clue=clue, kind=kind, from_status=from_status, to_status=to_status, note=note, actor=actor
@@ -142,10 +142,14 @@ def _deadline(category: ClueCategory, start: datetime) -> datetime:
     return start + timedelta(days=category.deadline_days)
 
 
+def lineage_ids(unit) -> list[int]:
+    """The ids of a unit and all its ancestors, read from its materialized path (no query)."""
+    return [int(segment) for segment in unit.path.split(".") if segment]
+
+
 def categories_for(grid) -> list[ClueCategory]:
     """The active categories configured for the grid's city (or any unit above the grid)."""
-    ancestors = OrganizationUnit.objects.ancestors_of(grid)
-    return list(ClueCategory.objects.filter(unit__in=list(ancestors) + [grid], is_active=True).order_by("name"))
+    return list(ClueCategory.objects.filter(unit_id__in=lineage_ids(grid), is_active=True).order_by("name"))
 
 
 # --- woodpeckers ---------------------------------------------------------------------------------------------------
@@ -196,13 +200,16 @@ def woodpecker_create(
     password: str = "",
     is_lead: bool = False,
     lead_duties: str = "",
+    user=None,
 ) -> Woodpecker:
-    """Register a woodpecker on their behalf (staff, import): active at once, with a login if a name is given."""
+    """Register a woodpecker on their behalf (staff, import): active at once, with a login if a name is given
+    (or the existing login `user`)."""
     _validate_grid(grid)
     if actor is not None and not _in_triage_scope(actor, grid):
         raise PermissionDenied(_("You may not register woodpeckers outside your jurisdiction."))
-    user = None
-    if username:
+    if user is not None and Woodpecker.objects.filter(user=user).exists():
+        raise ValidationError({"username": [_("This login already belongs to a woodpecker.")]})
+    if user is None and username:
         if User.objects.filter(username__iexact=username).exists():
             raise ValidationError({"username": [_("This login name is taken; choose another.")]})
         user = User.objects.create_user(username=username, password=password or None, display_name=name)
@@ -294,8 +301,9 @@ def woodpeckers_bulk_create(*, rows: list[dict], actor) -> int:
         Woodpecker.objects.bulk_create(peckers, batch_size=1000)
         PointsAccount.objects.bulk_create([PointsAccount(woodpecker=w) for w in peckers], batch_size=1000)
         grids = {row["grid"].pk: row["grid"] for row in rows}
-        for grid in grids.values():
-            audit.record(actor=actor, action="woodpecker.bulk_create", obj=grid, unit=grid)
+        if peckers:
+            audit.record(actor=actor, action="woodpecker.bulk_create", obj=peckers[0], unit=peckers[0].grid,
+                         changes={"count": len(peckers), "grids": len(grids)})
         events.records_changed(source=SOURCE, unit_ids=[u for g in grids.values() for u in _units_of(g)])
     return len(peckers)
 
@@ -407,7 +415,8 @@ def clue_submit(
         submitted_by=actor,
         task=task,
     )
-    clue.full_clean(exclude=["grid", "category", "reporter", "submitted_by", "building", "task"])
+    clue.full_clean(exclude=["grid", "category", "reporter", "submitted_by", "building", "task", "public_id"],
+                    validate_unique=False, validate_constraints=False)
     clue.save()
     _attach_photos(clue, photos, CluePhoto.Stage.REPORT)
     ClueEvent.objects.create(clue=clue, from_status="", to_status=ClueStatus.SUBMITTED, actor=actor)
@@ -681,9 +690,8 @@ def abuse_list_add(*, user, unit, reason: str, actor, until: datetime | None = N
 def policy_for(grid_or_unit, on: date | None = None) -> PointsPolicy | None:
     """The policy in force on a date for a unit: the latest effective one set at the unit or above it."""
     on = on or timezone.localdate()
-    units = list(OrganizationUnit.objects.ancestors_of(grid_or_unit)) + [grid_or_unit]
     return (
-        PointsPolicy.objects.filter(unit__in=units, effective_from__lte=on)
+        PointsPolicy.objects.filter(unit_id__in=lineage_ids(grid_or_unit), effective_from__lte=on)
         .order_by("-effective_from", "-unit__depth")
         .first()
     )
@@ -719,8 +727,11 @@ def policy_set(
 
 
 def _account_locked(woodpecker_id: int) -> PointsAccount:
-    account, _created = PointsAccount.objects.get_or_create(woodpecker_id=woodpecker_id)
-    return PointsAccount.objects.select_for_update().get(pk=account.pk)
+    account = PointsAccount.objects.select_for_update().filter(woodpecker_id=woodpecker_id).first()
+    if account is None:
+        PointsAccount.objects.get_or_create(woodpecker_id=woodpecker_id)
+        account = PointsAccount.objects.select_for_update().get(woodpecker_id=woodpecker_id)
+    return account
 
 
 def _post(
@@ -1044,3 +1055,106 @@ def abuse_list_remove(*, entry: AbuseListEntry, actor) -> None:
     _require(actor, AbuseListEntry.objects.filter(pk=entry.pk), _("You may not change this entry."))
     audit.record(actor=actor, action="abuse_list.remove", obj=entry, unit=entry.unit)
     entry.delete()
+
+
+# --- history import ------------------------------------------------------------------------------------------------
+
+
+def _set_times(model, field: str, pairs: list, chunk: int = 300) -> None:
+    """Set an auto-stamped time column to the imported values (auto_now_add cannot take them on create)."""
+    for i in range(0, len(pairs), chunk):
+        part = pairs[i : i + chunk]
+        model.objects.filter(pk__in=[pk for pk, _when in part]).update(
+            **{field: Case(*[When(pk=pk, then=Value(when)) for pk, when in part], output_field=model._meta.get_field(field))}
+        )
+
+
+@transaction.atomic
+def clues_import_history(*, rows: list[dict], actor) -> int:
+    """Import finished clues from an earlier platform (less paperwork: what is known is not typed again), in bulk.
+
+    Each row: reporter (Woodpecker), category, description, submitted_at, and outcome "closed" (accepted, handled by
+    the community, resolved, rated satisfied) or "rejected" (with reject_reason). Accepted clues earn points under
+    the policy in force on their day, through ledger entries with idempotency keys, so the ledger still sums to each
+    balance; the account rows are locked while they move.
+    """
+    clues, plans = [], []
+    for row in rows:
+        reporter, category, start = row["reporter"], row["category"], row["submitted_at"]
+        accepted = start + timedelta(hours=6)
+        resolved = accepted + timedelta(days=max(1, category.deadline_days - 1))
+        closed = row["outcome"] == ClueStatus.CLOSED
+        clue = Clue(
+            grid=reporter.grid, category=category, description=row["description"], source=ClueSource.WOODPECKER,
+            reporter=reporter, submitted_by_id=reporter.user_id or actor.pk, status=row["outcome"],
+            reject_reason=row.get("reject_reason", ""),
+            handler_kind=HandlerKind.COMMUNITY if closed else "",
+            accepted_at=accepted if closed else None,
+            deadline=accepted + timedelta(days=category.deadline_days) if closed else None,
+            resolution=row.get("resolution", "") if closed else "",
+            rating=Rating.SATISFIED if closed else "",
+            resolved_at=resolved if closed else None, rated_at=resolved + timedelta(days=1) if closed else None,
+            closed_at=resolved + timedelta(days=1) if closed else None,
+        )
+        clue.full_clean(exclude=["grid", "category", "reporter", "submitted_by", "public_id"], validate_unique=False,
+                        validate_constraints=False)
+        clues.append(clue)
+        steps = [("", ClueStatus.SUBMITTED, start)]
+        if closed:
+            steps += [
+                (ClueStatus.SUBMITTED, ClueStatus.ACCEPTED, accepted),
+                (ClueStatus.ACCEPTED, ClueStatus.IN_PROGRESS, accepted),
+                (ClueStatus.IN_PROGRESS, ClueStatus.RESOLVED, resolved),
+                (ClueStatus.RESOLVED, ClueStatus.CLOSED, resolved + timedelta(days=1)),
+            ]
+        else:
+            steps.append((ClueStatus.SUBMITTED, ClueStatus.REJECTED, start + timedelta(hours=6)))
+        plans.append(steps)
+    Clue.objects.bulk_create(clues, batch_size=500)
+    _set_times(Clue, "submitted_at", [(c.pk, row["submitted_at"]) for c, row in zip(clues, rows, strict=True)])
+    history = [
+        ClueEvent(clue=clue, from_status=a, to_status=b, note=_("Imported from the earlier platform"), actor=actor)
+        for clue, steps in zip(clues, plans, strict=True)
+        for a, b, _when in steps
+    ]
+    ClueEvent.objects.bulk_create(history, batch_size=1000)
+    times = [when for steps in plans for _a, _b, when in steps]
+    _set_times(ClueEvent, "created_at", [(e.pk, when) for e, when in zip(history, times, strict=True)])
+    # Points for the accepted ones, account by account under the row lock.
+    earned = [c for c in clues if c.status == ClueStatus.CLOSED]
+    by_reporter: dict[int, list[Clue]] = {}
+    for clue in earned:
+        by_reporter.setdefault(clue.reporter_id, []).append(clue)
+    accounts = {a.woodpecker_id: a for a in PointsAccount.objects.select_for_update().filter(
+        woodpecker_id__in=list(by_reporter))}
+    policies = {}
+    entries = []
+    for woodpecker_id, own in by_reporter.items():
+        account = accounts.get(woodpecker_id) or PointsAccount.objects.create(woodpecker_id=woodpecker_id)
+        for clue in sorted(own, key=lambda c: c.accepted_at):
+            day = timezone.localdate(clue.accepted_at)
+            if clue.grid_id not in policies:  # every policy above the grid, newest first
+                policies[clue.grid_id] = list(
+                    PointsPolicy.objects.filter(unit_id__in=lineage_ids(clue.grid)).order_by("-effective_from",
+                                                                                            "-unit__depth")
+                )
+            policy = next((p for p in policies[clue.grid_id] if p.effective_from <= day), None)
+            points = policy.points_per_clue if policy else DEFAULT_POINTS_PER_CLUE
+            account.balance += points
+            entries.append(PointsEntry(
+                account=account, kind=EntryKind.EARN, points=points, balance_after=account.balance,
+                idempotency_key=f"earn:clue:{clue.pk}", clue=clue, policy=policy, actor=actor,
+                reason=_("Accepted clue #%(id)s") % {"id": clue.pk},
+                expires_on=day + timedelta(days=policy.expiry_days) if policy and policy.expiry_days else None,
+            ))
+        account.save(update_fields=["balance", "updated_at"])
+    PointsEntry.objects.bulk_create(entries, batch_size=1000)
+    _set_times(PointsEntry, "created_at", [(e.pk, e.clue.accepted_at) for e in entries])
+    if clues:
+        audit.record(actor=actor, action="clue.import_history", obj=clues[0], unit=clues[0].grid,
+                     changes={"count": len(clues)})
+        grids = {c.grid_id: c.grid for c in clues}
+        events_units = [u for g in grids.values() for u in _units_of(g)]
+        for year in {c.submitted_at.year for c in clues} | {timezone.now().year}:
+            events.records_changed(source=SOURCE, unit_ids=events_units, year=year)
+    return len(clues)
