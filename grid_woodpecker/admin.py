@@ -66,8 +66,17 @@ class WoodpeckerAdmin(ScopedAdminMixin, ActorResourceMixin, ImportExportMixin, a
     list_filter = ["status", "group", "is_lead"]
     search_fields = ["person__name", "grid__name", "grid__code"]
     list_select_related = ["person", "grid"]
-    readonly_fields = ["person", "user", "grid", "status", "registered_at", "confirmed_at", "confirmed_by",
-                       "deactivated_at", "deactivation_reason"]
+    readonly_fields = [
+        "person",
+        "user",
+        "grid",
+        "status",
+        "registered_at",
+        "confirmed_at",
+        "confirmed_by",
+        "deactivated_at",
+        "deactivation_reason",
+    ]
     fields = readonly_fields[:4] + ["group", "is_lead", "lead_duties"] + readonly_fields[4:]
 
     def has_add_permission(self, request):

@@ -53,8 +53,15 @@ GROUPS = [
     (WoodpeckerGroup.RESIDENT, 25),
     (WoodpeckerGroup.TWO_NEW_MEMBER, 5),
 ]
-GOODS = [("矿泉水(箱)", "12.00"), ("洗衣液", "15.00"), ("食用油 5L", "45.00"), ("大米 10kg", "40.00"),
-         ("毛巾", "5.00"), ("雨衣", "25.00"), ("充电宝租借券", "5.00")]
+GOODS = [
+    ("矿泉水(箱)", "12.00"),
+    ("洗衣液", "15.00"),
+    ("食用油 5L", "45.00"),
+    ("大米 10kg", "40.00"),
+    ("毛巾", "5.00"),
+    ("雨衣", "25.00"),
+    ("充电宝租借券", "5.00"),
+]
 
 
 class _Ids:
@@ -66,7 +73,9 @@ class _Ids:
     def next(self) -> str:
         while True:
             year = self.rng.randint(1960, 2004)
-            first17 = f"421081{year}{self.rng.randint(1, 12):02d}{self.rng.randint(1, 28):02d}{self.rng.randint(0, 999):03d}"
+            first17 = (
+                f"421081{year}{self.rng.randint(1, 12):02d}{self.rng.randint(1, 28):02d}{self.rng.randint(0, 999):03d}"
+            )
             number = first17 + id_check_digit(first17)
             if number not in self.seen:
                 self.seen.add(number)
@@ -86,8 +95,9 @@ def build(ctx):
     now = timezone.now()
     units = {u.code: u for u in OrganizationUnit.objects.filter(kind=UnitKind.AGENCY)}
     categories = [
-        services.category_create(unit=city, code=code, name=name, deadline_days=days,
-                                 default_department=units.get(dept), actor=None)
+        services.category_create(
+            unit=city, code=code, name=name, deadline_days=days, default_department=units.get(dept), actor=None
+        )
         for code, name, days, dept in CATEGORIES
     ]
     services.policy_set(unit=city, effective_from=(now - timedelta(days=400)).date(), actor=None)
@@ -98,52 +108,85 @@ def build(ctx):
     # The demo woodpecker and the reporters with logins, then the volume through the bulk service.
     demo_user = ctx.users["woodpecker"]
     demo_grid = demo_user.role_assignments.get(role="woodpecker").unit
-    me = services.woodpecker_create(name="李晓", id_number=ids.next(), mobile="13972000001", grid=demo_grid,
-                                    group=WoodpeckerGroup.DELIVERY_RIDER, user=demo_user, actor=None)
+    me = services.woodpecker_create(
+        name="李晓",
+        id_number=ids.next(),
+        mobile="13972000001",
+        grid=demo_grid,
+        group=WoodpeckerGroup.DELIVERY_RIDER,
+        user=demo_user,
+        actor=None,
+    )
     township = demo_grid.parent.parent
     reporter_grids = [g for g in grids if g.path.startswith(township.path)]
     reporters = [me]
     for i in range(REPORTERS):
         grid = demo_grid if i < 4 else rng.choice(reporter_grids if i < 20 else grids)
-        reporters.append(services.woodpecker_create(
-            name=_name(rng), id_number=ids.next(), mobile=f"139{72000100 + i:08d}", grid=grid, group=_group(rng),
-            username=f"wp{i + 1:03d}", actor=None, is_lead=i % 10 == 0,
-            lead_duties="带领本网格啄木鸟每周巡查一次" if i % 10 == 0 else "",
-        ))
+        reporters.append(
+            services.woodpecker_create(
+                name=_name(rng),
+                id_number=ids.next(),
+                mobile=f"139{72000100 + i:08d}",
+                grid=grid,
+                group=_group(rng),
+                username=f"wp{i + 1:03d}",
+                actor=None,
+                is_lead=i % 10 == 0,
+                lead_duties="带领本网格啄木鸟每周巡查一次" if i % 10 == 0 else "",
+            )
+        )
     rows = [
-        {"name": _name(rng), "id_number": ids.next(), "mobile": f"13{rng.randint(500000000, 999999999)}",
-         "grid": rng.choice(grids), "group": _group(rng)}
+        {
+            "name": _name(rng),
+            "id_number": ids.next(),
+            "mobile": f"13{rng.randint(500000000, 999999999)}",
+            "grid": rng.choice(grids),
+            "group": _group(rng),
+        }
         for _ in range(TOTAL_WOODPECKERS - len(reporters))
     ]
     services.woodpeckers_bulk_create(rows=rows, actor=None)
 
     # Red Beehive stations (30+) and love supermarkets, with goods; one near the demo woodpecker.
-    townships = list(OrganizationUnit.objects.filter(parent=city, kind__in=[
-        UnitKind.TOWNSHIP, UnitKind.STREET, UnitKind.DEVELOPMENT_ZONE]).order_by("path"))
+    townships = list(
+        OrganizationUnit.objects.filter(
+            parent=city, kind__in=[UnitKind.TOWNSHIP, UnitKind.STREET, UnitKind.DEVELOPMENT_ZONE]
+        ).order_by("path")
+    )
     communities = list(OrganizationUnit.objects.filter(kind=UnitKind.COMMUNITY).order_by("path"))
     station_units = [demo_grid.parent] + [c for c in communities if c != demo_grid.parent] + townships[:10]
     for n, unit in enumerate(station_units[:34]):
         kind = StationKind.LOVE_SUPERMARKET if n % 4 == 3 else StationKind.RED_BEEHIVE
         label = "爱心超市" if kind == StationKind.LOVE_SUPERMARKET else "红色蜂巢驿站"
-        station = services.station_create(unit=unit, name=f"{unit.name}{label}", kind=kind, actor=None,
-                                          address=f"{unit.name}党群服务中心",
-                                          services="遮阳、取暖、饮水、充电、急救" if kind == StationKind.RED_BEEHIVE else "")
+        station = services.station_create(
+            unit=unit,
+            name=f"{unit.name}{label}",
+            kind=kind,
+            actor=None,
+            address=f"{unit.name}党群服务中心",
+            services="遮阳、取暖、饮水、充电、急救" if kind == StationKind.RED_BEEHIVE else "",
+        )
         for name, price in rng.sample(GOODS, 4) if n else GOODS:
-            services.goods_create(station=station, name=name, price_yuan=Decimal(price),
-                                  stock=rng.randint(5, 40), actor=None)
+            services.goods_create(
+                station=station, name=name, price_yuan=Decimal(price), stock=rng.randint(5, 40), actor=None
+            )
 
     # The first months of clues come from the earlier platform, imported in bulk with their history and points.
     history = []
     for index in range(HISTORY_HANDLED + HISTORY_REJECTED):
         reporter = reporters[0] if index % 30 == 0 else rng.choice(reporters)
         category = rng.choice(categories)
-        history.append({
-            "reporter": reporter, "category": category,
-            "description": rng.choice(PROBLEMS[category.code]).format(b=reporter.grid.name),
-            "submitted_at": now - timedelta(days=rng.randint(120, 360), hours=rng.randint(0, 12)),
-            "outcome": ClueStatus.CLOSED if index < HISTORY_HANDLED else ClueStatus.REJECTED,
-            "resolution": "已现场处置并回访", "reject_reason": "经核实信息不实",
-        })
+        history.append(
+            {
+                "reporter": reporter,
+                "category": category,
+                "description": rng.choice(PROBLEMS[category.code]).format(b=reporter.grid.name),
+                "submitted_at": now - timedelta(days=rng.randint(120, 360), hours=rng.randint(0, 12)),
+                "outcome": ClueStatus.CLOSED if index < HISTORY_HANDLED else ClueStatus.REJECTED,
+                "resolution": "已现场处置并回访",
+                "reject_reason": "经核实信息不实",
+            }
+        )
     services.clues_import_history(rows=history, actor=None)
 
     # The recent months through the closed loop, step by step.
@@ -209,16 +252,24 @@ def build(ctx):
     tasks.flag_overdue_clues()
 
     # Work waiting for the demo staff: a clue in the grid worker's triage queue, inspection tasks, a reservation.
-    services.clue_submit(actor=demo_user, category=categories[0], description=f"{demo_grid.name}3栋楼道灯不亮",
-                         check_limits=False)
+    services.clue_submit(
+        actor=demo_user, category=categories[0], description=f"{demo_grid.name}3栋楼道灯不亮", check_limits=False
+    )
     today = now.date()
-    services.task_create(grid=demo_grid, title="消防通道挑刺找茬", description="检查各楼栋消防通道是否畅通",
-                         starts_on=today - timedelta(days=2), ends_on=today + timedelta(days=12),
-                         actor=ctx.users["community"])
-    services.points_adjust(woodpecker=me, points=20, reason="2024年度优秀啄木鸟奖励", actor=None,
-                           idempotency_key="demo:award:me")
+    services.task_create(
+        grid=demo_grid,
+        title="消防通道挑刺找茬",
+        description="检查各楼栋消防通道是否畅通",
+        starts_on=today - timedelta(days=2),
+        ends_on=today + timedelta(days=12),
+        actor=ctx.users["community"],
+    )
+    services.points_adjust(
+        woodpecker=me, points=20, reason="2024年度优秀啄木鸟奖励", actor=None, idempotency_key="demo:award:me"
+    )
     if "external" in ctx.users:
-        _key, raw = services.open311_key_create(name="12345政务服务便民热线", user=ctx.users["external"], unit=city,
-                                                actor=None)
+        _key, raw = services.open311_key_create(
+            name="12345政务服务便民热线", user=ctx.users["external"], unit=city, actor=None
+        )
         if ctx.stdout:
             ctx.stdout.write(f"Open311 api_key of '12345热线' (shown once): {raw}")

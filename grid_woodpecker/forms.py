@@ -39,14 +39,17 @@ class RegisterForm(forms.Form):
 
 class ClueForm(forms.Form):
     category = forms.ModelChoiceField(label=_("Category"), queryset=None)
-    description = forms.CharField(label=_("What is the problem?"), widget=forms.Textarea(attrs={"rows": 4}),
-                                  max_length=2000)
+    description = forms.CharField(
+        label=_("What is the problem?"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000
+    )
     building = forms.ModelChoiceField(label=_("Building"), queryset=None, required=False)
     address = forms.CharField(label=_("Address or landmark"), max_length=200, required=False)
-    latitude = forms.DecimalField(label=_("Latitude"), max_digits=9, decimal_places=6, required=False,
-                                  widget=forms.HiddenInput)
-    longitude = forms.DecimalField(label=_("Longitude"), max_digits=9, decimal_places=6, required=False,
-                                   widget=forms.HiddenInput)
+    latitude = forms.DecimalField(
+        label=_("Latitude"), max_digits=9, decimal_places=6, required=False, widget=forms.HiddenInput
+    )
+    longitude = forms.DecimalField(
+        label=_("Longitude"), max_digits=9, decimal_places=6, required=False, widget=forms.HiddenInput
+    )
     task = forms.ModelChoiceField(label=_("Inspection task"), queryset=None, required=False)
     photos = MultiplePhotoField(label=_("Photos"), help_text=_("Up to %(n)d photos.") % {"n": MAX_PHOTOS})
 
@@ -71,8 +74,9 @@ class MergeForm(forms.Form):
 
 class DispatchForm(forms.Form):
     department = forms.ModelChoiceField(label=_("Department"), queryset=None)
-    deadline = forms.DateTimeField(label=_("Deadline"), required=False,
-                                   widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    deadline = forms.DateTimeField(
+        label=_("Deadline"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
 
     def __init__(self, *args, departments=None, **kwargs):

@@ -91,7 +91,11 @@ class Woodpecker(models.Model):
     registered_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("confirmed by"), on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
     deactivated_at = models.DateTimeField(_("deactivated at"), null=True, blank=True)
@@ -324,7 +328,11 @@ class ClueEvent(models.Model):
     to_status = models.CharField(_("to"), max_length=16, choices=ClueStatus.choices)
     note = models.TextField(_("note"), blank=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
@@ -388,7 +396,11 @@ class AbuseListEntry(models.Model):
     reason = models.CharField(_("reason"), max_length=200)
     until = models.DateTimeField(_("until"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("listed by"), on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("listed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -490,7 +502,11 @@ class PointsEntry(models.Model):
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
@@ -595,7 +611,11 @@ class Redemption(models.Model):
     reserved_at = models.DateTimeField(_("reserved at"), auto_now_add=True)
     settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
     settled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("settled by"), on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("settled by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
 

@@ -36,18 +36,22 @@ def _iso(dt):
 @require_GET
 def discovery(request):
     base = request.build_absolute_uri(reverse("open311:discovery")).rsplit("/", 1)[0] + "/"
-    return JsonResponse({
-        "changeset": "2026-01-01T00:00:00+08:00",
-        "contact": "石首市委组织部 网格“啄木鸟”平台",
-        "key_service": "向市委组织部申请 api_key",
-        "endpoints": [{
-            "specification": "http://wiki.open311.org/GeoReport_v2",
-            "url": base,
+    return JsonResponse(
+        {
             "changeset": "2026-01-01T00:00:00+08:00",
-            "type": "production",
-            "formats": ["application/json"],
-        }],
-    })
+            "contact": "石首市委组织部 网格“啄木鸟”平台",
+            "key_service": "向市委组织部申请 api_key",
+            "endpoints": [
+                {
+                    "specification": "http://wiki.open311.org/GeoReport_v2",
+                    "url": base,
+                    "changeset": "2026-01-01T00:00:00+08:00",
+                    "type": "production",
+                    "formats": ["application/json"],
+                }
+            ],
+        }
+    )
 
 
 def _categories(request):
@@ -119,9 +123,11 @@ def _request_json(request, clue: Clue) -> dict:
 
 
 def _public_clues():
-    return Clue.objects.exclude(status__in=[ClueStatus.MERGED]).select_related(
-        "category", "grid__parent", "department", "building"
-    ).prefetch_related("photos")
+    return (
+        Clue.objects.exclude(status__in=[ClueStatus.MERGED])
+        .select_related("category", "grid__parent", "department", "building")
+        .prefetch_related("photos")
+    )
 
 
 @csrf_exempt
@@ -183,13 +189,21 @@ def _create(request):
         return _error(404, "没有这个 service_code。")
     try:
         clue = services.clue_submit(
-            actor=key.user, source=ClueSource.OPEN311, category=category, grid=grid, building=building,
-            description=data.get("description", ""), address=data.get("address_string", ""),
-            latitude=data.get("lat") or None, longitude=data.get("long") or None, check_limits=False,
+            actor=key.user,
+            source=ClueSource.OPEN311,
+            category=category,
+            grid=grid,
+            building=building,
+            description=data.get("description", ""),
+            address=data.get("address_string", ""),
+            latitude=data.get("lat") or None,
+            longitude=data.get("long") or None,
+            check_limits=False,
         )
     except ValidationError as exc:
         return _error(400, " ".join(exc.messages))
     except PermissionDenied as exc:
         return _error(403, str(exc))
-    return JsonResponse([{"service_request_id": str(clue.pk), "service_notice": "", "account_id": None}],
-                        status=201, safe=False)
+    return JsonResponse(
+        [{"service_request_id": str(clue.pk), "service_notice": "", "account_id": None}], status=201, safe=False
+    )

@@ -55,11 +55,15 @@ class WoodpeckerResource(resources.ModelResource):
         if self.actor is not None:
             units = units.restrict(self.actor)
         self._grids = {u.code: u for u in units}
-        numbers = [str(n).strip().upper() for n in dataset["id_number"] if n] if "id_number" in (
-            dataset.headers or []) else []
+        numbers = (
+            [str(n).strip().upper() for n in dataset["id_number"] if n]
+            if "id_number" in (dataset.headers or [])
+            else []
+        )
         hashes = [crypto.search_hash(n) for n in numbers]
-        self._known_hashes = set(Person.objects.filter(id_number_hash__in=hashes).values_list("id_number_hash",
-                                                                                               flat=True))
+        self._known_hashes = set(
+            Person.objects.filter(id_number_hash__in=hashes).values_list("id_number_hash", flat=True)
+        )
 
     def get_instance(self, instance_loader, row):
         return None  # an import registers new woodpeckers; existing ones are changed in the portal
@@ -90,7 +94,9 @@ class WoodpeckerResource(resources.ModelResource):
         if _cell(row, "grid_code") not in self._grids:
             errors["grid_code"] = _("No grid with this code in your jurisdiction.")
         if instance.group not in WoodpeckerGroup.values:
-            errors["group"] = _("Unknown group; use one of: %(values)s.") % {"values": ", ".join(WoodpeckerGroup.values)}
+            errors["group"] = _("Unknown group; use one of: %(values)s.") % {
+                "values": ", ".join(WoodpeckerGroup.values)
+            }
         if errors:
             raise ValidationError(errors)
 
@@ -98,9 +104,14 @@ class WoodpeckerResource(resources.ModelResource):
         if self._is_dry_run(kwargs) and not self._is_using_transactions(kwargs):
             return
         created = services.woodpecker_create(
-            name=_cell(row, "name"), id_number=_cell(row, "id_number"), mobile=_cell(row, "mobile"),
-            grid=self._grids[_cell(row, "grid_code")], group=instance.group, is_lead=bool(instance.is_lead),
-            lead_duties=instance.lead_duties or "", actor=self.actor,
+            name=_cell(row, "name"),
+            id_number=_cell(row, "id_number"),
+            mobile=_cell(row, "mobile"),
+            grid=self._grids[_cell(row, "grid_code")],
+            group=instance.group,
+            is_lead=bool(instance.is_lead),
+            lead_duties=instance.lead_duties or "",
+            actor=self.actor,
         )
         instance.pk = created.pk
 
@@ -138,8 +149,11 @@ class GoodsResource(resources.ModelResource):
         return qs.restrict(self.actor, CHANGE) if self.actor is not None else qs
 
     def before_import(self, dataset, **kwargs):
-        ids = {int(s) for s in dataset["station"] if str(s or "").strip().isdigit()} if "station" in (
-            dataset.headers or []) else set()
+        ids = (
+            {int(s) for s in dataset["station"] if str(s or "").strip().isdigit()}
+            if "station" in (dataset.headers or [])
+            else set()
+        )
         stations = Station.objects.filter(pk__in=ids)
         if self.actor is not None:
             stations = stations.restrict(self.actor, CHANGE)
@@ -177,9 +191,20 @@ class GoodsResource(resources.ModelResource):
         if self._is_dry_run(kwargs) and not self._is_using_transactions(kwargs):
             return
         if is_create:
-            created = services.goods_create(station=self._stations[instance.station_id], name=instance.name,
-                                            price_yuan=instance.price_yuan, stock=instance.stock, actor=self.actor)
+            created = services.goods_create(
+                station=self._stations[instance.station_id],
+                name=instance.name,
+                price_yuan=instance.price_yuan,
+                stock=instance.stock,
+                actor=self.actor,
+            )
             instance.pk = created.pk
         else:
-            services.goods_update(goods=Goods.objects.get(pk=instance.pk), actor=self.actor, name=instance.name,
-                                  price_yuan=instance.price_yuan, stock=instance.stock, is_active=instance.is_active)
+            services.goods_update(
+                goods=Goods.objects.get(pk=instance.pk),
+                actor=self.actor,
+                name=instance.name,
+                price_yuan=instance.price_yuan,
+                stock=instance.stock,
+                is_active=instance.is_active,
+            )

@@ -13,6 +13,7 @@ from accounts.scoping import scope_paths
 from organizations.models import OrganizationUnit, UnitKind
 
 from .models import (
+    TRIAGE_ROLES,
     Clue,
     ClueStatus,
     Goods,
@@ -21,7 +22,6 @@ from .models import (
     PointsEntry,
     Rating,
     Station,
-    TRIAGE_ROLES,
     Woodpecker,
     WoodpeckerStatus,
 )
@@ -52,7 +52,12 @@ def clue_duplicate_candidates(*, user, clue: Clue, limit: int = 5) -> list[tuple
     since = clue.submitted_at - timedelta(days=DUPLICATE_WINDOW_DAYS)
     candidates = (
         Clue.objects.restrict(user)
-        .filter(grid_id=clue.grid_id, category_id=clue.category_id, submitted_at__gte=since, submitted_at__lt=clue.submitted_at)
+        .filter(
+            grid_id=clue.grid_id,
+            category_id=clue.category_id,
+            submitted_at__gte=since,
+            submitted_at__lt=clue.submitted_at,
+        )
         .exclude(pk=clue.pk)
         .exclude(status__in=[ClueStatus.MERGED, ClueStatus.REJECTED])
         .select_related("category")[:50]
@@ -115,14 +120,19 @@ def oversight(*, user, year: int | None = None) -> dict:
     satisfied = rated.filter(rating=Rating.SATISFIED).count()
     rated_n = rated.count()
     overdue = (
-        clues.filter(status__in=OPEN_WORK).exclude(flag="").select_related("grid", "category", "department")
+        clues.filter(status__in=OPEN_WORK)
+        .exclude(flag="")
+        .select_related("grid", "category", "department")
         .order_by("-flag", "deadline")
     )
     handled = by_status.get(ClueStatus.CLOSED, 0) + by_status.get(ClueStatus.RESOLVED, 0)
     by_township = (
-        clues.filter(status__in=OPEN_WORK).exclude(flag="")
-        .values("grid__parent__parent__name").annotate(yellow=Count("id", filter=Q(flag=OverdueFlag.YELLOW)),
-                                                      red=Count("id", filter=Q(flag=OverdueFlag.RED)))
+        clues.filter(status__in=OPEN_WORK)
+        .exclude(flag="")
+        .values("grid__parent__parent__name")
+        .annotate(
+            yellow=Count("id", filter=Q(flag=OverdueFlag.YELLOW)), red=Count("id", filter=Q(flag=OverdueFlag.RED))
+        )
         .order_by("-red", "-yellow")
     )
     return {
@@ -184,7 +194,9 @@ def leaderboard(*, user, unit: OrganizationUnit, days: int | None = None, limit:
         Woodpecker.objects.filter(grid__path__startswith=unit.path, status=WoodpeckerStatus.ACTIVE)
         .annotate(
             earned=Coalesce(Subquery(earned), 0),
-            clue_count=Coalesce(Subquery(accepted.order_by().values("reporter").annotate(n=Count("id")).values("n")), 0),
+            clue_count=Coalesce(
+                Subquery(accepted.order_by().values("reporter").annotate(n=Count("id")).values("n")), 0
+            ),
         )
         .filter(earned__gt=0)
         .select_related("person", "grid")
@@ -208,8 +220,10 @@ def triage_units(*, user):
     q = Q(pk__in=[])
     for path in paths:
         q |= Q(path__startswith=path)
-    return OrganizationUnit.objects.filter(q, kind=UnitKind.GRID) if not user.is_superuser else (
-        OrganizationUnit.objects.filter(kind=UnitKind.GRID)
+    return (
+        OrganizationUnit.objects.filter(q, kind=UnitKind.GRID)
+        if not user.is_superuser
+        else (OrganizationUnit.objects.filter(kind=UnitKind.GRID))
     )
 
 

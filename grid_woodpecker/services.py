@@ -25,6 +25,7 @@ from core import audit, events
 from organizations.models import OrganizationUnit, UnitKind
 
 from .models import (
+    TRIAGE_ROLES,
     AbuseListEntry,
     Clue,
     ClueCategory,
@@ -44,7 +45,6 @@ from .models import (
     Rating,
     Redemption,
     RedemptionStatus,
-    TRIAGE_ROLES,
     Station,
     Woodpecker,
     WoodpeckerStatus,
@@ -215,8 +215,13 @@ def woodpecker_create(
         user = User.objects.create_user(username=username, password=password or None, display_name=name)
     person = person_create(name=name, id_number=id_number, mobile=mobile, unit=grid, actor=actor)
     woodpecker = Woodpecker.objects.create(
-        person=person, user=user, grid=grid, group=group, status=WoodpeckerStatus.PENDING,
-        is_lead=is_lead, lead_duties=lead_duties,
+        person=person,
+        user=user,
+        grid=grid,
+        group=group,
+        status=WoodpeckerStatus.PENDING,
+        is_lead=is_lead,
+        lead_duties=lead_duties,
     )
     audit.record(actor=actor, action="woodpecker.create", obj=woodpecker, unit=grid)
     return woodpecker_confirm(woodpecker=woodpecker, actor=actor)
@@ -294,16 +299,26 @@ def woodpeckers_bulk_create(*, rows: list[dict], actor) -> int:
         for person, row in zip(people, rows, strict=True):
             peckers.append(
                 Woodpecker(
-                    person=person, grid=row["grid"], group=row["group"], status=WoodpeckerStatus.ACTIVE,
-                    confirmed_at=now, is_lead=row.get("is_lead", False), lead_duties=row.get("lead_duties", ""),
+                    person=person,
+                    grid=row["grid"],
+                    group=row["group"],
+                    status=WoodpeckerStatus.ACTIVE,
+                    confirmed_at=now,
+                    is_lead=row.get("is_lead", False),
+                    lead_duties=row.get("lead_duties", ""),
                 )
             )
         Woodpecker.objects.bulk_create(peckers, batch_size=1000)
         PointsAccount.objects.bulk_create([PointsAccount(woodpecker=w) for w in peckers], batch_size=1000)
         grids = {row["grid"].pk: row["grid"] for row in rows}
         if peckers:
-            audit.record(actor=actor, action="woodpecker.bulk_create", obj=peckers[0], unit=peckers[0].grid,
-                         changes={"count": len(peckers), "grids": len(grids)})
+            audit.record(
+                actor=actor,
+                action="woodpecker.bulk_create",
+                obj=peckers[0],
+                unit=peckers[0].grid,
+                changes={"count": len(peckers), "grids": len(grids)},
+            )
         events.records_changed(source=SOURCE, unit_ids=[u for g in grids.values() for u in _units_of(g)])
     return len(peckers)
 
@@ -324,10 +339,7 @@ def _check_rate_limit(user) -> None:
         if count > limit:
             minutes = seconds // 60
             raise ValidationError(
-                _(
-                    "You are filing clues too often: at most %(limit)d in %(minutes)d minutes. "
-                    "Please try again later."
-                )
+                _("You are filing clues too often: at most %(limit)d in %(minutes)d minutes. Please try again later.")
                 % {"limit": limit, "minutes": minutes},
                 code="rate_limited",
             )
@@ -415,8 +427,11 @@ def clue_submit(
         submitted_by=actor,
         task=task,
     )
-    clue.full_clean(exclude=["grid", "category", "reporter", "submitted_by", "building", "task", "public_id"],
-                    validate_unique=False, validate_constraints=False)
+    clue.full_clean(
+        exclude=["grid", "category", "reporter", "submitted_by", "building", "task", "public_id"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
     clue.save()
     _attach_photos(clue, photos, CluePhoto.Stage.REPORT)
     ClueEvent.objects.create(clue=clue, from_status="", to_status=ClueStatus.SUBMITTED, actor=actor)
@@ -489,7 +504,9 @@ def clue_handle_in_community(*, clue: Clue, actor, note: str = "") -> Clue:
 
 
 @transaction.atomic
-def clue_dispatch(*, clue: Clue, department: OrganizationUnit, actor, deadline: datetime | None = None, note="") -> Clue:
+def clue_dispatch(
+    *, clue: Clue, department: OrganizationUnit, actor, deadline: datetime | None = None, note=""
+) -> Clue:
     """Dispatch (or re-dispatch) a clue to a department with the department's deadline; the history keeps both."""
     clue = _lock_clue(clue)
     _require_triage(actor, clue)
@@ -506,8 +523,13 @@ def clue_dispatch(*, clue: Clue, department: OrganizationUnit, actor, deadline: 
     clue.flag = OverdueFlag.NONE
     if redispatch:
         note = (_("Re-dispatched from %(old)s to %(new)s.") % {"old": old, "new": department.name} + " " + note).strip()
-    _move(clue, ClueStatus.DISPATCHED, actor=actor, note=note,
-          kind=ClueEvent.Kind.REDISPATCH if redispatch else ClueEvent.Kind.TRANSITION)
+    _move(
+        clue,
+        ClueStatus.DISPATCHED,
+        actor=actor,
+        note=note,
+        kind=ClueEvent.Kind.REDISPATCH if redispatch else ClueEvent.Kind.TRANSITION,
+    )
     audit.record(actor=actor, action="clue.dispatch", obj=clue, unit=clue.grid, changes={"department": department.pk})
     return clue
 
@@ -542,8 +564,12 @@ def clue_recategorize(*, clue: Clue, category: ClueCategory, actor, note: str = 
     clue.save()
     text = _("Category changed from %(old)s to %(new)s.") % {"old": old, "new": category.name}
     ClueEvent.objects.create(
-        clue=clue, kind=ClueEvent.Kind.RECATEGORIZE, from_status=clue.status, to_status=clue.status,
-        note=f"{text} {note}".strip(), actor=actor,
+        clue=clue,
+        kind=ClueEvent.Kind.RECATEGORIZE,
+        from_status=clue.status,
+        to_status=clue.status,
+        note=f"{text} {note}".strip(),
+        actor=actor,
     )
     audit.record(actor=actor, action="clue.recategorize", obj=clue, unit=clue.grid)
     return clue
@@ -602,7 +628,9 @@ def clue_auto_close(*, clue_id: int, days: int = AUTO_CLOSE_DAYS, now: datetime 
     if clue is None or clue.status != ClueStatus.RESOLVED or clue.resolved_at > now - timedelta(days=days):
         return False
     clue.closed_at = now
-    _move(clue, ClueStatus.CLOSED, actor=None, note=_("Closed automatically: not rated within %(d)d days.") % {"d": days})
+    _move(
+        clue, ClueStatus.CLOSED, actor=None, note=_("Closed automatically: not rated within %(d)d days.") % {"d": days}
+    )
     audit.record(actor=None, action="clue.auto_close", obj=clue, unit=clue.grid)
     _announce(clue.grid, now)
     return True
@@ -633,8 +661,12 @@ def clue_flag_overdue(*, clue_id: int, now: datetime | None = None) -> str | Non
     clue.save(update_fields=["flag", "updated_at"])
     label = OverdueFlag(flag).label
     ClueEvent.objects.create(
-        clue=clue, kind=ClueEvent.Kind.FLAG, from_status=clue.status, to_status=clue.status,
-        note=_("Supervision: %(flag)s") % {"flag": label}, actor=None,
+        clue=clue,
+        kind=ClueEvent.Kind.FLAG,
+        from_status=clue.status,
+        to_status=clue.status,
+        note=_("Supervision: %(flag)s") % {"flag": label},
+        actor=None,
     )
     audit.record(actor=None, action="clue.flag", obj=clue, unit=clue.grid, changes={"flag": flag})
     return flag
@@ -649,8 +681,14 @@ def task_create(*, grid, title: str, starts_on: date, ends_on: date, actor, desc
     _validate_grid(grid)
     if actor is not None and not _in_triage_scope(actor, grid):
         raise PermissionDenied(_("You may not post tasks outside your jurisdiction."))
-    task = InspectionTask(grid=grid, title=(title or "").strip(), description=description, starts_on=starts_on,
-                          ends_on=ends_on, created_by=actor)
+    task = InspectionTask(
+        grid=grid,
+        title=(title or "").strip(),
+        description=description,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        created_by=actor,
+    )
     if starts_on and ends_on and ends_on < starts_on:
         raise ValidationError({"ends_on": [_("The period ends before it starts.")]})
     task.full_clean(exclude=["grid", "created_by"])
@@ -714,8 +752,13 @@ def policy_set(
     """Set a city's exchange rule from a date on. Points already earned keep the rule they were earned under."""
     if actor is not None and not OrganizationUnit.objects.filter(pk=unit.pk).restrict(actor, CHANGE).exists():
         raise PermissionDenied(_("You may not set the policy of this unit."))
-    policy = PointsPolicy(unit=unit, effective_from=effective_from, points_per_clue=points_per_clue,
-                          points_per_yuan=Decimal(points_per_yuan), expiry_days=expiry_days)
+    policy = PointsPolicy(
+        unit=unit,
+        effective_from=effective_from,
+        points_per_clue=points_per_clue,
+        points_per_yuan=Decimal(points_per_yuan),
+        expiry_days=expiry_days,
+    )
     policy.full_clean(exclude=["unit"])
     try:
         with transaction.atomic():
@@ -735,8 +778,18 @@ def _account_locked(woodpecker_id: int) -> PointsAccount:
 
 
 def _post(
-    *, woodpecker_id: int, kind: str, points: int, key: str, actor, reason: str = "", clue=None, redemption=None,
-    policy=None, expires_on=None, allow_partial: bool = False,
+    *,
+    woodpecker_id: int,
+    kind: str,
+    points: int,
+    key: str,
+    actor,
+    reason: str = "",
+    clue=None,
+    redemption=None,
+    policy=None,
+    expires_on=None,
+    allow_partial: bool = False,
 ) -> PointsEntry | None:
     """Append one ledger entry and move the balance, under the account's row lock. The same key never posts
     twice: a retried call returns the first entry. A debit beyond the balance is refused (or, for a reversal,
@@ -758,8 +811,17 @@ def _post(
     account.balance += points
     account.save(update_fields=["balance", "updated_at"])
     return PointsEntry.objects.create(
-        account=account, kind=kind, points=points, balance_after=account.balance, idempotency_key=key, clue=clue,
-        redemption=redemption, policy=policy, reason=reason, expires_on=expires_on, actor=actor,
+        account=account,
+        kind=kind,
+        points=points,
+        balance_after=account.balance,
+        idempotency_key=key,
+        clue=clue,
+        redemption=redemption,
+        policy=policy,
+        reason=reason,
+        expires_on=expires_on,
+        actor=actor,
     )
 
 
@@ -771,8 +833,15 @@ def points_earn_for_clue(*, clue: Clue, actor) -> PointsEntry | None:
     points = policy.points_per_clue if policy else DEFAULT_POINTS_PER_CLUE
     expires_on = day + timedelta(days=policy.expiry_days) if policy and policy.expiry_days else None
     entry = _post(
-        woodpecker_id=clue.reporter_id, kind=EntryKind.EARN, points=points, key=f"earn:clue:{clue.pk}", actor=actor,
-        clue=clue, policy=policy, reason=_("Accepted clue #%(id)s") % {"id": clue.pk}, expires_on=expires_on,
+        woodpecker_id=clue.reporter_id,
+        kind=EntryKind.EARN,
+        points=points,
+        key=f"earn:clue:{clue.pk}",
+        actor=actor,
+        clue=clue,
+        policy=policy,
+        reason=_("Accepted clue #%(id)s") % {"id": clue.pk},
+        expires_on=expires_on,
     )
     if entry is not None:
         audit.record(actor=actor, action="points.earn", obj=entry, unit=clue.grid)
@@ -786,8 +855,14 @@ def points_reverse_for_clue(*, clue: Clue, reason: str, actor) -> PointsEntry | 
     if earned is None:
         return None
     entry = _post(
-        woodpecker_id=clue.reporter_id, kind=EntryKind.REVERSE, points=-earned.points,
-        key=f"reverse:clue:{clue.pk}", actor=actor, clue=clue, reason=reason, allow_partial=True,
+        woodpecker_id=clue.reporter_id,
+        kind=EntryKind.REVERSE,
+        points=-earned.points,
+        key=f"reverse:clue:{clue.pk}",
+        actor=actor,
+        clue=clue,
+        reason=reason,
+        allow_partial=True,
     )
     if entry is not None:
         audit.record(actor=actor, action="points.reverse", obj=entry, unit=clue.grid)
@@ -803,8 +878,9 @@ def points_adjust(*, woodpecker: Woodpecker, points: int, reason: str, actor, id
     if not points:
         raise ValidationError({"points": [_("The adjustment cannot be zero.")]})
     key = idempotency_key or f"adjust:{woodpecker.pk}:{secrets.token_hex(8)}"
-    entry = _post(woodpecker_id=woodpecker.pk, kind=EntryKind.ADJUST, points=points, key=key, actor=actor,
-                  reason=reason.strip())
+    entry = _post(
+        woodpecker_id=woodpecker.pk, kind=EntryKind.ADJUST, points=points, key=key, actor=actor, reason=reason.strip()
+    )
     audit.record(actor=actor, action="points.adjust", obj=entry, unit=woodpecker.grid)
     return entry
 
@@ -821,8 +897,13 @@ def points_expire_for_account(*, account_id: int, today: date | None = None) -> 
         if PointsEntry.objects.filter(idempotency_key=key).exists():
             continue
         entry = _post(
-            woodpecker_id=account.woodpecker_id, kind=EntryKind.EXPIRE, points=-earned.points, key=key, actor=None,
-            clue=earned.clue, allow_partial=True,
+            woodpecker_id=account.woodpecker_id,
+            kind=EntryKind.EXPIRE,
+            points=-earned.points,
+            key=key,
+            actor=None,
+            clue=earned.clue,
+            allow_partial=True,
             reason=_("Points earned on %(d)s expired") % {"d": timezone.localdate(earned.created_at)},
         )
         total += -entry.points if entry is not None else 0
@@ -875,8 +956,13 @@ def goods_update(*, goods: Goods, actor, **fields) -> Goods:
         raise ValidationError({"price_yuan": [_("The price must be above zero.")]})
     goods.full_clean(exclude=["station"])
     goods.save()
-    audit.record(actor=actor, action="goods.update", obj=goods, unit=goods.station.unit,
-                 changes=audit.diff(goods, before, fields))
+    audit.record(
+        actor=actor,
+        action="goods.update",
+        obj=goods,
+        unit=goods.station.unit,
+        changes=audit.diff(goods, before, fields),
+    )
     return goods
 
 
@@ -902,7 +988,9 @@ def redemption_reserve(
     existing = Redemption.objects.filter(idempotency_key=key).first()
     if existing is not None:
         return existing
-    goods = Goods.objects.select_for_update(of=("self",)).select_related("station__unit").get(pk=goods.pk)  # lock order: goods
+    goods = (
+        Goods.objects.select_for_update(of=("self",)).select_related("station__unit").get(pk=goods.pk)
+    )  # lock order: goods
     if not goods.is_active or not goods.station.is_active:
         raise ValidationError(_("These goods are not offered any more."))
     if goods.stock < quantity:
@@ -916,8 +1004,15 @@ def redemption_reserve(
     redemption = Redemption.objects.create(
         woodpecker=woodpecker, goods=goods, quantity=quantity, points=points, idempotency_key=key
     )
-    _post(woodpecker_id=woodpecker.pk, kind=EntryKind.REDEEM, points=-points, key=f"redeem:{redemption.pk}",
-          actor=actor, redemption=redemption, reason=f"{goods.name} × {quantity}")
+    _post(
+        woodpecker_id=woodpecker.pk,
+        kind=EntryKind.REDEEM,
+        points=-points,
+        key=f"redeem:{redemption.pk}",
+        actor=actor,
+        redemption=redemption,
+        reason=f"{goods.name} × {quantity}",
+    )
     audit.record(actor=actor, action="redemption.reserve", obj=redemption, unit=woodpecker.grid)
     return redemption
 
@@ -936,8 +1031,10 @@ def _require_counter(actor, redemption) -> None:
 @transaction.atomic
 def redemption_confirm(*, redemption: Redemption, actor) -> Redemption:
     """The goods are handed over at the counter: the reservation becomes final."""
-    redemption = Redemption.objects.select_for_update(of=("self",)).select_related("goods__station", "woodpecker__grid").get(
-        pk=redemption.pk
+    redemption = (
+        Redemption.objects.select_for_update(of=("self",))
+        .select_related("goods__station", "woodpecker__grid")
+        .get(pk=redemption.pk)
     )
     _require_counter(actor, redemption)
     if redemption.status != RedemptionStatus.RESERVED:
@@ -952,8 +1049,10 @@ def redemption_confirm(*, redemption: Redemption, actor) -> Redemption:
 @transaction.atomic
 def redemption_cancel(*, redemption: Redemption, actor) -> Redemption:
     """Cancel a reservation (by the woodpecker or the counter): the stock and the points come back."""
-    redemption = Redemption.objects.select_for_update(of=("self",)).select_related("goods__station", "woodpecker__grid").get(
-        pk=redemption.pk
+    redemption = (
+        Redemption.objects.select_for_update(of=("self",))
+        .select_related("goods__station", "woodpecker__grid")
+        .get(pk=redemption.pk)
     )
     if actor is None or redemption.woodpecker.user_id != actor.pk:
         _require_counter(actor, redemption)
@@ -965,8 +1064,15 @@ def redemption_cancel(*, redemption: Redemption, actor) -> Redemption:
     redemption.status = RedemptionStatus.CANCELLED
     redemption.settled_at, redemption.settled_by = timezone.now(), actor
     redemption.save()
-    _post(woodpecker_id=redemption.woodpecker_id, kind=EntryKind.REFUND, points=redemption.points,
-          key=f"refund:{redemption.pk}", actor=actor, redemption=redemption, reason=_("Redemption cancelled"))
+    _post(
+        woodpecker_id=redemption.woodpecker_id,
+        kind=EntryKind.REFUND,
+        points=redemption.points,
+        key=f"refund:{redemption.pk}",
+        actor=actor,
+        redemption=redemption,
+        reason=_("Redemption cancelled"),
+    )
     audit.record(actor=actor, action="redemption.cancel", obj=redemption, unit=redemption.woodpecker.grid)
     return redemption
 
@@ -1009,8 +1115,13 @@ def _require_unit_change(actor, unit) -> None:
 def category_create(*, unit, code: str, name: str, deadline_days: int, actor, default_department=None):
     """Add a clue category to a city (or any unit) with its deadline in days."""
     _require_unit_change(actor, unit)
-    category = ClueCategory(unit=unit, code=code, name=(name or "").strip(), deadline_days=deadline_days,
-                            default_department=default_department)
+    category = ClueCategory(
+        unit=unit,
+        code=code,
+        name=(name or "").strip(),
+        deadline_days=deadline_days,
+        default_department=default_department,
+    )
     category.full_clean()
     category.save()
     audit.record(actor=actor, action="clue_category.create", obj=category, unit=unit)
@@ -1028,8 +1139,13 @@ def category_update(*, category: ClueCategory, actor, **fields) -> ClueCategory:
         setattr(category, name, value)
     category.full_clean()
     category.save()
-    audit.record(actor=actor, action="clue_category.update", obj=category, unit=category.unit,
-                 changes=audit.diff(category, before, fields))
+    audit.record(
+        actor=actor,
+        action="clue_category.update",
+        obj=category,
+        unit=category.unit,
+        changes=audit.diff(category, before, fields),
+    )
     return category
 
 
@@ -1044,8 +1160,13 @@ def station_update(*, station: Station, actor, **fields) -> Station:
         setattr(station, name, value)
     station.full_clean(exclude=["unit"])
     station.save()
-    audit.record(actor=actor, action="station.update", obj=station, unit=station.unit,
-                 changes=audit.diff(station, before, fields))
+    audit.record(
+        actor=actor,
+        action="station.update",
+        obj=station,
+        unit=station.unit,
+        changes=audit.diff(station, before, fields),
+    )
     return station
 
 
@@ -1065,7 +1186,11 @@ def _set_times(model, field: str, pairs: list, chunk: int = 300) -> None:
     for i in range(0, len(pairs), chunk):
         part = pairs[i : i + chunk]
         model.objects.filter(pk__in=[pk for pk, _when in part]).update(
-            **{field: Case(*[When(pk=pk, then=Value(when)) for pk, when in part], output_field=model._meta.get_field(field))}
+            **{
+                field: Case(
+                    *[When(pk=pk, then=Value(when)) for pk, when in part], output_field=model._meta.get_field(field)
+                )
+            }
         )
 
 
@@ -1085,19 +1210,28 @@ def clues_import_history(*, rows: list[dict], actor) -> int:
         resolved = accepted + timedelta(days=max(1, category.deadline_days - 1))
         closed = row["outcome"] == ClueStatus.CLOSED
         clue = Clue(
-            grid=reporter.grid, category=category, description=row["description"], source=ClueSource.WOODPECKER,
-            reporter=reporter, submitted_by_id=reporter.user_id or actor.pk, status=row["outcome"],
+            grid=reporter.grid,
+            category=category,
+            description=row["description"],
+            source=ClueSource.WOODPECKER,
+            reporter=reporter,
+            submitted_by_id=reporter.user_id or actor.pk,
+            status=row["outcome"],
             reject_reason=row.get("reject_reason", ""),
             handler_kind=HandlerKind.COMMUNITY if closed else "",
             accepted_at=accepted if closed else None,
             deadline=accepted + timedelta(days=category.deadline_days) if closed else None,
             resolution=row.get("resolution", "") if closed else "",
             rating=Rating.SATISFIED if closed else "",
-            resolved_at=resolved if closed else None, rated_at=resolved + timedelta(days=1) if closed else None,
+            resolved_at=resolved if closed else None,
+            rated_at=resolved + timedelta(days=1) if closed else None,
             closed_at=resolved + timedelta(days=1) if closed else None,
         )
-        clue.full_clean(exclude=["grid", "category", "reporter", "submitted_by", "public_id"], validate_unique=False,
-                        validate_constraints=False)
+        clue.full_clean(
+            exclude=["grid", "category", "reporter", "submitted_by", "public_id"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
         clues.append(clue)
         steps = [("", ClueStatus.SUBMITTED, start)]
         if closed:
@@ -1125,8 +1259,10 @@ def clues_import_history(*, rows: list[dict], actor) -> int:
     by_reporter: dict[int, list[Clue]] = {}
     for clue in earned:
         by_reporter.setdefault(clue.reporter_id, []).append(clue)
-    accounts = {a.woodpecker_id: a for a in PointsAccount.objects.select_for_update().filter(
-        woodpecker_id__in=list(by_reporter))}
+    accounts = {
+        a.woodpecker_id: a
+        for a in PointsAccount.objects.select_for_update().filter(woodpecker_id__in=list(by_reporter))
+    }
     policies = {}
     entries = []
     for woodpecker_id, own in by_reporter.items():
@@ -1135,24 +1271,34 @@ def clues_import_history(*, rows: list[dict], actor) -> int:
             day = timezone.localdate(clue.accepted_at)
             if clue.grid_id not in policies:  # every policy above the grid, newest first
                 policies[clue.grid_id] = list(
-                    PointsPolicy.objects.filter(unit_id__in=lineage_ids(clue.grid)).order_by("-effective_from",
-                                                                                            "-unit__depth")
+                    PointsPolicy.objects.filter(unit_id__in=lineage_ids(clue.grid)).order_by(
+                        "-effective_from", "-unit__depth"
+                    )
                 )
             policy = next((p for p in policies[clue.grid_id] if p.effective_from <= day), None)
             points = policy.points_per_clue if policy else DEFAULT_POINTS_PER_CLUE
             account.balance += points
-            entries.append(PointsEntry(
-                account=account, kind=EntryKind.EARN, points=points, balance_after=account.balance,
-                idempotency_key=f"earn:clue:{clue.pk}", clue=clue, policy=policy, actor=actor,
-                reason=_("Accepted clue #%(id)s") % {"id": clue.pk},
-                expires_on=day + timedelta(days=policy.expiry_days) if policy and policy.expiry_days else None,
-            ))
+            entries.append(
+                PointsEntry(
+                    account=account,
+                    kind=EntryKind.EARN,
+                    points=points,
+                    balance_after=account.balance,
+                    idempotency_key=f"earn:clue:{clue.pk}",
+                    clue=clue,
+                    policy=policy,
+                    actor=actor,
+                    reason=_("Accepted clue #%(id)s") % {"id": clue.pk},
+                    expires_on=day + timedelta(days=policy.expiry_days) if policy and policy.expiry_days else None,
+                )
+            )
         account.save(update_fields=["balance", "updated_at"])
     PointsEntry.objects.bulk_create(entries, batch_size=1000)
     _set_times(PointsEntry, "created_at", [(e.pk, e.clue.accepted_at) for e in entries])
     if clues:
-        audit.record(actor=actor, action="clue.import_history", obj=clues[0], unit=clues[0].grid,
-                     changes={"count": len(clues)})
+        audit.record(
+            actor=actor, action="clue.import_history", obj=clues[0], unit=clues[0].grid, changes={"count": len(clues)}
+        )
         grids = {c.grid_id: c.grid for c in clues}
         events_units = [u for g in grids.values() for u in _units_of(g)]
         for year in {c.submitted_at.year for c in clues} | {timezone.now().year}:

@@ -43,7 +43,7 @@ def auto_close_unrated_clues(days: int = services.AUTO_CLOSE_DAYS) -> list[int]:
 def expire_points() -> int:
     """Expire earned points past their expiry date, account by account."""
     today = timezone.localdate()
-    accounts = (
-        PointsEntry.objects.filter(kind=EntryKind.EARN, expires_on__lt=today).values_list("account_id", flat=True)
+    accounts = PointsEntry.objects.filter(kind=EntryKind.EARN, expires_on__lt=today).values_list(
+        "account_id", flat=True
     )
     return sum(services.points_expire_for_account(account_id=pk, today=today) for pk in set(accounts))

@@ -22,7 +22,6 @@ from core.views import add_service_errors
 from organizations.models import OrganizationUnit, UnitKind
 
 from . import forms, selectors, services
-from .resources import GoodsResource, WoodpeckerResource
 from .models import (
     TRIAGE_ROLES,
     Clue,
@@ -36,6 +35,7 @@ from .models import (
     Woodpecker,
     WoodpeckerStatus,
 )
+from .resources import GoodsResource, WoodpeckerResource
 
 
 def _scoped_or_404(qs, user, action=VIEW, **lookup):
@@ -155,7 +155,9 @@ def redeem(request, pk):
     goods = get_object_or_404(selectors.goods_queryset_near(woodpecker=woodpecker), pk=pk)
     try:
         redemption = services.redemption_reserve(
-            woodpecker=woodpecker, goods=goods, actor=request.user,
+            woodpecker=woodpecker,
+            goods=goods,
+            actor=request.user,
             idempotency_key=request.POST.get("idempotency_key", ""),
         )
     except ValidationError as exc:
@@ -191,10 +193,14 @@ def _clue_context(request, clue):
         clue.grid.path and any(clue.grid.path.startswith(p) for p in scope_paths(user, roles=TRIAGE_ROLES))
     ) or user.is_superuser
     handler_paths = scope_paths(user, roles=[Role.DEPARTMENT_HANDLER])
-    can_handle = can_triage if clue.handler_kind != HandlerKind.DEPARTMENT else (
-        user.is_superuser
-        or can_triage
-        or bool(clue.department_id and any(clue.department.path.startswith(p) for p in handler_paths))
+    can_handle = (
+        can_triage
+        if clue.handler_kind != HandlerKind.DEPARTMENT
+        else (
+            user.is_superuser
+            or can_triage
+            or bool(clue.department_id and any(clue.department.path.startswith(p) for p in handler_paths))
+        )
     )
     is_reporter = bool(clue.reporter_id and clue.reporter.user_id == user.pk)
     categories = Clue._meta.get_field("category").related_model.objects.filter(
@@ -214,8 +220,9 @@ def _clue_context(request, clue):
         else [],
         "reject_form": forms.RejectForm(),
         "merge_form": forms.MergeForm(),
-        "dispatch_form": forms.DispatchForm(departments=departments, initial={
-            "department": clue.category.default_department_id}),
+        "dispatch_form": forms.DispatchForm(
+            departments=departments, initial={"department": clue.category.default_department_id}
+        ),
         "recategorize_form": forms.RecategorizeForm(categories=categories, initial={"category": clue.category_id}),
         "resolve_form": forms.ResolveForm(),
         "rate_form": forms.RateForm(),
@@ -234,8 +241,9 @@ def clue_detail(request, pk):
 
 ACTIONS = {
     "accept": lambda clue, post, files, user: services.clue_accept(clue=clue, note=post.get("note", ""), actor=user),
-    "reject": lambda clue, post, files, user: services.clue_reject(clue=clue, reason=post.get("reason", ""),
-                                                                   actor=user),
+    "reject": lambda clue, post, files, user: services.clue_reject(
+        clue=clue, reason=post.get("reason", ""), actor=user
+    ),
     "merge": lambda clue, post, files, user: services.clue_merge(
         clue=clue, original=_scoped_or_404(Clue.objects.all(), user, pk=post.get("duplicate_of") or 0), actor=user
     ),
@@ -304,15 +312,21 @@ def triage(request):
 
 @login_required
 def community_queue(request):
-    context = {"title": _("Community queue"), "page": _page(request, selectors.community_queue(user=request.user)),
-               "queue": "community"}
+    context = {
+        "title": _("Community queue"),
+        "page": _page(request, selectors.community_queue(user=request.user)),
+        "queue": "community",
+    }
     return render(request, "grid_woodpecker/queue.html", context)
 
 
 @login_required
 def department_queue(request):
-    context = {"title": _("Department queue"), "page": _page(request, selectors.department_queue(user=request.user)),
-               "queue": "department"}
+    context = {
+        "title": _("Department queue"),
+        "page": _page(request, selectors.department_queue(user=request.user)),
+        "queue": "department",
+    }
     return render(request, "grid_woodpecker/queue.html", context)
 
 
@@ -356,8 +370,11 @@ def leaderboard(request):
 @login_required
 def public(request, code):
     grid = get_object_or_404(OrganizationUnit, code=code, kind=UnitKind.GRID)
-    return render(request, "grid_woodpecker/public.html",
-                  {"grid": grid, "page": _page(request, selectors.public_clues(grid=grid))})
+    return render(
+        request,
+        "grid_woodpecker/public.html",
+        {"grid": grid, "page": _page(request, selectors.public_clues(grid=grid))},
+    )
 
 
 # --- woodpeckers, tasks, counter ---------------------------------------------------------------------------------
@@ -371,9 +388,11 @@ def woodpecker_list(request):
         qs = qs.filter(Q(person__name__icontains=q) | Q(grid__name__icontains=q))
     if request.GET.get("status"):
         qs = qs.filter(status=request.GET["status"])
-    return render(request, "grid_woodpecker/woodpecker_list.html",
-                  {"page": _page(request, qs.order_by("grid__path", "id")), "q": q,
-                   "statuses": WoodpeckerStatus.choices})
+    return render(
+        request,
+        "grid_woodpecker/woodpecker_list.html",
+        {"page": _page(request, qs.order_by("grid__path", "id")), "q": q, "statuses": WoodpeckerStatus.choices},
+    )
 
 
 @login_required
@@ -398,11 +417,16 @@ def woodpecker_action(request, pk, name):
         if name == "confirm":
             services.woodpecker_confirm(woodpecker=woodpecker, actor=request.user)
         elif name == "deactivate":
-            services.woodpecker_deactivate(woodpecker=woodpecker, reason=request.POST.get("reason", ""),
-                                           actor=request.user)
+            services.woodpecker_deactivate(
+                woodpecker=woodpecker, reason=request.POST.get("reason", ""), actor=request.user
+            )
         elif name == "lead":
-            services.woodpecker_set_lead(woodpecker=woodpecker, is_lead=bool(request.POST.get("is_lead")),
-                                         duties=request.POST.get("duties", ""), actor=request.user)
+            services.woodpecker_set_lead(
+                woodpecker=woodpecker,
+                is_lead=bool(request.POST.get("is_lead")),
+                duties=request.POST.get("duties", ""),
+                actor=request.user,
+            )
         else:
             raise Http404
     except ValidationError as exc:
@@ -429,8 +453,9 @@ def tasks(request):
             messages.success(request, _("Task posted."))
             return redirect("grid_woodpecker:tasks")
     qs = InspectionTask.objects.restrict(request.user).select_related("grid").prefetch_related("takers")
-    return render(request, "grid_woodpecker/tasks.html", {"form": form, "tasks": qs[:100],
-                                                          "can_post": _is_triage(request.user)})
+    return render(
+        request, "grid_woodpecker/tasks.html", {"form": form, "tasks": qs[:100], "can_post": _is_triage(request.user)}
+    )
 
 
 @login_required
@@ -449,8 +474,11 @@ def counter(request):
 @require_POST
 def redemption_action(request, pk, name):
     redemption = Redemption.objects.filter(
-        Q(pk=pk) & (Q(pk__in=Redemption.objects.restrict(request.user).values("pk"))
-                    | Q(goods__station__in=selectors.stations_in_scope(user=request.user)))
+        Q(pk=pk)
+        & (
+            Q(pk__in=Redemption.objects.restrict(request.user).values("pk"))
+            | Q(goods__station__in=selectors.stations_in_scope(user=request.user))
+        )
     ).first()
     if redemption is None:
         raise Http404
@@ -501,13 +529,15 @@ def import_view(request, kind):
     if request.method == "POST" and request.POST.get("confirm") and session_key in request.session:
         stored = request.session.pop(session_key)
         dataset = _dataset(stored["name"], base64.b64decode(stored["content"]))
-        result = RESOURCES[kind](actor=request.user).import_data(dataset, dry_run=False, use_transactions=True,
-                                                                 raise_errors=False)
+        result = RESOURCES[kind](actor=request.user).import_data(
+            dataset, dry_run=False, use_transactions=True, raise_errors=False
+        )
         if result.has_errors() or result.has_validation_errors():
             report = _row_errors(result)
         else:
-            messages.success(request, _("Imported %(n)d rows.") % {"n": result.totals.get("new", 0) + result.totals.get(
-                "update", 0)})
+            messages.success(
+                request, _("Imported %(n)d rows.") % {"n": result.totals.get("new", 0) + result.totals.get("update", 0)}
+            )
             return redirect("grid_woodpecker:woodpecker_list" if kind == "woodpeckers" else "grid_woodpecker:counter")
     elif request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -517,14 +547,18 @@ def import_view(request, kind):
         except Exception:  # noqa: BLE001 — any unreadable sheet gets the same clear answer
             form.add_error("file", _("This file cannot be read as a spreadsheet (.xlsx or .csv)."))
         else:
-            result = RESOURCES[kind](actor=request.user).import_data(dataset, dry_run=True, use_transactions=True,
-                                                                     raise_errors=False)
+            result = RESOURCES[kind](actor=request.user).import_data(
+                dataset, dry_run=True, use_transactions=True, raise_errors=False
+            )
             report = _row_errors(result)
             if not report:
                 request.session[session_key] = {"name": upload.name, "content": base64.b64encode(content).decode()}
                 report = []
-    return render(request, "grid_woodpecker/import.html", {"form": form, "kind": kind, "report": report,
-                                                           "ready": report == [] and session_key in request.session})
+    return render(
+        request,
+        "grid_woodpecker/import.html",
+        {"form": form, "kind": kind, "report": report, "ready": report == [] and session_key in request.session},
+    )
 
 
 @login_required

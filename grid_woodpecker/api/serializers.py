@@ -27,8 +27,22 @@ class WoodpeckerSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Woodpecker
-        fields = ["id", "name", "mobile_masked", "grid", "grid_code", "group", "status", "is_lead", "lead_duties",
-                  "registered_at", "confirmed_at", "deactivated_at", "deactivation_reason", "balance"]
+        fields = [
+            "id",
+            "name",
+            "mobile_masked",
+            "grid",
+            "grid_code",
+            "group",
+            "status",
+            "is_lead",
+            "lead_duties",
+            "registered_at",
+            "confirmed_at",
+            "deactivated_at",
+            "deactivation_reason",
+            "balance",
+        ]
         read_only_fields = fields
 
 
@@ -82,11 +96,40 @@ class ClueSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Clue
-        fields = ["id", "public_id", "grid", "grid_code", "building", "address", "latitude", "longitude", "category",
-                  "category_name", "description", "source", "reporter", "reporter_name", "task", "status",
-                  "duplicate_of", "reject_reason", "handler_kind", "department", "deadline", "flag", "resolution",
-                  "rating", "rating_reason", "found_false", "submitted_at", "accepted_at", "resolved_at",
-                  "rated_at", "closed_at", "photos"]
+        fields = [
+            "id",
+            "public_id",
+            "grid",
+            "grid_code",
+            "building",
+            "address",
+            "latitude",
+            "longitude",
+            "category",
+            "category_name",
+            "description",
+            "source",
+            "reporter",
+            "reporter_name",
+            "task",
+            "status",
+            "duplicate_of",
+            "reject_reason",
+            "handler_kind",
+            "department",
+            "deadline",
+            "flag",
+            "resolution",
+            "rating",
+            "rating_reason",
+            "found_false",
+            "submitted_at",
+            "accepted_at",
+            "resolved_at",
+            "rated_at",
+            "closed_at",
+            "photos",
+        ]
         read_only_fields = fields
 
 
@@ -163,8 +206,20 @@ class AccountSerializer(serializers.ModelSerializer):
 class EntrySerializer(serializers.ModelSerializer):
     class Meta:
         model = PointsEntry
-        fields = ["id", "account", "kind", "points", "balance_after", "idempotency_key", "clue", "redemption",
-                  "policy", "reason", "expires_on", "created_at"]
+        fields = [
+            "id",
+            "account",
+            "kind",
+            "points",
+            "balance_after",
+            "idempotency_key",
+            "clue",
+            "redemption",
+            "policy",
+            "reason",
+            "expires_on",
+            "created_at",
+        ]
         read_only_fields = fields
 
 
@@ -190,8 +245,17 @@ class GoodsSerializer(serializers.ModelSerializer):
 class RedemptionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Redemption
-        fields = ["id", "woodpecker", "goods", "quantity", "points", "status", "idempotency_key", "reserved_at",
-                  "settled_at"]
+        fields = [
+            "id",
+            "woodpecker",
+            "goods",
+            "quantity",
+            "points",
+            "status",
+            "idempotency_key",
+            "reserved_at",
+            "settled_at",
+        ]
         read_only_fields = fields
 
 

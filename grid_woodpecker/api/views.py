@@ -87,8 +87,10 @@ class WoodpeckerViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
         body = s.WoodpeckerUpdateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         woodpecker = services.woodpecker_set_lead(
-            woodpecker=woodpecker, is_lead=body.validated_data["is_lead"],
-            duties=body.validated_data["lead_duties"], actor=request.user,
+            woodpecker=woodpecker,
+            is_lead=body.validated_data["is_lead"],
+            duties=body.validated_data["lead_duties"],
+            actor=request.user,
         )
         return Response(self.get_serializer(woodpecker).data)
 
@@ -178,8 +180,9 @@ class ClueViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
         body = s.MergeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         original = get_object_or_404(Clue.objects.restrict(request.user), pk=body.validated_data["duplicate_of"])
-        return self._run(services.clue_merge, clue=self.get_object(), original=original,
-                         note=body.validated_data["note"])
+        return self._run(
+            services.clue_merge, clue=self.get_object(), original=original, note=body.validated_data["note"]
+        )
 
     @extend_schema(request=s.ReasonSerializer, responses=s.ClueSerializer)
     @action(detail=True, methods=["post"])
@@ -201,8 +204,13 @@ class ClueViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
         body = s.DispatchSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         department = get_object_or_404(OrganizationUnit, pk=body.validated_data["department"])
-        return self._run(services.clue_dispatch, clue=self.get_object(), department=department,
-                         deadline=body.validated_data["deadline"], note=body.validated_data["note"])
+        return self._run(
+            services.clue_dispatch,
+            clue=self.get_object(),
+            department=department,
+            deadline=body.validated_data["deadline"],
+            note=body.validated_data["note"],
+        )
 
     @extend_schema(request=s.NoteSerializer, responses=s.ClueSerializer)
     @action(detail=True, methods=["post"])
@@ -216,8 +224,12 @@ class ClueViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
     def resolve(self, request, pk=None):
         body = s.ResolveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        return self._run(services.clue_resolve, clue=self.get_object(), resolution=body.validated_data["resolution"],
-                         photos=request.FILES.getlist("photos"))
+        return self._run(
+            services.clue_resolve,
+            clue=self.get_object(),
+            resolution=body.validated_data["resolution"],
+            photos=request.FILES.getlist("photos"),
+        )
 
     @extend_schema(request=s.RateSerializer, responses=s.ClueSerializer)
     @action(detail=True, methods=["post"])
@@ -344,8 +356,9 @@ class StationViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
         body = self.get_serializer(station, data=request.data, partial=True)
         body.is_valid(raise_exception=True)
         fields = {k: v for k, v in body.validated_data.items() if k != "unit"}
-        return Response(self.get_serializer(services.station_update(station=station, actor=request.user,
-                                                                    **fields)).data)
+        return Response(
+            self.get_serializer(services.station_update(station=station, actor=request.user, **fields)).data
+        )
 
 
 class GoodsViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
@@ -383,7 +396,10 @@ class RedemptionViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
             raise exceptions.PermissionDenied()
         goods = get_object_or_404(selectors.goods_queryset_near(woodpecker=woodpecker), pk=body.validated_data["goods"])
         redemption = services.redemption_reserve(
-            woodpecker=woodpecker, goods=goods, actor=request.user, quantity=body.validated_data["quantity"],
+            woodpecker=woodpecker,
+            goods=goods,
+            actor=request.user,
+            quantity=body.validated_data["quantity"],
             idempotency_key=body.validated_data["idempotency_key"],
         )
         return Response(self.get_serializer(redemption).data, status=status.HTTP_201_CREATED)

@@ -27,15 +27,22 @@ def mobile() -> str:
 
 
 def category(unit, code="lights", name="路灯损坏", deadline_days=5, department=None):
-    return ClueCategory.objects.create(unit=unit, code=code, name=name, deadline_days=deadline_days,
-                                       default_department=department)
+    return ClueCategory.objects.create(
+        unit=unit, code=code, name=name, deadline_days=deadline_days, default_department=department
+    )
 
 
 def woodpecker(grid, username=None, name="张啄木"):
     username = username or f"wp{next(_seq)}"
     return services.woodpecker_create(
-        name=name, id_number=id_number(), mobile=mobile(), grid=grid, group="resident", actor=None,
-        username=username, password="Test-pass-2024",
+        name=name,
+        id_number=id_number(),
+        mobile=mobile(),
+        grid=grid,
+        group="resident",
+        actor=None,
+        username=username,
+        password="Test-pass-2024",
     )
 
 

@@ -3,7 +3,6 @@ from datetime import date, timedelta
 from django.urls import reverse
 
 from accounts.models import User
-
 from grid_woodpecker import services
 from grid_woodpecker.models import (
     AbuseListEntry,
@@ -36,7 +35,10 @@ def make_clue(county, users, grid, photo=False):
     category = ClueCategory.objects.filter(unit=county["city"]).first() or helpers.category(county["city"])
     wp = make_woodpecker(county, users, grid)
     return services.clue_submit(
-        actor=wp.user, category=category, description=f"{grid.name}的路灯坏了", check_limits=False,
+        actor=wp.user,
+        category=category,
+        description=f"{grid.name}的路灯坏了",
+        check_limits=False,
         photos=[helpers.png_upload()] if photo else [],
     )
 
@@ -64,7 +66,10 @@ CASES = [
         api_list=f"{API}woodpeckers/",
         api_update_data={"is_lead": True, "lead_duties": "巡查"},
         api_create_body=lambda county, grid: {
-            "name": "新啄木鸟", "id_number": helpers.id_number(), "grid_code": grid.code, "group": "resident",
+            "name": "新啄木鸟",
+            "id_number": helpers.id_number(),
+            "grid_code": grid.code,
+            "group": "resident",
         },
         marker=lambda obj: obj.person.name,
     ),
@@ -105,14 +110,19 @@ CASES = [
         name="inspection_task",
         model=InspectionTask,
         make=lambda county, users, grid: services.task_create(
-            grid=grid, title=f"{grid.name}巡查", starts_on=date.today(), ends_on=date.today() + timedelta(days=7),
+            grid=grid,
+            title=f"{grid.name}巡查",
+            starts_on=date.today(),
+            ends_on=date.today() + timedelta(days=7),
             actor=users["admin"],
         ),
         **GRIDS,
         api_list=f"{API}tasks/",
         api_update_data={"title": "改名"},
         api_create_body=lambda county, grid: {
-            "grid": grid.pk, "title": "消防通道巡查", "starts_on": str(date.today()),
+            "grid": grid.pk,
+            "title": "消防通道巡查",
+            "starts_on": str(date.today()),
             "ends_on": str(date.today() + timedelta(days=3)),
         },
     ),
@@ -125,7 +135,9 @@ CASES = [
         api_list=f"{API}abuse-list/",
         api_update_data={"reason": "改"},
         api_create_body=lambda county, unit: {
-            "user": User.objects.get(username="woodpecker_ac").pk, "unit": unit.pk, "reason": "恶意刷单",
+            "user": User.objects.get(username="woodpecker_ac").pk,
+            "unit": unit.pk,
+            "reason": "恶意刷单",
         },
     ),
     ScopeCase(
@@ -135,7 +147,10 @@ CASES = [
         api_list=f"{API}policies/",
         api_update_data={"points_per_clue": 99},
         api_create_body=lambda county, unit: {
-            "unit": unit.pk, "effective_from": "2030-01-01", "points_per_clue": 10, "points_per_yuan": "2.00",
+            "unit": unit.pk,
+            "effective_from": "2030-01-01",
+            "points_per_clue": 10,
+            "points_per_yuan": "2.00",
         },
     ),
     ScopeCase(
@@ -190,4 +205,3 @@ CASES = [
         )[0],
     ),
 ]
-

@@ -13,8 +13,11 @@ API = "/api/v1/grid_woodpecker/"
 
 def test_api_loop_submit_accept_and_points(api_for, wp_world):
     woodpecker_api = api_for(wp_world["wp_user"])
-    response = woodpecker_api.post(f"{API}clues/", {"category": wp_world["category"].pk, "description": "路灯不亮了请修",
-                                                    "photos": [helpers.png_upload()]}, format="multipart")
+    response = woodpecker_api.post(
+        f"{API}clues/",
+        {"category": wp_world["category"].pk, "description": "路灯不亮了请修", "photos": [helpers.png_upload()]},
+        format="multipart",
+    )
     assert response.status_code == 201, response.content
     clue_id = response.json()["id"]
     assert len(response.json()["photos"]) == 1
@@ -30,8 +33,9 @@ def test_api_loop_submit_accept_and_points(api_for, wp_world):
 
 
 def test_api_reject_without_reason_gives_field_error(api_for, wp_world):
-    clue = services.clue_submit(actor=wp_world["wp_user"], category=wp_world["category"], description="路灯不亮了请修",
-                                check_limits=False)
+    clue = services.clue_submit(
+        actor=wp_world["wp_user"], category=wp_world["category"], description="路灯不亮了请修", check_limits=False
+    )
     response = api_for(wp_world["gridworker"]).post(f"{API}clues/{clue.pk}/reject/", {"reason": ""}, format="json")
     assert response.status_code == 400 and "reason" in response.json()["errors"]
 
@@ -39,7 +43,10 @@ def test_api_reject_without_reason_gives_field_error(api_for, wp_world):
 def test_api_rate_limit_is_429_with_message(api_for, wp_world):
     api = api_for(wp_world["wp_user"])
     for _ in range(5):
-        assert api.post(f"{API}clues/", {"category": wp_world["category"].pk, "description": "路灯不亮了请修"}).status_code == 201
+        assert (
+            api.post(f"{API}clues/", {"category": wp_world["category"].pk, "description": "路灯不亮了请修"}).status_code
+            == 201
+        )
     response = api.post(f"{API}clues/", {"category": wp_world["category"].pk, "description": "路灯不亮了请修"})
     assert response.status_code == 429 and response.json()["detail"]
 
@@ -56,8 +63,9 @@ def test_api_redeem_and_counter_confirm(api_for, wp_world, county):
 
 
 def test_department_handler_sees_only_dispatched_clues(api_for, wp_world, county):
-    clue = services.clue_submit(actor=wp_world["wp_user"], category=wp_world["category"], description="路灯不亮了请修",
-                                check_limits=False)
+    clue = services.clue_submit(
+        actor=wp_world["wp_user"], category=wp_world["category"], description="路灯不亮了请修", check_limits=False
+    )
     api = api_for(wp_world["handler"])
     assert api.get(f"{API}clues/{clue.pk}/").status_code == 404
     services.clue_accept(clue=clue, actor=wp_world["gridworker"])
@@ -68,10 +76,18 @@ def test_department_handler_sees_only_dispatched_clues(api_for, wp_world, county
 
 
 def test_self_registration_page_creates_pending_woodpecker(client, county, wp_world):
-    response = client.post(reverse("grid_woodpecker:register"), {
-        "name": "王五", "id_number": helpers.id_number(), "mobile": "13912345678", "grid": county["grid_ac"].pk,
-        "group": "delivery_rider", "username": "wangwu", "password": "Rider-pass-2024",
-    })
+    response = client.post(
+        reverse("grid_woodpecker:register"),
+        {
+            "name": "王五",
+            "id_number": helpers.id_number(),
+            "mobile": "13912345678",
+            "grid": county["grid_ac"].pk,
+            "group": "delivery_rider",
+            "username": "wangwu",
+            "password": "Rider-pass-2024",
+        },
+    )
     assert response.status_code == 302
     woodpecker = Woodpecker.objects.get(user__username="wangwu")
     assert woodpecker.status == WoodpeckerStatus.PENDING and woodpecker.person.mobile_masked.startswith("139")
@@ -80,8 +96,9 @@ def test_self_registration_page_creates_pending_woodpecker(client, county, wp_wo
 
 
 def test_triage_page_accepts_clue_and_woodpecker_sees_points(client_for, wp_world):
-    clue = services.clue_submit(actor=wp_world["wp_user"], category=wp_world["category"], description="井盖缺失很危险",
-                                check_limits=False)
+    clue = services.clue_submit(
+        actor=wp_world["wp_user"], category=wp_world["category"], description="井盖缺失很危险", check_limits=False
+    )
     client = client_for(wp_world["community"])
     assert "井盖缺失很危险" in client.get(reverse("grid_woodpecker:triage")).content.decode()
     client.post(reverse("grid_woodpecker:clue_action", args=[clue.pk, "accept"]), {"note": ""})
@@ -94,15 +111,17 @@ def test_triage_page_accepts_clue_and_woodpecker_sees_points(client_for, wp_worl
 
 def test_woodpecker_cannot_open_neighbours_clue(client_for, wp_world, county):
     neighbour = helpers.woodpecker(county["grid_ac"])
-    theirs = services.clue_submit(actor=neighbour.user, category=wp_world["category"], description="井盖缺失很危险",
-                                  check_limits=False)
+    theirs = services.clue_submit(
+        actor=neighbour.user, category=wp_world["category"], description="井盖缺失很危险", check_limits=False
+    )
     response = client_for(wp_world["wp_user"]).get(reverse("grid_woodpecker:clue_detail", args=[theirs.pk]))
     assert response.status_code == 404
 
 
 def test_oversight_and_leaderboard_pages_render(client_for, users, wp_world):
-    clue = services.clue_submit(actor=wp_world["wp_user"], category=wp_world["category"], description="井盖缺失很危险",
-                                check_limits=False)
+    clue = services.clue_submit(
+        actor=wp_world["wp_user"], category=wp_world["category"], description="井盖缺失很危险", check_limits=False
+    )
     services.clue_accept(clue=clue, actor=wp_world["gridworker"])
     client = client_for(users["staff_a"])
     assert client.get(reverse("grid_woodpecker:oversight")).status_code == 200

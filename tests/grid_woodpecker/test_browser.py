@@ -8,9 +8,9 @@ from PIL import Image
 
 from grid_woodpecker import services
 from grid_woodpecker.models import Clue, ClueStatus, PointsAccount, Redemption
-from tests.browser.conftest import browser, login, page, phone_page, screenshot  # noqa: F401 — fixtures
-from tests.grid_woodpecker import helpers
+from tests.browser.conftest import screenshot
 from tests.factories import user_with_role
+from tests.grid_woodpecker import helpers
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,7 +22,11 @@ def png_bytes() -> bytes:
 
 
 def test_woodpecker_files_clue_on_phone_community_accepts_and_points_buy_goods(
-    live_server, phone_page, page, login, county  # noqa: F811
+    live_server,
+    phone_page,
+    page,
+    login,
+    county,
 ):
     from accounts.roles import Role
 
@@ -37,8 +41,9 @@ def test_woodpecker_files_clue_on_phone_community_accepts_and_points_buy_goods(
     phone_page.goto(f"{live_server.url}/woodpecker/clues/new/")
     phone_page.select_option("#id_category", label=category.name)
     phone_page.fill("#id_description", "小区东门路灯不亮,晚上很黑")
-    phone_page.set_input_files("#id_photos", files=[{"name": "lamp.png", "mimeType": "image/png",
-                                                      "buffer": png_bytes()}])
+    phone_page.set_input_files(
+        "#id_photos", files=[{"name": "lamp.png", "mimeType": "image/png", "buffer": png_bytes()}]
+    )
     screenshot(phone_page, "woodpecker-clue-form-phone")
     phone_page.click("#clue-form button[type=submit]")
     phone_page.wait_for_url("**/woodpecker/clues/*/")

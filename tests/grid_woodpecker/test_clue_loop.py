@@ -177,8 +177,9 @@ def test_rate_limit_gives_clear_chinese_refusal(wp_world):
 
 
 def test_abuse_listed_user_cannot_file(wp_world, county):
-    services.abuse_list_add(user=wp_world["wp_user"], unit=county["community_a"], reason="恶意刷单",
-                            actor=wp_world["community"])
+    services.abuse_list_add(
+        user=wp_world["wp_user"], unit=county["community_a"], reason="恶意刷单", actor=wp_world["community"]
+    )
     with pytest.raises(ValidationError) as err:
         submit(wp_world)
     assert "恶意刷单" in err.value.messages[0]
@@ -186,8 +187,13 @@ def test_abuse_listed_user_cannot_file(wp_world, county):
 
 def test_pending_woodpecker_cannot_file_until_confirmed(county, wp_world):
     pending = services.woodpecker_register(
-        name="李四", id_number=helpers.id_number(), mobile=helpers.mobile(), grid=county["grid_ac"],
-        group="courier", username="lisi", password="Phone-pass-88",
+        name="李四",
+        id_number=helpers.id_number(),
+        mobile=helpers.mobile(),
+        grid=county["grid_ac"],
+        group="courier",
+        username="lisi",
+        password="Phone-pass-88",
     )
     assert pending.status == WoodpeckerStatus.PENDING and not pending.user.has_role("woodpecker")
     with pytest.raises(ValidationError):

@@ -43,9 +43,9 @@ def test_two_redemptions_race_for_last_item(county):
     for wp in peckers:
         clue = services.clue_submit(actor=wp.user, category=category, description="路灯不亮了请修", check_limits=False)
         services.clue_accept(clue=clue, actor=world["gridworker"])
-    results = race([
-        lambda wp=wp: services.redemption_reserve(woodpecker=wp, goods=goods, actor=wp.user) for wp in peckers
-    ])
+    results = race(
+        [lambda wp=wp: services.redemption_reserve(woodpecker=wp, goods=goods, actor=wp.user) for wp in peckers]
+    )
     won = [r for r in results if isinstance(r, Redemption)]
     refused = [r for r in results if isinstance(r, ValidationError)]
     assert len(won) == 1 and len(refused) == 1, results

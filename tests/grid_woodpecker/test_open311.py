@@ -4,23 +4,37 @@ import pytest
 
 from grid_woodpecker import services
 from grid_woodpecker.models import Clue, ClueSource
-from tests.grid_woodpecker import helpers
 
 pytestmark = pytest.mark.django_db
 
 BASE = "/open311/v2/"
 REQUEST_FIELDS = {
-    "service_request_id", "status", "status_notes", "service_name", "service_code", "description",
-    "agency_responsible", "service_notice", "requested_datetime", "updated_datetime", "expected_datetime",
-    "address", "address_id", "zipcode", "lat", "long", "media_url",
+    "service_request_id",
+    "status",
+    "status_notes",
+    "service_name",
+    "service_code",
+    "description",
+    "agency_responsible",
+    "service_notice",
+    "requested_datetime",
+    "updated_datetime",
+    "expected_datetime",
+    "address",
+    "address_id",
+    "zipcode",
+    "lat",
+    "long",
+    "media_url",
 }
 SERVICE_FIELDS = {"service_code", "service_name", "description", "metadata", "type", "keywords", "group"}
 
 
 @pytest.fixture
 def api_key(county, users):
-    _key, raw = services.open311_key_create(name="12345热线", user=users["external"], unit=county["township_a"],
-                                            actor=None)
+    _key, raw = services.open311_key_create(
+        name="12345热线", user=users["external"], unit=county["township_a"], actor=None
+    )
     return raw
 
 
@@ -44,9 +58,14 @@ def test_services_and_definition(client, wp_world):
 
 
 def test_requests_list_and_detail_use_standard_fields_without_personal_data(client, wp_world):
-    clue = services.clue_submit(actor=wp_world["wp_user"], category=wp_world["category"],
-                                description="小区东门路灯不亮", latitude="29.700000", longitude="112.400000",
-                                check_limits=False)
+    clue = services.clue_submit(
+        actor=wp_world["wp_user"],
+        category=wp_world["category"],
+        description="小区东门路灯不亮",
+        latitude="29.700000",
+        longitude="112.400000",
+        check_limits=False,
+    )
     services.clue_accept(clue=clue, actor=wp_world["gridworker"])
     rows = client.get(BASE + "requests.json").json()
     assert len(rows) == 1 and set(rows[0]) == REQUEST_FIELDS
@@ -62,16 +81,24 @@ def test_requests_list_and_detail_use_standard_fields_without_personal_data(clie
 
 
 def test_post_request_with_api_key_files_a_clue(client, wp_world, county, api_key):
-    body = {"api_key": api_key, "service_code": "lights", "description": "12345热线转来:路灯不亮",
-            "address_id": county["grid_ac"].code, "lat": "29.7", "long": "112.4", "address_string": "东门"}
+    body = {
+        "api_key": api_key,
+        "service_code": "lights",
+        "description": "12345热线转来:路灯不亮",
+        "address_id": county["grid_ac"].code,
+        "lat": "29.7",
+        "long": "112.4",
+        "address_string": "东门",
+    }
     response = client.post(BASE + "requests.json", body)
     assert response.status_code == 201
     reply = response.json()[0]
     assert set(reply) == {"service_request_id", "service_notice", "account_id"}
     clue = Clue.objects.get(pk=int(reply["service_request_id"]))
     assert clue.source == ClueSource.OPEN311 and clue.grid == county["grid_ac"] and clue.reporter is None
-    as_json = client.post(BASE + "requests.json", {**body, "description": "JSON 格式提交的线索"},
-                          content_type="application/json")
+    as_json = client.post(
+        BASE + "requests.json", {**body, "description": "JSON 格式提交的线索"}, content_type="application/json"
+    )
     assert as_json.status_code == 201
 
 

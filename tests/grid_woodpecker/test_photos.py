@@ -17,8 +17,13 @@ pytestmark = pytest.mark.django_db
 def test_renamed_text_file_is_refused_and_no_clue_is_filed(wp_world):
     fake = SimpleUploadedFile("photo.jpg", b"this is not a picture at all", content_type="image/jpeg")
     with pytest.raises(ValidationError) as err:
-        services.clue_submit(actor=wp_world["wp_user"], category=wp_world["category"], description="路灯坏了请修理",
-                             photos=[fake], check_limits=False)
+        services.clue_submit(
+            actor=wp_world["wp_user"],
+            category=wp_world["category"],
+            description="路灯坏了请修理",
+            photos=[fake],
+            check_limits=False,
+        )
     assert "照片" in err.value.messages[0]
     assert Clue.objects.count() == 0
 
@@ -35,8 +40,13 @@ def test_gps_exif_is_stripped_from_stored_photo(wp_world, settings, tmp_path):
     upload = helpers.png_upload("p.jpg", exif_gps=True)
     assert Image.open(io.BytesIO(upload.read())).getexif().get(0x8825)
     upload.seek(0)
-    clue = services.clue_submit(actor=wp_world["wp_user"], category=wp_world["category"], description="路灯坏了请修理",
-                                photos=[upload], check_limits=False)
+    clue = services.clue_submit(
+        actor=wp_world["wp_user"],
+        category=wp_world["category"],
+        description="路灯坏了请修理",
+        photos=[upload],
+        check_limits=False,
+    )
     photo = clue.photos.get()
     with Image.open(photo.image.path) as stored:
         assert stored.format == "JPEG"
@@ -47,6 +57,11 @@ def test_gps_exif_is_stripped_from_stored_photo(wp_world, settings, tmp_path):
 
 def test_too_many_photos_refused(wp_world):
     with pytest.raises(ValidationError) as err:
-        services.clue_submit(actor=wp_world["wp_user"], category=wp_world["category"], description="路灯坏了请修理",
-                             photos=[helpers.png_upload() for _ in range(5)], check_limits=False)
+        services.clue_submit(
+            actor=wp_world["wp_user"],
+            category=wp_world["category"],
+            description="路灯坏了请修理",
+            photos=[helpers.png_upload() for _ in range(5)],
+            check_limits=False,
+        )
     assert "photos" in err.value.message_dict

@@ -17,8 +17,9 @@ pytestmark = pytest.mark.django_db
 
 
 def accepted_clue(world):
-    clue = services.clue_submit(actor=world["wp_user"], category=world["category"], description="路灯不亮了请修",
-                                check_limits=False)
+    clue = services.clue_submit(
+        actor=world["wp_user"], category=world["category"], description="路灯不亮了请修", check_limits=False
+    )
     return services.clue_accept(clue=clue, actor=world["gridworker"])
 
 
@@ -43,8 +44,9 @@ def test_earn_is_idempotent(wp_world):
     assert again == PointsEntry.objects.get(clue=clue)
     assert balance(wp_world["woodpecker"]) == 10
     with pytest.raises(IntegrityError), transaction.atomic():  # the database holds it too
-        PointsEntry.objects.create(account=again.account, kind="earn", points=10, balance_after=20,
-                                   idempotency_key=again.idempotency_key)
+        PointsEntry.objects.create(
+            account=again.account, kind="earn", points=10, balance_after=20, idempotency_key=again.idempotency_key
+        )
 
 
 def test_false_clue_reversed_by_entry_not_deletion(wp_world):
@@ -85,14 +87,20 @@ def test_adjust_needs_reason_and_cannot_go_below_zero(wp_world):
 
 def test_policy_change_leaves_old_points_intact(wp_world, county):
     first = accepted_clue(wp_world)
-    services.policy_set(unit=county["city"], effective_from=timezone.localdate(), points_per_clue=20,
-                        points_per_yuan=Decimal("4"), actor=None)
+    services.policy_set(
+        unit=county["city"],
+        effective_from=timezone.localdate(),
+        points_per_clue=20,
+        points_per_yuan=Decimal("4"),
+        actor=None,
+    )
     second = accepted_clue(wp_world)
     assert PointsEntry.objects.get(clue=first).points == 10
     assert PointsEntry.objects.get(clue=second).points == 20
     assert balance(wp_world["woodpecker"]) == 30
-    services.policy_set(unit=county["city"], effective_from=timezone.localdate() + timedelta(days=30),
-                        points_per_clue=1, actor=None)
+    services.policy_set(
+        unit=county["city"], effective_from=timezone.localdate() + timedelta(days=30), points_per_clue=1, actor=None
+    )
     assert PointsEntry.objects.get(clue=second).points == 20
     with pytest.raises(ValidationError):
         services.policy_set(unit=county["city"], effective_from=timezone.localdate(), actor=None)
@@ -114,8 +122,10 @@ def test_redemption_reserve_confirm_and_cancel(wp_world, county):
     wp = wp_world["woodpecker"]
     reserved = services.redemption_reserve(woodpecker=wp, goods=goods, actor=wp_world["wp_user"], idempotency_key="k1")
     assert reserved.points == 10 and balance(wp) == 0 and Goods.objects.get(pk=goods.pk).stock == 1
-    assert services.redemption_reserve(woodpecker=wp, goods=goods, actor=wp_world["wp_user"],
-                                       idempotency_key="k1") == reserved
+    assert (
+        services.redemption_reserve(woodpecker=wp, goods=goods, actor=wp_world["wp_user"], idempotency_key="k1")
+        == reserved
+    )
     services.redemption_cancel(redemption=reserved, actor=wp_world["wp_user"])
     assert balance(wp) == 10 and Goods.objects.get(pk=goods.pk).stock == 2
     again = services.redemption_reserve(woodpecker=wp, goods=goods, actor=wp_world["wp_user"])

@@ -12,8 +12,9 @@ pytestmark = pytest.mark.django_db
 
 
 def accepted(world):
-    clue = services.clue_submit(actor=world["wp_user"], category=world["category"], description="路灯不亮了请修",
-                                check_limits=False)
+    clue = services.clue_submit(
+        actor=world["wp_user"], category=world["category"], description="路灯不亮了请修", check_limits=False
+    )
     return services.clue_accept(clue=clue, actor=world["gridworker"])
 
 
