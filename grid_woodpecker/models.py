@@ -462,6 +462,7 @@ class PointsAccount(models.Model):
     class Meta:
         verbose_name = _("points account")
         verbose_name_plural = _("points accounts")
+        ordering = ["id"]
         constraints = [models.CheckConstraint(condition=Q(balance__gte=0), name="points_balance_not_negative")]
 
     def __str__(self):

@@ -1,7 +1,6 @@
 import pytest
 from django.core.cache import cache
 
-from tests.browser.conftest import browser, login, page, phone_page  # noqa: F401 — the phone browser test uses them
 from tests.grid_woodpecker import helpers
 
 
