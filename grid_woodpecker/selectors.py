@@ -15,6 +15,7 @@ from organizations.models import OrganizationUnit, UnitKind
 from .models import (
     TRIAGE_ROLES,
     Clue,
+    ClueEvent,
     ClueStatus,
     Goods,
     HandlerKind,
@@ -116,9 +117,14 @@ def oversight(*, user, year: int | None = None) -> dict:
     if year:
         clues = clues.filter(submitted_at__year=year)
     by_status = dict(clues.values_list("status").annotate(n=Count("id")).order_by())
-    rated = clues.exclude(rating="")
-    satisfied = rated.filter(rating=Rating.SATISFIED).count()
-    rated_n = rated.count()
+    # Satisfaction counts every rating given, including the unsatisfied ones that reopened a clue since.
+    satisfied = clues.filter(rating=Rating.SATISFIED).count()
+    reopened = (
+        ClueEvent.objects.restrict(user)
+        .filter(clue__in=clues, from_status=ClueStatus.RESOLVED, to_status=ClueStatus.IN_PROGRESS)
+        .count()
+    )
+    rated_n = satisfied + reopened
     overdue = (
         clues.filter(status__in=OPEN_WORK)
         .exclude(flag="")

@@ -221,3 +221,36 @@ def test_woodpecker_sees_only_own_clues(wp_world, county):
     visible = set(Clue.objects.restrict(wp_world["wp_user"]))
     assert mine in visible and theirs not in visible
     assert {mine, theirs} <= set(Clue.objects.restrict(wp_world["gridworker"]))
+
+
+def test_records_changed_announced_after_commit_on_accept_and_rating(
+    wp_world, county, django_capture_on_commit_callbacks
+):
+    from core import events
+
+    seen = []
+
+    def listener(*, source, unit_ids, year):
+        seen.append((source, tuple(unit_ids), year))
+
+    events.subscribe(listener)
+    try:
+        clue = submit(wp_world)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.clue_accept(clue=clue, actor=wp_world["gridworker"])
+        grid, community = county["grid_ac"], county["community_a"]
+        assert seen == [("grid_woodpecker", tuple(sorted([grid.pk, community.pk])), timezone.now().year)]
+    finally:
+        events._subscribers.remove(listener)
+
+
+def test_oversight_satisfaction_counts_reopening_ratings(wp_world, users):
+    clue = submit(wp_world)
+    services.clue_accept(clue=clue, actor=wp_world["gridworker"])
+    services.clue_handle_in_community(clue=clue, actor=wp_world["gridworker"])
+    services.clue_resolve(clue=clue, resolution="已处理", actor=wp_world["gridworker"])
+    services.clue_rate(clue=clue, rating=Rating.UNSATISFIED, reason="没修好", actor=wp_world["wp_user"])
+    services.clue_resolve(clue=clue, resolution="再次处理", actor=wp_world["gridworker"])
+    services.clue_rate(clue=clue, rating=Rating.SATISFIED, actor=wp_world["wp_user"])
+    data = selectors.oversight(user=users["staff_a"])
+    assert (data["satisfied"], data["rated"], data["satisfaction"]) == (1, 2, 50.0)
