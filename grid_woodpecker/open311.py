@@ -8,11 +8,13 @@ user, and files only inside that key's jurisdiction.
 
 import json
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -23,6 +25,7 @@ from .models import Clue, ClueCategory, ClueSource, ClueStatus
 
 CLOSED = (ClueStatus.CLOSED, ClueStatus.REJECTED, ClueStatus.MERGED)
 MAX_REQUESTS = 1000
+POSTS_PER_MINUTE = 60  # per API key: a runaway hotline system gets a clear refusal, not a flood of clues
 
 
 def _error(code: int, description: str) -> JsonResponse:
@@ -39,8 +42,8 @@ def discovery(request):
     return JsonResponse(
         {
             "changeset": "2026-01-01T00:00:00+08:00",
-            "contact": "石首市委组织部 网格“啄木鸟”平台",
-            "key_service": "向市委组织部申请 api_key",
+            "contact": _("Organization department: grid woodpecker platform"),
+            "key_service": _("Ask the organization department for an api_key"),
             "endpoints": [
                 {
                     "specification": "http://wiki.open311.org/GeoReport_v2",
@@ -74,11 +77,12 @@ def _service(category: ClueCategory) -> dict:
     return {
         "service_code": category.code,
         "service_name": category.name,
-        "description": f"{category.name}(办理时限 {category.deadline_days} 天)",
+        "description": _("%(name)s (to be handled within %(days)d days)")
+        % {"name": category.name, "days": category.deadline_days},
         "metadata": False,
         "type": "realtime",
         "keywords": "",
-        "group": "网格啄木鸟",
+        "group": str(_("Grid woodpeckers")),
     }
 
 
@@ -86,7 +90,7 @@ def _service(category: ClueCategory) -> dict:
 def service_list(request):
     categories = _categories(request)
     if categories is None:
-        return _error(404, "jurisdiction_id 不存在。")
+        return _error(404, _("No unit with this jurisdiction_id."))
     return JsonResponse([_service(c) for c in categories], safe=False)
 
 
@@ -94,7 +98,7 @@ def service_list(request):
 def service_definition(request, code):
     categories = [c for c in (_categories(request) or []) if c.code == code]
     if not categories:
-        return _error(404, "没有这个 service_code。")
+        return _error(404, _("No service with this service_code."))
     return JsonResponse({"service_code": code, "attributes": []})
 
 
@@ -152,7 +156,7 @@ def requests_view(request):
     start, end = params.get("start_date"), params.get("end_date")
     for value in filter(None, (start, end)):
         if parse_datetime(value) is None:
-            return _error(400, "start_date / end_date 须为 W3C 日期时间格式。")
+            return _error(400, _("start_date and end_date must be W3C date-times."))
     end_dt = parse_datetime(end) if end else timezone.now()
     start_dt = parse_datetime(start) if start else end_dt - timezone.timedelta(days=90)
     qs = qs.filter(submitted_at__gte=start_dt, submitted_at__lte=end_dt).order_by("-submitted_at")
@@ -163,7 +167,7 @@ def requests_view(request):
 def request_detail(request, pk):
     clue = _public_clues().filter(pk=pk).first()
     if clue is None:
-        return _error(404, "没有这个 service_request_id。")
+        return _error(404, _("No request with this service_request_id."))
     return JsonResponse([_request_json(request, clue)], safe=False)
 
 
@@ -173,20 +177,31 @@ def _create(request):
         try:
             data = json.loads(request.body or b"{}")
         except ValueError:
-            return _error(400, "请求体不是合法的 JSON。")
+            return _error(400, _("The body is not valid JSON."))
     key = services.open311_key_lookup(data.get("api_key", ""))
     if key is None:
-        return _error(403, "api_key 无效或已停用。")
+        return _error(403, _("The api_key is invalid or disabled."))
+    counter = f"open311:posts:{key.pk}"
+    cache.add(counter, 0, timeout=60)
+    try:
+        posts = cache.incr(counter)
+    except ValueError:
+        cache.set(counter, 1, timeout=60)
+        posts = 1
+    if posts > POSTS_PER_MINUTE:
+        return _error(
+            429, _("Too many requests: at most %(n)d a minute. Please try again later.") % {"n": POSTS_PER_MINUTE}
+        )
     if not data.get("service_code"):
-        return _error(400, "缺少 service_code。")
+        return _error(400, _("service_code is required."))
     code = data.get("address_id", "")
     place = OrganizationUnit.objects.filter(code=code, path__startswith=key.unit.path).first() if code else None
     if place is None or place.kind not in (UnitKind.GRID, UnitKind.BUILDING):
-        return _error(400, "address_id 须为本系统授权范围内的网格或楼栋编码。")
+        return _error(400, _("address_id must be the code of a grid or building in this key's jurisdiction."))
     grid, building = (place.parent, place) if place.kind == UnitKind.BUILDING else (place, None)
     category = next((c for c in services.categories_for(grid) if c.code == data["service_code"]), None)
     if category is None:
-        return _error(404, "没有这个 service_code。")
+        return _error(404, _("No service with this service_code."))
     try:
         clue = services.clue_submit(
             actor=key.user,

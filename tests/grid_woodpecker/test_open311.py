@@ -111,3 +111,18 @@ def test_post_refused_without_key_or_outside_its_jurisdiction(client, wp_world, 
     bad_code = client.post(BASE + "requests.json", {**body, "api_key": api_key, "service_code": "nope"})
     assert bad_code.status_code == 404
     assert Clue.objects.count() == 0
+
+
+def test_flooding_key_gets_429(client, wp_world, county, api_key, monkeypatch):
+    from grid_woodpecker import open311
+
+    monkeypatch.setattr(open311, "POSTS_PER_MINUTE", 2)
+    body = {
+        "api_key": api_key,
+        "service_code": "lights",
+        "description": "路灯不亮了请修",
+        "address_id": county["grid_ac"].code,
+    }
+    assert [client.post(BASE + "requests.json", body).status_code for _ in range(3)] == [201, 201, 429]
+    assert "频繁" in client.post(BASE + "requests.json", body).json()[0]["description"]
+    assert Clue.objects.count() == 2
