@@ -2,6 +2,8 @@
 the services (the portal and the API)."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
 from import_export.admin import ImportExportMixin
 
 from core.admin import ScopedAdminMixin
@@ -89,11 +91,38 @@ class WoodpeckerAdmin(ScopedAdminMixin, ActorResourceMixin, ImportExportMixin, a
         services.woodpecker_deactivate(woodpecker=obj, reason="后台停用", actor=request.user)
 
 
+class ServiceErrorsMixin:
+    """A service's ValidationError or PermissionDenied comes back as a message on the form page."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except (ValidationError, PermissionDenied) as exc:
+            self.message_user(request, " ".join(getattr(exc, "messages", [str(exc)])), level="error")
+            return HttpResponseRedirect(request.get_full_path())
+
+
 @admin.register(ClueCategory)
-class ClueCategoryAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ClueCategoryAdmin(ServiceErrorsMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "code", "unit", "deadline_days", "default_department", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "code"]
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            fields = {k: data[k] for k in ("name", "deadline_days", "default_department", "is_active") if k in data}
+            services.category_update(category=ClueCategory.objects.get(pk=obj.pk), actor=request.user, **fields)
+        else:
+            created = services.category_create(
+                unit=data["unit"],
+                code=data["code"],
+                name=data["name"],
+                deadline_days=data["deadline_days"],
+                default_department=data.get("default_department"),
+                actor=request.user,
+            )
+            obj.pk = created.pk
 
 
 class ClueEventInline(admin.TabularInline):
@@ -146,8 +175,20 @@ class AbuseListEntryAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(PointsPolicy)
-class PointsPolicyAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class PointsPolicyAdmin(ServiceErrorsMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["unit", "effective_from", "points_per_clue", "points_per_yuan", "expiry_days"]
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        created = services.policy_set(
+            unit=data["unit"],
+            effective_from=data["effective_from"],
+            points_per_clue=data["points_per_clue"],
+            points_per_yuan=data["points_per_yuan"],
+            expiry_days=data.get("expiry_days"),
+            actor=request.user,
+        )
+        obj.pk = created.pk
 
     def has_change_permission(self, request, obj=None):
         return obj is None and super().has_change_permission(request, obj)  # a new rule is a new row
@@ -169,18 +210,49 @@ class PointsEntryAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Station)
-class StationAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class StationAdmin(ServiceErrorsMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "unit", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name"]
 
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            fields = {k: data[k] for k in ("name", "kind", "address", "services", "is_active") if k in data}
+            services.station_update(station=Station.objects.get(pk=obj.pk), actor=request.user, **fields)
+        else:
+            created = services.station_create(
+                unit=data["unit"],
+                name=data["name"],
+                kind=data["kind"],
+                address=data.get("address", ""),
+                services=data.get("services", ""),
+                actor=request.user,
+            )
+            obj.pk = created.pk
+
 
 @admin.register(Goods)
-class GoodsAdmin(ScopedAdminMixin, ActorResourceMixin, ImportExportMixin, admin.ModelAdmin):
+class GoodsAdmin(ServiceErrorsMixin, ScopedAdminMixin, ActorResourceMixin, ImportExportMixin, admin.ModelAdmin):
     resource_classes = [GoodsResource]
     list_display = ["name", "station", "price_yuan", "stock", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "station__name"]
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            fields = {k: data[k] for k in ("name", "price_yuan", "stock", "is_active") if k in data}
+            services.goods_update(goods=Goods.objects.get(pk=obj.pk), actor=request.user, **fields)
+        else:
+            created = services.goods_create(
+                station=data["station"],
+                name=data["name"],
+                price_yuan=data["price_yuan"],
+                stock=data["stock"],
+                actor=request.user,
+            )
+            obj.pk = created.pk
 
 
 @admin.register(Redemption)

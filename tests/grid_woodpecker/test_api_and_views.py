@@ -149,3 +149,37 @@ def test_import_woodpeckers_dry_run_reports_rows_and_writes_nothing(client_for, 
     assert Woodpecker.objects.get().status == WoodpeckerStatus.ACTIVE
     export = client.get(reverse("grid_woodpecker:export", args=["woodpeckers"]))
     assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd.openxml")
+
+
+def test_hot_pages_have_bounded_queries(client_for, wp_world, django_assert_max_num_queries):
+    for i in range(6):
+        clue = services.clue_submit(
+            actor=wp_world["wp_user"],
+            category=wp_world["category"],
+            description=f"井盖缺失很危险{i}",
+            check_limits=False,
+        )
+        services.clue_accept(clue=clue, actor=wp_world["gridworker"])
+    staff = client_for(wp_world["community"])
+    with django_assert_max_num_queries(15):
+        assert staff.get(reverse("grid_woodpecker:community_queue")).status_code == 200
+    woodpecker = client_for(wp_world["wp_user"])
+    with django_assert_max_num_queries(20):
+        assert woodpecker.get(reverse("grid_woodpecker:points")).status_code == 200
+    with django_assert_max_num_queries(20):
+        assert woodpecker.get(reverse("grid_woodpecker:me")).status_code == 200
+
+
+def test_admin_category_change_goes_through_service(client_for, users, county):
+    from core.models import AuditEntry
+    from grid_woodpecker.models import ClueCategory
+
+    category = helpers.category(county["village_a1"], code="x1", name="旧名")
+    client = client_for(users["staff_a"])
+    url = reverse("admin:grid_woodpecker_cluecategory_change", args=[category.pk])
+    response = client.post(
+        url, {"unit": county["village_a1"].pk, "code": "x1", "name": "新名", "deadline_days": 4, "is_active": "on"}
+    )
+    assert response.status_code == 302
+    assert ClueCategory.objects.get(pk=category.pk).name == "新名"
+    assert AuditEntry.objects.filter(action="clue_category.update").exists()
