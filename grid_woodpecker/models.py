@@ -9,6 +9,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import STAFF_ROLES, Role
@@ -278,7 +279,7 @@ class Clue(models.Model):
     rating = models.CharField(_("rating"), max_length=16, choices=Rating.choices, blank=True)
     rating_reason = models.CharField(_("rating reason"), max_length=300, blank=True)
     found_false = models.BooleanField(_("found false"), default=False)
-    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True, db_index=True)
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now, editable=False, db_index=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
@@ -335,7 +336,7 @@ class ClueEvent(models.Model):
         blank=True,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now, editable=False, db_index=True)
 
     objects = GridScopedQuerySet.as_manager()
 
@@ -510,7 +511,7 @@ class PointsEntry(models.Model):
         blank=True,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now, editable=False, db_index=True)
 
     objects = GridScopedQuerySet.as_manager()
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Q, Value, When
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -1181,19 +1181,6 @@ def abuse_list_remove(*, entry: AbuseListEntry, actor) -> None:
 # --- history import ------------------------------------------------------------------------------------------------
 
 
-def _set_times(model, field: str, pairs: list, chunk: int = 300) -> None:
-    """Set an auto-stamped time column to the imported values (auto_now_add cannot take them on create)."""
-    for i in range(0, len(pairs), chunk):
-        part = pairs[i : i + chunk]
-        model.objects.filter(pk__in=[pk for pk, _when in part]).update(
-            **{
-                field: Case(
-                    *[When(pk=pk, then=Value(when)) for pk, when in part], output_field=model._meta.get_field(field)
-                )
-            }
-        )
-
-
 @transaction.atomic
 def clues_import_history(*, rows: list[dict], actor) -> int:
     """Import finished clues from an earlier platform (less paperwork: what is known is not typed again), in bulk.
@@ -1226,6 +1213,7 @@ def clues_import_history(*, rows: list[dict], actor) -> int:
             resolved_at=resolved if closed else None,
             rated_at=resolved + timedelta(days=1) if closed else None,
             closed_at=resolved + timedelta(days=1) if closed else None,
+            submitted_at=start,
         )
         clue.full_clean(
             exclude=["grid", "category", "reporter", "submitted_by", "public_id"],
@@ -1245,15 +1233,19 @@ def clues_import_history(*, rows: list[dict], actor) -> int:
             steps.append((ClueStatus.SUBMITTED, ClueStatus.REJECTED, start + timedelta(hours=6)))
         plans.append(steps)
     Clue.objects.bulk_create(clues, batch_size=500)
-    _set_times(Clue, "submitted_at", [(c.pk, row["submitted_at"]) for c, row in zip(clues, rows, strict=True)])
     history = [
-        ClueEvent(clue=clue, from_status=a, to_status=b, note=_("Imported from the earlier platform"), actor=actor)
+        ClueEvent(
+            clue=clue,
+            from_status=a,
+            to_status=b,
+            note=_("Imported from the earlier platform"),
+            actor=actor,
+            created_at=when,
+        )
         for clue, steps in zip(clues, plans, strict=True)
-        for a, b, _when in steps
+        for a, b, when in steps
     ]
     ClueEvent.objects.bulk_create(history, batch_size=1000)
-    times = [when for steps in plans for _a, _b, when in steps]
-    _set_times(ClueEvent, "created_at", [(e.pk, when) for e, when in zip(history, times, strict=True)])
     # Points for the accepted ones, account by account under the row lock.
     earned = [c for c in clues if c.status == ClueStatus.CLOSED]
     by_reporter: dict[int, list[Clue]] = {}
@@ -1289,12 +1281,12 @@ def clues_import_history(*, rows: list[dict], actor) -> int:
                     policy=policy,
                     actor=actor,
                     reason=_("Accepted clue #%(id)s") % {"id": clue.pk},
+                    created_at=clue.accepted_at,
                     expires_on=day + timedelta(days=policy.expiry_days) if policy and policy.expiry_days else None,
                 )
             )
         account.save(update_fields=["balance", "updated_at"])
     PointsEntry.objects.bulk_create(entries, batch_size=1000)
-    _set_times(PointsEntry, "created_at", [(e.pk, e.clue.accepted_at) for e in entries])
     if clues:
         audit.record(
             actor=actor, action="clue.import_history", obj=clues[0], unit=clues[0].grid, changes={"count": len(clues)}

@@ -154,3 +154,33 @@ def test_stock_check_constraint_holds(county):
     _station, goods = helpers.station_with_goods(county["community_a"])
     with pytest.raises(IntegrityError), transaction.atomic():
         Goods.objects.filter(pk=goods.pk).update(stock=-1)
+
+
+def test_history_import_keeps_dates_and_ledger_sums(wp_world):
+    from grid_woodpecker.models import Clue
+
+    when = timezone.now() - timedelta(days=200)
+    rows = [
+        {
+            "reporter": wp_world["woodpecker"],
+            "category": wp_world["category"],
+            "description": "旧平台线索一",
+            "submitted_at": when,
+            "outcome": "closed",
+            "resolution": "已处理",
+        },
+        {
+            "reporter": wp_world["woodpecker"],
+            "category": wp_world["category"],
+            "description": "旧平台线索二",
+            "submitted_at": when,
+            "outcome": "rejected",
+            "reject_reason": "不实",
+        },
+    ]
+    assert services.clues_import_history(rows=rows, actor=wp_world["gridworker"]) == 2
+    closed = Clue.objects.get(description="旧平台线索一")
+    assert closed.submitted_at == when and closed.events.count() == 5
+    assert closed.events.first().created_at == when
+    assert balance(wp_world["woodpecker"]) == 10 == ledger_sum(wp_world["woodpecker"])
+    assert PointsEntry.objects.get(clue=closed).created_at == closed.accepted_at
