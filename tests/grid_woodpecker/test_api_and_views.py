@@ -183,3 +183,37 @@ def test_admin_category_change_goes_through_service(client_for, users, county):
     assert response.status_code == 302
     assert ClueCategory.objects.get(pk=category.pk).name == "新名"
     assert AuditEntry.objects.filter(action="clue_category.update").exists()
+
+
+def test_import_goods_reports_bad_rows_and_writes_nothing(client_for, users, county):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from grid_woodpecker.models import Goods
+
+    station, _goods = helpers.station_with_goods(county["village_a1"])
+    outside, _other = helpers.station_with_goods(county["village_b1"])
+    before = Goods.objects.count()
+    sheet = (
+        "id,station,name,price_yuan,stock,is_active\n"
+        f",{station.pk},大米,20.00,5,1\n"
+        f",{outside.pk},食用油,30.00,5,1\n"
+        f",{station.pk},毛巾,0,-1,1\n"
+    )
+    client = client_for(users["staff_a"])
+    upload = SimpleUploadedFile("g.csv", sheet.encode(), content_type="text/csv")
+    report = client.post(reverse("grid_woodpecker:import", args=["goods"]), {"file": upload}).context["report"]
+    assert {(e["row"], e["field"]) for e in report} >= {(2, "station"), (3, "price_yuan")}
+    assert Goods.objects.count() == before
+
+
+def test_deactivated_woodpecker_loses_role_and_cannot_file(wp_world):
+    services.woodpecker_deactivate(woodpecker=wp_world["woodpecker"], reason="搬离本网格", actor=wp_world["gridworker"])
+    user = wp_world["wp_user"]
+    user.__dict__.pop("_role_names", None)
+    assert not user.has_role("woodpecker")
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        services.clue_submit(
+            actor=user, category=wp_world["category"], description="路灯不亮了请修", check_limits=False
+        )
