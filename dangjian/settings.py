@@ -4,6 +4,7 @@ Embedded default (nothing set): SQLite in var/, Celery eager, local-memory cache
 Production and the test suite: DATABASE_URL (PostgreSQL) and REDIS_URL (Celery broker and cache).
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -132,6 +133,15 @@ CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="dangjian")
 # Periodic jobs, run by `celery -A dangjian worker -B` (or a separate `celery beat`).
 CELERY_BEAT_SCHEDULE = {
     "goals: nightly full recompute": {"task": "goals.recompute_year", "schedule": crontab(hour=2, minute=30)},
+    "woodpecker: yellow/red cards for overdue clues": {
+        "task": "grid_woodpecker.tasks.flag_overdue_clues",
+        "schedule": timedelta(minutes=30),
+    },
+    "woodpecker: close unrated resolved clues": {
+        "task": "grid_woodpecker.tasks.auto_close_unrated_clues",
+        "schedule": timedelta(hours=6),
+    },
+    "woodpecker: expire old points": {"task": "grid_woodpecker.tasks.expire_points", "schedule": timedelta(days=1)},
 }
 
 REST_FRAMEWORK = {

@@ -28,6 +28,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
+    path("open311/v2/", include("grid_woodpecker.open311_urls")),
 ] + [path(f"{prefix}/", include(f"{app}.urls")) for prefix, app in DOMAIN_APPS]
 
 if settings.DEBUG:

@@ -1,3 +1,33 @@
+from django.urls import path
+
+from . import views
+
 app_name = "grid_woodpecker"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("register/", views.register, name="register"),
+    path("me/", views.me, name="me"),
+    path("clues/new/", views.clue_new, name="clue_new"),
+    path("clues/", views.clue_list, name="clue_list"),
+    path("clues/<int:pk>/", views.clue_detail, name="clue_detail"),
+    path("clues/<int:pk>/<slug:name>/", views.clue_action, name="clue_action"),
+    path("photos/<int:pk>/", views.photo, name="photo"),
+    path("points/", views.points, name="points"),
+    path("goods/<int:pk>/redeem/", views.redeem, name="redeem"),
+    path("tasks/", views.tasks, name="tasks"),
+    path("tasks/<int:pk>/take/", views.task_take, name="task_take"),
+    path("triage/", views.triage, name="triage"),
+    path("community/", views.community_queue, name="community_queue"),
+    path("department/", views.department_queue, name="department_queue"),
+    path("oversight/", views.oversight, name="oversight"),
+    path("leaderboard/", views.leaderboard, name="leaderboard"),
+    path("public/<str:code>/", views.public, name="public"),
+    path("woodpeckers/", views.woodpecker_list, name="woodpecker_list"),
+    path("woodpeckers/<int:pk>/", views.woodpecker_detail, name="woodpecker_detail"),
+    path("woodpeckers/<int:pk>/<slug:name>/", views.woodpecker_action, name="woodpecker_action"),
+    path("counter/", views.counter, name="counter"),
+    path("redemptions/<int:pk>/<slug:name>/", views.redemption_action, name="redemption_action"),
+    path("import/<slug:kind>/", views.import_view, name="import"),
+    path("export/<slug:kind>/", views.export_view, name="export"),
+]

@@ -165,3 +165,13 @@ def test_nightly_full_recompute_is_scheduled():
 
     entry = app.conf.beat_schedule["goals: nightly full recompute"]
     assert entry["task"] == "goals.recompute_year"
+
+
+def test_every_beat_entry_names_a_registered_task():
+    from dangjian.celery import app
+
+    app.loader.import_default_modules()
+    schedule = app.conf.beat_schedule
+    assert {"woodpecker: yellow/red cards for overdue clues", "goals: nightly full recompute"} <= set(schedule)
+    for entry in schedule.values():
+        assert entry["task"] in app.tasks, entry["task"]

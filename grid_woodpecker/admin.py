@@ -1,0 +1,270 @@
+"""Back office of the grid woodpeckers. Ledger, history and photos are read-only here: they change only through
+the services (the portal and the API)."""
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from import_export.admin import ImportExportMixin
+
+from core.admin import ScopedAdminMixin
+
+from . import services
+from .models import (
+    AbuseListEntry,
+    Clue,
+    ClueCategory,
+    ClueEvent,
+    CluePhoto,
+    Goods,
+    InspectionTask,
+    Open311Key,
+    PointsAccount,
+    PointsEntry,
+    PointsPolicy,
+    Redemption,
+    Station,
+    Woodpecker,
+)
+from .resources import GoodsResource, WoodpeckerResource
+
+
+class ReadOnlyAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # No object is ever changed here; without an object Django asks only to route the request (404 outside).
+        return obj is None and super().has_change_permission(request, None)
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is None and super().has_delete_permission(request, None)
+
+    def delete_model(self, request, obj):  # append-only records are never deleted
+        return None
+
+    def get_actions(self, request):
+        return {}
+
+
+class ActorResourceMixin:
+    def get_import_resource_kwargs(self, request, **kwargs):
+        kwargs = super().get_import_resource_kwargs(request, **kwargs)
+        kwargs["actor"] = request.user
+        return kwargs
+
+    def get_export_resource_kwargs(self, request, **kwargs):
+        kwargs = super().get_export_resource_kwargs(request, **kwargs)
+        kwargs["actor"] = request.user
+        return kwargs
+
+    def get_export_queryset(self, request):
+        return self.get_queryset(request)
+
+
+@admin.register(Woodpecker)
+class WoodpeckerAdmin(ScopedAdminMixin, ActorResourceMixin, ImportExportMixin, admin.ModelAdmin):
+    resource_classes = [WoodpeckerResource]
+    list_display = ["person", "grid", "group", "status", "is_lead", "registered_at"]
+    list_filter = ["status", "group", "is_lead"]
+    search_fields = ["person__name", "grid__name", "grid__code"]
+    list_select_related = ["person", "grid"]
+    readonly_fields = [
+        "person",
+        "user",
+        "grid",
+        "status",
+        "registered_at",
+        "confirmed_at",
+        "confirmed_by",
+        "deactivated_at",
+        "deactivation_reason",
+    ]
+    fields = readonly_fields[:4] + ["group", "is_lead", "lead_duties"] + readonly_fields[4:]
+
+    def has_add_permission(self, request):
+        return False  # registration goes through the portal, the API or the import
+
+    def save_model(self, request, obj, form, change):
+        services.woodpecker_set_lead(woodpecker=obj, is_lead=obj.is_lead, duties=obj.lead_duties, actor=request.user)
+
+    def delete_model(self, request, obj):
+        services.woodpecker_deactivate(woodpecker=obj, reason="后台停用", actor=request.user)
+
+
+class ServiceErrorsMixin:
+    """A service's ValidationError or PermissionDenied comes back as a message on the form page."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except (ValidationError, PermissionDenied) as exc:
+            self.message_user(request, " ".join(getattr(exc, "messages", [str(exc)])), level="error")
+            return HttpResponseRedirect(request.get_full_path())
+
+
+@admin.register(ClueCategory)
+class ClueCategoryAdmin(ServiceErrorsMixin, ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "code", "unit", "deadline_days", "default_department", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "code"]
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            fields = {k: data[k] for k in ("name", "deadline_days", "default_department", "is_active") if k in data}
+            services.category_update(category=ClueCategory.objects.get(pk=obj.pk), actor=request.user, **fields)
+        else:
+            created = services.category_create(
+                unit=data["unit"],
+                code=data["code"],
+                name=data["name"],
+                deadline_days=data["deadline_days"],
+                default_department=data.get("default_department"),
+                actor=request.user,
+            )
+            obj.pk = created.pk
+
+
+class ClueEventInline(admin.TabularInline):
+    model = ClueEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["kind", "from_status", "to_status", "note", "actor", "created_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Clue)
+class ClueAdmin(ReadOnlyAdmin):
+    list_display = ["id", "category", "grid", "status", "flag", "handler_kind", "deadline", "submitted_at"]
+    list_filter = ["status", "flag", "handler_kind", "source"]
+    search_fields = ["description", "grid__name"]
+    list_select_related = ["category", "grid"]
+    inlines = [ClueEventInline]
+
+
+@admin.register(ClueEvent)
+class ClueEventAdmin(ReadOnlyAdmin):
+    list_display = ["clue", "kind", "from_status", "to_status", "actor", "created_at"]
+    list_filter = ["kind", "to_status"]
+
+
+@admin.register(CluePhoto)
+class CluePhotoAdmin(ReadOnlyAdmin):
+    list_display = ["clue", "stage", "width", "height", "uploaded_at"]
+
+
+@admin.register(InspectionTask)
+class InspectionTaskAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["title", "grid", "starts_on", "ends_on", "created_by"]
+    search_fields = ["title", "grid__name"]
+    readonly_fields = ["created_by", "takers"]
+
+    def save_model(self, request, obj, form, change):
+        if not obj.created_by_id:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(AbuseListEntry)
+class AbuseListEntryAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["user", "unit", "reason", "until", "created_at"]
+    raw_id_fields = ["user"]
+    readonly_fields = ["created_by"]
+
+
+@admin.register(PointsPolicy)
+class PointsPolicyAdmin(ServiceErrorsMixin, ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["unit", "effective_from", "points_per_clue", "points_per_yuan", "expiry_days"]
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        created = services.policy_set(
+            unit=data["unit"],
+            effective_from=data["effective_from"],
+            points_per_clue=data["points_per_clue"],
+            points_per_yuan=data["points_per_yuan"],
+            expiry_days=data.get("expiry_days"),
+            actor=request.user,
+        )
+        obj.pk = created.pk
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)  # a new rule is a new row
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is None and super().has_delete_permission(request, obj)
+
+
+@admin.register(PointsAccount)
+class PointsAccountAdmin(ReadOnlyAdmin):
+    list_display = ["woodpecker", "balance", "updated_at"]
+    list_select_related = ["woodpecker__person"]
+
+
+@admin.register(PointsEntry)
+class PointsEntryAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "account", "kind", "points", "balance_after", "reason"]
+    list_filter = ["kind"]
+
+
+@admin.register(Station)
+class StationAdmin(ServiceErrorsMixin, ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "kind", "unit", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name"]
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            fields = {k: data[k] for k in ("name", "kind", "address", "services", "is_active") if k in data}
+            services.station_update(station=Station.objects.get(pk=obj.pk), actor=request.user, **fields)
+        else:
+            created = services.station_create(
+                unit=data["unit"],
+                name=data["name"],
+                kind=data["kind"],
+                address=data.get("address", ""),
+                services=data.get("services", ""),
+                actor=request.user,
+            )
+            obj.pk = created.pk
+
+
+@admin.register(Goods)
+class GoodsAdmin(ServiceErrorsMixin, ScopedAdminMixin, ActorResourceMixin, ImportExportMixin, admin.ModelAdmin):
+    resource_classes = [GoodsResource]
+    list_display = ["name", "station", "price_yuan", "stock", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "station__name"]
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            fields = {k: data[k] for k in ("name", "price_yuan", "stock", "is_active") if k in data}
+            services.goods_update(goods=Goods.objects.get(pk=obj.pk), actor=request.user, **fields)
+        else:
+            created = services.goods_create(
+                station=data["station"],
+                name=data["name"],
+                price_yuan=data["price_yuan"],
+                stock=data["stock"],
+                actor=request.user,
+            )
+            obj.pk = created.pk
+
+
+@admin.register(Redemption)
+class RedemptionAdmin(ReadOnlyAdmin):
+    list_display = ["woodpecker", "goods", "quantity", "points", "status", "reserved_at", "settled_at"]
+    list_filter = ["status"]
+
+
+@admin.register(Open311Key)
+class Open311KeyAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "key_prefix", "user", "unit", "is_active", "created_at"]
+    readonly_fields = ["key_prefix"]
+
+    def has_add_permission(self, request):
+        return False  # keys are issued by open311_key_create, which shows the raw key once

@@ -1,0 +1,272 @@
+from rest_framework import serializers
+
+from ..models import (
+    AbuseListEntry,
+    Clue,
+    ClueCategory,
+    ClueEvent,
+    CluePhoto,
+    Goods,
+    InspectionTask,
+    PointsAccount,
+    PointsEntry,
+    PointsPolicy,
+    Rating,
+    Redemption,
+    Station,
+    Woodpecker,
+    WoodpeckerGroup,
+)
+
+
+class WoodpeckerSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="person.name", read_only=True)
+    mobile_masked = serializers.CharField(source="person.mobile_masked", read_only=True)
+    grid_code = serializers.CharField(source="grid.code", read_only=True)
+    balance = serializers.IntegerField(source="account.balance", read_only=True, default=0)
+
+    class Meta:
+        model = Woodpecker
+        fields = [
+            "id",
+            "name",
+            "mobile_masked",
+            "grid",
+            "grid_code",
+            "group",
+            "status",
+            "is_lead",
+            "lead_duties",
+            "registered_at",
+            "confirmed_at",
+            "deactivated_at",
+            "deactivation_reason",
+            "balance",
+        ]
+        read_only_fields = fields
+
+
+class WoodpeckerCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=50)
+    id_number = serializers.CharField(max_length=18)
+    mobile = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    grid_code = serializers.CharField(max_length=32)
+    group = serializers.ChoiceField(choices=WoodpeckerGroup.choices)
+    is_lead = serializers.BooleanField(required=False, default=False)
+    lead_duties = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class WoodpeckerUpdateSerializer(serializers.Serializer):
+    is_lead = serializers.BooleanField()
+    lead_duties = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300, allow_blank=True)
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ClueCategory
+        fields = ["id", "unit", "code", "name", "deadline_days", "default_department", "is_active"]
+
+
+class ClueEventSerializer(serializers.ModelSerializer):
+    actor_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ClueEvent
+        fields = ["id", "clue", "kind", "from_status", "to_status", "note", "actor_name", "created_at"]
+
+    def get_actor_name(self, event):
+        return str(event.actor) if event.actor_id else ""
+
+
+class CluePhotoSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CluePhoto
+        fields = ["id", "stage", "width", "height", "uploaded_at"]
+
+
+class ClueSerializer(serializers.ModelSerializer):
+    category_name = serializers.CharField(source="category.name", read_only=True)
+    grid_code = serializers.CharField(source="grid.code", read_only=True)
+    reporter_name = serializers.CharField(source="reporter.person.name", read_only=True, default="")
+    photos = CluePhotoSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Clue
+        fields = [
+            "id",
+            "public_id",
+            "grid",
+            "grid_code",
+            "building",
+            "address",
+            "latitude",
+            "longitude",
+            "category",
+            "category_name",
+            "description",
+            "source",
+            "reporter",
+            "reporter_name",
+            "task",
+            "status",
+            "duplicate_of",
+            "reject_reason",
+            "handler_kind",
+            "department",
+            "deadline",
+            "flag",
+            "resolution",
+            "rating",
+            "rating_reason",
+            "found_false",
+            "submitted_at",
+            "accepted_at",
+            "resolved_at",
+            "rated_at",
+            "closed_at",
+            "photos",
+        ]
+        read_only_fields = fields
+
+
+class PublicClueSerializer(serializers.ModelSerializer):
+    """What any resident may see: no reporter, no coordinates, no free-text address."""
+
+    category = serializers.CharField(source="category.name")
+    grid = serializers.CharField(source="grid.name")
+
+    class Meta:
+        model = Clue
+        fields = ["public_id", "category", "grid", "status", "description", "resolution", "submitted_at"]
+
+
+class ClueSubmitSerializer(serializers.Serializer):
+    category = serializers.PrimaryKeyRelatedField(queryset=ClueCategory.objects.filter(is_active=True))
+    description = serializers.CharField(max_length=2000)
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    latitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True, default=None)
+    longitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True, default=None)
+    task = serializers.PrimaryKeyRelatedField(queryset=InspectionTask.objects.all(), required=False, allow_null=True)
+    photos = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class MergeSerializer(NoteSerializer):
+    duplicate_of = serializers.IntegerField()
+
+
+class DispatchSerializer(NoteSerializer):
+    department = serializers.IntegerField()
+    deadline = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+
+class ResolveSerializer(serializers.Serializer):
+    resolution = serializers.CharField()
+
+
+class RateSerializer(serializers.Serializer):
+    rating = serializers.ChoiceField(choices=Rating.choices)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ClueUpdateSerializer(NoteSerializer):
+    category = serializers.IntegerField()
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    takers_count = serializers.IntegerField(source="takers.count", read_only=True)
+
+    class Meta:
+        model = InspectionTask
+        fields = ["id", "grid", "title", "description", "starts_on", "ends_on", "created_at", "takers_count"]
+        read_only_fields = ["created_at", "takers_count"]
+
+
+class PolicySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PointsPolicy
+        fields = ["id", "unit", "effective_from", "points_per_clue", "points_per_yuan", "expiry_days", "created_at"]
+        read_only_fields = ["created_at"]
+
+
+class AccountSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PointsAccount
+        fields = ["id", "woodpecker", "balance", "updated_at"]
+        read_only_fields = fields
+
+
+class EntrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PointsEntry
+        fields = [
+            "id",
+            "account",
+            "kind",
+            "points",
+            "balance_after",
+            "idempotency_key",
+            "clue",
+            "redemption",
+            "policy",
+            "reason",
+            "expires_on",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class AdjustSerializer(serializers.Serializer):
+    woodpecker = serializers.IntegerField()
+    points = serializers.IntegerField()
+    reason = serializers.CharField(max_length=200)
+    idempotency_key = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+
+class StationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Station
+        fields = ["id", "unit", "name", "kind", "address", "services", "is_active"]
+
+
+class GoodsSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Goods
+        fields = ["id", "station", "name", "price_yuan", "stock", "is_active"]
+
+
+class RedemptionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Redemption
+        fields = [
+            "id",
+            "woodpecker",
+            "goods",
+            "quantity",
+            "points",
+            "status",
+            "idempotency_key",
+            "reserved_at",
+            "settled_at",
+        ]
+        read_only_fields = fields
+
+
+class RedeemSerializer(serializers.Serializer):
+    goods = serializers.IntegerField()
+    quantity = serializers.IntegerField(min_value=1, default=1)
+    idempotency_key = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+
+class AbuseSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AbuseListEntry
+        fields = ["id", "user", "unit", "reason", "until", "created_at"]
+        read_only_fields = ["created_at"]

@@ -1,0 +1,438 @@
+"""API of the grid woodpeckers. Thin: every queryset goes through the model's scoped `restrict`, writes call the
+services, and a service's refusal comes back as the API's one error body."""
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from accounts.scoping import CHANGE, VIEW
+from core.api.viewsets import ScopedViewSetMixin
+from organizations.models import OrganizationUnit
+
+from .. import selectors, services
+from ..models import (
+    AbuseListEntry,
+    Clue,
+    ClueCategory,
+    ClueEvent,
+    ClueSource,
+    Goods,
+    InspectionTask,
+    PointsAccount,
+    PointsEntry,
+    PointsPolicy,
+    Redemption,
+    Station,
+    Woodpecker,
+)
+from . import serializers as s
+
+
+class GridScopedMixin(ScopedViewSetMixin):
+    """The foundation's scoped viewset, reading through the model's own `restrict` (owners and departments)."""
+
+    def get_queryset(self):
+        action_ = VIEW if self.request.method in ("GET", "HEAD", "OPTIONS") else CHANGE
+        return super(ScopedViewSetMixin, self).get_queryset().restrict(self.request.user, action_)
+
+    def _unit(self, pk_or_code, field, action_=CHANGE):
+        qs = OrganizationUnit.objects.restrict(self.request.user, action_)
+        unit = qs.filter(code=str(pk_or_code)).first() or (
+            qs.filter(pk=pk_or_code).first() if str(pk_or_code).isdigit() else None
+        )
+        if unit is None:
+            raise exceptions.ValidationError({field: ["No unit with this code in your jurisdiction."]})
+        return unit
+
+
+class ImmutableMixin:
+    """Rows written only by their services: PATCH/PUT/DELETE find the object (404 outside) and then refuse."""
+
+    def update(self, request, *args, **kwargs):
+        self.get_object()
+        raise exceptions.MethodNotAllowed(request.method)
+
+    def destroy(self, request, *args, **kwargs):
+        self.get_object()
+        raise exceptions.MethodNotAllowed(request.method)
+
+
+class ReadOnlyScoped(ImmutableMixin, GridScopedMixin, viewsets.ReadOnlyModelViewSet):
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, **kwargs)
+
+
+class WoodpeckerViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
+    """Woodpeckers of the caller's jurisdiction (a woodpecker sees themself). PATCH sets the lead duties."""
+
+    queryset = Woodpecker.objects.select_related("person", "grid", "account")
+    serializer_class = s.WoodpeckerSerializer
+    filterset_fields = ["status", "group", "is_lead", "grid"]
+
+    @extend_schema(request=s.WoodpeckerCreateSerializer, responses=s.WoodpeckerSerializer)
+    def create(self, request, *args, **kwargs):
+        body = s.WoodpeckerCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        grid = self._unit(data.pop("grid_code"), "grid_code", VIEW)
+        woodpecker = services.woodpecker_create(grid=grid, actor=request.user, **data)
+        return Response(self.get_serializer(woodpecker).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.WoodpeckerUpdateSerializer, responses=s.WoodpeckerSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        woodpecker = self.get_object()
+        body = s.WoodpeckerUpdateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        woodpecker = services.woodpecker_set_lead(
+            woodpecker=woodpecker,
+            is_lead=body.validated_data["is_lead"],
+            duties=body.validated_data["lead_duties"],
+            actor=request.user,
+        )
+        return Response(self.get_serializer(woodpecker).data)
+
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        woodpecker = services.woodpecker_confirm(woodpecker=self.get_object(), actor=request.user)
+        return Response(self.get_serializer(woodpecker).data)
+
+    @extend_schema(request=s.ReasonSerializer)
+    @action(detail=True, methods=["post"])
+    def deactivate(self, request, pk=None):
+        body = s.ReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        woodpecker = services.woodpecker_deactivate(
+            woodpecker=self.get_object(), reason=body.validated_data["reason"], actor=request.user
+        )
+        return Response(self.get_serializer(woodpecker).data)
+
+
+class CategoryViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
+    """Clue categories configured in the caller's jurisdiction (a city's categories apply to all its grids)."""
+
+    queryset = ClueCategory.objects.select_related("unit")
+    serializer_class = s.CategorySerializer
+
+    def create(self, request, *args, **kwargs):
+        body = self.get_serializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        data.pop("is_active", None)
+        category = services.category_create(actor=request.user, **data)
+        return Response(self.get_serializer(category).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        category = self.get_object()
+        body = self.get_serializer(category, data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        fields = {k: v for k, v in body.validated_data.items() if k not in ("unit", "code")}
+        category = services.category_update(category=category, actor=request.user, **fields)
+        return Response(self.get_serializer(category).data)
+
+
+class ClueViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
+    """Clues: a woodpecker files and sees their own; staff see their jurisdiction's, handlers those dispatched to
+    their department. Each step of the closed loop is an action; PATCH re-categorises."""
+
+    queryset = Clue.objects.select_related("category", "grid", "reporter__person").prefetch_related("photos")
+    serializer_class = s.ClueSerializer
+    filterset_fields = ["status", "flag", "category", "grid", "handler_kind", "department"]
+
+    def _run(self, fn, **kwargs):
+        clue = fn(actor=self.request.user, **kwargs)
+        return Response(s.ClueSerializer(clue).data)
+
+    @extend_schema(request=s.ClueSubmitSerializer, responses=s.ClueSerializer)
+    def create(self, request, *args, **kwargs):
+        body = s.ClueSubmitSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        data["photos"] = request.FILES.getlist("photos") or data["photos"]
+        try:
+            clue = services.clue_submit(actor=request.user, source=ClueSource.WOODPECKER, **data)
+        except ValidationError as exc:
+            if getattr(exc, "code", None) == "rate_limited":
+                raise exceptions.Throttled(detail=exc.messages[0])
+            raise
+        return Response(s.ClueSerializer(clue).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.ClueUpdateSerializer, responses=s.ClueSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        clue = self.get_object()
+        body = s.ClueUpdateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        category = get_object_or_404(ClueCategory, pk=body.validated_data["category"])
+        return self._run(services.clue_recategorize, clue=clue, category=category, note=body.validated_data["note"])
+
+    @extend_schema(request=s.NoteSerializer, responses=s.ClueSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        body = s.NoteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._run(services.clue_accept, clue=self.get_object(), note=body.validated_data["note"])
+
+    @extend_schema(request=s.MergeSerializer, responses=s.ClueSerializer)
+    @action(detail=True, methods=["post"])
+    def merge(self, request, pk=None):
+        body = s.MergeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        original = get_object_or_404(Clue.objects.restrict(request.user), pk=body.validated_data["duplicate_of"])
+        return self._run(
+            services.clue_merge, clue=self.get_object(), original=original, note=body.validated_data["note"]
+        )
+
+    @extend_schema(request=s.ReasonSerializer, responses=s.ClueSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        body = s.ReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._run(services.clue_reject, clue=self.get_object(), reason=body.validated_data["reason"])
+
+    @extend_schema(request=s.NoteSerializer, responses=s.ClueSerializer)
+    @action(detail=True, methods=["post"])
+    def handle(self, request, pk=None):
+        body = s.NoteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._run(services.clue_handle_in_community, clue=self.get_object(), note=body.validated_data["note"])
+
+    @extend_schema(request=s.DispatchSerializer, responses=s.ClueSerializer)
+    @action(detail=True, methods=["post"])
+    def dispatch_to(self, request, pk=None):
+        body = s.DispatchSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        department = get_object_or_404(OrganizationUnit, pk=body.validated_data["department"])
+        return self._run(
+            services.clue_dispatch,
+            clue=self.get_object(),
+            department=department,
+            deadline=body.validated_data["deadline"],
+            note=body.validated_data["note"],
+        )
+
+    @extend_schema(request=s.NoteSerializer, responses=s.ClueSerializer)
+    @action(detail=True, methods=["post"])
+    def start(self, request, pk=None):
+        body = s.NoteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._run(services.clue_start, clue=self.get_object(), note=body.validated_data["note"])
+
+    @extend_schema(request=s.ResolveSerializer, responses=s.ClueSerializer)
+    @action(detail=True, methods=["post"])
+    def resolve(self, request, pk=None):
+        body = s.ResolveSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._run(
+            services.clue_resolve,
+            clue=self.get_object(),
+            resolution=body.validated_data["resolution"],
+            photos=request.FILES.getlist("photos"),
+        )
+
+    @extend_schema(request=s.RateSerializer, responses=s.ClueSerializer)
+    @action(detail=True, methods=["post"])
+    def rate(self, request, pk=None):
+        body = s.RateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._run(services.clue_rate, clue=self.get_object(), **body.validated_data)
+
+    @extend_schema(responses=s.ClueEventSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        return Response(s.ClueEventSerializer(self.get_object().events.select_related("actor"), many=True).data)
+
+    @extend_schema(responses=s.ClueSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def duplicates(self, request, pk=None):
+        found = selectors.clue_duplicate_candidates(user=request.user, clue=self.get_object())
+        return Response([dict(s.ClueSerializer(c).data, why=why) for c, why in found])
+
+
+class PublicClueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The public version of clues in a grid (`?grid=<code>`): no reporter and no personal data."""
+
+    serializer_class = s.PublicClueSerializer
+    permission_classes = [permissions.AllowAny]
+
+    def get_queryset(self):
+        grid = OrganizationUnit.objects.filter(code=self.request.query_params.get("grid", "")).first()
+        return selectors.public_clues(grid=grid) if grid else Clue.objects.none()
+
+
+class ClueEventViewSet(ReadOnlyScoped):
+    queryset = ClueEvent.objects.select_related("actor")
+    serializer_class = s.ClueEventSerializer
+    filterset_fields = ["clue", "kind"]
+
+
+class TaskViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
+    """Inspection tasks (挑刺找茬) posted by communities for a grid and period; woodpeckers take them."""
+
+    queryset = InspectionTask.objects.select_related("grid")
+    serializer_class = s.TaskSerializer
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        woodpecker = selectors.woodpecker_of(self.request.user)
+        if woodpecker and self.request.method == "GET":
+            qs = qs | InspectionTask.objects.filter(grid=woodpecker.grid)
+        return qs.distinct()
+
+    def create(self, request, *args, **kwargs):
+        body = self.get_serializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        task = services.task_create(actor=request.user, **body.validated_data)
+        return Response(self.get_serializer(task).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, **kwargs)
+
+    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    def take(self, request, pk=None):
+        task = get_object_or_404(self.get_queryset().model.objects.all(), pk=pk)
+        woodpecker = selectors.woodpecker_of(request.user)
+        if woodpecker is None or woodpecker.grid_id != task.grid_id:
+            raise exceptions.NotFound()
+        return Response(self.get_serializer(services.task_take(task=task, actor=request.user)).data)
+
+
+class PolicyViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
+    """Points policies with their effective dates; a new rule is a new row, old ones stay as they were."""
+
+    queryset = PointsPolicy.objects.all()
+    serializer_class = s.PolicySerializer
+
+    def create(self, request, *args, **kwargs):
+        body = self.get_serializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        policy = services.policy_set(actor=request.user, **body.validated_data)
+        return Response(self.get_serializer(policy).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, **kwargs)
+
+
+class AccountViewSet(ReadOnlyScoped):
+    """Points balances; POST adjust/ to correct one (staff, with a reason)."""
+
+    queryset = PointsAccount.objects.select_related("woodpecker")
+    serializer_class = s.AccountSerializer
+
+    @extend_schema(request=s.AdjustSerializer, responses=s.EntrySerializer)
+    @action(detail=False, methods=["post"])
+    def adjust(self, request):
+        body = s.AdjustSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        woodpecker = get_object_or_404(Woodpecker.objects.restrict(request.user), pk=data.pop("woodpecker"))
+        entry = services.points_adjust(woodpecker=woodpecker, actor=request.user, **data)
+        return Response(s.EntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+
+
+class EntryViewSet(ReadOnlyScoped):
+    """The append-only points ledger."""
+
+    queryset = PointsEntry.objects.all()
+    serializer_class = s.EntrySerializer
+    filterset_fields = ["account", "kind", "clue"]
+
+
+class StationViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
+    queryset = Station.objects.select_related("unit")
+    serializer_class = s.StationSerializer
+
+    def create(self, request, *args, **kwargs):
+        body = self.get_serializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        data.pop("is_active", None)
+        station = services.station_create(actor=request.user, **data)
+        return Response(self.get_serializer(station).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        station = self.get_object()
+        body = self.get_serializer(station, data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        fields = {k: v for k, v in body.validated_data.items() if k != "unit"}
+        return Response(
+            self.get_serializer(services.station_update(station=station, actor=request.user, **fields)).data
+        )
+
+
+class GoodsViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
+    queryset = Goods.objects.select_related("station")
+    serializer_class = s.GoodsSerializer
+
+    def create(self, request, *args, **kwargs):
+        body = self.get_serializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        data.pop("is_active", None)
+        goods = services.goods_create(actor=request.user, **data)
+        return Response(self.get_serializer(goods).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        goods = self.get_object()
+        body = self.get_serializer(goods, data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        fields = {k: v for k, v in body.validated_data.items() if k != "station"}
+        return Response(self.get_serializer(services.goods_update(goods=goods, actor=request.user, **fields)).data)
+
+
+class RedemptionViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
+    """Redemptions: a woodpecker reserves goods for points; the counter confirms or cancels."""
+
+    queryset = Redemption.objects.select_related("goods", "woodpecker")
+    serializer_class = s.RedemptionSerializer
+
+    @extend_schema(request=s.RedeemSerializer, responses=s.RedemptionSerializer)
+    def create(self, request, *args, **kwargs):
+        body = s.RedeemSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        woodpecker = selectors.woodpecker_of(request.user)
+        if woodpecker is None:
+            raise exceptions.PermissionDenied()
+        goods = get_object_or_404(selectors.goods_queryset_near(woodpecker=woodpecker), pk=body.validated_data["goods"])
+        redemption = services.redemption_reserve(
+            woodpecker=woodpecker,
+            goods=goods,
+            actor=request.user,
+            quantity=body.validated_data["quantity"],
+            idempotency_key=body.validated_data["idempotency_key"],
+        )
+        return Response(self.get_serializer(redemption).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, **kwargs)
+
+    def _settle(self, fn, pk):
+        redemption = get_object_or_404(Redemption.objects.restrict(self.request.user), pk=pk)
+        return Response(self.get_serializer(fn(redemption=redemption, actor=self.request.user)).data)
+
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        return self._settle(services.redemption_confirm, pk)
+
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        return self._settle(services.redemption_cancel, pk)
+
+
+class AbuseViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
+    queryset = AbuseListEntry.objects.select_related("unit", "user")
+    serializer_class = s.AbuseSerializer
+
+    def create(self, request, *args, **kwargs):
+        body = self.get_serializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        entry = services.abuse_list_add(actor=request.user, **body.validated_data)
+        return Response(self.get_serializer(entry).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, **kwargs)
+
+    def destroy(self, request, *args, **kwargs):
+        services.abuse_list_remove(entry=self.get_object(), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,122 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Rating, WoodpeckerGroup
+from .photos import MAX_PHOTOS
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiplePhotoField(forms.FileField):
+    """Several photos in one input; each is checked by the service (content, size, metadata)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*", "capture": "environment"}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultiplePhotoField, self).clean(d, initial) for d in data if d]
+        return [super().clean(data, initial)] if data else []
+
+
+class RegisterForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=50)
+    id_number = forms.CharField(label=_("Resident ID number"), max_length=18)
+    mobile = forms.CharField(label=_("Mobile phone"), max_length=20)
+    grid = forms.ModelChoiceField(label=_("Grid"), queryset=None)
+    group = forms.ChoiceField(label=_("Group"), choices=WoodpeckerGroup.choices)
+    username = forms.CharField(label=_("Login name"), max_length=150)
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, min_length=8)
+
+    def __init__(self, *args, grids=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grid"].queryset = grids
+
+
+class ClueForm(forms.Form):
+    category = forms.ModelChoiceField(label=_("Category"), queryset=None)
+    description = forms.CharField(
+        label=_("What is the problem?"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000
+    )
+    building = forms.ModelChoiceField(label=_("Building"), queryset=None, required=False)
+    address = forms.CharField(label=_("Address or landmark"), max_length=200, required=False)
+    latitude = forms.DecimalField(
+        label=_("Latitude"), max_digits=9, decimal_places=6, required=False, widget=forms.HiddenInput
+    )
+    longitude = forms.DecimalField(
+        label=_("Longitude"), max_digits=9, decimal_places=6, required=False, widget=forms.HiddenInput
+    )
+    task = forms.ModelChoiceField(label=_("Inspection task"), queryset=None, required=False)
+    photos = MultiplePhotoField(label=_("Photos"), help_text=_("Up to %(n)d photos.") % {"n": MAX_PHOTOS})
+
+    def __init__(self, *args, categories=None, buildings=None, tasks=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = categories
+        self.fields["building"].queryset = buildings
+        self.fields["task"].queryset = tasks
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class MergeForm(forms.Form):
+    duplicate_of = forms.IntegerField(label=_("Number of the earlier clue"))
+
+
+class DispatchForm(forms.Form):
+    department = forms.ModelChoiceField(label=_("Department"), queryset=None)
+    deadline = forms.DateTimeField(
+        label=_("Deadline"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+    def __init__(self, *args, departments=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = departments
+
+
+class RecategorizeForm(forms.Form):
+    category = forms.ModelChoiceField(label=_("Category"), queryset=None)
+
+    def __init__(self, *args, categories=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = categories
+
+
+class ResolveForm(forms.Form):
+    resolution = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}))
+    photos = MultiplePhotoField(label=_("Photos"))
+
+
+class RateForm(forms.Form):
+    rating = forms.ChoiceField(label=_("Are you satisfied?"), choices=Rating.choices, widget=forms.RadioSelect)
+    reason = forms.CharField(label=_("Why not?"), required=False, max_length=300)
+
+
+class TaskForm(forms.Form):
+    grid = forms.ModelChoiceField(label=_("Grid"), queryset=None)
+    title = forms.CharField(label=_("Title"), max_length=100)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    starts_on = forms.DateField(label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label=_("Ends on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, grids=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grid"].queryset = grids
+
+
+class DeactivateForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Spreadsheet (.xlsx or .csv)"))

@@ -1,0 +1,224 @@
+"""Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2) over the clue closed loop, so a 12345 hotline or a
+provincial platform can read and file clues in the standard it already speaks. JSON only.
+
+service_code is a clue category's code; a request's place is given by `address_id`, the code of a grid or building.
+Reading is public (no reporter, no personal data); filing needs an `api_key` issued to an external system's service
+user, and files only inside that key's jurisdiction.
+"""
+
+import json
+
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import JsonResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
+
+from organizations.models import OrganizationUnit, UnitKind
+
+from . import services
+from .models import Clue, ClueCategory, ClueSource, ClueStatus
+
+CLOSED = (ClueStatus.CLOSED, ClueStatus.REJECTED, ClueStatus.MERGED)
+MAX_REQUESTS = 1000
+POSTS_PER_MINUTE = 60  # per API key: a runaway hotline system gets a clear refusal, not a flood of clues
+
+
+def _error(code: int, description: str) -> JsonResponse:
+    return JsonResponse([{"code": code, "description": description}], status=code, safe=False)
+
+
+def _iso(dt):
+    return timezone.localtime(dt).isoformat(timespec="seconds") if dt else None
+
+
+@require_GET
+def discovery(request):
+    base = request.build_absolute_uri(reverse("open311:discovery")).rsplit("/", 1)[0] + "/"
+    return JsonResponse(
+        {
+            "changeset": "2026-01-01T00:00:00+08:00",
+            "contact": _("Organization department: grid woodpecker platform"),
+            "key_service": _("Ask the organization department for an api_key"),
+            "endpoints": [
+                {
+                    "specification": "http://wiki.open311.org/GeoReport_v2",
+                    "url": base,
+                    "changeset": "2026-01-01T00:00:00+08:00",
+                    "type": "production",
+                    "formats": ["application/json"],
+                }
+            ],
+        }
+    )
+
+
+def _categories(request):
+    qs = ClueCategory.objects.filter(is_active=True).select_related("unit")
+    jurisdiction = request.GET.get("jurisdiction_id")
+    if jurisdiction:
+        unit = OrganizationUnit.objects.filter(code=jurisdiction).first()
+        if unit is None:
+            return None
+        qs = qs.filter(unit__in=list(OrganizationUnit.objects.ancestors_of(unit)) + [unit])
+    seen, out = set(), []
+    for category in qs.order_by("code", "unit__depth"):
+        if category.code not in seen:
+            seen.add(category.code)
+            out.append(category)
+    return out
+
+
+def _service(category: ClueCategory) -> dict:
+    return {
+        "service_code": category.code,
+        "service_name": category.name,
+        "description": _("%(name)s (to be handled within %(days)d days)")
+        % {"name": category.name, "days": category.deadline_days},
+        "metadata": False,
+        "type": "realtime",
+        "keywords": "",
+        "group": str(_("Grid woodpeckers")),
+    }
+
+
+@require_GET
+def service_list(request):
+    categories = _categories(request)
+    if categories is None:
+        return _error(404, _("No unit with this jurisdiction_id."))
+    return JsonResponse([_service(c) for c in categories], safe=False)
+
+
+@require_GET
+def service_definition(request, code):
+    categories = [c for c in (_categories(request) or []) if c.code == code]
+    if not categories:
+        return _error(404, _("No service with this service_code."))
+    return JsonResponse({"service_code": code, "attributes": []})
+
+
+def _request_json(request, clue: Clue) -> dict:
+    photo = next((p for p in clue.photos.all() if p.stage == "report"), None)
+    notes = clue.reject_reason or clue.resolution or ClueStatus(clue.status).label
+    return {
+        "service_request_id": str(clue.pk),
+        "status": "closed" if clue.status in CLOSED else "open",
+        "status_notes": notes,
+        "service_name": clue.category.name,
+        "service_code": clue.category.code,
+        "description": clue.description,
+        "agency_responsible": clue.department.name if clue.department_id else clue.grid.parent.name,
+        "service_notice": "",
+        "requested_datetime": _iso(clue.submitted_at),
+        "updated_datetime": _iso(clue.updated_at),
+        "expected_datetime": _iso(clue.deadline),
+        "address": clue.address or clue.grid.name,
+        "address_id": clue.building.code if clue.building_id else clue.grid.code,
+        "zipcode": "",
+        "lat": float(clue.latitude) if clue.latitude is not None else None,
+        "long": float(clue.longitude) if clue.longitude is not None else None,
+        "media_url": request.build_absolute_uri(reverse("grid_woodpecker:photo", args=[photo.pk])) if photo else "",
+    }
+
+
+def _public_clues():
+    return (
+        Clue.objects.exclude(status__in=[ClueStatus.MERGED])
+        .select_related("category", "grid__parent", "department", "building")
+        .prefetch_related("photos")
+    )
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def requests_view(request):
+    if request.method == "POST":
+        return _create(request)
+    qs = _public_clues()
+    params = request.GET
+    if params.get("service_request_id"):
+        ids = [i for i in params["service_request_id"].split(",") if i.strip().isdigit()]
+        return JsonResponse([_request_json(request, c) for c in qs.filter(pk__in=ids)], safe=False)
+    if params.get("service_code"):
+        qs = qs.filter(category__code__in=params["service_code"].split(","))
+    status = params.get("status")
+    if status:
+        wanted = set(status.split(","))
+        if wanted == {"open"}:
+            qs = qs.exclude(status__in=CLOSED)
+        elif wanted == {"closed"}:
+            qs = qs.filter(status__in=CLOSED)
+    start, end = params.get("start_date"), params.get("end_date")
+    for value in filter(None, (start, end)):
+        if parse_datetime(value) is None:
+            return _error(400, _("start_date and end_date must be W3C date-times."))
+    end_dt = parse_datetime(end) if end else timezone.now()
+    start_dt = parse_datetime(start) if start else end_dt - timezone.timedelta(days=90)
+    qs = qs.filter(submitted_at__gte=start_dt, submitted_at__lte=end_dt).order_by("-submitted_at")
+    return JsonResponse([_request_json(request, c) for c in qs[:MAX_REQUESTS]], safe=False)
+
+
+@require_GET
+def request_detail(request, pk):
+    clue = _public_clues().filter(pk=pk).first()
+    if clue is None:
+        return _error(404, _("No request with this service_request_id."))
+    return JsonResponse([_request_json(request, clue)], safe=False)
+
+
+def _create(request):
+    data = request.POST
+    if request.content_type == "application/json":
+        try:
+            data = json.loads(request.body or b"{}")
+        except ValueError:
+            return _error(400, _("The body is not valid JSON."))
+    key = services.open311_key_lookup(data.get("api_key", ""))
+    if key is None:
+        return _error(403, _("The api_key is invalid or disabled."))
+    counter = f"open311:posts:{key.pk}"
+    cache.add(counter, 0, timeout=60)
+    try:
+        posts = cache.incr(counter)
+    except ValueError:
+        cache.set(counter, 1, timeout=60)
+        posts = 1
+    if posts > POSTS_PER_MINUTE:
+        return _error(
+            429, _("Too many requests: at most %(n)d a minute. Please try again later.") % {"n": POSTS_PER_MINUTE}
+        )
+    if not data.get("service_code"):
+        return _error(400, _("service_code is required."))
+    code = data.get("address_id", "")
+    place = OrganizationUnit.objects.filter(code=code, path__startswith=key.unit.path).first() if code else None
+    if place is None or place.kind not in (UnitKind.GRID, UnitKind.BUILDING):
+        return _error(400, _("address_id must be the code of a grid or building in this key's jurisdiction."))
+    grid, building = (place.parent, place) if place.kind == UnitKind.BUILDING else (place, None)
+    category = next((c for c in services.categories_for(grid) if c.code == data["service_code"]), None)
+    if category is None:
+        return _error(404, _("No service with this service_code."))
+    try:
+        clue = services.clue_submit(
+            actor=key.user,
+            source=ClueSource.OPEN311,
+            category=category,
+            grid=grid,
+            building=building,
+            description=data.get("description", ""),
+            address=data.get("address_string", ""),
+            latitude=data.get("lat") or None,
+            longitude=data.get("long") or None,
+            check_limits=False,
+        )
+    except ValidationError as exc:
+        return _error(400, " ".join(exc.messages))
+    except PermissionDenied as exc:
+        return _error(403, str(exc))
+    return JsonResponse(
+        [{"service_request_id": str(clue.pk), "service_notice": "", "account_id": None}], status=201, safe=False
+    )

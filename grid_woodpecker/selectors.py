@@ -1,0 +1,238 @@
+"""Reads of the grid woodpeckers. Each starts from the scoped queryset (Model.objects.restrict)."""
+
+import difflib
+import math
+from datetime import timedelta
+
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from accounts.roles import Role
+from accounts.scoping import scope_paths
+from organizations.models import OrganizationUnit, UnitKind
+
+from .models import (
+    TRIAGE_ROLES,
+    Clue,
+    ClueEvent,
+    ClueStatus,
+    Goods,
+    HandlerKind,
+    OverdueFlag,
+    PointsEntry,
+    Rating,
+    Station,
+    Woodpecker,
+    WoodpeckerStatus,
+)
+from .services import OPEN_WORK, policy_for, price_in_points
+
+DUPLICATE_WINDOW_DAYS = 30
+DUPLICATE_DISTANCE_M = 200
+DUPLICATE_TEXT_RATIO = 0.5
+
+
+def woodpecker_of(user) -> Woodpecker | None:
+    if user is None or not user.is_authenticated:
+        return None
+    return Woodpecker.objects.select_related("grid", "person", "account").filter(user=user).first()
+
+
+def _distance_m(a: Clue, b: Clue) -> float | None:
+    if None in (a.latitude, a.longitude, b.latitude, b.longitude):
+        return None
+    lat1, lon1, lat2, lon2 = map(math.radians, map(float, (a.latitude, a.longitude, b.latitude, b.longitude)))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6_371_000 * math.asin(math.sqrt(h))
+
+
+def clue_duplicate_candidates(*, user, clue: Clue, limit: int = 5) -> list[tuple[Clue, str]]:
+    """Earlier clues likely to report the same problem: same grid and category, recent, and close by, in the same
+    building or with similar text. Returns (clue, why) pairs, best first."""
+    since = clue.submitted_at - timedelta(days=DUPLICATE_WINDOW_DAYS)
+    candidates = (
+        Clue.objects.restrict(user)
+        .filter(
+            grid_id=clue.grid_id,
+            category_id=clue.category_id,
+            submitted_at__gte=since,
+            submitted_at__lt=clue.submitted_at,
+        )
+        .exclude(pk=clue.pk)
+        .exclude(status__in=[ClueStatus.MERGED, ClueStatus.REJECTED])
+        .select_related("category")[:50]
+    )
+    scored = []
+    for other in candidates:
+        distance = _distance_m(clue, other)
+        ratio = difflib.SequenceMatcher(None, clue.description, other.description).ratio()
+        if distance is not None and distance <= DUPLICATE_DISTANCE_M:
+            scored.append((2 - distance / DUPLICATE_DISTANCE_M, other, "near"))
+        elif clue.building_id and clue.building_id == other.building_id:
+            scored.append((1.5, other, "building"))
+        elif ratio >= DUPLICATE_TEXT_RATIO:
+            scored.append((ratio, other, "text"))
+    scored.sort(key=lambda item: -item[0])
+    return [(other, why) for _score, other, why in scored[:limit]]
+
+
+def triage_queue(*, user):
+    """Submitted clues waiting for the grid worker or community to accept, merge or reject."""
+    return (
+        Clue.objects.restrict(user)
+        .filter(status=ClueStatus.SUBMITTED)
+        .select_related("grid", "category", "reporter__person")
+        .order_by("submitted_at")
+    )
+
+
+def community_queue(*, user):
+    """Accepted clues to hand out, and clues the community handles itself."""
+    return (
+        Clue.objects.restrict(user)
+        .filter(Q(status=ClueStatus.ACCEPTED) | Q(status=ClueStatus.IN_PROGRESS, handler_kind=HandlerKind.COMMUNITY))
+        .select_related("grid", "category", "department")
+        .order_by("deadline")
+    )
+
+
+def department_queue(*, user):
+    """Clues dispatched to the handler's department: to start, in progress."""
+    paths = scope_paths(user, roles=[Role.DEPARTMENT_HANDLER])
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(department__path__startswith=path)
+    return (
+        Clue.objects.restrict(user)
+        .filter(q, handler_kind=HandlerKind.DEPARTMENT, status__in=[ClueStatus.DISPATCHED, ClueStatus.IN_PROGRESS])
+        .select_related("grid", "category", "department")
+        .order_by("deadline")
+    )
+
+
+def oversight(*, user, year: int | None = None) -> dict:
+    """Counts by state, cards, satisfaction and overdue lists for the township and the organization department."""
+    clues = Clue.objects.restrict(user)
+    if year:
+        clues = clues.filter(submitted_at__year=year)
+    by_status = dict(clues.values_list("status").annotate(n=Count("id")).order_by())
+    # Satisfaction counts every rating given, including the unsatisfied ones that reopened a clue since.
+    satisfied = clues.filter(rating=Rating.SATISFIED).count()
+    reopened = (
+        ClueEvent.objects.restrict(user)
+        .filter(clue__in=clues, from_status=ClueStatus.RESOLVED, to_status=ClueStatus.IN_PROGRESS)
+        .count()
+    )
+    rated_n = satisfied + reopened
+    overdue = (
+        clues.filter(status__in=OPEN_WORK)
+        .exclude(flag="")
+        .select_related("grid", "category", "department")
+        .order_by("-flag", "deadline")
+    )
+    handled = by_status.get(ClueStatus.CLOSED, 0) + by_status.get(ClueStatus.RESOLVED, 0)
+    by_township = (
+        clues.filter(status__in=OPEN_WORK)
+        .exclude(flag="")
+        .values("grid__parent__parent__name")
+        .annotate(
+            yellow=Count("id", filter=Q(flag=OverdueFlag.YELLOW)), red=Count("id", filter=Q(flag=OverdueFlag.RED))
+        )
+        .order_by("-red", "-yellow")
+    )
+    return {
+        "by_status": [(ClueStatus(s).label, by_status.get(s, 0)) for s in ClueStatus.values],
+        "total": sum(by_status.values()),
+        "handled": handled,
+        "rated": rated_n,
+        "satisfied": satisfied,
+        "satisfaction": round(100 * satisfied / rated_n, 1) if rated_n else None,
+        "yellow": overdue.filter(flag=OverdueFlag.YELLOW).count(),
+        "red": overdue.filter(flag=OverdueFlag.RED).count(),
+        "overdue": overdue[:100],
+        "by_township": list(by_township[:30]),
+        "woodpeckers": Woodpecker.objects.restrict(user).filter(status=WoodpeckerStatus.ACTIVE).count(),
+    }
+
+
+def points_history(*, user, woodpecker: Woodpecker):
+    return PointsEntry.objects.restrict(user).filter(account__woodpecker=woodpecker).select_related("clue")
+
+
+def stations_near(*, woodpecker: Woodpecker):
+    """The stations of the woodpecker's township. Stations and their goods are a public catalogue, not personal
+    records: a woodpecker sees those of the township they live in, whatever their role's scope."""
+    township = (
+        OrganizationUnit.objects.ancestors_of(woodpecker.grid)
+        .filter(kind__in=[UnitKind.TOWNSHIP, UnitKind.STREET, UnitKind.DEVELOPMENT_ZONE])
+        .first()
+    )
+    root = township or woodpecker.grid
+    return Station.objects.filter(is_active=True, unit__path__startswith=root.path)
+
+
+def goods_queryset_near(*, woodpecker: Woodpecker):
+    """Active goods at the stations near the woodpecker."""
+    return Goods.objects.filter(station__in=stations_near(woodpecker=woodpecker), is_active=True)
+
+
+def goods_for(*, woodpecker: Woodpecker):
+    """Goods on offer near the woodpecker, each with its price in points and whether their balance affords it."""
+    policy = policy_for(woodpecker.grid)
+    balance = woodpecker.account.balance if hasattr(woodpecker, "account") else 0
+    rows = []
+    goods = goods_queryset_near(woodpecker=woodpecker).select_related("station")
+    for item in goods.order_by("station__name", "price_yuan"):
+        points = price_in_points(item, 1, policy)
+        rows.append({"goods": item, "points": points, "affordable": item.stock > 0 and points <= balance})
+    return rows
+
+
+def leaderboard(*, user, unit: OrganizationUnit, days: int | None = None, limit: int = 20):
+    """Woodpeckers of a grid or township ranked by points earned (a reversal counts against them)."""
+    entries = PointsEntry.objects.filter(account__woodpecker=OuterRef("pk"), kind__in=["earn", "reverse"])
+    if days:
+        entries = entries.filter(created_at__gte=timezone.now() - timedelta(days=days))
+    earned = entries.order_by().values("account__woodpecker").annotate(total=Sum("points")).values("total")
+    accepted = Clue.objects.filter(reporter=OuterRef("pk"), accepted_at__isnull=False, found_false=False)
+    return (
+        Woodpecker.objects.filter(grid__path__startswith=unit.path, status=WoodpeckerStatus.ACTIVE)
+        .annotate(
+            earned=Coalesce(Subquery(earned), 0),
+            clue_count=Coalesce(
+                Subquery(accepted.order_by().values("reporter").annotate(n=Count("id")).values("n")), 0
+            ),
+        )
+        .filter(earned__gt=0)
+        .select_related("person", "grid")
+        .order_by("-earned", "id")[:limit]
+    )
+
+
+def public_clues(*, grid: OrganizationUnit):
+    """The public version of a grid's clues: what, where in the grid, state — no reporter, no personal data."""
+    return (
+        Clue.objects.filter(grid__path__startswith=grid.path)
+        .exclude(status__in=[ClueStatus.REJECTED, ClueStatus.MERGED])
+        .select_related("category", "grid")
+        .only("public_id", "category__name", "grid__name", "status", "submitted_at", "resolution", "description")
+    )
+
+
+def triage_units(*, user):
+    """Grids the user triages (for forms)."""
+    paths = scope_paths(user, roles=TRIAGE_ROLES)
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(path__startswith=path)
+    return (
+        OrganizationUnit.objects.filter(q, kind=UnitKind.GRID)
+        if not user.is_superuser
+        else (OrganizationUnit.objects.filter(kind=UnitKind.GRID))
+    )
+
+
+def stations_in_scope(*, user):
+    """Stations whose counter the user keeps (their jurisdiction)."""
+    return Station.objects.restrict(user)

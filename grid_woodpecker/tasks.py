@@ -1,0 +1,43 @@
+"""Celery tasks of the grid woodpeckers: thin, taking ids, idempotent. Scheduled in
+CELERY_BEAT_SCHEDULE (dangjian/settings.py)."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from dangjian.celery import app
+
+from . import services
+from .models import Clue, ClueStatus, EntryKind, PointsEntry
+
+
+@app.task
+def flag_overdue_clues() -> dict:
+    """Give every overdue open clue its yellow or red card, and lift cards that no longer apply."""
+    now = timezone.now()
+    ids = Clue.objects.filter(status__in=services.OPEN_WORK, deadline__lt=now).values_list("id", flat=True)
+    stale = Clue.objects.exclude(flag="").exclude(status__in=services.OPEN_WORK).values_list("id", flat=True)
+    changed = {}
+    for clue_id in list(ids) + list(stale):
+        flag = services.clue_flag_overdue(clue_id=clue_id, now=now)
+        if flag is not None:
+            changed[clue_id] = flag
+    return changed
+
+
+@app.task
+def auto_close_unrated_clues(days: int = services.AUTO_CLOSE_DAYS) -> list[int]:
+    """Close resolved clues nobody rated within `days`."""
+    cutoff = timezone.now() - timedelta(days=days)
+    ids = Clue.objects.filter(status=ClueStatus.RESOLVED, resolved_at__lte=cutoff).values_list("id", flat=True)
+    return [clue_id for clue_id in list(ids) if services.clue_auto_close(clue_id=clue_id, days=days)]
+
+
+@app.task
+def expire_points() -> int:
+    """Expire earned points past their expiry date, account by account."""
+    today = timezone.localdate()
+    accounts = PointsEntry.objects.filter(kind=EntryKind.EARN, expires_on__lt=today).values_list(
+        "account_id", flat=True
+    )
+    return sum(services.points_expire_for_account(account_id=pk, today=today) for pk in set(accounts))

@@ -1,0 +1,572 @@
+"""Portal pages of the grid woodpeckers: the woodpecker's phone pages, the triage, community and department
+queues, oversight, leaderboards, the counter, and imports. Thin: scope, parse, call a service, render."""
+
+import base64
+
+import tablib
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.roles import Role
+from accounts.scoping import CHANGE, VIEW, scope_paths
+from core.views import add_service_errors
+from organizations.models import OrganizationUnit, UnitKind
+
+from . import forms, selectors, services
+from .models import (
+    TRIAGE_ROLES,
+    Clue,
+    CluePhoto,
+    ClueStatus,
+    Goods,
+    HandlerKind,
+    InspectionTask,
+    Redemption,
+    RedemptionStatus,
+    Woodpecker,
+    WoodpeckerStatus,
+)
+from .resources import GoodsResource, WoodpeckerResource
+
+
+def _scoped_or_404(qs, user, action=VIEW, **lookup):
+    """The object inside the user's jurisdiction through the model's own restrict (owners, departments)."""
+    obj = qs.restrict(user, action).filter(**lookup).first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
+def _my_woodpecker(request) -> Woodpecker:
+    woodpecker = selectors.woodpecker_of(request.user)
+    if woodpecker is None:
+        raise PermissionDenied(_("This page is for registered woodpeckers."))
+    return woodpecker
+
+
+def _is_triage(user) -> bool:
+    return user.has_role(*TRIAGE_ROLES)
+
+
+@login_required
+def index(request):
+    """Each role lands on its own work."""
+    user = request.user
+    if selectors.woodpecker_of(user) and not _is_triage(user):
+        return redirect("grid_woodpecker:me")
+    if user.has_role(Role.DEPARTMENT_HANDLER) and not _is_triage(user):
+        return redirect("grid_woodpecker:department_queue")
+    if user.has_role(Role.GRID_WORKER, Role.SECRETARY):
+        return redirect("grid_woodpecker:triage")
+    return redirect("grid_woodpecker:oversight")
+
+
+# --- woodpecker pages (phone) --------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def register(request):
+    """Self-registration on a phone: pending until the grid worker or community secretary confirms it."""
+    grids = OrganizationUnit.objects.filter(kind=UnitKind.GRID, is_active=True).order_by("path")
+    form = forms.RegisterForm(request.POST or None, grids=grids)
+    if request.method == "POST" and form.is_valid():
+        try:
+            woodpecker = services.woodpecker_register(**form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            login(request, woodpecker.user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Registered. Your grid worker will confirm you soon."))
+            return redirect("grid_woodpecker:me")
+    return render(request, "grid_woodpecker/register.html", {"form": form})
+
+
+@login_required
+def me(request):
+    woodpecker = _my_woodpecker(request)
+    clues = Clue.objects.restrict(request.user).filter(reporter=woodpecker).select_related("category")
+    tasks = InspectionTask.objects.filter(grid=woodpecker.grid, ends_on__gte=timezone.localdate())
+    context = {
+        "woodpecker": woodpecker,
+        "clues": clues[:50],
+        "tasks": tasks,
+        "balance": getattr(getattr(woodpecker, "account", None), "balance", 0),
+    }
+    return render(request, "grid_woodpecker/me.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def clue_new(request):
+    woodpecker = _my_woodpecker(request)
+    categories = Clue._meta.get_field("category").related_model.objects.filter(
+        pk__in=[c.pk for c in services.categories_for(woodpecker.grid)]
+    )
+    form = forms.ClueForm(
+        request.POST or None,
+        request.FILES or None,
+        categories=categories,
+        buildings=OrganizationUnit.objects.filter(parent=woodpecker.grid, kind=UnitKind.BUILDING),
+        tasks=InspectionTask.objects.filter(grid=woodpecker.grid, ends_on__gte=timezone.localdate()),
+        initial={"task": request.GET.get("task")},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["photos"] = request.FILES.getlist("photos")
+        try:
+            clue = services.clue_submit(actor=request.user, **data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Clue filed. You can follow every step here."))
+            return redirect("grid_woodpecker:clue_detail", pk=clue.pk)
+    return render(request, "grid_woodpecker/clue_form.html", {"form": form, "woodpecker": woodpecker})
+
+
+@login_required
+def points(request):
+    woodpecker = _my_woodpecker(request)
+    context = {
+        "woodpecker": woodpecker,
+        "balance": getattr(getattr(woodpecker, "account", None), "balance", 0),
+        "entries": selectors.points_history(user=request.user, woodpecker=woodpecker)[:100],
+        "goods": selectors.goods_for(woodpecker=woodpecker),
+        "redemptions": Redemption.objects.restrict(request.user)
+        .filter(woodpecker=woodpecker)
+        .select_related("goods__station")[:20],
+        "policy": services.policy_for(woodpecker.grid),
+    }
+    return render(request, "grid_woodpecker/points.html", context)
+
+
+@login_required
+@require_POST
+def redeem(request, pk):
+    woodpecker = _my_woodpecker(request)
+    goods = get_object_or_404(selectors.goods_queryset_near(woodpecker=woodpecker), pk=pk)
+    try:
+        redemption = services.redemption_reserve(
+            woodpecker=woodpecker,
+            goods=goods,
+            actor=request.user,
+            idempotency_key=request.POST.get("idempotency_key", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("Reserved “%(goods)s” for %(points)d points: collect it at %(station)s.")
+            % {"goods": goods.name, "points": redemption.points, "station": goods.station.name},
+        )
+    return redirect("grid_woodpecker:points")
+
+
+@login_required
+@require_POST
+def task_take(request, pk):
+    task = get_object_or_404(InspectionTask, pk=pk, grid=_my_woodpecker(request).grid)
+    try:
+        services.task_take(task=task, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Task taken. File what you find against it."))
+    return redirect("grid_woodpecker:me")
+
+
+# --- a clue ------------------------------------------------------------------------------------------------------
+
+
+def _clue_context(request, clue):
+    user = request.user
+    can_triage = (
+        clue.grid.path and any(clue.grid.path.startswith(p) for p in scope_paths(user, roles=TRIAGE_ROLES))
+    ) or user.is_superuser
+    handler_paths = scope_paths(user, roles=[Role.DEPARTMENT_HANDLER])
+    can_handle = (
+        can_triage
+        if clue.handler_kind != HandlerKind.DEPARTMENT
+        else (
+            user.is_superuser
+            or can_triage
+            or bool(clue.department_id and any(clue.department.path.startswith(p) for p in handler_paths))
+        )
+    )
+    is_reporter = bool(clue.reporter_id and clue.reporter.user_id == user.pk)
+    categories = Clue._meta.get_field("category").related_model.objects.filter(
+        pk__in=[c.pk for c in services.categories_for(clue.grid)]
+    )
+    departments = OrganizationUnit.objects.filter(kind=UnitKind.AGENCY, is_active=True).order_by("path")
+    return {
+        "clue": clue,
+        "events": clue.events.select_related("actor"),
+        "photos": clue.photos.all(),
+        "is_reporter": is_reporter,
+        "can_triage": can_triage,
+        "can_handle": can_handle,
+        "show_reporter": can_triage or can_handle,
+        "duplicates": selectors.clue_duplicate_candidates(user=user, clue=clue)
+        if can_triage and clue.status == ClueStatus.SUBMITTED
+        else [],
+        "reject_form": forms.RejectForm(),
+        "merge_form": forms.MergeForm(),
+        "dispatch_form": forms.DispatchForm(
+            departments=departments, initial={"department": clue.category.default_department_id}
+        ),
+        "recategorize_form": forms.RecategorizeForm(categories=categories, initial={"category": clue.category_id}),
+        "resolve_form": forms.ResolveForm(),
+        "rate_form": forms.RateForm(),
+    }
+
+
+@login_required
+def clue_detail(request, pk):
+    clue = _scoped_or_404(
+        Clue.objects.select_related("grid", "category", "reporter__person", "department", "building", "duplicate_of"),
+        request.user,
+        pk=pk,
+    )
+    return render(request, "grid_woodpecker/clue_detail.html", _clue_context(request, clue))
+
+
+ACTIONS = {
+    "accept": lambda clue, post, files, user: services.clue_accept(clue=clue, note=post.get("note", ""), actor=user),
+    "reject": lambda clue, post, files, user: services.clue_reject(
+        clue=clue, reason=post.get("reason", ""), actor=user
+    ),
+    "merge": lambda clue, post, files, user: services.clue_merge(
+        clue=clue, original=_scoped_or_404(Clue.objects.all(), user, pk=post.get("duplicate_of") or 0), actor=user
+    ),
+    "handle": lambda clue, post, files, user: services.clue_handle_in_community(clue=clue, actor=user),
+    "dispatch": lambda clue, post, files, user: services.clue_dispatch(
+        clue=clue,
+        department=get_object_or_404(OrganizationUnit, pk=post.get("department") or 0),
+        deadline=forms.DispatchForm.base_fields["deadline"].clean(post.get("deadline") or None),
+        note=post.get("note", ""),
+        actor=user,
+    ),
+    "recategorize": lambda clue, post, files, user: services.clue_recategorize(
+        clue=clue,
+        category=get_object_or_404(Clue._meta.get_field("category").related_model, pk=post.get("category") or 0),
+        actor=user,
+    ),
+    "start": lambda clue, post, files, user: services.clue_start(clue=clue, actor=user),
+    "resolve": lambda clue, post, files, user: services.clue_resolve(
+        clue=clue, resolution=post.get("resolution", ""), photos=files.getlist("photos"), actor=user
+    ),
+    "rate": lambda clue, post, files, user: services.clue_rate(
+        clue=clue, rating=post.get("rating", ""), reason=post.get("reason", ""), actor=user
+    ),
+}
+
+
+@login_required
+@require_POST
+def clue_action(request, pk, name):
+    if name not in ACTIONS:
+        raise Http404
+    clue = _scoped_or_404(Clue.objects.select_related("grid", "department", "reporter"), request.user, pk=pk)
+    try:
+        ACTIONS[name](clue, request.POST, request.FILES, request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Done."))
+    return redirect("grid_woodpecker:clue_detail", pk=clue.pk)
+
+
+@login_required
+def photo(request, pk):
+    item = _scoped_or_404(CluePhoto.objects.all(), request.user, pk=pk)
+    return FileResponse(item.image.open("rb"), content_type="image/jpeg")
+
+
+# --- queues and oversight ----------------------------------------------------------------------------------------
+
+
+def _page(request, qs, per=30):
+    return Paginator(qs, per).get_page(request.GET.get("page"))
+
+
+@login_required
+def triage(request):
+    pending = Woodpecker.objects.restrict(request.user, CHANGE).filter(status=WoodpeckerStatus.PENDING)
+    context = {
+        "title": _("Triage queue"),
+        "page": _page(request, selectors.triage_queue(user=request.user)),
+        "pending": pending.select_related("person", "grid")[:50],
+        "queue": "triage",
+    }
+    return render(request, "grid_woodpecker/queue.html", context)
+
+
+@login_required
+def community_queue(request):
+    context = {
+        "title": _("Community queue"),
+        "page": _page(request, selectors.community_queue(user=request.user)),
+        "queue": "community",
+    }
+    return render(request, "grid_woodpecker/queue.html", context)
+
+
+@login_required
+def department_queue(request):
+    context = {
+        "title": _("Department queue"),
+        "page": _page(request, selectors.department_queue(user=request.user)),
+        "queue": "department",
+    }
+    return render(request, "grid_woodpecker/queue.html", context)
+
+
+@login_required
+def clue_list(request):
+    qs = Clue.objects.restrict(request.user).select_related("grid", "category")
+    status, flag = request.GET.get("status"), request.GET.get("flag")
+    if status:
+        qs = qs.filter(status=status)
+    if flag:
+        qs = qs.filter(flag=flag)
+    context = {"title": _("All clues"), "page": _page(request, qs), "queue": "all", "statuses": ClueStatus.choices}
+    return render(request, "grid_woodpecker/queue.html", context)
+
+
+@login_required
+def oversight(request):
+    year = request.GET.get("year")
+    data = selectors.oversight(user=request.user, year=int(year) if year and year.isdigit() else None)
+    return render(request, "grid_woodpecker/oversight.html", {"data": data, "year": year})
+
+
+@login_required
+def leaderboard(request):
+    units = OrganizationUnit.objects.restrict(request.user).filter(
+        kind__in=[UnitKind.GRID, UnitKind.TOWNSHIP, UnitKind.STREET, UnitKind.DEVELOPMENT_ZONE]
+    )
+    woodpecker = selectors.woodpecker_of(request.user)
+    unit = None
+    if request.GET.get("unit"):
+        unit = units.filter(pk=request.GET["unit"]).first()
+    if unit is None and woodpecker is not None:
+        unit = woodpecker.grid
+    if unit is None:
+        unit = OrganizationUnit.objects.restrict(request.user).order_by("depth", "path").first()
+    rows = selectors.leaderboard(user=request.user, unit=unit) if unit else []
+    townships = units.exclude(kind=UnitKind.GRID).order_by("path")[:30]
+    return render(request, "grid_woodpecker/leaderboard.html", {"rows": rows, "unit": unit, "townships": townships})
+
+
+@login_required
+def public(request, code):
+    grid = get_object_or_404(OrganizationUnit, code=code, kind=UnitKind.GRID)
+    return render(
+        request,
+        "grid_woodpecker/public.html",
+        {"grid": grid, "page": _page(request, selectors.public_clues(grid=grid))},
+    )
+
+
+# --- woodpeckers, tasks, counter ---------------------------------------------------------------------------------
+
+
+@login_required
+def woodpecker_list(request):
+    qs = Woodpecker.objects.restrict(request.user).select_related("person", "grid", "account")
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(Q(person__name__icontains=q) | Q(grid__name__icontains=q))
+    if request.GET.get("status"):
+        qs = qs.filter(status=request.GET["status"])
+    return render(
+        request,
+        "grid_woodpecker/woodpecker_list.html",
+        {"page": _page(request, qs.order_by("grid__path", "id")), "q": q, "statuses": WoodpeckerStatus.choices},
+    )
+
+
+@login_required
+def woodpecker_detail(request, pk):
+    woodpecker = _scoped_or_404(Woodpecker.objects.select_related("person", "grid", "account"), request.user, pk=pk)
+    can_change = Woodpecker.objects.filter(pk=pk).restrict(request.user, CHANGE).exists()
+    context = {
+        "w": woodpecker,
+        "can_change": can_change,
+        "clues": Clue.objects.restrict(request.user).filter(reporter=woodpecker).select_related("category")[:30],
+        "entries": selectors.points_history(user=request.user, woodpecker=woodpecker)[:30],
+        "deactivate_form": forms.DeactivateForm(),
+    }
+    return render(request, "grid_woodpecker/woodpecker_detail.html", context)
+
+
+@login_required
+@require_POST
+def woodpecker_action(request, pk, name):
+    woodpecker = _scoped_or_404(Woodpecker.objects.all(), request.user, pk=pk)
+    try:
+        if name == "confirm":
+            services.woodpecker_confirm(woodpecker=woodpecker, actor=request.user)
+        elif name == "deactivate":
+            services.woodpecker_deactivate(
+                woodpecker=woodpecker, reason=request.POST.get("reason", ""), actor=request.user
+            )
+        elif name == "lead":
+            services.woodpecker_set_lead(
+                woodpecker=woodpecker,
+                is_lead=bool(request.POST.get("is_lead")),
+                duties=request.POST.get("duties", ""),
+                actor=request.user,
+            )
+        else:
+            raise Http404
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Done."))
+    next_url = request.POST.get("next", "")
+    if next_url.startswith("/") and not next_url.startswith("//"):
+        return redirect(next_url)
+    return redirect("grid_woodpecker:woodpecker_detail", pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tasks(request):
+    grids = selectors.triage_units(user=request.user)
+    form = forms.TaskForm(request.POST or None, grids=grids)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.task_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Task posted."))
+            return redirect("grid_woodpecker:tasks")
+    qs = InspectionTask.objects.restrict(request.user).select_related("grid").prefetch_related("takers")
+    return render(
+        request, "grid_woodpecker/tasks.html", {"form": form, "tasks": qs[:100], "can_post": _is_triage(request.user)}
+    )
+
+
+@login_required
+def counter(request):
+    """The station counter: reservations waiting to be handed over in the user's jurisdiction."""
+    qs = Redemption.objects.restrict(request.user, CHANGE).select_related("goods__station", "woodpecker__person")
+    stations = selectors.stations_in_scope(user=request.user)
+    reserved = qs.filter(status=RedemptionStatus.RESERVED) | Redemption.objects.filter(
+        goods__station__in=stations, status=RedemptionStatus.RESERVED
+    ).select_related("goods__station", "woodpecker__person")
+    goods = Goods.objects.filter(station__in=stations).select_related("station")
+    return render(request, "grid_woodpecker/counter.html", {"reserved": reserved.distinct()[:100], "goods": goods})
+
+
+@login_required
+@require_POST
+def redemption_action(request, pk, name):
+    redemption = Redemption.objects.filter(
+        Q(pk=pk)
+        & (
+            Q(pk__in=Redemption.objects.restrict(request.user).values("pk"))
+            | Q(goods__station__in=selectors.stations_in_scope(user=request.user))
+        )
+    ).first()
+    if redemption is None:
+        raise Http404
+    fn = {"confirm": services.redemption_confirm, "cancel": services.redemption_cancel}.get(name)
+    if fn is None:
+        raise Http404
+    try:
+        fn(redemption=redemption, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Done."))
+    return redirect("grid_woodpecker:counter")
+
+
+# --- import / export ---------------------------------------------------------------------------------------------
+
+RESOURCES = {"woodpeckers": WoodpeckerResource, "goods": GoodsResource}
+
+
+def _dataset(upload_name: str, content: bytes):
+    fmt = "csv" if upload_name.lower().endswith(".csv") else "xlsx"
+    if fmt == "csv":
+        return tablib.Dataset().load(content.decode("utf-8-sig"), format="csv")
+    return tablib.Dataset().load(content, format="xlsx")
+
+
+def _row_errors(result) -> list[dict]:
+    """Every bad row, by row number and field, in the user's language."""
+    rows = []
+    for invalid in result.invalid_rows:
+        for field, messages_ in invalid.error_dict.items():
+            rows.append({"row": invalid.number, "field": field, "message": " ".join(map(str, messages_))})
+    for number, errors in result.row_errors():
+        for error in errors:
+            rows.append({"row": number, "field": "", "message": str(error.error)})
+    return rows
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_view(request, kind):
+    """Upload a sheet, see the dry run's report row by row, then confirm; nothing is written if a row fails."""
+    if kind not in RESOURCES or not _is_triage(request.user):
+        raise Http404
+    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    report, session_key = None, f"woodpecker-import-{kind}"
+    if request.method == "POST" and request.POST.get("confirm") and session_key in request.session:
+        stored = request.session.pop(session_key)
+        dataset = _dataset(stored["name"], base64.b64decode(stored["content"]))
+        result = RESOURCES[kind](actor=request.user).import_data(
+            dataset, dry_run=False, use_transactions=True, raise_errors=False
+        )
+        if result.has_errors() or result.has_validation_errors():
+            report = _row_errors(result)
+        else:
+            messages.success(
+                request, _("Imported %(n)d rows.") % {"n": result.totals.get("new", 0) + result.totals.get("update", 0)}
+            )
+            return redirect("grid_woodpecker:woodpecker_list" if kind == "woodpeckers" else "grid_woodpecker:counter")
+    elif request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        content = upload.read()
+        try:
+            dataset = _dataset(upload.name, content)
+        except Exception:  # noqa: BLE001 — any unreadable sheet gets the same clear answer
+            form.add_error("file", _("This file cannot be read as a spreadsheet (.xlsx or .csv)."))
+        else:
+            result = RESOURCES[kind](actor=request.user).import_data(
+                dataset, dry_run=True, use_transactions=True, raise_errors=False
+            )
+            report = _row_errors(result)
+            if not report:
+                request.session[session_key] = {"name": upload.name, "content": base64.b64encode(content).decode()}
+                report = []
+    return render(
+        request,
+        "grid_woodpecker/import.html",
+        {"form": form, "kind": kind, "report": report, "ready": report == [] and session_key in request.session},
+    )
+
+
+@login_required
+def export_view(request, kind):
+    if kind not in RESOURCES or not _is_triage(request.user):
+        raise Http404
+    resource = RESOURCES[kind](actor=request.user)
+    data = resource.export(resource.get_queryset())
+    response = HttpResponse(data.xlsx, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{kind}.xlsx"'
+    return response

@@ -1,0 +1,79 @@
+"""On a phone-sized window a woodpecker files a clue with a photo, the community accepts it, the woodpecker sees
+10 more points and redeems goods at a station."""
+
+import io
+
+import pytest
+from PIL import Image
+
+from grid_woodpecker import services
+from grid_woodpecker.models import Clue, ClueStatus, PointsAccount, Redemption
+from tests.browser.conftest import screenshot
+from tests.factories import user_with_role
+from tests.grid_woodpecker import helpers
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def png_bytes() -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (120, 90), (30, 120, 200)).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def test_woodpecker_files_clue_on_phone_community_accepts_and_points_buy_goods(
+    live_server,
+    phone_page,
+    page,
+    login,
+    county,
+):
+    from accounts.roles import Role
+
+    category = helpers.category(county["city"], name="路灯损坏")
+    woodpecker = helpers.woodpecker(county["grid_ac"], username="xiaoli", name="小李")
+    services.points_adjust(woodpecker=woodpecker, points=4, reason="开户奖励", actor=None)
+    helpers.station_with_goods(county["community_a"], price="5.00", stock=1)
+    user_with_role("shequ", Role.SECRETARY, county["community_a"])
+
+    # The woodpecker files a clue with a photo from the phone.
+    login(phone_page, "xiaoli")
+    phone_page.goto(f"{live_server.url}/woodpecker/clues/new/")
+    phone_page.select_option("#id_category", label=category.name)
+    phone_page.fill("#id_description", "小区东门路灯不亮,晚上很黑")
+    phone_page.set_input_files(
+        "#id_photos", files=[{"name": "lamp.png", "mimeType": "image/png", "buffer": png_bytes()}]
+    )
+    screenshot(phone_page, "woodpecker-clue-form-phone")
+    phone_page.click("#clue-form button[type=submit]")
+    phone_page.wait_for_url("**/woodpecker/clues/*/")
+    clue = Clue.objects.get()
+    assert clue.photos.count() == 1 and clue.status == ClueStatus.SUBMITTED
+    assert phone_page.locator("img").count() == 1
+    phone_page.goto(f"{live_server.url}/woodpecker/points/")
+    assert phone_page.inner_text("#balance") == "4"
+
+    # The community secretary accepts it.
+    login(page, "shequ")
+    page.goto(f"{live_server.url}/woodpecker/triage/")
+    page.click(f"a[href='/woodpecker/clues/{clue.pk}/']")
+    page.click("#accept")
+    page.wait_for_selector(".msg-success")
+    assert Clue.objects.get().status == ClueStatus.ACCEPTED
+
+    # The woodpecker sees 10 more points, and every step of the clue.
+    phone_page.goto(f"{live_server.url}/woodpecker/points/")
+    assert phone_page.inner_text("#balance") == "14"
+    phone_page.goto(f"{live_server.url}/woodpecker/clues/{clue.pk}/")
+    assert phone_page.locator("ol.history li").count() == 2
+
+    # ...and redeems goods (5 yuan = 10 points) at the station.
+    phone_page.goto(f"{live_server.url}/woodpecker/points/")
+    phone_page.click("form[action*='/redeem/'] button")
+    phone_page.wait_for_selector(".msg-success")
+    assert phone_page.inner_text("#balance") == "4"
+    screenshot(phone_page, "woodpecker-points-phone")
+    assert Redemption.objects.get().status == "reserved"
+    assert PointsAccount.objects.get(woodpecker=woodpecker).balance == 4
+    width = phone_page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 400  # nothing forces sideways scrolling on a phone

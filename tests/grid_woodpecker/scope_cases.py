@@ -1,0 +1,207 @@
+from datetime import date, timedelta
+
+from django.urls import reverse
+
+from accounts.models import User
+from grid_woodpecker import services
+from grid_woodpecker.models import (
+    AbuseListEntry,
+    Clue,
+    ClueCategory,
+    ClueEvent,
+    CluePhoto,
+    Goods,
+    InspectionTask,
+    Open311Key,
+    PointsAccount,
+    PointsEntry,
+    PointsPolicy,
+    Redemption,
+    Station,
+    Woodpecker,
+)
+from tests.grid_woodpecker import helpers
+from tests.scope import ScopeCase
+
+API = "/api/v1/grid_woodpecker/"
+GRIDS = {"unit_key_in": "grid_a1", "unit_key_out": "grid_b1"}
+
+
+def make_woodpecker(county, users, grid):
+    return helpers.woodpecker(grid, name=f"{grid.name}啄木鸟")
+
+
+def make_clue(county, users, grid, photo=False):
+    category = ClueCategory.objects.filter(unit=county["city"]).first() or helpers.category(county["city"])
+    wp = make_woodpecker(county, users, grid)
+    return services.clue_submit(
+        actor=wp.user,
+        category=category,
+        description=f"{grid.name}的路灯坏了",
+        check_limits=False,
+        photos=[helpers.png_upload()] if photo else [],
+    )
+
+
+def make_redemption(county, users, grid):
+    wp = make_woodpecker(county, users, grid)
+    services.points_adjust(woodpecker=wp, points=20, reason="测试", actor=None)
+    _station, goods = helpers.station_with_goods(grid.parent)
+    return services.redemption_reserve(woodpecker=wp, goods=goods, actor=None)
+
+
+def goods_body(county, unit):
+    station = services.station_create(unit=unit, name="爱心超市", kind="love_supermarket", actor=None)
+    return {"station": station.pk, "name": "大米", "price_yuan": "10.00", "stock": 5}
+
+
+CASES = [
+    ScopeCase(
+        name="woodpecker",
+        model=Woodpecker,
+        make=make_woodpecker,
+        **GRIDS,
+        ui_list=lambda: reverse("grid_woodpecker:woodpecker_list"),
+        ui_detail=lambda obj: reverse("grid_woodpecker:woodpecker_detail", args=[obj.pk]),
+        api_list=f"{API}woodpeckers/",
+        api_update_data={"is_lead": True, "lead_duties": "巡查"},
+        api_create_body=lambda county, grid: {
+            "name": "新啄木鸟",
+            "id_number": helpers.id_number(),
+            "grid_code": grid.code,
+            "group": "resident",
+        },
+        marker=lambda obj: obj.person.name,
+    ),
+    ScopeCase(
+        name="clue",
+        model=Clue,
+        make=make_clue,
+        **GRIDS,
+        ui_list=lambda: reverse("grid_woodpecker:clue_list"),
+        ui_detail=lambda obj: reverse("grid_woodpecker:clue_detail", args=[obj.pk]),
+        api_list=f"{API}clues/",
+        api_update_data={"category": 1},
+        marker=lambda obj: obj.description,
+    ),
+    ScopeCase(
+        name="clue_event",
+        model=ClueEvent,
+        make=lambda county, users, grid: make_clue(county, users, grid).events.get(),
+        **GRIDS,
+        api_list=f"{API}clue-events/",
+    ),
+    ScopeCase(
+        name="clue_photo",
+        model=CluePhoto,
+        make=lambda county, users, grid: make_clue(county, users, grid, photo=True).photos.get(),
+        **GRIDS,
+        ui_detail=lambda obj: reverse("grid_woodpecker:photo", args=[obj.pk]),
+    ),
+    ScopeCase(
+        name="clue_category",
+        model=ClueCategory,
+        make=lambda county, users, unit: helpers.category(unit, code=f"c{unit.pk}", name=f"{unit.name}分类"),
+        api_list=f"{API}categories/",
+        api_update_data={"name": "改名"},
+        api_create_body=lambda county, unit: {"unit": unit.pk, "code": "fire", "name": "消防隐患", "deadline_days": 3},
+    ),
+    ScopeCase(
+        name="inspection_task",
+        model=InspectionTask,
+        make=lambda county, users, grid: services.task_create(
+            grid=grid,
+            title=f"{grid.name}巡查",
+            starts_on=date.today(),
+            ends_on=date.today() + timedelta(days=7),
+            actor=users["admin"],
+        ),
+        **GRIDS,
+        api_list=f"{API}tasks/",
+        api_update_data={"title": "改名"},
+        api_create_body=lambda county, grid: {
+            "grid": grid.pk,
+            "title": "消防通道巡查",
+            "starts_on": str(date.today()),
+            "ends_on": str(date.today() + timedelta(days=3)),
+        },
+    ),
+    ScopeCase(
+        name="abuse_list_entry",
+        model=AbuseListEntry,
+        make=lambda county, users, unit: services.abuse_list_add(
+            user=users["woodpecker_ac"], unit=unit, reason=f"{unit.name}刷单", actor=None
+        ),
+        api_list=f"{API}abuse-list/",
+        api_update_data={"reason": "改"},
+        api_create_body=lambda county, unit: {
+            "user": User.objects.get(username="woodpecker_ac").pk,
+            "unit": unit.pk,
+            "reason": "恶意刷单",
+        },
+    ),
+    ScopeCase(
+        name="points_policy",
+        model=PointsPolicy,
+        make=lambda county, users, unit: services.policy_set(unit=unit, effective_from=date(2025, 1, 1), actor=None),
+        api_list=f"{API}policies/",
+        api_update_data={"points_per_clue": 99},
+        api_create_body=lambda county, unit: {
+            "unit": unit.pk,
+            "effective_from": "2030-01-01",
+            "points_per_clue": 10,
+            "points_per_yuan": "2.00",
+        },
+    ),
+    ScopeCase(
+        name="points_account",
+        model=PointsAccount,
+        make=lambda county, users, grid: make_woodpecker(county, users, grid).account,
+        **GRIDS,
+        api_list=f"{API}accounts/",
+        api_update_data={"balance": 999},
+    ),
+    ScopeCase(
+        name="points_entry",
+        model=PointsEntry,
+        make=lambda county, users, grid: services.points_adjust(
+            woodpecker=make_woodpecker(county, users, grid), points=5, reason="测试", actor=None
+        ),
+        **GRIDS,
+        api_list=f"{API}ledger/",
+        api_update_data={"points": 999},
+    ),
+    ScopeCase(
+        name="station",
+        model=Station,
+        make=lambda county, users, unit: services.station_create(
+            unit=unit, name=f"{unit.name}红色蜂巢", kind="red_beehive", actor=None
+        ),
+        api_list=f"{API}stations/",
+        api_update_data={"name": "改名"},
+        api_create_body=lambda county, unit: {"unit": unit.pk, "name": "红色蜂巢驿站", "kind": "red_beehive"},
+    ),
+    ScopeCase(
+        name="goods",
+        model=Goods,
+        make=lambda county, users, unit: helpers.station_with_goods(unit)[1],
+        api_list=f"{API}goods/",
+        api_update_data={"stock": 0},
+        api_create_body=goods_body,
+    ),
+    ScopeCase(
+        name="redemption",
+        model=Redemption,
+        make=make_redemption,
+        **GRIDS,
+        api_list=f"{API}redemptions/",
+        api_update_data={"quantity": 5},
+    ),
+    ScopeCase(
+        name="open311_key",
+        model=Open311Key,
+        make=lambda county, users, unit: services.open311_key_create(
+            name=f"{unit.name}热线", user=users["external"], unit=unit, actor=None
+        )[0],
+    ),
+]

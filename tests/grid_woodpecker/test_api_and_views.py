@@ -1,0 +1,219 @@
+"""API and portal pages: the loop over HTTP, errors in the API's one body, rate limits, phone pages."""
+
+import pytest
+from django.urls import reverse
+
+from grid_woodpecker import services
+from grid_woodpecker.models import Clue, ClueStatus, PointsAccount, Woodpecker, WoodpeckerStatus
+from tests.grid_woodpecker import helpers
+
+pytestmark = pytest.mark.django_db
+API = "/api/v1/grid_woodpecker/"
+
+
+def test_api_loop_submit_accept_and_points(api_for, wp_world):
+    woodpecker_api = api_for(wp_world["wp_user"])
+    response = woodpecker_api.post(
+        f"{API}clues/",
+        {"category": wp_world["category"].pk, "description": "路灯不亮了请修", "photos": [helpers.png_upload()]},
+        format="multipart",
+    )
+    assert response.status_code == 201, response.content
+    clue_id = response.json()["id"]
+    assert len(response.json()["photos"]) == 1
+    staff_api = api_for(wp_world["gridworker"])
+    accepted = staff_api.post(f"{API}clues/{clue_id}/accept/", {"note": "属实"}, format="json")
+    assert accepted.status_code == 200 and accepted.json()["status"] == "accepted"
+    refused = staff_api.post(f"{API}clues/{clue_id}/accept/", {}, format="json")
+    assert refused.status_code == 400 and refused.json()["code"] == "invalid"
+    me = woodpecker_api.get(f"{API}accounts/").json()["results"]
+    assert [row["balance"] for row in me] == [10]
+    history = woodpecker_api.get(f"{API}clues/{clue_id}/history/").json()
+    assert [e["to_status"] for e in history] == ["submitted", "accepted"]
+
+
+def test_api_reject_without_reason_gives_field_error(api_for, wp_world):
+    clue = services.clue_submit(
+        actor=wp_world["wp_user"], category=wp_world["category"], description="路灯不亮了请修", check_limits=False
+    )
+    response = api_for(wp_world["gridworker"]).post(f"{API}clues/{clue.pk}/reject/", {"reason": ""}, format="json")
+    assert response.status_code == 400 and "reason" in response.json()["errors"]
+
+
+def test_api_rate_limit_is_429_with_message(api_for, wp_world):
+    api = api_for(wp_world["wp_user"])
+    for _ in range(5):
+        assert (
+            api.post(f"{API}clues/", {"category": wp_world["category"].pk, "description": "路灯不亮了请修"}).status_code
+            == 201
+        )
+    response = api.post(f"{API}clues/", {"category": wp_world["category"].pk, "description": "路灯不亮了请修"})
+    assert response.status_code == 429 and response.json()["detail"]
+
+
+def test_api_redeem_and_counter_confirm(api_for, wp_world, county):
+    services.points_adjust(woodpecker=wp_world["woodpecker"], points=10, reason="奖励", actor=None)
+    _station, goods = helpers.station_with_goods(county["community_a"])
+    response = api_for(wp_world["wp_user"]).post(f"{API}redemptions/", {"goods": goods.pk}, format="json")
+    assert response.status_code == 201 and response.json()["points"] == 10
+    confirm = api_for(wp_world["community"]).post(f"{API}redemptions/{response.json()['id']}/confirm/")
+    assert confirm.status_code == 200 and confirm.json()["status"] == "confirmed"
+    again = api_for(wp_world["wp_user"]).post(f"{API}redemptions/", {"goods": goods.pk}, format="json")
+    assert again.status_code == 400
+
+
+def test_department_handler_sees_only_dispatched_clues(api_for, wp_world, county):
+    clue = services.clue_submit(
+        actor=wp_world["wp_user"], category=wp_world["category"], description="路灯不亮了请修", check_limits=False
+    )
+    api = api_for(wp_world["handler"])
+    assert api.get(f"{API}clues/{clue.pk}/").status_code == 404
+    services.clue_accept(clue=clue, actor=wp_world["gridworker"])
+    services.clue_dispatch(clue=clue, department=county["agency"], actor=wp_world["gridworker"])
+    assert api.get(f"{API}clues/{clue.pk}/").status_code == 200
+    assert api.post(f"{API}clues/{clue.pk}/start/").json()["status"] == "in_progress"
+    assert api.post(f"{API}clues/{clue.pk}/resolve/", {"resolution": "已修复"}).json()["status"] == "resolved"
+
+
+def test_self_registration_page_creates_pending_woodpecker(client, county, wp_world):
+    response = client.post(
+        reverse("grid_woodpecker:register"),
+        {
+            "name": "王五",
+            "id_number": helpers.id_number(),
+            "mobile": "13912345678",
+            "grid": county["grid_ac"].pk,
+            "group": "delivery_rider",
+            "username": "wangwu",
+            "password": "Rider-pass-2024",
+        },
+    )
+    assert response.status_code == 302
+    woodpecker = Woodpecker.objects.get(user__username="wangwu")
+    assert woodpecker.status == WoodpeckerStatus.PENDING and woodpecker.person.mobile_masked.startswith("139")
+    page = client.get(reverse("grid_woodpecker:me"))
+    assert page.status_code == 200
+
+
+def test_triage_page_accepts_clue_and_woodpecker_sees_points(client_for, wp_world):
+    clue = services.clue_submit(
+        actor=wp_world["wp_user"], category=wp_world["category"], description="井盖缺失很危险", check_limits=False
+    )
+    client = client_for(wp_world["community"])
+    assert "井盖缺失很危险" in client.get(reverse("grid_woodpecker:triage")).content.decode()
+    client.post(reverse("grid_woodpecker:clue_action", args=[clue.pk, "accept"]), {"note": ""})
+    assert Clue.objects.get(pk=clue.pk).status == ClueStatus.ACCEPTED
+    assert PointsAccount.objects.get(woodpecker=wp_world["woodpecker"]).balance == 10
+    client = client_for(wp_world["wp_user"])
+    assert client.get(reverse("grid_woodpecker:points")).status_code == 200
+    assert client.get(reverse("grid_woodpecker:clue_detail", args=[clue.pk])).status_code == 200
+
+
+def test_woodpecker_cannot_open_neighbours_clue(client_for, wp_world, county):
+    neighbour = helpers.woodpecker(county["grid_ac"])
+    theirs = services.clue_submit(
+        actor=neighbour.user, category=wp_world["category"], description="井盖缺失很危险", check_limits=False
+    )
+    response = client_for(wp_world["wp_user"]).get(reverse("grid_woodpecker:clue_detail", args=[theirs.pk]))
+    assert response.status_code == 404
+
+
+def test_oversight_and_leaderboard_pages_render(client_for, users, wp_world):
+    clue = services.clue_submit(
+        actor=wp_world["wp_user"], category=wp_world["category"], description="井盖缺失很危险", check_limits=False
+    )
+    services.clue_accept(clue=clue, actor=wp_world["gridworker"])
+    client = client_for(users["staff_a"])
+    assert client.get(reverse("grid_woodpecker:oversight")).status_code == 200
+    board = client.get(reverse("grid_woodpecker:leaderboard")).content.decode()
+    assert "张**" in board
+
+
+def test_import_woodpeckers_dry_run_reports_rows_and_writes_nothing(client_for, users, county):
+    client = client_for(users["staff_a"])
+    good = f"甲,{helpers.id_number()},13900000001,{county['grid_ac'].code},resident,0,"
+    bad = f"乙,123,,{county['grid_b1'].code},pilot,0,"
+    sheet = "name,id_number,mobile,grid_code,group,is_lead,lead_duties\n" + good + "\n" + bad + "\n"
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("w.csv", sheet.encode(), content_type="text/csv")
+    response = client.post(reverse("grid_woodpecker:import", args=["woodpeckers"]), {"file": upload})
+    report = response.context["report"]
+    assert {(e["row"], e["field"]) for e in report} == {(2, "id_number"), (2, "grid_code"), (2, "group")}
+    assert Woodpecker.objects.count() == 0
+    ok_sheet = "name,id_number,mobile,grid_code,group,is_lead,lead_duties\n" + good + "\n"
+    upload = SimpleUploadedFile("w.csv", ok_sheet.encode(), content_type="text/csv")
+    response = client.post(reverse("grid_woodpecker:import", args=["woodpeckers"]), {"file": upload})
+    assert response.context["report"] == [] and Woodpecker.objects.count() == 0
+    client.post(reverse("grid_woodpecker:import", args=["woodpeckers"]), {"confirm": "1"})
+    assert Woodpecker.objects.get().status == WoodpeckerStatus.ACTIVE
+    export = client.get(reverse("grid_woodpecker:export", args=["woodpeckers"]))
+    assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd.openxml")
+
+
+def test_hot_pages_have_bounded_queries(client_for, wp_world, django_assert_max_num_queries):
+    for i in range(6):
+        clue = services.clue_submit(
+            actor=wp_world["wp_user"],
+            category=wp_world["category"],
+            description=f"井盖缺失很危险{i}",
+            check_limits=False,
+        )
+        services.clue_accept(clue=clue, actor=wp_world["gridworker"])
+    staff = client_for(wp_world["community"])
+    with django_assert_max_num_queries(15):
+        assert staff.get(reverse("grid_woodpecker:community_queue")).status_code == 200
+    woodpecker = client_for(wp_world["wp_user"])
+    with django_assert_max_num_queries(20):
+        assert woodpecker.get(reverse("grid_woodpecker:points")).status_code == 200
+    with django_assert_max_num_queries(20):
+        assert woodpecker.get(reverse("grid_woodpecker:me")).status_code == 200
+
+
+def test_admin_category_change_goes_through_service(client_for, users, county):
+    from core.models import AuditEntry
+    from grid_woodpecker.models import ClueCategory
+
+    category = helpers.category(county["village_a1"], code="x1", name="旧名")
+    client = client_for(users["staff_a"])
+    url = reverse("admin:grid_woodpecker_cluecategory_change", args=[category.pk])
+    response = client.post(
+        url, {"unit": county["village_a1"].pk, "code": "x1", "name": "新名", "deadline_days": 4, "is_active": "on"}
+    )
+    assert response.status_code == 302
+    assert ClueCategory.objects.get(pk=category.pk).name == "新名"
+    assert AuditEntry.objects.filter(action="clue_category.update").exists()
+
+
+def test_import_goods_reports_bad_rows_and_writes_nothing(client_for, users, county):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from grid_woodpecker.models import Goods
+
+    station, _goods = helpers.station_with_goods(county["village_a1"])
+    outside, _other = helpers.station_with_goods(county["village_b1"])
+    before = Goods.objects.count()
+    sheet = (
+        "id,station,name,price_yuan,stock,is_active\n"
+        f",{station.pk},大米,20.00,5,1\n"
+        f",{outside.pk},食用油,30.00,5,1\n"
+        f",{station.pk},毛巾,0,-1,1\n"
+    )
+    client = client_for(users["staff_a"])
+    upload = SimpleUploadedFile("g.csv", sheet.encode(), content_type="text/csv")
+    report = client.post(reverse("grid_woodpecker:import", args=["goods"]), {"file": upload}).context["report"]
+    assert {(e["row"], e["field"]) for e in report} >= {(2, "station"), (3, "price_yuan")}
+    assert Goods.objects.count() == before
+
+
+def test_deactivated_woodpecker_loses_role_and_cannot_file(wp_world):
+    services.woodpecker_deactivate(woodpecker=wp_world["woodpecker"], reason="搬离本网格", actor=wp_world["gridworker"])
+    user = wp_world["wp_user"]
+    user.__dict__.pop("_role_names", None)
+    assert not user.has_role("woodpecker")
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        services.clue_submit(
+            actor=user, category=wp_world["category"], description="路灯不亮了请修", check_limits=False
+        )
