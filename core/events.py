@@ -6,11 +6,26 @@ uncommitted data and a rolled-back change triggers nothing. Calls within one tra
 subscriber is called once per (source, year) with the union of the unit ids (an import of 1,000 rows is one call).
 """
 
+import threading
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 
 from django.db import transaction
 
 _subscribers: list[Callable] = []
+_state = threading.local()
+
+
+@contextmanager
+def muted():
+    """Announce nothing inside the block: for bulk builders (the demo county) that recompute everything at the end
+    themselves, so that the after-commit work is not done a second time."""
+    previous = getattr(_state, "muted", False)
+    _state.muted = True
+    try:
+        yield
+    finally:
+        _state.muted = previous
 
 
 def subscribe(callback: Callable) -> Callable:
@@ -29,7 +44,7 @@ def _notify(batch: dict) -> None:
 def records_changed(*, source: str, unit_ids: Iterable[int], year: int | None = None) -> None:
     """Announce that records of `source` (an app label) at these units changed, for `year` (None: every year)."""
     ids = {int(pk) for pk in unit_ids if pk}
-    if not ids:
+    if not ids or getattr(_state, "muted", False):
         return
     connection = transaction.get_connection()
     # One batch per transaction: Django gives every transaction a fresh `run_on_commit` list, so a batch left by a

@@ -109,6 +109,7 @@ def choices() -> list[tuple[str, str]]:
 def _load():
     from .sources import cadres, organizations
     from .sources import collective_economy as economy
+    from .sources import grid_woodpecker as woodpecker
 
     SOURCE_REPORTED["collective_economy"] = economy.reported_villages
     # Compute functions of the indicators registered below by key, for the sources that have landed.
@@ -121,6 +122,10 @@ def _load():
         "villages_with_young_reserve": cadres.villages_with_young_reserve,
         "one_shoulder_rate": cadres.one_shoulder_rate,
         "college_degree_share": cadres.college_degree_share,
+        "woodpeckers": woodpecker.woodpeckers,
+        "clues_handled": woodpecker.clues_handled,
+        "clue_closure_rate": woodpecker.clue_closure_rate,
+        "clue_satisfaction_rate": woodpecker.clue_satisfaction_rate,
         "villages_income_over_100k": economy.villages_over_100k,
         "reward_paid": economy.reward_paid,
     }

@@ -6,16 +6,18 @@ handle/dispatch → resolve → rate, so histories, points and cards are real. O
 afterwards (a demo cannot wait a year), by plain updates that touch nothing the services decide.
 """
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
+from django.db.models import F
 from django.utils import timezone
 
 from cadres.validators import id_check_digit
 from organizations.models import OrganizationUnit, UnitKind
 
 from . import services, tasks
-from .models import Clue, ClueEvent, ClueStatus, PointsEntry, Rating, StationKind, WoodpeckerGroup
+from .models import Clue, ClueEvent, ClueStatus, PointsEntry, Rating, StationKind, Woodpecker, WoodpeckerGroup
 
 TOTAL_WOODPECKERS = 4120
 REPORTERS = 40  # woodpeckers with a login who file the demo clues
@@ -90,6 +92,11 @@ def _group(rng) -> str:
     return rng.choices([g for g, _w in GROUPS], weights=[w for _g, w in GROUPS])[0]
 
 
+# The demo's year is 2024, like the other apps' (DOMAIN.md's figures): the handled work is dated up to this day;
+# the work still open in the queues is dated in the last days before today.
+DEMO_YEAR_END = datetime(2024, 12, 28, 17, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
 def build(ctx):
     rng, city = ctx.rng, ctx.city
     now = timezone.now()
@@ -100,7 +107,7 @@ def build(ctx):
         )
         for code, name, days, dept in CATEGORIES
     ]
-    services.policy_set(unit=city, effective_from=(now - timedelta(days=400)).date(), actor=None)
+    services.policy_set(unit=city, effective_from=date(2023, 1, 1), actor=None)
 
     grids = list(OrganizationUnit.objects.filter(kind=UnitKind.GRID).order_by("path"))
     ids = _Ids(rng)
@@ -146,6 +153,12 @@ def build(ctx):
         for _ in range(TOTAL_WOODPECKERS - len(reporters))
     ]
     services.woodpeckers_bulk_create(rows=rows, actor=None)
+    # Registered and confirmed over 2023-2024 (a dozen statements, not one per woodpecker).
+    for month in range(1, 13):
+        joined = datetime(2023 + month % 2, month, 15, 10, tzinfo=DEMO_YEAR_END.tzinfo)
+        Woodpecker.objects.annotate(bucket=F("id") % 12).filter(bucket=month - 1).update(
+            registered_at=joined, confirmed_at=joined
+        )
 
     # Red Beehive stations (30+) and love supermarkets, with goods; one near the demo woodpecker.
     townships = list(
@@ -181,7 +194,7 @@ def build(ctx):
                 "reporter": reporter,
                 "category": category,
                 "description": rng.choice(PROBLEMS[category.code]).format(b=reporter.grid.name),
-                "submitted_at": now - timedelta(days=rng.randint(120, 360), hours=rng.randint(0, 12)),
+                "submitted_at": DEMO_YEAR_END - timedelta(days=rng.randint(120, 345), hours=rng.randint(0, 12)),
                 "outcome": ClueStatus.CLOSED if index < HISTORY_HANDLED else ClueStatus.REJECTED,
                 "resolution": "已现场处置并回访",
                 "reject_reason": "经核实信息不实",
@@ -201,8 +214,10 @@ def build(ctx):
         category = rng.choice(categories)
         text = rng.choice(PROBLEMS[category.code]).format(b=reporter.grid.name)
         clue = services.clue_submit(actor=reporter.user, category=category, description=text, check_limits=False)
-        age = rng.randint(20, 110) if outcome in ("handled", "rejected", "merged") else rng.randint(0, 15)
-        backdate[clue.pk] = now - timedelta(days=age, hours=rng.randint(0, 12))
+        if outcome in ("handled", "rejected", "merged"):
+            backdate[clue.pk] = DEMO_YEAR_END - timedelta(days=rng.randint(20, 110), hours=rng.randint(0, 12))
+        else:
+            backdate[clue.pk] = now - timedelta(days=rng.randint(0, 15), hours=rng.randint(0, 12))
         if outcome == "waiting":
             continue
         if outcome == "merged" and earlier:
