@@ -26,11 +26,11 @@ def dashboard(unit, suffix="", year=2024):
     return f"/goals/units/{unit.pk}/{suffix}?year={year}"
 
 
-def test_city_dashboard_shows_figures_children_ranked_and_computed_time(computed, users, client_for):
+def test_city_dashboard_shows_figures_children_ranked_and_computed_time(computed, users, client_for, pending_indicator):
     response = client_for(users["city_staff"]).get(dashboard(computed["city"]) + "&rank=demonstration_villages")
     assert response.status_code == 200
     body = response.content.decode()
-    assert "暂无数据来源" in body  # indicators whose source app has not landed
+    assert "暂无数据来源" in body  # an indicator whose source app has not landed
     assert "数据计算时间" in body and response.context["computed_at"] is not None
     children = [child for child, _values in response.context["children"]]
     assert children == [computed["township_a"], computed["township_b"]] or children == [
@@ -70,11 +70,12 @@ def test_api_rollups_for_a_unit_and_year_limited_to_jurisdiction(computed, users
     assert {row["indicator"]: row["value"] for row in city.json()["results"]}["demonstration_villages"] == "2.00"
 
 
-def test_api_lists_every_indicator_with_its_source_state(users, api_for):
+def test_api_lists_every_indicator_with_its_source_state(users, api_for, pending_indicator):
     rows = api_for(users["external"]).get("/api/v1/goals/indicators/").json()
     by_key = {row["key"]: row for row in rows}
     assert by_key["demonstration_villages"]["has_source"] is True
-    assert by_key["clue_closure_rate"] == {**by_key["clue_closure_rate"], "has_source": False, "aggregation": "ratio"}
+    assert by_key["clue_closure_rate"] == {**by_key["clue_closure_rate"], "has_source": True, "aggregation": "ratio"}
+    assert by_key["test_pending"]["has_source"] is False
     assert api_for(users["external"]).get("/api/v1/goals/indicators/nope/").status_code == 404
 
 
@@ -102,7 +103,7 @@ def test_secretary_confirms_only_own_village(computed, users, client_for):
     assert client.post(dashboard(computed["village_a2"], "confirm/"), {"source": "organizations"}).status_code == 404
 
 
-def test_excel_export_has_the_same_figures(computed, users, client_for):
+def test_excel_export_has_the_same_figures(computed, users, client_for, pending_indicator):
     response = client_for(users["city_staff"]).get(dashboard(computed["city"], "export.xlsx"))
     assert response.status_code == 200
     book = load_workbook(BytesIO(response.content))
@@ -140,7 +141,7 @@ def test_dashboard_query_count_does_not_grow_with_children(computed, users, clie
     assert count() == before <= 25
 
 
-def test_api_dashboard_serves_what_the_page_shows(computed, users, api_for):
+def test_api_dashboard_serves_what_the_page_shows(computed, users, api_for, pending_indicator):
     services.target_set(indicator="demonstration_villages", unit=computed["city"], year=2024, value=2, actor=None)
     api = api_for(users["external"])
     body = api.get(f"/api/v1/goals/dashboard/{computed['city'].pk}/", {"year": 2024}).json()
@@ -153,7 +154,7 @@ def test_api_dashboard_serves_what_the_page_shows(computed, users, api_for):
         "units_expected": 4,
         "units_reported": 0,
     }
-    assert rows["woodpeckers"]["status"] == "no_data" and rows["woodpeckers"]["value"] is None
+    assert rows["test_pending"]["status"] == "no_data" and rows["test_pending"]["value"] is None
     assert body["computed_at"] is not None
     staff_a = api_for(users["staff_a"])
     assert staff_a.get(f"/api/v1/goals/dashboard/{computed['township_b'].pk}/").status_code == 404
