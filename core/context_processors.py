@@ -36,4 +36,10 @@ def menu_for(user):
 
 
 def navigation(request):
-    return {"nav_items": menu_for(request.user)}
+    """The menu, with the entry whose URL is the longest prefix of the current path marked active."""
+    items = menu_for(request.user)
+    matches = [item for item in items if request.path.startswith(item["url"])]
+    active = max(matches, key=lambda item: len(item["url"]), default=None)
+    for item in items:
+        item["active"] = item is active
+    return {"nav_items": items}
