@@ -162,6 +162,8 @@ def unit_move(*, unit: OrganizationUnit, new_parent: OrganizationUnit, actor) ->
     )
     OrganizationUnit.objects.filter(pk=unit.pk).update(parent=new_parent)
     unit.refresh_from_db()
+    # Every figure of the old and the new ancestors changes: recompute both chains (all years) after commit.
+    events.records_changed(source="organizations", unit_ids=[unit.pk, old_parent and old_parent.pk], year=None)
     audit.record(
         actor=actor,
         action="unit.move",

@@ -223,3 +223,17 @@ def test_bulk_create_respects_scope(county, users):
     with pytest.raises(ValidationError):
         services.units_bulk_create(rows=rows, actor=users["staff_a"])
     assert not OrganizationUnit.objects.filter(code="BULKX0001").exists()
+
+
+def test_move_announces_both_chains_after_commit(county, django_capture_on_commit_callbacks):
+    from core import events
+
+    calls = []
+    events.subscribe(listener := lambda **kw: calls.append(kw))
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            services.unit_move(unit=county["village_a1"], new_parent=county["township_b"], actor=None)
+    finally:
+        events._subscribers.remove(listener)
+    announced = {pk for call in calls if call["source"] == "organizations" for pk in call["unit_ids"]}
+    assert {county["village_a1"].pk, county["township_a"].pk} <= announced
