@@ -64,14 +64,35 @@ def write_roles(model: type[models.Model]):
 
 
 def restrict(queryset: models.QuerySet, user, action: str = VIEW) -> models.QuerySet:
-    """The rows of `queryset` that `user` may see (action=VIEW) or change (action=CHANGE)."""
-    if user is not None and user.is_authenticated and user.is_superuser:
-        return queryset
-    roles = write_roles(queryset.model) if action == CHANGE else None
-    paths = scope_paths(user, roles=roles)
-    if not paths:
+    """The rows of `queryset` that `user` may see (action=VIEW) or change (action=CHANGE).
+
+    A model may narrow or widen its scope declaratively, and every caller gets the same answer:
+    - `scope_write_roles`: roles whose subtrees count for CHANGE (default: organization-department and township staff);
+    - `scope_view_roles`: roles whose subtrees count for VIEW (default: every role; a queryset class may set
+      `default_view_roles`), e.g. woodpeckers do not read their neighbours' clues;
+    - `scope_owner_field`: a lookup to a User whose own rows are visible to them wherever they lie;
+    - `scope_department_field`: a lookup to a unit; department handlers see the rows dispatched to their department.
+    """
+    if user is None or not user.is_authenticated:
         return queryset.none()
-    return queryset.filter(scope_q(queryset.model, paths))
+    if user.is_superuser:
+        return queryset
+    model = queryset.model
+    if action == CHANGE:
+        roles = write_roles(model)
+    else:
+        roles = getattr(model, "scope_view_roles", getattr(queryset, "default_view_roles", None))
+    q = scope_q(model, scope_paths(user, roles=roles))
+    department_field = getattr(model, "scope_department_field", None)
+    if department_field:
+        from .roles import Role
+
+        for path in scope_paths(user, roles=[Role.DEPARTMENT_HANDLER]):
+            q |= Q(**{f"{department_field}__path__startswith": path})
+    owner_field = getattr(model, "scope_owner_field", None)
+    if owner_field and action == VIEW:
+        q |= Q(**{owner_field: user})
+    return queryset.filter(q)
 
 
 def unit_in_scope(user, unit, action: str = VIEW) -> bool:

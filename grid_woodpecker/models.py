@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import STAFF_ROLES, Role
-from accounts.scoping import CHANGE, VIEW, ScopedQuerySet, scope_paths, scope_q, write_roles
+from accounts.scoping import ScopedQuerySet
 
 # Who triages and handles clues in their grid or community: township/org staff, the community secretary and the
 # grid worker.
@@ -24,27 +24,11 @@ VIEW_ROLES = (*TRIAGE_ROLES, Role.DEPARTMENT_HANDLER)
 
 
 class GridScopedQuerySet(ScopedQuerySet):
-    """The foundation's scoping by unit subtree, limited to the roles in `scope_view_roles` for reading, plus the
-    rows the user owns (`scope_owner_field`, a lookup to a User) and, for clues, those dispatched to the department
-    a handler works in (`scope_department_field`)."""
+    """The foundation's scoping (accounts.scoping.restrict), read by the roles in VIEW_ROLES unless a model says
+    otherwise in `scope_view_roles`; owners and department handlers see their rows through `scope_owner_field`
+    and `scope_department_field`."""
 
-    def restrict(self, user, action=VIEW):
-        if user is None or not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self
-        model = self.model
-        roles = write_roles(model) if action == CHANGE else getattr(model, "scope_view_roles", VIEW_ROLES)
-        paths = scope_paths(user, roles=roles)
-        q = scope_q(model, paths)
-        department_field = getattr(model, "scope_department_field", None)
-        if department_field:
-            for path in scope_paths(user, roles=[Role.DEPARTMENT_HANDLER]):
-                q |= Q(**{f"{department_field}__path__startswith": path})
-        owner_field = getattr(model, "scope_owner_field", None)
-        if owner_field and action == VIEW:
-            q |= Q(**{owner_field: user})
-        return self.filter(q)
+    default_view_roles = VIEW_ROLES
 
 
 class WoodpeckerGroup(models.TextChoices):

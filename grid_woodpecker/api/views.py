@@ -32,11 +32,7 @@ from . import serializers as s
 
 
 class GridScopedMixin(ScopedViewSetMixin):
-    """The foundation's scoped viewset, reading through the model's own `restrict` (owners and departments)."""
-
-    def get_queryset(self):
-        action_ = VIEW if self.request.method in ("GET", "HEAD", "OPTIONS") else CHANGE
-        return super(ScopedViewSetMixin, self).get_queryset().restrict(self.request.user, action_)
+    """The foundation's scoped viewset (owners and departments come from the models' scope attributes)."""
 
     def _unit(self, pk_or_code, field, action_=CHANGE):
         qs = OrganizationUnit.objects.restrict(self.request.user, action_)
