@@ -60,39 +60,59 @@ def scope_q(model: type[models.Model], paths: Iterable[str]) -> Q:
 def write_roles(model: type[models.Model]):
     from .roles import STAFF_ROLES
 
-    return getattr(model, "scope_write_roles", STAFF_ROLES)
+    return tuple(getattr(model, "scope_write_roles", STAFF_ROLES))
 
 
-def restrict(queryset: models.QuerySet, user, action: str = VIEW) -> models.QuerySet:
-    """The rows of `queryset` that `user` may see (action=VIEW) or change (action=CHANGE).
+def roles_for(model: type[models.Model], action: str, queryset=None) -> tuple | None:
+    """The roles that may do `action` on records of `model` inside their subtrees (None: every role).
 
-    A model may narrow or widen its scope declaratively, and every caller gets the same answer:
-    - `scope_write_roles`: roles whose subtrees count for CHANGE (default: organization-department and township staff);
-    - `scope_view_roles`: roles whose subtrees count for VIEW (default: every role; a queryset class may set
-      `default_view_roles`), e.g. woodpeckers do not read their neighbours' clues;
-    - `scope_owner_field`: a lookup to a User whose own rows are visible to them wherever they lie;
-    - `scope_department_field`: a lookup to a unit; department handlers see the rows dispatched to their department.
+    VIEW: `scope_view_roles` (default every role; a queryset class may set `default_view_roles`); CHANGE:
+    `scope_write_roles` (default organization-department and township staff); any other action: the model's
+    `scope_actions[action]`. An undeclared action is a programming error, so a typo never allows or refuses silently.
     """
-    if user is None or not user.is_authenticated:
-        return queryset.none()
-    if user.is_superuser:
-        return queryset
-    model = queryset.model
+    if action == VIEW:
+        return getattr(model, "scope_view_roles", getattr(queryset, "default_view_roles", None))
     if action == CHANGE:
-        roles = write_roles(model)
-    else:
-        roles = getattr(model, "scope_view_roles", getattr(queryset, "default_view_roles", None))
-    q = scope_q(model, scope_paths(user, roles=roles))
-    department_field = getattr(model, "scope_department_field", None)
-    if department_field:
-        from .roles import Role
+        return write_roles(model)
+    declared = getattr(model, "scope_actions", {})
+    if action not in declared:
+        raise ValueError(f"{model.__name__} declares no action {action!r} (add it to scope_actions)")
+    return tuple(declared[action])
 
+
+def action_q(model: type[models.Model], user, action: str, queryset=None) -> Q:
+    """A Q keeping the rows of `model` on which the (authenticated, non-superuser) `user` may do `action`.
+
+    - the subtrees of the user's roles that hold `action` (`roles_for`);
+    - `scope_department_field`: a lookup to a unit; department handlers may do `scope_department_actions`
+      (default VIEW and CHANGE) on the rows dispatched to their department;
+    - `scope_owner_field`: a lookup to a User who may do `scope_owner_actions` (default VIEW) on their own rows
+      wherever they lie.
+    """
+    from .roles import Role
+
+    q = scope_q(model, scope_paths(user, roles=roles_for(model, action, queryset)))
+    department_field = getattr(model, "scope_department_field", None)
+    if department_field and action in getattr(model, "scope_department_actions", (VIEW, CHANGE)):
         for path in scope_paths(user, roles=[Role.DEPARTMENT_HANDLER]):
             q |= Q(**{f"{department_field}__path__startswith": path})
     owner_field = getattr(model, "scope_owner_field", None)
-    if owner_field and action == VIEW:
+    if owner_field and action in getattr(model, "scope_owner_actions", (VIEW,)):
         q |= Q(**{owner_field: user})
-    return queryset.filter(q)
+    return q
+
+
+def restrict(queryset: models.QuerySet, user, action: str = VIEW) -> models.QuerySet:
+    """The rows of `queryset` on which `user` may do `action` (VIEW, CHANGE or any action the model declares).
+
+    See `roles_for` and `action_q` for what a model declares; `accounts.permissions.can()` answers the same question
+    for one object.
+    """
+    if user is None or not user.is_authenticated or not getattr(user, "is_active", True):
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    return queryset.filter(action_q(queryset.model, user, action, queryset))
 
 
 def unit_in_scope(user, unit, action: str = VIEW) -> bool:

@@ -1,0 +1,163 @@
+"""The one permission path for objects and actions, beside `restrict()` (which answers "which rows").
+
+Every decision of the form "may this user do X to this object" is `can(user, action, obj)`; "at which units may
+this user do X to records of this model" is `units_for(user, model, action)`; services call `require(...)`, which
+raises PermissionDenied. Views, serializers, forms, admin, services and templates (which buttons to show, through
+the `can` template filter in `core.templatetags.perms`) all ask here.
+
+Actions and the roles that hold them are declared on the model, never in the caller:
+
+    class Clue(models.Model):
+        scope_field = "grid"
+        scope_write_roles = TRIAGE_ROLES                    # CHANGE
+        scope_actions = {TRIAGE: TRIAGE_ROLES, HANDLE: (...)}  # every other action the model has
+        scope_owner_actions = (VIEW, RATE)                   # what the owner (`scope_owner_field`) may do anywhere
+        scope_department_actions = (VIEW, HANDLE)            # what the department's handlers may do
+
+VIEW defaults to every role (or `scope_view_roles`), CHANGE to `scope_write_roles` (default: organization-department
+and township staff). Asking for an action the model does not declare is a programming error (ValueError), so a
+typo never silently allows or refuses.
+
+Jobs and commands that act without a user pass `SYSTEM`, an explicit actor that may do everything and that the
+audit trail records as the system. `None` is not an actor: it is refused like an anonymous user.
+"""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.utils.translation import gettext as _
+
+from .roles import Role
+from .scoping import CHANGE, VIEW, action_q, restrict, roles_for, scope_paths
+
+APPROVE = "approve"
+TRIAGE = "triage"
+HANDLE = "handle"
+COUNTER = "counter"
+REVEAL = "reveal"
+GRANT = "grant"
+ADJUST = "adjust"
+RATE = "rate"
+IMPORT = "import"
+
+__all__ = [
+    "ADJUST",
+    "APPROVE",
+    "CHANGE",
+    "COUNTER",
+    "GRANT",
+    "HANDLE",
+    "IMPORT",
+    "RATE",
+    "REVEAL",
+    "SYSTEM",
+    "TRIAGE",
+    "VIEW",
+    "SystemActor",
+    "can",
+    "can_at",
+    "require",
+    "require_at",
+    "restrict",
+    "roles_for",
+    "units_for",
+]
+
+
+class SystemActor:
+    """The actor of jobs, commands and the demo: allowed everything, recorded as the system in the audit trail."""
+
+    pk = None
+    id = None
+    username = "system"
+    is_authenticated = True
+    is_anonymous = False
+    is_active = True
+    is_superuser = True
+    is_staff = False
+    is_system = True
+
+    def __str__(self):
+        return _("System")
+
+    def __repr__(self):
+        return "SYSTEM"
+
+    def has_role(self, *roles) -> bool:
+        return True
+
+    def role_names(self) -> set[str]:
+        return set(Role.values)
+
+
+SYSTEM = SystemActor()
+
+
+def _is_all_powerful(user) -> bool:
+    return user is SYSTEM or bool(getattr(user, "is_superuser", False) and getattr(user, "is_active", False))
+
+
+def _authenticated(user) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False) and getattr(user, "is_active", True)
+
+
+def can(user, action: str, obj: models.Model) -> bool:
+    """Whether `user` may do `action` to the saved object `obj`.
+
+    Answered by the same Q as the lists, against the database, so a page's button and the service's check agree.
+    """
+    if not _authenticated(user):
+        return False
+    if _is_all_powerful(user):
+        return True
+    if obj is None or obj.pk is None:
+        raise ValueError("can() takes a saved object; ask can_at(user, action, Model, unit) before creating one")
+    model = type(obj)
+    return model._default_manager.filter(pk=obj.pk).filter(action_q(model, user, action)).exists()
+
+
+def units_for(user, model: type[models.Model], action: str) -> list[str]:
+    """Paths of the subtree roots where `user` may do `action` to records of `model` (every unit for superusers:
+    `[""]`, since every path starts with the empty string)."""
+    if not _authenticated(user):
+        return []
+    if _is_all_powerful(user):
+        return [""]
+    return scope_paths(user, roles=roles_for(model, action))
+
+
+def units_queryset(user, model: type[models.Model], action: str):
+    """The OrganizationUnits at which `user` may do `action` to records of `model` — for form choices."""
+    from organizations.models import OrganizationUnit  # accounts sits below organizations; imported at call time
+
+    paths = units_for(user, model, action)
+    q = models.Q(pk__in=[])
+    for path in paths:
+        q |= models.Q(path__startswith=path)
+    return OrganizationUnit.objects.filter(q)
+
+
+def can_at(user, action: str, model: type[models.Model], unit) -> bool:
+    """Whether `user` may do `action` to a (new) record of `model` attached to `unit` (an OrganizationUnit)."""
+    if unit is None:
+        return _authenticated(user) and _is_all_powerful(user)
+    return any(unit.path.startswith(path) for path in units_for(user, model, action))
+
+
+def require(user, action: str, obj: models.Model, message: str | None = None) -> None:
+    """Raise PermissionDenied unless `can(user, action, obj)`."""
+    if not can(user, action, obj):
+        raise PermissionDenied(message or _("You may not do this."))
+
+
+def require_at(user, action: str, model: type[models.Model], units: Iterable | object, message: str | None = None):
+    """Raise PermissionDenied unless `user` may do `action` to a record of `model` at every unit of `units`.
+
+    Every unit a record refers to must lie inside the writer's scope: pass them all (e.g. a clue category's unit and
+    its default department)."""
+    if not isinstance(units, list | tuple | set):
+        units = [units]
+    for unit in units:
+        if unit is not None and not can_at(user, action, model, unit):
+            raise PermissionDenied(message or _("You may not do this."))
