@@ -163,7 +163,10 @@ def test_staff_flag_follows_back_office_roles(county, users):
 
 def test_account_create_generates_a_password_and_audits(county, users):
     account, password = services.account_create(
-        username="new_sec", display_name="新书记", roles=[(Role.SECRETARY, county["village_a2"])], actor=users["staff_a"]
+        username="new_sec",
+        display_name="新书记",
+        roles=[(Role.SECRETARY, county["village_a2"])],
+        actor=users["staff_a"],
     )
     assert password and account.check_password(password)
     assert not account.is_staff and not account.is_superuser
