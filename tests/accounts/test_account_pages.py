@@ -241,3 +241,23 @@ def test_org_department_staff_manage_township_staff(county, users, client_for):
     response = client.post(f"/accounts/{staff_a.pk}/grant/", {"role": Role.ORG_DEPARTMENT, "unit": county["city"].pk})
     assert response.status_code == 403
     assert _state() == before
+
+
+def test_bad_input_never_answers_500(county, users, client_for):
+    client = client_for(users["staff_a"])
+    secretary = users["secretary_a1"]
+    huge = "9" * 30
+    assert client.get(f"/accounts/{huge}/").status_code == 404
+    assert client.post(f"/accounts/{secretary.pk}/roles/{huge}/revoke/").status_code == 404
+    assert client.get("/accounts/", {"q": "\x00", "page": "abc"}).status_code == 200
+    before = _state()
+    for data in [
+        {"username": "bad\x00name", "role": Role.SECRETARY, "unit": county["village_a1"].pk},
+        {"username": "bad name!", "role": Role.SECRETARY, "unit": county["village_a1"].pk},
+        {"username": "x" * 500, "role": "nonsense", "unit": "abc"},
+        {"username": "ok_name", "role": Role.SECRETARY, "unit": huge},
+    ]:
+        assert client.post("/accounts/new/", data).status_code == 200
+    assert client.post(f"/accounts/{secretary.pk}/grant/", {"role": "", "unit": huge}).status_code == 200
+    assert client.post(f"/accounts/{secretary.pk}/edit/", {"email": "not-an-email"}).status_code == 200
+    assert _state() == before
