@@ -303,3 +303,21 @@ def test_no_bulk_delete_action(county, users, client_for):
         assert form is None or "delete_selected" not in dict(form.fields["action"].choices)
         client.post(url, {"action": "delete_selected", "_selected_action": [pk], "post": "yes"})
     assert _state() == before
+
+
+def test_admin_pages_render_for_township_staff(county, users, client_for):
+    client = client_for(users["staff_a"])
+    secretary = users["secretary_a1"]
+    for url in [
+        reverse("admin:accounts_user_changelist"),
+        reverse("admin:accounts_user_add"),
+        reverse("admin:accounts_user_change", args=[secretary.pk]),
+        reverse("admin:accounts_user_change", args=[users["staff_a"].pk]),  # read-only
+        f"/admin/accounts/user/{secretary.pk}/password/",
+        reverse("admin:accounts_roleassignment_changelist"),
+        reverse("admin:accounts_roleassignment_add"),
+        reverse("admin:accounts_roleassignment_change", args=[secretary.role_assignments.get().pk]),
+    ]:
+        assert client.get(url).status_code == 200, url
+    body = client.get(reverse("admin:accounts_user_change", args=[secretary.pk])).content.decode()
+    assert 'name="is_superuser"' not in body and 'name="is_staff"' not in body
