@@ -89,9 +89,10 @@ def test_visible_but_beyond_reach_is_read_only_and_403(county, users, client_for
     both = user_with_role("both", Role.SECRETARY, county["village_a1"])
     RoleAssignment.objects.create(user=both, role=Role.SECRETARY, unit=county["village_b1"])
     colleague = user_with_role("colleague_a", Role.TOWNSHIP_STAFF, county["township_a"], staff=True)
+    root = user_with_role("root_a", Role.SECRETARY, county["village_a1"], superuser=True)
     client = client_for(users["staff_a"])
     before = _state()
-    for account in (both, colleague, users["staff_a"]):
+    for account in (both, colleague, root, users["staff_a"]):
         detail = client.get(f"/accounts/{account.pk}/")
         assert detail.status_code == 200
         assert not detail.context["may_manage"] and 'id="read-only"' in detail.content.decode()
