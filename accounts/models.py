@@ -4,7 +4,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .roles import Role
+from .permissions import GRANT
+from .roles import GRANTING_ROLES, Role
 from .scoping import ScopedQuerySet
 
 
@@ -13,6 +14,9 @@ class User(AbstractUser):
 
     # A user lies in the jurisdiction of every unit they hold a role at (staff manage those accounts).
     scope_field = "role_assignments__unit"
+    # GRANT: the accounts a user sees on the accounts pages (a role inside a subtree where they hold a granting role);
+    # what they may do to them is `accounts.permissions.can_manage_account` (the grant ladder).
+    scope_actions = {GRANT: GRANTING_ROLES}
 
     display_name = models.CharField(_("display name"), max_length=50, blank=True)
 
@@ -38,6 +42,8 @@ class RoleAssignment(models.Model):
     """A role held at an organization unit; the user's jurisdiction for it is that unit's subtree."""
 
     scope_field = "unit"
+    # GRANT: the units where a user may grant some role; which roles is `accounts.permissions.can_grant`.
+    scope_actions = {GRANT: GRANTING_ROLES}
 
     user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="role_assignments")
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)

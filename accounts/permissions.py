@@ -28,7 +28,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext as _
 
-from .roles import Role
+from .roles import GRANTING_ROLES, ROLE_RANK, Role
 from .scoping import CHANGE, VIEW, action_q, restrict, roles_for, scope_paths
 
 APPROVE = "approve"
@@ -57,6 +57,10 @@ __all__ = [
     "SystemActor",
     "can",
     "can_at",
+    "can_grant",
+    "can_manage_account",
+    "can_revoke",
+    "grantable_roles",
     "require",
     "require_at",
     "restrict",
@@ -161,3 +165,81 @@ def require_at(user, action: str, model: type[models.Model], units: Iterable | o
     for unit in units:
         if unit is not None and not can_at(user, action, model, unit):
             raise PermissionDenied(message or _("You may not do this."))
+
+
+# The grant ladder (roles.ROLE_RANK): who may grant, revoke and manage accounts. The GRANT action of User and
+# RoleAssignment (`scope_actions`) names the subtrees where a user holds a granting role — the accounts they see on
+# the accounts pages and the units offered in grant forms (`units_queryset(user, RoleAssignment, GRANT)`); the rank
+# comparison below decides which role may be granted there. Pages, admin, services and templates all ask these.
+
+
+def _grant_holdings(user) -> list[tuple[int, str]]:
+    """(rank, unit path) of the user's granting roles, cached on the user object for the request like scope_paths."""
+    cache = user.__dict__.get("_grant_holdings_cache")
+    if cache is None:
+        rows = user.role_assignments.filter(role__in=list(GRANTING_ROLES)).values_list("role", "unit__path")
+        cache = [(ROLE_RANK[role], path) for role, path in rows]
+        user.__dict__["_grant_holdings_cache"] = cache
+    return cache
+
+
+def _unit_path(unit) -> str | None:
+    return getattr(unit, "path", None)
+
+
+def can_grant(user, role: str, unit) -> bool:
+    """Whether `user` may grant (or revoke) `role` at `unit`: superusers anywhere; others only a role strictly below
+    the rank of a granting role they hold at `unit` or above it. Nobody but a superuser makes organization-department
+    staff (at a root unit or anywhere) or a superuser."""
+    if not _authenticated(user):
+        return False
+    if _is_all_powerful(user):
+        return role in ROLE_RANK
+    path = _unit_path(unit)
+    if path is None or role not in ROLE_RANK:
+        return False
+    rank = ROLE_RANK[role]
+    return any(held > rank and path.startswith(root) for held, root in _grant_holdings(user))
+
+
+def grantable_roles(user, unit=None) -> list[str]:
+    """The roles `user` may grant at `unit` (anywhere in their subtrees when `unit` is None), highest first."""
+    if not _authenticated(user):
+        return []
+    ordered = sorted(ROLE_RANK, key=lambda role: -ROLE_RANK[role])
+    if _is_all_powerful(user):
+        return ordered
+    path = _unit_path(unit)
+    holdings = [(held, root) for held, root in _grant_holdings(user) if path is None or path.startswith(root)]
+    return [role for role in ordered if any(held > ROLE_RANK[role] for held, _root in holdings)]
+
+
+def can_manage_account(user, target) -> bool:
+    """Whether `user` may edit, reset the password of, deactivate, delete or change the roles of `target`.
+
+    Superusers may manage every account. Anyone else only when every role of `target` lies inside their subtree and
+    strictly below their rank (`can_grant` for each), so: not an account that also holds a role elsewhere, not a
+    superuser, not staff of equal rank, not their own account, and not an account with no role at all (those belong
+    to the superusers: nothing places them in anyone's subtree).
+    """
+    if not _authenticated(user) or target is None or target.pk is None:
+        return False
+    if _is_all_powerful(user):
+        return True
+    if target.pk == user.pk or target.is_superuser:
+        return False
+    roles = list(target.role_assignments.values_list("role", "unit__path"))
+    if not roles or not _grant_holdings(user):
+        return False
+    return all(
+        role in ROLE_RANK
+        and any(held > ROLE_RANK[role] and path.startswith(root) for held, root in _grant_holdings(user))
+        for role, path in roles
+    )
+
+
+def can_revoke(user, assignment) -> bool:
+    """Whether `user` may revoke `assignment`: the role is theirs to grant there and the account is theirs to manage."""
+    if getattr(user, "pk", None) is not None and assignment.user_id == user.pk:
+        return False  # nobody changes their own privileges, superusers included
+    return can_grant(user, assignment.role, assignment.unit) and can_manage_account(user, assignment.user)

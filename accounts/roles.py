@@ -18,3 +18,22 @@ class Role(models.TextChoices):
 STAFF_ROLES = (Role.ORG_DEPARTMENT, Role.TOWNSHIP_STAFF)
 # Roles that work in the portal's back office (admin site).
 ADMIN_SITE_ROLES = (Role.ORG_DEPARTMENT, Role.TOWNSHIP_STAFF)
+
+# The grant ladder (docs/security.md, "Accounts and roles"), declared once. A user may grant, revoke or manage only
+# roles of a strictly lower rank than a granting role they hold, at units inside that role's subtree; superusers rank
+# above every role. Organization-department staff (at any unit, so also at a root unit — one without a parent) and
+# superusers are therefore made only by superusers. The external system ranks between township and
+# organization-department staff: only organization-department staff at or above its unit (or a superuser) grant it.
+SUPERUSER_RANK = 100
+ROLE_RANK = {
+    Role.ORG_DEPARTMENT: 50,
+    Role.EXTERNAL_SYSTEM: 40,
+    Role.TOWNSHIP_STAFF: 30,
+    Role.SECRETARY: 20,
+    Role.GRID_WORKER: 10,
+    Role.DEPARTMENT_HANDLER: 10,
+    Role.WOODPECKER: 10,
+}
+# The roles that grant at all (the back-office staff). A secretary or grid worker outranks a woodpecker but grants
+# nothing through the accounts pages: woodpeckers get their role through the woodpecker registration loop.
+GRANTING_ROLES = (Role.ORG_DEPARTMENT, Role.TOWNSHIP_STAFF)

@@ -1,8 +1,25 @@
+from urllib.parse import urlencode
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 
 from core.context_processors import menu_for
+from core.views import add_service_errors
 from organizations.selectors import scope_roots
+
+from . import selectors, services
+from .forms import AccountCreateForm, AccountEditForm, AccountSearchForm, GrantForm
+from .models import User
+from .permissions import can_manage_account, can_revoke, grantable_roles
 
 
 @login_required
@@ -15,3 +32,251 @@ def home(request):
         "work": [item for item in menu_for(request.user)],
     }
     return render(request, "home.html", context)
+
+
+# The accounts pages: staff manage accounts and role assignments on the grant ladder, outside the Django admin.
+# Outside the user's GRANT scope: 404; visible but not theirs to manage (a role elsewhere, equal rank, a superuser):
+# 403. Every write goes through accounts.services, which checks the ladder again and writes the audit row.
+
+
+def _require_grant_power(request) -> None:
+    if not (request.user.is_superuser or grantable_roles(request.user)):
+        raise PermissionDenied(_("Only staff who may grant roles manage accounts."))
+
+
+def _account_or_404(request, pk) -> User:
+    _require_grant_power(request)
+    account = selectors.accounts_visible(user=request.user).filter(pk=pk).first()
+    if account is None:
+        raise Http404
+    return account
+
+
+def _manageable_or_403(request, pk, *, not_self: bool = False) -> User:
+    account = _account_or_404(request, pk)
+    if not can_manage_account(request.user, account) or (not_self and account.pk == request.user.pk):
+        raise PermissionDenied(_("You may view this account but not change it."))
+    return account
+
+
+def _no_store(response):
+    """A page that shows a password once: never cached by the browser or a proxy."""
+    add_never_cache_headers(response)
+    patch_cache_control(response, no_store=True)
+    return response
+
+
+@login_required
+def account_list(request):
+    _require_grant_power(request)
+    form = AccountSearchForm(request.GET or None)
+    query = status = ""
+    if form.is_valid():
+        query, status = form.cleaned_data["q"].strip(), form.cleaned_data["status"]
+    qs = selectors.accounts_search(user=request.user, query=query, status=status)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "query": query,
+        "status": status,
+        "querystring": urlencode({"q": query, "status": status}),
+        "may_create": True,
+    }
+    return render(request, "accounts/list.html", context)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def account_create(request):
+    _require_grant_power(request)
+    form = AccountCreateForm(request.POST or None, actor=request.user)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            account, password = services.account_create(
+                username=data["username"],
+                display_name=data["display_name"],
+                email=data["email"],
+                roles=[(data["role"], data["unit"])],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error("role", str(exc))
+            status = 403
+        else:
+            messages.success(request, _("Account “%(name)s” created.") % {"name": account.username})
+            return _no_store(
+                render(
+                    request, "accounts/password_shown.html", {"account": account, "password": password, "created": True}
+                )
+            )
+    context = {"form": form, "title": _("New account"), "cancel": reverse("accounts:list")}
+    return render(request, "accounts/form.html", context, status=status)
+
+
+@login_required
+def account_detail(request, pk):
+    account = _account_or_404(request, pk)
+    may_manage = can_manage_account(request.user, account)
+    is_self = account.pk == request.user.pk
+    assignments = [
+        (a, may_manage and not is_self and can_revoke(request.user, a))
+        for a in account.role_assignments.select_related("unit").order_by("unit__path", "role")
+    ]
+    context = {
+        "account": account,
+        "assignments": assignments,
+        "may_manage": may_manage,
+        "may_change_status": may_manage and not is_self,
+        "may_delete": may_manage and not is_self and not services.account_has_history(account),
+        "grant_form": GrantForm(actor=request.user) if may_manage and not is_self else None,
+        "history": selectors.account_history(user=request.user, account=account),
+    }
+    return render(request, "accounts/detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_edit(request, pk):
+    account = _manageable_or_403(request, pk)
+    form = AccountEditForm(request.POST or None, initial={"display_name": account.display_name, "email": account.email})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.account_update(user=account, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("accounts:detail", pk=account.pk)
+    context = {
+        "form": form,
+        "title": _("Edit account"),
+        "account": account,
+        "cancel": reverse("accounts:detail", args=[pk]),
+    }
+    return render(request, "accounts/form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def role_grant(request, pk):
+    account = _manageable_or_403(request, pk, not_self=True)
+    form = GrantForm(request.POST or None, actor=request.user)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.role_grant(
+                user=account, role=form.cleaned_data["role"], unit=form.cleaned_data["unit"], actor=request.user
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error("role", str(exc))
+            status = 403
+        else:
+            messages.success(request, _("Role granted."))
+            return redirect("accounts:detail", pk=account.pk)
+    context = {
+        "form": form,
+        "title": _("Grant a role"),
+        "account": account,
+        "cancel": reverse("accounts:detail", args=[pk]),
+    }
+    return render(request, "accounts/form.html", context, status=status)
+
+
+def _confirm(request, account, *, title, question, button, danger=False, error=None, status=200):
+    context = {
+        "account": account,
+        "title": title,
+        "question": question,
+        "button": button,
+        "danger": danger,
+        "error": error,
+        "cancel": reverse("accounts:detail", args=[account.pk]),
+    }
+    return render(request, "accounts/confirm.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def role_revoke(request, pk, assignment_pk):
+    account = _account_or_404(request, pk)
+    assignment = account.role_assignments.select_related("unit").filter(pk=assignment_pk).first()
+    if assignment is None:
+        raise Http404
+    if not can_revoke(request.user, assignment):
+        raise PermissionDenied(_("You may not revoke this role."))
+    if request.method == "POST":
+        services.role_revoke(assignment=assignment, actor=request.user)
+        messages.success(request, _("Role revoked."))
+        return redirect("accounts:detail", pk=account.pk)
+    label = f"{assignment.get_role_display()} · {assignment.unit.name}"
+    question = _("Revoke the role “%(role)s” from %(name)s?") % {"role": label, "name": account}
+    if account.role_assignments.count() == 1:
+        question += " " + _("It is the account's last role: afterwards only a superuser can manage it.")
+    return _confirm(request, account, title=_("Revoke role"), question=question, button=_("Revoke"), danger=True)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_deactivate(request, pk):
+    account = _manageable_or_403(request, pk, not_self=True)
+    if request.method == "POST":
+        services.account_deactivate(user=account, actor=request.user)
+        messages.success(request, _("Account deactivated: it can no longer log in."))
+        return redirect("accounts:detail", pk=account.pk)
+    question = _("Deactivate %(name)s? The account can no longer log in; its history stays.") % {"name": account}
+    return _confirm(
+        request, account, title=_("Deactivate account"), question=question, button=_("Deactivate"), danger=True
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_reactivate(request, pk):
+    account = _manageable_or_403(request, pk, not_self=True)
+    if request.method == "POST":
+        services.account_reactivate(user=account, actor=request.user)
+        messages.success(request, _("Account reactivated."))
+        return redirect("accounts:detail", pk=account.pk)
+    question = _("Reactivate %(name)s? The account can log in again.") % {"name": account}
+    return _confirm(request, account, title=_("Reactivate account"), question=question, button=_("Reactivate"))
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def password_reset(request, pk):
+    account = _manageable_or_403(request, pk)
+    if request.method == "POST":
+        password = services.password_reset(user=account, actor=request.user)
+        messages.success(request, _("Password reset."))
+        return _no_store(render(request, "accounts/password_shown.html", {"account": account, "password": password}))
+    question = _("Reset the password of %(name)s? A new temporary password is generated and shown once.") % {
+        "name": account
+    }
+    return _confirm(request, account, title=_("Reset password"), question=question, button=_("Reset password"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete(request, pk):
+    account = _manageable_or_403(request, pk, not_self=True)
+    title = _("Delete account")
+    question = _("Delete %(name)s? This cannot be undone.") % {"name": account}
+    if services.account_has_history(account):
+        error = _("This account has history (logins or records); deactivate it instead of deleting it.")
+        return _confirm(request, account, title=title, question=question, button=None, error=error)
+    if request.method == "POST":
+        try:
+            services.account_delete(user=account, actor=request.user)
+        except ValidationError as exc:
+            return _confirm(request, account, title=title, question=question, button=None, error=" ".join(exc.messages))
+        messages.success(request, _("Account “%(name)s” deleted.") % {"name": account.username})
+        return redirect("accounts:list")
+    return _confirm(request, account, title=title, question=question, button=_("Delete"), danger=True)

@@ -27,6 +27,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
     path("api/v1/", include(api_v1)),
     path("open311/v2/", include("grid_woodpecker.open311_urls")),
 ] + [path(f"{prefix}/", include(f"{app}.urls")) for prefix, app in DOMAIN_APPS]

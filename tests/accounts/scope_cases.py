@@ -13,7 +13,17 @@ def _user_at(county, users, unit):
 
 
 CASES = [
-    ScopeCase(name="user", model=User, make=_user_at, marker=lambda user: user.username),
+    ScopeCase(
+        name="user",
+        model=User,
+        make=_user_at,
+        marker=lambda user: user.username,
+        ui_list=lambda: "/accounts/",
+        ui_detail=lambda user: f"/accounts/{user.pk}/",
+        ui_update=lambda user: f"/accounts/{user.pk}/edit/",
+        ui_update_data={"display_name": "changed"},
+        ui_delete=lambda user: f"/accounts/{user.pk}/delete/",
+    ),
     ScopeCase(
         name="role_assignment",
         model=RoleAssignment,
