@@ -10,6 +10,7 @@ written through the bulk service helpers, so the whole demo loads in seconds.
 from datetime import date, timedelta
 from decimal import Decimal
 
+from accounts.permissions import SYSTEM
 from organizations.models import OrganizationUnit, UnitKind
 
 from . import services
@@ -117,7 +118,7 @@ def build(ctx) -> None:
                     employment=rng.choice([EmploymentType.DELIVERY_RIDER, EmploymentType.COURIER]),
                 )
             )
-    people = services.people_bulk_create(rows=member_rows + new_economy_riders)
+    people = services.people_bulk_create(rows=member_rows + new_economy_riders, actor=SYSTEM)
     rows = []
     for person in people:
         joined = _day(rng, max(person.birth_date + timedelta(days=18 * 366), date(1970, 1, 1)), date(2023, 6, 30))
@@ -146,7 +147,7 @@ def build(ctx) -> None:
             if local:
                 row.update(is_household=True, household_building=rng.choice(local))
         rows.append(row)
-    services.members_bulk_create(rows=rows)
+    services.members_bulk_create(rows=rows, actor=SYSTEM)
 
     # -- development pipeline -----------------------------------------------------------------------------------
     plan = [("applicant", APPLICANTS), ("activist", ACTIVISTS), ("target", TARGETS), ("developed", DEVELOPED_2024)]
@@ -160,7 +161,7 @@ def build(ctx) -> None:
                 )
             )
             stages.append(stage)
-    dev_people = services.people_bulk_create(rows=dev_people_rows)
+    dev_people = services.people_bulk_create(rows=dev_people_rows, actor=SYSTEM)
     records, developed = [], []
     for person, stage in zip(dev_people, stages, strict=True):
         if stage == "developed":
@@ -189,7 +190,7 @@ def build(ctx) -> None:
         records.append(record)
         if stage == "developed":
             developed.append(record)
-    services.development_bulk_create(rows=records)
+    services.development_bulk_create(rows=records, actor=SYSTEM)
     services.members_bulk_create(
         rows=[
             {
@@ -200,7 +201,8 @@ def build(ctx) -> None:
                 "full_on": r["full_on"],
             }
             for r in developed
-        ]
+        ],
+        actor=SYSTEM,
     )
 
     # -- cadres -------------------------------------------------------------------------------------------------
@@ -231,7 +233,7 @@ def build(ctx) -> None:
             draw.row(unit, age_from=28, age_to=50, education="bachelor", employment=EmploymentType.CIVIL_SERVANT)
         )
         cadre_plan.append((unit, PostKind.FIRST_SECRETARY))
-    cadre_people = services.people_bulk_create(rows=cadre_rows)
+    cadre_people = services.people_bulk_create(rows=cadre_rows, actor=SYSTEM)
     not_one_shoulder = set(rng.sample(range(len(villages)), 3))
     dispatched = set(rng.sample(range(len(villages)), 5))
     post_rows, village_index = [], -1
@@ -254,7 +256,7 @@ def build(ctx) -> None:
                 else date(2023, 7, 1),
             }
         )
-    posts = services.posts_bulk_create(rows=post_rows)
+    posts = services.posts_bulk_create(rows=post_rows, actor=SYSTEM)
     services.members_bulk_create(
         rows=[
             {
@@ -267,13 +269,14 @@ def build(ctx) -> None:
             for p in posts
             if p.committee == "party" or p.post == PostKind.SECRETARY
             for j in [_day(rng, date(1985, 1, 1), date(2015, 12, 31))]
-        ]
+        ],
+        actor=SYSTEM,
     )
     secretaries = [p for p in posts if p.post == PostKind.SECRETARY]
     # Dynamic adjustment: 18 secretaries replaced since the 2021 election; the predecessor's post is the history.
     replaced = rng.sample(secretaries, 18)
     predecessors = services.people_bulk_create(
-        rows=[draw.row(p.unit, age_from=45, age_to=62, education="senior") for p in replaced]
+        rows=[draw.row(p.unit, age_from=45, age_to=62, education="senior") for p in replaced], actor=SYSTEM
     )
     CadrePost.objects.filter(pk__in=[p.pk for p in replaced]).update(started_on=date(2023, 9, 1))
     services.posts_bulk_create(
@@ -290,7 +293,8 @@ def build(ctx) -> None:
                 "end_reason": rng.choice(["年龄原因", "履职不力，组织调整", "工作调动"]),
             }
             for person, post in zip(predecessors, replaced, strict=True)
-        ]
+        ],
+        actor=SYSTEM,
     )
     services.elevations_bulk_create(
         rows=[
@@ -302,7 +306,8 @@ def build(ctx) -> None:
                 "review_on": date(2025, 3, 1),
             }
             for post in rng.sample(secretaries, 70)
-        ]
+        ],
+        actor=SYSTEM,
     )
     services.vettings_bulk_create(
         rows=[
@@ -315,7 +320,8 @@ def build(ctx) -> None:
                 "filed_on": date(2024, 4, 20),
             }
             for post in rng.sample(secretaries, 40)
-        ]
+        ],
+        actor=SYSTEM,
     )
     services.studies_bulk_create(
         rows=[
@@ -327,13 +333,15 @@ def build(ctx) -> None:
                 "enrolled_on": date(2024, 3, 1),
             }
             for post in rng.sample([p for p in posts if p.person.education in ("junior", "senior")], STUDYING)
-        ]
+        ],
+        actor=SYSTEM,
     )
     services.assessments_bulk_create(
         rows=[
             {"person": p.person, "unit": p.unit, "score": Decimal(f"{rng.uniform(62, 98):.1f}")} for p in secretaries
         ],
         year=2024,
+        actor=SYSTEM,
     )
 
     # -- reserves -----------------------------------------------------------------------------------------------
@@ -356,7 +364,7 @@ def build(ctx) -> None:
             )
         )
         reserve_plan.append(post_for)
-    reserve_people = services.people_bulk_create(rows=reserve_rows)
+    reserve_people = services.people_bulk_create(rows=reserve_rows, actor=SYSTEM)
     open_indexes = set(rng.sample(range(len(reserve_people)), OPEN_RECRUITED))
     rows = []
     for i, (person, post_for) in enumerate(zip(reserve_people, reserve_plan, strict=True)):
@@ -378,7 +386,7 @@ def build(ctx) -> None:
         )
     # A few still on their way in, and a few dropped with a reason.
     pipeline_people = services.people_bulk_create(
-        rows=[draw.row(rng.choice(rural), age_from=23, age_to=40) for _ in range(30)]
+        rows=[draw.row(rng.choice(rural), age_from=23, age_to=40) for _ in range(30)], actor=SYSTEM
     )
     for person in pipeline_people:
         stage = rng.choice(
@@ -397,7 +405,7 @@ def build(ctx) -> None:
                 "dropped_reason": "本人外出务工，主动退出" if stage == ReserveStage.DROPPED else "",
             }
         )
-    services.reserves_bulk_create(rows=rows)
+    services.reserves_bulk_create(rows=rows, actor=SYSTEM)
 
     # -- training -----------------------------------------------------------------------------------------------
     township = OrganizationUnit.objects.get(parent=ctx.city, name="东升镇")
@@ -411,7 +419,7 @@ def build(ctx) -> None:
             level=level,
             starts_on=starts,
             ends_on=starts + timedelta(days=days - 1),
-            actor=None,
+            actor=SYSTEM,
         )
         if topic.startswith("村（社区）党组织书记"):
             # Most, not all, secretaries attend: the coverage page lists the rest.
@@ -421,19 +429,19 @@ def build(ctx) -> None:
             attendees = rng.sample(local, min(person_times, len(local)))
         else:
             attendees = rng.sample(pool, person_times)
-        services.training_add_attendees(session=session, people=attendees, actor=None)
+        services.training_add_attendees(session=session, people=attendees, actor=SYSTEM)
 
     # A few organization-relationship transfers between villages, at each step of the way.
     movers = rng.sample([m for m in PartyMember.objects.filter(unit__in=rural[:40]).select_related("unit")], 6)
     for i, member in enumerate(movers):
         target = rng.choice([v for v in villages if v.pk != member.unit_id])
         transfer = services.transfer_start(
-            member=member, to_unit=target, out_on=date(2024, 9, 1 + i), reason="工作调动", actor=None
+            member=member, to_unit=target, out_on=date(2024, 9, 1 + i), reason="工作调动", actor=SYSTEM
         )
         if i % 3 >= 1:
-            services.transfer_arrive(transfer=transfer, on=date(2024, 9, 10 + i), actor=None)
+            services.transfer_arrive(transfer=transfer, on=date(2024, 9, 10 + i), actor=SYSTEM)
         if i % 3 == 2:
-            services.transfer_receive(transfer=transfer, on=date(2024, 9, 20 + i), actor=None)
+            services.transfer_receive(transfer=transfer, on=date(2024, 9, 20 + i), actor=SYSTEM)
 
     # The demo secretary's village has an activist of more than a year, ready to be proposed as target.
     demo_village = ctx.users["secretary"].role_assignments.first().unit
@@ -442,13 +450,13 @@ def build(ctx) -> None:
             name="陈晓明",
             id_number=draw.id_number(date(1996, 5, 4), True),
             unit=demo_village,
-            actor=None,
+            actor=SYSTEM,
             mobile="13972160000",
             education="bachelor",
         ),
         unit=demo_village,
         applied_on=date(2023, 3, 1),
-        actor=None,
+        actor=SYSTEM,
     )
     step = services.development_propose(record=record, effective_on=date(2023, 9, 1), actor=ctx.users["secretary"])
     services.development_approve(step=step, actor=ctx.users["township"])
@@ -462,7 +470,7 @@ def build(ctx) -> None:
     )
     for record in waiting:
         services.development_propose(
-            record=record, effective_on=date(2024, 12, 10), actor=None, note="培养考察满一年，支部委员会研究同意"
+            record=record, effective_on=date(2024, 12, 10), actor=SYSTEM, note="培养考察满一年，支部委员会研究同意"
         )
     if ctx.stdout:
         ctx.stdout.write(

@@ -5,21 +5,30 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.permissions import CHANGE, units_queryset
 from organizations.models import OrganizationUnit, UnitKind
 
 from . import selectors
 from .models import (
-    STAFF_ONLY,
+    CadrePost,
+    CapabilityAssessment,
     Committee,
+    DegreeStudy,
+    DevelopmentRecord,
     Direction,
     EducationLevel,
     EmploymentType,
+    JointVetting,
     MemberStatus,
     Nomination,
+    PartyMember,
+    Person,
     PostKind,
+    ReserveCadre,
     ReservePost,
     StepKind,
     TrainingLevel,
+    TrainingSession,
     VettingResult,
 )
 
@@ -41,13 +50,13 @@ class ScopedForm(forms.Form):
     """A form whose unit fields offer only the units the user may write, and whose `person` is found by ID."""
 
     unit_fields: dict = {}  # field name → kinds offered (empty tuple: any kind)
-    unit_roles = None  # roles whose units are offered (None: the app's write roles, secretaries included)
+    unit_model = None  # the model the form creates: its units are those where the user may CHANGE it
 
     def __init__(self, *args, user, units=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         for name, kinds in self.unit_fields.items():
-            qs = units if units is not None else selectors.writable_units(user=user, roles=self.unit_roles)
+            qs = units if units is not None else units_queryset(user, self.unit_model, CHANGE)
             if kinds:
                 qs = qs.filter(kind__in=kinds)
             self.fields[name].queryset = qs.order_by("path")
@@ -84,6 +93,7 @@ VILLAGE_KINDS = (UnitKind.VILLAGE, UnitKind.COMMUNITY)
 
 class PersonForm(ScopedForm):
     unit_fields = {"unit": ()}
+    unit_model = Person
     name = forms.CharField(label=_("full name"), max_length=50)
     id_number = forms.CharField(label=_("resident ID number"), max_length=18)
     mobile = forms.CharField(label=_("mobile phone"), max_length=20, required=False)
@@ -114,6 +124,7 @@ class PersonEditForm(forms.Form):
 
 class MemberForm(PersonForm):
     unit_fields = {"unit": BRANCH_KINDS}
+    unit_model = PartyMember
     status = forms.ChoiceField(label=_("membership status"), choices=MemberStatus.choices)
     joined_on = forms.DateField(label=_("joining date"), widget=DATE)
 
@@ -177,6 +188,7 @@ class DevelopmentStartForm(ScopedForm):
     """An application: the applicant is found by ID number, or registered on the spot when a name is given."""
 
     unit_fields = {"unit": BRANCH_KINDS}
+    unit_model = DevelopmentRecord
     person_id_number = person_id_field()
     name = forms.CharField(
         label=_("name of a new applicant"),
@@ -210,6 +222,7 @@ class ReturnForm(forms.Form):
 
 class PostForm(ScopedForm):
     unit_fields = {"unit": VILLAGE_KINDS}
+    unit_model = CadrePost
     person_id_number = person_id_field()
     unit = unit_field()
     committee = forms.ChoiceField(label=_("committee"), choices=Committee.choices)
@@ -234,7 +247,7 @@ class ElevationForm(forms.Form):
 
 class VettingForm(ScopedForm):
     unit_fields = {"unit": VILLAGE_KINDS}
-    unit_roles = STAFF_ONLY
+    unit_model = JointVetting
     person_id_number = person_id_field()
     unit = unit_field()
     vetted_on = forms.DateField(label=_("vetted on"), widget=DATE)
@@ -245,6 +258,7 @@ class VettingForm(ScopedForm):
 
 class StudyForm(ScopedForm):
     unit_fields = {"unit": VILLAGE_KINDS}
+    unit_model = DegreeStudy
     person_id_number = person_id_field()
     unit = unit_field()
     school = forms.CharField(label=_("school"), max_length=100)
@@ -254,7 +268,7 @@ class StudyForm(ScopedForm):
 
 class AssessmentForm(ScopedForm):
     unit_fields = {"unit": VILLAGE_KINDS}
-    unit_roles = STAFF_ONLY
+    unit_model = CapabilityAssessment
     person_id_number = person_id_field()
     unit = unit_field()
     year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
@@ -264,6 +278,7 @@ class AssessmentForm(ScopedForm):
 
 class ReserveForm(ScopedForm):
     unit_fields = {"unit": VILLAGE_KINDS}
+    unit_model = ReserveCadre
     person_id_number = person_id_field()
     unit = unit_field()
     post_for = forms.ChoiceField(label=_("reserve for"), choices=ReservePost.choices)
@@ -277,7 +292,7 @@ class DropForm(DateForm):
 
 class TrainingForm(ScopedForm):
     unit_fields = {"organizer": ()}
-    unit_roles = STAFF_ONLY
+    unit_model = TrainingSession
     topic = forms.CharField(label=_("topic"), max_length=150)
     organizer = unit_field(_("organizer"))
     level = forms.ChoiceField(label=_("level"), choices=TrainingLevel.choices)

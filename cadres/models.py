@@ -6,8 +6,16 @@ ID numbers and phones are personal information: stored encrypted, searchable thr
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.permissions import APPROVE, IMPORT, REVEAL
+from accounts.roles import Role
 from accounts.scoping import ScopedQuerySet
 from core import crypto
+
+# Roles whose work needs the full ID number or phone (organization work, vetting, contacting a reporter).
+REVEAL_ROLES = (Role.ORG_DEPARTMENT, Role.TOWNSHIP_STAFF, Role.SECRETARY)
+# Who registers and corrects people attached to their unit: staff, the village/community secretary (members,
+# applicants) and the grid worker (the woodpeckers of their grid).
+PERSON_WRITE_ROLES = (Role.ORG_DEPARTMENT, Role.TOWNSHIP_STAFF, Role.SECRETARY, Role.GRID_WORKER)
 
 
 class Gender(models.TextChoices):
@@ -45,6 +53,8 @@ class Person(models.Model):
     """A natural person known to the system, attached to the unit where they live or work (their scope)."""
 
     scope_field = "unit"
+    scope_write_roles = PERSON_WRITE_ROLES
+    scope_actions = {REVEAL: REVEAL_ROLES}  # see the full ID number or phone (logged: PersonalDataReveal)
 
     name = models.CharField(_("name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
@@ -119,14 +129,12 @@ class PersonalDataReveal(models.Model):
 # ---------------------------------------------------------------------------------------------------------------
 # Who may write the records of this app: staff of the township and the organization department, and the village
 # or community secretary for their own unit (DOMAIN.md: secretaries "maintain members and cadres of their village").
-def _write_roles():
-    from accounts.roles import Role
-
-    return (Role.ORG_DEPARTMENT, Role.TOWNSHIP_STAFF, Role.SECRETARY)
-
-
-CADRES_WRITE_ROLES = _write_roles()
+CADRES_WRITE_ROLES = (Role.ORG_DEPARTMENT, Role.TOWNSHIP_STAFF, Role.SECRETARY)
+# Decisions of the township or the county: approving development steps, reviewing and appointing reserves,
+# vetting, assessments, elevated management and training.
 STAFF_ONLY = CADRES_WRITE_ROLES[:2]
+# Who imports sheets of members, cadres and reserves (each row is still checked against their scope).
+CADRES_IMPORT_ROLES = CADRES_WRITE_ROLES
 
 
 class MemberStatus(models.TextChoices):
@@ -142,7 +150,8 @@ class PartyMember(models.Model):
     """
 
     scope_field = ("unit", "floating_managing_unit")
-    scope_write_roles = CADRES_WRITE_ROLES
+    scope_write_roles = CADRES_WRITE_ROLES  # the services ask at the home unit (require_at): see services.py
+    scope_actions = {IMPORT: CADRES_IMPORT_ROLES}
 
     person = models.OneToOneField(
         Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="party_member"
@@ -288,6 +297,7 @@ class DevelopmentRecord(models.Model):
 
     scope_field = "unit"
     scope_write_roles = CADRES_WRITE_ROLES
+    scope_actions = {APPROVE: STAFF_ONLY}  # the branch proposes a step, the township approves it
 
     person = models.ForeignKey(
         Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="development_records"
@@ -426,6 +436,7 @@ class CadrePost(models.Model):
 
     scope_field = "unit"
     scope_write_roles = CADRES_WRITE_ROLES
+    scope_actions = {IMPORT: CADRES_IMPORT_ROLES}
 
     person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="posts")
     unit = models.ForeignKey(
@@ -653,6 +664,8 @@ class ReserveCadre(models.Model):
 
     scope_field = "unit"
     scope_write_roles = CADRES_WRITE_ROLES
+    # Review, inspection and appointment are decisions of the township ("township manages").
+    scope_actions = {APPROVE: STAFF_ONLY, IMPORT: CADRES_IMPORT_ROLES}
 
     person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="reserves")
     unit = models.ForeignKey(

@@ -20,9 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources
 
-from accounts.scoping import VIEW, restrict, scope_paths, write_roles
+from accounts.permissions import IMPORT, VIEW, restrict, units_queryset
 from core import crypto
-from organizations.models import OrganizationUnit
 
 from . import services
 from .models import (
@@ -172,10 +171,8 @@ class SheetResource(resources.ModelResource):
     # -- lookups for the whole sheet --------------------------------------------------------------------------
     def before_import(self, dataset, **kwargs):
         codes = {str(c).strip().upper() for c in dataset["unit_code"]} if "unit_code" in dataset.headers else set()
-        units = OrganizationUnit.objects.filter(code__in=codes)
-        if self.actor is not None and not self.actor.is_superuser:
-            paths = scope_paths(self.actor, roles=write_roles(self._meta.model))
-            units = [u for u in units if any(u.path.startswith(p) for p in paths)]
+        # The units where the importing user may import records of this model (nothing without an actor).
+        units = units_queryset(self.actor, self._meta.model, IMPORT).filter(code__in=codes)
         self._units = {u.code: u for u in units}
         hashes = {crypto.search_hash(str(n)) for n in dataset["id_number"]} if "id_number" in dataset.headers else set()
         self._people = {p.id_number_hash: p for p in Person.objects.filter(id_number_hash__in=hashes)}
@@ -184,14 +181,8 @@ class SheetResource(resources.ModelResource):
                 "person__id_number_hash", flat=True
             )
         )
-        self._visible = (
-            set(
-                restrict(Person.objects.filter(id_number_hash__in=hashes), self.actor, VIEW).values_list(
-                    "pk", flat=True
-                )
-            )
-            if self.actor is not None
-            else {p.pk for p in self._people.values()}
+        self._visible = set(
+            restrict(Person.objects.filter(id_number_hash__in=hashes), self.actor, VIEW).values_list("pk", flat=True)
         )
 
     # -- one row ------------------------------------------------------------------------------------------------
@@ -292,8 +283,7 @@ class SheetResource(resources.ModelResource):
 
     # -- export -------------------------------------------------------------------------------------------------
     def get_queryset(self):
-        qs = self._meta.model.objects.select_related("person", "unit")
-        return restrict(qs, self.actor, VIEW) if self.actor is not None else qs
+        return restrict(self._meta.model.objects.select_related("person", "unit"), self.actor, VIEW)
 
     def dehydrate_name(self, obj):
         return obj.person.name

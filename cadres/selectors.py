@@ -26,20 +26,6 @@ from .models import (
 from .validators import parse_resident_id
 
 
-def writable_units(*, user, roles=None):
-    """Units where `user` may write cadres records (the app's write roles: staff and secretaries)."""
-    from accounts.scoping import scope_paths, scope_q
-
-    from .models import CADRES_WRITE_ROLES
-
-    if user.is_superuser:
-        return OrganizationUnit.objects.all()
-    paths = scope_paths(user, roles=roles or CADRES_WRITE_ROLES)
-    return (
-        OrganizationUnit.objects.filter(scope_q(OrganizationUnit, paths)) if paths else OrganizationUnit.objects.none()
-    )
-
-
 def looks_like_id_number(query: str) -> bool:
     try:
         parse_resident_id(query)

@@ -1,4 +1,8 @@
-"""Write use-cases for people (and, as the cadres app grows, members, cadres, reserves and training)."""
+"""Write use-cases for people (and, as the cadres app grows, members, cadres, reserves and training).
+
+Every service takes `actor` — a User, or `accounts.permissions.SYSTEM` for the demo and bulk loads; None is refused
+— and asks the one permission path (`require`/`require_at` with the actions the models declare) before it writes.
+"""
 
 from datetime import date
 
@@ -6,15 +10,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from accounts.models import User
+from accounts.permissions import APPROVE, CHANGE, REVEAL, require, require_at
 from accounts.roles import Role
-from accounts.scoping import VIEW, unit_in_scope
 from core import audit, crypto
 
-from .models import Person, PersonalDataReveal
+# REVEAL_ROLES is declared once, on Person (scope_actions); importable here for callers that read it.
+from .models import REVEAL_ROLES, Person, PersonalDataReveal  # noqa: F401
 from .validators import normalize_mobile, parse_resident_id
 
-# Roles whose work needs the full ID number or phone (organization work, vetting, contacting a reporter).
-REVEAL_ROLES = (Role.ORG_DEPARTMENT, Role.TOWNSHIP_STAFF, Role.SECRETARY)
+
+def _user(actor):
+    """The User to store in a "by" column: None for the SYSTEM actor (the audit trail records it as the system)."""
+    return actor if isinstance(actor, User) else None
 
 
 def person_find_by_id_number(*, id_number: str):
@@ -37,8 +45,7 @@ def person_create(
     employment_type: str = "",
 ) -> Person:
     """Register a person. Birth date and gender come from the ID number; typed values must agree with it."""
-    if actor is not None and not unit_in_scope(actor, unit, VIEW):
-        raise PermissionDenied(_("You may not register people outside your jurisdiction."))
+    require_at(actor, CHANGE, Person, unit, _("You may not register people outside your jurisdiction."))
     errors = {}
     try:
         number, id_birth, id_gender = parse_resident_id(id_number)
@@ -91,8 +98,7 @@ def person_update(
     """Correct a person's name, phone, education or employment. The ID number (and so birth date and gender)
     is fixed: a wrong one means a wrong person record."""
     person = Person.objects.select_for_update().get(pk=person.pk)
-    if actor is not None and not unit_in_scope(actor, person.unit, VIEW):
-        raise PermissionDenied(_("You may not register people outside your jurisdiction."))
+    require(actor, CHANGE, person, _("You may not register people outside your jurisdiction."))
     before = {
         "name": person.name,
         "mobile": person.mobile_masked,
@@ -129,7 +135,8 @@ def person_update(
 @transaction.atomic
 def person_reveal(*, person: Person, field: str, actor) -> str:
     """The full ID number or phone of `person`, for a user whose role needs it; every reveal is logged."""
-    if not (actor.is_superuser or actor.has_role(*REVEAL_ROLES)) or not unit_in_scope(actor, person.unit, VIEW):
+    require(actor, REVEAL, person, _("Your role may not see the full value."))
+    if _user(actor) is None:  # a reveal is logged against the person who saw it
         raise PermissionDenied(_("Your role may not see the full value."))
     value = crypto.decrypt(person.id_number_encrypted if field == "id_number" else person.mobile_encrypted)
     PersonalDataReveal.objects.create(person=person, field=field, actor=actor)
@@ -141,13 +148,10 @@ def person_reveal(*, person: Person, field: str, actor) -> str:
 # ---------------------------------------------------------------------------------------------------------------
 from django.utils import timezone  # noqa: E402
 
-from accounts.scoping import scope_paths, write_roles  # noqa: E402
 from core import events  # noqa: E402
 
 from .models import (  # noqa: E402
-    CADRES_WRITE_ROLES,
     RESERVE_ORDER,
-    STAFF_ONLY,
     STAGE_ORDER,
     ApprovalLevel,
     CadrePost,
@@ -172,23 +176,27 @@ from .models import (  # noqa: E402
     TransferStatus,
 )
 
-# Who approves development steps: the branch proposes, the township (or the county) approves.
-APPROVER_ROLES = STAFF_ONLY
-# Who may import sheets of members, cadres and reserves (each row is still checked against their write scope).
-CADRES_IMPORT_ROLES = CADRES_WRITE_ROLES
+# Who approves development steps (the branch proposes, the township or the county approves) and who decides on
+# reserves: APPROVE, declared on DevelopmentRecord and ReserveCadre (STAFF_ONLY).
 
 
-def can_write(actor, unit, model=None, roles=None) -> bool:
-    """Whether `actor` may write records of `model` (or with `roles`) attached to `unit` — the model's write roles."""
-    if actor is None or actor.is_superuser:
-        return True
-    allowed = roles if roles is not None else write_roles(model)
-    return any(unit.path.startswith(path) for path in scope_paths(actor, roles=allowed))
+def _require_write(actor, model, unit, message=None):
+    """`require_at(actor, CHANGE, model, unit)` with this app's message: a new record, or one side of a record
+    that lies between two units (a member's home unit, a transfer's sending or receiving side)."""
+    require_at(actor, CHANGE, model, unit, message or _("You may not change records of this unit."))
 
 
-def _require_write(actor, unit, model=None, roles=None, message=None):
-    if not can_write(actor, unit, model, roles):
-        raise PermissionDenied(message or _("You may not change records of this unit."))
+def _require_change(actor, obj, message=None):
+    require(actor, CHANGE, obj, message or _("You may not change records of this unit."))
+
+
+def _require_bulk(actor, model, rows: list[dict], key: str = "unit") -> None:
+    """Bulk loads (the demo, validated imports): every unit the rows refer to lies inside the writer's scope."""
+    units = {}
+    for row in rows:
+        unit = row[key].unit if key == "post" else row[key]
+        units[unit.pk] = unit
+    require_at(actor, CHANGE, model, list(units.values()), _("You may not change records of this unit."))
 
 
 def add_years(day: date, years: int) -> date:
@@ -241,7 +249,7 @@ def member_create(
     *, person: Person, unit, status: str, joined_on: date, actor, full_on: date | None = None, **facts
 ) -> PartyMember:
     """Record `person` as a party member of the branch at `unit`, with their floating/double-report facts."""
-    _require_write(actor, unit, PartyMember)
+    _require_write(actor, PartyMember, unit)
     if PartyMember.objects.filter(person=person).exists():
         raise ValidationError({"person": [_("This person is already registered as a party member.")]})
     unknown = set(facts) - set(MEMBER_FACTS)
@@ -273,7 +281,7 @@ def member_register(
     **facts,
 ) -> PartyMember:
     """Register a new person and record them as a party member in one step (forms and sheet import)."""
-    _require_write(actor, unit, PartyMember)
+    _require_write(actor, PartyMember, unit)
     person = person_create(
         name=name,
         id_number=id_number,
@@ -290,7 +298,7 @@ def member_register(
 def member_update(*, member: PartyMember, actor, **fields) -> PartyMember:
     """Change a member's status and facts (not their branch: that is a transfer)."""
     member = PartyMember.objects.select_for_update().get(pk=member.pk)
-    _require_write(actor, member.unit, PartyMember)
+    _require_write(actor, PartyMember, member.unit)  # the home side, not the county managing a floating member
     allowed = {"status", "joined_on", "full_on", *MEMBER_FACTS}
     unknown = set(fields) - allowed
     if unknown:
@@ -310,9 +318,10 @@ def member_update(*, member: PartyMember, actor, **fields) -> PartyMember:
     return member
 
 
-def people_bulk_create(*, rows: list[dict], actor=None) -> list[Person]:
+def people_bulk_create(*, rows: list[dict], actor) -> list[Person]:
     """Register many people at once (demo data, validated imports): each row has name, id_number, unit and
     optionally mobile, education, employment_type. ID numbers are checked; one audit row for the batch."""
+    _require_bulk(actor, Person, rows)
     people = []
     for row in rows:
         number, birth, gender = parse_resident_id(row["id_number"])
@@ -335,9 +344,10 @@ def people_bulk_create(*, rows: list[dict], actor=None) -> list[Person]:
     return people
 
 
-def members_bulk_create(*, rows: list[dict], actor=None) -> list[PartyMember]:
+def members_bulk_create(*, rows: list[dict], actor) -> list[PartyMember]:
     """Record many existing people as members at once (demo data, validated imports): each row has person, unit,
     status, joined_on and optionally full_on and the member facts."""
+    _require_bulk(actor, PartyMember, rows)
     with transaction.atomic():
         members = PartyMember.objects.bulk_create(
             [
@@ -366,7 +376,7 @@ def members_bulk_create(*, rows: list[dict], actor=None) -> list[PartyMember]:
 def transfer_start(*, member: PartyMember, to_unit, out_on: date, actor, reason: str = "") -> MemberTransfer:
     """The sending branch transfers a member's organization relationship out to `to_unit` (any county)."""
     member = PartyMember.objects.select_for_update().get(pk=member.pk)
-    _require_write(actor, member.unit, PartyMember)
+    _require_write(actor, PartyMember, member.unit)  # the sending side; the receiving side may lie anywhere
     if to_unit.pk == member.unit_id:
         raise ValidationError({"to_unit": [_("The member already belongs to this unit.")]})
     if MemberTransfer.objects.filter(member=member, status__in=[TransferStatus.OUT, TransferStatus.IN]).exists():
@@ -386,9 +396,7 @@ def transfer_start(*, member: PartyMember, to_unit, out_on: date, actor, reason:
 
 
 def _receiving_side(transfer, actor):
-    _require_write(
-        actor, transfer.to_unit, MemberTransfer, message=_("Only the receiving organization may record this step.")
-    )
+    _require_write(actor, MemberTransfer, transfer.to_unit, _("Only the receiving organization may record this step."))
 
 
 @transaction.atomic
@@ -430,7 +438,7 @@ def transfer_cancel(*, transfer: MemberTransfer, actor) -> MemberTransfer:
     """The sending side withdraws a transfer the receiving side has not yet seen arrive."""
     transfer = MemberTransfer.objects.select_for_update().get(pk=transfer.pk)
     _require_write(
-        actor, transfer.from_unit, MemberTransfer, message=_("Only the sending organization may cancel the transfer.")
+        actor, MemberTransfer, transfer.from_unit, _("Only the sending organization may cancel the transfer.")
     )
     if transfer.status != TransferStatus.OUT:
         raise ValidationError({"status": [_("Only a transfer not yet arrived can be cancelled.")]})
@@ -446,7 +454,7 @@ def transfer_cancel(*, transfer: MemberTransfer, actor) -> MemberTransfer:
 @transaction.atomic
 def development_start(*, person: Person, unit, applied_on: date, actor) -> DevelopmentRecord:
     """Open a development record when a person hands in their application to join the party."""
-    _require_write(actor, unit, DevelopmentRecord)
+    _require_write(actor, DevelopmentRecord, unit)
     if hasattr(person, "party_member") and PartyMember.objects.filter(person=person).exists():
         raise ValidationError({"person": [_("This person is already a party member.")]})
     if DevelopmentRecord.objects.filter(person=person).exclude(stage=DevelopmentStage.DISQUALIFIED).exists():
@@ -558,7 +566,7 @@ def development_propose(
 ) -> DevelopmentStep:
     """The branch (its secretary) proposes the next step; it takes effect when the township approves it."""
     record = DevelopmentRecord.objects.select_for_update().get(pk=record.pk)
-    _require_write(actor, record.unit, DevelopmentRecord)
+    _require_change(actor, record)
     if record.steps.filter(status=StepStatus.PROPOSED).exists():
         raise ValidationError({"kind": [_("A step of this record is already awaiting approval.")]})
     errors = development_step_errors(
@@ -593,9 +601,8 @@ def development_propose(
 
 
 def _approval_level(actor) -> str:
-    from accounts.roles import Role
-
-    if actor is None or actor.is_superuser or actor.has_role(Role.ORG_DEPARTMENT):
+    # The level recorded with a decision (not a permission: APPROVE has been asked already). SYSTEM: the county.
+    if actor.is_superuser or actor.has_role(Role.ORG_DEPARTMENT):
         return ApprovalLevel.COUNTY
     return ApprovalLevel.TOWNSHIP
 
@@ -605,12 +612,7 @@ def development_approve(*, step: DevelopmentStep, actor) -> DevelopmentRecord:
     """Township (or county) staff approve a proposed step: the record moves on, dated and with the approver kept."""
     step = DevelopmentStep.objects.select_for_update().select_related("record").get(pk=step.pk)
     record = DevelopmentRecord.objects.select_for_update().get(pk=step.record_id)
-    _require_write(
-        actor,
-        record.unit,
-        roles=APPROVER_ROLES,
-        message=_("Only township or organization-department staff may approve development steps."),
-    )
+    require(actor, APPROVE, record, _("Only township or organization-department staff may approve development steps."))
     if step.status != StepStatus.PROPOSED:
         raise ValidationError({"status": [_("This step has already been decided.")]})
     # The rules are checked again: the record may have changed since the proposal.
@@ -636,13 +638,13 @@ def development_approve(*, step: DevelopmentStep, actor) -> DevelopmentRecord:
         setattr(record, date_field, day)
         if step.to_stage == DevelopmentStage.PROBATIONARY:
             member_create(
-                person=record.person, unit=record.unit, status=MemberStatus.PROBATIONARY, joined_on=day, actor=None
+                person=record.person, unit=record.unit, status=MemberStatus.PROBATIONARY, joined_on=day, actor=actor
             )
         elif step.to_stage == DevelopmentStage.FULL:
             PartyMember.objects.filter(person=record.person).update(status=MemberStatus.FULL, full_on=day)
     record.full_clean()
     record.save()
-    step.status, step.decided_by, step.decided_at = StepStatus.APPROVED, actor, timezone.now()
+    step.status, step.decided_by, step.decided_at = StepStatus.APPROVED, _user(actor), timezone.now()
     step.level = _approval_level(actor)
     step.save(update_fields=["status", "decided_by", "decided_at", "level"])
     audit.record(
@@ -660,18 +662,18 @@ def development_approve(*, step: DevelopmentStep, actor) -> DevelopmentRecord:
 def development_return(*, step: DevelopmentStep, reason: str, actor) -> DevelopmentStep:
     """Send a proposed step back to the branch with a reason; the step stays in the record's history."""
     step = DevelopmentStep.objects.select_for_update().select_related("record").get(pk=step.pk)
-    _require_write(
+    require(
         actor,
-        step.record.unit,
-        roles=APPROVER_ROLES,
-        message=_("Only township or organization-department staff may send development steps back."),
+        APPROVE,
+        step.record,
+        _("Only township or organization-department staff may send development steps back."),
     )
     if step.status != StepStatus.PROPOSED:
         raise ValidationError({"status": [_("This step has already been decided.")]})
     if not (reason or "").strip():
         raise ValidationError({"return_reason": [_("Give the reason for sending the step back.")]})
     step.status, step.return_reason = StepStatus.RETURNED, reason.strip()
-    step.decided_by, step.decided_at, step.level = actor, timezone.now(), _approval_level(actor)
+    step.decided_by, step.decided_at, step.level = _user(actor), timezone.now(), _approval_level(actor)
     step.full_clean()
     step.save()
     audit.record(
@@ -684,9 +686,10 @@ def development_return(*, step: DevelopmentStep, reason: str, actor) -> Developm
     return step
 
 
-def development_bulk_create(*, rows: list[dict], actor=None) -> list[DevelopmentRecord]:
+def development_bulk_create(*, rows: list[dict], actor) -> list[DevelopmentRecord]:
     """Create many development records with their approved history at once (demo data): each row has person,
     unit, stage and the dates of the stages reached; the steps are written as approved at township level."""
+    _require_bulk(actor, DevelopmentRecord, rows)
     with transaction.atomic():
         records = DevelopmentRecord.objects.bulk_create([DevelopmentRecord(**row) for row in rows], batch_size=1000)
         steps = []
@@ -732,7 +735,7 @@ def post_create(
     is_dispatched: bool = False,
 ) -> CadrePost:
     """Appoint `person` to a post in `unit`'s committees for a term (five years unless told)."""
-    _require_write(actor, unit, CadrePost)
+    _require_write(actor, CadrePost, unit)
     if post == PostKind.SECRETARY and CadrePost.objects.filter(unit=unit, post=post, ended_on__isnull=True).exists():
         raise ValidationError({"post": [_("This unit already has a sitting secretary; end that post first.")]})
     if is_one_shoulder and post != PostKind.SECRETARY:
@@ -759,7 +762,7 @@ def post_create(
 def post_end(*, post: CadrePost, ended_on: date, reason: str, actor) -> CadrePost:
     """End a post (dynamic adjustment 动态调整); the ended post stays as history with its reason."""
     post = CadrePost.objects.select_for_update().get(pk=post.pk)
-    _require_write(actor, post.unit, CadrePost)
+    _require_change(actor, post)
     if post.ended_on:
         raise ValidationError({"ended_on": [_("This post has already ended.")]})
     if not (reason or "").strip():
@@ -773,8 +776,9 @@ def post_end(*, post: CadrePost, ended_on: date, reason: str, actor) -> CadrePos
     return post
 
 
-def posts_bulk_create(*, rows: list[dict], actor=None) -> list[CadrePost]:
+def posts_bulk_create(*, rows: list[dict], actor) -> list[CadrePost]:
     """Create many posts at once (demo data, already consistent: one sitting secretary per unit)."""
+    _require_bulk(actor, CadrePost, rows)
     with transaction.atomic():
         posts = CadrePost.objects.bulk_create([CadrePost(**row) for row in rows], batch_size=1000)
         if posts:
@@ -787,7 +791,7 @@ def elevation_create(
     *, post: CadrePost, direction: str, reason: str, started_on: date, review_on: date, actor
 ) -> ElevatedManagement:
     """Put a sitting secretary under elevated management (提级管理), positive or negative."""
-    _require_write(actor, post.unit, ElevatedManagement)
+    _require_write(actor, ElevatedManagement, post.unit)
     if post.post != PostKind.SECRETARY or post.ended_on:
         raise ValidationError({"post": [_("Elevated management applies to sitting secretaries only.")]})
     if ElevatedManagement.objects.filter(post=post, closed_on__isnull=True).exists():
@@ -817,7 +821,7 @@ def vetting_create(
     note: str = "",
 ) -> JointVetting:
     """Record the joint vetting (联审) of a candidate and, when passed, its filing (备案) with the county."""
-    _require_write(actor, unit, JointVetting)
+    _require_write(actor, JointVetting, unit)
     record = JointVetting(
         person=person,
         unit=unit,
@@ -848,7 +852,7 @@ def study_create(
     graduated_on: date | None = None,
 ) -> DegreeStudy:
     """Record a cadre enrolled in a degree course (双提升)."""
-    _require_write(actor, unit, DegreeStudy)
+    _require_write(actor, DegreeStudy, unit)
     record = DegreeStudy(
         person=person,
         unit=unit,
@@ -869,7 +873,7 @@ def study_create(
 @transaction.atomic
 def assessment_record(*, person: Person, unit, year: int, score, actor, comment: str = "") -> CapabilityAssessment:
     """Record (or correct) a secretary's capability score for a year; the ranking follows from the scores."""
-    _require_write(actor, unit, CapabilityAssessment)
+    _require_write(actor, CapabilityAssessment, unit)
     record, _created = CapabilityAssessment.objects.select_for_update().get_or_create(
         person=person, unit=unit, year=year, defaults={"score": score, "comment": comment}
     )
@@ -888,7 +892,7 @@ def reserve_nominate(
     *, person: Person, unit, post_for: str, nomination: str, nominated_on: date, actor
 ) -> ReserveCadre:
     """Nominate a person as reserve cadre of a village (self, recommended, or through open recruitment)."""
-    _require_write(actor, unit, ReserveCadre)
+    _require_write(actor, ReserveCadre, unit)
     open_ = ReserveCadre.objects.filter(person=person, unit=unit, post_for=post_for).exclude(
         stage__in=[ReserveStage.DROPPED, ReserveStage.APPOINTED]
     )
@@ -925,17 +929,17 @@ def reserve_next_stage(reserve: ReserveCadre) -> str | None:
 def reserve_advance(*, reserve: ReserveCadre, on: date, actor, reason: str = "") -> ReserveCadre:
     """Move a reserve cadre to the next stage (review → inspection → reserve → trained → appointed)."""
     reserve = ReserveCadre.objects.select_for_update().get(pk=reserve.pk)
-    _require_write(actor, reserve.unit, ReserveCadre)
+    _require_change(actor, reserve)
     to_stage = reserve_next_stage(reserve)
     if to_stage is None:
         raise ValidationError({"stage": [_("This reserve cadre's pipeline is closed.")]})
     if to_stage in (ReserveStage.REVIEWED, ReserveStage.INSPECTED, ReserveStage.APPOINTED):
         # Review, inspection and appointment are decisions of the township ("township manages").
-        _require_write(
+        require(
             actor,
-            reserve.unit,
-            roles=STAFF_ONLY,
-            message=_("Qualification review, inspection and appointment are decided by township staff."),
+            APPROVE,
+            reserve,
+            _("Qualification review, inspection and appointment are decided by township staff."),
         )
     if on < reserve.stage_on:
         raise ValidationError(
@@ -962,7 +966,7 @@ def reserve_advance(*, reserve: ReserveCadre, on: date, actor, reason: str = "")
 def reserve_drop(*, reserve: ReserveCadre, on: date, reason: str, actor) -> ReserveCadre:
     """Drop a reserve cadre from the pipeline with a reason; the history is kept."""
     reserve = ReserveCadre.objects.select_for_update().get(pk=reserve.pk)
-    _require_write(actor, reserve.unit, ReserveCadre)
+    _require_change(actor, reserve)
     if reserve.stage in (ReserveStage.DROPPED, ReserveStage.APPOINTED):
         raise ValidationError({"stage": [_("This reserve cadre's pipeline is closed.")]})
     if not (reason or "").strip():
@@ -982,8 +986,9 @@ def reserve_drop(*, reserve: ReserveCadre, on: date, reason: str, actor) -> Rese
     return reserve
 
 
-def reserves_bulk_create(*, rows: list[dict], actor=None) -> list[ReserveCadre]:
+def reserves_bulk_create(*, rows: list[dict], actor) -> list[ReserveCadre]:
     """Create many reserve cadres at once with a step per stage reached (demo data and validated imports)."""
+    _require_bulk(actor, ReserveCadre, rows)
     with transaction.atomic():
         reserves = ReserveCadre.objects.bulk_create([ReserveCadre(**row) for row in rows], batch_size=1000)
         steps = []
@@ -1012,7 +1017,7 @@ def reserves_bulk_create(*, rows: list[dict], actor=None) -> list[ReserveCadre]:
 @transaction.atomic
 def training_create(*, topic: str, organizer, level: str, starts_on: date, ends_on: date, actor) -> TrainingSession:
     """Schedule a training session organized by `organizer`."""
-    _require_write(actor, organizer, TrainingSession)
+    _require_write(actor, TrainingSession, organizer)
     if ends_on < starts_on:
         raise ValidationError({"ends_on": [_("A session cannot end before it starts.")]})
     session = TrainingSession(topic=topic, organizer=organizer, level=level, starts_on=starts_on, ends_on=ends_on)
@@ -1025,7 +1030,7 @@ def training_create(*, topic: str, organizer, level: str, starts_on: date, ends_
 @transaction.atomic
 def training_add_attendees(*, session: TrainingSession, people, actor) -> int:
     """Record who attended a session (each one person-time); people already recorded are skipped."""
-    _require_write(actor, session.organizer, TrainingSession)
+    _require_change(actor, session)
     people = list(people)
     known = set(session.attendances.filter(person__in=people).values_list("person_id", flat=True))
     new = [TrainingAttendance(session=session, person=p) for p in people if p.pk not in known]
@@ -1039,6 +1044,8 @@ def training_add_attendees(*, session: TrainingSession, people, actor) -> int:
 
 def _bulk(model, rows: list[dict], action: str, actor, year: int | None = None) -> list:
     """Create many already-consistent records of `model` at once (demo data), with one audit row and one event."""
+    key = next((k for k in ("unit", "organizer", "post") if rows and k in rows[0]), "unit")
+    _require_bulk(actor, model, rows, key)
     with transaction.atomic():
         objs = model.objects.bulk_create([model(**row) for row in rows], batch_size=1000)
         if objs:
@@ -1048,21 +1055,21 @@ def _bulk(model, rows: list[dict], action: str, actor, year: int | None = None) 
     return objs
 
 
-def elevations_bulk_create(*, rows: list[dict], actor=None) -> list[ElevatedManagement]:
+def elevations_bulk_create(*, rows: list[dict], actor) -> list[ElevatedManagement]:
     """Many elevated-management records at once (demo data): rows of post, direction, reason and dates."""
     return _bulk(ElevatedManagement, rows, "elevation.bulk_create", actor)
 
 
-def vettings_bulk_create(*, rows: list[dict], actor=None) -> list[JointVetting]:
+def vettings_bulk_create(*, rows: list[dict], actor) -> list[JointVetting]:
     """Many joint vettings at once (demo data)."""
     return _bulk(JointVetting, rows, "vetting.bulk_create", actor)
 
 
-def studies_bulk_create(*, rows: list[dict], actor=None) -> list[DegreeStudy]:
+def studies_bulk_create(*, rows: list[dict], actor) -> list[DegreeStudy]:
     """Many degree studies at once (demo data)."""
     return _bulk(DegreeStudy, rows, "study.bulk_create", actor)
 
 
-def assessments_bulk_create(*, rows: list[dict], year: int, actor=None) -> list[CapabilityAssessment]:
+def assessments_bulk_create(*, rows: list[dict], year: int, actor) -> list[CapabilityAssessment]:
     """A year's capability scores of many secretaries at once (demo data, imports of a scoring sheet)."""
     return _bulk(CapabilityAssessment, [{**row, "year": year} for row in rows], "assessment.bulk_create", actor, year)

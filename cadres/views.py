@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.scoping import unit_in_scope
+from accounts.permissions import APPROVE, CHANGE, IMPORT, REVEAL, VIEW, can, can_at, require, require_at, units_for
 from core.views import add_service_errors, get_scoped_or_404
 
 from . import forms, selectors, services
@@ -69,9 +69,14 @@ def _form_page(request, form, title, cancel):
     return render(request, "cadres/form.html", {"form": form, "title": title, "cancel": cancel})
 
 
-def _write_or_403(request, unit, model=None, roles=None):
-    if not services.can_write(request.user, unit, model, roles):
-        raise PermissionDenied(_("You may view this record but not change it."))
+def _write_or_403(request, obj=None, *, model=None, unit=None, action=CHANGE):
+    """403 unless the user may do `action` to `obj` — or, for one side of a record between two units, to a record
+    of `model` at `unit` — through the one permission path."""
+    message = _("You may view this record but not change it.")
+    if obj is not None:
+        require(request.user, action, obj, message)
+    else:
+        require_at(request.user, action, model, unit, message)
 
 
 def _today():
@@ -138,8 +143,8 @@ def person_detail(request, pk):
     person = get_scoped_or_404(Person.objects.select_related("unit"), request.user, pk=pk)
     context = {
         "person": person,
-        "can_reveal": request.user.is_superuser or request.user.has_role(*services.REVEAL_ROLES),
-        "can_change": services.can_write(request.user, person.unit, PartyMember),
+        "can_reveal": can(request.user, REVEAL, person),
+        "can_change": can(request.user, CHANGE, person),
         "revealed": request.session.pop(f"revealed-{person.pk}", {}),
         "member": PartyMember.objects.restrict(request.user).filter(person=person).first(),
         "posts": CadrePost.objects.restrict(request.user).filter(person=person).select_related("unit"),
@@ -154,8 +159,7 @@ def person_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def person_edit(request, pk):
     person = get_scoped_or_404(Person.objects.select_related("unit"), request.user, pk=pk)
-    if not services.can_write(request.user, person.unit, PartyMember):
-        raise PermissionDenied(_("You may view this record but not change it."))
+    _write_or_403(request, person)
     initial = {"name": person.name, "education": person.education, "employment_type": person.employment_type}
     form = forms.PersonEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -267,12 +271,12 @@ def _member(request, pk, action="view"):
 @login_required
 def member_detail(request, pk):
     member = _member(request, pk)
-    own_side = services.can_write(request.user, member.unit, PartyMember)
     context = {
         "member": member,
-        "can_change": own_side,
+        # The home side changes the member; the county managing a floating member only sees them.
+        "can_change": can_at(request.user, CHANGE, PartyMember, member.unit),
         # The managing side of a floating member (another county) sees the member, not the person page.
-        "home_side": unit_in_scope(request.user, member.unit),
+        "home_side": can_at(request.user, VIEW, PartyMember, member.unit),
         "transfers": MemberTransfer.objects.restrict(request.user)
         .filter(member=member)
         .select_related("from_unit", "to_unit"),
@@ -285,7 +289,7 @@ def member_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def member_edit(request, pk):
     member = _member(request, pk)
-    _write_or_403(request, member.unit, PartyMember)
+    _write_or_403(request, model=PartyMember, unit=member.unit)
     initial = {
         name: getattr(member, name)
         for name in (
@@ -318,7 +322,7 @@ def member_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def member_transfer(request, pk):
     member = _member(request, pk)
-    _write_or_403(request, member.unit, PartyMember)
+    _write_or_403(request, model=PartyMember, unit=member.unit)
     form = forms.TransferForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -369,8 +373,8 @@ def transfer_detail(request, pk):
     )
     context = {
         "transfer": transfer,
-        "receiving": services.can_write(request.user, transfer.to_unit, MemberTransfer),
-        "sending": services.can_write(request.user, transfer.from_unit, MemberTransfer),
+        "receiving": can_at(request.user, CHANGE, MemberTransfer, transfer.to_unit),
+        "sending": can_at(request.user, CHANGE, MemberTransfer, transfer.from_unit),
         "date_form": forms.DateForm(),
     }
     return render(request, "cadres/transfer_detail.html", context)
@@ -481,10 +485,10 @@ def _development_page(request, record, propose_form=None, return_form=None):
         "steps": steps,
         "pending": pending,
         "next_stage_label": DevelopmentStage(services.next_stage(record)).label if services.next_stage(record) else "",
-        "can_propose": services.can_write(request.user, record.unit, DevelopmentRecord)
+        "can_propose": can(request.user, CHANGE, record)
         and pending is None
         and record.stage not in (DevelopmentStage.FULL, DevelopmentStage.DISQUALIFIED),
-        "can_approve": services.can_write(request.user, record.unit, roles=services.APPROVER_ROLES),
+        "can_approve": can(request.user, APPROVE, record),
         "propose_form": propose_form or forms.DevelopmentProposeForm(),
         "return_form": return_form or forms.ReturnForm(),
     }
@@ -500,7 +504,7 @@ def development_detail(request, pk):
 @require_POST
 def development_propose(request, pk):
     record = _record(request, pk)
-    _write_or_403(request, record.unit, DevelopmentRecord)
+    _write_or_403(request, record)
     form = forms.DevelopmentProposeForm(request.POST)
     if form.is_valid():
         try:
@@ -521,7 +525,7 @@ def _step(request, pk):
 @require_POST
 def development_approve(request, pk):
     step = _step(request, pk)
-    _write_or_403(request, step.record.unit, roles=services.APPROVER_ROLES)
+    _write_or_403(request, step.record, action=APPROVE)
     try:
         services.development_approve(step=step, actor=request.user)
     except ValidationError as exc:
@@ -535,7 +539,7 @@ def development_approve(request, pk):
 @require_POST
 def development_return(request, pk):
     step = _step(request, pk)
-    _write_or_403(request, step.record.unit, roles=services.APPROVER_ROLES)
+    _write_or_403(request, step.record, action=APPROVE)
     form = forms.ReturnForm(request.POST)
     if form.is_valid():
         try:
@@ -626,8 +630,8 @@ def post_detail(request, pk):
     post = get_scoped_or_404(CadrePost.objects.select_related("person", "unit"), request.user, pk=pk)
     context = {
         "post": post,
-        "can_change": services.can_write(request.user, post.unit, CadrePost),
-        "can_elevate": services.can_write(request.user, post.unit, ElevatedManagement)
+        "can_change": can(request.user, CHANGE, post),
+        "can_elevate": can_at(request.user, CHANGE, ElevatedManagement, post.unit)
         and post.post == PostKind.SECRETARY
         and not post.ended_on,
         "elevations": post.elevations.all(),
@@ -641,7 +645,7 @@ def post_detail(request, pk):
 @require_POST
 def post_end(request, pk):
     post = get_scoped_or_404(CadrePost.objects.all(), request.user, pk=pk)
-    _write_or_403(request, post.unit, CadrePost)
+    _write_or_403(request, post)
     form = forms.PostEndForm(request.POST)
     if form.is_valid():
         try:
@@ -664,7 +668,7 @@ def post_end(request, pk):
 @require_POST
 def elevation_create(request, pk):
     post = get_scoped_or_404(CadrePost.objects.all(), request.user, pk=pk)
-    _write_or_403(request, post.unit, ElevatedManagement)
+    _write_or_403(request, model=ElevatedManagement, unit=post.unit)
     form = forms.ElevationForm(request.POST)
     if form.is_valid():
         try:
@@ -953,7 +957,7 @@ def reserve_detail(request, pk):
         "age": reserve.person.age(_today()),
         "steps": reserve.steps.select_related("actor"),
         "next_stage": services.reserve_next_stage(reserve),
-        "can_change": services.can_write(request.user, reserve.unit, ReserveCadre),
+        "can_change": can(request.user, CHANGE, reserve),
         "date_form": forms.DateForm(),
         "drop_form": forms.DropForm(),
     }
@@ -964,7 +968,7 @@ def reserve_detail(request, pk):
 @require_POST
 def reserve_action(request, pk, action):
     reserve = _reserve(request, pk)
-    _write_or_403(request, reserve.unit, ReserveCadre)
+    _write_or_403(request, reserve)
     form = (forms.DropForm if action == "drop" else forms.DateForm)(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
@@ -1041,10 +1045,10 @@ def training_create(request):
 @require_http_methods(["GET", "POST"])
 def training_detail(request, pk):
     session = get_scoped_or_404(TrainingSession.objects.select_related("organizer"), request.user, pk=pk)
-    can_change = services.can_write(request.user, session.organizer, TrainingSession)
+    can_change = can(request.user, CHANGE, session)
     form = forms.AttendeesForm(request.POST or None, user=request.user)
     if request.method == "POST":
-        _write_or_403(request, session.organizer, TrainingSession)
+        _write_or_403(request, session)
         if form.is_valid():
             added = services.training_add_attendees(
                 session=session, people=form.cleaned_data["people"], actor=request.user
@@ -1081,7 +1085,7 @@ def import_view(request, kind):
     spec = resources.SHEETS.get(kind)
     if spec is None:
         raise PermissionDenied
-    if not (request.user.is_superuser or request.user.has_role(*services.CADRES_IMPORT_ROLES)):
+    if not units_for(request.user, spec["resource"]._meta.model, IMPORT):
         raise PermissionDenied(_("Your role may not import records."))
     form = forms.ImportForm()
     report = None

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import F
 from django.utils import timezone
 
+from accounts.permissions import SYSTEM
 from cadres.validators import id_check_digit
 from organizations.models import OrganizationUnit, UnitKind
 
@@ -103,11 +104,11 @@ def build(ctx):
     units = {u.code: u for u in OrganizationUnit.objects.filter(kind=UnitKind.AGENCY)}
     categories = [
         services.category_create(
-            unit=city, code=code, name=name, deadline_days=days, default_department=units.get(dept), actor=None
+            unit=city, code=code, name=name, deadline_days=days, default_department=units.get(dept), actor=SYSTEM
         )
         for code, name, days, dept in CATEGORIES
     ]
-    services.policy_set(unit=city, effective_from=date(2023, 1, 1), actor=None)
+    services.policy_set(unit=city, effective_from=date(2023, 1, 1), actor=SYSTEM)
 
     grids = list(OrganizationUnit.objects.filter(kind=UnitKind.GRID).order_by("path"))
     ids = _Ids(rng)
@@ -122,7 +123,7 @@ def build(ctx):
         grid=demo_grid,
         group=WoodpeckerGroup.DELIVERY_RIDER,
         user=demo_user,
-        actor=None,
+        actor=SYSTEM,
     )
     township = demo_grid.parent.parent
     reporter_grids = [g for g in grids if g.path.startswith(township.path)]
@@ -137,7 +138,7 @@ def build(ctx):
                 grid=grid,
                 group=_group(rng),
                 username=f"wp{i + 1:03d}",
-                actor=None,
+                actor=SYSTEM,
                 is_lead=i % 10 == 0,
                 lead_duties="带领本网格啄木鸟每周巡查一次" if i % 10 == 0 else "",
             )
@@ -152,7 +153,7 @@ def build(ctx):
         }
         for _ in range(TOTAL_WOODPECKERS - len(reporters))
     ]
-    services.woodpeckers_bulk_create(rows=rows, actor=None)
+    services.woodpeckers_bulk_create(rows=rows, actor=SYSTEM)
     # Registered and confirmed over 2023-2024 (a dozen statements, not one per woodpecker).
     for month in range(1, 13):
         joined = datetime(2023 + month % 2, month, 15, 10, tzinfo=DEMO_YEAR_END.tzinfo)
@@ -175,13 +176,13 @@ def build(ctx):
             unit=unit,
             name=f"{unit.name}{label}",
             kind=kind,
-            actor=None,
+            actor=SYSTEM,
             address=f"{unit.name}党群服务中心",
             services="遮阳、取暖、饮水、充电、急救" if kind == StationKind.RED_BEEHIVE else "",
         )
         for name, price in rng.sample(GOODS, 4) if n else GOODS:
             services.goods_create(
-                station=station, name=name, price_yuan=Decimal(price), stock=rng.randint(5, 40), actor=None
+                station=station, name=name, price_yuan=Decimal(price), stock=rng.randint(5, 40), actor=SYSTEM
             )
 
     # The first months of clues come from the earlier platform, imported in bulk with their history and points.
@@ -200,7 +201,7 @@ def build(ctx):
                 "reject_reason": "经核实信息不实",
             }
         )
-    services.clues_import_history(rows=history, actor=None)
+    services.clues_import_history(rows=history, actor=SYSTEM)
 
     # The recent months through the closed loop, step by step.
     agencies_handled = HANDLED - HISTORY_HANDLED
@@ -223,25 +224,25 @@ def build(ctx):
         if outcome == "merged" and earlier:
             original = next((c for c in reversed(earlier) if c.grid_id == clue.grid_id), None)
             if original is not None:
-                services.clue_merge(clue=clue, original=original, actor=None)
+                services.clue_merge(clue=clue, original=original, actor=SYSTEM)
                 continue
         if outcome in ("rejected", "merged"):
-            services.clue_reject(clue=clue, reason="经核实不属于本网格问题或信息不实", actor=None)
+            services.clue_reject(clue=clue, reason="经核实不属于本网格问题或信息不实", actor=SYSTEM)
             continue
-        services.clue_accept(clue=clue, actor=None)
+        services.clue_accept(clue=clue, actor=SYSTEM)
         earlier.append(clue)
         if category.default_department_id and rng.random() < 0.45:
-            services.clue_dispatch(clue=clue, department=category.default_department, actor=None)
-            services.clue_start(clue=clue, actor=None)
+            services.clue_dispatch(clue=clue, department=category.default_department, actor=SYSTEM)
+            services.clue_start(clue=clue, actor=SYSTEM)
         else:
-            services.clue_handle_in_community(clue=clue, actor=None)
+            services.clue_handle_in_community(clue=clue, actor=SYSTEM)
         if outcome == "open":
             continue
-        services.clue_resolve(clue=clue, resolution="已现场处置并回访", actor=None)
+        services.clue_resolve(clue=clue, resolution="已现场处置并回访", actor=SYSTEM)
         roll = rng.random()
         if roll < 0.08:  # unsatisfied once, handled again
             services.clue_rate(clue=clue, rating=Rating.UNSATISFIED, reason="问题还没彻底解决", actor=reporter.user)
-            services.clue_resolve(clue=clue, resolution="再次处置,已彻底解决", actor=None)
+            services.clue_resolve(clue=clue, resolution="再次处置,已彻底解决", actor=SYSTEM)
             services.clue_rate(clue=clue, rating=Rating.SATISFIED, actor=reporter.user)
         elif roll < 0.85:
             services.clue_rate(clue=clue, rating=Rating.SATISFIED, actor=reporter.user)
@@ -280,11 +281,11 @@ def build(ctx):
         actor=ctx.users["community"],
     )
     services.points_adjust(
-        woodpecker=me, points=20, reason="2024年度优秀啄木鸟奖励", actor=None, idempotency_key="demo:award:me"
+        woodpecker=me, points=20, reason="2024年度优秀啄木鸟奖励", actor=SYSTEM, idempotency_key="demo:award:me"
     )
     if "external" in ctx.users:
         _key, raw = services.open311_key_create(
-            name="12345政务服务便民热线", user=ctx.users["external"], unit=city, actor=None
+            name="12345政务服务便民热线", user=ctx.users["external"], unit=city, actor=SYSTEM
         )
         if ctx.stdout:
             ctx.stdout.write(f"Open311 api_key of '12345热线' (shown once): {raw}")

@@ -12,12 +12,22 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.permissions import ADJUST, COUNTER, HANDLE, IMPORT, RATE, TRIAGE, VIEW
 from accounts.roles import STAFF_ROLES, Role
 from accounts.scoping import ScopedQuerySet
 
 # Who triages and handles clues in their grid or community: township/org staff, the community secretary and the
 # grid worker.
 TRIAGE_ROLES = (*STAFF_ROLES, Role.SECRETARY, Role.GRID_WORKER)
+# Who corrects a points balance by hand (`accounts/adjust`): staff only — organization-department and township
+# staff; a grid worker or secretary does not credit points.
+ADJUST_ROLES = STAFF_ROLES
+# Actions only this app's records have (plain strings, like the constants of accounts.permissions), declared on
+# their models below: a woodpecker redeems their own points, cancels their own reservation, takes a task of
+# their grid.
+REDEEM = "redeem"
+CANCEL = "cancel"
+TAKE = "take"
 # Whose role lets them see the records of their jurisdiction. A woodpecker's role at a grid does not show them their
 # neighbours' clues or points: they see their own (`scope_owner_field`) and the public version of the rest.
 VIEW_ROLES = (*TRIAGE_ROLES, Role.DEPARTMENT_HANDLER)
@@ -50,7 +60,8 @@ class Woodpecker(models.Model):
     """A volunteer registered to a grid who reports clues there (网格“啄木鸟”); a lead woodpecker (头鸟) has duties."""
 
     scope_field = "grid"
-    scope_write_roles = TRIAGE_ROLES
+    scope_write_roles = TRIAGE_ROLES  # CHANGE: register on their behalf, confirm, deactivate, lead duties
+    scope_actions = {IMPORT: TRIAGE_ROLES}  # import and export sheets of woodpeckers
     scope_owner_field = "user"
 
     person = models.OneToOneField(
@@ -102,6 +113,8 @@ class ClueCategory(models.Model):
     """A kind of problem a clue reports, configured per city (or any unit whose subtree uses it), with a deadline."""
 
     scope_field = "unit"
+    # CHANGE: the default (organization-department and township staff). Every unit a category refers to — its unit
+    # and its default department — must lie inside the writer's scope (services.category_create/update).
 
     unit = models.ForeignKey(
         "organizations.OrganizationUnit",
@@ -141,7 +154,8 @@ class InspectionTask(models.Model):
     """A 挑刺找茬 inspection task a community posts for a grid and a period; woodpeckers take it and link clues."""
 
     scope_field = "grid"
-    scope_write_roles = TRIAGE_ROLES
+    scope_write_roles = TRIAGE_ROLES  # CHANGE: post a task
+    scope_actions = {TAKE: (Role.WOODPECKER,)}  # a woodpecker takes the tasks of their grid
 
     grid = models.ForeignKey(
         "organizations.OrganizationUnit", verbose_name=_("grid"), on_delete=models.PROTECT, related_name="+"
@@ -205,9 +219,17 @@ class Clue(models.Model):
     """A problem a woodpecker (or an external system) reports in a grid, followed through the closed loop."""
 
     scope_field = "grid"
-    scope_write_roles = (*TRIAGE_ROLES, Role.DEPARTMENT_HANDLER)
+    scope_write_roles = TRIAGE_ROLES  # CHANGE: re-categorise
+    scope_actions = {
+        TRIAGE: TRIAGE_ROLES,  # accept, merge, reject, take in hand, dispatch
+        HANDLE: TRIAGE_ROLES,  # start, resolve (and the department's handlers, below)
+        RATE: (),  # the reporter only (scope_owner_actions)
+        IMPORT: TRIAGE_ROLES,  # import the history of an earlier platform
+    }
     scope_owner_field = "reporter__user"
+    scope_owner_actions = (VIEW, RATE)
     scope_department_field = "department"
+    scope_department_actions = (VIEW, HANDLE)
 
     public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     grid = models.ForeignKey(
@@ -434,7 +456,9 @@ class PointsAccount(models.Model):
     """A woodpecker's points balance: the sum of their ledger entries, guarded by a row lock and never negative."""
 
     scope_field = "woodpecker__grid"
+    scope_actions = {ADJUST: ADJUST_ROLES, REDEEM: ()}
     scope_owner_field = "woodpecker__user"
+    scope_owner_actions = (VIEW, REDEEM)  # only the woodpecker spends their own points
 
     woodpecker = models.OneToOneField(
         Woodpecker, verbose_name=_("woodpecker"), on_delete=models.PROTECT, related_name="account"
@@ -549,6 +573,7 @@ class Goods(models.Model):
 
     scope_field = "station__unit"
     scope_write_roles = TRIAGE_ROLES
+    scope_actions = {IMPORT: TRIAGE_ROLES}  # import and export sheets of goods
 
     station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.PROTECT, related_name="goods")
     name = models.CharField(_("name"), max_length=100)
@@ -580,9 +605,13 @@ class RedemptionStatus(models.TextChoices):
 class Redemption(models.Model):
     """Points exchanged for goods: reserved (points and stock held), then confirmed at the counter or cancelled."""
 
-    scope_field = "woodpecker__grid"
+    # Either side: the woodpecker's grid, or the unit of the station whose counter hands the goods over (a
+    # woodpecker may redeem at a station of a neighbouring community). The counter of either side settles it.
+    scope_field = ("woodpecker__grid", "goods__station__unit")
     scope_write_roles = TRIAGE_ROLES
+    scope_actions = {COUNTER: TRIAGE_ROLES, CANCEL: TRIAGE_ROLES}
     scope_owner_field = "woodpecker__user"
+    scope_owner_actions = (VIEW, CANCEL)  # the woodpecker may cancel their own reservation
 
     woodpecker = models.ForeignKey(
         Woodpecker, verbose_name=_("woodpecker"), on_delete=models.PROTECT, related_name="redemptions"

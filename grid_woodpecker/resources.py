@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
-from accounts.scoping import CHANGE
+from accounts.permissions import CHANGE, IMPORT, restrict, units_queryset
 from cadres.models import Person
 from cadres.validators import normalize_mobile, parse_resident_id
 from core import crypto
@@ -46,14 +46,11 @@ class WoodpeckerResource(resources.ModelResource):
         self._seen: set[str] = set()
 
     def get_queryset(self):
-        qs = Woodpecker.objects.select_related("person", "grid")
-        return qs.restrict(self.actor) if self.actor is not None else qs
+        return restrict(Woodpecker.objects.select_related("person", "grid"), self.actor)  # no actor: nothing
 
     def before_import(self, dataset, **kwargs):
         codes = {str(c).strip() for c in dataset["grid_code"] if c} if "grid_code" in (dataset.headers or []) else set()
-        units = OrganizationUnit.objects.filter(code__in=codes, kind=UnitKind.GRID)
-        if self.actor is not None:
-            units = units.restrict(self.actor)
+        units = units_queryset(self.actor, Woodpecker, IMPORT).filter(code__in=codes, kind=UnitKind.GRID)
         self._grids = {u.code: u for u in units}
         numbers = (
             [str(n).strip().upper() for n in dataset["id_number"] if n]
@@ -145,8 +142,7 @@ class GoodsResource(resources.ModelResource):
         self._stations: dict[int, Station] = {}
 
     def get_queryset(self):
-        qs = Goods.objects.select_related("station")
-        return qs.restrict(self.actor, CHANGE) if self.actor is not None else qs
+        return restrict(Goods.objects.select_related("station"), self.actor, CHANGE)  # no actor: nothing
 
     def before_import(self, dataset, **kwargs):
         ids = (
@@ -154,9 +150,7 @@ class GoodsResource(resources.ModelResource):
             if "station" in (dataset.headers or [])
             else set()
         )
-        stations = Station.objects.filter(pk__in=ids)
-        if self.actor is not None:
-            stations = stations.restrict(self.actor, CHANGE)
+        stations = restrict(Station.objects.filter(pk__in=ids), self.actor, CHANGE)
         self._stations = {s.pk: s for s in stations}
 
     def dehydrate_station_name(self, obj):

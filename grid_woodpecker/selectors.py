@@ -8,17 +8,18 @@ from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from accounts.permissions import CHANGE, units_queryset
 from accounts.roles import Role
 from accounts.scoping import scope_paths
 from organizations.models import OrganizationUnit, UnitKind
 
 from .models import (
-    TRIAGE_ROLES,
     Clue,
     ClueEvent,
     ClueStatus,
     Goods,
     HandlerKind,
+    InspectionTask,
     OverdueFlag,
     PointsEntry,
     Rating,
@@ -26,7 +27,7 @@ from .models import (
     Woodpecker,
     WoodpeckerStatus,
 )
-from .services import OPEN_WORK, policy_for, price_in_points
+from .services import DEPARTMENT_KINDS, OPEN_WORK, lineage_ids, policy_for, price_in_points
 
 DUPLICATE_WINDOW_DAYS = 30
 DUPLICATE_DISTANCE_M = 200
@@ -220,19 +221,17 @@ def public_clues(*, grid: OrganizationUnit):
     )
 
 
-def triage_units(*, user):
-    """Grids the user triages (for forms)."""
-    paths = scope_paths(user, roles=TRIAGE_ROLES)
-    q = Q(pk__in=[])
-    for path in paths:
-        q |= Q(path__startswith=path)
-    return (
-        OrganizationUnit.objects.filter(q, kind=UnitKind.GRID)
-        if not user.is_superuser
-        else (OrganizationUnit.objects.filter(kind=UnitKind.GRID))
-    )
+def task_grids(*, user):
+    """Grids where the user may post inspection tasks (for forms): units_queryset of the one permission path."""
+    return units_queryset(user, InspectionTask, CHANGE).filter(kind=UnitKind.GRID)
 
 
-def stations_in_scope(*, user):
-    """Stations whose counter the user keeps (their jurisdiction)."""
-    return Station.objects.restrict(user)
+def departments_for(grid: OrganizationUnit):
+    """The departments a clue of `grid` can be dispatched to (services.serves_area): the agencies attached to the
+    grid's area or above it, and its own township or street."""
+    lineage = lineage_ids(grid)
+    return OrganizationUnit.objects.filter(
+        Q(kind=UnitKind.AGENCY, parent_id__in=lineage) | Q(kind__in=DEPARTMENT_KINDS, pk__in=lineage),
+        kind__in=DEPARTMENT_KINDS,
+        is_active=True,
+    ).order_by("path")

@@ -1,7 +1,9 @@
 """Write use-cases of the grid woodpeckers: registration, the clue closed loop, the points ledger and redemption.
 
-Every service takes `actor` (a User, or None for the system: the beat jobs and the demo), runs in one
-transaction, writes an audit row, and announces changes that yearly figures depend on through core.events.
+Every service takes `actor` — a User, or `accounts.permissions.SYSTEM` for the beat jobs, the demo and the
+history import; None is refused like an anonymous user —, asks the one permission path (`can`/`require`/
+`require_at`, with the actions each model declares) before it writes, runs in one transaction, writes an audit
+row, and announces changes that yearly figures depend on through core.events.
 """
 
 import hashlib
@@ -18,14 +20,29 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import RoleAssignment, User
+from accounts.permissions import (
+    ADJUST,
+    CHANGE,
+    COUNTER,
+    HANDLE,
+    IMPORT,
+    RATE,
+    SYSTEM,
+    TRIAGE,
+    can,
+    can_at,
+    require,
+    require_at,
+)
 from accounts.roles import Role
-from accounts.scoping import CHANGE, scope_paths
 from cadres.services import person_create
 from core import audit, events
 from organizations.models import OrganizationUnit, UnitKind
 
 from .models import (
-    TRIAGE_ROLES,
+    CANCEL,
+    REDEEM,
+    TAKE,
     AbuseListEntry,
     Clue,
     ClueCategory,
@@ -88,37 +105,38 @@ def _lock_clue(clue: Clue) -> Clue:
     return Clue.objects.select_for_update(of=("self",)).select_related("grid", "category", "reporter").get(pk=clue.pk)
 
 
-def _in_triage_scope(actor, unit) -> bool:
-    """Whether `unit` lies where the actor triages (staff, secretary or grid worker roles)."""
-    return actor.is_superuser or any(unit.path.startswith(p) for p in scope_paths(actor, roles=TRIAGE_ROLES))
+def _user(actor):
+    """The User to store in a "by" column: None for the SYSTEM actor (the audit trail records it as the system)."""
+    return actor if isinstance(actor, User) else None
 
 
-def _require(actor, qs, message) -> None:
-    """Refuse unless `actor` (None: the system) may change the row of `qs` through the scoping path."""
-    if actor is None:
-        return
-    if not qs.restrict(actor, CHANGE).exists():
-        raise PermissionDenied(message)
+def _require_system(actor) -> None:
+    """The jobs (cards, auto close, expiry) act as the system only: the explicit SYSTEM actor, never None."""
+    if actor is not SYSTEM:
+        raise PermissionDenied(_("Only the system's scheduled jobs may do this."))
 
 
-def _require_triage(actor, clue) -> None:
-    _require(actor, Clue.objects.filter(pk=clue.pk), _("Only staff of this grid or community may do this."))
-    if actor is not None and not actor.is_superuser:
-        # A department handler may change clues dispatched to them, but triage belongs to the community.
-        if not any(clue.grid.path.startswith(p) for p in scope_paths(actor, roles=TRIAGE_ROLES)):
-            raise PermissionDenied(_("Only staff of this grid or community may do this."))
+# Points a hand adjustment may move at most, up or down, per call (a correction, not a payroll).
+MAX_ADJUST_POINTS = 1000
+# The kinds of unit a clue can be dispatched to, and a category routed to by default.
+DEPARTMENT_KINDS = (UnitKind.AGENCY, UnitKind.TOWNSHIP, UnitKind.STREET)
 
 
-def _require_handler(actor, clue) -> None:
-    """Community handling: the triage staff; department handling: the handlers of that department (or staff)."""
-    if actor is None or actor.is_superuser:
-        return
-    if clue.handler_kind == HandlerKind.DEPARTMENT and clue.department_id:
-        if any(clue.department.path.startswith(p) for p in scope_paths(actor, roles=[Role.DEPARTMENT_HANDLER])):
-            return
-    if any(clue.grid.path.startswith(p) for p in scope_paths(actor, roles=TRIAGE_ROLES)):
-        return
-    raise PermissionDenied(_("Only the handler of this clue may do this."))
+def serves_area(department, unit) -> bool:
+    """Whether `department` serves the area of `unit`: one of the area's own townships or streets, or an agency
+    attached to the area or to a unit above it (a municipal bureau, a township's office) — never a department of a
+    sibling township. Read from materialized paths, no query."""
+    lineage = lineage_ids(unit)
+    if department.kind == UnitKind.AGENCY:
+        return department.parent_id in lineage
+    return department.pk in lineage
+
+
+def _check_department(department, unit, field: str) -> None:
+    if department is None or department.kind not in DEPARTMENT_KINDS:
+        raise ValidationError({field: [_("Choose a department (a municipal agency or a township).")]})
+    if not serves_area(department, unit):
+        raise ValidationError({field: [_("This department does not serve this area; choose one of its own.")]})
 
 
 def _move(clue: Clue, to_status: str, *, actor, note: str = "", kind=ClueEvent.Kind.TRANSITION) -> ClueEvent:
@@ -134,7 +152,7 @@ def _move(clue: Clue, to_status: str, *, actor, note: str = "", kind=ClueEvent.K
     # The services have checked every field they set; the rejection and merge rules are CheckConstraints too.
     clue.save()
     return ClueEvent.objects.create(
-        clue=clue, kind=kind, from_status=from_status, to_status=to_status, note=note, actor=actor
+        clue=clue, kind=kind, from_status=from_status, to_status=to_status, note=note, actor=_user(actor)
     )
 
 
@@ -172,13 +190,18 @@ def woodpecker_register(
     password: str,
     actor=None,
 ) -> Woodpecker:
-    """Self-registration on a phone: a login, the person record and a woodpecker pending confirmation by the grid."""
+    """Self-registration on a phone: a login, the person record and a woodpecker pending confirmation by the grid.
+
+    Open to anyone (the public registration page): nothing is granted until the grid confirms it. `actor` is the
+    registering user when someone registers on another's behalf; otherwise the new login is the actor."""
     _validate_grid(grid)
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": [_("This login name is taken; choose another.")]})
     if not mobile:
         raise ValidationError({"mobile": [_("A mobile phone number is required.")]})
-    person = person_create(name=name, id_number=id_number, mobile=mobile, unit=grid, actor=None)
+    # Self-registration has no user yet who could hold a scope: the person record is written by the system on the
+    # new user's behalf (the woodpecker stays pending, with no role, until the grid confirms it).
+    person = person_create(name=name, id_number=id_number, mobile=mobile, unit=grid, actor=SYSTEM)
     user = User.objects.create_user(username=username, password=password, display_name=name)
     woodpecker = Woodpecker(person=person, user=user, grid=grid, group=group, status=WoodpeckerStatus.PENDING)
     woodpecker.full_clean(exclude=["person", "user", "grid"])
@@ -205,8 +228,7 @@ def woodpecker_create(
     """Register a woodpecker on their behalf (staff, import): active at once, with a login if a name is given
     (or the existing login `user`)."""
     _validate_grid(grid)
-    if actor is not None and not _in_triage_scope(actor, grid):
-        raise PermissionDenied(_("You may not register woodpeckers outside your jurisdiction."))
+    require_at(actor, CHANGE, Woodpecker, grid, _("You may not register woodpeckers outside your jurisdiction."))
     if user is not None and Woodpecker.objects.filter(user=user).exists():
         raise ValidationError({"username": [_("This login already belongs to a woodpecker.")]})
     if user is None and username:
@@ -231,12 +253,12 @@ def woodpecker_create(
 def woodpecker_confirm(*, woodpecker: Woodpecker, actor) -> Woodpecker:
     """The grid worker or community secretary confirms a registration: the login gets its woodpecker role."""
     woodpecker = Woodpecker.objects.select_for_update(of=("self",)).select_related("grid").get(pk=woodpecker.pk)
-    _require(actor, Woodpecker.objects.filter(pk=woodpecker.pk), _("You may not confirm woodpeckers of this grid."))
+    require(actor, CHANGE, woodpecker, _("You may not confirm woodpeckers of this grid."))
     if woodpecker.status == WoodpeckerStatus.ACTIVE:
         return woodpecker
     woodpecker.status = WoodpeckerStatus.ACTIVE
     woodpecker.confirmed_at = timezone.now()
-    woodpecker.confirmed_by = actor
+    woodpecker.confirmed_by = _user(actor)
     woodpecker.deactivated_at = None
     woodpecker.deactivation_reason = ""
     woodpecker.save()
@@ -252,7 +274,7 @@ def woodpecker_confirm(*, woodpecker: Woodpecker, actor) -> Woodpecker:
 def woodpecker_deactivate(*, woodpecker: Woodpecker, reason: str, actor) -> Woodpecker:
     """Deactivate a woodpecker (they stop filing clues; their points and history stay)."""
     woodpecker = Woodpecker.objects.select_for_update(of=("self",)).select_related("grid").get(pk=woodpecker.pk)
-    _require(actor, Woodpecker.objects.filter(pk=woodpecker.pk), _("You may not change woodpeckers of this grid."))
+    require(actor, CHANGE, woodpecker, _("You may not change woodpeckers of this grid."))
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("Give a reason for the deactivation.")]})
     woodpecker.status = WoodpeckerStatus.INACTIVE
@@ -269,7 +291,7 @@ def woodpecker_deactivate(*, woodpecker: Woodpecker, reason: str, actor) -> Wood
 @transaction.atomic
 def woodpecker_set_lead(*, woodpecker: Woodpecker, is_lead: bool, duties: str, actor) -> Woodpecker:
     """Make a woodpecker a lead woodpecker (头鸟) with duties, or take it back."""
-    _require(actor, Woodpecker.objects.filter(pk=woodpecker.pk), _("You may not change woodpeckers of this grid."))
+    require(actor, CHANGE, woodpecker, _("You may not change woodpeckers of this grid."))
     if is_lead and not (duties or "").strip():
         raise ValidationError({"lead_duties": [_("Describe the lead woodpecker's duties.")]})
     woodpecker.is_lead = is_lead
@@ -285,6 +307,7 @@ def woodpeckers_bulk_create(*, rows: list[dict], actor) -> int:
     from cadres.models import Person
     from cadres.validators import parse_resident_id
 
+    require_at(actor, CHANGE, Woodpecker, list({row["grid"].pk: row["grid"] for row in rows}.values()))
     now = timezone.now()
     people, peckers = [], []
     for row in rows:
@@ -389,9 +412,11 @@ def clue_submit(
     check_limits: bool = True,
 ) -> Clue:
     """File a clue: by a woodpecker (in their grid by default), or by an external system within its jurisdiction."""
+    if _user(actor) is None:  # a clue is filed by a login: a woodpecker's, or an external system's service user
+        raise PermissionDenied(_("Only a registered woodpecker may file clues here."))
     reporter = None
     if source == ClueSource.WOODPECKER:
-        reporter = Woodpecker.objects.filter(user=actor).select_related("grid").first() if actor else None
+        reporter = Woodpecker.objects.filter(user=actor).select_related("grid").first()
         if reporter is None:
             raise PermissionDenied(_("Only a registered woodpecker may file clues here."))
         if reporter.status != WoodpeckerStatus.ACTIVE:
@@ -410,10 +435,9 @@ def clue_submit(
     if task is not None and (task.grid_id != grid.pk or not (task.starts_on <= timezone.localdate() <= task.ends_on)):
         raise ValidationError({"task": [_("This inspection task is not open for this grid today.")]})
     photos = _validate_photos(photos)
-    if actor is not None:
-        _check_abuse_list(actor, grid)
-        if check_limits:
-            _check_rate_limit(actor)
+    _check_abuse_list(actor, grid)
+    if check_limits:
+        _check_rate_limit(actor)
     clue = Clue(
         grid=grid,
         building=building,
@@ -443,7 +467,7 @@ def clue_submit(
 def clue_accept(*, clue: Clue, actor, note: str = "") -> Clue:
     """Accept a valid clue: its deadline starts, and the reporter earns the points of the policy in force."""
     clue = _lock_clue(clue)
-    _require_triage(actor, clue)
+    require(actor, TRIAGE, clue, _("Only staff of this grid or community may do this."))
     now = timezone.now()
     clue.accepted_at = now
     clue.deadline = _deadline(clue.category, now)
@@ -459,7 +483,7 @@ def clue_accept(*, clue: Clue, actor, note: str = "") -> Clue:
 def clue_merge(*, clue: Clue, original: Clue, actor, note: str = "") -> Clue:
     """Merge a duplicate into the first report of the same problem (no points for the duplicate)."""
     clue = _lock_clue(clue)
-    _require_triage(actor, clue)
+    require(actor, TRIAGE, clue, _("Only staff of this grid or community may do this."))
     if original.pk == clue.pk or original.grid_id != clue.grid_id:
         raise ValidationError({"duplicate_of": [_("Choose an earlier clue of the same grid.")]})
     if original.status in (ClueStatus.MERGED, ClueStatus.REJECTED):
@@ -474,7 +498,7 @@ def clue_merge(*, clue: Clue, original: Clue, actor, note: str = "") -> Clue:
 def clue_reject(*, clue: Clue, reason: str, actor) -> Clue:
     """Reject a clue with a reason. An accepted clue found false is rejected too, and its points are reversed."""
     clue = _lock_clue(clue)
-    _require_triage(actor, clue)
+    require(actor, TRIAGE, clue, _("Only staff of this grid or community may do this."))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("A reason is required to reject a clue.")]})
@@ -493,7 +517,7 @@ def clue_reject(*, clue: Clue, reason: str, actor) -> Clue:
 def clue_handle_in_community(*, clue: Clue, actor, note: str = "") -> Clue:
     """The community takes an accepted clue in hand itself."""
     clue = _lock_clue(clue)
-    _require_triage(actor, clue)
+    require(actor, TRIAGE, clue, _("Only staff of this grid or community may do this."))
     if clue.status != ClueStatus.ACCEPTED:
         raise ValidationError(_("Only an accepted clue can be taken in hand by the community."))
     clue.handler_kind = HandlerKind.COMMUNITY
@@ -509,9 +533,10 @@ def clue_dispatch(
 ) -> Clue:
     """Dispatch (or re-dispatch) a clue to a department with the department's deadline; the history keeps both."""
     clue = _lock_clue(clue)
-    _require_triage(actor, clue)
-    if department is None or department.kind not in (UnitKind.AGENCY, UnitKind.TOWNSHIP, UnitKind.STREET):
-        raise ValidationError({"department": [_("Choose a department (a municipal agency or a township).")]})
+    require(actor, TRIAGE, clue, _("Only staff of this grid or community may do this."))
+    # The department is a unit the clue will refer to: it must serve the clue's area (a grid worker dispatches
+    # upwards, to a municipal bureau outside their own scope, but never to a sibling township's office).
+    _check_department(department, clue.grid, "department")
     now = timezone.now()
     if deadline is not None and deadline <= now:
         raise ValidationError({"deadline": [_("The deadline must lie in the future.")]})
@@ -538,7 +563,7 @@ def clue_dispatch(
 def clue_start(*, clue: Clue, actor, note: str = "") -> Clue:
     """The department handler starts work on a clue dispatched to them."""
     clue = _lock_clue(clue)
-    _require_handler(actor, clue)
+    require(actor, HANDLE, clue, _("Only the handler of this clue may do this."))
     if clue.status != ClueStatus.DISPATCHED:
         raise ValidationError(_("Only a dispatched clue can be started by its department."))
     _move(clue, ClueStatus.IN_PROGRESS, actor=actor, note=note)
@@ -550,7 +575,7 @@ def clue_start(*, clue: Clue, actor, note: str = "") -> Clue:
 def clue_recategorize(*, clue: Clue, category: ClueCategory, actor, note: str = "") -> Clue:
     """Change a clue's category: its deadline follows the new category; the history keeps the old one."""
     clue = _lock_clue(clue)
-    _require_triage(actor, clue)
+    require(actor, TRIAGE, clue, _("Only staff of this grid or community may do this."))
     if not clue.is_open:
         raise ValidationError(_("A finished clue cannot be re-categorised."))
     if category not in categories_for(clue.grid):
@@ -569,7 +594,7 @@ def clue_recategorize(*, clue: Clue, category: ClueCategory, actor, note: str = 
         from_status=clue.status,
         to_status=clue.status,
         note=f"{text} {note}".strip(),
-        actor=actor,
+        actor=_user(actor),
     )
     audit.record(actor=actor, action="clue.recategorize", obj=clue, unit=clue.grid)
     return clue
@@ -579,7 +604,7 @@ def clue_recategorize(*, clue: Clue, category: ClueCategory, actor, note: str = 
 def clue_resolve(*, clue: Clue, resolution: str, actor, photos=()) -> Clue:
     """The handler writes back what was done (with optional photos); the reporter is asked to rate it."""
     clue = _lock_clue(clue)
-    _require_handler(actor, clue)
+    require(actor, HANDLE, clue, _("Only the handler of this clue may do this."))
     resolution = (resolution or "").strip()
     if not resolution:
         raise ValidationError({"resolution": [_("Write what was done.")]})
@@ -596,7 +621,7 @@ def clue_resolve(*, clue: Clue, resolution: str, actor, photos=()) -> Clue:
 def clue_rate(*, clue: Clue, rating: str, actor, reason: str = "") -> Clue:
     """The reporter rates the result: satisfied closes the clue; unsatisfied (with a reason) reopens it."""
     clue = _lock_clue(clue)
-    if actor is None or not clue.reporter_id or clue.reporter.user_id != actor.pk:
+    if _user(actor) is None or not can(actor, RATE, clue):  # the reporter's own rating, never the system's
         raise PermissionDenied(_("Only the reporter may rate this clue."))
     if clue.status != ClueStatus.RESOLVED:
         raise ValidationError(_("Only a resolved clue can be rated."))
@@ -621,17 +646,18 @@ def clue_rate(*, clue: Clue, rating: str, actor, reason: str = "") -> Clue:
 
 
 @transaction.atomic
-def clue_auto_close(*, clue_id: int, days: int = AUTO_CLOSE_DAYS, now: datetime | None = None) -> bool:
-    """Close a resolved clue nobody rated within `days` (idempotent: anything else is left alone)."""
+def clue_auto_close(*, clue_id: int, actor, days: int = AUTO_CLOSE_DAYS, now: datetime | None = None) -> bool:
+    """Close a resolved clue nobody rated within `days` (idempotent: anything else is left alone). A job: SYSTEM."""
+    _require_system(actor)
     now = now or timezone.now()
     clue = Clue.objects.select_for_update(of=("self",)).select_related("grid").filter(pk=clue_id).first()
     if clue is None or clue.status != ClueStatus.RESOLVED or clue.resolved_at > now - timedelta(days=days):
         return False
     clue.closed_at = now
     _move(
-        clue, ClueStatus.CLOSED, actor=None, note=_("Closed automatically: not rated within %(d)d days.") % {"d": days}
+        clue, ClueStatus.CLOSED, actor=actor, note=_("Closed automatically: not rated within %(d)d days.") % {"d": days}
     )
-    audit.record(actor=None, action="clue.auto_close", obj=clue, unit=clue.grid)
+    audit.record(actor=actor, action="clue.auto_close", obj=clue, unit=clue.grid)
     _announce(clue.grid, now)
     return True
 
@@ -648,8 +674,9 @@ def flag_for(deadline: datetime, now: datetime) -> str:
 
 
 @transaction.atomic
-def clue_flag_overdue(*, clue_id: int, now: datetime | None = None) -> str | None:
-    """Give an overdue clue its yellow card (past the deadline) or red card (days past it); idempotent."""
+def clue_flag_overdue(*, clue_id: int, actor, now: datetime | None = None) -> str | None:
+    """Give an overdue clue its yellow card (past the deadline) or red card (days past it); idempotent. A job."""
+    _require_system(actor)
     now = now or timezone.now()
     clue = Clue.objects.select_for_update(of=("self",)).select_related("grid").filter(pk=clue_id).first()
     if clue is None:
@@ -666,9 +693,9 @@ def clue_flag_overdue(*, clue_id: int, now: datetime | None = None) -> str | Non
         from_status=clue.status,
         to_status=clue.status,
         note=_("Supervision: %(flag)s") % {"flag": label},
-        actor=None,
+        actor=_user(actor),
     )
-    audit.record(actor=None, action="clue.flag", obj=clue, unit=clue.grid, changes={"flag": flag})
+    audit.record(actor=actor, action="clue.flag", obj=clue, unit=clue.grid, changes={"flag": flag})
     return flag
 
 
@@ -679,8 +706,9 @@ def clue_flag_overdue(*, clue_id: int, now: datetime | None = None) -> str | Non
 def task_create(*, grid, title: str, starts_on: date, ends_on: date, actor, description: str = "") -> InspectionTask:
     """A community posts a 挑刺找茬 inspection task for one of its grids and a period."""
     _validate_grid(grid)
-    if actor is not None and not _in_triage_scope(actor, grid):
-        raise PermissionDenied(_("You may not post tasks outside your jurisdiction."))
+    require_at(actor, CHANGE, InspectionTask, grid, _("You may not post tasks outside your jurisdiction."))
+    if _user(actor) is None:
+        raise PermissionDenied(_("A task is posted by a person of the community."))
     task = InspectionTask(
         grid=grid,
         title=(title or "").strip(),
@@ -700,8 +728,8 @@ def task_create(*, grid, title: str, starts_on: date, ends_on: date, actor, desc
 @transaction.atomic
 def task_take(*, task: InspectionTask, actor) -> InspectionTask:
     """A woodpecker of the task's grid takes the task."""
-    woodpecker = Woodpecker.objects.filter(user=actor, status=WoodpeckerStatus.ACTIVE).first() if actor else None
-    if woodpecker is None or woodpecker.grid_id != task.grid_id:
+    woodpecker = Woodpecker.objects.filter(user=actor, status=WoodpeckerStatus.ACTIVE).first() if _user(actor) else None
+    if woodpecker is None or not can(actor, TAKE, task):
         raise PermissionDenied(_("Only an active woodpecker of this grid may take this task."))
     if task.ends_on < timezone.localdate():
         raise ValidationError(_("This task has ended."))
@@ -713,11 +741,12 @@ def task_take(*, task: InspectionTask, actor) -> InspectionTask:
 @transaction.atomic
 def abuse_list_add(*, user, unit, reason: str, actor, until: datetime | None = None) -> AbuseListEntry:
     """Bar a login from filing clues in a unit (flooding, malicious reports), until a date or until removed."""
-    if actor is not None and not _in_triage_scope(actor, unit):
-        raise PermissionDenied(_("You may not bar users outside your jurisdiction."))
+    require_at(actor, CHANGE, AbuseListEntry, unit, _("You may not bar users outside your jurisdiction."))
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("Give a reason.")]})
-    entry = AbuseListEntry.objects.create(user=user, unit=unit, reason=reason.strip(), until=until, created_by=actor)
+    entry = AbuseListEntry.objects.create(
+        user=user, unit=unit, reason=reason.strip(), until=until, created_by=_user(actor)
+    )
     audit.record(actor=actor, action="abuse_list.add", obj=entry, unit=unit)
     return entry
 
@@ -750,8 +779,7 @@ def policy_set(
     expiry_days: int | None = None,
 ) -> PointsPolicy:
     """Set a city's exchange rule from a date on. Points already earned keep the rule they were earned under."""
-    if actor is not None and not OrganizationUnit.objects.filter(pk=unit.pk).restrict(actor, CHANGE).exists():
-        raise PermissionDenied(_("You may not set the policy of this unit."))
+    require_at(actor, CHANGE, PointsPolicy, unit, _("You may not set the policy of this unit."))
     policy = PointsPolicy(
         unit=unit,
         effective_from=effective_from,
@@ -821,13 +849,14 @@ def _post(
         policy=policy,
         reason=reason,
         expires_on=expires_on,
-        actor=actor,
+        actor=_user(actor),
     )
 
 
 @transaction.atomic
 def points_earn_for_clue(*, clue: Clue, actor) -> PointsEntry | None:
     """Pay the reporter of an accepted clue under the policy in force on the acceptance day (once per clue)."""
+    require(actor, TRIAGE, clue)
     day = timezone.localdate(clue.accepted_at or timezone.now())
     policy = policy_for(clue.grid, day)
     points = policy.points_per_clue if policy else DEFAULT_POINTS_PER_CLUE
@@ -851,6 +880,7 @@ def points_earn_for_clue(*, clue: Clue, actor) -> PointsEntry | None:
 @transaction.atomic
 def points_reverse_for_clue(*, clue: Clue, reason: str, actor) -> PointsEntry | None:
     """Reverse what an accepted clue earned when it is found false: a reversing entry, never a deletion."""
+    require(actor, TRIAGE, clue)
     earned = PointsEntry.objects.filter(idempotency_key=f"earn:clue:{clue.pk}").first()
     if earned is None:
         return None
@@ -871,12 +901,17 @@ def points_reverse_for_clue(*, clue: Clue, reason: str, actor) -> PointsEntry | 
 
 @transaction.atomic
 def points_adjust(*, woodpecker: Woodpecker, points: int, reason: str, actor, idempotency_key: str = "") -> PointsEntry:
-    """Staff correct a balance up or down, with a reason; never below zero."""
-    _require(actor, Woodpecker.objects.filter(pk=woodpecker.pk), _("You may not adjust points in this grid."))
+    """Staff (organization-department or township, never a grid worker) correct a balance up or down, with a
+    reason and by at most MAX_ADJUST_POINTS per call; never below zero."""
+    require_at(actor, ADJUST, PointsAccount, woodpecker.grid, _("Only township or county staff may adjust points."))
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("Give a reason for the adjustment.")]})
     if not points:
         raise ValidationError({"points": [_("The adjustment cannot be zero.")]})
+    if not -MAX_ADJUST_POINTS <= points <= MAX_ADJUST_POINTS:
+        raise ValidationError(
+            {"points": [_("An adjustment moves at most %(n)d points up or down.") % {"n": MAX_ADJUST_POINTS}]}
+        )
     key = idempotency_key or f"adjust:{woodpecker.pk}:{secrets.token_hex(8)}"
     entry = _post(
         woodpecker_id=woodpecker.pk, kind=EntryKind.ADJUST, points=points, key=key, actor=actor, reason=reason.strip()
@@ -886,8 +921,9 @@ def points_adjust(*, woodpecker: Woodpecker, points: int, reason: str, actor, id
 
 
 @transaction.atomic
-def points_expire_for_account(*, account_id: int, today: date | None = None) -> int:
-    """Expire earned points whose expiry date has passed (at most what is left on the balance); idempotent."""
+def points_expire_for_account(*, account_id: int, actor, today: date | None = None) -> int:
+    """Expire earned points whose expiry date has passed (at most what is left on the balance); idempotent. A job."""
+    _require_system(actor)
     today = today or timezone.localdate()
     account = PointsAccount.objects.select_related("woodpecker__grid").get(pk=account_id)
     total = 0
@@ -901,7 +937,7 @@ def points_expire_for_account(*, account_id: int, today: date | None = None) -> 
             kind=EntryKind.EXPIRE,
             points=-earned.points,
             key=key,
-            actor=None,
+            actor=actor,
             clue=earned.clue,
             allow_partial=True,
             reason=_("Points earned on %(d)s expired") % {"d": timezone.localdate(earned.created_at)},
@@ -916,8 +952,7 @@ def points_expire_for_account(*, account_id: int, today: date | None = None) -> 
 @transaction.atomic
 def station_create(*, unit, name: str, kind: str, actor, address: str = "", services: str = "") -> Station:
     """Open a Red Beehive station or love supermarket at a unit."""
-    if actor is not None and not _in_triage_scope(actor, unit):
-        raise PermissionDenied(_("You may not open stations outside your jurisdiction."))
+    require_at(actor, CHANGE, Station, unit, _("You may not open stations outside your jurisdiction."))
     station = Station(unit=unit, name=(name or "").strip(), kind=kind, address=address, services=services)
     station.full_clean(exclude=["unit"])
     station.save()
@@ -928,7 +963,7 @@ def station_create(*, unit, name: str, kind: str, actor, address: str = "", serv
 @transaction.atomic
 def goods_create(*, station: Station, name: str, price_yuan: Decimal, stock: int, actor) -> Goods:
     """Put an item on a station's shelf, priced in yuan."""
-    _require(actor, Station.objects.filter(pk=station.pk), _("You may not change this station."))
+    require_at(actor, CHANGE, Goods, station.unit, _("You may not change this station."))
     goods = Goods(station=station, name=(name or "").strip(), price_yuan=price_yuan, stock=stock)
     goods.full_clean(exclude=["station"])
     if goods.stock < 0:
@@ -943,7 +978,7 @@ def goods_create(*, station: Station, name: str, price_yuan: Decimal, stock: int
 @transaction.atomic
 def goods_update(*, goods: Goods, actor, **fields) -> Goods:
     """Change an item's name, price, stock or availability."""
-    _require(actor, Goods.objects.filter(pk=goods.pk), _("You may not change this station's goods."))
+    require(actor, CHANGE, goods, _("You may not change this station's goods."))
     goods = Goods.objects.select_for_update(of=("self",)).select_related("station__unit").get(pk=goods.pk)
     before = {name: getattr(goods, name) for name in fields}
     for name, value in fields.items():
@@ -978,7 +1013,8 @@ def redemption_reserve(
 ) -> Redemption:
     """Hold the points and the stock together for goods to be handed over at the counter. Two requests racing
     for the last item or the last points: the row locks order them and the second is refused."""
-    if actor is not None and not actor.is_superuser and woodpecker.user_id != actor.pk:
+    account = PointsAccount.objects.filter(woodpecker=woodpecker).first()
+    if account is None or not can(actor, REDEEM, account):
         raise PermissionDenied(_("Only the woodpecker may redeem their own points."))
     if woodpecker.status != WoodpeckerStatus.ACTIVE:
         raise ValidationError(_("Only an active woodpecker may redeem points."))
@@ -1017,17 +1053,6 @@ def redemption_reserve(
     return redemption
 
 
-def _require_counter(actor, redemption) -> None:
-    """The station's staff (its unit's triage roles) or the woodpecker's grid staff settle a redemption."""
-    if actor is None or actor.is_superuser:
-        return
-    if Redemption.objects.filter(pk=redemption.pk).restrict(actor, CHANGE).exists():
-        return
-    if Station.objects.filter(pk=redemption.goods.station_id).restrict(actor, CHANGE).exists():
-        return
-    raise PermissionDenied(_("Only the station's staff may settle this redemption."))
-
-
 @transaction.atomic
 def redemption_confirm(*, redemption: Redemption, actor) -> Redemption:
     """The goods are handed over at the counter: the reservation becomes final."""
@@ -1036,11 +1061,12 @@ def redemption_confirm(*, redemption: Redemption, actor) -> Redemption:
         .select_related("goods__station", "woodpecker__grid")
         .get(pk=redemption.pk)
     )
-    _require_counter(actor, redemption)
+    # The counter of either side: the station's staff or the woodpecker's grid staff (Redemption.scope_field).
+    require(actor, COUNTER, redemption, _("Only the station's staff may settle this redemption."))
     if redemption.status != RedemptionStatus.RESERVED:
         raise ValidationError(_("This redemption is already settled."))
     redemption.status = RedemptionStatus.CONFIRMED
-    redemption.settled_at, redemption.settled_by = timezone.now(), actor
+    redemption.settled_at, redemption.settled_by = timezone.now(), _user(actor)
     redemption.save()
     audit.record(actor=actor, action="redemption.confirm", obj=redemption, unit=redemption.woodpecker.grid)
     return redemption
@@ -1054,15 +1080,15 @@ def redemption_cancel(*, redemption: Redemption, actor) -> Redemption:
         .select_related("goods__station", "woodpecker__grid")
         .get(pk=redemption.pk)
     )
-    if actor is None or redemption.woodpecker.user_id != actor.pk:
-        _require_counter(actor, redemption)
+    # The woodpecker themself (owner) or the counter of either side.
+    require(actor, CANCEL, redemption, _("Only the station's staff may settle this redemption."))
     if redemption.status != RedemptionStatus.RESERVED:
         raise ValidationError(_("This redemption is already settled."))
     goods = Goods.objects.select_for_update().get(pk=redemption.goods_id)
     goods.stock += redemption.quantity
     goods.save(update_fields=["stock"])
     redemption.status = RedemptionStatus.CANCELLED
-    redemption.settled_at, redemption.settled_by = timezone.now(), actor
+    redemption.settled_at, redemption.settled_by = timezone.now(), _user(actor)
     redemption.save()
     _post(
         woodpecker_id=redemption.woodpecker_id,
@@ -1087,8 +1113,7 @@ def open311_hash(raw: str) -> str:
 @transaction.atomic
 def open311_key_create(*, name: str, user, unit, actor) -> tuple[Open311Key, str]:
     """Issue an Open311 API key for an external system's service user, limited to a unit; returns the raw key once."""
-    if actor is not None and not OrganizationUnit.objects.filter(pk=unit.pk).restrict(actor, CHANGE).exists():
-        raise PermissionDenied(_("You may not issue keys for this unit."))
+    require_at(actor, CHANGE, Open311Key, unit, _("You may not issue keys for this unit."))
     if not user.has_role(Role.EXTERNAL_SYSTEM):
         raise ValidationError({"user": [_("The key must belong to an external system's service user.")]})
     raw = secrets.token_urlsafe(24)
@@ -1106,15 +1131,23 @@ def open311_key_lookup(raw: str) -> Open311Key | None:
 # --- configuration: categories, stations, abuse list ---------------------------------------------------------------
 
 
-def _require_unit_change(actor, unit) -> None:
-    if actor is not None and not OrganizationUnit.objects.filter(pk=unit.pk).restrict(actor, CHANGE).exists():
-        raise PermissionDenied(_("You may not configure this unit."))
+def _check_category_units(actor, unit, department) -> None:
+    """Every unit a category refers to lies inside the writer's scope: its unit (403 outside) and its default
+    department (a field error: it is the input that is wrong), which must also serve the category's area."""
+    require_at(actor, CHANGE, ClueCategory, unit, _("You may not configure this unit."))
+    if department is None:
+        return
+    _check_department(department, unit, "default_department")
+    if not can_at(actor, CHANGE, ClueCategory, department):
+        raise ValidationError(
+            {"default_department": [_("This department lies outside your jurisdiction; choose one of your own.")]}
+        )
 
 
 @transaction.atomic
 def category_create(*, unit, code: str, name: str, deadline_days: int, actor, default_department=None):
     """Add a clue category to a city (or any unit) with its deadline in days."""
-    _require_unit_change(actor, unit)
+    _check_category_units(actor, unit, default_department)
     category = ClueCategory(
         unit=unit,
         code=code,
@@ -1131,12 +1164,14 @@ def category_create(*, unit, code: str, name: str, deadline_days: int, actor, de
 @transaction.atomic
 def category_update(*, category: ClueCategory, actor, **fields) -> ClueCategory:
     """Rename a category, change its deadline or default department, or retire it (is_active)."""
-    _require_unit_change(actor, category.unit)
+    require(actor, CHANGE, category, _("You may not configure this unit."))
     before = {name: getattr(category, name) for name in fields}
     for name, value in fields.items():
         if name not in ("name", "deadline_days", "default_department", "is_active"):
             raise ValidationError({name: [_("This field cannot be changed here.")]})
         setattr(category, name, value)
+    if "default_department" in fields:
+        _check_category_units(actor, category.unit, category.default_department)
     category.full_clean()
     category.save()
     audit.record(
@@ -1152,7 +1187,7 @@ def category_update(*, category: ClueCategory, actor, **fields) -> ClueCategory:
 @transaction.atomic
 def station_update(*, station: Station, actor, **fields) -> Station:
     """Change a station's name, kind, address, services or whether it is open."""
-    _require(actor, Station.objects.filter(pk=station.pk), _("You may not change this station."))
+    require(actor, CHANGE, station, _("You may not change this station."))
     before = {name: getattr(station, name) for name in fields}
     for name, value in fields.items():
         if name not in ("name", "kind", "address", "services", "is_active"):
@@ -1173,7 +1208,7 @@ def station_update(*, station: Station, actor, **fields) -> Station:
 @transaction.atomic
 def abuse_list_remove(*, entry: AbuseListEntry, actor) -> None:
     """Lift a bar on filing clues."""
-    _require(actor, AbuseListEntry.objects.filter(pk=entry.pk), _("You may not change this entry."))
+    require(actor, CHANGE, entry, _("You may not change this entry."))
     audit.record(actor=actor, action="abuse_list.remove", obj=entry, unit=entry.unit)
     entry.delete()
 
@@ -1190,9 +1225,13 @@ def clues_import_history(*, rows: list[dict], actor) -> int:
     the policy in force on their day, through ledger entries with idempotency keys, so the ledger still sums to each
     balance; the account rows are locked while they move.
     """
+    require_at(actor, IMPORT, Clue, list({row["reporter"].grid_id: row["reporter"].grid for row in rows}.values()))
+    by = _user(actor)
     clues, plans = [], []
     for row in rows:
         reporter, category, start = row["reporter"], row["category"], row["submitted_at"]
+        if not (reporter.user_id or by):
+            raise ValidationError({"reporter": [_("An imported clue needs a reporter with a login.")]})
         accepted = start + timedelta(hours=6)
         resolved = accepted + timedelta(days=max(1, category.deadline_days - 1))
         closed = row["outcome"] == ClueStatus.CLOSED
@@ -1202,7 +1241,7 @@ def clues_import_history(*, rows: list[dict], actor) -> int:
             description=row["description"],
             source=ClueSource.WOODPECKER,
             reporter=reporter,
-            submitted_by_id=reporter.user_id or actor.pk,
+            submitted_by_id=reporter.user_id or by.pk,
             status=row["outcome"],
             reject_reason=row.get("reject_reason", ""),
             handler_kind=HandlerKind.COMMUNITY if closed else "",
@@ -1239,7 +1278,7 @@ def clues_import_history(*, rows: list[dict], actor) -> int:
             from_status=a,
             to_status=b,
             note=_("Imported from the earlier platform"),
-            actor=actor,
+            actor=by,
             created_at=when,
         )
         for clue, steps in zip(clues, plans, strict=True)
@@ -1279,7 +1318,7 @@ def clues_import_history(*, rows: list[dict], actor) -> int:
                     idempotency_key=f"earn:clue:{clue.pk}",
                     clue=clue,
                     policy=policy,
-                    actor=actor,
+                    actor=by,
                     reason=_("Accepted clue #%(id)s") % {"id": clue.pk},
                     created_at=clue.accepted_at,
                     expires_on=day + timedelta(days=policy.expiry_days) if policy and policy.expiry_days else None,

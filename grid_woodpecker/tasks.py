@@ -1,10 +1,11 @@
 """Celery tasks of the grid woodpeckers: thin, taking ids, idempotent. Scheduled in
-CELERY_BEAT_SCHEDULE (dangjian/settings.py)."""
+CELERY_BEAT_SCHEDULE (dangjian/settings.py). They act as the explicit SYSTEM actor (the audit rows say so)."""
 
 from datetime import timedelta
 
 from django.utils import timezone
 
+from accounts.permissions import SYSTEM
 from dangjian.celery import app
 
 from . import services
@@ -19,7 +20,7 @@ def flag_overdue_clues() -> dict:
     stale = Clue.objects.exclude(flag="").exclude(status__in=services.OPEN_WORK).values_list("id", flat=True)
     changed = {}
     for clue_id in list(ids) + list(stale):
-        flag = services.clue_flag_overdue(clue_id=clue_id, now=now)
+        flag = services.clue_flag_overdue(clue_id=clue_id, actor=SYSTEM, now=now)
         if flag is not None:
             changed[clue_id] = flag
     return changed
@@ -30,7 +31,7 @@ def auto_close_unrated_clues(days: int = services.AUTO_CLOSE_DAYS) -> list[int]:
     """Close resolved clues nobody rated within `days`."""
     cutoff = timezone.now() - timedelta(days=days)
     ids = Clue.objects.filter(status=ClueStatus.RESOLVED, resolved_at__lte=cutoff).values_list("id", flat=True)
-    return [clue_id for clue_id in list(ids) if services.clue_auto_close(clue_id=clue_id, days=days)]
+    return [clue_id for clue_id in list(ids) if services.clue_auto_close(clue_id=clue_id, actor=SYSTEM, days=days)]
 
 
 @app.task
@@ -40,4 +41,4 @@ def expire_points() -> int:
     accounts = PointsEntry.objects.filter(kind=EntryKind.EARN, expires_on__lt=today).values_list(
         "account_id", flat=True
     )
-    return sum(services.points_expire_for_account(account_id=pk, today=today) for pk in set(accounts))
+    return sum(services.points_expire_for_account(account_id=pk, actor=SYSTEM, today=today) for pk in set(accounts))

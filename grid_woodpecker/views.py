@@ -16,19 +16,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.permissions import CHANGE, COUNTER, IMPORT, TRIAGE, VIEW, can, units_for
 from accounts.roles import Role
-from accounts.scoping import CHANGE, VIEW, scope_paths
 from core.views import add_service_errors
 from organizations.models import OrganizationUnit, UnitKind
 
 from . import forms, selectors, services
 from .models import (
-    TRIAGE_ROLES,
     Clue,
     CluePhoto,
     ClueStatus,
     Goods,
-    HandlerKind,
     InspectionTask,
     Redemption,
     RedemptionStatus,
@@ -54,7 +52,8 @@ def _my_woodpecker(request) -> Woodpecker:
 
 
 def _is_triage(user) -> bool:
-    return user.has_role(*TRIAGE_ROLES)
+    """Whether the user triages clues anywhere (which page they land on, which menus they use)."""
+    return bool(units_for(user, Clue, TRIAGE))
 
 
 @login_required
@@ -188,35 +187,18 @@ def task_take(request, pk):
 
 
 def _clue_context(request, clue):
+    # The buttons are chosen in the template through `{% can %}`: the same can() the services ask.
     user = request.user
-    can_triage = (
-        clue.grid.path and any(clue.grid.path.startswith(p) for p in scope_paths(user, roles=TRIAGE_ROLES))
-    ) or user.is_superuser
-    handler_paths = scope_paths(user, roles=[Role.DEPARTMENT_HANDLER])
-    can_handle = (
-        can_triage
-        if clue.handler_kind != HandlerKind.DEPARTMENT
-        else (
-            user.is_superuser
-            or can_triage
-            or bool(clue.department_id and any(clue.department.path.startswith(p) for p in handler_paths))
-        )
-    )
-    is_reporter = bool(clue.reporter_id and clue.reporter.user_id == user.pk)
     categories = Clue._meta.get_field("category").related_model.objects.filter(
         pk__in=[c.pk for c in services.categories_for(clue.grid)]
     )
-    departments = OrganizationUnit.objects.filter(kind=UnitKind.AGENCY, is_active=True).order_by("path")
+    departments = selectors.departments_for(clue.grid)
     return {
         "clue": clue,
         "events": clue.events.select_related("actor"),
         "photos": clue.photos.all(),
-        "is_reporter": is_reporter,
-        "can_triage": can_triage,
-        "can_handle": can_handle,
-        "show_reporter": can_triage or can_handle,
         "duplicates": selectors.clue_duplicate_candidates(user=user, clue=clue)
-        if can_triage and clue.status == ClueStatus.SUBMITTED
+        if clue.status == ClueStatus.SUBMITTED and can(user, TRIAGE, clue)
         else [],
         "reject_form": forms.RejectForm(),
         "merge_form": forms.MergeForm(),
@@ -398,10 +380,8 @@ def woodpecker_list(request):
 @login_required
 def woodpecker_detail(request, pk):
     woodpecker = _scoped_or_404(Woodpecker.objects.select_related("person", "grid", "account"), request.user, pk=pk)
-    can_change = Woodpecker.objects.filter(pk=pk).restrict(request.user, CHANGE).exists()
     context = {
         "w": woodpecker,
-        "can_change": can_change,
         "clues": Clue.objects.restrict(request.user).filter(reporter=woodpecker).select_related("category")[:30],
         "entries": selectors.points_history(user=request.user, woodpecker=woodpecker)[:30],
         "deactivate_form": forms.DeactivateForm(),
@@ -442,7 +422,7 @@ def woodpecker_action(request, pk, name):
 @login_required
 @require_http_methods(["GET", "POST"])
 def tasks(request):
-    grids = selectors.triage_units(user=request.user)
+    grids = selectors.task_grids(user=request.user)
     form = forms.TaskForm(request.POST or None, grids=grids)
     if request.method == "POST" and form.is_valid():
         try:
@@ -454,34 +434,30 @@ def tasks(request):
             return redirect("grid_woodpecker:tasks")
     qs = InspectionTask.objects.restrict(request.user).select_related("grid").prefetch_related("takers")
     return render(
-        request, "grid_woodpecker/tasks.html", {"form": form, "tasks": qs[:100], "can_post": _is_triage(request.user)}
+        request,
+        "grid_woodpecker/tasks.html",
+        {"form": form, "tasks": qs[:100], "can_post": bool(units_for(request.user, InspectionTask, CHANGE))},
     )
 
 
 @login_required
 def counter(request):
-    """The station counter: reservations waiting to be handed over in the user's jurisdiction."""
-    qs = Redemption.objects.restrict(request.user, CHANGE).select_related("goods__station", "woodpecker__person")
-    stations = selectors.stations_in_scope(user=request.user)
-    reserved = qs.filter(status=RedemptionStatus.RESERVED) | Redemption.objects.filter(
-        goods__station__in=stations, status=RedemptionStatus.RESERVED
-    ).select_related("goods__station", "woodpecker__person")
-    goods = Goods.objects.filter(station__in=stations).select_related("station")
-    return render(request, "grid_woodpecker/counter.html", {"reserved": reserved.distinct()[:100], "goods": goods})
+    """The station counter: reservations waiting to be handed over at a counter the user keeps (the station's side
+    or the woodpecker's grid side, Redemption.scope_field)."""
+    reserved = (
+        Redemption.objects.restrict(request.user, COUNTER)
+        .filter(status=RedemptionStatus.RESERVED)
+        .select_related("goods__station", "woodpecker__person")
+    )
+    goods = Goods.objects.restrict(request.user).select_related("station")
+    return render(request, "grid_woodpecker/counter.html", {"reserved": reserved[:100], "goods": goods})
 
 
 @login_required
 @require_POST
 def redemption_action(request, pk, name):
-    redemption = Redemption.objects.filter(
-        Q(pk=pk)
-        & (
-            Q(pk__in=Redemption.objects.restrict(request.user).values("pk"))
-            | Q(goods__station__in=selectors.stations_in_scope(user=request.user))
-        )
-    ).first()
-    if redemption is None:
-        raise Http404
+    # Found in the view scope (404 outside); the service asks can(COUNTER/CANCEL) and refuses with 403.
+    redemption = _scoped_or_404(Redemption.objects.all(), request.user, pk=pk)
     fn = {"confirm": services.redemption_confirm, "cancel": services.redemption_cancel}.get(name)
     if fn is None:
         raise Http404
@@ -522,7 +498,7 @@ def _row_errors(result) -> list[dict]:
 @require_http_methods(["GET", "POST"])
 def import_view(request, kind):
     """Upload a sheet, see the dry run's report row by row, then confirm; nothing is written if a row fails."""
-    if kind not in RESOURCES or not _is_triage(request.user):
+    if kind not in RESOURCES or not units_for(request.user, RESOURCES[kind].Meta.model, IMPORT):
         raise Http404
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     report, session_key = None, f"woodpecker-import-{kind}"
@@ -563,7 +539,7 @@ def import_view(request, kind):
 
 @login_required
 def export_view(request, kind):
-    if kind not in RESOURCES or not _is_triage(request.user):
+    if kind not in RESOURCES or not units_for(request.user, RESOURCES[kind].Meta.model, IMPORT):
         raise Http404
     resource = RESOURCES[kind](actor=request.user)
     data = resource.export(resource.get_queryset())

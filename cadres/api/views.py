@@ -9,7 +9,7 @@ from rest_framework import exceptions, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts.scoping import VIEW, restrict
+from accounts.permissions import CHANGE, VIEW, restrict, units_queryset
 from core.api.viewsets import ScopedModelViewSet
 from organizations.models import OrganizationUnit
 
@@ -44,13 +44,9 @@ class CadresViewSet(ScopedModelViewSet):
 
     def unit_by_code(self, code, field="unit_code", model=None, any_county=False):
         qs = OrganizationUnit.objects.filter(code=(code or "").strip().upper())
-        unit = (
-            qs.first()
-            if any_county
-            else qs.filter(
-                pk__in=[u.pk for u in qs if services.can_write(self.request.user, u, model or self.queryset.model)]
-            ).first()
-        )
+        if not any_county:  # the units where the caller may write records of the model, from the one path
+            qs = qs & units_queryset(self.request.user, model or self.queryset.model, CHANGE)
+        unit = qs.first()
         if unit is None:
             message = _("No unit has this code.") if any_county else _("No unit with this code in your jurisdiction.")
             raise exceptions.ValidationError({field: [message]})
@@ -95,7 +91,7 @@ class PersonViewSet(CadresViewSet):
         return qs
 
     def perform_service_create(self, data):
-        unit = self.unit_by_code(data.pop("unit_code"), model=PartyMember)
+        unit = self.unit_by_code(data.pop("unit_code"), model=Person)
         return services.person_create(unit=unit, actor=self.request.user, **data)
 
     @extend_schema(request=s.PersonUpdateSerializer, responses=s.PersonSerializer)

@@ -6,6 +6,7 @@ import io
 import pytest
 from PIL import Image
 
+from accounts.permissions import SYSTEM
 from grid_woodpecker import services
 from grid_woodpecker.models import Clue, ClueStatus, PointsAccount, Redemption
 from tests.browser.conftest import screenshot
@@ -32,7 +33,7 @@ def test_woodpecker_files_clue_on_phone_community_accepts_and_points_buy_goods(
 
     category = helpers.category(county["city"], name="路灯损坏")
     woodpecker = helpers.woodpecker(county["grid_ac"], username="xiaoli", name="小李")
-    services.points_adjust(woodpecker=woodpecker, points=4, reason="开户奖励", actor=None)
+    services.points_adjust(woodpecker=woodpecker, points=4, reason="开户奖励", actor=SYSTEM)
     helpers.station_with_goods(county["community_a"], price="5.00", stock=1)
     user_with_role("shequ", Role.SECRETARY, county["community_a"])
 

@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 from itertools import count
 
+from accounts.permissions import SYSTEM
 from cadres import services
 from cadres.validators import id_check_digit
 
@@ -24,7 +25,7 @@ def person(unit, name=None, *, age=34, mobile="", education=""):
         name=name or f"人员{next(_seq)}",
         id_number=make_id(birth_for_age(age)),
         unit=unit,
-        actor=None,
+        actor=SYSTEM,
         mobile=mobile,
         education=education,
     )
@@ -32,7 +33,7 @@ def person(unit, name=None, *, age=34, mobile="", education=""):
 
 def member(unit, name=None, **facts):
     return services.member_create(
-        person=person(unit, name), unit=unit, status="full", joined_on=date(2010, 7, 1), actor=None, **facts
+        person=person(unit, name), unit=unit, status="full", joined_on=date(2010, 7, 1), actor=SYSTEM, **facts
     )
 
 
@@ -43,10 +44,10 @@ def days_ago(n: int) -> date:
 def activist(unit, name=None, *, activist_days_ago=400):
     """A development record whose person became an activist `activist_days_ago` days ago (approved)."""
     record = services.development_start(
-        person=person(unit, name), unit=unit, applied_on=days_ago(activist_days_ago + 200), actor=None
+        person=person(unit, name), unit=unit, applied_on=days_ago(activist_days_ago + 200), actor=SYSTEM
     )
-    step = services.development_propose(record=record, effective_on=days_ago(activist_days_ago), actor=None)
-    return services.development_approve(step=step, actor=None)
+    step = services.development_propose(record=record, effective_on=days_ago(activist_days_ago), actor=SYSTEM)
+    return services.development_approve(step=step, actor=SYSTEM)
 
 
 def secretary_post(unit, name=None, **kwargs):
@@ -56,7 +57,7 @@ def secretary_post(unit, name=None, **kwargs):
         post="secretary",
         term_start_year=2021,
         started_on=date(2021, 5, 1),
-        actor=None,
+        actor=SYSTEM,
         is_one_shoulder=True,
         **kwargs,
     )

@@ -2,6 +2,7 @@ from datetime import date
 
 from django.urls import reverse
 
+from accounts.permissions import SYSTEM
 from cadres import services
 from cadres.models import (
     CadrePost,
@@ -34,18 +35,18 @@ def _first_child(unit):
 
 def make_transfer(county, users, unit):
     m = h.member(unit, _name(unit, "转接"))
-    return services.transfer_start(member=m, to_unit=_first_child(unit), out_on=date(2024, 3, 1), actor=None)
+    return services.transfer_start(member=m, to_unit=_first_child(unit), out_on=date(2024, 3, 1), actor=SYSTEM)
 
 
 def make_record(county, users, unit):
     return services.development_start(
-        person=h.person(unit, _name(unit, "发展")), unit=unit, applied_on=date(2022, 1, 1), actor=None
+        person=h.person(unit, _name(unit, "发展")), unit=unit, applied_on=date(2022, 1, 1), actor=SYSTEM
     )
 
 
 def make_step(county, users, unit):
     return services.development_propose(
-        record=make_record(county, users, unit), effective_on=date(2022, 6, 1), actor=None
+        record=make_record(county, users, unit), effective_on=date(2022, 6, 1), actor=SYSTEM
     )
 
 
@@ -57,7 +58,7 @@ def make_elevation(county, users, unit):
         reason="实绩突出",
         started_on=date(2024, 1, 1),
         review_on=date(2025, 1, 1),
-        actor=None,
+        actor=SYSTEM,
     )
 
 
@@ -68,7 +69,7 @@ def make_reserve(county, users, unit):
         post_for="secretary",
         nomination="self",
         nominated_on=date(2024, 2, 1),
-        actor=None,
+        actor=SYSTEM,
     )
 
 
@@ -79,13 +80,13 @@ def make_session(county, users, unit):
         level="village",
         starts_on=date(2024, 5, 1),
         ends_on=date(2024, 5, 2),
-        actor=None,
+        actor=SYSTEM,
     )
 
 
 def make_attendance(county, users, unit):
     session = make_session(county, users, unit)
-    services.training_add_attendees(session=session, people=[h.person(unit, _name(unit, "学员"))], actor=None)
+    services.training_add_attendees(session=session, people=[h.person(unit, _name(unit, "学员"))], actor=SYSTEM)
     return session.attendances.get()
 
 
@@ -214,7 +215,7 @@ CASES = [
             vetted_on=date(2024, 3, 1),
             result="passed",
             filed_on=date(2024, 3, 10),
-            actor=None,
+            actor=SYSTEM,
         ),
         ui_list=lambda: reverse("cadres:vetting_list"),
         ui_detail=_url("cadres:vetting_detail"),
@@ -231,7 +232,7 @@ CASES = [
             school="荆州职业技术学院",
             target_level="college",
             enrolled_on=date(2023, 9, 1),
-            actor=None,
+            actor=SYSTEM,
         ),
         ui_list=lambda: reverse("cadres:study_list"),
         ui_detail=_url("cadres:study_detail"),
@@ -245,7 +246,7 @@ CASES = [
         name="capability_assessment",
         model=CapabilityAssessment,
         make=lambda county, users, unit: services.assessment_record(
-            person=h.person(unit, _name(unit, "测评")), unit=unit, year=date.today().year, score=88, actor=None
+            person=h.person(unit, _name(unit, "测评")), unit=unit, year=date.today().year, score=88, actor=SYSTEM
         ),
         ui_list=lambda: reverse("cadres:assessment_list"),
         ui_detail=_url("cadres:assessment_detail"),

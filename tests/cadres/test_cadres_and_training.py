@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from accounts.permissions import SYSTEM
 from cadres import selectors, services
 from tests.cadres import helpers as h
 
@@ -35,7 +36,7 @@ def test_one_shoulder_only_for_the_secretary(county):
             term_start_year=2021,
             started_on=date(2021, 5, 1),
             is_one_shoulder=True,
-            actor=None,
+            actor=SYSTEM,
         )
 
 
@@ -47,7 +48,7 @@ def test_elevated_management_for_sitting_secretaries_by_staff_only(county, users
         post="member",
         term_start_year=2021,
         started_on=date(2021, 5, 1),
-        actor=None,
+        actor=SYSTEM,
     )
     kwargs = {
         "direction": "negative",
@@ -85,7 +86,7 @@ def test_yearly_ranking_orders_secretaries_by_score(county, users, api_for):
             unit=county[unit],
             year=2024,
             score=Decimal(str(score)),
-            actor=None,
+            actor=SYSTEM,
         )
     ranking = [(a.rank, a.unit.name) for a in selectors.assessment_ranking(user=users["staff_a"], year=2024)]
     assert ranking[0] == (1, "甲二村") and {r for r, _name in ranking[1:]} == {2}
@@ -101,7 +102,7 @@ def test_college_share_and_one_shoulder_rate(county, users):
         post="secretary",
         term_start_year=2021,
         started_on=date(2021, 5, 1),
-        actor=None,
+        actor=SYSTEM,
     )
     figures = selectors.cadre_figures(user=users["staff_a"], year=2024)
     assert (figures["secretaries"], figures["one_shoulder"], figures["college"]) == (2, 1, 1)
@@ -143,7 +144,7 @@ def test_every_page_renders_for_staff_and_secretary(county, users, client_for):
         post_for="other",
         nomination="self",
         nominated_on=date(2024, 1, 1),
-        actor=None,
+        actor=SYSTEM,
     )
     session = services.training_create(
         topic="培训",
@@ -151,9 +152,11 @@ def test_every_page_renders_for_staff_and_secretary(county, users, client_for):
         level="township",
         starts_on=date(2024, 3, 1),
         ends_on=date(2024, 3, 1),
-        actor=None,
+        actor=SYSTEM,
     )
-    transfer = services.transfer_start(member=member, to_unit=county["village_a2"], out_on=date(2024, 5, 1), actor=None)
+    transfer = services.transfer_start(
+        member=member, to_unit=county["village_a2"], out_on=date(2024, 5, 1), actor=SYSTEM
+    )
     names = [
         "index",
         "person_list",

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from accounts.permissions import SYSTEM
 from cadres import services
 from cadres.models import ApprovalLevel, DevelopmentRecord, DevelopmentStage, MemberStatus, PartyMember, StepStatus
 from core import events
@@ -79,11 +80,11 @@ def test_send_back_needs_a_reason_and_keeps_the_history(county, users):
 
 def _probationary(unit, admitted_days_ago):
     record = services.development_start(
-        person=h.person(unit), unit=unit, applied_on=h.days_ago(admitted_days_ago + 900), actor=None
+        person=h.person(unit), unit=unit, applied_on=h.days_ago(admitted_days_ago + 900), actor=SYSTEM
     )
     for days in (admitted_days_ago + 800, admitted_days_ago + 100, admitted_days_ago):
-        step = services.development_propose(record=record, effective_on=h.days_ago(days), actor=None)
-        record = services.development_approve(step=step, actor=None)
+        step = services.development_propose(record=record, effective_on=h.days_ago(days), actor=SYSTEM)
+        record = services.development_approve(step=step, actor=SYSTEM)
     return record
 
 
@@ -112,7 +113,7 @@ def test_extended_probation_delays_full_membership(county, users):
             kind="extend",
             effective_on=h.days_ago(400),
             extended_until=admitted + timedelta(days=800),
-            actor=None,
+            actor=SYSTEM,
         )
     assert "extended_until" in info.value.message_dict
     step = services.development_propose(
@@ -120,21 +121,21 @@ def test_extended_probation_delays_full_membership(county, users):
         kind="extend",
         effective_on=h.days_ago(340),
         extended_until=admitted + timedelta(days=550),
-        actor=None,
+        actor=SYSTEM,
     )
     record = services.development_approve(step=step, actor=users["staff_a"])
     assert record.stage == DevelopmentStage.PROBATIONARY
     assert record.probation_extended_until == admitted + timedelta(days=550)
     with pytest.raises(ValidationError):  # after one year but before the extension ends
-        services.development_propose(record=record, effective_on=admitted + timedelta(days=400), actor=None)
-    step = services.development_propose(record=record, effective_on=admitted + timedelta(days=560), actor=None)
+        services.development_propose(record=record, effective_on=admitted + timedelta(days=400), actor=SYSTEM)
+    step = services.development_propose(record=record, effective_on=admitted + timedelta(days=560), actor=SYSTEM)
     assert services.development_approve(step=step, actor=users["staff_a"]).stage == DevelopmentStage.FULL
 
 
 def test_disqualification_needs_a_reason_and_removes_the_probationary_member(county, users):
     record = _probationary(county["village_a1"], admitted_days_ago=100)
     with pytest.raises(ValidationError) as info:
-        services.development_propose(record=record, kind="disqualify", effective_on=h.days_ago(0), actor=None)
+        services.development_propose(record=record, kind="disqualify", effective_on=h.days_ago(0), actor=SYSTEM)
     assert "note" in info.value.message_dict
     step = services.development_propose(
         record=record,
@@ -147,7 +148,7 @@ def test_disqualification_needs_a_reason_and_removes_the_probationary_member(cou
     assert record.stage == DevelopmentStage.DISQUALIFIED and record.disqualified_reason == "预备期内不履行党员义务"
     assert not PartyMember.objects.filter(person=record.person).exists()
     with pytest.raises(ValidationError):
-        services.development_propose(record=record, effective_on=h.days_ago(0), actor=None)
+        services.development_propose(record=record, effective_on=h.days_ago(0), actor=SYSTEM)
 
 
 def test_extension_and_disqualification_only_for_probationary_members(county):
@@ -155,7 +156,12 @@ def test_extension_and_disqualification_only_for_probationary_members(county):
     for kind in ("extend", "disqualify"):
         with pytest.raises(ValidationError) as info:
             services.development_propose(
-                record=record, kind=kind, effective_on=h.days_ago(0), note="x", extended_until=h.days_ago(0), actor=None
+                record=record,
+                kind=kind,
+                effective_on=h.days_ago(0),
+                note="x",
+                extended_until=h.days_ago(0),
+                actor=SYSTEM,
             )
         assert "kind" in info.value.message_dict
 
@@ -163,10 +169,10 @@ def test_extension_and_disqualification_only_for_probationary_members(county):
 def test_future_dates_and_second_pending_step_refused(county, users):
     record = h.activist(county["village_a1"], activist_days_ago=400)
     with pytest.raises(ValidationError):
-        services.development_propose(record=record, effective_on=h.days_ago(-3), actor=None)
-    services.development_propose(record=record, effective_on=h.days_ago(0), actor=None)
+        services.development_propose(record=record, effective_on=h.days_ago(-3), actor=SYSTEM)
+    services.development_propose(record=record, effective_on=h.days_ago(0), actor=SYSTEM)
     with pytest.raises(ValidationError):
-        services.development_propose(record=record, effective_on=h.days_ago(0), actor=None)
+        services.development_propose(record=record, effective_on=h.days_ago(0), actor=SYSTEM)
 
 
 def test_approval_announces_the_change_after_commit(county, users, django_capture_on_commit_callbacks):
@@ -174,7 +180,7 @@ def test_approval_announces_the_change_after_commit(county, users, django_captur
     callback = events.subscribe(lambda **kw: seen.append(kw))
     try:
         record = h.activist(county["village_a1"], activist_days_ago=400)
-        step = services.development_propose(record=record, effective_on=h.days_ago(0), actor=None)
+        step = services.development_propose(record=record, effective_on=h.days_ago(0), actor=SYSTEM)
         with django_capture_on_commit_callbacks(execute=True):
             services.development_approve(step=step, actor=users["staff_a"])
     finally:
@@ -186,7 +192,7 @@ def test_person_who_is_a_member_cannot_start_development(county):
     member = h.member(county["village_a1"])
     with pytest.raises(ValidationError):
         services.development_start(
-            person=member.person, unit=county["village_a1"], applied_on=h.days_ago(1), actor=None
+            person=member.person, unit=county["village_a1"], applied_on=h.days_ago(1), actor=SYSTEM
         )
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from accounts.permissions import SYSTEM
 from accounts.roles import Role
 from cadres import services
 from cadres.models import MemberTransfer, PartyMember, PersonalDataReveal, TransferStatus
@@ -69,7 +70,7 @@ def test_member_facts_are_checked(county):
             unit=county["village_a1"],
             status="full",
             joined_on=date(2020, 1, 1),
-            actor=None,
+            actor=SYSTEM,
             is_in_service=True,
             is_household=True,
             is_floating=True,
@@ -80,7 +81,7 @@ def test_member_facts_are_checked(county):
         unit=county["village_a1"],
         status="full",
         joined_on=date(2020, 1, 1),
-        actor=None,
+        actor=SYSTEM,
         is_in_service=True,
         report_community=county["community_a"],
         is_household=True,
@@ -89,7 +90,7 @@ def test_member_facts_are_checked(county):
     assert member.report_community == county["community_a"]
     with pytest.raises(ValidationError):
         services.member_create(
-            person=person, unit=county["village_a1"], status="full", joined_on=date(2020, 1, 1), actor=None
+            person=person, unit=county["village_a1"], status="full", joined_on=date(2020, 1, 1), actor=SYSTEM
         )
 
 
@@ -120,9 +121,9 @@ def test_transfer_out_in_received_each_side_doing_its_part(county, users, client
 
 def test_second_open_transfer_refused_and_cancel_by_sender(county, users):
     member = h.member(county["village_a1"])
-    transfer = services.transfer_start(member=member, to_unit=county["village_b1"], out_on=h.days_ago(5), actor=None)
+    transfer = services.transfer_start(member=member, to_unit=county["village_b1"], out_on=h.days_ago(5), actor=SYSTEM)
     with pytest.raises(ValidationError):
-        services.transfer_start(member=member, to_unit=county["village_a2"], out_on=h.days_ago(5), actor=None)
+        services.transfer_start(member=member, to_unit=county["village_a2"], out_on=h.days_ago(5), actor=SYSTEM)
     with pytest.raises(PermissionDenied):
         services.transfer_cancel(transfer=transfer, actor=users["staff_b"])
     assert services.transfer_cancel(transfer=transfer, actor=users["staff_a"]).status == TransferStatus.CANCELLED
@@ -131,7 +132,7 @@ def test_second_open_transfer_refused_and_cancel_by_sender(county, users):
 def test_person_page_shows_masked_values_and_logs_each_reveal(county, users, client_for):
     number = h.make_id()
     person = services.person_create(
-        name="钱七", id_number=number, mobile="13712345678", unit=county["village_a1"], actor=None
+        name="钱七", id_number=number, mobile="13712345678", unit=county["village_a1"], actor=SYSTEM
     )
     client = client_for(users["secretary_a1"])
     page = client.get(reverse("cadres:person_detail", args=[person.pk])).content.decode()
@@ -152,7 +153,7 @@ def test_person_page_shows_masked_values_and_logs_each_reveal(county, users, cli
 
 def test_search_by_full_id_number_uses_the_keyed_hash(county, users, client_for, api_for):
     number = h.make_id()
-    person = services.person_create(name="孙八", id_number=number, unit=county["village_a1"], actor=None)
+    person = services.person_create(name="孙八", id_number=number, unit=county["village_a1"], actor=SYSTEM)
     h.person(county["village_a1"], "孙九")
     page = client_for(users["staff_a"]).get(reverse("cadres:person_list"), {"q": number.lower()}).content.decode()
     assert "孙八" in page and "孙九" not in page
@@ -163,7 +164,7 @@ def test_search_by_full_id_number_uses_the_keyed_hash(county, users, client_for,
 
 def test_api_reveal_is_logged_and_refused_to_roles_that_do_not_need_it(county, users, api_for):
     number = h.make_id()
-    person = services.person_create(name="周十", id_number=number, unit=county["grid_ac"], actor=None)
+    person = services.person_create(name="周十", id_number=number, unit=county["grid_ac"], actor=SYSTEM)
     body = api_for(users["staff_a"]).post(f"/api/v1/cadres/people/{person.pk}/reveal/", {"field": "id_number"})
     assert body.json() == {"field": "id_number", "value": number}
     refused = api_for(users["woodpecker_ac"]).post(f"/api/v1/cadres/people/{person.pk}/reveal/", {"field": "id_number"})
@@ -178,7 +179,7 @@ def test_political_birthdays_listed_by_branch_for_the_month(county, users, clien
         unit=county["village_a2"],
         status="full",
         joined_on=date(2001, 3, 9),
-        actor=None,
+        actor=SYSTEM,
     )
     page = client_for(users["staff_a"]).get(reverse("cadres:birthdays"), {"month": 7}).content.decode()
     assert "七月党员" in page and "三月党员" not in page and "甲一村" in page

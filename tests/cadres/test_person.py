@@ -3,6 +3,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from accounts.permissions import SYSTEM
 from cadres import services
 from cadres.models import Person, PersonalDataReveal
 from cadres.validators import id_check_digit, parse_resident_id
@@ -44,7 +45,7 @@ def test_bad_id_numbers_refused(bad, code):
 def test_person_derives_birth_and_gender_and_masks(county):
     number = make_id(seq="125")  # 5: odd → male
     person = services.person_create(
-        name="张三", id_number=number, mobile="138-1234-5678", unit=county["village_a1"], actor=None
+        name="张三", id_number=number, mobile="138-1234-5678", unit=county["village_a1"], actor=SYSTEM
     )
     assert person.birth_date == date(1990, 3, 7) and person.gender == "M"
     assert person.id_number_masked == "421***********" + number[-4:]
@@ -59,7 +60,7 @@ def test_typed_birth_date_and_gender_must_match(county):
             name="李四",
             id_number=make_id(seq="124"),
             unit=county["village_a1"],
-            actor=None,
+            actor=SYSTEM,
             birth_date=date(1991, 1, 1),
             gender="M",
         )
@@ -69,16 +70,16 @@ def test_typed_birth_date_and_gender_must_match(county):
 
 def test_duplicate_person_refused(county):
     number = make_id()
-    services.person_create(name="王五", id_number=number, unit=county["village_a1"], actor=None)
+    services.person_create(name="王五", id_number=number, unit=county["village_a1"], actor=SYSTEM)
     with pytest.raises(ValidationError) as info:
-        services.person_create(name="王五", id_number=number, unit=county["village_b1"], actor=None)
+        services.person_create(name="王五", id_number=number, unit=county["village_b1"], actor=SYSTEM)
     assert info.value.message_dict["id_number"] == ["该身份证号码已登记。"]
 
 
 def test_reveal_is_logged_and_limited_by_role_and_scope(county, users):
     number = make_id()
     person = services.person_create(
-        name="赵六", id_number=number, mobile="13912345678", unit=county["village_a1"], actor=None
+        name="赵六", id_number=number, mobile="13912345678", unit=county["village_a1"], actor=SYSTEM
     )
     assert services.person_reveal(person=person, field="id_number", actor=users["staff_a"]) == number
     assert services.person_reveal(person=person, field="mobile", actor=users["secretary_a1"]) == "13912345678"

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from accounts.permissions import SYSTEM
 from cadres import services
 from cadres.models import DevelopmentStage, ReserveStage, TransferStatus
 from tests.cadres import helpers as h
@@ -61,7 +62,7 @@ def test_portal_reserve_steps_and_drop_with_reason(county, users, client_for):
         post_for="secretary",
         nomination="open",
         nominated_on=date(2024, 1, 5),
-        actor=None,
+        actor=SYSTEM,
     )
     secretary = client_for(users["secretary_a1"])
     page = secretary.post(

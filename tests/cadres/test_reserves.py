@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from accounts.permissions import SYSTEM
 from cadres import selectors, services
 from cadres.models import ReserveStage
 from tests.cadres import helpers as h
@@ -20,11 +21,11 @@ def nominate(unit, age=26, post_for="secretary", on=None):
         post_for=post_for,
         nomination="open",
         nominated_on=on or h.days_ago(300),
-        actor=None,
+        actor=SYSTEM,
     )
 
 
-def to_stage(reserve, stage, actor=None):
+def to_stage(reserve, stage, actor=SYSTEM):
     while reserve.stage != stage:
         reserve = services.reserve_advance(reserve=reserve, on=h.days_ago(10), actor=actor)
     return reserve
@@ -63,7 +64,7 @@ def test_review_inspection_and_appointment_are_township_decisions(county, users)
 def test_steps_cannot_go_back_in_time(county):
     reserve = nominate(county["village_a1"], on=h.days_ago(30))
     with pytest.raises(ValidationError) as info:
-        services.reserve_advance(reserve=reserve, on=h.days_ago(40), actor=None)
+        services.reserve_advance(reserve=reserve, on=h.days_ago(40), actor=SYSTEM)
     assert "on" in info.value.message_dict
 
 
@@ -77,7 +78,7 @@ def test_drop_needs_a_reason_and_closes_the_pipeline(county, users):
     )
     assert reserve.stage == ReserveStage.DROPPED and reserve.steps.last().reason == "外出务工，不再适合"
     with pytest.raises(ValidationError):
-        services.reserve_advance(reserve=reserve, on=h.days_ago(0), actor=None)
+        services.reserve_advance(reserve=reserve, on=h.days_ago(0), actor=SYSTEM)
     # Once dropped, the same person may be nominated again later.
     services.reserve_nominate(
         person=reserve.person,
@@ -85,7 +86,7 @@ def test_drop_needs_a_reason_and_closes_the_pipeline(county, users):
         post_for="secretary",
         nomination="self",
         nominated_on=h.days_ago(0),
-        actor=None,
+        actor=SYSTEM,
     )
 
 
@@ -98,7 +99,7 @@ def test_same_person_twice_in_the_pipeline_for_the_same_post_refused(county):
             post_for="secretary",
             nomination="self",
             nominated_on=h.days_ago(0),
-            actor=None,
+            actor=SYSTEM,
         )
 
 
@@ -108,7 +109,10 @@ def test_villages_missing_a_reserve_under_30_listed_per_township(county, users, 
     nominate(county["village_a2"], age=25, post_for="other")  # under 30, but only nominated
     to_stage(nominate(county["village_a2"], age=24, post_for="other"), ReserveStage.IN_RESERVE)
     services.reserve_drop(
-        reserve=county["village_a2"].reserve_cadres.get(stage="in_reserve"), on=h.days_ago(0), reason="调离", actor=None
+        reserve=county["village_a2"].reserve_cadres.get(stage="in_reserve"),
+        on=h.days_ago(0),
+        reason="调离",
+        actor=SYSTEM,
     )  # dropped: no longer counts
     report = selectors.villages_missing_young_reserve(user=users["staff_a"], on=date.today())
     assert [(t.name, [v.name for v in vs]) for t, vs in report["groups"]] == [("甲镇", ["甲二村"])]

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from accounts.permissions import SYSTEM
 from cadres import services as cadres
 from goals import services
 from goals.models import RollupValue
@@ -40,7 +41,8 @@ def records(county):
                     "id_number": make_id(birth=born, seq=str(next(seq))),
                     "education": education,
                 }
-            ]
+            ],
+            actor=SYSTEM,
         )[0]
 
     a1, b1, ac = county["village_a1"], county["village_b1"], county["community_a"]
@@ -92,7 +94,8 @@ def records(county):
                 disqualified_on=date(2024, 6, 1),
                 disqualified_reason="不符合条件",
             ),
-        ]
+        ],
+        actor=SYSTEM,
     )
     # Members (joined by 2024): p1, p2 in A1; q2, q3 in B1. Training in 2024: p1 twice, q2 once; p3 once in 2023.
     cadres.members_bulk_create(
@@ -101,7 +104,8 @@ def records(county):
             dict(person=p[2], unit=a1, status="full", joined_on=date(2012, 1, 1)),
             dict(person=q[2], unit=b1, status="full", joined_on=date(2015, 1, 1)),
             dict(person=q[3], unit=b1, status="full", joined_on=date(2025, 1, 1)),  # joined after 2024
-        ]
+        ],
+        actor=SYSTEM,
     )
     s1 = cadres.training_create(
         topic="一",
@@ -109,7 +113,7 @@ def records(county):
         level="city",
         starts_on=date(2024, 3, 1),
         ends_on=date(2024, 3, 2),
-        actor=None,
+        actor=SYSTEM,
     )
     s2 = cadres.training_create(
         topic="二",
@@ -117,7 +121,7 @@ def records(county):
         level="township",
         starts_on=date(2024, 9, 1),
         ends_on=date(2024, 9, 1),
-        actor=None,
+        actor=SYSTEM,
     )
     s0 = cadres.training_create(
         topic="旧",
@@ -125,11 +129,11 @@ def records(county):
         level="city",
         starts_on=date(2023, 3, 1),
         ends_on=date(2023, 3, 1),
-        actor=None,
+        actor=SYSTEM,
     )
-    cadres.training_add_attendees(session=s1, people=[p[1], q[2]], actor=None)
-    cadres.training_add_attendees(session=s2, people=[p[1]], actor=None)
-    cadres.training_add_attendees(session=s0, people=[p[3]], actor=None)
+    cadres.training_add_attendees(session=s1, people=[p[1], q[2]], actor=SYSTEM)
+    cadres.training_add_attendees(session=s2, people=[p[1]], actor=SYSTEM)
+    cadres.training_add_attendees(session=s0, people=[p[3]], actor=SYSTEM)
     # Posts at the end of 2024: A1 secretary p1 (one shoulder), member p2; B1 secretary q1 (not one shoulder),
     # member q2; AC secretary c1 (one shoulder); p6 left A1's committee in 2024 (does not count).
     post = dict(committee="party", term_start_year=2021, term_end_year=2026, started_on=date(2021, 6, 1))
@@ -141,7 +145,8 @@ def records(county):
             dict(person=q[1], unit=b1, post="secretary", is_one_shoulder=False, **post),
             dict(person=q[2], unit=b1, post="member", **post),
             dict(person=c1, unit=ac, post="secretary", is_one_shoulder=True, **post),
-        ]
+        ],
+        actor=SYSTEM,
     )
     # Reserves: p1 (born 1999: under 30 in 2024) in reserve for A1; q3 (1980) trained for B1; p2 only nominated.
     reserve = dict(post_for="secretary", nomination="recommended", nominated_on=date(2023, 1, 1))
@@ -150,7 +155,8 @@ def records(county):
             dict(person=p[1], unit=a1, stage="in_reserve", stage_on=date(2023, 6, 1), **reserve),
             dict(person=q[3], unit=b1, stage="trained", stage_on=date(2024, 6, 1), **reserve),
             dict(person=p[2], unit=a1, stage="nominated", stage_on=date(2023, 1, 1), **reserve),
-        ]
+        ],
+        actor=SYSTEM,
     )
     services.rollup_year(year=2024)
     return county

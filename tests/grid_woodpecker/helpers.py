@@ -7,6 +7,7 @@ from itertools import count
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from accounts.permissions import SYSTEM
 from accounts.roles import Role
 from cadres.validators import id_check_digit
 from grid_woodpecker import services
@@ -40,7 +41,7 @@ def woodpecker(grid, username=None, name="张啄木"):
         mobile=mobile(),
         grid=grid,
         group="resident",
-        actor=None,
+        actor=SYSTEM,
         username=username,
         password="Test-pass-2024",
     )
@@ -59,7 +60,7 @@ def png_upload(name="photo.png", size=(40, 30), exif_gps=False) -> SimpleUploade
     return SimpleUploadedFile(name, buf.getvalue(), content_type="image/png")
 
 
-def station_with_goods(unit, price="5.00", stock=3, actor=None):
+def station_with_goods(unit, price="5.00", stock=3, actor=SYSTEM):
     station = services.station_create(unit=unit, name="红色蜂巢驿站", kind=StationKind.RED_BEEHIVE, actor=actor)
     goods = services.goods_create(station=station, name="洗衣液", price_yuan=Decimal(price), stock=stock, actor=actor)
     return station, goods

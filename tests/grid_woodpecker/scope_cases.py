@@ -3,6 +3,7 @@ from datetime import date, timedelta
 from django.urls import reverse
 
 from accounts.models import User
+from accounts.permissions import SYSTEM
 from grid_woodpecker import services
 from grid_woodpecker.models import (
     AbuseListEntry,
@@ -45,13 +46,13 @@ def make_clue(county, users, grid, photo=False):
 
 def make_redemption(county, users, grid):
     wp = make_woodpecker(county, users, grid)
-    services.points_adjust(woodpecker=wp, points=20, reason="测试", actor=None)
+    services.points_adjust(woodpecker=wp, points=20, reason="测试", actor=SYSTEM)
     _station, goods = helpers.station_with_goods(grid.parent)
-    return services.redemption_reserve(woodpecker=wp, goods=goods, actor=None)
+    return services.redemption_reserve(woodpecker=wp, goods=goods, actor=SYSTEM)
 
 
 def goods_body(county, unit):
-    station = services.station_create(unit=unit, name="爱心超市", kind="love_supermarket", actor=None)
+    station = services.station_create(unit=unit, name="爱心超市", kind="love_supermarket", actor=SYSTEM)
     return {"station": station.pk, "name": "大米", "price_yuan": "10.00", "stock": 5}
 
 
@@ -130,7 +131,7 @@ CASES = [
         name="abuse_list_entry",
         model=AbuseListEntry,
         make=lambda county, users, unit: services.abuse_list_add(
-            user=users["woodpecker_ac"], unit=unit, reason=f"{unit.name}刷单", actor=None
+            user=users["woodpecker_ac"], unit=unit, reason=f"{unit.name}刷单", actor=SYSTEM
         ),
         api_list=f"{API}abuse-list/",
         api_update_data={"reason": "改"},
@@ -143,7 +144,7 @@ CASES = [
     ScopeCase(
         name="points_policy",
         model=PointsPolicy,
-        make=lambda county, users, unit: services.policy_set(unit=unit, effective_from=date(2025, 1, 1), actor=None),
+        make=lambda county, users, unit: services.policy_set(unit=unit, effective_from=date(2025, 1, 1), actor=SYSTEM),
         api_list=f"{API}policies/",
         api_update_data={"points_per_clue": 99},
         api_create_body=lambda county, unit: {
@@ -165,7 +166,7 @@ CASES = [
         name="points_entry",
         model=PointsEntry,
         make=lambda county, users, grid: services.points_adjust(
-            woodpecker=make_woodpecker(county, users, grid), points=5, reason="测试", actor=None
+            woodpecker=make_woodpecker(county, users, grid), points=5, reason="测试", actor=SYSTEM
         ),
         **GRIDS,
         api_list=f"{API}ledger/",
@@ -175,7 +176,7 @@ CASES = [
         name="station",
         model=Station,
         make=lambda county, users, unit: services.station_create(
-            unit=unit, name=f"{unit.name}红色蜂巢", kind="red_beehive", actor=None
+            unit=unit, name=f"{unit.name}红色蜂巢", kind="red_beehive", actor=SYSTEM
         ),
         api_list=f"{API}stations/",
         api_update_data={"name": "改名"},
@@ -201,7 +202,7 @@ CASES = [
         name="open311_key",
         model=Open311Key,
         make=lambda county, users, unit: services.open311_key_create(
-            name=f"{unit.name}热线", user=users["external"], unit=unit, actor=None
+            name=f"{unit.name}热线", user=users["external"], unit=unit, actor=SYSTEM
         )[0],
     ),
 ]

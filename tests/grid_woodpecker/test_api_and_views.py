@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from accounts.permissions import SYSTEM
 from grid_woodpecker import services
 from grid_woodpecker.models import Clue, ClueStatus, PointsAccount, Woodpecker, WoodpeckerStatus
 from tests.grid_woodpecker import helpers
@@ -52,7 +53,7 @@ def test_api_rate_limit_is_429_with_message(api_for, wp_world):
 
 
 def test_api_redeem_and_counter_confirm(api_for, wp_world, county):
-    services.points_adjust(woodpecker=wp_world["woodpecker"], points=10, reason="奖励", actor=None)
+    services.points_adjust(woodpecker=wp_world["woodpecker"], points=10, reason="奖励", actor=SYSTEM)
     _station, goods = helpers.station_with_goods(county["community_a"])
     response = api_for(wp_world["wp_user"]).post(f"{API}redemptions/", {"goods": goods.pk}, format="json")
     assert response.status_code == 201 and response.json()["points"] == 10

@@ -2,6 +2,7 @@
 
 import pytest
 
+from accounts.permissions import SYSTEM
 from grid_woodpecker import services
 from grid_woodpecker.models import Clue, ClueSource
 
@@ -33,7 +34,7 @@ SERVICE_FIELDS = {"service_code", "service_name", "description", "metadata", "ty
 @pytest.fixture
 def api_key(county, users):
     _key, raw = services.open311_key_create(
-        name="12345热线", user=users["external"], unit=county["township_a"], actor=None
+        name="12345热线", user=users["external"], unit=county["township_a"], actor=SYSTEM
     )
     return raw
 

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from accounts.permissions import SYSTEM
 from grid_woodpecker import services
 from grid_woodpecker.models import EntryKind, Goods, PointsAccount, PointsEntry, RedemptionStatus
 from tests.grid_woodpecker import helpers
@@ -40,7 +41,7 @@ def test_accepted_clue_earns_ten_points_by_default(wp_world):
 
 def test_earn_is_idempotent(wp_world):
     clue = accepted_clue(wp_world)
-    again = services.points_earn_for_clue(clue=clue, actor=None)
+    again = services.points_earn_for_clue(clue=clue, actor=SYSTEM)
     assert again == PointsEntry.objects.get(clue=clue)
     assert balance(wp_world["woodpecker"]) == 10
     with pytest.raises(IntegrityError), transaction.atomic():  # the database holds it too
@@ -74,13 +75,14 @@ def test_balance_check_constraint_holds(wp_world):
         PointsAccount.objects.filter(woodpecker=wp_world["woodpecker"]).update(balance=-1)
 
 
-def test_adjust_needs_reason_and_cannot_go_below_zero(wp_world):
+def test_adjust_needs_reason_and_cannot_go_below_zero(wp_world, users):
+    # Adjusting is a staff action (the community secretary no longer may: see test_permissions.py).
     wp = wp_world["woodpecker"]
     with pytest.raises(ValidationError):
-        services.points_adjust(woodpecker=wp, points=5, reason="", actor=wp_world["community"])
-    services.points_adjust(woodpecker=wp, points=5, reason="志愿服务奖励", actor=wp_world["community"])
+        services.points_adjust(woodpecker=wp, points=5, reason="", actor=users["staff_a"])
+    services.points_adjust(woodpecker=wp, points=5, reason="志愿服务奖励", actor=users["staff_a"])
     with pytest.raises(ValidationError) as err:
-        services.points_adjust(woodpecker=wp, points=-6, reason="更正", actor=wp_world["community"])
+        services.points_adjust(woodpecker=wp, points=-6, reason="更正", actor=users["staff_a"])
     assert "积分不足" in err.value.messages[0] or "Not enough" in err.value.messages[0]
     assert balance(wp) == 5 == ledger_sum(wp)
 
@@ -92,27 +94,27 @@ def test_policy_change_leaves_old_points_intact(wp_world, county):
         effective_from=timezone.localdate(),
         points_per_clue=20,
         points_per_yuan=Decimal("4"),
-        actor=None,
+        actor=SYSTEM,
     )
     second = accepted_clue(wp_world)
     assert PointsEntry.objects.get(clue=first).points == 10
     assert PointsEntry.objects.get(clue=second).points == 20
     assert balance(wp_world["woodpecker"]) == 30
     services.policy_set(
-        unit=county["city"], effective_from=timezone.localdate() + timedelta(days=30), points_per_clue=1, actor=None
+        unit=county["city"], effective_from=timezone.localdate() + timedelta(days=30), points_per_clue=1, actor=SYSTEM
     )
     assert PointsEntry.objects.get(clue=second).points == 20
     with pytest.raises(ValidationError):
-        services.policy_set(unit=county["city"], effective_from=timezone.localdate(), actor=None)
+        services.policy_set(unit=county["city"], effective_from=timezone.localdate(), actor=SYSTEM)
 
 
 def test_expiry_posts_expire_entry_once(wp_world, county):
-    services.policy_set(unit=county["city"], effective_from=date(2020, 1, 1), expiry_days=30, actor=None)
+    services.policy_set(unit=county["city"], effective_from=date(2020, 1, 1), expiry_days=30, actor=SYSTEM)
     accepted_clue(wp_world)
     account = PointsAccount.objects.get(woodpecker=wp_world["woodpecker"])
     later = timezone.localdate() + timedelta(days=40)
-    assert services.points_expire_for_account(account_id=account.pk, today=later) == 10
-    assert services.points_expire_for_account(account_id=account.pk, today=later) == 0
+    assert services.points_expire_for_account(account_id=account.pk, actor=SYSTEM, today=later) == 10
+    assert services.points_expire_for_account(account_id=account.pk, actor=SYSTEM, today=later) == 0
     assert balance(wp_world["woodpecker"]) == 0 == ledger_sum(wp_world["woodpecker"])
 
 

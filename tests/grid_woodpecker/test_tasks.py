@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from accounts.permissions import SYSTEM
 from grid_woodpecker import services, tasks
 from grid_woodpecker.models import Clue, ClueEvent, ClueStatus, OverdueFlag
 
@@ -69,7 +70,7 @@ def test_expire_points_task(wp_world, county):
 
     from grid_woodpecker.models import PointsAccount, PointsEntry
 
-    services.policy_set(unit=county["city"], effective_from=date(2020, 1, 1), expiry_days=1, actor=None)
+    services.policy_set(unit=county["city"], effective_from=date(2020, 1, 1), expiry_days=1, actor=SYSTEM)
     clue = accepted(wp_world)
     PointsEntry.objects.filter(clue=clue).update(expires_on=timezone.localdate() - timedelta(days=2))
     assert tasks.expire_points() == 10
