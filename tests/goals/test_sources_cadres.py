@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from accounts.permissions import SYSTEM
 from cadres import services as cadres
 from goals import services
 from goals.models import RollupValue
@@ -109,7 +110,7 @@ def records(county):
         level="city",
         starts_on=date(2024, 3, 1),
         ends_on=date(2024, 3, 2),
-        actor=None,
+        actor=SYSTEM,
     )
     s2 = cadres.training_create(
         topic="二",
@@ -117,7 +118,7 @@ def records(county):
         level="township",
         starts_on=date(2024, 9, 1),
         ends_on=date(2024, 9, 1),
-        actor=None,
+        actor=SYSTEM,
     )
     s0 = cadres.training_create(
         topic="旧",
@@ -125,11 +126,11 @@ def records(county):
         level="city",
         starts_on=date(2023, 3, 1),
         ends_on=date(2023, 3, 1),
-        actor=None,
+        actor=SYSTEM,
     )
-    cadres.training_add_attendees(session=s1, people=[p[1], q[2]], actor=None)
-    cadres.training_add_attendees(session=s2, people=[p[1]], actor=None)
-    cadres.training_add_attendees(session=s0, people=[p[3]], actor=None)
+    cadres.training_add_attendees(session=s1, people=[p[1], q[2]], actor=SYSTEM)
+    cadres.training_add_attendees(session=s2, people=[p[1]], actor=SYSTEM)
+    cadres.training_add_attendees(session=s0, people=[p[3]], actor=SYSTEM)
     # Posts at the end of 2024: A1 secretary p1 (one shoulder), member p2; B1 secretary q1 (not one shoulder),
     # member q2; AC secretary c1 (one shoulder); p6 left A1's committee in 2024 (does not count).
     post = dict(committee="party", term_start_year=2021, term_end_year=2026, started_on=date(2021, 6, 1))

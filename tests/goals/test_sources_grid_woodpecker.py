@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from accounts.permissions import SYSTEM
 from goals import services
 from goals.models import RollupValue
 from grid_woodpecker import services as wp
@@ -32,7 +33,7 @@ def loop(county, users, wp_world):
     wp.woodpecker_confirm(woodpecker=w, actor=community)
     w.refresh_from_db()
     other = helpers.woodpecker(county["grid_b1"])
-    wp.woodpecker_deactivate(woodpecker=other, reason="迁出", actor=None)  # deactivated: not counted
+    wp.woodpecker_deactivate(woodpecker=other, reason="迁出", actor=SYSTEM)  # deactivated: not counted
 
     def filed(text):
         return wp.clue_submit(actor=w.user, category=cat, description=text, check_limits=False)
