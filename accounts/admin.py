@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoping import CHANGE, VIEW, restrict
+from accounts.permissions import CHANGE, VIEW, restrict, units_queryset
 from core.admin import ScopedAdminMixin
 
 from .models import RoleAssignment, User
@@ -14,10 +14,8 @@ class RoleAssignmentInline(admin.TabularInline):
     autocomplete_fields = ["unit"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "unit" and not request.user.is_superuser:
-            from organizations.models import OrganizationUnit
-
-            kwargs["queryset"] = restrict(OrganizationUnit.objects.all(), request.user, CHANGE)
+        if db_field.name == "unit":
+            kwargs["queryset"] = units_queryset(request.user, RoleAssignment, CHANGE)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
