@@ -16,6 +16,12 @@ class Role(models.TextChoices):
 
 # Roles that may change the organization tree and other staff-managed records in their subtree.
 STAFF_ROLES = (Role.ORG_DEPARTMENT, Role.TOWNSHIP_STAFF)
+# The city's organization department alone (targets, reward schemes).
+ORG_DEPARTMENT_ROLES = (Role.ORG_DEPARTMENT,)
+# A village's own secretary (submits its reports).
+SECRETARY_ROLES = (Role.SECRETARY,)
+# Staff and the village/community secretary (records a village keeps itself).
+VILLAGE_ROLES = (*STAFF_ROLES, Role.SECRETARY)
 # Roles that work in the portal's back office (admin site).
 ADMIN_SITE_ROLES = (Role.ORG_DEPARTMENT, Role.TOWNSHIP_STAFF)
 

@@ -97,6 +97,7 @@ def main():
     from django.db import connection, transaction
 
     from accounts.models import RoleAssignment, User
+    from accounts.permissions import SYSTEM
     from accounts.roles import Role
     from organizations.models import OrganizationUnit
     from organizations.services import unit_move, units_bulk_create
@@ -119,7 +120,7 @@ def main():
 
     start = time.perf_counter()
     with transaction.atomic():
-        units_bulk_create(rows=rows, actor=None)
+        units_bulk_create(rows=rows, actor=SYSTEM)
     create_seconds = time.perf_counter() - start
     results.append(
         ("create the province tree (units_bulk_create)", n, create_seconds, "raw COPY of the same rows", copy_seconds)
@@ -167,7 +168,7 @@ def main():
 
     def move():
         with transaction.atomic():
-            unit_move(unit=OrganizationUnit.objects.get(code=f"BC{mid:04d}T07"), new_parent=target, actor=None)
+            unit_move(unit=OrganizationUnit.objects.get(code=f"BC{mid:04d}T07"), new_parent=target, actor=SYSTEM)
             transaction.set_rollback(True)
 
     def update_baseline():

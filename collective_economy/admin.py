@@ -4,12 +4,12 @@ workflow is in the portal), and writes of targets and projects go through the se
 from django.contrib import admin
 from import_export.admin import ImportExportMixin
 
+from accounts.permissions import CHANGE, units_for
 from core import audit
 from core.admin import ScopedAdminMixin
 
 from . import services
 from .models import (
-    CITY_WRITE_ROLES,
     DoublingPlan,
     IncomeReport,
     Project,
@@ -151,7 +151,7 @@ class RewardSchemeAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         # Reward schemes are the city's: only the organization department sets them.
-        return super().has_add_permission(request) and request.user.has_role(*CITY_WRITE_ROLES)
+        return super().has_add_permission(request) and bool(units_for(request.user, RewardScheme, CHANGE))
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

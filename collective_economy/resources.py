@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from import_export import fields, resources
 from import_export.results import RowResult
 
-from accounts.scoping import CHANGE, restrict
+from accounts.permissions import APPROVE, restrict, units_queryset
 from organizations.models import OrganizationUnit, UnitKind
 
 from . import services
@@ -84,7 +84,7 @@ class IncomeReportResource(resources.ModelResource):
         if self.year:
             qs = qs.filter(year=self.year)
         qs = qs.order_by("year", "village__path")
-        return restrict(qs, self.actor) if self.actor is not None else qs
+        return restrict(qs, self.actor)  # no actor: nothing (jobs pass accounts.permissions.SYSTEM)
 
     def dehydrate_village_code(self, report):
         return report.village.code
@@ -101,9 +101,7 @@ class IncomeReportResource(resources.ModelResource):
             raise ValidationError(_("The sheet lacks the columns: %(columns)s.") % {"columns": "、".join(missing)})
         codes = {str(code).strip().upper() for code in dataset[header] if code not in (None, "")}
         # One query for the whole sheet: units with these codes that the importer may change.
-        units = OrganizationUnit.objects.filter(code__in=codes)
-        if self.actor is not None:
-            units = restrict(units, self.actor, CHANGE)
+        units = units_queryset(self.actor, IncomeReport, APPROVE).filter(code__in=codes)
         self._villages, self._known_other = {}, {}
         for unit in units:
             if unit.kind == UnitKind.VILLAGE:

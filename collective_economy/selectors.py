@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Q
 
-from accounts.scoping import restrict, scope_paths
+from accounts.permissions import VIEW, restrict, units_for
 from organizations.models import PATH_STEP, OrganizationUnit, UnitKind
 
 from .models import (
@@ -78,7 +78,8 @@ def targets_for(*, scope, year) -> dict[Decimal, ThresholdTarget]:
 
 def targets_visible(*, user):
     """Targets set in the user's jurisdiction and those set above it (which apply to it), by scope and year."""
-    prefixes = {path[: i * PATH_STEP] for path in scope_paths(user) for i in range(1, len(path) // PATH_STEP)}
+    paths = units_for(user, ThresholdTarget, VIEW)
+    prefixes = {path[: i * PATH_STEP] for path in paths for i in range(1, len(path) // PATH_STEP)}
     return (
         ThresholdTarget.objects.filter(
             Q(pk__in=ThresholdTarget.objects.restrict(user).values("pk")) | Q(unit__path__in=prefixes)

@@ -3,20 +3,19 @@ jurisdiction), validates with full_clean, writes an audit entry, and announces t
 
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import Role
-from accounts.scoping import scope_paths
+from accounts.permissions import APPROVE, CHANGE, can, require, require_at
 from core import audit, events
 from organizations.models import OrganizationUnit, UnitKind
 
 from . import selectors
 from .models import (
-    CITY_WRITE_ROLES,
-    STAFF_WRITE_ROLES,
+    COMPUTE,
+    SUBMIT,
     DoublingPlan,
     IncomeReport,
     Project,
@@ -41,16 +40,9 @@ JINGZHOU_DEFAULTS = [
 ]
 
 
-def holds_role_over(actor, unit, roles) -> bool:
-    """Whether `actor` holds one of `roles` at `unit` or above it (None is the system, e.g. the demo)."""
-    if actor is None or actor.is_superuser:
-        return True
-    return any(unit.path.startswith(path) for path in scope_paths(actor, roles=roles))
-
-
-def _require(actor, unit, roles, message):
-    if not holds_role_over(actor, unit, roles):
-        raise PermissionDenied(message)
+def _user(actor):
+    """The user to store as submitter or reviewer: none for the SYSTEM actor (the audit row says "system")."""
+    return actor if getattr(actor, "pk", None) else None
 
 
 def _check_village(village):
@@ -100,7 +92,7 @@ def _changed(report):
 def income_report_submit(*, village: OrganizationUnit, year: int, actor, **figures) -> IncomeReport:
     """The village secretary submits the village's income report for a year; it waits for the township's review."""
     _check_village(village)
-    _require(actor, village, (Role.SECRETARY,), _("Only the village's secretary may submit its income report."))
+    require_at(actor, SUBMIT, IncomeReport, village, _("Only the village's secretary may submit its income report."))
     _lock_village(village)
     if IncomeReport.objects.filter(village=village, year=year, status=ReportStatus.APPROVED).exists():
         raise ValidationError(
@@ -114,7 +106,7 @@ def income_report_submit(*, village: OrganizationUnit, year: int, actor, **figur
         year=year,
         version=(last.version + 1) if last else 1,
         status=ReportStatus.SUBMITTED,
-        submitted_by=actor,
+        submitted_by=_user(actor),
         **{k: v for k, v in figures.items() if k in REPORT_FIELDS},
     )
     _save_report(report)
@@ -126,7 +118,7 @@ def income_report_submit(*, village: OrganizationUnit, year: int, actor, **figur
 def income_report_update(*, report: IncomeReport, actor, **figures) -> IncomeReport:
     """The secretary changes a report that is not yet approved; a sent-back report is submitted again."""
     report = IncomeReport.objects.select_for_update().select_related("village").get(pk=report.pk)
-    _require(actor, report.village, (Role.SECRETARY,), _("Only the village's secretary may change its income report."))
+    require(actor, SUBMIT, report, _("Only the village's secretary may change its income report."))
     if report.is_locked:
         raise ValidationError({"status": _("An approved report is locked. Submit a correction with a reason instead.")})
     fields = REPORT_FIELDS + ("correction_reason",)
@@ -136,7 +128,7 @@ def income_report_update(*, report: IncomeReport, actor, **figures) -> IncomeRep
             raise ValueError(f"income_report_update cannot set {name}")
         setattr(report, name, value)
     report.status = ReportStatus.SUBMITTED
-    report.submitted_by = actor
+    report.submitted_by = _user(actor)
     report.submitted_at = timezone.now()
     _save_report(report)
     audit.record(
@@ -163,7 +155,7 @@ def _approve(report: IncomeReport, actor):
         current.save(update_fields=["status"])
         report.previous = report.previous or current
     report.status = ReportStatus.APPROVED
-    report.reviewed_by = actor
+    report.reviewed_by = _user(actor)
     report.reviewed_at = timezone.now()
     report.return_reason = ""
     report.full_clean()
@@ -174,7 +166,7 @@ def _approve(report: IncomeReport, actor):
 def income_report_approve(*, report: IncomeReport, actor) -> IncomeReport:
     """The township approves a submitted report; from then on it is locked. A correction replaces the old version."""
     report = IncomeReport.objects.select_for_update().select_related("village").get(pk=report.pk)
-    _require(actor, report.village, STAFF_WRITE_ROLES, _("Only township staff may approve income reports."))
+    require(actor, APPROVE, report, _("Only township staff may approve income reports."))
     if report.status != ReportStatus.SUBMITTED:
         raise ValidationError({"status": _("Only a submitted report can be approved.")})
     _approve(report, actor)
@@ -187,7 +179,7 @@ def income_report_approve(*, report: IncomeReport, actor) -> IncomeReport:
 def income_report_send_back(*, report: IncomeReport, actor, reason: str) -> IncomeReport:
     """The township sends a submitted report back to the secretary with the reason."""
     report = IncomeReport.objects.select_for_update().select_related("village").get(pk=report.pk)
-    _require(actor, report.village, STAFF_WRITE_ROLES, _("Only township staff may send income reports back."))
+    require(actor, APPROVE, report, _("Only township staff may send income reports back."))
     if report.status != ReportStatus.SUBMITTED:
         raise ValidationError({"status": _("Only a submitted report can be sent back.")})
     reason = (reason or "").strip()
@@ -195,7 +187,7 @@ def income_report_send_back(*, report: IncomeReport, actor, reason: str) -> Inco
         raise ValidationError({"reason": _("Give the reason for sending the report back.")})
     report.status = ReportStatus.RETURNED
     report.return_reason = reason
-    report.reviewed_by = actor
+    report.reviewed_by = _user(actor)
     report.reviewed_at = timezone.now()
     report.full_clean()
     report.save()
@@ -210,9 +202,9 @@ def income_report_correct(*, report: IncomeReport, actor, reason: str, **figures
     """Correct an approved report: a new version with the reason; the old one is kept. Township staff's correction
     is approved at once; a secretary's waits for the township's review like any submission."""
     report = IncomeReport.objects.select_for_update().select_related("village").get(pk=report.pk)
-    is_staff = holds_role_over(actor, report.village, STAFF_WRITE_ROLES)
+    is_staff = can(actor, APPROVE, report)
     if not is_staff:
-        _require(actor, report.village, (Role.SECRETARY,), _("You may not correct this village's income report."))
+        require(actor, CHANGE, report, _("You may not correct this village's income report."))
     if report.status != ReportStatus.APPROVED:
         raise ValidationError({"status": _("Only the current approved report can be corrected.")})
     reason = (reason or "").strip()
@@ -232,7 +224,7 @@ def income_report_correct(*, report: IncomeReport, actor, reason: str, **figures
         status=ReportStatus.SUBMITTED,
         correction_reason=reason,
         previous=report,
-        submitted_by=actor,
+        submitted_by=_user(actor),
         **values,
     )
     _check_figures(new)
@@ -256,7 +248,7 @@ def income_report_record_approved(*, village: OrganizationUnit, year: int, actor
     """Township staff record a village's figures from their own sheet (the township's import): a first approved
     version, or a correction of the approved one when the figures differ. Returns (report, action)."""
     _check_village(village)
-    _require(actor, village, STAFF_WRITE_ROLES, _("Only township staff may record approved income figures."))
+    require_at(actor, APPROVE, IncomeReport, village, _("Only township staff may record approved income figures."))
     _lock_village(village)
     current = IncomeReport.objects.filter(village=village, year=year, status=ReportStatus.APPROVED).first()
     values = {k: v for k, v in figures.items() if k in REPORT_FIELDS}
@@ -270,7 +262,7 @@ def income_report_record_approved(*, village: OrganizationUnit, year: int, actor
         raise ValidationError({"year": _("A report for this year is waiting for review; review it first.")})
     last = IncomeReport.objects.filter(village=village, year=year).order_by("-version").first()
     report = IncomeReport(
-        village=village, year=year, version=(last.version + 1) if last else 1, submitted_by=actor, **values
+        village=village, year=year, version=(last.version + 1) if last else 1, submitted_by=_user(actor), **values
     )
     _check_figures(report)
     report.full_clean(validate_constraints=False)
@@ -287,12 +279,20 @@ def income_reports_bulk_record(*, rows: list[dict], actor) -> list[IncomeReport]
     one audit entry. Rows are dicts of village, year and the report figures."""
     reports = []
     now = timezone.now()
-    for row in rows:
-        village = row["village"]
+    villages = {row["village"].pk: row["village"] for row in rows}
+    for village in villages.values():
         _check_village(village)
-        _require(actor, village, STAFF_WRITE_ROLES, _("Only township staff may record approved income figures."))
+    require_at(
+        actor,
+        APPROVE,
+        IncomeReport,
+        list(villages.values()),
+        _("Only township staff may record approved income figures."),
+    )
+    user = _user(actor)
+    for row in rows:
         report = IncomeReport(
-            status=ReportStatus.APPROVED, version=1, reviewed_by=actor, reviewed_at=now, submitted_by=actor, **row
+            status=ReportStatus.APPROVED, version=1, reviewed_by=user, reviewed_at=now, submitted_by=user, **row
         )
         _check_figures(report)
         report.full_clean(exclude=["village"], validate_unique=False, validate_constraints=False)
@@ -308,20 +308,15 @@ def income_reports_bulk_record(*, rows: list[dict], actor) -> list[IncomeReport]
 # Projects
 
 
-def _check_project_scope(actor, village):
-    _check_village(village)
-    _require(
-        actor,
-        village,
-        (Role.SECRETARY, *STAFF_WRITE_ROLES),
-        _("Only the village's secretary or township staff may change its projects."),
-    )
+def _projects_message():
+    return _("Only the village's secretary or township staff may change its projects.")
 
 
 @transaction.atomic
 def project_create(*, village: OrganizationUnit, actor, **fields) -> Project:
     """Record a project behind the village's collective income."""
-    _check_project_scope(actor, village)
+    _check_village(village)
+    require_at(actor, CHANGE, Project, village, _projects_message())
     project = Project(village=village, **{k: v for k, v in fields.items() if k in PROJECT_FIELDS})
     project.full_clean()
     project.save()
@@ -333,7 +328,7 @@ def project_create(*, village: OrganizationUnit, actor, **fields) -> Project:
 def project_update(*, project: Project, actor, **fields) -> Project:
     """Change a project's name, model, investment, partners or status."""
     project = Project.objects.select_for_update().select_related("village").get(pk=project.pk)
-    _check_project_scope(actor, project.village)
+    require(actor, CHANGE, project, _projects_message())
     before = {name: getattr(project, name) for name in PROJECT_FIELDS}
     for name, value in fields.items():
         if name not in PROJECT_FIELDS:
@@ -355,7 +350,7 @@ def project_update(*, project: Project, actor, **fields) -> Project:
 def project_delete(*, project: Project, actor) -> None:
     """Delete a project that has not been scored in a competition."""
     project = Project.objects.select_for_update().select_related("village").get(pk=project.pk)
-    _check_project_scope(actor, project.village)
+    require(actor, CHANGE, project, _projects_message())
     if project.scores.exists():
         raise ValidationError({"project": _("A project scored in a competition cannot be deleted.")})
     audit.record(actor=actor, action="project.delete", obj=project, unit=project.village)
@@ -365,16 +360,20 @@ def project_delete(*, project: Project, actor) -> None:
 # Targets and plans
 
 
-def _check_scope_unit(unit, actor, roles=STAFF_WRITE_ROLES):
+def _check_scope_kind(unit):
     if unit.kind not in (UnitKind.CITY, UnitKind.TOWNSHIP, UnitKind.STREET, UnitKind.DEVELOPMENT_ZONE):
         raise ValidationError({"unit": _("Targets are set for the city or a township.")})
-    _require(actor, unit, roles, _("You may not set targets for this unit."))
+
+
+def _not_here():
+    return _("You may not set targets for this unit.")
 
 
 @transaction.atomic
 def threshold_target_set(*, unit, year: int, threshold: Decimal, target_share: Decimal, actor) -> ThresholdTarget:
     """Set (or change) the target share of villages over `threshold` yuan for a scope and year."""
-    _check_scope_unit(unit, actor)
+    _check_scope_kind(unit)
+    require_at(actor, CHANGE, ThresholdTarget, unit, _not_here())
     target = ThresholdTarget.objects.select_for_update().filter(unit=unit, year=year, threshold=threshold).first()
     before = target.target_share if target else None
     target = target or ThresholdTarget(unit=unit, year=year, threshold=threshold)
@@ -395,7 +394,7 @@ def threshold_target_set(*, unit, year: int, threshold: Decimal, target_share: D
 @transaction.atomic
 def threshold_target_delete(*, target: ThresholdTarget, actor) -> None:
     """Remove a target; the scope falls back on the one set above it."""
-    _check_scope_unit(target.unit, actor)
+    require(actor, CHANGE, target, _not_here())
     audit.record(actor=actor, action="threshold_target.delete", obj=target, unit=target.unit)
     events.records_changed(source=SOURCE, unit_ids=[target.unit_id], year=target.year)
     target.delete()
@@ -412,7 +411,8 @@ def threshold_defaults_apply(*, unit, actor) -> list[ThresholdTarget]:
 @transaction.atomic
 def doubling_plan_set(*, unit, base_year: int, target_year: int, multiple: Decimal = Decimal("2.00"), actor):
     """Set the doubling plan for a scope: incomes in the target year against the base year."""
-    _check_scope_unit(unit, actor)
+    _check_scope_kind(unit)
+    require_at(actor, CHANGE, DoublingPlan, unit, _not_here())
     plan = DoublingPlan.objects.filter(unit=unit, base_year=base_year).first() or DoublingPlan(
         unit=unit, base_year=base_year
     )
@@ -431,7 +431,8 @@ def reward_scheme_create(
     *, unit, name: str, effective_year: int, rules: list[dict], actor, village_cap: Decimal | None = None
 ) -> RewardScheme:
     """The city's organization department sets a reward scheme and its rules, in force from `effective_year`."""
-    _check_scope_unit(unit, actor, CITY_WRITE_ROLES)
+    _check_scope_kind(unit)
+    require_at(actor, CHANGE, RewardScheme, unit, _not_here())
     if not rules:
         raise ValidationError({"rules": _("A reward scheme needs at least one rule.")})
     scheme = RewardScheme(unit=unit, name=name, effective_year=effective_year, village_cap=village_cap)
@@ -449,9 +450,8 @@ def reward_scheme_create(
 def rewards_compute(*, scope, year: int, actor) -> list[VillageReward]:
     """Compute every village's reward for `year` under the scheme in force and store it with its explanation,
     replacing an earlier computation for the same villages and year."""
-    _require(actor, scope, CITY_WRITE_ROLES, _("Only the organization department may compute rewards."))
-    user = actor if actor is not None else _system_user_view(scope)
-    scheme, lines = selectors.rewards_preview(user=user, scope=scope, year=year)
+    require_at(actor, COMPUTE, VillageReward, scope, _("Only the organization department may compute rewards."))
+    scheme, lines = selectors.rewards_preview(user=actor, scope=scope, year=year)
     if scheme is None:
         raise ValidationError({"year": _("No reward scheme is in force for this year.")})
     village_ids = [line.village.pk for line in lines]
@@ -464,7 +464,7 @@ def rewards_compute(*, scope, year: int, actor) -> list[VillageReward]:
                 scheme=scheme,
                 amount=line.amount,
                 explanation=line.lines,
-                computed_by=actor,
+                computed_by=_user(actor),
             )
             for line in lines
             if line.amount > 0
@@ -485,20 +485,14 @@ def rewards_compute(*, scope, year: int, actor) -> list[VillageReward]:
     return rewards
 
 
-def _system_user_view(scope):
-    """A stand-in user that sees everything, for computations the system runs itself (the demo)."""
-    from accounts.models import User
-
-    return User(is_superuser=True, is_active=True)
-
-
 # Project competition
 
 
 @transaction.atomic
 def competition_create(*, unit, year: int, name: str, actor) -> ProjectCompetition:
     """Open a project competition 擂台比武 held by the city or a township."""
-    _check_scope_unit(unit, actor)
+    _check_scope_kind(unit)
+    require_at(actor, CHANGE, ProjectCompetition, unit, _not_here())
     competition = ProjectCompetition(unit=unit, year=year, name=name)
     competition.full_clean()
     competition.save()
@@ -511,11 +505,16 @@ def project_score_set(
     *, competition: ProjectCompetition, project: Project, reviewer, score: Decimal, comment: str = ""
 ) -> ProjectScore:
     """A reviewer (staff of the unit holding the competition) scores a project under it, 0 to 100."""
-    _require(
-        reviewer, competition.unit, STAFF_WRITE_ROLES, _("Only staff of the unit holding the competition may score.")
-    )
     if not project.village.path.startswith(competition.unit.path):
         raise ValidationError({"project": _("The project's village is not under the unit holding the competition.")})
+    # Both units the score refers to lie in the reviewer's scope: the competition's and the project's village.
+    require_at(
+        reviewer,
+        CHANGE,
+        ProjectScore,
+        [competition.unit, project.village],
+        _("Only staff of the unit holding the competition may score."),
+    )
     item = ProjectScore.objects.filter(competition=competition, project=project, reviewer=reviewer).first()
     item = item or ProjectScore(competition=competition, project=project, reviewer=reviewer)
     item.score, item.comment = score, comment

@@ -12,8 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.roles import Role
-from accounts.scoping import CHANGE, restrict, scope_paths
+from accounts.permissions import APPROVE, CHANGE, VIEW, can, can_at, restrict, units_for, units_queryset
 from core.views import add_service_errors, get_scoped_or_404
 from organizations.models import TOWNSHIP_LEVEL, OrganizationUnit, UnitKind
 
@@ -28,7 +27,18 @@ from .forms import (
     SendBackForm,
     TargetForm,
 )
-from .models import REPORT_EDIT_STATUSES, IncomeReport, Project, ProjectCompetition, ReportStatus
+from .models import (
+    COMPUTE,
+    REPORT_EDIT_STATUSES,
+    SUBMIT,
+    IncomeReport,
+    Project,
+    ProjectCompetition,
+    ProjectScore,
+    ReportStatus,
+    ThresholdTarget,
+    VillageReward,
+)
 
 FIGURES = ("total_income", "operating_income", "income_sources", "development_model", "assets", "debt")
 
@@ -61,7 +71,7 @@ def index(request):
     roots = (
         OrganizationUnit.objects.filter(parent__isnull=True)
         if request.user.is_superuser
-        else OrganizationUnit.objects.filter(path__in=scope_paths(request.user))
+        else OrganizationUnit.objects.filter(path__in=units_for(request.user, OrganizationUnit, VIEW))
     )
     roots = list(roots.order_by("path"))
     if len(roots) == 1:
@@ -85,7 +95,7 @@ def township_table(request, pk):
         "table": table,
         "year": year,
         "years": _years_around(year),
-        "can_review": services.holds_role_over(request.user, township, services.STAFF_WRITE_ROLES),
+        "can_review": can_at(request.user, APPROVE, IncomeReport, township),
     }
     return render(request, "collective_economy/township.html", context)
 
@@ -109,11 +119,8 @@ def village_detail(request, pk):
         "chart": charts.income_bars(history),
         "versions": selectors.village_versions(user=request.user, village=village),
         "projects": Project.objects.restrict(request.user).filter(village=village),
-        "is_secretary": services.holds_role_over(request.user, village, (Role.SECRETARY,))
-        and not request.user.is_superuser,
-        "can_edit_projects": services.holds_role_over(
-            request.user, village, (Role.SECRETARY, *services.STAFF_WRITE_ROLES)
-        ),
+        "is_secretary": can_at(request.user, SUBMIT, IncomeReport, village) and not request.user.is_superuser,
+        "can_edit_projects": can_at(request.user, CHANGE, Project, village),
     }
     return render(request, "collective_economy/village.html", context)
 
@@ -122,7 +129,7 @@ def village_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def report_submit(request, village_pk):
     village = _unit(request, village_pk, [UnitKind.VILLAGE])
-    if not services.holds_role_over(request.user, village, (Role.SECRETARY,)):
+    if not can_at(request.user, SUBMIT, IncomeReport, village):
         raise PermissionDenied(_("Only the village's secretary may submit its income report."))
     # Less paperwork: start from last year's approved figures, the secretary changes what changed.
     last = IncomeReport.objects.filter(village=village, status=ReportStatus.APPROVED).order_by("-year").first()
@@ -174,12 +181,9 @@ def report_detail(request, pk):
     village = report.village
     context = {
         "report": report,
-        "can_review": report.status == ReportStatus.SUBMITTED
-        and services.holds_role_over(request.user, village, services.STAFF_WRITE_ROLES),
-        "can_edit": report.status in REPORT_EDIT_STATUSES
-        and services.holds_role_over(request.user, village, (Role.SECRETARY,)),
-        "can_correct": report.status == ReportStatus.APPROVED
-        and services.holds_role_over(request.user, village, (Role.SECRETARY, *services.STAFF_WRITE_ROLES)),
+        "can_review": report.status == ReportStatus.SUBMITTED and can(request.user, APPROVE, report),
+        "can_edit": report.status in REPORT_EDIT_STATUSES and can(request.user, SUBMIT, report),
+        "can_correct": report.status == ReportStatus.APPROVED and can(request.user, CHANGE, report),
         "send_back_form": SendBackForm(),
         "changes": _changes(report.previous, report) if report.previous_id else [],
         "versions": IncomeReport.objects.restrict(request.user)
@@ -193,7 +197,7 @@ def report_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def report_edit(request, pk):
     report = _report(request, pk, CHANGE)
-    if not services.holds_role_over(request.user, report.village, (Role.SECRETARY,)):
+    if not can(request.user, SUBMIT, report):
         raise PermissionDenied(_("Only the village's secretary may change its income report."))
     initial = {name: getattr(report, name) for name in FIGURES}
     form = IncomeReportForm(request.POST or None, initial=initial)
@@ -299,7 +303,7 @@ def rewards(request):
         "rules": list(scheme.rules.all()) if scheme else [],
         "rewards": stored,
         "totals": selectors.reward_totals(stored),
-        "can_compute": services.holds_role_over(request.user, scope, services.CITY_WRITE_ROLES),
+        "can_compute": can_at(request.user, COMPUTE, VillageReward, scope),
     }
     return render(request, "collective_economy/rewards.html", context)
 
@@ -308,7 +312,7 @@ def rewards(request):
 @require_http_methods(["GET", "POST"])
 def income_import(request):
     """Upload the township's sheet → dry run with every bad row → confirm. Any bad row: nothing written."""
-    if not request.user.has_role(*services.STAFF_WRITE_ROLES):
+    if not units_for(request.user, IncomeReport, APPROVE):
         raise PermissionDenied(_("Only township staff may import income sheets."))
     form = ImportForm(request.POST or None, request.FILES or None)
     context = {"form": form}
@@ -410,7 +414,7 @@ def competition_detail(request, pk):
     competition = get_scoped_or_404(ProjectCompetition.objects.select_related("unit"), request.user, pk=pk)
     projects = selectors.projects_visible(user=request.user).filter(village__path__startswith=competition.unit.path)
     form = ScoreForm(request.POST or None, projects=projects)
-    can_score = services.holds_role_over(request.user, competition.unit, services.STAFF_WRITE_ROLES)
+    can_score = can_at(request.user, CHANGE, ProjectScore, competition.unit)
     if request.method == "POST":
         if not can_score:
             raise PermissionDenied(_("Only staff of the unit holding the competition may score."))
@@ -431,10 +435,10 @@ def competition_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def targets(request):
     """Threshold targets as data: those set in the user's jurisdiction, and a form for staff to set one."""
-    scopes = restrict(OrganizationUnit.objects.filter(kind__in=[UnitKind.CITY, *TOWNSHIP_LEVEL]), request.user, CHANGE)
+    scopes = units_queryset(request.user, ThresholdTarget, CHANGE).filter(kind__in=[UnitKind.CITY, *TOWNSHIP_LEVEL])
     form = TargetForm(request.POST or None, scopes=scopes.order_by("path"))
     if request.method == "POST":
-        if not request.user.has_role(*services.STAFF_WRITE_ROLES) and not request.user.is_superuser:
+        if not units_for(request.user, ThresholdTarget, CHANGE):
             raise PermissionDenied(_("You may not set targets for this unit."))
         if form.is_valid():
             data = form.cleaned_data

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from accounts.permissions import can, units_queryset
 from accounts.roles import ADMIN_SITE_ROLES
 from accounts.scoping import CHANGE, VIEW, restrict
 
@@ -24,7 +25,10 @@ class ScopedAdminMixin:
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         related = db_field.related_model
-        if hasattr(related, "scope_field") and not request.user.is_superuser:
+        if related._meta.label == "organizations.OrganizationUnit" and hasattr(self.model, "scope_field"):
+            # The units where this admin's model may be changed (a target's unit: the org department's subtree).
+            kwargs["queryset"] = units_queryset(request.user, self.model, CHANGE)
+        elif hasattr(related, "scope_field") and not request.user.is_superuser:
             kwargs["queryset"] = restrict(related._default_manager.all(), request.user, CHANGE)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
@@ -41,9 +45,7 @@ class ScopedAdminMixin:
     def _can_change(self, request, obj):
         if not _admin_user(request):
             return False
-        if request.user.is_superuser or obj is None:
-            return True
-        return restrict(type(obj)._default_manager.filter(pk=obj.pk), request.user, CHANGE).exists()
+        return obj is None or can(request.user, CHANGE, obj)
 
     def has_add_permission(self, request):
         return _admin_user(request)

@@ -11,7 +11,11 @@ ACTION_LABELS: dict[str, str] = {}
 
 
 def record(*, actor, action: str, obj: models.Model, unit=None, changes: dict | None = None) -> AuditEntry:
-    """Append one audit entry for `action` on `obj` by `actor` (a user, or None for the system)."""
+    """Append one audit entry for `action` on `obj` by `actor` (a user, or `accounts.permissions.SYSTEM`: no user,
+    and the row says `"by": "system"`)."""
+    changes = changes or {}
+    if getattr(actor, "is_system", False):
+        changes = {**changes, "by": "system"}
     return AuditEntry.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,
@@ -19,7 +23,7 @@ def record(*, actor, action: str, obj: models.Model, unit=None, changes: dict | 
         object_id=str(obj.pk),
         object_repr=str(obj)[:200],
         unit=unit,
-        changes=changes or {},
+        changes=changes,
     )
 
 

@@ -7,6 +7,7 @@ Runs last (goals is last in INSTALLED_APPS), so the roll-ups include every other
 from datetime import date
 from decimal import Decimal
 
+from accounts.permissions import SYSTEM
 from organizations.models import (
     TOWNSHIP_LEVEL,
     DemonstrationTitle,
@@ -37,7 +38,7 @@ TOWNSHIP_PERCENT = {
 
 
 def build(ctx):
-    rng, city, actor = ctx.rng, ctx.city, ctx.users.get("orgdept")
+    rng, city, actor = ctx.rng, ctx.city, ctx.users.get("orgdept") or SYSTEM
     units = list(OrganizationUnit.objects.subtree(city).select_related("party_org").order_by("path"))
     villages = [u for u in units if u.kind == UnitKind.VILLAGE]
     communities = [u for u in units if u.kind == UnitKind.COMMUNITY]

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import Role
+from accounts.roles import ORG_DEPARTMENT_ROLES, VILLAGE_ROLES
 from accounts.scoping import ScopedQuerySet
 
 YEAR_RANGE = models.Q(year__gte=2000, year__lte=2100)
@@ -20,7 +20,7 @@ class Target(models.Model):
     """The value an indicator should reach by the end of a year in a scope (the city, or one township)."""
 
     scope_field = "unit"
-    scope_write_roles = (Role.ORG_DEPARTMENT,)
+    scope_write_roles = ORG_DEPARTMENT_ROLES  # set, change, delete, import
 
     indicator = models.CharField(_("indicator"), max_length=64)
     unit = models.ForeignKey(
@@ -99,7 +99,7 @@ class ReportConfirmation(models.Model):
     have no 'reported' notion."""
 
     scope_field = "unit"
-    scope_write_roles = (Role.ORG_DEPARTMENT, Role.TOWNSHIP_STAFF, Role.SECRETARY)
+    scope_write_roles = VILLAGE_ROLES  # confirm
 
     source = models.CharField(_("data source"), max_length=40)
     unit = models.ForeignKey(

@@ -6,7 +6,7 @@ row is checked by `services.target_clean` and written through `services.target_s
 from django.core.exceptions import ValidationError
 from import_export import fields, resources
 
-from accounts.scoping import restrict
+from accounts.permissions import restrict
 from organizations.models import OrganizationUnit
 
 from . import indicators as registry
@@ -35,15 +35,13 @@ class TargetResource(resources.ModelResource):
 
     def get_queryset(self):
         qs = Target.objects.select_related("unit").order_by("year", "unit__path", "indicator")
-        return restrict(qs, self.actor) if self.actor is not None else qs
+        return restrict(qs, self.actor)  # no actor: nothing (jobs pass accounts.permissions.SYSTEM)
 
     def before_import(self, dataset, **kwargs):
         codes = set()
         if dataset.headers and "unit_code" in dataset.headers:
             codes = {str(code).strip().upper() for code in dataset["unit_code"] if code}
-        units = OrganizationUnit.objects.filter(code__in=codes)
-        if self.actor is not None:
-            units = restrict(units, self.actor)
+        units = restrict(OrganizationUnit.objects.filter(code__in=codes), self.actor)
         self._units = {unit.code: unit for unit in units}
 
     def _parse(self, row):

@@ -3,12 +3,12 @@
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.scoping import scope_paths
+from accounts.permissions import CHANGE, require, require_at
 from core import audit
 from organizations.models import PATH_STEP, TOWNSHIP_LEVEL, VILLAGE_LEVEL, OrganizationUnit, UnitKind
 
@@ -150,13 +150,6 @@ def on_records_changed(*, source: str, unit_ids, year: int | None) -> None:
             tasks.enqueue_chain(unit_id, each_year)
 
 
-def _check_scope(actor, unit, roles, message):
-    if actor is None or actor.is_superuser:
-        return
-    if not any(unit.path.startswith(path) for path in scope_paths(actor, roles=roles)):
-        raise PermissionDenied(message)
-
-
 def _clean_year(year) -> int:
     try:
         year = int(year)
@@ -192,7 +185,7 @@ def target_clean(*, indicator: str, unit: OrganizationUnit | None, year, value, 
             errors["value"] = _("A percentage target must lie between 0 and 100.")
     if errors:
         raise ValidationError(errors)
-    _check_scope(actor, unit, Target.scope_write_roles, _("Only organization-department staff may set targets here."))
+    require_at(actor, CHANGE, Target, unit, _("Only organization-department staff may set targets here."))
     return year, value
 
 
@@ -218,9 +211,7 @@ def target_set(*, indicator: str, unit: OrganizationUnit, year: int, value, acto
 def target_delete(*, target: Target, actor) -> None:
     """Remove a target (the figure then shows without one)."""
     target = Target.objects.select_for_update().select_related("unit").get(pk=target.pk)
-    _check_scope(
-        actor, target.unit, Target.scope_write_roles, _("Only organization-department staff may set targets here.")
-    )
+    require(actor, CHANGE, target, _("Only organization-department staff may set targets here."))
     audit.record(
         actor=actor, action="target.delete", obj=target, unit=target.unit, changes={"value": str(target.value)}
     )
@@ -237,7 +228,7 @@ def report_confirm(*, source: str, unit: OrganizationUnit, year: int, actor) -> 
     year = _clean_year(year)
     if year > date.today().year:
         raise ValidationError({"year": _("A year that has not started cannot be confirmed.")})
-    _check_scope(actor, unit, ReportConfirmation.scope_write_roles, _("You may not confirm reports for this unit."))
+    require_at(actor, CHANGE, ReportConfirmation, unit, _("You may not confirm reports for this unit."))
     confirmation, created = ReportConfirmation.objects.get_or_create(
         source=source, unit=unit, year=year, defaults={"confirmed_by": actor if getattr(actor, "pk", None) else None}
     )

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.scoping import scope_paths
+from accounts.permissions import CHANGE, can_at, units_for
 from core.views import add_service_errors, get_scoped_or_404
 from organizations.models import OrganizationUnit
 
@@ -44,19 +44,6 @@ def _year(request, unit) -> int:
     if not 2000 <= year <= 2100:
         raise Http404
     return year
-
-
-def _can_set_targets(user, unit) -> bool:
-    if unit.kind not in services.TARGET_KINDS:
-        return False
-    return user.is_superuser or any(unit.path.startswith(p) for p in scope_paths(user, roles=Target.scope_write_roles))
-
-
-def _can_confirm(user, unit) -> bool:
-    if unit.kind not in services.REPORTING_KINDS:
-        return False
-    roles = ReportConfirmation.scope_write_roles
-    return user.is_superuser or any(unit.path.startswith(p) for p in scope_paths(user, roles=roles))
 
 
 def _context(request, unit):
@@ -91,8 +78,8 @@ def _context(request, unit):
                 for key, data in history.items()
             },
         },
-        "can_set_targets": _can_set_targets(request.user, unit),
-        "can_confirm": _can_confirm(request.user, unit),
+        "can_set_targets": unit.kind in services.TARGET_KINDS and can_at(request.user, CHANGE, Target, unit),
+        "can_confirm": unit.kind in services.REPORTING_KINDS and can_at(request.user, CHANGE, ReportConfirmation, unit),
     }
 
 
@@ -148,7 +135,7 @@ def targets(request, pk):
     """A scope unit's targets for a year; organization-department staff set them here."""
     unit = _unit_or_404(request, pk)
     year = _year(request, unit)
-    can_set = _can_set_targets(request.user, unit)
+    can_set = unit.kind in services.TARGET_KINDS and can_at(request.user, CHANGE, Target, unit)
     form = TargetForm(request.POST or None, initial={"year": year})
     if request.method == "POST":
         if not can_set:
@@ -188,7 +175,7 @@ def targets(request, pk):
 def targets_defaults(request, pk):
     """Load the Jingzhou three-year table as this scope's targets."""
     unit = _unit_or_404(request, pk)
-    if not _can_set_targets(request.user, unit):
+    if unit.kind not in services.TARGET_KINDS or not can_at(request.user, CHANGE, Target, unit):
         raise PermissionDenied(_("Only organization-department staff may set targets here."))
     count = services.targets_load_defaults(unit=unit, actor=request.user)
     messages.success(request, _("%(n)s default targets loaded from the Jingzhou plan.") % {"n": count})
@@ -242,7 +229,7 @@ def _report(result):
 @require_http_methods(["GET", "POST"])
 def target_import(request):
     """Upload an Excel sheet of targets → dry run reporting every bad row → confirm. All or nothing."""
-    if not request.user.is_superuser and not scope_paths(request.user, roles=Target.scope_write_roles):
+    if not units_for(request.user, Target, CHANGE):
         raise PermissionDenied(_("Only organization-department staff may import targets."))
     form = TargetImportForm(request.POST or None, request.FILES or None)
     context = {"form": form}

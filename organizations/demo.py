@@ -3,6 +3,8 @@
 Figures from DOMAIN.md: 15 township-level units, 153 administrative villages, 23 urban communities.
 """
 
+from accounts.permissions import SYSTEM
+
 from .models import OrganizationUnit, UnitKind
 from .services import units_bulk_create
 
@@ -81,5 +83,5 @@ def tree_rows(rng) -> list[dict]:
 
 def build_tree(rng) -> OrganizationUnit:
     """Create the county's units through the bulk service; returns the city."""
-    units_bulk_create(rows=tree_rows(rng), actor=None)
+    units_bulk_create(rows=tree_rows(rng), actor=SYSTEM)
     return OrganizationUnit.objects.get(code=CITY_CODE)

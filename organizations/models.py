@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import STAFF_ROLES
 from accounts.scoping import ScopedQuerySet
 
 PATH_STEP = 11  # ten digits and a dot per level
@@ -100,6 +101,7 @@ class OrganizationUnit(models.Model):
     """A node of the county's organization tree (a territory or a non-territorial organization)."""
 
     scope_field = ""
+    scope_write_roles = STAFF_ROLES  # create children, edit, move, delete (a top-level unit: superusers only)
 
     name = models.CharField(_("name"), max_length=100)
     code = models.CharField(
@@ -172,6 +174,7 @@ class PartyOrganization(models.Model):
     """The party organization a unit carries: its type, name, founding date and status."""
 
     scope_field = "unit"
+    scope_write_roles = STAFF_ROLES
 
     unit = models.OneToOneField(
         OrganizationUnit, verbose_name=_("organization unit"), on_delete=models.CASCADE, related_name="party_org"
@@ -206,6 +209,7 @@ class DemonstrationTitle(models.Model):
     """A title a party organization holds for a year (示范村 2023, …)."""
 
     scope_field = "party_org__unit"
+    scope_write_roles = STAFF_ROLES  # grant
 
     party_org = models.ForeignKey(
         PartyOrganization, verbose_name=_("party organization"), on_delete=models.CASCADE, related_name="titles"

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources
 
-from accounts.scoping import CHANGE, restrict
+from accounts.permissions import CHANGE, restrict, units_queryset
 
 from . import services
 from .models import OrganizationUnit
@@ -35,14 +35,13 @@ class OrganizationUnitResource(resources.ModelResource):
 
     def before_import(self, dataset, **kwargs):
         codes = {str(code).strip().upper() for code in dataset["parent_code"] if code} if dataset.headers else set()
-        scoped = OrganizationUnit.objects.all()
-        if self.actor is not None:
-            scoped = restrict(scoped, self.actor, CHANGE)
+        # Parents where the importer may create units (no actor: none; jobs pass accounts.permissions.SYSTEM).
+        scoped = units_queryset(self.actor, OrganizationUnit, CHANGE)
         self._parents = {unit.code: unit for unit in scoped.filter(code__in=codes)}
 
     def get_queryset(self):
         qs = OrganizationUnit.objects.select_related("parent")
-        return restrict(qs, self.actor, CHANGE) if self.actor is not None else qs
+        return restrict(qs, self.actor, CHANGE)
 
     def dehydrate_parent_code(self, unit):
         return unit.parent.code if unit.parent_id else ""

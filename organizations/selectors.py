@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Q
 
-from accounts.scoping import scope_paths
+from accounts.permissions import VIEW, units_for
 
 from .models import OrganizationUnit
 
@@ -21,7 +21,7 @@ def scope_roots(*, user):
     if user.is_superuser:
         roots = OrganizationUnit.objects.filter(parent__isnull=True)
     else:
-        roots = OrganizationUnit.objects.filter(path__in=scope_paths(user))
+        roots = OrganizationUnit.objects.filter(path__in=units_for(user, OrganizationUnit, VIEW))
     return roots.select_related("party_org").annotate(child_count=Count("children")).order_by("path")
 
 

@@ -9,7 +9,7 @@ from django.db.models.functions import Cast, Coalesce, Concat, LPad, Substr
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.scoping import CHANGE, unit_in_scope
+from accounts.permissions import CHANGE, can_at, require, require_at
 from core import audit, events
 
 from .models import (
@@ -62,13 +62,15 @@ def _save_unique(unit: OrganizationUnit) -> None:
         raise ValidationError({"code": [_("An organization unit with this code already exists.")]}) from exc
 
 
-def _check_write_scope(actor, unit):
-    if actor is not None and unit is not None and not unit_in_scope(actor, unit, CHANGE):
-        raise PermissionDenied(_("You may not change units outside your jurisdiction."))
+def _outside():
+    return _("You may not change units outside your jurisdiction.")
 
 
 def _check_root_allowed(actor, parent):
-    if actor is not None and parent is None and not actor.is_superuser:
+    # A unit without a parent is "at" no unit: only a superuser (or the SYSTEM actor) may do anything there.
+    if parent is None and not can_at(actor, CHANGE, OrganizationUnit, None):
+        if actor is None:
+            raise PermissionDenied(_outside())
         raise ValidationError({"parent": _("Only a system administrator can create a top-level unit.")})
 
 
@@ -87,7 +89,7 @@ def unit_create(
 ) -> OrganizationUnit:
     """Create a unit under `parent` (validated against the kind rules) together with its party organization."""
     _check_root_allowed(actor, parent)
-    _check_write_scope(actor, parent)
+    require_at(actor, CHANGE, OrganizationUnit, parent, _outside())
     if parent is not None:
         parent = OrganizationUnit.objects.select_for_update().get(pk=parent.pk)
     unit = OrganizationUnit(name=name, code=code, kind=kind, parent=parent, sort_order=sort_order)
@@ -114,7 +116,7 @@ def unit_create(
 def unit_update(*, unit: OrganizationUnit, actor, **fields) -> OrganizationUnit:
     """Change a unit's own fields (not its place in the tree: see `unit_move`)."""
     unit = OrganizationUnit.objects.select_for_update().get(pk=unit.pk)
-    _check_write_scope(actor, unit)
+    require(actor, CHANGE, unit, _outside())
     unknown = set(fields) - set(UNIT_FIELDS)
     if unknown:
         raise ValueError(f"unit_update cannot set {sorted(unknown)}")
@@ -141,8 +143,8 @@ def unit_move(*, unit: OrganizationUnit, new_parent: OrganizationUnit, actor) ->
     locked = list(OrganizationUnit.objects.select_for_update().filter(pk__in=[unit.pk, new_parent.pk]).order_by("pk"))
     unit = next(u for u in locked if u.pk == unit.pk)
     new_parent = next(u for u in locked if u.pk == new_parent.pk)
-    _check_write_scope(actor, unit)
-    _check_write_scope(actor, new_parent)
+    # Both ends of the move must lie in the writer's scope.
+    require_at(actor, CHANGE, OrganizationUnit, [unit, new_parent], _outside())
     if new_parent.path.startswith(unit.path):
         raise ValidationError({"parent": _("A unit cannot be moved under itself or one of its descendants.")})
     if new_parent.pk == unit.parent_id:
@@ -178,8 +180,8 @@ def unit_move(*, unit: OrganizationUnit, new_parent: OrganizationUnit, actor) ->
 def unit_delete(*, unit: OrganizationUnit, actor) -> None:
     """Delete a leaf unit. A unit with children or records attached is refused with a reason."""
     unit = OrganizationUnit.objects.select_for_update().get(pk=unit.pk)
-    _check_write_scope(actor, unit)
-    if unit.parent_id is None and actor is not None and not actor.is_superuser:
+    require(actor, CHANGE, unit, _outside())
+    if unit.parent_id is None and not can_at(actor, CHANGE, OrganizationUnit, None):
         raise ValidationError({"unit": _("Only a system administrator can delete a top-level unit.")})
     if unit.children.exists():
         raise ValidationError({"unit": _("Move or delete this unit's child units first.")})
@@ -196,7 +198,7 @@ def unit_delete(*, unit: OrganizationUnit, actor) -> None:
 def party_org_update(*, party_org: PartyOrganization, actor, **fields) -> PartyOrganization:
     """Change a party organization's name, type, founding date or status."""
     party_org = PartyOrganization.objects.select_for_update().select_related("unit").get(pk=party_org.pk)
-    _check_write_scope(actor, party_org.unit)
+    require(actor, CHANGE, party_org, _outside())
     before = {name: getattr(party_org, name) for name in PARTY_ORG_FIELDS}
     for name, value in fields.items():
         if name not in PARTY_ORG_FIELDS:
@@ -220,7 +222,7 @@ def party_org_update(*, party_org: PartyOrganization, actor, **fields) -> PartyO
 @transaction.atomic
 def demonstration_title_grant(*, party_org: PartyOrganization, year: int, title: str, actor) -> DemonstrationTitle:
     """Record that a party organization holds a demonstration title for a year."""
-    _check_write_scope(actor, party_org.unit)
+    require_at(actor, CHANGE, DemonstrationTitle, party_org.unit, _outside())
     item = DemonstrationTitle(party_org=party_org, year=year, title=title)
     item.full_clean()
     item.save()
@@ -249,8 +251,8 @@ def units_bulk_create(*, rows: list[dict], actor) -> list[OrganizationUnit]:
     parent_codes = {row.get("parent_code") for row in rows if row.get("parent_code")} - seen
     known = {unit.code: unit for unit in OrganizationUnit.objects.filter(code__in=parent_codes)}
     for code, unit in known.items():
-        if actor is not None and not unit_in_scope(actor, unit, CHANGE):
-            errors.setdefault(code, []).append(_("You may not change units outside your jurisdiction."))
+        if not can_at(actor, CHANGE, OrganizationUnit, unit):
+            errors.setdefault(code, []).append(_outside())
     pending = list(rows)
     created: list[OrganizationUnit] = []
     while pending and not errors:
@@ -320,7 +322,11 @@ def units_bulk_create(*, rows: list[dict], actor) -> list[OrganizationUnit]:
             object_id=str(unit.pk),
             object_repr=unit.name,
             unit=unit,
-            changes={"parent": unit.parent.code if unit.parent else None, "bulk": True},
+            changes={
+                "parent": unit.parent.code if unit.parent else None,
+                "bulk": True,
+                **({"by": "system"} if getattr(actor, "is_system", False) else {}),
+            },
         )
         for unit in created
     )

@@ -2,12 +2,12 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.scoping import CHANGE, unit_in_scope
+from accounts.permissions import CHANGE, can, require, units_queryset
 from core.views import add_service_errors, get_scoped_or_404
 
 from . import selectors, services
@@ -19,11 +19,6 @@ def _unit_or_404(request, pk, action="view"):
     return get_scoped_or_404(
         OrganizationUnit.objects.select_related("parent", "party_org"), request.user, action, pk=pk
     )
-
-
-def _require_change(request, unit):
-    if not unit_in_scope(request.user, unit, CHANGE):
-        raise PermissionDenied(_("You may view this unit but not change it."))
 
 
 @login_required
@@ -48,7 +43,7 @@ def tree_children(request, pk):
 def unit_detail(request, pk):
     unit = _unit_or_404(request, pk)
     kind_counts = selectors.unit_kind_counts(unit=unit)
-    can_change = unit_in_scope(request.user, unit, CHANGE)
+    can_change = can(request.user, CHANGE, unit)
     context = {
         "unit": unit,
         "party_org": getattr(unit, "party_org", None),
@@ -67,7 +62,7 @@ def unit_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def unit_create(request, parent_pk):
     parent = _unit_or_404(request, parent_pk)
-    _require_change(request, parent)
+    require(request.user, CHANGE, parent, _("You may view this unit but not change it."))
     form = UnitCreateForm(request.POST or None, initial={"kind": request.GET.get("kind")})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -93,7 +88,7 @@ def unit_create(request, parent_pk):
 @require_http_methods(["GET", "POST"])
 def unit_edit(request, pk):
     unit = _unit_or_404(request, pk)
-    _require_change(request, unit)
+    require(request.user, CHANGE, unit, _("You may view this unit but not change it."))
     initial = {"name": unit.name, "code": unit.code, "kind": unit.kind, "sort_order": unit.sort_order}
     form = UnitForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -119,9 +114,9 @@ def unit_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def unit_move(request, pk):
     unit = _unit_or_404(request, pk)
-    _require_change(request, unit)
+    require(request.user, CHANGE, unit, _("You may view this unit but not change it."))
     candidates = (
-        OrganizationUnit.objects.restrict(request.user, CHANGE)
+        units_queryset(request.user, OrganizationUnit, CHANGE)
         .filter(kind__in=ALLOWED_PARENTS.get(unit.kind, ()))
         .exclude(path__startswith=unit.path)
         .order_by("path")
@@ -142,7 +137,7 @@ def unit_move(request, pk):
 @require_http_methods(["GET", "POST"])
 def unit_delete(request, pk):
     unit = _unit_or_404(request, pk)
-    _require_change(request, unit)
+    require(request.user, CHANGE, unit, _("You may view this unit but not change it."))
     error = None
     if request.method == "POST":
         parent_pk = unit.parent_id
@@ -162,7 +157,7 @@ def unit_delete(request, pk):
 @require_http_methods(["GET", "POST"])
 def party_org_edit(request, pk):
     unit = _unit_or_404(request, pk)
-    _require_change(request, unit)
+    require(request.user, CHANGE, unit, _("You may view this unit but not change it."))
     form = PartyOrganizationForm(request.POST or None, instance=unit.party_org)
     if request.method == "POST" and form.is_valid():
         try:

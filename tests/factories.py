@@ -13,6 +13,7 @@ city C
 from itertools import count
 
 from accounts.models import RoleAssignment, User
+from accounts.permissions import SYSTEM
 from accounts.roles import Role
 from organizations.models import UnitKind
 from organizations.services import unit_create
@@ -27,7 +28,7 @@ def unit(name, kind, parent, code=None):
         code=code or f"T{next(_seq):05d}{kind[:3].upper().replace('_', 'X')}",
         kind=kind,
         parent=parent,
-        actor=None,
+        actor=SYSTEM,
     )
 
 

@@ -7,7 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.scoping import CHANGE, VIEW, restrict
+from accounts.permissions import CHANGE, VIEW, restrict, units_queryset
 from core.api.viewsets import ScopedModelViewSet
 from organizations.models import OrganizationUnit
 
@@ -25,8 +25,9 @@ from ..models import (
 from . import serializers as s
 
 
-def unit_by_code(user, code, field, action=VIEW):
-    unit = restrict(OrganizationUnit.objects.all(), user, action).filter(code=str(code).strip().upper()).first()
+def unit_by_code(user, code, field, action=VIEW, model=OrganizationUnit):
+    """The unit with `code` where `user` may do `action` to records of `model` (400 when there is none)."""
+    unit = units_queryset(user, model, action).filter(code=str(code).strip().upper()).first()
     if unit is None:
         raise exceptions.ValidationError({field: [_("No unit with this code in your jurisdiction.")]})
     return unit
@@ -172,7 +173,7 @@ class ThresholdTargetViewSet(YearFilterMixin, ScopedModelViewSet):
         body = s.ThresholdTargetCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
-        unit = unit_by_code(request.user, data.pop("unit_code"), "unit_code", CHANGE)
+        unit = unit_by_code(request.user, data.pop("unit_code"), "unit_code", CHANGE, ThresholdTarget)
         target = services.threshold_target_set(unit=unit, actor=request.user, **data)
         return Response(self.get_serializer(target).data, status=status.HTTP_201_CREATED)
 

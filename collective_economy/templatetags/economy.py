@@ -4,6 +4,10 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 
+from accounts.permissions import APPROVE, units_for
+
+from ..models import IncomeReport
+
 register = template.Library()
 
 
@@ -37,6 +41,7 @@ def yuan_or_text(value):
 
 
 @register.filter
-def has_any_role(user, roles: str) -> bool:
-    """`user|has_any_role:"org_department,township_staff"`: to hide links a role cannot use."""
-    return bool(getattr(user, "is_authenticated", False)) and user.has_role(*roles.split(","))
+def reviews_reports(user) -> bool:
+    """`user|reviews_reports`: whether the user approves income reports anywhere (the review queue, the import,
+    the rewards), asked through accounts.permissions like the pages behind the links."""
+    return bool(units_for(user, IncomeReport, APPROVE))

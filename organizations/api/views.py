@@ -4,7 +4,7 @@ from rest_framework import exceptions, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts.scoping import CHANGE, VIEW, restrict
+from accounts.permissions import CHANGE, VIEW, restrict, units_queryset
 from core.api.viewsets import ScopedModelViewSet
 
 from .. import services
@@ -26,7 +26,7 @@ class OrganizationUnitViewSet(ScopedModelViewSet):
     filterset_class = OrganizationUnitFilter
 
     def _unit_by_code(self, code, field, action=CHANGE):
-        unit = restrict(OrganizationUnit.objects.all(), self.request.user, action).filter(code=code).first()
+        unit = units_queryset(self.request.user, OrganizationUnit, action).filter(code=code).first()
         if unit is None:
             raise exceptions.ValidationError({field: [_("No unit with this code in your jurisdiction.")]})
         return unit

@@ -1,5 +1,6 @@
 import pytest
 
+from accounts.permissions import SYSTEM
 from goals import services
 from organizations.models import DemonstrationTitleKind as T
 from organizations.services import demonstration_title_grant
@@ -10,10 +11,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_city_dashboard_drills_into_township_with_charts_and_table(live_server, page, login, county, users):
     for key, year in [("village_a1", 2023), ("village_a1", 2024), ("village_b1", 2024)]:
-        demonstration_title_grant(party_org=county[key].party_org, year=year, title=T.VILLAGE, actor=None)
+        demonstration_title_grant(party_org=county[key].party_org, year=year, title=T.VILLAGE, actor=SYSTEM)
     for year in (2023, 2024):
         services.rollup_year(year=year)
-    services.target_set(indicator="demonstration_villages", unit=county["city"], year=2024, value=3, actor=None)
+    services.target_set(indicator="demonstration_villages", unit=county["city"], year=2024, value=3, actor=SYSTEM)
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
 
@@ -42,7 +43,7 @@ def test_city_dashboard_drills_into_township_with_charts_and_table(live_server, 
 
 
 def test_township_dashboard_fits_a_phone(live_server, phone_page, login, county, users):
-    demonstration_title_grant(party_org=county["village_a1"].party_org, year=2024, title=T.VILLAGE, actor=None)
+    demonstration_title_grant(party_org=county["village_a1"].party_org, year=2024, title=T.VILLAGE, actor=SYSTEM)
     services.rollup_year(year=2024)
     login(phone_page, "staff_a")
     phone_page.goto(f"{live_server.url}/goals/")

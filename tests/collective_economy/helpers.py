@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from accounts.permissions import SYSTEM
 from collective_economy import services
 from collective_economy.models import DevelopmentModel
 
@@ -18,7 +19,7 @@ def figures(total, *, operating=None, debt="0", assets="1000000"):
     }
 
 
-def approved(village, year, total, *, actor=None, **kwargs):
+def approved(village, year, total, *, actor=SYSTEM, **kwargs):
     """An approved report (recorded by the system unless an actor is given)."""
     report, _action = services.income_report_record_approved(
         village=village, year=year, actor=actor, **figures(total, **kwargs)

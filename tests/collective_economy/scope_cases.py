@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django.urls import reverse
 
+from accounts.permissions import SYSTEM
 from collective_economy import services
 from collective_economy.models import (
     DevelopmentModel,
@@ -27,18 +28,18 @@ def _report(county, users, village):
 
 def _project(county, users, village, name="范围测试项目"):
     return services.project_create(
-        village=village, actor=None, name=name, development_model=DevelopmentModel.ASSET, investment=Decimal("1000")
+        village=village, actor=SYSTEM, name=name, development_model=DevelopmentModel.ASSET, investment=Decimal("1000")
     )
 
 
 def _target(county, users, township):
     return services.threshold_target_set(
-        unit=township, year=2024, threshold=Decimal("200000"), target_share=Decimal("55"), actor=None
+        unit=township, year=2024, threshold=Decimal("200000"), target_share=Decimal("55"), actor=SYSTEM
     )
 
 
 def _plan(county, users, township):
-    return services.doubling_plan_set(unit=township, base_year=2021, target_year=2025, actor=None)
+    return services.doubling_plan_set(unit=township, base_year=2021, target_year=2025, actor=SYSTEM)
 
 
 def _scheme(county, users, township):
@@ -60,7 +61,7 @@ def _reward(county, users, village):
 
 
 def _competition(county, users, township):
-    return services.competition_create(unit=township, year=2024, name=f"{township.name}擂台比武", actor=None)
+    return services.competition_create(unit=township, year=2024, name=f"{township.name}擂台比武", actor=SYSTEM)
 
 
 def _score(county, users, village):

@@ -5,13 +5,14 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from accounts.permissions import SYSTEM
 from collective_economy import selectors, services
 from collective_economy.models import DevelopmentModel
 
 pytestmark = pytest.mark.django_db
 
 
-def project(village, name, actor=None):
+def project(village, name, actor=SYSTEM):
     return services.project_create(
         village=village,
         actor=actor,

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from accounts.permissions import SYSTEM
 from collective_economy import selectors, services
 from organizations.models import UnitKind
 from tests.factories import unit
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def test_missing_report_stays_in_denominator_and_is_listed(county, users):
     approved(county["village_a1"], 2024, "250000.00")
     # village_a2 has no approved report: only a submitted one, which does not count.
-    services.income_report_submit(village=county["village_a2"], year=2024, actor=None, **figures("500000.00"))
+    services.income_report_submit(village=county["village_a2"], year=2024, actor=SYSTEM, **figures("500000.00"))
     table = selectors.income_table(user=users["staff_a"], scope=county["township_a"], year=2024)
     over_200k = next(s for s in table.shares if s.threshold == Decimal("200000.00"))
     assert over_200k.villages == 2  # the community is not counted

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
+from accounts.permissions import SYSTEM
 from collective_economy import services
 from collective_economy.models import IncomeReport, ReportStatus
 from core import events
@@ -47,7 +48,7 @@ def test_secretary_submits_for_own_village_only(county, users, submitted):
 
 def test_a_community_cannot_report_collective_income(county, users):
     with pytest.raises(ValidationError) as exc:
-        services.income_report_submit(village=county["community_a"], year=2024, actor=None, **figures("1"))
+        services.income_report_submit(village=county["community_a"], year=2024, actor=SYSTEM, **figures("1"))
     assert "village" in exc.value.message_dict
 
 

@@ -2,19 +2,20 @@ from datetime import date
 
 import pytest
 
+from accounts.permissions import SYSTEM
 from organizations.models import DemonstrationTitleKind as T
 from organizations.services import demonstration_title_grant, party_org_update
 
 
 def grant(unit, year, title):
-    return demonstration_title_grant(party_org=unit.party_org, year=year, title=title, actor=None)
+    return demonstration_title_grant(party_org=unit.party_org, year=year, title=title, actor=SYSTEM)
 
 
 def weak_lax(unit, started, rectified=None):
     fields = {"status": "weak_and_lax", "rectification_started_on": started}
     if rectified:
         fields.update(status="normal", rectified_on=rectified)
-    return party_org_update(party_org=unit.party_org, actor=None, **fields)
+    return party_org_update(party_org=unit.party_org, actor=SYSTEM, **fields)
 
 
 @pytest.fixture

@@ -1,12 +1,13 @@
 from django.utils import timezone
 
+from accounts.permissions import SYSTEM
 from goals import services
 from goals.models import ReportConfirmation, RollupValue, Target
 from tests.scope import ScopeCase
 
 
 def make_target(county, users, unit):
-    return services.target_set(indicator="demonstration_villages", unit=unit, year=2024, value=3, actor=None)
+    return services.target_set(indicator="demonstration_villages", unit=unit, year=2024, value=3, actor=SYSTEM)
 
 
 def make_rollup(county, users, unit):
@@ -16,7 +17,7 @@ def make_rollup(county, users, unit):
 
 
 def make_confirmation(county, users, unit):
-    return services.report_confirm(source="organizations", unit=unit, year=2024, actor=None)
+    return services.report_confirm(source="organizations", unit=unit, year=2024, actor=SYSTEM)
 
 
 CASES = [

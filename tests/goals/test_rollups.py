@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
+from accounts.permissions import SYSTEM
 from goals import services, tasks
 from goals.models import RollupValue
 from organizations.models import DemonstrationTitleKind as T
@@ -65,7 +66,7 @@ def test_change_without_year_refreshes_computed_years(county, monkeypatch, djang
     from organizations.services import party_org_update
 
     with django_capture_on_commit_callbacks(execute=True):
-        party_org_update(party_org=county["village_b1"].party_org, actor=None, name="乙一村党支部")
+        party_org_update(party_org=county["village_b1"].party_org, actor=SYSTEM, name="乙一村党支部")
     years = {year for _unit, year in queued}
     assert 2022 in years and len(years) == 2  # 2022 (computed before) and the current year
 

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from openpyxl import Workbook
 
+from accounts.permissions import SYSTEM
 from goals import indicators as registry
 from goals import selectors, services
 from goals.models import Target
@@ -51,7 +52,7 @@ def test_dashboard_shows_targets_met_and_missed(county, users, pending_indicator
     services.rollup_year(year=2024)
     city = county["city"]
     services.target_set(indicator="demonstration_villages", unit=city, year=2024, value=2, actor=users["city_staff"])
-    services.target_set(indicator="demonstration_communities", unit=city, year=2024, value=5, actor=None)
+    services.target_set(indicator="demonstration_communities", unit=city, year=2024, value=5, actor=SYSTEM)
     rows = {
         row.indicator.key: row
         for row in selectors.dashboard_rows(user=users["city_staff"], unit=city, year=2024, today=date(2025, 1, 5))
@@ -78,19 +79,19 @@ def test_only_organization_department_sets_targets(county, users):
 
 def test_target_rules_give_chinese_field_errors(county, users):
     with pytest.raises(ValidationError) as exc:
-        services.target_set(indicator="nope", unit=county["village_a1"], year=1990, value=-1, actor=None)
+        services.target_set(indicator="nope", unit=county["village_a1"], year=1990, value=-1, actor=SYSTEM)
     errors = exc.value.message_dict
     assert set(errors) == {"indicator", "unit", "year", "value"}
     assert "未知" in errors["indicator"][0]
     with pytest.raises(ValidationError) as exc:
         services.target_set(
-            indicator="demonstration_village_share", unit=county["city"], year=2024, value=120, actor=None
+            indicator="demonstration_village_share", unit=county["city"], year=2024, value=120, actor=SYSTEM
         )
     assert "value" in exc.value.message_dict
 
 
 def test_jingzhou_table_loads_as_default_targets(county):
-    assert services.targets_load_defaults(unit=county["city"], actor=None) == 21
+    assert services.targets_load_defaults(unit=county["city"], actor=SYSTEM) == 21
     assert Target.objects.get(indicator="demonstration_villages", unit=county["city"], year=2024).value == 300
     assert Target.objects.get(indicator="villages_income_over_200k", unit=county["city"], year=2023).value == 60
 

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from openpyxl import load_workbook
 
+from accounts.permissions import SYSTEM
 from goals import selectors, services
 from organizations.models import DemonstrationTitleKind as T
 
@@ -142,7 +143,7 @@ def test_dashboard_query_count_does_not_grow_with_children(computed, users, clie
 
 
 def test_api_dashboard_serves_what_the_page_shows(computed, users, api_for, pending_indicator):
-    services.target_set(indicator="demonstration_villages", unit=computed["city"], year=2024, value=2, actor=None)
+    services.target_set(indicator="demonstration_villages", unit=computed["city"], year=2024, value=2, actor=SYSTEM)
     api = api_for(users["external"])
     body = api.get(f"/api/v1/goals/dashboard/{computed['city'].pk}/", {"year": 2024}).json()
     rows = {row["key"]: row for row in body["indicators"]}

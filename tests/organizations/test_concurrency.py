@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
+from accounts.permissions import SYSTEM
 from organizations import services
 from organizations.models import OrganizationUnit
 
@@ -17,7 +18,7 @@ def test_two_concurrent_creations_of_one_code_give_one_unit_and_one_clear_refusa
     def create(name):
         try:
             barrier.wait(timeout=10)
-            services.unit_create(name=name, code="RACE00001", kind="village", parent=county["township_a"], actor=None)
+            services.unit_create(name=name, code="RACE00001", kind="village", parent=county["township_a"], actor=SYSTEM)
             outcomes.append("created")
         except ValidationError as exc:
             outcomes.append(exc.message_dict.get("code", exc.messages))

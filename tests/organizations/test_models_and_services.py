@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from accounts.permissions import SYSTEM
 from core.models import AuditEntry
 from organizations import services
 from organizations.models import ALLOWED_PARENTS, OrganizationUnit, UnitKind
@@ -25,14 +26,16 @@ pytestmark = pytest.mark.django_db
 def test_kind_rules_refuse_wrong_parent(county, kind, parent_key):
     before = OrganizationUnit.objects.count()
     with pytest.raises(ValidationError) as info:
-        services.unit_create(name="错位", code="WRONG0001", kind=kind, parent=county[parent_key], actor=None)
+        services.unit_create(name="错位", code="WRONG0001", kind=kind, parent=county[parent_key], actor=SYSTEM)
     assert "parent" in info.value.message_dict
     assert OrganizationUnit.objects.count() == before
 
 
 def test_kind_rules_message_is_chinese(county):
     with pytest.raises(ValidationError) as info:
-        services.unit_create(name="错位村", code="WRONG0002", kind="village", parent=county["building_ac"], actor=None)
+        services.unit_create(
+            name="错位村", code="WRONG0002", kind="village", parent=county["building_ac"], actor=SYSTEM
+        )
     assert info.value.message_dict["parent"] == ["“村”不能隶属于“楼栋”；允许的上级为：乡镇、街道、开发区。"]
 
 
@@ -54,22 +57,22 @@ def test_every_kind_accepts_each_allowed_parent(county):
 
 
 def test_a_second_city_root_needs_no_parent_but_a_township_does(county):
-    services.unit_create(name="另一市", code="OTHERCITY1", kind="city", parent=None, actor=None)
+    services.unit_create(name="另一市", code="OTHERCITY1", kind="city", parent=None, actor=SYSTEM)
     with pytest.raises(ValidationError):
-        services.unit_create(name="无上级镇", code="ORPHAN001", kind="township", parent=None, actor=None)
+        services.unit_create(name="无上级镇", code="ORPHAN001", kind="township", parent=None, actor=SYSTEM)
 
 
 def test_duplicate_code_is_refused_and_nothing_written(county):
     before = OrganizationUnit.objects.count(), AuditEntry.objects.count()
     with pytest.raises(ValidationError) as info:
-        services.unit_create(name="重复", code="VILA10001", kind="village", parent=county["township_a"], actor=None)
+        services.unit_create(name="重复", code="VILA10001", kind="village", parent=county["township_a"], actor=SYSTEM)
     assert info.value.message_dict["code"] == ["该编码已被其他组织使用。"]
     assert (OrganizationUnit.objects.count(), AuditEntry.objects.count()) == before
 
 
 def test_malformed_code_is_refused(county):
     with pytest.raises(ValidationError) as info:
-        services.unit_create(name="坏编码", code="ab", kind="village", parent=county["township_a"], actor=None)
+        services.unit_create(name="坏编码", code="ab", kind="village", parent=county["township_a"], actor=SYSTEM)
     assert "code" in info.value.message_dict
 
 
@@ -105,7 +108,7 @@ def test_ancestors_root_first(county):
 
 def test_move_subtree_keeps_descendants_and_depths(county):
     community = county["community_a"]
-    services.unit_move(unit=community, new_parent=county["township_b"], actor=None)
+    services.unit_move(unit=community, new_parent=county["township_b"], actor=SYSTEM)
     moved = set(OrganizationUnit.objects.subtree(county["township_b"]).values_list("code", flat=True))
     assert {"COMA00001", "COMA00001-G01", "COMA00001-G01-B01"} <= moved
     left = set(OrganizationUnit.objects.subtree(county["township_a"]).values_list("code", flat=True))
@@ -124,7 +127,7 @@ def test_move_subtree_keeps_descendants_and_depths(county):
 def test_move_into_own_subtree_is_refused_and_atomic(county):
     paths = dict(OrganizationUnit.objects.values_list("code", "path"))
     with pytest.raises(ValidationError) as info:
-        services.unit_move(unit=county["village_a1"], new_parent=county["grid_a1"], actor=None)
+        services.unit_move(unit=county["village_a1"], new_parent=county["grid_a1"], actor=SYSTEM)
     assert "parent" in info.value.message_dict
     assert dict(OrganizationUnit.objects.values_list("code", "path")) == paths
 
@@ -132,7 +135,7 @@ def test_move_into_own_subtree_is_refused_and_atomic(county):
 def test_move_breaking_kind_rules_is_refused_and_atomic(county):
     paths = dict(OrganizationUnit.objects.values_list("code", "path"))
     with pytest.raises(ValidationError):
-        services.unit_move(unit=county["village_a1"], new_parent=county["grid_ac"], actor=None)
+        services.unit_move(unit=county["village_a1"], new_parent=county["grid_ac"], actor=SYSTEM)
     assert dict(OrganizationUnit.objects.values_list("code", "path")) == paths
 
 
@@ -145,7 +148,7 @@ def test_move_failing_midway_rolls_back_every_path(county, monkeypatch):
 
     monkeypatch.setattr(services.audit, "record", boom)
     with pytest.raises(RuntimeError):
-        services.unit_move(unit=county["community_a"], new_parent=county["township_b"], actor=None)
+        services.unit_move(unit=county["community_a"], new_parent=county["township_b"], actor=SYSTEM)
     assert dict(OrganizationUnit.objects.values_list("code", "path")) == paths
     assert OrganizationUnit.objects.get(code="COMA00001").parent == county["township_a"]
 
@@ -159,8 +162,8 @@ def test_township_staff_cannot_move_into_other_township(county, users):
 
 def test_delete_refuses_unit_with_children(county):
     with pytest.raises(ValidationError):
-        services.unit_delete(unit=county["village_a1"], actor=None)
-    services.unit_delete(unit=county["grid_a1"], actor=None)
+        services.unit_delete(unit=county["village_a1"], actor=SYSTEM)
+    services.unit_delete(unit=county["grid_a1"], actor=SYSTEM)
     assert not OrganizationUnit.objects.filter(code="VILA10001-G01").exists()
 
 
@@ -171,10 +174,10 @@ def test_every_unit_carries_a_party_organization(county):
 
 def test_weak_and_lax_needs_a_start_date(county):
     with pytest.raises(ValidationError):
-        services.party_org_update(party_org=county["village_a1"].party_org, actor=None, status="weak_and_lax")
+        services.party_org_update(party_org=county["village_a1"].party_org, actor=SYSTEM, status="weak_and_lax")
     po = services.party_org_update(
         party_org=county["village_a1"].party_org,
-        actor=None,
+        actor=SYSTEM,
         status="weak_and_lax",
         rectification_started_on="2024-03-01",
     )
@@ -183,9 +186,9 @@ def test_weak_and_lax_needs_a_start_date(county):
 
 def test_demonstration_title_once_per_year(county):
     po = county["village_a1"].party_org
-    services.demonstration_title_grant(party_org=po, year=2023, title="village", actor=None)
+    services.demonstration_title_grant(party_org=po, year=2023, title="village", actor=SYSTEM)
     with pytest.raises(ValidationError):
-        services.demonstration_title_grant(party_org=po, year=2023, title="village", actor=None)
+        services.demonstration_title_grant(party_org=po, year=2023, title="village", actor=SYSTEM)
 
 
 def test_bulk_create_builds_paths_level_by_level(county):
@@ -194,7 +197,7 @@ def test_bulk_create_builds_paths_level_by_level(county):
         {"name": "丙社区一网格", "code": "BULKC0001-G01", "kind": "grid", "parent_code": "BULKC0001"},
         {"name": "1栋", "code": "BULKC0001-G01-B01", "kind": "building", "parent_code": "BULKC0001-G01"},
     ]
-    created = services.units_bulk_create(rows=rows, actor=None)
+    created = services.units_bulk_create(rows=rows, actor=SYSTEM)
     assert [u.depth for u in created] == [2, 3, 4]
     building = OrganizationUnit.objects.get(code="BULKC0001-G01-B01")
     assert [u.code for u in OrganizationUnit.objects.ancestors_of(building)][-2:] == ["BULKC0001", "BULKC0001-G01"]
@@ -213,7 +216,7 @@ def test_bulk_create_is_all_or_nothing(county, bad_row):
     before = OrganizationUnit.objects.count()
     good = {"name": "好村", "code": "BULKG0001", "kind": "village", "parent_code": "TOWNA0001"}
     with pytest.raises(ValidationError) as info:
-        services.units_bulk_create(rows=[good, bad_row], actor=None)
+        services.units_bulk_create(rows=[good, bad_row], actor=SYSTEM)
     assert bad_row["code"] in " ".join(info.value.messages)
     assert OrganizationUnit.objects.count() == before
 
@@ -232,7 +235,7 @@ def test_move_announces_both_chains_after_commit(county, django_capture_on_commi
     events.subscribe(listener := lambda **kw: calls.append(kw))
     try:
         with django_capture_on_commit_callbacks(execute=True):
-            services.unit_move(unit=county["village_a1"], new_parent=county["township_b"], actor=None)
+            services.unit_move(unit=county["village_a1"], new_parent=county["township_b"], actor=SYSTEM)
     finally:
         events._subscribers.remove(listener)
     announced = {pk for call in calls if call["source"] == "organizations" for pk in call["unit_ids"]}

@@ -1,6 +1,7 @@
 import pytest
 
 from accounts.models import RoleAssignment
+from accounts.permissions import SYSTEM
 from accounts.roles import Role
 from accounts.scoping import CHANGE, restrict, scope_paths
 from organizations import services
@@ -54,7 +55,7 @@ def test_two_assignments_union(county, users):
 
 def test_jurisdiction_follows_a_moved_subtree(county, users):
     secretary = users["secretary_a1"]
-    services.unit_move(unit=county["village_a1"], new_parent=county["township_b"], actor=None)
+    services.unit_move(unit=county["village_a1"], new_parent=county["township_b"], actor=SYSTEM)
     staff_a = type(secretary).objects.get(username="staff_a")
     staff_b = type(secretary).objects.get(username="staff_b")
     assert not OrganizationUnit.objects.restrict(staff_a).filter(code="VILA10001-G01").exists()
