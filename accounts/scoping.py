@@ -115,16 +115,6 @@ def restrict(queryset: models.QuerySet, user, action: str = VIEW) -> models.Quer
     return queryset.filter(action_q(queryset.model, user, action, queryset))
 
 
-def unit_in_scope(user, unit, action: str = VIEW) -> bool:
-    """Whether `unit` (an OrganizationUnit) lies in the user's jurisdiction for `action`."""
-    if user.is_superuser:
-        return True
-    from .roles import STAFF_ROLES
-
-    roles = STAFF_ROLES if action == CHANGE else None
-    return any(unit.path.startswith(path) for path in scope_paths(user, roles=roles))
-
-
 class ScopedQuerySet(models.QuerySet):
     """A queryset that can restrict itself to a user's jurisdiction: `Model.objects.restrict(user, "change")`."""
 
