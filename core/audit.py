@@ -11,9 +11,12 @@ ACTION_LABELS: dict[str, str] = {}
 
 
 def record(*, actor, action: str, obj: models.Model, unit=None, changes: dict | None = None) -> AuditEntry:
-    """Append one audit entry for `action` on `obj` by `actor` (a user, or None for the system)."""
+    """Append one audit entry for `action` on `obj` by `actor` (a user, or None for the system).
+
+    The actor and the unit are also copied as text, so the entry outlives their deletion."""
     return AuditEntry.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
+        **AuditEntry.snapshot(actor, unit),
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
