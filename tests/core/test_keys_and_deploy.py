@@ -9,7 +9,8 @@ from pathlib import Path
 from django.conf import settings
 
 BASE = Path(settings.BASE_DIR)
-KEYS = ("SECRET_KEY", "FIELD_ENCRYPTION_KEY", "FIELD_ENCRYPTION_OLD_KEYS", "DEBUG")
+# Dropped from the inherited environment: the keys, and the browser tests' async switch (check --deploy flags it).
+DROP = ("SECRET_KEY", "FIELD_ENCRYPTION_KEY", "FIELD_ENCRYPTION_OLD_KEYS", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
 # The README's "Production settings" (hosts and keys are examples; a real deployment sets its own).
 PRODUCTION = {
     "DEBUG": "0",
@@ -27,7 +28,7 @@ PRODUCTION = {
 
 
 def run(args, **env):
-    environ = {k: v for k, v in os.environ.items() if k not in KEYS}
+    environ = {k: v for k, v in os.environ.items() if k not in DROP}
     environ.update(env)
     return subprocess.run(
         [sys.executable, *args], cwd=BASE, env=environ, capture_output=True, text=True, timeout=300, check=False
