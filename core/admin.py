@@ -4,6 +4,7 @@ changes only the user's jurisdiction, exactly as the portal and the API do."""
 from django.contrib import admin
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.permissions import can, units_queryset
 from accounts.roles import ADMIN_SITE_ROLES
@@ -59,10 +60,18 @@ class ScopedAdminMixin:
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["created_at", "actor", "action", "object_type", "object_repr", "unit"]
+    list_display = ["created_at", "actor_display", "action", "object_type", "object_repr", "unit_display"]
     list_filter = ["action", "object_type"]
-    search_fields = ["object_repr", "object_id"]
+    search_fields = ["object_repr", "object_id", "actor_username", "actor_repr", "unit_code", "unit_name"]
     readonly_fields = [f.name for f in AuditEntry._meta.fields]
+
+    @admin.display(description=gettext_lazy("actor"))
+    def actor_display(self, entry):
+        return entry.actor_display
+
+    @admin.display(description=gettext_lazy("organization unit"))
+    def unit_display(self, entry):
+        return entry.unit_display
 
     def has_add_permission(self, request):
         return False

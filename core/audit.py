@@ -12,12 +12,15 @@ ACTION_LABELS: dict[str, str] = {}
 
 def record(*, actor, action: str, obj: models.Model, unit=None, changes: dict | None = None) -> AuditEntry:
     """Append one audit entry for `action` on `obj` by `actor` (a user, or `accounts.permissions.SYSTEM`: no user,
-    and the row says `"by": "system"`)."""
+    and the row says `"by": "system"`).
+
+    The actor and the unit are also copied as text, so the entry outlives their deletion."""
     changes = changes or {}
     if getattr(actor, "is_system", False):
         changes = {**changes, "by": "system"}
     return AuditEntry.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
+        **AuditEntry.snapshot(actor, unit),
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),

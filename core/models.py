@@ -8,7 +8,12 @@ from accounts.scoping import ScopedQuerySet
 
 
 class AuditEntry(models.Model):
-    """One write use-case carried out: who did what to which object, scoped to the unit it concerns."""
+    """One write use-case carried out: who did what to which object, scoped to the unit it concerns.
+
+    The actor and the unit are kept twice: as foreign keys (SET_NULL, so a user or a unit can still be deleted) and
+    as snapshots taken when the row is written (username, display name, unit code, name and path), so the row stays
+    readable after the deletion. Nothing in the portal deletes audit rows (docs/security.md, Audit trail).
+    """
 
     scope_field = "unit"
 
@@ -16,6 +21,8 @@ class AuditEntry(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True, on_delete=models.SET_NULL
     )
+    actor_username = models.CharField(_("actor username"), max_length=150, blank=True, editable=False)
+    actor_repr = models.CharField(_("actor name"), max_length=150, blank=True, editable=False)
     action = models.CharField(_("action"), max_length=64)
     object_type = models.CharField(_("object type"), max_length=100)
     object_id = models.CharField(_("object id"), max_length=64)
@@ -28,6 +35,9 @@ class AuditEntry(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    unit_code = models.CharField(_("unit code"), max_length=32, blank=True, editable=False)
+    unit_name = models.CharField(_("unit name"), max_length=100, blank=True, editable=False)
+    unit_path = models.CharField(_("unit path"), max_length=255, blank=True, editable=False)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -40,6 +50,38 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+    @property
+    def actor_display(self) -> str:
+        """Who acted, even after the account was deleted; the system when no user acted."""
+        if self.actor_repr or self.actor_username:
+            return self.actor_repr or self.actor_username
+        return str(_("system"))
+
+    @property
+    def unit_display(self) -> str:
+        """The unit concerned, even after the unit was deleted."""
+        return f"{self.unit_name} ({self.unit_code})" if self.unit_code else self.unit_name
+
+    @staticmethod
+    def snapshot(actor, unit) -> dict:
+        """The snapshot fields for `actor` (a user or None) and `unit` (an OrganizationUnit or None)."""
+        user = actor if getattr(actor, "pk", None) else None
+        if getattr(actor, "is_system", False):  # accounts.permissions.SYSTEM: jobs, commands and the demo
+            return {
+                "actor_username": "system",
+                "actor_repr": "system",
+                "unit_code": unit.code if unit else "",
+                "unit_name": unit.name[:100] if unit else "",
+                "unit_path": unit.path if unit else "",
+            }
+        return {
+            "actor_username": user.get_username()[:150] if user else "",
+            "actor_repr": str(user)[:150] if user else "",
+            "unit_code": unit.code if unit else "",
+            "unit_name": unit.name[:100] if unit else "",
+            "unit_path": unit.path if unit else "",
+        }
 
     @property
     def action_label(self) -> str:

@@ -4,3 +4,7 @@ from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangjian.settings")
 application = get_asgi_application()
+
+from core.checks import refuse_default_keys  # noqa: E402  (needs the apps loaded above)
+
+refuse_default_keys()

@@ -3,9 +3,18 @@
 import os
 
 from celery import Celery
+from celery.signals import worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangjian.settings")
 
 app = Celery("dangjian")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@worker_init.connect
+def _refuse_default_keys(**kwargs):
+    """A worker decrypts personal data too: it refuses the built-in keys as the web server does (core/checks.py)."""
+    from core.checks import refuse_default_keys
+
+    refuse_default_keys()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF, UNSAFE_HASHES, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -17,11 +18,17 @@ VAR_DIR = BASE_DIR / "var"
 env = environ.Env()
 
 DEBUG = env.bool("DEBUG", default=False)
-SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-change-me-in-production-0123456789")
+# The embedded default's key, public by design (hence the nosec): with DEBUG off the system check core.E001 refuses
+# to start while it is in use.
+DEV_SECRET_KEY = "dev-only-insecure-key-change-me-in-production-0123456789"  # nosec B105
+SECRET_KEY = env.str("SECRET_KEY", default=DEV_SECRET_KEY)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-# Key for personal data encrypted at rest (ID numbers, phones). Defaults derive from SECRET_KEY.
+# Key for personal data encrypted at rest (ID numbers, phones). Unset, it derives from SECRET_KEY: allowed only with
+# DEBUG on (the check core.E002 refuses otherwise). FIELD_ENCRYPTION_OLD_KEYS: keys still accepted for reading while
+# `manage.py rotate_field_key` re-encrypts the stored values under FIELD_ENCRYPTION_KEY (docs/security.md).
 FIELD_ENCRYPTION_KEY = env.str("FIELD_ENCRYPTION_KEY", default="")
+FIELD_ENCRYPTION_OLD_KEYS = env.list("FIELD_ENCRYPTION_OLD_KEYS", default=[])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -37,6 +44,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "import_export",
     "core",
     "accounts",
@@ -58,6 +66,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "core.middleware.NoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "dangjian.urls"
@@ -167,6 +177,24 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One component name per choice set used by several serializers (otherwise drf-spectacular invents hashed names
+    # such as Stage970Enum and warns in `check --deploy`).
+    "ENUM_NAME_OVERRIDES": {
+        "UnitKindEnum": "organizations.models.UnitKind",
+        "EducationLevelEnum": "cadres.models.EducationLevel",
+        "DevelopmentStageEnum": "cadres.models.DevelopmentStage",
+        "DevelopmentStepKindEnum": "cadres.models.StepKind",
+        "ReserveStageEnum": "cadres.models.ReserveStage",
+        "ClueStatusEnum": "grid_woodpecker.models.ClueStatus",
+        "ProjectStatusEnum": "collective_economy.models.ProjectStatus",
+    },
+    # The schema and its docs pages are for signed-in users only; the token comes first so an anonymous caller
+    # gets 401 with a WWW-Authenticate header (the docs pages redirect to the login page, see dangjian/urls.py).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SERVE_AUTHENTICATION": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
 }
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
@@ -177,6 +205,40 @@ X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
     SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
     CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
+
+# Transport (README, "Production settings"): all off by default so the embedded default works over plain HTTP.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# Behind a TLS-terminating proxy: "HTTP_X_FORWARDED_PROTO,https" (only if the proxy always sets that header).
+SECURE_PROXY_SSL_HEADER = tuple(env.list("SECURE_PROXY_SSL_HEADER", default=[])) or None
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp). Everything is served from this origin (static/vendor, whitenoise); no inline
+# script anywhere: page scripts live in static/. Exceptions, each one narrow:
+# - script-src-attr allows, by hash, the single inline handler of django-import-export's export page
+#   (onchange="onSelectToggleChange(event)"; tests/test_security_headers.py recomputes the hash);
+# - style-src-attr allows style="" attributes (ECharts writes its tooltip markers that way); <style> elements and
+#   foreign style sheets stay blocked;
+# - the API docs pages (Swagger UI, ReDoc) get their own additions in core/views_docs.py.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "script-src-attr": [UNSAFE_HASHES, "'sha256-wid4zL8fR53ZYy1ljOepzR77Dn6vWUUxuNnnWWBP3I8='"],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -37,8 +37,25 @@ def api_for():
     return make
 
 
+# Test-only keys, the same as the Makefile's TEST_KEYS: with DEBUG off the portal refuses its built-in keys
+# (core/checks.py), and subprocesses started by tests (the Celery worker) inherit these from the environment.
+TEST_KEYS = {
+    "SECRET_KEY": "test-only-secret-key-not-for-any-deployment-5f0c9e2a7b41d836",
+    "FIELD_ENCRYPTION_KEY": "test-only-field-key-not-for-any-deployment-93ad27c4e1b6f058",
+}
+
+
 def pytest_configure(config):
+    import os
+
     from django.conf import settings
+
+    from core import crypto
+
+    for name, value in TEST_KEYS.items():
+        os.environ.setdefault(name, value)
+        setattr(settings, name, os.environ[name])
+    crypto.reset()
 
     # Hashing test passwords with PBKDF2 costs ~0.5 s a user; the tests check scoping, not hashing.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

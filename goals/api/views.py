@@ -1,6 +1,7 @@
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, status, viewsets
 from rest_framework.response import Response
 
@@ -42,7 +43,9 @@ class IndicatorViewSet(viewsets.ViewSet):
     def list(self, request):
         return Response([self._data(i) for i in registry.all_indicators()])
 
-    @extend_schema(responses=IndicatorSerializer)
+    @extend_schema(
+        parameters=[OpenApiParameter("key", OpenApiTypes.STR, OpenApiParameter.PATH)], responses=IndicatorSerializer
+    )
     def retrieve(self, request, key=None):
         indicator = registry.get(key)
         if indicator is None:
@@ -109,6 +112,13 @@ class DashboardViewSet(viewsets.ViewSet):
     """One unit's dashboard for a year, as the page shows it: every indicator with value, numerator, denominator,
     target, status (`met`, `on_track`, `behind`, `no_target`, `no_data`) and completeness (`?year=2024`)."""
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH),
+            OpenApiParameter("year", OpenApiTypes.INT),
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
     def retrieve(self, request, pk=None):
         units = restrict(OrganizationUnit.objects.filter(kind__in=services.DASHBOARD_KINDS), request.user, VIEW)
         unit = units.filter(pk=pk).first() if str(pk).isdigit() else None

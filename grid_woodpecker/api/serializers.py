@@ -64,6 +64,9 @@ class WoodpeckerUpdateSerializer(serializers.Serializer):
 class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300, allow_blank=True)
 
+    class Meta:
+        ref_name = "WoodpeckerReason"  # the schema component name; cadres has its own ReasonSerializer
+
 
 class CategorySerializer(serializers.ModelSerializer):
     class Meta:
@@ -78,7 +81,7 @@ class ClueEventSerializer(serializers.ModelSerializer):
         model = ClueEvent
         fields = ["id", "clue", "kind", "from_status", "to_status", "note", "actor_name", "created_at"]
 
-    def get_actor_name(self, event):
+    def get_actor_name(self, event) -> str:
         return str(event.actor) if event.actor_id else ""
 
 

@@ -22,3 +22,12 @@ document.addEventListener("click", async (event) => {
   button.setAttribute("aria-expanded", String(!open));
   button.textContent = open ? "▸" : "▾";
 });
+
+// Small behaviours wired by data attributes, so templates need no inline script or on* handler (the CSP forbids them).
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-toggle-nav]")) document.body.classList.toggle("nav-open");
+  if (event.target.closest("[data-print]")) window.print();
+});
+document.addEventListener("change", (event) => {
+  if (event.target.matches("select[data-autosubmit]") && event.target.form) event.target.form.submit();
+});
