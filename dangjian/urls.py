@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from accounts import security_views
 from accounts import views as account_views
 
 # Each domain app mounts its pages at /<prefix>/ and its API at /api/v1/<prefix>/.
@@ -24,8 +25,9 @@ api_v1 = [
 
 urlpatterns = [
     path("", account_views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", security_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", include("accounts.security_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("open311/v2/", include("grid_woodpecker.open311_urls")),
