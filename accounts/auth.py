@@ -150,7 +150,37 @@ def _login_entry(*, action, request, user=None, username="", reason=""):
 
 @receiver(user_logged_in, dispatch_uid="accounts.record_login")
 def record_login(sender, request, user, **kwargs):
+    remember_account_flags(request, user)
+    if request is not None and hasattr(request, "session"):
+        # The login saves the session with a fresh expiry: the idle clock (accounts.middleware) starts now.
+        request.session[SEEN_KEY] = int(timezone.now().timestamp())
     return _login_entry(action=LOGIN_SUCCESS, request=request, user=user, username=user.get_username())
+
+
+# ---- what a session must still do (read by accounts.middleware) -------------------------------------------------
+
+ACCOUNT_FLAGS_KEY = "account_flags"
+SEEN_KEY = "account_seen"
+
+
+def account_flags(user) -> dict:
+    """Facts the middleware checks on every request, computed once per login and kept in the session (so a
+    request costs no query for them): service account, organization-department role, a confirmed OTP device."""
+    from django_otp import user_has_device
+
+    return {
+        "uid": user.pk,
+        "service": is_service_account(user),
+        "org": Role.ORG_DEPARTMENT in user.role_names(),
+        "device": user_has_device(user),
+    }
+
+
+def remember_account_flags(request, user) -> dict:
+    flags = account_flags(user)
+    if request is not None and hasattr(request, "session"):
+        request.session[ACCOUNT_FLAGS_KEY] = flags
+    return flags
 
 
 @receiver(user_login_failed, dispatch_uid="accounts.record_login_failed")

@@ -8,19 +8,27 @@ A session user is held to, in order:
 4. organization-department staff must enrol a TOTP device when OTP_REQUIRED_FOR_ORG_DEPARTMENT is on.
 Until then only the page that completes the step, logout and static files answer. Token-authenticated API calls
 are not session users here; DRF's authentication classes (accounts.auth) handle them.
+
+The facts behind 1, 2 and 4 are computed at login and kept in the session (accounts.auth.account_flags), so an
+ordinary request costs no query for them; the pages that change them (enrolment, second-factor check) refresh them.
+
+The session's idle expiry slides: Django's SESSION_SAVE_EVERY_REQUEST would write the session on every request,
+so the session is touched here at most once a minute instead (the idle timeout is then exact to the minute).
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django_otp import user_has_device
 
-from .auth import is_service_account
-from .security import otp_required
+from .auth import ACCOUNT_FLAGS_KEY, SEEN_KEY, remember_account_flags
+
+TOUCH_SECONDS = 60
 
 
 def _api(request) -> bool:
@@ -42,7 +50,19 @@ class AccountPolicyMiddleware:
 
     def __call__(self, request):
         response = self._check(request)
-        return response if response is not None else self.get_response(request)
+        if response is not None:
+            return response
+        self._touch(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def _touch(request):
+        session = getattr(request, "session", None)
+        if session is None or not request.user.is_authenticated:
+            return
+        now = int(timezone.now().timestamp())
+        if now - session.get(SEEN_KEY, 0) >= TOUCH_SECONDS:
+            session[SEEN_KEY] = now  # modified: SessionMiddleware saves it with a new expiry
 
     def _check(self, request):
         user = getattr(request, "user", None)
@@ -51,7 +71,10 @@ class AccountPolicyMiddleware:
         path = request.path
         if path.startswith("/static/") or path == reverse("logout"):
             return None
-        if is_service_account(user):
+        flags = request.session.get(ACCOUNT_FLAGS_KEY)
+        if not isinstance(flags, dict) or flags.get("uid") != user.pk:
+            flags = remember_account_flags(request, user)
+        if flags.get("service"):
             logout(request)
             if not _api(request):
                 messages.error(request, _("External-system accounts cannot log into the portal."))
@@ -62,7 +85,7 @@ class AccountPolicyMiddleware:
                 code="service_account_session",
                 next_url=False,
             )
-        has_device = user_has_device(user)
+        has_device = flags.get("device")
         if has_device and not user.is_verified():
             if path == reverse("accounts_security:otp_verify"):
                 return None
@@ -81,7 +104,7 @@ class AccountPolicyMiddleware:
                 detail=_("Change your password in the portal first."),
                 code="password_change_required",
             )
-        if not has_device and otp_required(user):
+        if not has_device and flags.get("org") and settings.OTP_REQUIRED_FOR_ORG_DEPARTMENT:
             if path == reverse("accounts_security:otp_enrol"):
                 return None
             return _refuse(

@@ -17,7 +17,14 @@ from django_otp import match_token, user_has_device
 from rest_framework.authtoken.models import Token
 
 from . import security
-from .auth import _login_entry, is_service_account, lockout_response, login_refused, token_expires_at
+from .auth import (
+    _login_entry,
+    is_service_account,
+    lockout_response,
+    login_refused,
+    remember_account_flags,
+    token_expires_at,
+)
 from .models import User
 from .roles import Role
 from .security_forms import OTPEnrolForm, OTPVerifyForm, PortalLoginForm, PortalPasswordChangeForm
@@ -39,6 +46,7 @@ def _next_url(request, default="home"):
 def otp_verify(request):
     """Second step of a login: the code of the user's authenticator app (or a backup code)."""
     if not user_has_device(request.user) or request.user.is_verified():
+        remember_account_flags(request, request.user)  # e.g. staff removed the device meanwhile
         return redirect(_next_url(request))
     form = OTPVerifyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -79,6 +87,7 @@ def otp_enrol(request):
                 form.add_error("token", message)
         else:
             otp_login(request, device)
+            remember_account_flags(request, user)
             # The backup codes are shown once, on this response, and kept nowhere in clear.
             return render(request, "accounts/security_otp_done.html", {"codes": codes, "next": _next_url(request)})
     uri = device.config_url

@@ -124,10 +124,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.auth.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
-# Sliding idle timeout: the session's expiry moves forward on every request and ends after this much inactivity.
+# Sliding idle timeout: accounts.middleware moves the session's expiry forward as the user works (at most one
+# write a minute, rather than SESSION_SAVE_EVERY_REQUEST's one per request); it ends after this much inactivity.
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # TOTP second factor (django-otp): staff may enrol; organization-department staff must when this is on.
 OTP_REQUIRED_FOR_ORG_DEPARTMENT = env.bool("OTP_REQUIRED_FOR_ORG_DEPARTMENT", default=False)
