@@ -8,4 +8,5 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         # The login audit receivers (user_logged_in, user_login_failed) and the audit labels.
-        from . import auth, security  # noqa: F401
+        # The OpenAPI schemes of the authentication classes (drf-spectacular finds extensions once imported).
+        from . import auth, schema, security  # noqa: F401
