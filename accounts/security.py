@@ -153,6 +153,14 @@ def otp_enrol(*, user: User, device, token: str) -> list[str]:
     return codes
 
 
+def otp_users_for(actor):
+    """Accounts `actor` manages that have a confirmed TOTP device (staff can remove a lost one)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    with_device = TOTPDevice.objects.filter(confirmed=True).values("user_id")
+    return managed_users(actor).filter(pk__in=with_device).exclude(pk=actor.pk).order_by("username")
+
+
 @transaction.atomic
 def otp_remove(*, user: User, actor) -> None:
     """Staff remove a lost second factor of an account they manage; the user enrols again at next login."""

@@ -153,7 +153,8 @@ def lockouts(request):
             security.account_unlock(user=target, actor=request.user)
             messages.success(request, _("%(user)s can log in again.") % {"user": target})
         return redirect("accounts_security:lockouts")
-    return render(request, "accounts/security_lockouts.html", {"rows": security.lockouts_for(request.user)})
+    context = {"rows": security.lockouts_for(request.user), "otp_users": security.otp_users_for(request.user)}
+    return render(request, "accounts/security_lockouts.html", context)
 
 
 @login_required

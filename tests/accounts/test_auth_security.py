@@ -71,6 +71,16 @@ def test_fewer_failures_than_the_limit_do_not_lock(client, users):
     assert login(client, "staff_a").status_code == 302
 
 
+def test_a_lockout_lifts_by_itself_after_the_cool_off(client, users):
+    from axes.models import AccessAttempt
+
+    for _i in range(settings.AXES_FAILURE_LIMIT):
+        login(client, "staff_a", "wrong-password")
+    assert login(client, "staff_a").status_code == 429
+    AccessAttempt.objects.update(attempt_time=timezone.now() - settings.AXES_COOLOFF_TIME - timedelta(seconds=1))
+    assert login(client, "staff_a").status_code == 302
+
+
 def test_township_staff_unlock_an_account_of_their_township(client, users, client_for):
     for _i in range(settings.AXES_FAILURE_LIMIT):
         login(client, "secretary_a1", "wrong-password")
@@ -282,6 +292,7 @@ def test_staff_reset_a_lost_second_factor_in_their_jurisdiction(client, users, c
     assert other.post("/account/lockouts/", {"user": users["staff_a"].pk, "action": "otp_remove"}).status_code == 404
     other.logout()
     city = client_for(users["city_staff"])
+    assert "staff_a" in city.get("/account/lockouts/").content.decode()
     assert city.post("/account/lockouts/", {"user": users["staff_a"].pk, "action": "otp_remove"}).status_code == 302
     assert not TOTPDevice.objects.filter(user=users["staff_a"]).exists()
     assert AuditEntry.objects.filter(action="account.otp_remove").count() == 1
