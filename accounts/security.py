@@ -21,6 +21,7 @@ audit.ACTION_LABELS.update(
     {
         "login.success": gettext_lazy("Logged in"),
         "login.failed": gettext_lazy("Failed login"),
+        "login.otp_verified": gettext_lazy("Second factor verified"),
         "account.unlock": gettext_lazy("Unlocked after failed logins"),
         "account.token_rotate": gettext_lazy("Rotated the API token"),
         "account.otp_enrol": gettext_lazy("Enrolled a second factor"),
