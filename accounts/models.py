@@ -19,6 +19,9 @@ class User(AbstractUser):
     scope_actions = {GRANT: GRANTING_ROLES}
 
     display_name = models.CharField(_("display name"), max_length=50, blank=True)
+    # Set on accounts whose password someone else chose (created by staff or an import, a password reset by
+    # staff): the portal lets them do nothing but change it (accounts.middleware.AccountPolicyMiddleware).
+    must_change_password = models.BooleanField(_("must change password"), default=False)
 
     class Meta:
         verbose_name = _("user")

@@ -46,6 +46,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "csp",
     "import_export",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "accounts",
     "organizations",
@@ -64,10 +68,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "core.middleware.NoStoreMiddleware",
+    # Service accounts, second factor, forced password change (after OTP: it reads request.user.is_verified()).
+    "accounts.middleware.AccountPolicyMiddleware",
+    # Last, as django-axes requires: turns a lockout into the Chinese lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "dangjian.urls"
@@ -107,7 +116,34 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Staff roles (organization department, township): at least 10 characters of 3 of the 4 classes.
+    {"NAME": "accounts.validators.StaffPasswordComplexityValidator", "OPTIONS": {"min_length": 10, "min_classes": 3}},
 ]
+
+# Authentication (docs/security.md, "Authentication").
+# django-axes first: it refuses a locked-out account or address before the password is even checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_ENABLED = True
+# Locked after this many failures per account and, separately, per client address.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A lockout lifts by itself after this many minutes (0: only staff can lift it); staff can unlock earlier.
+_lockout_minutes = env.int("LOGIN_LOCKOUT_MINUTES", default=30)
+AXES_COOLOFF_TIME = timedelta(minutes=_lockout_minutes) if _lockout_minutes > 0 else None
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.auth.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+# Sliding idle timeout: accounts.middleware moves the session's expiry forward as the user works (at most one
+# write a minute, rather than SESSION_SAVE_EVERY_REQUEST's one per request); it ends after this much inactivity.
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# TOTP second factor (django-otp): staff may enrol; organization-department staff must when this is on.
+OTP_REQUIRED_FOR_ORG_DEPARTMENT = env.bool("OTP_REQUIRED_FOR_ORG_DEPARTMENT", default=False)
+OTP_TOTP_ISSUER = "dangjian"
+# API tokens (rest_framework.authtoken) stop working this many days after they were issued or last rotated.
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=30)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
@@ -156,8 +192,9 @@ CELERY_BEAT_SCHEDULE = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # Token first: an expired or wrong token answers 401 (DRF takes the header from the first class).
+        "accounts.auth.ExpiringTokenAuthentication",
+        "accounts.auth.PortalSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.StandardPagination",

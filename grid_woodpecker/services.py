@@ -234,7 +234,13 @@ def woodpecker_create(
     if user is None and username:
         if User.objects.filter(username__iexact=username).exists():
             raise ValidationError({"username": [_("This login name is taken; choose another.")]})
-        user = User.objects.create_user(username=username, password=password or None, display_name=name)
+        # A password chosen by staff is changed by the woodpecker at first login (accounts.middleware).
+        user = User.objects.create_user(
+            username=username,
+            password=password or None,
+            display_name=name,
+            must_change_password=bool(password) and actor is not None,
+        )
     person = person_create(name=name, id_number=id_number, mobile=mobile, unit=grid, actor=actor)
     woodpecker = Woodpecker.objects.create(
         person=person,

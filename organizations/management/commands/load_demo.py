@@ -18,6 +18,7 @@ from rest_framework.authtoken.models import Token
 
 from accounts.models import RoleAssignment, User
 from accounts.roles import Role
+from accounts.security import token_ensure_fresh
 from core import events
 from organizations import demo as org_demo
 from organizations.models import OrganizationUnit, UnitKind
@@ -108,7 +109,8 @@ class Command(BaseCommand):
             if role:
                 RoleAssignment.objects.get_or_create(user=user, role=role, unit=unit)
             users[username] = user
-        Token.objects.get_or_create(user=users["external"])
+        # The token expires after API_TOKEN_DAYS: a later `make run` issues a fresh one.
+        token_ensure_fresh(user=users["external"])
         return users
 
     def _print_users(self):
