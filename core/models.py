@@ -54,8 +54,10 @@ class AuditEntry(models.Model):
     @property
     def actor_display(self) -> str:
         """Who acted, even after the account was deleted; the system when no user acted."""
-        if self.actor_repr or self.actor_username:
-            return self.actor_repr or self.actor_username
+        if self.actor_repr:
+            return self.actor_repr
+        if self.actor_username and self.actor_username != "system":
+            return self.actor_username
         return str(_("system"))
 
     @property
@@ -70,7 +72,7 @@ class AuditEntry(models.Model):
         if getattr(actor, "is_system", False):  # accounts.permissions.SYSTEM: jobs, commands and the demo
             return {
                 "actor_username": "system",
-                "actor_repr": "system",
+                "actor_repr": "",  # shown as 系统 by actor_display
                 "unit_code": unit.code if unit else "",
                 "unit_name": unit.name[:100] if unit else "",
                 "unit_path": unit.path if unit else "",

@@ -239,7 +239,7 @@ def woodpecker_create(
             username=username,
             password=password or None,
             display_name=name,
-            must_change_password=bool(password) and actor is not None,
+            must_change_password=bool(password) and not getattr(actor, "is_system", False),
         )
     person = person_create(name=name, id_number=id_number, mobile=mobile, unit=grid, actor=actor)
     woodpecker = Woodpecker.objects.create(

@@ -17,6 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.permissions import SYSTEM
 from core.models import AuditEntry
 from tests.factories import PASSWORD
 
@@ -347,7 +348,7 @@ def test_self_registered_and_demo_style_accounts_are_not_forced(client, county, 
         mobile=mobile(),
         grid=county["grid_ac"],
         group="resident",
-        actor=None,
+        actor=SYSTEM,
         username="zhaoliu",
         password="Chosen-by-me-1",
     )

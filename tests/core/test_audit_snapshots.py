@@ -47,8 +47,9 @@ def test_deleting_the_unit_keeps_the_unit(county, users):
 
 
 def test_system_actor_reads_as_system(county):
-    entry = AuditEntry.objects.filter(actor__isnull=True).first()  # the factories build units with actor=None
-    assert entry is not None and entry.actor_username == "" and entry.actor_display in {"系统", "system"}
+    entry = AuditEntry.objects.filter(actor__isnull=True).first()  # the factories build units as SYSTEM
+    assert entry is not None and entry.actor_username == "system" and entry.actor_display in {"系统", "system"}
+    assert entry.changes.get("by") == "system"
 
 
 def test_migration_fills_existing_rows(county, users):

@@ -6,6 +6,7 @@ from cryptography.fernet import InvalidToken
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
+from accounts.permissions import SYSTEM
 from cadres import services as cadres_services
 from cadres.models import Person
 from core import crypto
@@ -24,7 +25,7 @@ def people(county, n=7):
             number = make_id()
             mobile = f"1380000{i:04d}" if i % 2 else ""  # some rows without a phone: blank stays blank
             cadres_services.person_create(
-                name=f"轮换{i}", id_number=number, unit=county["village_a1"], actor=None, mobile=mobile
+                name=f"轮换{i}", id_number=number, unit=county["village_a1"], actor=SYSTEM, mobile=mobile
             )
             created.append((number, mobile))
         return created
