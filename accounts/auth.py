@@ -137,13 +137,16 @@ def _login_entry(*, action, request, user=None, username="", reason=""):
     changes = {"ip": client_ip(request), "user_agent": client_user_agent(request)}
     if reason:
         changes["reason"] = reason
+    known = user if user is not None and user.pk else None
+    unit = _user_unit(known) if known else None
     return AuditEntry.objects.create(
-        actor=user if user is not None and user.pk else None,
+        actor=known,
+        **AuditEntry.snapshot(known, unit),
         action=action,
         object_type="accounts.user",
         object_id=str(user.pk) if user is not None and user.pk else "",
         object_repr=(username or (user.get_username() if user is not None else ""))[:200],
-        unit=_user_unit(user) if user is not None and user.pk else None,
+        unit=unit,
         changes=changes,
     )
 

@@ -200,6 +200,8 @@ def account_create(
         else:
             password = generated = generate_password()
         user.set_password(password)
+        # Someone else chose this password: the account sets its own at first login (accounts.middleware).
+        user.must_change_password = True
     if User.objects.filter(username__iexact=user.username).exists():
         raise ValidationError({"username": [_("This login name is taken; choose another.")]})
     user.full_clean(exclude=["password"])
@@ -291,7 +293,8 @@ def password_reset(*, user: User, actor, password: str | None = None) -> str:
     else:
         validate_password(password, user)
     user.set_password(password)
-    user.save(update_fields=["password"])
+    user.must_change_password = True  # the holder replaces the password they were handed at their next login
+    user.save(update_fields=["password", "must_change_password"])
     audit.record(actor=actor, action="account.password_reset", obj=user, unit=account_unit(user))
     return password
 

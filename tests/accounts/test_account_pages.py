@@ -262,3 +262,17 @@ def test_bad_input_never_answers_500(county, users, client_for):
     assert client.post(f"/accounts/{secretary.pk}/grant/", {"role": "", "unit": huge}).status_code == 200
     assert client.post(f"/accounts/{secretary.pk}/edit/", {"email": "not-an-email"}).status_code == 200
     assert _state() == before
+
+
+def test_created_and_reset_accounts_change_their_password_at_first_login(county, users, client_for):
+    from accounts import services
+
+    account = user_with_role("handed_over", Role.SECRETARY, county["village_a1"])
+    assert not account.must_change_password
+    services.password_reset(user=account, actor=users["staff_a"])
+    account.refresh_from_db()
+    assert account.must_change_password
+    client_for(users["staff_a"]).post(
+        "/accounts/new/", {"username": "fresh_sec", "role": Role.SECRETARY, "unit": county["village_a1"].pk}
+    )
+    assert User.objects.get(username="fresh_sec").must_change_password

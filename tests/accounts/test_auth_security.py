@@ -465,3 +465,9 @@ def test_demo_token_is_issued_again_when_expired(users):
     assert token_ensure_fresh(user=users["external"]).key == token.key
     Token.objects.filter(pk=token.pk).update(created=timezone.now() - timedelta(days=settings.API_TOKEN_DAYS + 1))
     assert token_ensure_fresh(user=users["external"]).key != token.key
+
+
+def test_login_rows_keep_a_snapshot_of_the_account(client, county, users):
+    client.post("/login/", {"username": "staff_a", "password": "wrong-password"})
+    entry = AuditEntry.objects.filter(action="login.failed").latest("id")
+    assert entry.actor_username == "staff_a" and entry.unit_code == county["township_a"].code
