@@ -287,7 +287,9 @@ class TrainingForm(ScopedForm):
 
 class AttendeesForm(forms.Form):
     id_numbers = forms.CharField(
-        label=_("resident ID numbers of the attendees, one per line"), widget=forms.Textarea(attrs={"rows": 5})
+        label=_("resident ID numbers of the attendees, one per line"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=20000,
     )
 
     def __init__(self, *args, user, **kwargs):

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.params import INT_MAX
+
 from .models import OrganizationUnit, PartyOrganization, UnitKind
 
 
@@ -10,7 +12,7 @@ class UnitForm(forms.Form):
         label=_("code"), max_length=32, help_text=_("The stable external code other government systems use.")
     )
     kind = forms.ChoiceField(label=_("kind"), choices=UnitKind.choices)
-    sort_order = forms.IntegerField(label=_("sort order"), min_value=0, initial=0, required=False)
+    sort_order = forms.IntegerField(label=_("sort order"), min_value=0, max_value=INT_MAX, initial=0, required=False)
 
     def clean_code(self):
         return self.cleaned_data["code"].strip().upper()

@@ -2,6 +2,8 @@
 
 from rest_framework import serializers
 
+from core.params import ID_MAX
+
 from ..models import (
     CadrePost,
     CapabilityAssessment,
@@ -142,7 +144,7 @@ class MemberTransferSerializer(serializers.ModelSerializer):
 
 
 class TransferCreateSerializer(serializers.Serializer):
-    member = serializers.IntegerField()
+    member = serializers.IntegerField(min_value=1, max_value=ID_MAX)
     to_unit_code = serializers.CharField(max_length=32)
     out_on = serializers.DateField()
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
@@ -202,7 +204,7 @@ class DevelopmentRecordSerializer(serializers.ModelSerializer):
 
 
 class DevelopmentCreateSerializer(serializers.Serializer):
-    person = serializers.IntegerField()
+    person = serializers.IntegerField(min_value=1, max_value=ID_MAX)
     unit_code = serializers.CharField(max_length=32)
     applied_on = serializers.DateField()
 
@@ -243,7 +245,7 @@ class CadrePostSerializer(serializers.ModelSerializer):
 
 
 class CadrePostCreateSerializer(serializers.Serializer):
-    person = serializers.IntegerField()
+    person = serializers.IntegerField(min_value=1, max_value=ID_MAX)
     unit_code = serializers.CharField(max_length=32)
     committee = serializers.ChoiceField(choices=CadrePost._meta.get_field("committee").choices, default="party")
     post = serializers.ChoiceField(choices=CadrePost._meta.get_field("post").choices)
@@ -300,7 +302,7 @@ class CapabilityAssessmentSerializer(serializers.ModelSerializer):
 class PersonAtUnitSerializer(serializers.Serializer):
     """Bodies that name an existing person (by id) at a unit (by code), plus the record's own fields."""
 
-    person = serializers.IntegerField()
+    person = serializers.IntegerField(min_value=1, max_value=ID_MAX)
     unit_code = serializers.CharField(max_length=32)
 
 
@@ -324,7 +326,7 @@ class AssessmentCreateSerializer(PersonAtUnitSerializer):
 
 
 class ElevationCreateSerializer(serializers.Serializer):
-    post = serializers.IntegerField()
+    post = serializers.IntegerField(min_value=1, max_value=ID_MAX)
     direction = serializers.ChoiceField(choices=ElevatedManagement._meta.get_field("direction").choices)
     reason = serializers.CharField(max_length=200)
     started_on = serializers.DateField()
@@ -392,4 +394,4 @@ class TrainingCreateSerializer(serializers.Serializer):
 
 
 class AttendeesSerializer(serializers.Serializer):
-    people = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+    people = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=ID_MAX), allow_empty=False)

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from accounts.scoping import VIEW, restrict
 from core.api.viewsets import ScopedModelViewSet
+from core.params import parse_int, parse_year
 from organizations.models import OrganizationUnit
 
 from .. import selectors, services
@@ -134,8 +135,9 @@ class PartyMemberViewSet(CadresViewSet):
             qs = qs.filter(status=params["status"])
         if params.get("floating") in ("1", "true"):
             qs = qs.filter(is_floating=True)
-        if params.get("month", "").isdigit():
-            qs = qs.filter(joined_on__month=int(params["month"]))
+        month = parse_int(params, "month", min_value=1, max_value=12)
+        if month is not None:
+            qs = qs.filter(joined_on__month=month)
         if params.get("unit_code"):
             root = OrganizationUnit.objects.filter(code=params["unit_code"]).first()
             qs = qs.filter(unit__path__startswith=root.path) if root else qs.none()
@@ -333,7 +335,7 @@ class CapabilityAssessmentViewSet(CadresViewSet):
 
     @action(detail=False, methods=["get"])
     def ranking(self, request):
-        year = int(request.query_params.get("year") or timezone.localdate().year)
+        year = parse_year(request.query_params, default=timezone.localdate().year)
         rows = selectors.assessment_ranking(user=request.user, year=year)
         return Response(
             [{"rank": a.rank, "person": a.person.name, "unit_code": a.unit.code, "score": str(a.score)} for a in rows]
@@ -422,7 +424,7 @@ class TrainingSessionViewSet(CadresViewSet):
 
     @action(detail=False, methods=["get"])
     def coverage(self, request):
-        year = int(request.query_params.get("year") or timezone.localdate().year)
+        year = parse_year(request.query_params, default=timezone.localdate().year)
         report = selectors.secretaries_not_trained(user=request.user, year=year)
         return Response(
             {

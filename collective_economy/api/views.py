@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from accounts.scoping import CHANGE, VIEW, restrict
 from core.api.viewsets import ScopedModelViewSet
+from core.params import parse_year
 from organizations.models import OrganizationUnit
 
 from .. import selectors, services
@@ -52,11 +53,9 @@ class YearFilterMixin:
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         params = self.request.query_params
-        if params.get("year"):
-            try:
-                queryset = queryset.filter(year=int(params["year"]))
-            except ValueError as exc:
-                raise exceptions.ValidationError({"year": [_("The year must be a number such as 2024.")]}) from exc
+        year = parse_year(params)
+        if year is not None:
+            queryset = queryset.filter(year=year)
         return queryset
 
 
@@ -281,10 +280,9 @@ class SharesView(APIView):
         responses=dict,
     )
     def get(self, request):
-        try:
-            year = int(request.query_params.get("year", ""))
-        except ValueError as exc:
-            raise exceptions.ValidationError({"year": [_("The year must be a number such as 2024.")]}) from exc
+        year = parse_year(request.query_params)
+        if year is None:
+            raise exceptions.ValidationError({"year": [_("The year must be a number such as 2024.")]})
         scope = unit_by_code(request.user, request.query_params.get("scope_code", ""), "scope_code")
         table = selectors.income_table(user=request.user, scope=scope, year=year)
         return Response(

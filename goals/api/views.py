@@ -6,6 +6,7 @@ from rest_framework.response import Response
 
 from accounts.scoping import VIEW, restrict
 from core.api.viewsets import ScopedModelViewSet, ScopedReadOnlyModelViewSet
+from core.params import parse_year
 from organizations.models import OrganizationUnit
 
 from .. import indicators as registry
@@ -114,12 +115,7 @@ class DashboardViewSet(viewsets.ViewSet):
         unit = units.filter(pk=pk).first() if str(pk).isdigit() else None
         if unit is None:
             raise exceptions.NotFound()
-        try:
-            year = int(
-                request.query_params.get("year") or selectors.latest_year(unit=unit) or timezone.localdate().year
-            )
-        except ValueError:
-            raise exceptions.ValidationError({"year": [_("Enter a year such as 2024.")]}) from None
+        year = parse_year(request.query_params) or selectors.latest_year(unit=unit) or timezone.localdate().year
         rows = selectors.dashboard_rows(user=request.user, unit=unit, year=year)
         computed = selectors.computed_at(rows)
         return Response(
