@@ -27,6 +27,7 @@ from .models import Clue, ClueCategory, ClueSource, ClueStatus
 
 CLOSED = (ClueStatus.CLOSED, ClueStatus.REJECTED, ClueStatus.MERGED)
 MAX_REQUESTS = 1000
+MAX_DESCRIPTION = 2000  # as the portal's and the API's clue forms
 
 
 def _error(code: int, description: str) -> JsonResponse:
@@ -191,6 +192,8 @@ def _create(request):
         return response
     if not data.get("service_code"):
         return _error(400, _("service_code is required."))
+    if len(str(data.get("description", ""))) > MAX_DESCRIPTION or len(str(data.get("address_string", ""))) > 200:
+        return _error(400, _("The description is limited to %(n)d characters.") % {"n": MAX_DESCRIPTION})
     code = data.get("address_id", "")
     place = OrganizationUnit.objects.filter(code=code, path__startswith=key.unit.path).first() if code else None
     if place is None or place.kind not in (UnitKind.GRID, UnitKind.BUILDING):

@@ -36,9 +36,26 @@ def _schema():
 
 
 def _build_data():
-    """A small county with one record of most kinds, so that generated ids sometimes hit real rows."""
+    """The test county with a record of most kinds, so that lists return rows whose schema is checked."""
+    from grid_woodpecker import services as wp_services
+    from tests.cadres import helpers as cadres_helpers
+    from tests.collective_economy import helpers as economy_helpers
+    from tests.grid_woodpecker import helpers as wp_helpers
+
     county = factories.build_county()
     users = factories.build_users(county)
+    cadres_helpers.member(county["village_a1"])
+    cadres_helpers.activist(county["village_a1"])
+    cadres_helpers.secretary_post(county["village_a2"])
+    economy_helpers.approved(county["village_a1"], 2024, 150000)
+    world = wp_helpers.staff(county)
+    category = wp_helpers.category(county["city"])
+    woodpecker = wp_helpers.woodpecker(county["grid_ac"])
+    clue = wp_services.clue_submit(
+        actor=woodpecker.user, category=category, description="路灯不亮了请修", check_limits=False
+    )
+    wp_services.clue_accept(clue=clue, actor=world["gridworker"])
+    wp_helpers.station_with_goods(county["community_a"])
     return county, users
 
 

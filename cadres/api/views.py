@@ -4,8 +4,8 @@ writes call the services, so the API refuses exactly what the portal refuses, wi
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, status
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -30,6 +30,11 @@ from ..models import (
     TrainingSession,
 )
 from . import serializers as s
+
+YEAR_PARAMETER = OpenApiParameter("year", int, description="The year (1900–2100); the current year by default.")
+UNIT_LIST = inline_serializer(
+    "UnitCodeName", {"code": serializers.CharField(), "name": serializers.CharField()}, many=True
+)
 
 
 class CadresViewSet(ScopedModelViewSet):
@@ -333,7 +338,20 @@ class CapabilityAssessmentViewSet(CadresViewSet):
         person, unit = self.person_by_id(data.pop("person")), self.unit_by_code(data.pop("unit_code"))
         return services.assessment_record(person=person, unit=unit, actor=self.request.user, **data)
 
-    @action(detail=False, methods=["get"])
+    @extend_schema(
+        parameters=[YEAR_PARAMETER],
+        responses=inline_serializer(
+            "AssessmentRank",
+            {
+                "rank": serializers.IntegerField(),
+                "person": serializers.CharField(),
+                "unit_code": serializers.CharField(),
+                "score": serializers.DecimalField(max_digits=6, decimal_places=2, coerce_to_string=True),
+            },
+            many=True,
+        ),
+    )
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def ranking(self, request):
         year = parse_year(request.query_params, default=timezone.localdate().year)
         rows = selectors.assessment_ranking(user=request.user, year=year)
@@ -380,6 +398,20 @@ class ReserveCadreViewSet(CadresViewSet):
             services.reserve_drop(reserve=self._reserve(pk), on=data["on"], reason=data["reason"], actor=request.user)
         )
 
+    @extend_schema(
+        responses=inline_serializer(
+            "VillagesWithoutYoungReserve",
+            {
+                "villages": serializers.IntegerField(),
+                "missing": serializers.IntegerField(),
+                "townships": inline_serializer(
+                    "TownshipVillages",
+                    {"code": serializers.CharField(), "name": serializers.CharField(), "villages": UNIT_LIST},
+                    many=True,
+                ),
+            },
+        )
+    )
     @action(detail=False, methods=["get"], url_path="under-30")
     def under_30(self, request):
         report = selectors.villages_missing_young_reserve(user=request.user, on=timezone.localdate())
@@ -422,6 +454,25 @@ class TrainingSessionViewSet(CadresViewSet):
         services.training_add_attendees(session=session, people=people, actor=request.user)
         return self.done(self.get_queryset().get(pk=session.pk))
 
+    @extend_schema(
+        parameters=[YEAR_PARAMETER],
+        responses=inline_serializer(
+            "SecretaryTrainingCoverage",
+            {
+                "year": serializers.IntegerField(),
+                "secretaries": serializers.IntegerField(),
+                "trained": serializers.IntegerField(),
+                "not_trained": inline_serializer(
+                    "SecretaryNotTrained",
+                    {"person": serializers.CharField(), "unit_code": serializers.CharField()},
+                    many=True,
+                ),
+                "sessions": serializers.IntegerField(),
+                "person_times": serializers.IntegerField(),
+                "people": serializers.IntegerField(),
+            },
+        ),
+    )
     @action(detail=False, methods=["get"])
     def coverage(self, request):
         year = parse_year(request.query_params, default=timezone.localdate().year)
