@@ -27,12 +27,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 POSITIVE_EXAMPLES = 5
 NEGATIVE_EXAMPLES = 3
+REAL_ID_EXAMPLES = 3  # per detail operation, with the id of a row the user can see
 CHECKS = [not_a_server_error, response_schema_conformance]
-
-
-def _schema():
-    document = SchemaGenerator().get_schema(request=None, public=True)
-    return schemathesis.openapi.from_dict(document)
 
 
 def _build_data():
@@ -59,7 +55,23 @@ def _build_data():
     return county, users
 
 
-def _run_operation(operation, mode, examples, base_url, session, failures):
+def _real_ids(schema_document, base_url, session):
+    """The first row's id of every list the user can read, by list path."""
+    ids = {}
+    for path, item in schema_document["paths"].items():
+        if "{" in path or "get" not in item:
+            continue
+        response = session.get(base_url + path, timeout=30)
+        if response.status_code != 200:
+            continue
+        body = response.json()
+        rows = body.get("results") if isinstance(body, dict) else body
+        if isinstance(rows, list) and rows and isinstance(rows[0], dict) and "id" in rows[0]:
+            ids[path] = rows[0]["id"]
+    return ids
+
+
+def _run_operation(operation, mode, examples, base_url, session, failures, path_parameters=None):
     @settings(
         max_examples=examples,
         derandomize=True,
@@ -68,7 +80,7 @@ def _run_operation(operation, mode, examples, base_url, session, failures):
         phases=[Phase.explicit, Phase.generate],
         suppress_health_check=list(HealthCheck),
     )
-    @given(case=operation.as_strategy(generation_mode=mode))
+    @given(case=operation.as_strategy(generation_mode=mode, path_parameters=path_parameters))
     def run(case):
         try:
             response = case.call(base_url=base_url, session=session, timeout=30)
@@ -77,7 +89,8 @@ def _run_operation(operation, mode, examples, base_url, session, failures):
         try:
             case.validate_response(response, checks=CHECKS)
         except (FailureGroup, Exception) as exc:  # noqa: BLE001 — every failure is collected and reported at the end
-            failures.append(f"{operation.label} [{mode.value}] {response.status_code}: {str(exc)[:600]}")
+            label = f"{mode.value}, id={path_parameters['id']}" if path_parameters else mode.value
+            failures.append(f"{operation.label} [{label}] {response.status_code}: {str(exc)[:600]}")
 
     try:
         run()
@@ -98,17 +111,31 @@ def test_api_schema_holds(live_server, settings):
     token = Token.objects.create(user=users["staff_a"])
     session = requests.Session()
     session.headers["Authorization"] = f"Token {token.key}"
-    schema = _schema()
+    document = SchemaGenerator().get_schema(request=None, public=True)
+    schema = schemathesis.openapi.from_dict(document)
+    ids = _real_ids(document, live_server.url, session)
+    assert len(ids) >= 10
     failures = []
-    count = 0
-    for result in schema.get_all_operations():
-        operation = result.ok()
-        count += 1
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) > 100
+    for operation in operations:
         _run_operation(
             operation, schemathesis.GenerationMode.POSITIVE, POSITIVE_EXAMPLES, live_server.url, session, failures
         )
         _run_operation(
             operation, schemathesis.GenerationMode.NEGATIVE, NEGATIVE_EXAMPLES, live_server.url, session, failures
         )
-    assert count > 100
+    # Then every detail route and action on a real row (deletions last, so the other operations still find it).
+    for operation in sorted(operations, key=lambda op: op.method.upper() == "DELETE"):
+        prefix = operation.path.split("{id}")[0]
+        if "{id}" in operation.path and prefix in ids:
+            _run_operation(
+                operation,
+                schemathesis.GenerationMode.POSITIVE,
+                REAL_ID_EXAMPLES,
+                live_server.url,
+                session,
+                failures,
+                path_parameters={"id": ids[prefix]},
+            )
     assert not failures, f"{len(failures)} failures:\n" + "\n".join(failures)

@@ -1,8 +1,8 @@
 """The collective economy API. Reads are limited to the caller's jurisdiction; writes go through the services."""
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, status
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -230,7 +230,20 @@ class ProjectCompetitionViewSet(YearFilterMixin, ReadOnlyWritesMixin, ScopedMode
     queryset = ProjectCompetition.objects.select_related("unit").order_by("-year", "unit__path")
     serializer_class = s.ProjectCompetitionSerializer
 
-    @action(detail=True, methods=["get"])
+    @extend_schema(
+        responses=inline_serializer(
+            "CompetitionRank",
+            {
+                "rank": serializers.IntegerField(),
+                "project": serializers.IntegerField(),
+                "name": serializers.CharField(),
+                "average": serializers.CharField(),
+                "reviewers": serializers.IntegerField(),
+            },
+            many=True,
+        )
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def ranking(self, request, pk=None):
         ranking = selectors.competition_ranking(user=request.user, competition=self.get_object())
         return Response(

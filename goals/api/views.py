@@ -1,7 +1,7 @@
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, status, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.response import Response
 
 from accounts.scoping import VIEW, restrict
@@ -110,6 +110,42 @@ class DashboardViewSet(viewsets.ViewSet):
     """One unit's dashboard for a year, as the page shows it: every indicator with value, numerator, denominator,
     target, status (`met`, `on_track`, `behind`, `no_target`, `no_data`) and completeness (`?year=2024`)."""
 
+    lookup_value_regex = r"[0-9]+"
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("id", int, OpenApiParameter.PATH),
+            OpenApiParameter("year", int, description="1900–2100; the latest year with figures by default."),
+        ],
+        responses=inline_serializer(
+            "Dashboard",
+            {
+                "unit": serializers.IntegerField(),
+                "unit_code": serializers.CharField(),
+                "unit_name": serializers.CharField(),
+                "year": serializers.IntegerField(),
+                "computed_at": serializers.DateTimeField(allow_null=True),
+                "indicators": inline_serializer(
+                    "DashboardIndicator",
+                    {
+                        "key": serializers.CharField(),
+                        "name": serializers.CharField(),
+                        "measure": serializers.CharField(),
+                        "has_source": serializers.BooleanField(),
+                        "value": serializers.CharField(allow_null=True),
+                        "numerator": serializers.CharField(allow_null=True),
+                        "denominator": serializers.CharField(allow_null=True),
+                        "target": serializers.CharField(allow_null=True),
+                        "status": serializers.CharField(),
+                        "units_reported": serializers.IntegerField(allow_null=True),
+                        "units_expected": serializers.IntegerField(allow_null=True),
+                        "units_missing": serializers.ListField(child=serializers.CharField(), allow_null=True),
+                    },
+                    many=True,
+                ),
+            },
+        ),
+    )
     def retrieve(self, request, pk=None):
         units = restrict(OrganizationUnit.objects.filter(kind__in=services.DASHBOARD_KINDS), request.user, VIEW)
         unit = units.filter(pk=pk).first() if str(pk).isdigit() else None

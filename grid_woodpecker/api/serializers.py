@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from core.params import ID_MAX, INT_MAX
@@ -63,6 +64,7 @@ class WoodpeckerUpdateSerializer(serializers.Serializer):
     lead_duties = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
+@extend_schema_serializer(component_name="WoodpeckerReason")  # cadres has a stricter ReasonSerializer
 class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300, allow_blank=True)
 

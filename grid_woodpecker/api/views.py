@@ -239,12 +239,12 @@ class ClueViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
         return self._run(services.clue_rate, clue=self.get_object(), **body.validated_data)
 
     @extend_schema(responses=s.ClueEventSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def history(self, request, pk=None):
         return Response(s.ClueEventSerializer(self.get_object().events.select_related("actor"), many=True).data)
 
     @extend_schema(responses=s.ClueSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def duplicates(self, request, pk=None):
         found = selectors.clue_duplicate_candidates(user=request.user, clue=self.get_object())
         return Response([dict(s.ClueSerializer(c).data, why=why) for c, why in found])
