@@ -9,6 +9,8 @@ The schema is built in-process with drf-spectacular's generator, so the test doe
 schema endpoint.
 """
 
+from decimal import Decimal
+
 import pytest
 import requests
 import schemathesis
@@ -33,6 +35,10 @@ CHECKS = [not_a_server_error, response_schema_conformance]
 
 def _build_data():
     """The test county with a record of most kinds, so that lists return rows whose schema is checked."""
+    from cadres import services as cadres_services
+    from collective_economy import services as economy_services
+    from goals import indicators
+    from goals import services as goals_services
     from grid_woodpecker import services as wp_services
     from tests.cadres import helpers as cadres_helpers
     from tests.collective_economy import helpers as economy_helpers
@@ -51,7 +57,19 @@ def _build_data():
         actor=woodpecker.user, category=category, description="路灯不亮了请修", check_limits=False
     )
     wp_services.clue_accept(clue=clue, actor=world["gridworker"])
-    wp_helpers.station_with_goods(county["community_a"])
+    _station, goods = wp_helpers.station_with_goods(county["community_a"], price="1.00")
+    wp_services.redemption_reserve(woodpecker=woodpecker, goods=goods, actor=woodpecker.user)
+    staff = users["staff_a"]
+    person = cadres_helpers.person(county["village_a1"])
+    cadres_services.assessment_record(
+        person=person, unit=county["village_a1"], year=2024, score=Decimal("88.5"), actor=staff
+    )
+    economy_services.competition_create(unit=county["township_a"], year=2024, name="项目比武", actor=staff)
+    economy_services.threshold_target_set(
+        unit=county["township_a"], year=2024, threshold=Decimal("100000"), target_share=Decimal("50"), actor=staff
+    )
+    indicator = indicators.all_indicators()[0].key
+    goals_services.target_set(indicator=indicator, unit=county["city"], year=2024, value=10, actor=users["city_staff"])
     return county, users
 
 
