@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import FormDateField, FormDateTimeField
 from core.params import ID_MAX
 
 from .models import Rating, WoodpeckerGroup
@@ -88,7 +89,7 @@ class MergeForm(forms.Form):
 
 class DispatchForm(forms.Form):
     department = forms.ModelChoiceField(label=_("Department"), queryset=None)
-    deadline = forms.DateTimeField(
+    deadline = FormDateTimeField(
         label=_("Deadline"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
@@ -122,8 +123,8 @@ class TaskForm(forms.Form):
     description = forms.CharField(
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
     )
-    starts_on = forms.DateField(label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label=_("Ends on"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = FormDateField(label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = FormDateField(label=_("Ends on"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, grids=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import FormDateField
 from core.params import INT_MAX
 
 from .models import OrganizationUnit, PartyOrganization, UnitKind
@@ -40,3 +41,4 @@ class PartyOrganizationForm(forms.ModelForm):
             "rectification_started_on": forms.DateInput(attrs={"type": "date"}),
             "rectified_on": forms.DateInput(attrs={"type": "date"}),
         }
+        field_classes = dict.fromkeys(["founded_on", "rectification_started_on", "rectified_on"], FormDateField)

@@ -224,6 +224,54 @@ def test_every_writable_text_field_has_a_max_length():
     assert not missing
 
 
+def test_every_date_field_is_bounded_to_1900_2100():
+    from core import fields as bounded
+
+    unbounded = []
+    for app in ["accounts", "organizations", "cadres", "grid_woodpecker", "collective_economy", "goals"]:
+        for module_name in [f"{app}.api.serializers", f"{app}.forms"]:
+            try:
+                module = import_module(module_name)
+            except ImportError:
+                continue
+            for name, cls in inspect.getmembers(module, inspect.isclass):
+                if cls.__module__ != module_name:
+                    continue
+                if issubclass(cls, serializers.Serializer):
+                    for field_name, field in cls().fields.items():
+                        dated = isinstance(field, serializers.DateField | serializers.DateTimeField)
+                        if (
+                            dated
+                            and not field.read_only
+                            and not isinstance(field, bounded.DateField | bounded.DateTimeField)
+                        ):
+                            unbounded.append(f"{module_name}.{name}.{field_name}")
+                elif issubclass(cls, forms.BaseForm):
+                    for field_name, field in cls.base_fields.items():
+                        dated = isinstance(field, forms.DateField | forms.DateTimeField)
+                        if dated and not isinstance(field, bounded.FormDateField | bounded.FormDateTimeField):
+                            unbounded.append(f"{module_name}.{name}.{field_name}")
+    assert not unbounded
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "1899-12-31", "2101-01-01", "9999-12-31"])
+def test_dates_outside_1900_2100_are_400(staff_api, county, client_for, users, day):
+    body = {
+        "name": "王建国",
+        "id_number": "42108119700101123X",
+        "unit_code": county["village_a1"].code,
+        "status": "full",
+        "joined_on": day,
+    }
+    response = staff_api.post(f"{API}/cadres/members/", body, format="json")
+    assert response.status_code == 400 and _chinese(response.json()["errors"]["joined_on"])
+    task = {"grid": county["grid_ac"].pk, "title": "巡查", "description": "", "starts_on": day, "ends_on": day}
+    response = staff_api.post(f"{API}/grid_woodpecker/tasks/", task, format="json")
+    assert response.status_code == 400 and "starts_on" in response.json()["errors"]
+    page = client_for(users["staff_a"]).post("/cadres/members/new/", {**body, "unit": county["village_a1"].pk})
+    assert page.status_code == 200 and "1900" in page.content.decode()  # the form again, with the message
+
+
 # --- JSON bodies ----------------------------------------------------------------------------------------------
 
 

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from core.fields import DateField
 from core.params import ID_MAX
 
 from ..models import (
@@ -105,12 +106,12 @@ class PartyMemberSerializer(serializers.ModelSerializer):
 
 class PartyMemberCreateSerializer(PersonCreateSerializer):
     status = serializers.ChoiceField(choices=PartyMember._meta.get_field("status").choices)
-    joined_on = serializers.DateField()
+    joined_on = DateField()
 
 
 class PartyMemberUpdateSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=PartyMember._meta.get_field("status").choices, required=False)
-    full_on = serializers.DateField(required=False, allow_null=True)
+    full_on = DateField(required=False, allow_null=True)
     is_floating = serializers.BooleanField(required=False)
     floating_location = serializers.CharField(max_length=100, required=False, allow_blank=True)
     floating_managing_unit_code = serializers.CharField(max_length=32, required=False, allow_blank=True)
@@ -146,12 +147,12 @@ class MemberTransferSerializer(serializers.ModelSerializer):
 class TransferCreateSerializer(serializers.Serializer):
     member = serializers.IntegerField(min_value=1, max_value=ID_MAX)
     to_unit_code = serializers.CharField(max_length=32)
-    out_on = serializers.DateField()
+    out_on = DateField()
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
 class DateSerializer(serializers.Serializer):
-    on = serializers.DateField()
+    on = DateField()
 
 
 class DevelopmentStepSerializer(serializers.ModelSerializer):
@@ -206,13 +207,13 @@ class DevelopmentRecordSerializer(serializers.ModelSerializer):
 class DevelopmentCreateSerializer(serializers.Serializer):
     person = serializers.IntegerField(min_value=1, max_value=ID_MAX)
     unit_code = serializers.CharField(max_length=32)
-    applied_on = serializers.DateField()
+    applied_on = DateField()
 
 
 class ProposeSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=DevelopmentStep._meta.get_field("kind").choices, default="advance")
-    effective_on = serializers.DateField()
-    extended_until = serializers.DateField(required=False, allow_null=True)
+    effective_on = DateField()
+    extended_until = DateField(required=False, allow_null=True)
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
@@ -252,11 +253,11 @@ class CadrePostCreateSerializer(serializers.Serializer):
     is_one_shoulder = serializers.BooleanField(default=False)
     is_dispatched = serializers.BooleanField(default=False)
     term_start_year = serializers.IntegerField(min_value=1990, max_value=2100)
-    started_on = serializers.DateField()
+    started_on = DateField()
 
 
 class PostEndSerializer(serializers.Serializer):
-    ended_on = serializers.DateField()
+    ended_on = DateField()
     reason = serializers.CharField(max_length=200)
 
 
@@ -307,16 +308,16 @@ class PersonAtUnitSerializer(serializers.Serializer):
 
 
 class VettingCreateSerializer(PersonAtUnitSerializer):
-    vetted_on = serializers.DateField()
+    vetted_on = DateField()
     result = serializers.ChoiceField(choices=JointVetting._meta.get_field("result").choices)
     departments = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    filed_on = serializers.DateField(required=False, allow_null=True)
+    filed_on = DateField(required=False, allow_null=True)
 
 
 class StudyCreateSerializer(PersonAtUnitSerializer):
     school = serializers.CharField(max_length=100)
     target_level = serializers.ChoiceField(choices=DegreeStudy._meta.get_field("target_level").choices)
-    enrolled_on = serializers.DateField()
+    enrolled_on = DateField()
 
 
 class AssessmentCreateSerializer(PersonAtUnitSerializer):
@@ -329,8 +330,8 @@ class ElevationCreateSerializer(serializers.Serializer):
     post = serializers.IntegerField(min_value=1, max_value=ID_MAX)
     direction = serializers.ChoiceField(choices=ElevatedManagement._meta.get_field("direction").choices)
     reason = serializers.CharField(max_length=200)
-    started_on = serializers.DateField()
-    review_on = serializers.DateField()
+    started_on = DateField()
+    review_on = DateField()
 
 
 class ReserveStepSerializer(serializers.ModelSerializer):
@@ -365,7 +366,7 @@ class ReserveCadreSerializer(serializers.ModelSerializer):
 class ReserveCreateSerializer(PersonAtUnitSerializer):
     post_for = serializers.ChoiceField(choices=ReserveCadre._meta.get_field("post_for").choices)
     nomination = serializers.ChoiceField(choices=ReserveCadre._meta.get_field("nomination").choices)
-    nominated_on = serializers.DateField()
+    nominated_on = DateField()
 
 
 class DropSerializer(DateSerializer):
@@ -389,8 +390,8 @@ class TrainingCreateSerializer(serializers.Serializer):
     topic = serializers.CharField(max_length=150)
     organizer_code = serializers.CharField(max_length=32)
     level = serializers.ChoiceField(choices=TrainingSession._meta.get_field("level").choices)
-    starts_on = serializers.DateField()
-    ends_on = serializers.DateField()
+    starts_on = DateField()
+    ends_on = DateField()
 
 
 class AttendeesSerializer(serializers.Serializer):

@@ -1,6 +1,7 @@
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
+from core.fields import DateTimeField
 from core.params import ID_MAX, INT_MAX
 
 from ..models import (
@@ -173,7 +174,7 @@ class MergeSerializer(NoteSerializer):
 
 class DispatchSerializer(NoteSerializer):
     department = serializers.IntegerField(min_value=1, max_value=ID_MAX)
-    deadline = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    deadline = DateTimeField(required=False, allow_null=True, default=None)
 
 
 class ResolveSerializer(serializers.Serializer):
