@@ -52,7 +52,6 @@ from .models import (
 from .photos import MAX_PHOTOS, clean_photo
 
 SOURCE = "grid_woodpecker"
-# Rate limits for filing clues, per login: (how many, in how many seconds).
 # Days after the deadline when a yellow card becomes a red card.
 RED_CARD_AFTER_DAYS = 3
 # A resolved clue nobody rates closes itself after this many days.
