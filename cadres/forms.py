@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import CHANGE, units_queryset
+from core.fields import FormDateField
 from organizations.models import OrganizationUnit, UnitKind
 
 from . import selectors
@@ -126,7 +127,7 @@ class MemberForm(PersonForm):
     unit_fields = {"unit": BRANCH_KINDS}
     unit_model = PartyMember
     status = forms.ChoiceField(label=_("membership status"), choices=MemberStatus.choices)
-    joined_on = forms.DateField(label=_("joining date"), widget=DATE)
+    joined_on = FormDateField(label=_("joining date"), widget=DATE)
 
 
 class MemberFactsForm(ScopedForm):
@@ -168,7 +169,7 @@ class TransferForm(forms.Form):
         max_length=32,
         help_text=_("The receiving unit may lie in another county."),
     )
-    out_on = forms.DateField(label=_("transferred out on"), widget=DATE, initial=timezone.localdate)
+    out_on = FormDateField(label=_("transferred out on"), widget=DATE, initial=timezone.localdate)
     reason = forms.CharField(label=_("reason"), max_length=200, required=False)
 
     def clean_to_unit_code(self):
@@ -181,7 +182,7 @@ class TransferForm(forms.Form):
 
 
 class DateForm(forms.Form):
-    on = forms.DateField(label=_("date"), widget=DATE, initial=timezone.localdate)
+    on = FormDateField(label=_("date"), widget=DATE, initial=timezone.localdate)
 
 
 class DevelopmentStartForm(ScopedForm):
@@ -197,7 +198,7 @@ class DevelopmentStartForm(ScopedForm):
         help_text=_("Only for someone not yet registered: the person is registered with this name."),
     )
     unit = unit_field(_("party branch unit"))
-    applied_on = forms.DateField(label=_("applied on"), widget=DATE)
+    applied_on = FormDateField(label=_("applied on"), widget=DATE)
 
     def clean_person_id_number(self):
         number = self.cleaned_data["person_id_number"].strip().upper()
@@ -211,8 +212,8 @@ class DevelopmentStartForm(ScopedForm):
 
 class DevelopmentProposeForm(forms.Form):
     kind = forms.ChoiceField(label=_("step"), choices=StepKind.choices, initial=StepKind.ADVANCE)
-    effective_on = forms.DateField(label=_("effective date"), widget=DATE, initial=timezone.localdate)
-    extended_until = forms.DateField(label=_("extended until"), widget=DATE, required=False)
+    effective_on = FormDateField(label=_("effective date"), widget=DATE, initial=timezone.localdate)
+    extended_until = FormDateField(label=_("extended until"), widget=DATE, required=False)
     note = forms.CharField(label=_("note"), max_length=200, required=False)
 
 
@@ -230,19 +231,19 @@ class PostForm(ScopedForm):
     is_one_shoulder = forms.BooleanField(label=_("one shoulder (secretary also chairs the committee)"), required=False)
     is_dispatched = forms.BooleanField(label=_("dispatched secretary"), required=False)
     term_start_year = forms.IntegerField(label=_("term starts (election year)"), min_value=1990, max_value=2100)
-    started_on = forms.DateField(label=_("in post since"), widget=DATE)
+    started_on = FormDateField(label=_("in post since"), widget=DATE)
 
 
 class PostEndForm(forms.Form):
-    ended_on = forms.DateField(label=_("left post on"), widget=DATE, initial=timezone.localdate)
+    ended_on = FormDateField(label=_("left post on"), widget=DATE, initial=timezone.localdate)
     reason = forms.CharField(label=_("reason for leaving"), max_length=200)
 
 
 class ElevationForm(forms.Form):
     direction = forms.ChoiceField(label=_("direction"), choices=Direction.choices)
     reason = forms.CharField(label=_("reason"), max_length=200)
-    started_on = forms.DateField(label=_("started on"), widget=DATE)
-    review_on = forms.DateField(label=_("review date"), widget=DATE)
+    started_on = FormDateField(label=_("started on"), widget=DATE)
+    review_on = FormDateField(label=_("review date"), widget=DATE)
 
 
 class VettingForm(ScopedForm):
@@ -250,10 +251,10 @@ class VettingForm(ScopedForm):
     unit_model = JointVetting
     person_id_number = person_id_field()
     unit = unit_field()
-    vetted_on = forms.DateField(label=_("vetted on"), widget=DATE)
+    vetted_on = FormDateField(label=_("vetted on"), widget=DATE)
     departments = forms.CharField(label=_("vetting departments"), max_length=200, required=False)
     result = forms.ChoiceField(label=_("result"), choices=VettingResult.choices)
-    filed_on = forms.DateField(label=_("filed on"), widget=DATE, required=False)
+    filed_on = FormDateField(label=_("filed on"), widget=DATE, required=False)
 
 
 class StudyForm(ScopedForm):
@@ -263,7 +264,7 @@ class StudyForm(ScopedForm):
     unit = unit_field()
     school = forms.CharField(label=_("school"), max_length=100)
     target_level = forms.ChoiceField(label=_("degree aimed at"), choices=EducationLevel.choices)
-    enrolled_on = forms.DateField(label=_("enrolled on"), widget=DATE)
+    enrolled_on = FormDateField(label=_("enrolled on"), widget=DATE)
 
 
 class AssessmentForm(ScopedForm):
@@ -283,7 +284,7 @@ class ReserveForm(ScopedForm):
     unit = unit_field()
     post_for = forms.ChoiceField(label=_("reserve for"), choices=ReservePost.choices)
     nomination = forms.ChoiceField(label=_("nominated by"), choices=Nomination.choices)
-    nominated_on = forms.DateField(label=_("nominated on"), widget=DATE)
+    nominated_on = FormDateField(label=_("nominated on"), widget=DATE)
 
 
 class DropForm(DateForm):
@@ -296,13 +297,15 @@ class TrainingForm(ScopedForm):
     topic = forms.CharField(label=_("topic"), max_length=150)
     organizer = unit_field(_("organizer"))
     level = forms.ChoiceField(label=_("level"), choices=TrainingLevel.choices)
-    starts_on = forms.DateField(label=_("starts on"), widget=DATE)
-    ends_on = forms.DateField(label=_("ends on"), widget=DATE)
+    starts_on = FormDateField(label=_("starts on"), widget=DATE)
+    ends_on = FormDateField(label=_("ends on"), widget=DATE)
 
 
 class AttendeesForm(forms.Form):
     id_numbers = forms.CharField(
-        label=_("resident ID numbers of the attendees, one per line"), widget=forms.Textarea(attrs={"rows": 5})
+        label=_("resident ID numbers of the attendees, one per line"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=20000,
     )
 
     def __init__(self, *args, user, **kwargs):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import APPROVE, CHANGE, IMPORT, REVEAL, VIEW, can, can_at, require, require_at, units_for
+from core.params import parse_int, parse_year
 from core.views import add_service_errors, get_scoped_or_404
 
 from . import forms, selectors, services
@@ -88,7 +89,7 @@ def _today():
 
 @login_required
 def index(request):
-    year = int(request.GET.get("year") or _today().year)
+    year = parse_year(request.GET, default=_today().year)
     context = {
         "year": year,
         "years": range(_today().year, _today().year - 6, -1),
@@ -342,7 +343,7 @@ def member_transfer(request, pk):
 
 @login_required
 def birthdays(request):
-    month = int(request.GET.get("month") or _today().month)
+    month = parse_int(request.GET, "month", default=_today().month, min_value=1, max_value=12)
     groups = selectors.political_birthdays(user=request.user, month=month)
     return render(request, "cadres/birthdays.html", {"groups": groups, "month": month, "months": range(1, 13)})
 
@@ -839,7 +840,7 @@ def study_detail(request, pk):
 
 @login_required
 def assessment_list(request):
-    year = int(request.GET.get("year") or _today().year)
+    year = parse_year(request.GET, default=_today().year)
     qs = selectors.assessment_ranking(user=request.user, year=year)
     return _list(
         request,
@@ -1065,7 +1066,7 @@ def training_detail(request, pk):
 
 @login_required
 def training_coverage(request):
-    year = int(request.GET.get("year") or _today().year)
+    year = parse_year(request.GET, default=_today().year)
     report = selectors.secretaries_not_trained(user=request.user, year=year)
     return render(
         request,

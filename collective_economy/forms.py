@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import OrganizationUnit
@@ -28,7 +29,7 @@ class IncomeReportForm(forms.Form):
     total_income = money_field(_("total collective income (yuan)"))
     operating_income = money_field(_("operating income (yuan)"))
     income_sources = forms.CharField(
-        label=_("income sources"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("income sources"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
     development_model = forms.ChoiceField(label=_("development model"), choices=DevelopmentModel.choices)
     assets = money_field(_("assets at year end (yuan)"))
@@ -42,11 +43,15 @@ class IncomeReportSubmitForm(IncomeReportForm):
 
 
 class IncomeCorrectionForm(IncomeReportForm):
-    correction_reason = forms.CharField(label=_("reason for the correction"), widget=forms.Textarea(attrs={"rows": 3}))
+    correction_reason = forms.CharField(
+        label=_("reason for the correction"), widget=forms.Textarea(attrs={"rows": 3}), max_length=500
+    )
 
 
 class SendBackForm(forms.Form):
-    reason = forms.CharField(label=_("reason for sending back"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("reason for sending back"), widget=forms.Textarea(attrs={"rows": 3}), max_length=500
+    )
 
 
 class ProjectForm(forms.ModelForm):
@@ -54,6 +59,11 @@ class ProjectForm(forms.ModelForm):
         model = Project
         fields = ["name", "development_model", "investment", "partners", "status", "start_year", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3}), "investment": forms.NumberInput(attrs=MONEY_ATTRS)}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["description"].max_length = 2000  # a TextField: the bound is the form's
+        self.fields["description"].validators.append(MaxLengthValidator(2000))
 
 
 class YearForm(forms.Form):

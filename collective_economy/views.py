@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import APPROVE, CHANGE, VIEW, can, can_at, restrict, units_for, units_queryset
+from core.params import parse_year
 from core.views import add_service_errors, get_scoped_or_404
 from organizations.models import TOWNSHIP_LEVEL, OrganizationUnit, UnitKind
 
@@ -44,11 +45,8 @@ FIGURES = ("total_income", "operating_income", "income_sources", "development_mo
 
 
 def _year(request) -> int:
-    try:
-        year = int(request.GET.get("year") or request.POST.get("year") or 0)
-    except ValueError:
-        year = 0
-    if 2000 <= year <= 2100:
+    year = parse_year(request.GET) or parse_year(request.POST)  # not a year, or out of range: 400
+    if year is not None:
         return year
     latest = IncomeReport.objects.filter(status=ReportStatus.APPROVED).order_by("-year").values_list("year", flat=True)
     return latest.first() or date.today().year - 1

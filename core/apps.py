@@ -7,4 +7,14 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
+        from django.db import models
+        from rest_framework import serializers
+
+        from core import fields
+
         from . import checks  # noqa: F401  (registers the start-up key checks)
+
+        # Every model serializer reads model dates through the fields bounded to 1900–2100 (DRF's field mapping,
+        # so no serializer has to remember it); plain serializers and forms use core.fields explicitly.
+        serializers.ModelSerializer.serializer_field_mapping[models.DateField] = fields.DateField
+        serializers.ModelSerializer.serializer_field_mapping[models.DateTimeField] = fields.DateTimeField

@@ -6,12 +6,14 @@ uncommitted data and a rolled-back change triggers nothing. Calls within one tra
 subscriber is called once per (source, year) with the union of the unit ids (an import of 1,000 rows is one call).
 """
 
+import logging
 import threading
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 
 from django.db import transaction
 
+logger = logging.getLogger(__name__)
 _subscribers: list[Callable] = []
 _state = threading.local()
 
@@ -38,7 +40,19 @@ def subscribe(callback: Callable) -> Callable:
 def _notify(batch: dict) -> None:
     for (source, year), ids in batch.items():
         for callback in list(_subscribers):
-            callback(source=source, unit_ids=sorted(ids), year=year)
+            try:
+                callback(source=source, unit_ids=sorted(ids), year=year)
+            except Exception:
+                # The write has committed: a failing subscriber (a roll-up, a queue that is down) is logged for the
+                # operators and never turns the successful request into an error. Ids and names only, no personal
+                # data. The nightly full recompute repairs a missed roll-up.
+                logger.exception(
+                    "records_changed subscriber %s failed (source=%s, year=%s, %d units)",
+                    getattr(callback, "__qualname__", callback),
+                    source,
+                    year,
+                    len(ids),
+                )
 
 
 def records_changed(*, source: str, unit_ids: Iterable[int], year: int | None = None) -> None:

@@ -1,6 +1,64 @@
-"""Response headers that concern the whole portal."""
+"""Middleware that concerns the whole portal: bad input never becomes a 500, and personal data is never cached.
 
+- A NUL byte in the path, a query parameter or a form value answers 400: PostgreSQL cannot store or compare text
+  containing NUL, and no legitimate client sends one.
+- A `core.params.BadParameter` raised by a portal view answers 400 with its field message (the API's exception
+  handler answers it in the API's error body).
+- A 404 under /api/ comes as the API's JSON error body (a URL that matches no route, e.g. a non-numeric id).
+- `Cache-Control: no-store` on every response that may carry personal data (NoStoreMiddleware).
+"""
+
+from django.http import HttpResponse, JsonResponse
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+
+from core.params import BadParameter
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+API_PREFIXES = ("/api/",)
+
+
+def _has_nul(query_dict) -> bool:
+    return any("\x00" in key or any("\x00" in value for value in values) for key, values in query_dict.lists())
+
+
+class BadInputMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        refused = self._refuse_nul(request)
+        if refused is not None:
+            return refused
+        response = self.get_response(request)
+        if (
+            response.status_code == 404
+            and request.path.startswith(API_PREFIXES)
+            and response.get("Content-Type", "").startswith("text/html")
+        ):
+            return JsonResponse({"detail": _("Not found."), "code": "not_found", "errors": {}}, status=404)
+        return response
+
+    def _refuse_nul(self, request):
+        bad = "\x00" in request.path or _has_nul(request.GET)
+        if not bad and request.method == "POST" and request.content_type in FORM_TYPES:
+            bad = _has_nul(request.POST)
+        if bad:
+            return self._bad_request(request, {"non_field_errors": [_("The request contains a NUL character.")]})
+        return None
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, BadParameter):
+            return self._bad_request(request, exception.message_dict)
+        return None
+
+    def _bad_request(self, request, errors):
+        if request.path.startswith(API_PREFIXES):
+            body = {"detail": _("The submitted data is invalid."), "code": "invalid", "errors": errors}
+            return JsonResponse(body, status=400)
+        text = "\n".join(message for messages in errors.values() for message in messages)
+        return HttpResponse(text, status=400, content_type="text/plain; charset=utf-8")
+
 
 API_PREFIX = "/api/"
 

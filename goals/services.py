@@ -129,6 +129,7 @@ def chain_bottoms(unit_ids) -> dict[int, int]:
     return bottoms
 
 
+ROLLUP_YEARS = (2000, 2100)
 # Above this many distinct chains in one change, one full recompute of the tree is cheaper than the chains.
 CHAIN_LIMIT = 20
 
@@ -142,6 +143,9 @@ def on_records_changed(*, source: str, unit_ids, year: int | None) -> None:
     if not bottoms:
         return
     years = [year] if year else years_to_refresh(bottoms)
+    # Figures are kept for 2000–2100 only (the models' YEAR_RANGE): a change dated earlier (a member who joined in
+    # 1985) has no roll-up to refresh, and must not make one fail after the write has committed.
+    years = [y for y in years if ROLLUP_YEARS[0] <= y <= ROLLUP_YEARS[1]]
     for each_year in years:
         if len(bottoms) > CHAIN_LIMIT:
             tasks.enqueue_year(each_year)

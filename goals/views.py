@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import CHANGE, can_at, units_for
+from core.params import parse_year
 from core.views import add_service_errors, get_scoped_or_404
 from organizations.models import OrganizationUnit
 
@@ -37,12 +38,9 @@ def _unit_or_404(request, pk):
 
 def _year(request, unit) -> int:
     """The year asked for, else the latest year the unit has figures for, else the current year."""
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
+    year = parse_year(request.GET)  # not a year, or out of range: 400
+    if year is None:
         return selectors.latest_year(unit=unit) or timezone.localdate().year
-    if not 2000 <= year <= 2100:
-        raise Http404
     return year
 
 
@@ -186,11 +184,11 @@ def targets_defaults(request, pk):
 def target_list(request):
     """Every target in the user's jurisdiction, filtered by year."""
     items = selectors.targets_visible(user=request.user).order_by("-year", "unit__path", "indicator")
-    year = request.GET.get("year", "")
-    if year.isdigit():
-        items = items.filter(year=int(year))
+    year = parse_year(request.GET)
+    if year is not None:
+        items = items.filter(year=year)
     rows = [(t, registry.label(t.indicator)) for t in items[:1000]]
-    return render(request, "goals/target_list.html", {"rows": rows, "year": year})
+    return render(request, "goals/target_list.html", {"rows": rows, "year": year or ""})
 
 
 @login_required

@@ -1,6 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import FormDateField, FormDateTimeField
+from core.params import ID_MAX
+
 from .models import Rating, WoodpeckerGroup
 from .photos import MAX_PHOTOS
 
@@ -30,7 +33,7 @@ class RegisterForm(forms.Form):
     grid = forms.ModelChoiceField(label=_("Grid"), queryset=None)
     group = forms.ChoiceField(label=_("Group"), choices=WoodpeckerGroup.choices)
     username = forms.CharField(label=_("Login name"), max_length=150)
-    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, min_length=8)
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, min_length=8, max_length=128)
 
     def __init__(self, *args, grids=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -45,10 +48,22 @@ class ClueForm(forms.Form):
     building = forms.ModelChoiceField(label=_("Building"), queryset=None, required=False)
     address = forms.CharField(label=_("Address or landmark"), max_length=200, required=False)
     latitude = forms.DecimalField(
-        label=_("Latitude"), max_digits=9, decimal_places=6, required=False, widget=forms.HiddenInput
+        label=_("Latitude"),
+        max_digits=9,
+        decimal_places=6,
+        min_value=-90,
+        max_value=90,
+        required=False,
+        widget=forms.HiddenInput,
     )
     longitude = forms.DecimalField(
-        label=_("Longitude"), max_digits=9, decimal_places=6, required=False, widget=forms.HiddenInput
+        label=_("Longitude"),
+        max_digits=9,
+        decimal_places=6,
+        min_value=-180,
+        max_value=180,
+        required=False,
+        widget=forms.HiddenInput,
     )
     task = forms.ModelChoiceField(label=_("Inspection task"), queryset=None, required=False)
     photos = MultiplePhotoField(label=_("Photos"), help_text=_("Up to %(n)d photos.") % {"n": MAX_PHOTOS})
@@ -69,12 +84,12 @@ class RejectForm(forms.Form):
 
 
 class MergeForm(forms.Form):
-    duplicate_of = forms.IntegerField(label=_("Number of the earlier clue"))
+    duplicate_of = forms.IntegerField(label=_("Number of the earlier clue"), min_value=1, max_value=ID_MAX)
 
 
 class DispatchForm(forms.Form):
     department = forms.ModelChoiceField(label=_("Department"), queryset=None)
-    deadline = forms.DateTimeField(
+    deadline = FormDateTimeField(
         label=_("Deadline"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
@@ -93,7 +108,7 @@ class RecategorizeForm(forms.Form):
 
 
 class ResolveForm(forms.Form):
-    resolution = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}))
+    resolution = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
     photos = MultiplePhotoField(label=_("Photos"))
 
 
@@ -105,9 +120,11 @@ class RateForm(forms.Form):
 class TaskForm(forms.Form):
     grid = forms.ModelChoiceField(label=_("Grid"), queryset=None)
     title = forms.CharField(label=_("Title"), max_length=100)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    starts_on = forms.DateField(label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label=_("Ends on"), widget=forms.DateInput(attrs={"type": "date"}))
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
+    )
+    starts_on = FormDateField(label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = FormDateField(label=_("Ends on"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, grids=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,6 +7,7 @@ handler also sees the clues dispatched to their department (ClueQuerySet.restric
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -244,8 +245,22 @@ class Clue(models.Model):
         related_name="+",
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
-    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
     category = models.ForeignKey(ClueCategory, verbose_name=_("category"), on_delete=models.PROTECT)
     description = models.TextField(_("description"), max_length=2000)
     source = models.CharField(_("source"), max_length=16, choices=ClueSource.choices, default=ClueSource.WOODPECKER)
@@ -528,7 +543,8 @@ class PointsEntry(models.Model):
         verbose_name_plural = _("points ledger")
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["idempotency_key"], name="uniq_points_entry_key"),
+            # Keys belong to their account: another account's key is neither found nor blocked by it.
+            models.UniqueConstraint(fields=["account", "idempotency_key"], name="uniq_points_entry_account_key"),
             models.CheckConstraint(condition=~Q(points=0), name="points_entry_not_zero"),
             models.CheckConstraint(condition=Q(balance_after__gte=0), name="points_entry_balance_after_ok"),
         ]
@@ -642,7 +658,7 @@ class Redemption(models.Model):
         ordering = ["-reserved_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gte=1), name="redemption_quantity_positive"),
-            models.UniqueConstraint(fields=["idempotency_key"], name="uniq_redemption_key"),
+            models.UniqueConstraint(fields=["woodpecker", "idempotency_key"], name="uniq_redemption_woodpecker_key"),
         ]
 
     def __str__(self):

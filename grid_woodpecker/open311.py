@@ -7,17 +7,19 @@ user, and files only inside that key's jurisdiction.
 """
 
 import json
+import math
+import re
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.api.throttling import WindowThrottle
+from core.params import BadParameter, parse_datetime
 from organizations.models import OrganizationUnit, UnitKind
 
 from . import services
@@ -25,7 +27,7 @@ from .models import Clue, ClueCategory, ClueSource, ClueStatus
 
 CLOSED = (ClueStatus.CLOSED, ClueStatus.REJECTED, ClueStatus.MERGED)
 MAX_REQUESTS = 1000
-POSTS_PER_MINUTE = 60  # per API key: a runaway hotline system gets a clear refusal, not a flood of clues
+MAX_DESCRIPTION = 2000  # as the portal's and the API's clue forms
 
 
 def _error(code: int, description: str) -> JsonResponse:
@@ -142,7 +144,7 @@ def requests_view(request):
     qs = _public_clues()
     params = request.GET
     if params.get("service_request_id"):
-        ids = [i for i in params["service_request_id"].split(",") if i.strip().isdigit()]
+        ids = [int(i) for i in params["service_request_id"].split(",") if re.fullmatch(r"\s*[0-9]{1,18}\s*", i)]
         return JsonResponse([_request_json(request, c) for c in qs.filter(pk__in=ids)], safe=False)
     if params.get("service_code"):
         qs = qs.filter(category__code__in=params["service_code"].split(","))
@@ -153,12 +155,11 @@ def requests_view(request):
             qs = qs.exclude(status__in=CLOSED)
         elif wanted == {"closed"}:
             qs = qs.filter(status__in=CLOSED)
-    start, end = params.get("start_date"), params.get("end_date")
-    for value in filter(None, (start, end)):
-        if parse_datetime(value) is None:
-            return _error(400, _("start_date and end_date must be W3C date-times."))
-    end_dt = parse_datetime(end) if end else timezone.now()
-    start_dt = parse_datetime(start) if start else end_dt - timezone.timedelta(days=90)
+    try:  # W3C date-times from 1900 to 2100 (year 1 would overflow the 90-day window below)
+        end_dt = parse_datetime(params, "end_date", default=None) or timezone.now()
+        start_dt = parse_datetime(params, "start_date", default=None) or end_dt - timezone.timedelta(days=90)
+    except BadParameter:
+        return _error(400, _("start_date and end_date must be W3C date-times."))
     qs = qs.filter(submitted_at__gte=start_dt, submitted_at__lte=end_dt).order_by("-submitted_at")
     return JsonResponse([_request_json(request, c) for c in qs[:MAX_REQUESTS]], safe=False)
 
@@ -181,19 +182,18 @@ def _create(request):
     key = services.open311_key_lookup(data.get("api_key", ""))
     if key is None:
         return _error(403, _("The api_key is invalid or disabled."))
-    counter = f"open311:posts:{key.pk}"
-    cache.add(counter, 0, timeout=60)
-    try:
-        posts = cache.incr(counter)
-    except ValueError:
-        cache.set(counter, 1, timeout=60)
-        posts = 1
-    if posts > POSTS_PER_MINUTE:
-        return _error(
-            429, _("Too many requests: at most %(n)d a minute. Please try again later.") % {"n": POSTS_PER_MINUTE}
+    refused = WindowThrottle.check("open311", key.pk)  # DRF's sliding-window throttle, one bucket per api_key
+    if refused is not None:
+        response = _error(
+            429,
+            _("Too many requests: at most %(n)d a minute. Please try again later.") % {"n": refused.num_requests},
         )
+        response["Retry-After"] = str(math.ceil(refused.wait() or 1))
+        return response
     if not data.get("service_code"):
         return _error(400, _("service_code is required."))
+    if len(str(data.get("description", ""))) > MAX_DESCRIPTION or len(str(data.get("address_string", ""))) > 200:
+        return _error(400, _("The description is limited to %(n)d characters.") % {"n": MAX_DESCRIPTION})
     code = data.get("address_id", "")
     place = OrganizationUnit.objects.filter(code=code, path__startswith=key.unit.path).first() if code else None
     if place is None or place.kind not in (UnitKind.GRID, UnitKind.BUILDING):

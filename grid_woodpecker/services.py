@@ -12,7 +12,6 @@ import secrets
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -37,6 +36,7 @@ from accounts.permissions import (
 from accounts.roles import Role
 from cadres.services import person_create
 from core import audit, events
+from core.api.throttling import WindowThrottle
 from organizations.models import OrganizationUnit, UnitKind
 
 from .models import (
@@ -69,8 +69,6 @@ from .models import (
 from .photos import MAX_PHOTOS, clean_photo
 
 SOURCE = "grid_woodpecker"
-# Rate limits for filing clues, per login: (how many, in how many seconds).
-RATE_LIMITS = ((5, 10 * 60), (30, 24 * 3600))
 # Days after the deadline when a yellow card becomes a red card.
 RED_CARD_AFTER_DAYS = 3
 # A resolved clue nobody rates closes itself after this many days.
@@ -356,22 +354,17 @@ def woodpeckers_bulk_create(*, rows: list[dict], actor) -> int:
 
 
 def _check_rate_limit(user) -> None:
-    """Refuse a login that files clues too fast (a clear message, never an error page)."""
-    for limit, seconds in RATE_LIMITS:
-        key = f"woodpecker:clue-rate:{user.pk}:{seconds}"
-        cache.add(key, 0, timeout=seconds)
-        try:
-            count = cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, timeout=seconds)
-            count = 1
-        if count > limit:
-            minutes = seconds // 60
-            raise ValidationError(
-                _("You are filing clues too often: at most %(limit)d in %(minutes)d minutes. Please try again later.")
-                % {"limit": limit, "minutes": minutes},
-                code="rate_limited",
-            )
+    """Refuse a login that files clues too fast (a clear message, never an error page). DRF's sliding-window
+    throttle, rates in REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["clue_submit"]; the API answers it with 429."""
+    refused = WindowThrottle.check("clue_submit", user.pk)
+    if refused is not None:
+        exc = ValidationError(
+            _("You are filing clues too often: at most %(limit)d in %(minutes)d minutes. Please try again later.")
+            % {"limit": refused.num_requests, "minutes": refused.duration // 60},
+            code="rate_limited",
+        )
+        exc.wait = refused.wait()
+        raise exc
 
 
 def _check_abuse_list(user, grid) -> None:
@@ -828,8 +821,8 @@ def _post(
     """Append one ledger entry and move the balance, under the account's row lock. The same key never posts
     twice: a retried call returns the first entry. A debit beyond the balance is refused (or, for a reversal,
     limited to what is left)."""
-    account = _account_locked(woodpecker_id)
-    existing = PointsEntry.objects.filter(idempotency_key=key).first()
+    account = _account_locked(woodpecker_id)  # same-account retries wait here, then find the first entry
+    existing = PointsEntry.objects.filter(account=account, idempotency_key=key).first()
     if existing is not None:
         return existing
     if points < 0 and account.balance + points < 0:
@@ -887,7 +880,9 @@ def points_earn_for_clue(*, clue: Clue, actor) -> PointsEntry | None:
 def points_reverse_for_clue(*, clue: Clue, reason: str, actor) -> PointsEntry | None:
     """Reverse what an accepted clue earned when it is found false: a reversing entry, never a deletion."""
     require(actor, TRIAGE, clue)
-    earned = PointsEntry.objects.filter(idempotency_key=f"earn:clue:{clue.pk}").first()
+    earned = PointsEntry.objects.filter(
+        account__woodpecker_id=clue.reporter_id, idempotency_key=f"earn:clue:{clue.pk}"
+    ).first()
     if earned is None:
         return None
     entry = _post(
@@ -936,7 +931,7 @@ def points_expire_for_account(*, account_id: int, actor, today: date | None = No
     due = PointsEntry.objects.filter(account_id=account_id, kind=EntryKind.EARN, expires_on__lt=today)
     for earned in due.order_by("expires_on", "id"):
         key = f"expire:{earned.pk}"
-        if PointsEntry.objects.filter(idempotency_key=key).exists():
+        if PointsEntry.objects.filter(account_id=account_id, idempotency_key=key).exists():
             continue
         entry = _post(
             woodpecker_id=account.woodpecker_id,
@@ -1027,12 +1022,28 @@ def redemption_reserve(
     if quantity < 1:
         raise ValidationError({"quantity": [_("Redeem at least one.")]})
     key = idempotency_key or f"redeem:{woodpecker.pk}:{secrets.token_hex(8)}"
-    existing = Redemption.objects.filter(idempotency_key=key).first()
+    existing = Redemption.objects.filter(woodpecker=woodpecker, idempotency_key=key).first()
     if existing is not None:
         return existing
+    try:
+        # A concurrent retry with the same key loses the insert race (unique per woodpecker and key): its work is
+        # rolled back to this savepoint and it answers with the first redemption.
+        with transaction.atomic():
+            return _redemption_reserve(woodpecker=woodpecker, goods=goods, actor=actor, quantity=quantity, key=key)
+    except IntegrityError:
+        existing = Redemption.objects.filter(woodpecker=woodpecker, idempotency_key=key).first()
+        if existing is None:
+            raise
+        return existing
+
+
+def _redemption_reserve(*, woodpecker, goods, actor, quantity, key) -> Redemption:
     goods = (
         Goods.objects.select_for_update(of=("self",)).select_related("station__unit").get(pk=goods.pk)
     )  # lock order: goods
+    existing = Redemption.objects.filter(woodpecker=woodpecker, idempotency_key=key).first()
+    if existing is not None:  # a same-key retry that waited for the lock above: the first one has committed
+        return existing
     if not goods.is_active or not goods.station.is_active:
         raise ValidationError(_("These goods are not offered any more."))
     if goods.stock < quantity:

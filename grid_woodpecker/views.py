@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import CHANGE, COUNTER, IMPORT, TRIAGE, VIEW, can, units_for
 from accounts.roles import Role
+from core.params import parse_int, parse_year
 from core.views import add_service_errors
 from organizations.models import OrganizationUnit, UnitKind
 
@@ -326,8 +327,8 @@ def clue_list(request):
 
 @login_required
 def oversight(request):
-    year = request.GET.get("year")
-    data = selectors.oversight(user=request.user, year=int(year) if year and year.isdigit() else None)
+    year = parse_year(request.GET)
+    data = selectors.oversight(user=request.user, year=year)
     return render(request, "grid_woodpecker/oversight.html", {"data": data, "year": year})
 
 
@@ -338,8 +339,9 @@ def leaderboard(request):
     )
     woodpecker = selectors.woodpecker_of(request.user)
     unit = None
-    if request.GET.get("unit"):
-        unit = units.filter(pk=request.GET["unit"]).first()
+    unit_id = parse_int(request.GET, "unit", min_value=1)
+    if unit_id is not None:
+        unit = units.filter(pk=unit_id).first()
     if unit is None and woodpecker is not None:
         unit = woodpecker.grid
     if unit is None:

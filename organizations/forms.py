@@ -1,6 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import FormDateField
+from core.params import INT_MAX
+
 from .models import OrganizationUnit, PartyOrganization, UnitKind
 
 
@@ -10,7 +13,7 @@ class UnitForm(forms.Form):
         label=_("code"), max_length=32, help_text=_("The stable external code other government systems use.")
     )
     kind = forms.ChoiceField(label=_("kind"), choices=UnitKind.choices)
-    sort_order = forms.IntegerField(label=_("sort order"), min_value=0, initial=0, required=False)
+    sort_order = forms.IntegerField(label=_("sort order"), min_value=0, max_value=INT_MAX, initial=0, required=False)
 
     def clean_code(self):
         return self.cleaned_data["code"].strip().upper()
@@ -38,3 +41,4 @@ class PartyOrganizationForm(forms.ModelForm):
             "rectification_started_on": forms.DateInput(attrs={"type": "date"}),
             "rectified_on": forms.DateInput(attrs={"type": "date"}),
         }
+        field_classes = dict.fromkeys(["founded_on", "rectification_started_on", "rectified_on"], FormDateField)

@@ -4,6 +4,15 @@ from rest_framework.test import APIClient
 from tests import factories
 
 
+@pytest.fixture(autouse=True)
+def _clear_throttle_cache():
+    """Rate-limit counters live in the cache (Redis in the tests): every test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def county(db):
     return factories.build_county()

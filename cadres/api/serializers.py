@@ -2,6 +2,9 @@
 
 from rest_framework import serializers
 
+from core.fields import DateField
+from core.params import ID_MAX
+
 from ..models import (
     CadrePost,
     CapabilityAssessment,
@@ -103,12 +106,12 @@ class PartyMemberSerializer(serializers.ModelSerializer):
 
 class PartyMemberCreateSerializer(PersonCreateSerializer):
     status = serializers.ChoiceField(choices=PartyMember._meta.get_field("status").choices)
-    joined_on = serializers.DateField()
+    joined_on = DateField()
 
 
 class PartyMemberUpdateSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=PartyMember._meta.get_field("status").choices, required=False)
-    full_on = serializers.DateField(required=False, allow_null=True)
+    full_on = DateField(required=False, allow_null=True)
     is_floating = serializers.BooleanField(required=False)
     floating_location = serializers.CharField(max_length=100, required=False, allow_blank=True)
     floating_managing_unit_code = serializers.CharField(max_length=32, required=False, allow_blank=True)
@@ -142,14 +145,14 @@ class MemberTransferSerializer(serializers.ModelSerializer):
 
 
 class TransferCreateSerializer(serializers.Serializer):
-    member = serializers.IntegerField()
+    member = serializers.IntegerField(min_value=1, max_value=ID_MAX)
     to_unit_code = serializers.CharField(max_length=32)
-    out_on = serializers.DateField()
+    out_on = DateField()
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
 class DateSerializer(serializers.Serializer):
-    on = serializers.DateField()
+    on = DateField()
 
 
 class DevelopmentStepSerializer(serializers.ModelSerializer):
@@ -202,15 +205,15 @@ class DevelopmentRecordSerializer(serializers.ModelSerializer):
 
 
 class DevelopmentCreateSerializer(serializers.Serializer):
-    person = serializers.IntegerField()
+    person = serializers.IntegerField(min_value=1, max_value=ID_MAX)
     unit_code = serializers.CharField(max_length=32)
-    applied_on = serializers.DateField()
+    applied_on = DateField()
 
 
 class ProposeSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=DevelopmentStep._meta.get_field("kind").choices, default="advance")
-    effective_on = serializers.DateField()
-    extended_until = serializers.DateField(required=False, allow_null=True)
+    effective_on = DateField()
+    extended_until = DateField(required=False, allow_null=True)
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
@@ -243,18 +246,18 @@ class CadrePostSerializer(serializers.ModelSerializer):
 
 
 class CadrePostCreateSerializer(serializers.Serializer):
-    person = serializers.IntegerField()
+    person = serializers.IntegerField(min_value=1, max_value=ID_MAX)
     unit_code = serializers.CharField(max_length=32)
     committee = serializers.ChoiceField(choices=CadrePost._meta.get_field("committee").choices, default="party")
     post = serializers.ChoiceField(choices=CadrePost._meta.get_field("post").choices)
     is_one_shoulder = serializers.BooleanField(default=False)
     is_dispatched = serializers.BooleanField(default=False)
     term_start_year = serializers.IntegerField(min_value=1990, max_value=2100)
-    started_on = serializers.DateField()
+    started_on = DateField()
 
 
 class PostEndSerializer(serializers.Serializer):
-    ended_on = serializers.DateField()
+    ended_on = DateField()
     reason = serializers.CharField(max_length=200)
 
 
@@ -300,21 +303,21 @@ class CapabilityAssessmentSerializer(serializers.ModelSerializer):
 class PersonAtUnitSerializer(serializers.Serializer):
     """Bodies that name an existing person (by id) at a unit (by code), plus the record's own fields."""
 
-    person = serializers.IntegerField()
+    person = serializers.IntegerField(min_value=1, max_value=ID_MAX)
     unit_code = serializers.CharField(max_length=32)
 
 
 class VettingCreateSerializer(PersonAtUnitSerializer):
-    vetted_on = serializers.DateField()
+    vetted_on = DateField()
     result = serializers.ChoiceField(choices=JointVetting._meta.get_field("result").choices)
     departments = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    filed_on = serializers.DateField(required=False, allow_null=True)
+    filed_on = DateField(required=False, allow_null=True)
 
 
 class StudyCreateSerializer(PersonAtUnitSerializer):
     school = serializers.CharField(max_length=100)
     target_level = serializers.ChoiceField(choices=DegreeStudy._meta.get_field("target_level").choices)
-    enrolled_on = serializers.DateField()
+    enrolled_on = DateField()
 
 
 class AssessmentCreateSerializer(PersonAtUnitSerializer):
@@ -324,11 +327,11 @@ class AssessmentCreateSerializer(PersonAtUnitSerializer):
 
 
 class ElevationCreateSerializer(serializers.Serializer):
-    post = serializers.IntegerField()
+    post = serializers.IntegerField(min_value=1, max_value=ID_MAX)
     direction = serializers.ChoiceField(choices=ElevatedManagement._meta.get_field("direction").choices)
     reason = serializers.CharField(max_length=200)
-    started_on = serializers.DateField()
-    review_on = serializers.DateField()
+    started_on = DateField()
+    review_on = DateField()
 
 
 class ReserveStepSerializer(serializers.ModelSerializer):
@@ -363,7 +366,7 @@ class ReserveCadreSerializer(serializers.ModelSerializer):
 class ReserveCreateSerializer(PersonAtUnitSerializer):
     post_for = serializers.ChoiceField(choices=ReserveCadre._meta.get_field("post_for").choices)
     nomination = serializers.ChoiceField(choices=ReserveCadre._meta.get_field("nomination").choices)
-    nominated_on = serializers.DateField()
+    nominated_on = DateField()
 
 
 class DropSerializer(DateSerializer):
@@ -387,9 +390,9 @@ class TrainingCreateSerializer(serializers.Serializer):
     topic = serializers.CharField(max_length=150)
     organizer_code = serializers.CharField(max_length=32)
     level = serializers.ChoiceField(choices=TrainingSession._meta.get_field("level").choices)
-    starts_on = serializers.DateField()
-    ends_on = serializers.DateField()
+    starts_on = DateField()
+    ends_on = DateField()
 
 
 class AttendeesSerializer(serializers.Serializer):
-    people = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+    people = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=ID_MAX), allow_empty=False)

@@ -4,13 +4,14 @@ writes call the services, so the API refuses exactly what the portal refuses, wi
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, status
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.permissions import CHANGE, VIEW, restrict, units_queryset
 from core.api.viewsets import ScopedModelViewSet
+from core.params import parse_int, parse_year
 from organizations.models import OrganizationUnit
 
 from .. import selectors, services
@@ -29,6 +30,11 @@ from ..models import (
     TrainingSession,
 )
 from . import serializers as s
+
+YEAR_PARAMETER = OpenApiParameter("year", int, description="The year (1900–2100); the current year by default.")
+UNIT_LIST = inline_serializer(
+    "UnitCodeName", {"code": serializers.CharField(), "name": serializers.CharField()}, many=True
+)
 
 
 class CadresViewSet(ScopedModelViewSet):
@@ -130,8 +136,9 @@ class PartyMemberViewSet(CadresViewSet):
             qs = qs.filter(status=params["status"])
         if params.get("floating") in ("1", "true"):
             qs = qs.filter(is_floating=True)
-        if params.get("month", "").isdigit():
-            qs = qs.filter(joined_on__month=int(params["month"]))
+        month = parse_int(params, "month", min_value=1, max_value=12)
+        if month is not None:
+            qs = qs.filter(joined_on__month=month)
         if params.get("unit_code"):
             root = OrganizationUnit.objects.filter(code=params["unit_code"]).first()
             qs = qs.filter(unit__path__startswith=root.path) if root else qs.none()
@@ -327,9 +334,22 @@ class CapabilityAssessmentViewSet(CadresViewSet):
         person, unit = self.person_by_id(data.pop("person")), self.unit_by_code(data.pop("unit_code"))
         return services.assessment_record(person=person, unit=unit, actor=self.request.user, **data)
 
-    @action(detail=False, methods=["get"])
+    @extend_schema(
+        parameters=[YEAR_PARAMETER],
+        responses=inline_serializer(
+            "AssessmentRank",
+            {
+                "rank": serializers.IntegerField(),
+                "person": serializers.CharField(),
+                "unit_code": serializers.CharField(),
+                "score": serializers.DecimalField(max_digits=6, decimal_places=2, coerce_to_string=True),
+            },
+            many=True,
+        ),
+    )
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def ranking(self, request):
-        year = int(request.query_params.get("year") or timezone.localdate().year)
+        year = parse_year(request.query_params, default=timezone.localdate().year)
         rows = selectors.assessment_ranking(user=request.user, year=year)
         return Response(
             [{"rank": a.rank, "person": a.person.name, "unit_code": a.unit.code, "score": str(a.score)} for a in rows]
@@ -374,6 +394,20 @@ class ReserveCadreViewSet(CadresViewSet):
             services.reserve_drop(reserve=self._reserve(pk), on=data["on"], reason=data["reason"], actor=request.user)
         )
 
+    @extend_schema(
+        responses=inline_serializer(
+            "VillagesWithoutYoungReserve",
+            {
+                "villages": serializers.IntegerField(),
+                "missing": serializers.IntegerField(),
+                "townships": inline_serializer(
+                    "TownshipVillages",
+                    {"code": serializers.CharField(), "name": serializers.CharField(), "villages": UNIT_LIST},
+                    many=True,
+                ),
+            },
+        )
+    )
     @action(detail=False, methods=["get"], url_path="under-30")
     def under_30(self, request):
         report = selectors.villages_missing_young_reserve(user=request.user, on=timezone.localdate())
@@ -416,9 +450,28 @@ class TrainingSessionViewSet(CadresViewSet):
         services.training_add_attendees(session=session, people=people, actor=request.user)
         return self.done(self.get_queryset().get(pk=session.pk))
 
+    @extend_schema(
+        parameters=[YEAR_PARAMETER],
+        responses=inline_serializer(
+            "SecretaryTrainingCoverage",
+            {
+                "year": serializers.IntegerField(),
+                "secretaries": serializers.IntegerField(),
+                "trained": serializers.IntegerField(),
+                "not_trained": inline_serializer(
+                    "SecretaryNotTrained",
+                    {"person": serializers.CharField(), "unit_code": serializers.CharField()},
+                    many=True,
+                ),
+                "sessions": serializers.IntegerField(),
+                "person_times": serializers.IntegerField(),
+                "people": serializers.IntegerField(),
+            },
+        ),
+    )
     @action(detail=False, methods=["get"])
     def coverage(self, request):
-        year = int(request.query_params.get("year") or timezone.localdate().year)
+        year = parse_year(request.query_params, default=timezone.localdate().year)
         report = selectors.secretaries_not_trained(user=request.user, year=year)
         return Response(
             {

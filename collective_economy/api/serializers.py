@@ -48,10 +48,11 @@ class IncomeReportSerializer(serializers.ModelSerializer):
 class IncomeFiguresSerializer(serializers.Serializer):
     total_income = serializers.DecimalField(**MONEY)
     operating_income = serializers.DecimalField(**MONEY)
-    income_sources = serializers.CharField(required=False, allow_blank=True, default="")
+    income_sources = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
     development_model = serializers.ChoiceField(choices=DevelopmentModel.choices)
-    assets = serializers.DecimalField(**MONEY, required=False, default="0.00")
-    debt = serializers.DecimalField(**MONEY, required=False, default="0.00")
+    # Required: a string default here reached the service unconverted and failed there (a 500) when left out.
+    assets = serializers.DecimalField(**MONEY)
+    debt = serializers.DecimalField(**MONEY)
 
 
 class IncomeReportSubmitSerializer(IncomeFiguresSerializer):
@@ -62,18 +63,18 @@ class IncomeReportSubmitSerializer(IncomeFiguresSerializer):
 class IncomeReportUpdateSerializer(serializers.Serializer):
     total_income = serializers.DecimalField(**MONEY, required=False)
     operating_income = serializers.DecimalField(**MONEY, required=False)
-    income_sources = serializers.CharField(required=False, allow_blank=True)
+    income_sources = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     development_model = serializers.ChoiceField(choices=DevelopmentModel.choices, required=False)
     assets = serializers.DecimalField(**MONEY, required=False)
     debt = serializers.DecimalField(**MONEY, required=False)
 
 
 class IncomeCorrectionSerializer(IncomeReportUpdateSerializer):
-    correction_reason = serializers.CharField()
+    correction_reason = serializers.CharField(max_length=500)
 
 
 class SendBackSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=500)
 
 
 class ProjectSerializer(serializers.ModelSerializer):
@@ -94,6 +95,7 @@ class ProjectSerializer(serializers.ModelSerializer):
             "description",
         ]
         read_only_fields = ["village"]
+        extra_kwargs = {"description": {"max_length": 2000}}
 
 
 class ProjectCreateSerializer(ProjectSerializer):

@@ -1,14 +1,15 @@
 """The collective economy API. Reads are limited to the caller's jurisdiction; writes go through the services."""
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, status
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import CHANGE, VIEW, restrict, units_queryset
 from core.api.viewsets import ScopedModelViewSet
+from core.params import parse_year
 from organizations.models import OrganizationUnit
 
 from .. import selectors, services
@@ -53,11 +54,9 @@ class YearFilterMixin:
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         params = self.request.query_params
-        if params.get("year"):
-            try:
-                queryset = queryset.filter(year=int(params["year"]))
-            except ValueError as exc:
-                raise exceptions.ValidationError({"year": [_("The year must be a number such as 2024.")]}) from exc
+        year = parse_year(params)
+        if year is not None:
+            queryset = queryset.filter(year=year)
         return queryset
 
 
@@ -232,7 +231,20 @@ class ProjectCompetitionViewSet(YearFilterMixin, ReadOnlyWritesMixin, ScopedMode
     queryset = ProjectCompetition.objects.select_related("unit").order_by("-year", "unit__path")
     serializer_class = s.ProjectCompetitionSerializer
 
-    @action(detail=True, methods=["get"])
+    @extend_schema(
+        responses=inline_serializer(
+            "CompetitionRank",
+            {
+                "rank": serializers.IntegerField(),
+                "project": serializers.IntegerField(),
+                "name": serializers.CharField(),
+                "average": serializers.CharField(),
+                "reviewers": serializers.IntegerField(),
+            },
+            many=True,
+        )
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def ranking(self, request, pk=None):
         ranking = selectors.competition_ranking(user=request.user, competition=self.get_object())
         return Response(
@@ -282,10 +294,9 @@ class SharesView(APIView):
         responses=dict,
     )
     def get(self, request):
-        try:
-            year = int(request.query_params.get("year", ""))
-        except ValueError as exc:
-            raise exceptions.ValidationError({"year": [_("The year must be a number such as 2024.")]}) from exc
+        year = parse_year(request.query_params)
+        if year is None:
+            raise exceptions.ValidationError({"year": [_("The year must be a number such as 2024.")]})
         scope = unit_by_code(request.user, request.query_params.get("scope_code", ""), "scope_code")
         table = selectors.income_table(user=request.user, scope=scope, year=year)
         return Response(

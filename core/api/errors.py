@@ -20,6 +20,11 @@ def _flatten(detail):
     return [str(detail)]
 
 
+def _custom_detail(exc) -> bool:
+    """A Throttled raised with its own message (e.g. the clue-filing limit) keeps it."""
+    return not str(exc.detail).startswith(str(exceptions.Throttled.default_detail))
+
+
 def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
@@ -33,6 +38,11 @@ def exception_handler(exc, context):
         return Response(body, status=status.HTTP_400_BAD_REQUEST, headers=response.headers)
     if isinstance(exc, Http404 | exceptions.NotFound):
         body = {"detail": _("Not found."), "code": "not_found", "errors": {}}
+    elif isinstance(exc, exceptions.Throttled) and not _custom_detail(exc):
+        # DRF's throttles: a Chinese message with the wait (also sent as Retry-After).
+        wait = max(1, int(exc.wait or 1))
+        detail = _("Too many requests. Please try again in %(wait)d seconds.") % {"wait": wait}
+        body = {"detail": detail, "code": "throttled", "errors": {}}
     else:
         detail = getattr(exc, "detail", str(exc))
         code = getattr(exc, "default_code", "error")

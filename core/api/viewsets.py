@@ -1,6 +1,8 @@
 """Base viewsets: every queryset goes through the scoping path; writes re-check the change scope."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from rest_framework import exceptions, viewsets
 
 from accounts.scoping import CHANGE, VIEW, restrict
@@ -8,6 +10,9 @@ from accounts.scoping import CHANGE, VIEW, restrict
 
 class ScopedViewSetMixin:
     """Restricts `queryset` to the caller's jurisdiction: VIEW for reads, CHANGE for writes (404 outside it)."""
+
+    # Ids are numbers: anything else matches no route (404), for the detail routes and every detail action alike.
+    lookup_value_regex = r"[0-9]+"
 
     def get_queryset(self):
         action = VIEW if self.request.method in ("GET", "HEAD", "OPTIONS") else CHANGE
@@ -18,7 +23,11 @@ class ScopedViewSetMixin:
         if self.request.method not in ("GET", "HEAD", "OPTIONS"):
             visible = restrict(self.queryset.model.objects.all(), self.request.user, VIEW)
             lookup = {self.lookup_field: self.kwargs[self.lookup_url_kwarg or self.lookup_field]}
-            if visible.filter(**lookup).exists() and not self.get_queryset().filter(**lookup).exists():
+            try:
+                hidden = visible.filter(**lookup).exists() and not self.get_queryset().filter(**lookup).exists()
+            except (TypeError, ValueError, DjangoValidationError):
+                raise Http404 from None  # an id of the wrong type names no object
+            if hidden:
                 raise exceptions.PermissionDenied()
         return super().get_object()
 

@@ -32,7 +32,7 @@ class TargetWriteSerializer(serializers.Serializer):
 
     indicator = serializers.CharField(max_length=64)
     unit_code = serializers.CharField(max_length=32)
-    year = serializers.IntegerField()
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
     value = serializers.DecimalField(max_digits=16, decimal_places=2)
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 

@@ -1,12 +1,13 @@
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, status, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.response import Response
 
 from accounts.scoping import VIEW, restrict
 from core.api.viewsets import ScopedModelViewSet, ScopedReadOnlyModelViewSet
+from core.params import parse_year
 from organizations.models import OrganizationUnit
 
 from .. import indicators as registry
@@ -112,24 +113,48 @@ class DashboardViewSet(viewsets.ViewSet):
     """One unit's dashboard for a year, as the page shows it: every indicator with value, numerator, denominator,
     target, status (`met`, `on_track`, `behind`, `no_target`, `no_data`) and completeness (`?year=2024`)."""
 
+    lookup_value_regex = r"[0-9]+"
+
     @extend_schema(
         parameters=[
-            OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH),
-            OpenApiParameter("year", OpenApiTypes.INT),
+            OpenApiParameter("id", int, OpenApiParameter.PATH),
+            OpenApiParameter("year", int, description="1900–2100; the latest year with figures by default."),
         ],
-        responses=OpenApiTypes.OBJECT,
+        responses=inline_serializer(
+            "Dashboard",
+            {
+                "unit": serializers.IntegerField(),
+                "unit_code": serializers.CharField(),
+                "unit_name": serializers.CharField(),
+                "year": serializers.IntegerField(),
+                "computed_at": serializers.DateTimeField(allow_null=True),
+                "indicators": inline_serializer(
+                    "DashboardIndicator",
+                    {
+                        "key": serializers.CharField(),
+                        "name": serializers.CharField(),
+                        "measure": serializers.CharField(),
+                        "has_source": serializers.BooleanField(),
+                        "value": serializers.CharField(allow_null=True),
+                        "numerator": serializers.CharField(allow_null=True),
+                        "denominator": serializers.CharField(allow_null=True),
+                        "target": serializers.CharField(allow_null=True),
+                        "status": serializers.CharField(),
+                        "units_reported": serializers.IntegerField(allow_null=True),
+                        "units_expected": serializers.IntegerField(allow_null=True),
+                        "units_missing": serializers.ListField(child=serializers.CharField(), allow_null=True),
+                    },
+                    many=True,
+                ),
+            },
+        ),
     )
     def retrieve(self, request, pk=None):
         units = restrict(OrganizationUnit.objects.filter(kind__in=services.DASHBOARD_KINDS), request.user, VIEW)
         unit = units.filter(pk=pk).first() if str(pk).isdigit() else None
         if unit is None:
             raise exceptions.NotFound()
-        try:
-            year = int(
-                request.query_params.get("year") or selectors.latest_year(unit=unit) or timezone.localdate().year
-            )
-        except ValueError:
-            raise exceptions.ValidationError({"year": [_("Enter a year such as 2024.")]}) from None
+        year = parse_year(request.query_params) or selectors.latest_year(unit=unit) or timezone.localdate().year
         rows = selectors.dashboard_rows(user=request.user, unit=unit, year=year)
         computed = selectors.computed_at(rows)
         return Response(

@@ -1,4 +1,8 @@
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
+
+from core.fields import DateTimeField
+from core.params import ID_MAX, INT_MAX
 
 from ..models import (
     AbuseListEntry,
@@ -53,14 +57,15 @@ class WoodpeckerCreateSerializer(serializers.Serializer):
     grid_code = serializers.CharField(max_length=32)
     group = serializers.ChoiceField(choices=WoodpeckerGroup.choices)
     is_lead = serializers.BooleanField(required=False, default=False)
-    lead_duties = serializers.CharField(required=False, allow_blank=True, default="")
+    lead_duties = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
 class WoodpeckerUpdateSerializer(serializers.Serializer):
     is_lead = serializers.BooleanField()
-    lead_duties = serializers.CharField(required=False, allow_blank=True, default="")
+    lead_duties = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
+@extend_schema_serializer(component_name="WoodpeckerReason")  # cadres has a stricter ReasonSerializer
 class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300, allow_blank=True)
 
@@ -80,6 +85,7 @@ class ClueEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = ClueEvent
         fields = ["id", "clue", "kind", "from_status", "to_status", "note", "actor_name", "created_at"]
+        extra_kwargs = {"note": {"max_length": 500}}
 
     def get_actor_name(self, event) -> str:
         return str(event.actor) if event.actor_id else ""
@@ -151,36 +157,40 @@ class ClueSubmitSerializer(serializers.Serializer):
     category = serializers.PrimaryKeyRelatedField(queryset=ClueCategory.objects.filter(is_active=True))
     description = serializers.CharField(max_length=2000)
     address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    latitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True, default=None)
-    longitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True, default=None)
+    latitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, min_value=-90, max_value=90, required=False, allow_null=True, default=None
+    )
+    longitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, min_value=-180, max_value=180, required=False, allow_null=True, default=None
+    )
     task = serializers.PrimaryKeyRelatedField(queryset=InspectionTask.objects.all(), required=False, allow_null=True)
     photos = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
 
 class NoteSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
 class MergeSerializer(NoteSerializer):
-    duplicate_of = serializers.IntegerField()
+    duplicate_of = serializers.IntegerField(min_value=1, max_value=ID_MAX)
 
 
 class DispatchSerializer(NoteSerializer):
-    department = serializers.IntegerField()
-    deadline = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    department = serializers.IntegerField(min_value=1, max_value=ID_MAX)
+    deadline = DateTimeField(required=False, allow_null=True, default=None)
 
 
 class ResolveSerializer(serializers.Serializer):
-    resolution = serializers.CharField()
+    resolution = serializers.CharField(max_length=2000)
 
 
 class RateSerializer(serializers.Serializer):
     rating = serializers.ChoiceField(choices=Rating.choices)
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
 class ClueUpdateSerializer(NoteSerializer):
-    category = serializers.IntegerField()
+    category = serializers.IntegerField(min_value=1, max_value=ID_MAX)
 
 
 class TaskSerializer(serializers.ModelSerializer):
@@ -190,6 +200,7 @@ class TaskSerializer(serializers.ModelSerializer):
         model = InspectionTask
         fields = ["id", "grid", "title", "description", "starts_on", "ends_on", "created_at", "takers_count"]
         read_only_fields = ["created_at", "takers_count"]
+        extra_kwargs = {"description": {"max_length": 2000}}
 
 
 class PolicySerializer(serializers.ModelSerializer):
@@ -227,8 +238,8 @@ class EntrySerializer(serializers.ModelSerializer):
 
 
 class AdjustSerializer(serializers.Serializer):
-    woodpecker = serializers.IntegerField()
-    points = serializers.IntegerField()
+    woodpecker = serializers.IntegerField(min_value=1, max_value=ID_MAX)
+    points = serializers.IntegerField(min_value=-INT_MAX, max_value=INT_MAX)  # PostgreSQL integer
     reason = serializers.CharField(max_length=200)
     idempotency_key = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
 
@@ -263,8 +274,8 @@ class RedemptionSerializer(serializers.ModelSerializer):
 
 
 class RedeemSerializer(serializers.Serializer):
-    goods = serializers.IntegerField()
-    quantity = serializers.IntegerField(min_value=1, default=1)
+    goods = serializers.IntegerField(min_value=1, max_value=ID_MAX)
+    quantity = serializers.IntegerField(min_value=1, max_value=INT_MAX, default=1)
     idempotency_key = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
 
 

@@ -1,6 +1,8 @@
 """API of the grid woodpeckers. Thin: every queryset goes through the model's scoped `restrict`, writes call the
 services, and a service's refusal comes back as the API's one error body."""
 
+import math
+
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
@@ -157,7 +159,9 @@ class ClueViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
             clue = services.clue_submit(actor=request.user, source=ClueSource.WOODPECKER, **data)
         except ValidationError as exc:
             if getattr(exc, "code", None) == "rate_limited":
-                raise exceptions.Throttled(detail=exc.messages[0])
+                throttled = exceptions.Throttled(detail=exc.messages[0])
+                throttled.wait = math.ceil(getattr(exc, "wait", None) or 1)  # DRF sends it as Retry-After
+                raise throttled
             raise
         return Response(s.ClueSerializer(clue).data, status=status.HTTP_201_CREATED)
 
@@ -241,12 +245,12 @@ class ClueViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
         return self._run(services.clue_rate, clue=self.get_object(), **body.validated_data)
 
     @extend_schema(responses=s.ClueEventSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def history(self, request, pk=None):
         return Response(s.ClueEventSerializer(self.get_object().events.select_related("actor"), many=True).data)
 
     @extend_schema(responses=s.ClueSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def duplicates(self, request, pk=None):
         found = selectors.clue_duplicate_candidates(user=request.user, clue=self.get_object())
         return Response([dict(s.ClueSerializer(c).data, why=why) for c, why in found])

@@ -1,6 +1,8 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.params import INT_MAX
+
 from ..models import OrganizationUnit, PartyOrganization, UnitKind, unit_code_validator
 
 
@@ -41,14 +43,14 @@ class OrganizationUnitCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=UnitKind.choices)
     parent_code = serializers.CharField(max_length=32)
     party_org_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
-    sort_order = serializers.IntegerField(min_value=0, required=False, default=0)
+    sort_order = serializers.IntegerField(min_value=0, max_value=INT_MAX, required=False, default=0)
 
 
 class OrganizationUnitUpdateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100, required=False)
     code = serializers.CharField(max_length=32, validators=[unit_code_validator], required=False)
     kind = serializers.ChoiceField(choices=UnitKind.choices, required=False)
-    sort_order = serializers.IntegerField(min_value=0, required=False)
+    sort_order = serializers.IntegerField(min_value=0, max_value=INT_MAX, required=False)
     is_active = serializers.BooleanField(required=False)
 
 

@@ -61,7 +61,7 @@ class OrganizationUnitViewSet(ScopedModelViewSet):
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(responses=OrganizationUnitSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def ancestors(self, request, pk=None):
         """The unit's ancestors within the caller's jurisdiction, root first."""
         unit = self.get_object()

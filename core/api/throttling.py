@@ -1,0 +1,101 @@
+"""Rate limits, all on DRF's throttles (the cache is Redis in production and in the tests).
+
+- `UserThrottle`: per signed-in user (`user` rate), every API request.
+- `AnonThrottle`: per client address (`anon` rate) for requests without a user.
+- `ClientThrottle`: per API token (`client` rate): an external system sharing its token between several machines is
+  still one client.
+- `WindowThrottle`: the base of the throttles used outside DRF views (Open311 filing per key, clue filing per
+  woodpecker), with several windows per scope, e.g. "5/10m" and "30/1d".
+
+Rates are read from `REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]` at request time (DRF reads them once at import), so
+`override_settings` in the tests changes them. A rate is "N/period" where the period may carry a multiple
+("5/10m", "30/1d"); DRF's own parser accepts only one unit.
+"""
+
+import hashlib
+import re
+
+from django.core.exceptions import ImproperlyConfigured
+from rest_framework import throttling
+from rest_framework.settings import api_settings
+
+_RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])[a-z]*\s*$")
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    match = _RATE.match(rate or "")
+    if not match:
+        raise ImproperlyConfigured(f"Bad throttle rate {rate!r}: use 'N/period' such as '60/m' or '5/10m'.")
+    number, multiple, unit = match.groups()
+    return int(number), int(multiple or 1) * _UNITS[unit]
+
+
+class LiveRatesMixin:
+    def get_rate(self):
+        try:
+            return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
+        except KeyError:
+            raise ImproperlyConfigured(f"No throttle rate set for scope {self.scope!r}.") from None
+
+    def parse_rate(self, rate):
+        if rate is None:
+            return (None, None)
+        return parse_rate(rate)
+
+    def allow_request(self, request, view):
+        # Re-read the rate every time: the settings may have changed since this class was first used.
+        self.rate = self.get_rate()
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request, view)
+
+
+class UserThrottle(LiveRatesMixin, throttling.UserRateThrottle):
+    scope = "user"
+
+
+class AnonThrottle(LiveRatesMixin, throttling.AnonRateThrottle):
+    scope = "anon"
+
+
+class ClientThrottle(LiveRatesMixin, throttling.SimpleRateThrottle):
+    """One bucket per API token, whoever uses it; requests signed in by session are not counted here."""
+
+    scope = "client"
+
+    def get_cache_key(self, request, view):
+        auth = getattr(request, "auth", None)
+        key = getattr(auth, "key", None) or (auth if isinstance(auth, str) else None)
+        if not key:
+            return None
+        digest = hashlib.sha256(key.encode()).hexdigest()[:32]  # never the token itself in the cache
+        return self.cache_format % {"scope": self.scope, "ident": digest}
+
+
+class WindowThrottle(throttling.SimpleRateThrottle):
+    """Several windows for one scope (the rate setting may be a list, e.g. ["5/10m", "30/1d"]), keyed by `ident`.
+
+    For code outside DRF's views: `WindowThrottle.check(scope, ident)` returns None when allowed, else the refusing
+    window (`num_requests`, `duration`, `wait()`); each window keeps DRF's sliding history in the cache.
+    """
+
+    def __init__(self, scope: str, ident: str, rate: str):
+        self.scope = scope
+        self.ident = ident
+        self.rate = rate
+        self.num_requests, self.duration = parse_rate(rate)
+
+    def get_cache_key(self, request=None, view=None):
+        return f"throttle_{self.scope}_{self.duration}_{self.ident}"
+
+    @classmethod
+    def check(cls, scope: str, ident) -> "WindowThrottle | None":
+        rates = api_settings.DEFAULT_THROTTLE_RATES.get(scope)
+        if rates is None:
+            raise ImproperlyConfigured(f"No throttle rate set for scope {scope!r}.")
+        refused = None
+        for rate in [rates] if isinstance(rates, str) else rates:
+            throttle = cls(scope, str(ident), rate)
+            if not throttle.allow_request(None, None) and (refused is None or throttle.wait() > refused.wait()):
+                refused = throttle
+        return refused
