@@ -11,6 +11,7 @@ from django import forms
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework import serializers
 
+from accounts.permissions import SYSTEM
 from accounts.roles import Role
 from grid_woodpecker import services as wp_services
 from grid_woodpecker.models import Clue, PointsEntry
@@ -189,7 +190,7 @@ def test_action_note_and_open311_description_have_length_limits(woodpecker_api, 
         f"{API}/grid_woodpecker/clues/{clue.json()['id']}/accept/", {"note": "长" * 501}, format="json"
     )
     assert response.status_code == 400 and "note" in response.json()["errors"]
-    _key, raw = wp_services.open311_key_create(name="热线", user=users["external"], unit=county["city"], actor=None)
+    _key, raw = wp_services.open311_key_create(name="热线", user=users["external"], unit=county["city"], actor=SYSTEM)
     body = {"api_key": raw, "service_code": category.code, "address_id": county["grid_ac"].code}
     response = api.post("/open311/v2/requests.json", {**body, "description": "长" * 2001})
     assert response.status_code == 400

@@ -21,6 +21,7 @@ from ..models import (
     Woodpecker,
     WoodpeckerGroup,
 )
+from ..services import MAX_ADJUST_POINTS
 
 
 class WoodpeckerSerializer(serializers.ModelSerializer):
@@ -239,7 +240,8 @@ class EntrySerializer(serializers.ModelSerializer):
 
 class AdjustSerializer(serializers.Serializer):
     woodpecker = serializers.IntegerField(min_value=1, max_value=ID_MAX)
-    points = serializers.IntegerField(min_value=-INT_MAX, max_value=INT_MAX)  # PostgreSQL integer
+    # The service bounds one adjustment (MAX_ADJUST_POINTS); the schema says so too.
+    points = serializers.IntegerField(min_value=-MAX_ADJUST_POINTS, max_value=MAX_ADJUST_POINTS)
     reason = serializers.CharField(max_length=200)
     idempotency_key = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
 

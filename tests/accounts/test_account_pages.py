@@ -250,10 +250,12 @@ def test_bad_input_never_answers_500(county, users, client_for):
     huge = "9" * 30
     assert client.get(f"/accounts/{huge}/").status_code == 404
     assert client.post(f"/accounts/{secretary.pk}/roles/{huge}/revoke/").status_code == 404
-    assert client.get("/accounts/", {"q": "\x00", "page": "abc"}).status_code == 200
+    assert client.get("/accounts/", {"q": "\x00"}).status_code == 400  # a NUL byte is refused (core.middleware)
+    assert client.get("/accounts/", {"q": "甲", "page": "abc"}).status_code == 200
     before = _state()
+    nul = {"username": "bad\x00name", "role": Role.SECRETARY, "unit": county["village_a1"].pk}
+    assert client.post("/accounts/new/", nul).status_code == 400  # refused before the view (core.middleware)
     for data in [
-        {"username": "bad\x00name", "role": Role.SECRETARY, "unit": county["village_a1"].pk},
         {"username": "bad name!", "role": Role.SECRETARY, "unit": county["village_a1"].pk},
         {"username": "x" * 500, "role": "nonsense", "unit": "abc"},
         {"username": "ok_name", "role": Role.SECRETARY, "unit": huge},
