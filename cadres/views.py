@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.scoping import unit_in_scope
+from accounts.scoping import CHANGE, restrict, unit_in_scope
 from core.views import add_service_errors, get_scoped_or_404
 
 from . import forms, selectors, services
@@ -380,6 +380,9 @@ def transfer_detail(request, pk):
 @require_POST
 def transfer_action(request, pk, action):
     transfer = get_scoped_or_404(MemberTransfer.objects.all(), request.user, pk=pk)
+    if not restrict(MemberTransfer.objects.filter(pk=transfer.pk), request.user, CHANGE).exists():
+        # Seen but not changeable from either side: 403 (the services then decide which side takes which step).
+        raise PermissionDenied(_("You may view this record but not change it."))
     form = forms.DateForm(request.POST)
     day = form.cleaned_data["on"] if form.is_valid() else _today()
     try:

@@ -4,6 +4,8 @@ changes only the user's jurisdiction, exactly as the portal and the API do."""
 from django.contrib import admin
 from django.http import Http404
 from django.utils.translation import gettext as _
+from rest_framework.authtoken.admin import TokenAdmin
+from rest_framework.authtoken.models import TokenProxy
 
 from accounts.roles import ADMIN_SITE_ROLES
 from accounts.scoping import CHANGE, VIEW, restrict
@@ -73,3 +75,20 @@ class AuditEntryAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 admin.site.site_header = _("Party-building management back office")
+
+
+class ClosedTokenAdmin(TokenAdmin):
+    """DRF's API tokens in the back office: superusers only. For anyone else every key answers 404, whether it
+    exists or not (the stock admin answered 403 for an existing key and a redirect for a missing one)."""
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        raise Http404
+
+    def get_object(self, request, object_id, from_field=None):
+        if not request.user.is_superuser:
+            raise Http404
+        return super().get_object(request, object_id, from_field)
+
+
+admin.site.unregister(TokenProxy)
+admin.site.register(TokenProxy, ClosedTokenAdmin)

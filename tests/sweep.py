@@ -136,6 +136,7 @@ class MissingSample(LookupError):
 class Sample:
     kwargs: dict
     owned: bool = True  # the kwargs point at an object of township A (a sibling must get 404)
+    model: object = None  # the model the route acts on, when the kwargs name one
 
 
 @dataclass
@@ -217,6 +218,11 @@ def build_world() -> World:
         obj = _make_in_a(case, county, users)
         objects.setdefault(case.model, obj)
         ids.setdefault(case.model, set()).add(obj.pk)
+    # The sample development record is the one with a step awaiting approval, so approving it is a real attempt.
+    from cadres.models import DevelopmentRecord, DevelopmentStep
+
+    objects[DevelopmentRecord] = objects[DevelopmentStep].record
+    ids[DevelopmentRecord].add(objects[DevelopmentRecord].pk)
     a = county["township_a"]
     # Lower roles of township A (accounts/roles.py). The department handler and the external system sit at the
     # township itself, so every object of the township is in their view scope and only a role check can stop them.
@@ -255,21 +261,28 @@ def _pk(model_path):
     def make(w):
         from django.apps import apps
 
-        return [Sample({"pk": w.obj(apps.get_model(model_path)).pk})]
+        model = apps.get_model(model_path)
+        return [Sample({"pk": w.obj(model).pk}, model=model)]
 
     return make
 
 
-def _unit(key, name="pk", owned=True):
-    return lambda w: [Sample({name: w.county[key].pk}, owned)]
+def _unit(key, name="pk", owned=True, model="organizations.OrganizationUnit"):
+    def make(w):
+        from django.apps import apps
+
+        return [Sample({name: w.county[key].pk}, owned, apps.get_model(model))]
+
+    return make
 
 
 def _actions(model_path, names, kwarg):
     def make(w):
         from django.apps import apps
 
-        pk = w.obj(apps.get_model(model_path)).pk
-        return [Sample({"pk": pk, kwarg: n}) for n in names]
+        model = apps.get_model(model_path)
+        pk = w.obj(model).pk
+        return [Sample({"pk": pk, kwarg: n}, model=model) for n in names]
 
     return make
 
@@ -277,6 +290,12 @@ def _actions(model_path, names, kwarg):
 def _words(kwarg, names):
     # Kwargs that name a kind of sheet, not an object: nothing of township A is revealed by them.
     return lambda w: [Sample({kwarg: n}, owned=False) for n in names]
+
+
+def _person():
+    from cadres.models import Person
+
+    return Person
 
 
 CLUE_ACTIONS = ["accept", "reject", "merge", "handle", "dispatch", "recategorize", "start", "resolve", "rate"]
@@ -289,11 +308,11 @@ PAGE_KWARGS = {
     "organizations:unit_edit": _unit("village_a1"),
     "organizations:unit_move": _unit("village_a1"),
     "organizations:unit_delete": _unit("village_a2"),
-    "organizations:party_org_edit": _unit("village_a1"),
+    "organizations:party_org_edit": _unit("village_a1", model="organizations.PartyOrganization"),
     "cadres:person_detail": _pk("cadres.Person"),
     "cadres:person_edit": _pk("cadres.Person"),
     "cadres:person_reveal": lambda w: [
-        Sample({"pk": w.obj(__import__("cadres.models").models.Person).pk, "field": f}) for f in ("id_number", "mobile")
+        Sample({"pk": w.obj(_person()).pk, "field": f}, model=_person()) for f in ("id_number", "mobile")
     ],
     "cadres:member_detail": _pk("cadres.PartyMember"),
     "cadres:member_edit": _pk("cadres.PartyMember"),
@@ -332,8 +351,8 @@ PAGE_KWARGS = {
     "collective_economy:township": _unit("township_a"),
     "collective_economy:city": _unit("city", owned=False),
     "collective_economy:village": _unit("village_a1"),
-    "collective_economy:report_submit": _unit("village_a2", "village_pk"),
-    "collective_economy:project_create": _unit("village_a1", "village_pk"),
+    "collective_economy:report_submit": _unit("village_a2", "village_pk", model="collective_economy.IncomeReport"),
+    "collective_economy:project_create": _unit("village_a1", "village_pk", model="collective_economy.Project"),
     "collective_economy:report": _pk("collective_economy.IncomeReport"),
     "collective_economy:report_edit": _pk("collective_economy.IncomeReport"),
     "collective_economy:report_correct": _pk("collective_economy.IncomeReport"),
@@ -344,9 +363,9 @@ PAGE_KWARGS = {
     "goals:dashboard": _unit("township_a"),
     "goals:dashboard_print": _unit("township_a"),
     "goals:dashboard_export": _unit("township_a"),
-    "goals:report_confirm": _unit("village_a1"),
-    "goals:targets": _unit("township_a"),
-    "goals:targets_defaults": _unit("township_a"),
+    "goals:report_confirm": _unit("village_a1", model="goals.ReportConfirmation"),
+    "goals:targets": _unit("township_a", model="goals.Target"),
+    "goals:targets_defaults": _unit("township_a", model="goals.Target"),
     "goals:target_delete": _pk("goals.Target"),
     "open311:service": lambda w: [Sample({"code": "lights"}, owned=False)],
     "open311:request": _pk("grid_woodpecker.Clue"),
@@ -355,7 +374,7 @@ PAGE_KWARGS = {
 # API routes whose model is not township data or whose lookup is not the model's pk.
 API_KWARGS = {
     "indicator-detail": lambda w: [Sample({"key": "demonstration_villages"}, owned=False)],
-    "dashboard-detail": _unit("township_a"),
+    "dashboard-detail": _unit("township_a", model="goals.RollupValue"),
 }
 
 
@@ -368,15 +387,15 @@ def samples(route: Route, world: World) -> list[Sample]:
     if route.kind == "page" or route.kind == "open311":
         if route.name not in PAGE_KWARGS:
             raise MissingSample(f"no sample kwargs for page route {route.id}: add it to PAGE_KWARGS in tests/sweep.py")
-        return [Sample({**s.kwargs, **fixed}, s.owned) for s in PAGE_KWARGS[route.name](world)]
+        return [Sample({**s.kwargs, **fixed}, s.owned, s.model) for s in PAGE_KWARGS[route.name](world)]
     if route.kind == "api":
         base = route.name
         if base in API_KWARGS:
-            return [Sample({**s.kwargs, **fixed}, s.owned) for s in API_KWARGS[base](world)]
+            return [Sample({**s.kwargs, **fixed}, s.owned, s.model) for s in API_KWARGS[base](world)]
         model = route.model
         if names == ["pk"] and model is not None:
             obj = world.obj(model)
-            return [Sample({"pk": obj.pk, **fixed}, model in world.ids)]
+            return [Sample({"pk": obj.pk, **fixed}, model in world.ids, model)]
         raise MissingSample(f"no sample kwargs for API route {route.id}: add it to API_KWARGS in tests/sweep.py")
     # The admin.
     if names == ["url"]:  # the catch-all that answers 404 (or the login page) for unknown admin paths
@@ -384,7 +403,7 @@ def samples(route: Route, world: World) -> list[Sample]:
     if names == ["app_label"]:
         return [Sample({"app_label": "cadres"}, owned=False)]
     if names == ["content_type_id", "object_id"]:  # "view on site" of a township-A person
-        person = world.obj(__import__("cadres.models").models.Person)
+        person = world.obj(_person())
         ct = ContentType.objects.get_for_model(type(person))
         return [Sample({"content_type_id": ct.pk, "object_id": person.pk})]
     model = route.model
@@ -393,7 +412,7 @@ def samples(route: Route, world: World) -> list[Sample]:
     obj = world.obj(model)
     key = names[0]
     if names == [key] and key in ("object_id", "id"):
-        return [Sample({key: obj.pk}, model in world.ids or model._meta.label in OWNED_UNSCOPED)]
+        return [Sample({key: obj.pk}, model in world.ids or model._meta.label in OWNED_UNSCOPED, model)]
     raise MissingSample(f"no sample kwargs for admin route {route.id}")
 
 
