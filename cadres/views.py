@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import APPROVE, CHANGE, IMPORT, REVEAL, VIEW, can, can_at, require, require_at, units_for
+from accounts.scoping import restrict
 from core.params import parse_int, parse_year
 from core.views import add_service_errors, get_scoped_or_404
 
@@ -385,6 +386,9 @@ def transfer_detail(request, pk):
 @require_POST
 def transfer_action(request, pk, action):
     transfer = get_scoped_or_404(MemberTransfer.objects.all(), request.user, pk=pk)
+    if not restrict(MemberTransfer.objects.filter(pk=transfer.pk), request.user, CHANGE).exists():
+        # Seen but not changeable from either side: 403 (the services then decide which side takes which step).
+        raise PermissionDenied(_("You may view this record but not change it."))
     form = forms.DateForm(request.POST)
     day = form.cleaned_data["on"] if form.is_valid() else _today()
     try:

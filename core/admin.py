@@ -1,10 +1,13 @@
 """Admin site scoping: every ModelAdmin of a scoped model uses ScopedAdminMixin, so the back office shows and
 changes only the user's jurisdiction, exactly as the portal and the API do."""
 
+from django.apps import apps
 from django.contrib import admin
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from rest_framework.authtoken.admin import TokenAdmin
+from rest_framework.authtoken.models import TokenProxy
 
 from accounts.permissions import can, units_queryset
 from accounts.roles import ADMIN_SITE_ROLES
@@ -84,3 +87,61 @@ class AuditEntryAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
 
 admin.site.site_header = _("Party-building management back office")
+
+
+class SuperuserOnlyAdminMixin:
+    """Back-office models only a superuser manages (API tokens, second-factor devices). Everyone else gets 404
+    for every id, whether it exists or not: the stock admins answered 403 for an existing id and a redirect (or,
+    for a TOTP device's config page, a 500) for a missing one — an existence oracle the authorization sweep found."""
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        raise Http404
+
+    def get_object(self, request, object_id, from_field=None):
+        if not request.user.is_superuser:
+            raise Http404
+        return super().get_object(request, object_id, from_field)
+
+
+def _close(model, model_admin_class, **extra):
+    """Re-register `model` with its stock admin class closed to everyone but superusers."""
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+    closed = type(f"Closed{model_admin_class.__name__}", (SuperuserOnlyAdminMixin, model_admin_class), extra)
+    admin.site.register(model, closed)
+
+
+_close(TokenProxy, TokenAdmin)
+
+if apps.is_installed("django_otp.plugins.otp_totp"):  # the second factor (issue 9), when installed
+    from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    def _device_view(name):
+        def view(self, request, pk):
+            if not request.user.is_superuser or not TOTPDevice.objects.filter(pk=pk).exists():
+                raise Http404
+            return getattr(TOTPDeviceAdmin, name)(self, request, pk)
+
+        return view
+
+    _close(
+        TOTPDevice, TOTPDeviceAdmin, config_view=_device_view("config_view"), qrcode_view=_device_view("qrcode_view")
+    )
+if apps.is_installed("django_otp.plugins.otp_static"):
+    from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    _close(StaticDevice, StaticDeviceAdmin)
+
+if apps.is_installed("axes"):  # the login lockout's records (issue 9), when its admin is on
+    from axes import admin as axes_admin
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    for _model, _admin_class in (
+        (AccessAttempt, axes_admin.AccessAttemptAdmin),
+        (AccessLog, axes_admin.AccessLogAdmin),
+        (AccessFailureLog, axes_admin.AccessFailureLogAdmin),
+    ):
+        if admin.site.is_registered(_model):
+            _close(_model, _admin_class)

@@ -246,14 +246,14 @@ class DevelopmentRecordViewSet(CadresViewSet):
     @extend_schema(request=None, responses=s.DevelopmentRecordSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        record = self._record(pk)
+        record = self.get_object()  # 404 outside the view scope, 403 where the record is seen but not changed
         services.development_approve(step=self._pending(record), actor=request.user)
         return self.done(DevelopmentRecord.objects.get(pk=record.pk))
 
     @extend_schema(request=s.ReasonSerializer, responses=s.DevelopmentRecordSerializer)
     @action(detail=True, methods=["post"], url_path="send-back")
     def send_back(self, request, pk=None):
-        record = self._record(pk)
+        record = self.get_object()  # as approve: refused before the record's state is told
         reason = self.body(s.ReasonSerializer)["reason"]
         services.development_return(step=self._pending(record), reason=reason, actor=request.user)
         return self.done(DevelopmentRecord.objects.get(pk=record.pk))

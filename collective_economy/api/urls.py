@@ -4,6 +4,8 @@ from rest_framework.routers import DefaultRouter
 from . import views
 
 router = DefaultRouter()
+# No ".json" twins of every route: JSON is the only format, and the twins answered 500 on custom actions.
+router.include_format_suffixes = False
 router.register("income-reports", views.IncomeReportViewSet, basename="income-report")
 router.register("projects", views.ProjectViewSet, basename="project")
 router.register("threshold-targets", views.ThresholdTargetViewSet, basename="threshold-target")

@@ -3,6 +3,8 @@ from rest_framework.routers import DefaultRouter
 from . import views
 
 router = DefaultRouter()
+# No ".json" twins of every route: JSON is the only format, and the twins answered 500 on custom actions.
+router.include_format_suffixes = False
 router.register("woodpeckers", views.WoodpeckerViewSet, basename="woodpecker")
 router.register("categories", views.CategoryViewSet, basename="category")
 router.register("clues", views.ClueViewSet, basename="clue")

@@ -3,6 +3,8 @@ from rest_framework.routers import DefaultRouter
 from .views import OrganizationUnitViewSet
 
 router = DefaultRouter()
+# No ".json" twins of every route: JSON is the only format, and the twins answered 500 on custom actions.
+router.include_format_suffixes = False
 router.register("units", OrganizationUnitViewSet, basename="unit")
 
 urlpatterns = router.urls
