@@ -10,6 +10,17 @@ from accounts.scoping import ScopedQuerySet
 from core import crypto
 
 
+def mask_id_number(number: str) -> str:
+    """The displayed form of an ID number: its first and last character only ("4****************8").
+
+    An 18-digit number is region (6) + birth date (8) + sequence (3, odd for men) + check digit. Showing more of
+    it, beside anything a role may see, lets the number be rebuilt: the first digit says only the province group,
+    and the last one (the check digit) is a function of the other 17, so together they leave every birth date of
+    the age band times every sequence number open (tests/cadres/test_id_rebuild.py counts them).
+    """
+    return crypto.mask(number, 1, 1)
+
+
 class Gender(models.TextChoices):
     MALE = "M", _("Male")
     FEMALE = "F", _("Female")
@@ -41,10 +52,26 @@ class EmploymentType(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+def _person_roles():
+    from accounts.permissions import REVEAL
+    from accounts.roles import Role
+
+    # Every role reads the people of its subtree except a woodpecker, which reads only its own record (through
+    # `scope_owner_field`): the other woodpeckers of its grid are not its business.
+    view = tuple(r for r in Role.values if r != Role.WOODPECKER)
+    # Roles whose work needs a person's full ID number, phone, birth date and gender (organization work, vetting,
+    # contacting a reporter): organization-department and township staff, and the secretary of the person's own
+    # unit (their subtree). Everyone else sees the masked values and an age band (cadres.personal).
+    reveal = (Role.ORG_DEPARTMENT, Role.TOWNSHIP_STAFF, Role.SECRETARY)
+    return view, {REVEAL: reveal}
+
+
 class Person(models.Model):
     """A natural person known to the system, attached to the unit where they live or work (their scope)."""
 
     scope_field = "unit"
+    scope_view_roles, scope_actions = _person_roles()
+    scope_owner_field = "woodpecker__user"
 
     name = models.CharField(_("name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
@@ -80,7 +107,7 @@ class Person(models.Model):
     def set_id_number(self, number: str) -> None:
         self.id_number_encrypted = crypto.encrypt(number)
         self.id_number_hash = crypto.search_hash(number)
-        self.id_number_masked = crypto.mask(number, 3, 4)
+        self.id_number_masked = mask_id_number(number)
 
     def set_mobile(self, number: str) -> None:
         self.mobile_encrypted = crypto.encrypt(number)
