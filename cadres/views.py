@@ -20,7 +20,6 @@ from core import imports as uploads
 from core.views import add_service_errors, get_scoped_or_404
 
 from . import forms, selectors, services
-from .personal import age_band, person_facts
 from .models import (
     CadrePost,
     CapabilityAssessment,
@@ -42,6 +41,7 @@ from .models import (
     TrainingSession,
     TransferStatus,
 )
+from .personal import age_band, person_facts
 
 
 def _page(request, qs, per_page=50):

@@ -347,7 +347,8 @@ def income_import(request):
             messages.success(request, _("%(n)s rows imported.") % {"n": len(dataset)})
             return redirect("collective_economy:index")
         if stored is None:
-            token = uploads.store(user=request.user, kind="economy_income", name=f"sheet.{file_format}", content=content)
+            name = f"sheet.{file_format}"
+            token = uploads.store(user=request.user, kind="economy_income", name=name, content=content)
             request.session["economy-import"] = token
         context.update({"errors": errors, "rows": len(dataset), "token": token, "dry_run_ok": not errors})
     return render(request, "collective_economy/import.html", context)

@@ -2,8 +2,6 @@
 
 from rest_framework import serializers
 
-from ..personal import age_band, sees_personal_data
-
 from ..models import (
     CadrePost,
     CapabilityAssessment,
@@ -19,6 +17,7 @@ from ..models import (
     ReserveStep,
     TrainingSession,
 )
+from ..personal import age_band, sees_personal_data
 
 UNIT_CODE = serializers.SlugRelatedField(source="unit", slug_field="code", read_only=True)
 
