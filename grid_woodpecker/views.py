@@ -1,7 +1,6 @@
 """Portal pages of the grid woodpeckers: the woodpecker's phone pages, the triage, community and department
 queues, oversight, leaderboards, the counter, and imports. Thin: scope, parse, call a service, render."""
 
-
 import tablib
 from django.contrib import messages
 from django.contrib.auth import login
