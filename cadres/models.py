@@ -6,8 +6,18 @@ ID numbers and phones are personal information: stored encrypted, searchable thr
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.permissions import REVEAL
+from accounts.roles import Role
 from accounts.scoping import ScopedQuerySet
 from core import crypto
+
+# Roles whose work needs the full ID number or phone (organization work, vetting, contacting a reporter), and so
+# a person's birth date and gender: organization-department and township staff, and the secretary of the person's
+# own unit (their subtree). Everyone else sees the masked values and an age band (cadres.personal).
+REVEAL_ROLES = (Role.ORG_DEPARTMENT, Role.TOWNSHIP_STAFF, Role.SECRETARY)
+# Every role reads the people of its subtree except a woodpecker, which reads only its own record (through
+# `scope_owner_field`): the other woodpeckers of its grid are not its business.
+PERSON_VIEW_ROLES = tuple(role for role in Role.values if role != Role.WOODPECKER)
 
 
 def mask_id_number(number: str) -> str:
@@ -52,26 +62,13 @@ class EmploymentType(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-def _person_roles():
-    from accounts.permissions import REVEAL
-    from accounts.roles import Role
-
-    # Every role reads the people of its subtree except a woodpecker, which reads only its own record (through
-    # `scope_owner_field`): the other woodpeckers of its grid are not its business.
-    view = tuple(r for r in Role.values if r != Role.WOODPECKER)
-    # Roles whose work needs a person's full ID number, phone, birth date and gender (organization work, vetting,
-    # contacting a reporter): organization-department and township staff, and the secretary of the person's own
-    # unit (their subtree). Everyone else sees the masked values and an age band (cadres.personal).
-    reveal = (Role.ORG_DEPARTMENT, Role.TOWNSHIP_STAFF, Role.SECRETARY)
-    return view, {REVEAL: reveal}
-
-
 class Person(models.Model):
     """A natural person known to the system, attached to the unit where they live or work (their scope)."""
 
     scope_field = "unit"
-    scope_view_roles, scope_actions = _person_roles()
-    scope_owner_field = "woodpecker__user"
+    scope_actions = {REVEAL: REVEAL_ROLES}  # see the full ID number or phone (logged), the birth date and gender
+    scope_view_roles = PERSON_VIEW_ROLES
+    scope_owner_field = "woodpecker__user"  # a woodpecker sees its own record
 
     name = models.CharField(_("name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
