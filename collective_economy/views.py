@@ -346,7 +346,7 @@ def income_import(request):
             request.session.pop("economy-import", None)
             messages.success(request, _("%(n)s rows imported.") % {"n": len(dataset)})
             return redirect("collective_economy:index")
-        if stored is None:
+        if stored is None and not errors:  # only a correct sheet can be confirmed, so only it is kept
             name = f"sheet.{file_format}"
             token = uploads.store(user=request.user, kind="economy_income", name=name, content=content)
             request.session["economy-import"] = token

@@ -206,6 +206,9 @@ def test_income_import_confirms_by_token_not_by_a_hidden_payload(county, users, 
     headers = "村编码,年度,集体经济总收入,经营性收入,收入来源,发展模式,年末资产,年末负债"
     sheet = f"{headers}\nVILA10001,2024,250000,200000,,产业带动,0,0\n".encode()
     client = client_for(users["staff_a"])
+    bad = f"{headers}\nVILA10001,2024,-5,0,,产业带动,0,0\n".encode()
+    page = client.post("/economy/import/", {"file": SimpleUploadedFile("bad.csv", bad)})
+    assert page.context["errors"] and _uploads(settings) == []  # a sheet that cannot be confirmed is not kept
     page = client.post("/economy/import/", {"file": SimpleUploadedFile("s.csv", sheet)})
     body = page.content.decode()
     assert 'name="payload"' not in body and "250000" not in _session_text(client)
