@@ -239,3 +239,11 @@ def test_unconfirmed_uploads_are_purged_by_the_beat_job(users, settings):
         assert imports.load(user=users["staff_a"], kind="cadres_members", token=token) is None
     assert imports.load(user=users["staff_b"], kind="../cadres_members", token=fresh) is None
     assert Person.objects.count() == 0
+
+
+def test_an_external_system_reads_no_people(county, users, api_for):
+    member = h.member(county["village_a1"], "外部不可见")
+    api = api_for(users["external"])
+    assert api.get("/api/v1/cadres/people/").json()["count"] == 0
+    assert api.get(f"/api/v1/cadres/people/{member.person_id}/").status_code == 404
+    assert api_for(users["staff_a"]).get(f"/api/v1/cadres/people/{member.person_id}/").status_code == 200
