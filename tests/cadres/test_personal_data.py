@@ -247,3 +247,17 @@ def test_an_external_system_reads_no_people(county, users, api_for):
     assert api.get("/api/v1/cadres/people/").json()["count"] == 0
     assert api.get(f"/api/v1/cadres/people/{member.person_id}/").status_code == 404
     assert api_for(users["staff_a"]).get(f"/api/v1/cadres/people/{member.person_id}/").status_code == 200
+
+
+def test_target_import_keeps_only_a_token_in_the_session(county, users, client_for, settings):
+    from goals.models import Target
+    from tests.goals.test_targets import _sheet
+
+    client = client_for(users["city_staff"])
+    sheet = _sheet([["demonstration_villages", county["township_a"].code, 2024, 3, "市定备注"]])
+    response = client.post("/goals/targets/import/", {"file": sheet})
+    assert response.context["ready"] == 1
+    token = client.session["goals_target_import"]
+    assert len(token) == 43 and "市定备注" not in _session_text(client) and len(_uploads(settings)) == 1
+    assert client.post("/goals/targets/import/", {"confirm": "1"}).status_code == 302
+    assert Target.objects.get().note == "市定备注" and _uploads(settings) == []
