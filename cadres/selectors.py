@@ -34,12 +34,20 @@ def looks_like_id_number(query: str) -> bool:
     return True
 
 
+def _revealable(user):
+    """The people whose full ID number `user` may see: only they can be found by it, so a role that sees masked
+    numbers cannot test guessed numbers against the search (an oracle that would rebuild them)."""
+    from accounts.permissions import REVEAL
+
+    return Person.objects.restrict(user, REVEAL).values("pk")
+
+
 def people_search(*, user, query: str = "", unit=None):
     """People in scope; a full ID number finds its person through the keyed hash, anything else searches names."""
     qs = Person.objects.restrict(user).select_related("unit")
     query = (query or "").strip()
     if query and looks_like_id_number(query):
-        qs = qs.filter(id_number_hash=crypto.search_hash(query))
+        qs = qs.filter(id_number_hash=crypto.search_hash(query), pk__in=_revealable(user))
     elif query:
         qs = qs.filter(name__icontains=query)
     if unit is not None:
@@ -56,7 +64,7 @@ def members_list(*, user, query: str = "", status: str = "", flag: str = "", uni
     qs = PartyMember.objects.restrict(user).select_related("person", "unit", "floating_managing_unit")
     if query:
         qs = (
-            qs.filter(person__id_number_hash=crypto.search_hash(query))
+            qs.filter(person__id_number_hash=crypto.search_hash(query), person__in=_revealable(user))
             if looks_like_id_number(query)
             else (qs.filter(person__name__icontains=query))
         )

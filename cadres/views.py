@@ -6,6 +6,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import APPROVE, CHANGE, IMPORT, REVEAL, VIEW, can, can_at, require, require_at, units_for
 from accounts.scoping import restrict
+from core import imports as uploads
 from core.params import parse_int, parse_year
 from core.views import add_service_errors, get_scoped_or_404
 
@@ -41,6 +43,7 @@ from .models import (
     TrainingSession,
     TransferStatus,
 )
+from .personal import age_band, person_facts
 
 
 def _page(request, qs, per_page=50):
@@ -114,10 +117,10 @@ def person_list(request):
         request,
         title=_("People"),
         page=_page(request, qs),
-        columns=[_("full name"), _("gender"), _("resident ID number"), _("mobile phone"), _("organization unit")],
+        columns=[_("full name"), _("age"), _("resident ID number"), _("mobile phone"), _("organization unit")],
         row=lambda p: (
             reverse("cadres:person_detail", args=[p.pk]),
-            [p.name, p.get_gender_display(), p.id_number_masked, p.mobile_masked or "—", p.unit.name],
+            [p.name, age_band(p.birth_date), p.id_number_masked, p.mobile_masked or "—", p.unit.name],
         ),
         actions=[(reverse("cadres:person_create"), _("Register a person"))],
         extra={"search_hint": _("Name, or the full ID number")},
@@ -142,12 +145,16 @@ def person_create(request):
 
 @login_required
 def person_detail(request, pk):
-    person = get_scoped_or_404(Person.objects.select_related("unit"), request.user, pk=pk)
+    return _person_page(request, get_scoped_or_404(Person.objects.select_related("unit"), request.user, pk=pk))
+
+
+def _person_page(request, person, revealed=None):
     context = {
         "person": person,
+        "facts": person_facts(request.user, person),
         "can_reveal": can(request.user, REVEAL, person),
         "can_change": can(request.user, CHANGE, person),
-        "revealed": request.session.pop(f"revealed-{person.pk}", {}),
+        "revealed": revealed or {},
         "member": PartyMember.objects.restrict(request.user).filter(person=person).first(),
         "posts": CadrePost.objects.restrict(request.user).filter(person=person).select_related("unit"),
         "reserves": ReserveCadre.objects.restrict(request.user).filter(person=person).select_related("unit"),
@@ -185,11 +192,8 @@ def person_reveal(request, pk, field):
     if field not in ("id_number", "mobile"):
         raise PermissionDenied
     value = services.person_reveal(person=person, field=field, actor=request.user)
-    # Shown once on the next page, never kept in the page's URL.
-    revealed = request.session.get(f"revealed-{person.pk}", {})
-    revealed[field] = value
-    request.session[f"revealed-{person.pk}"] = revealed
-    return redirect("cadres:person_detail", pk=person.pk)
+    # Shown once, in the answer to this POST: never kept in the session, the page's URL or a redirect.
+    return _person_page(request, person, revealed={field: value})
 
 
 # -- members ----------------------------------------------------------------------------------------------------
@@ -1094,36 +1098,47 @@ def import_view(request, kind):
         raise PermissionDenied(_("Your role may not import records."))
     form = forms.ImportForm()
     report = None
+    # The sheet (ID numbers, phones) waits on disk for the confirmation (core.imports); the session and the form
+    # hold only its opaque token.
+    session_key = f"import-{kind}"
     if request.method == "POST" and "confirm" in request.POST:
         token = request.POST.get("token", "")
-        stored = request.session.get(f"import-{kind}")
-        if not stored or stored["token"] != token:
+        stored = (
+            uploads.load(user=request.user, kind=f"cadres_{kind}", token=token)
+            if request.session.get(session_key) == token
+            else None
+        )
+        if stored is None:
             messages.error(request, _("The uploaded sheet has expired; upload it again."))
             return redirect("cadres:import", kind=kind)
+        headers, rows = resources.read_sheet(ContentFile(stored[1], name=stored[0]))
         report = resources.run_import(
             kind,
-            stored["rows"],
-            stored["headers"],
+            rows,
+            headers,
             actor=request.user,
             dry_run=False,
             valid_only=request.POST.get("valid_only") == "1",
         )
         if report.written:
-            request.session.pop(f"import-{kind}", None)
+            request.session.pop(session_key, None)
+            uploads.discard(user=request.user, kind=f"cadres_{kind}", token=token)
             messages.success(request, _("%(n)d rows imported.") % {"n": report.written})
             return redirect(spec["list_url"])
         report.token = token  # nothing written: the user may still choose to import only the valid rows
     elif request.method == "POST":
         form = forms.ImportForm(request.POST, request.FILES)
         if form.is_valid():
+            upload = form.cleaned_data["file"]
             try:
-                headers, rows = resources.read_sheet(form.cleaned_data["file"])
+                headers, rows = resources.read_sheet(upload)
             except ValueError as exc:
                 form.add_error("file", str(exc))
             else:
                 report = resources.run_import(kind, rows, headers, actor=request.user, dry_run=True)
-                token = timezone.now().strftime("%Y%m%d%H%M%S%f")
-                request.session[f"import-{kind}"] = {"token": token, "rows": rows, "headers": headers}
+                upload.seek(0)
+                token = uploads.store(user=request.user, kind=f"cadres_{kind}", name=upload.name, content=upload.read())
+                request.session[session_key] = token
                 report.token = token
     context = {"form": form, "report": report, "kind": kind, "title": spec["title"], "columns": spec["columns"]}
     return render(request, "cadres/import.html", context)

@@ -1,6 +1,5 @@
 """Portal pages of the collective economy. Thin: scope, parse, call a service or selector, render."""
 
-import base64
 from datetime import date
 
 import tablib
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import APPROVE, CHANGE, VIEW, can, can_at, restrict, units_for, units_queryset
+from core import imports as uploads
 from core.params import parse_year
 from core.views import add_service_errors, get_scoped_or_404
 from organizations.models import TOWNSHIP_LEVEL, OrganizationUnit, UnitKind
@@ -315,10 +315,19 @@ def income_import(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     context = {"form": form}
     if request.method == "POST":
-        payload = request.POST.get("payload")
-        file_format = request.POST.get("format", "csv")
-        if payload:
-            content = base64.b64decode(payload)
+        # The checked sheet waits on disk (core.imports); the form and the session carry only its opaque token,
+        # so the confirmed content is exactly what was checked and belongs to this user.
+        token = request.POST.get("token", "")
+        stored = (
+            uploads.load(user=request.user, kind="economy_income", token=token)
+            if token and request.session.get("economy-import") == token
+            else None
+        )
+        if token and stored is None:
+            messages.error(request, _("The checked sheet has expired; upload it again."))
+            return redirect("collective_economy:import")
+        if stored is not None:
+            content, file_format = stored[1], uploads.format_of(stored[0])
         elif form.is_valid():
             upload = form.cleaned_data["file"]
             content = upload.read()
@@ -332,20 +341,18 @@ def income_import(request):
         except Exception:  # noqa: BLE001 — any unreadable upload gets the same answer
             form.add_error("file", _("The file could not be read: upload an .xlsx or UTF-8 .csv sheet."))
             return render(request, "collective_economy/import.html", context)
-        confirm = bool(payload) and request.POST.get("confirm") == "1"
+        confirm = stored is not None and request.POST.get("confirm") == "1"
         result, errors, counts = resources.import_income(dataset=dataset, actor=request.user, dry_run=not confirm)
         if confirm and not errors:
+            uploads.discard(user=request.user, kind="economy_income", token=token)
+            request.session.pop("economy-import", None)
             messages.success(request, _("%(n)s rows imported.") % {"n": len(dataset)})
             return redirect("collective_economy:index")
-        context.update(
-            {
-                "errors": errors,
-                "rows": len(dataset),
-                "payload": base64.b64encode(content).decode(),
-                "format": file_format,
-                "dry_run_ok": not errors,
-            }
-        )
+        if stored is None and not errors:  # only a correct sheet can be confirmed, so only it is kept
+            name = f"sheet.{file_format}"
+            token = uploads.store(user=request.user, kind="economy_income", name=name, content=content)
+            request.session["economy-import"] = token
+        context.update({"errors": errors, "rows": len(dataset), "token": token, "dry_run_ok": not errors})
     return render(request, "collective_economy/import.html", context)
 
 

@@ -161,6 +161,10 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+# Sheets held between an import's dry run and its confirmation (core.imports): outside MEDIA_ROOT, never served,
+# deleted on confirmation or by the beat job after this many hours.
+IMPORT_UPLOAD_ROOT = env.path("IMPORT_UPLOAD_ROOT", default=VAR_DIR / "imports")
+IMPORT_UPLOAD_MAX_AGE_HOURS = env.int("IMPORT_UPLOAD_MAX_AGE_HOURS", default=24)
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
@@ -191,6 +195,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(hours=6),
     },
     "woodpecker: expire old points": {"task": "grid_woodpecker.tasks.expire_points", "schedule": timedelta(days=1)},
+    "core: delete unconfirmed import uploads": {"task": "core.purge_import_uploads", "schedule": timedelta(hours=1)},
 }
 
 REST_FRAMEWORK = {

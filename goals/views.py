@@ -1,7 +1,5 @@
 """Portal pages of the annual goal dashboards. Thin: scope, parse, call a selector or service, render."""
 
-import base64
-
 import tablib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import CHANGE, can_at, units_for
+from core import imports as uploads
 from core.params import parse_year
 from core.views import add_service_errors, get_scoped_or_404
 from organizations.models import OrganizationUnit
@@ -232,7 +231,12 @@ def target_import(request):
     form = TargetImportForm(request.POST or None, request.FILES or None)
     context = {"form": form}
     if request.method == "POST" and request.POST.get("confirm"):
-        content = base64.b64decode(request.session.pop("goals_target_import", "") or b"")
+        # The checked sheet waits on disk (core.imports); the session holds only its opaque token.
+        token = request.session.pop("goals_target_import", "")
+        stored = uploads.load(user=request.user, kind="goals_targets", token=token) if token else None
+        if stored is not None:
+            uploads.discard(user=request.user, kind="goals_targets", token=token)
+        content = stored[1] if stored else b""
         if not content:
             messages.error(request, _("Upload the file again: the checked file has expired."))
             return redirect("goals:target_import")
@@ -256,7 +260,9 @@ def target_import(request):
             problems = _report(result)
             context["problems"] = problems
             if not problems:
-                request.session["goals_target_import"] = base64.b64encode(content).decode()
+                request.session["goals_target_import"] = uploads.store(
+                    user=request.user, kind="goals_targets", name="targets.xlsx", content=content
+                )
                 context["ready"] = len(result.rows)
     return render(request, "goals/target_import.html", context)
 

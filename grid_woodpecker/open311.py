@@ -2,8 +2,10 @@
 provincial platform can read and file clues in the standard it already speaks. JSON only.
 
 service_code is a clue category's code; a request's place is given by `address_id`, the code of a grid or building.
-Reading is public (no reporter, no personal data); filing needs an `api_key` issued to an external system's service
-user, and files only inside that key's jurisdiction.
+Reading and filing both need an `api_key` issued to an external system's service user, and stay inside that key's
+jurisdiction (its unit's subtree). What is published carries no reporter or personal data; clues not yet triaged
+(submitted), rejected or merged are not published at all; coordinates are rounded to 3 decimals (about 100 m), so a
+published clue does not point at a reporter's door.
 """
 
 import json
@@ -26,6 +28,9 @@ from . import services
 from .models import Clue, ClueCategory, ClueSource, ClueStatus
 
 CLOSED = (ClueStatus.CLOSED, ClueStatus.REJECTED, ClueStatus.MERGED)
+# Never published: not yet triaged (a woodpecker's raw report), refused, or folded into another clue.
+UNPUBLISHED = (ClueStatus.SUBMITTED, ClueStatus.REJECTED, ClueStatus.MERGED)
+COORDINATE_DECIMALS = 3  # 0.001° is about 111 m of latitude (and less of longitude): a street, not a door
 MAX_REQUESTS = 1000
 MAX_DESCRIPTION = 2000  # as the portal's and the API's clue forms
 
@@ -104,6 +109,10 @@ def service_definition(request, code):
     return JsonResponse({"service_code": code, "attributes": []})
 
 
+def _rounded(value):
+    return round(float(value), COORDINATE_DECIMALS) if value is not None else None
+
+
 def _request_json(request, clue: Clue) -> dict:
     photo = next((p for p in clue.photos.all() if p.stage == "report"), None)
     notes = clue.reject_reason or clue.resolution or ClueStatus(clue.status).label
@@ -122,18 +131,29 @@ def _request_json(request, clue: Clue) -> dict:
         "address": clue.address or clue.grid.name,
         "address_id": clue.building.code if clue.building_id else clue.grid.code,
         "zipcode": "",
-        "lat": float(clue.latitude) if clue.latitude is not None else None,
-        "long": float(clue.longitude) if clue.longitude is not None else None,
+        "lat": _rounded(clue.latitude),
+        "long": _rounded(clue.longitude),
         "media_url": request.build_absolute_uri(reverse("grid_woodpecker:photo", args=[photo.pk])) if photo else "",
     }
 
 
-def _public_clues():
+def _reader_key(request):
+    """The active key named by `api_key` in the query, or None."""
+    return services.open311_key_lookup(request.GET.get("api_key", ""))
+
+
+def _public_clues(key):
+    """The clues `key` may read: triaged ones in its unit's subtree."""
     return (
-        Clue.objects.exclude(status__in=[ClueStatus.MERGED])
+        Clue.objects.filter(grid__path__startswith=key.unit.path)
+        .exclude(status__in=UNPUBLISHED)
         .select_related("category", "grid__parent", "department", "building")
         .prefetch_related("photos")
     )
+
+
+def _key_required() -> JsonResponse:
+    return _error(403, _("An api_key is required to read service requests, and only its jurisdiction is shown."))
 
 
 @csrf_exempt
@@ -141,7 +161,10 @@ def _public_clues():
 def requests_view(request):
     if request.method == "POST":
         return _create(request)
-    qs = _public_clues()
+    key = _reader_key(request)
+    if key is None:
+        return _key_required()
+    qs = _public_clues(key)
     params = request.GET
     if params.get("service_request_id"):
         ids = [int(i) for i in params["service_request_id"].split(",") if re.fullmatch(r"\s*[0-9]{1,18}\s*", i)]
@@ -166,7 +189,10 @@ def requests_view(request):
 
 @require_GET
 def request_detail(request, pk):
-    clue = _public_clues().filter(pk=pk).first()
+    key = _reader_key(request)
+    if key is None:
+        return _key_required()
+    clue = _public_clues(key).filter(pk=pk).first()
     if clue is None:
         return _error(404, _("No request with this service_request_id."))
     return JsonResponse([_request_json(request, clue)], safe=False)

@@ -1,8 +1,6 @@
 """Portal pages of the grid woodpeckers: the woodpecker's phone pages, the triage, community and department
 queues, oversight, leaderboards, the counter, and imports. Thin: scope, parse, call a service, render."""
 
-import base64
-
 import tablib
 from django.contrib import messages
 from django.contrib.auth import login
@@ -18,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import CHANGE, COUNTER, IMPORT, TRIAGE, VIEW, can, units_for
 from accounts.roles import Role
+from core import imports as uploads
 from core.params import parse_int, parse_year
 from core.views import add_service_errors
 from organizations.models import OrganizationUnit, UnitKind
@@ -503,10 +502,19 @@ def import_view(request, kind):
     if kind not in RESOURCES or not units_for(request.user, RESOURCES[kind].Meta.model, IMPORT):
         raise Http404
     form = forms.ImportForm(request.POST or None, request.FILES or None)
-    report, session_key = None, f"woodpecker-import-{kind}"
+    # The checked sheet (ID numbers, phones) waits on disk for the confirmation (core.imports); the session holds
+    # only its opaque token.
+    report, session_key, upload_kind = None, f"woodpecker-import-{kind}", f"woodpecker_{kind}"
+    stored = None
     if request.method == "POST" and request.POST.get("confirm") and session_key in request.session:
-        stored = request.session.pop(session_key)
-        dataset = _dataset(stored["name"], base64.b64decode(stored["content"]))
+        token = request.session.pop(session_key)
+        stored = uploads.load(user=request.user, kind=upload_kind, token=token)
+        uploads.discard(user=request.user, kind=upload_kind, token=token)
+        if stored is None:
+            messages.error(request, _("The checked sheet has expired; upload it again."))
+            return redirect("grid_woodpecker:import", kind=kind)
+    if stored is not None:
+        dataset = _dataset(*stored)
         result = RESOURCES[kind](actor=request.user).import_data(
             dataset, dry_run=False, use_transactions=True, raise_errors=False
         )
@@ -530,7 +538,9 @@ def import_view(request, kind):
             )
             report = _row_errors(result)
             if not report:
-                request.session[session_key] = {"name": upload.name, "content": base64.b64encode(content).decode()}
+                request.session[session_key] = uploads.store(
+                    user=request.user, kind=upload_kind, name=upload.name, content=content
+                )
                 report = []
     return render(
         request,

@@ -68,3 +68,9 @@ def pytest_configure(config):
 
     # Hashing test passwords with PBKDF2 costs ~0.5 s a user; the tests check scoping, not hashing.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _import_uploads_in_tmp(settings, tmp_path):
+    """Sheets held between an import's check and its confirmation go to the test's own directory."""
+    settings.IMPORT_UPLOAD_ROOT = tmp_path / "imports"

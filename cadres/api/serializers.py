@@ -20,11 +20,31 @@ from ..models import (
     ReserveStep,
     TrainingSession,
 )
+from ..personal import age_band, sees_personal_data
 
 UNIT_CODE = serializers.SlugRelatedField(source="unit", slug_field="code", read_only=True)
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonalDataMixin(serializers.Serializer):
+    """Birth date and gender only for the roles that hold REVEAL on the person (null for the others); the age band
+    for everybody. The masked ID number shows its first and last character only (cadres.personal)."""
+
+    gender = serializers.ChoiceField(choices=Person._meta.get_field("gender").choices, read_only=True, allow_null=True)
+    birth_date = serializers.DateField(read_only=True, allow_null=True)
+    age_band = serializers.SerializerMethodField()
+
+    def get_age_band(self, obj) -> str:
+        return age_band(obj.birth_date)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if not sees_personal_data(getattr(request, "user", None), instance):
+            data["gender"] = data["birth_date"] = None
+        return data
+
+
+class PersonSerializer(PersonalDataMixin, serializers.ModelSerializer):
     unit_code = serializers.SlugRelatedField(source="unit", slug_field="code", read_only=True)
 
     class Meta:
@@ -34,6 +54,7 @@ class PersonSerializer(serializers.ModelSerializer):
             "name",
             "gender",
             "birth_date",
+            "age_band",
             "id_number_masked",
             "mobile_masked",
             "education",
@@ -66,10 +87,10 @@ class RevealSerializer(serializers.Serializer):
     field = serializers.ChoiceField(choices=["id_number", "mobile"])
 
 
-class PersonBriefSerializer(serializers.ModelSerializer):
+class PersonBriefSerializer(PersonalDataMixin, serializers.ModelSerializer):
     class Meta:
         model = Person
-        fields = ["id", "name", "gender", "birth_date", "id_number_masked", "mobile_masked", "education"]
+        fields = ["id", "name", "gender", "birth_date", "age_band", "id_number_masked", "mobile_masked", "education"]
 
 
 class PartyMemberSerializer(serializers.ModelSerializer):

@@ -167,8 +167,12 @@ def test_api_reveal_is_logged_and_refused_to_roles_that_do_not_need_it(county, u
     person = services.person_create(name="周十", id_number=number, unit=county["grid_ac"], actor=SYSTEM)
     body = api_for(users["staff_a"]).post(f"/api/v1/cadres/people/{person.pk}/reveal/", {"field": "id_number"})
     assert body.json() == {"field": "id_number", "value": number}
-    refused = api_for(users["woodpecker_ac"]).post(f"/api/v1/cadres/people/{person.pk}/reveal/", {"field": "id_number"})
+    grid_worker = factories.user_with_role("grid_worker_ac", Role.GRID_WORKER, county["grid_ac"])
+    refused = api_for(grid_worker).post(f"/api/v1/cadres/people/{person.pk}/reveal/", {"field": "id_number"})
     assert refused.status_code == 403 and refused.json()["code"] == "permission_denied"
+    # A woodpecker of the grid no longer sees the person record at all (issue 9): not found, not refused.
+    hidden = api_for(users["woodpecker_ac"]).post(f"/api/v1/cadres/people/{person.pk}/reveal/", {"field": "id_number"})
+    assert hidden.status_code == 404
     assert PersonalDataReveal.objects.filter(person=person).count() == 1
 
 

@@ -48,7 +48,8 @@ def test_person_derives_birth_and_gender_and_masks(county):
         name="张三", id_number=number, mobile="138-1234-5678", unit=county["village_a1"], actor=SYSTEM
     )
     assert person.birth_date == date(1990, 3, 7) and person.gender == "M"
-    assert person.id_number_masked == "421***********" + number[-4:]
+    # Only the first and last character: the birth date, sequence and region stay hidden (issue 9).
+    assert person.id_number_masked == "4" + "*" * 16 + number[-1]
     assert person.mobile_masked == "138****5678"
     assert number not in person.id_number_encrypted and "13812345678" not in person.mobile_encrypted
     assert services.person_find_by_id_number(id_number=number.lower()) == person

@@ -84,8 +84,8 @@ def test_portal_import_dry_run_then_confirm(county, users, client_for):
     good = "\n".join([",".join(HEADERS), "VILA10001,2024,250000,200000,,产业带动,0,0"]).encode()
     response = client.post("/economy/import/", {"file": SimpleUploadedFile("s.csv", good)})
     assert response.context["dry_run_ok"] and not IncomeReport.objects.exists()
-    payload = response.context["payload"]
-    response = client.post("/economy/import/", {"payload": payload, "format": "csv", "confirm": "1"})
+    token = response.context["token"]
+    response = client.post("/economy/import/", {"token": token, "confirm": "1"})
     assert response.status_code == 302
     assert IncomeReport.objects.get().total_income == Decimal("250000.00")
 
