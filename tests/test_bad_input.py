@@ -125,14 +125,17 @@ def test_bad_year_on_dashboard_api_and_pages_is_400(staff_api, client_for, users
         {"end_date": "x"},
     ],
 )
-def test_open311_bad_dates_are_400(client, params):
-    response = client.get("/open311/v2/requests.json", params)
+def test_open311_bad_dates_are_400(client, county, users, params):
+    _key, raw = wp_services.open311_key_create(name="热线", user=users["external"], unit=county["city"], actor=SYSTEM)
+    response = client.get("/open311/v2/requests.json", {**params, "api_key": raw})
     assert response.status_code == 400
     assert response.json()[0]["code"] == 400
 
 
-def test_open311_bad_ids_are_ignored(client):
-    assert client.get("/open311/v2/requests.json", {"service_request_id": "²,99999999999999999999999"}).json() == []
+def test_open311_bad_ids_are_ignored(client, county, users):
+    _key, raw = wp_services.open311_key_create(name="热线", user=users["external"], unit=county["city"], actor=SYSTEM)
+    params = {"service_request_id": "²,99999999999999999999999", "api_key": raw}
+    assert client.get("/open311/v2/requests.json", params).json() == []
 
 
 def test_points_of_2_to_the_31_are_a_400_field_error(staff_api, county):

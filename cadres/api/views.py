@@ -9,7 +9,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts.permissions import CHANGE, VIEW, restrict, units_queryset
+from accounts.permissions import CHANGE, VIEW, can, restrict, units_queryset
 from core.api.viewsets import ScopedModelViewSet
 from core.params import parse_int, parse_year
 from organizations.models import OrganizationUnit
@@ -443,6 +443,8 @@ class TrainingSessionViewSet(CadresViewSet):
         session = restrict(TrainingSession.objects.all(), request.user, VIEW).filter(pk=pk).first()
         if session is None:
             raise exceptions.NotFound()
+        if not can(request.user, CHANGE, session):  # refused before the body is read, so nothing is revealed
+            raise exceptions.PermissionDenied()
         ids = self.body(s.AttendeesSerializer)["people"]
         people = list(restrict(Person.objects.filter(pk__in=ids), request.user, VIEW))
         if len(people) != len(set(ids)):

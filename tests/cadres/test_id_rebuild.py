@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.permissions import REVEAL, can
+from accounts.permissions import REVEAL, SYSTEM, can
 from accounts.roles import Role
 from cadres import services as cadres_services
 from cadres.api.urls import router as cadres_router
@@ -114,7 +114,7 @@ def _born(age: int, day_of_year: int) -> date:
 def _person(unit, name, age, day, male=True):
     number = _id_number(_born(age, day), male)
     person = cadres_services.person_create(
-        name=name, id_number=number, mobile=f"139{next(_seq):08d}", unit=unit, actor=None
+        name=name, id_number=number, mobile=f"139{next(_seq):08d}", unit=unit, actor=SYSTEM
     )
     return person, number
 
@@ -130,7 +130,7 @@ def world(county, users):
 
     a1, b1 = county["village_a1"], county["village_b1"]
     member = cadres_services.member_create(
-        person=person(a1, "王建国", 25, 40), unit=a1, status="full", joined_on=date(2021, 7, 1), actor=None
+        person=person(a1, "王建国", 25, 40), unit=a1, status="full", joined_on=date(2021, 7, 1), actor=SYSTEM
     )
     cadres_services.member_create(
         person=person(a1, "李秀英", 47, 200, male=False),
@@ -140,26 +140,26 @@ def world(county, users):
         is_floating=True,
         floating_location="深圳",
         floating_managing_unit=county["township_b"],
-        actor=None,
+        actor=SYSTEM,
     )
     leaving = cadres_services.member_create(
-        person=person(a1, "张卫东", 38, 300), unit=a1, status="full", joined_on=date(2015, 7, 1), actor=None
+        person=person(a1, "张卫东", 38, 300), unit=a1, status="full", joined_on=date(2015, 7, 1), actor=SYSTEM
     )
-    cadres_services.transfer_start(member=leaving, to_unit=b1, out_on=date.today() - timedelta(days=3), actor=None)
+    cadres_services.transfer_start(member=leaving, to_unit=b1, out_on=date.today() - timedelta(days=3), actor=SYSTEM)
     cadres_services.member_create(
         person=person(b1, "刘桂兰", 63, 100, male=False),
         unit=b1,
         status="full",
         joined_on=date(1990, 7, 1),
-        actor=None,
+        actor=SYSTEM,
     )
     record = cadres_services.development_start(
-        person=person(a1, "陈小明", 22, 150), unit=a1, applied_on=date.today() - timedelta(days=500), actor=None
+        person=person(a1, "陈小明", 22, 150), unit=a1, applied_on=date.today() - timedelta(days=500), actor=SYSTEM
     )
-    cadres_services.development_propose(record=record, effective_on=date.today() - timedelta(days=100), actor=None)
+    cadres_services.development_propose(record=record, effective_on=date.today() - timedelta(days=100), actor=SYSTEM)
     chief = person(a1, "杨志强", 52, 17)
     post = cadres_services.post_create(
-        person=chief, unit=a1, post="secretary", term_start_year=2021, started_on=date(2021, 5, 1), actor=None
+        person=chief, unit=a1, post="secretary", term_start_year=2021, started_on=date(2021, 5, 1), actor=SYSTEM
     )
     cadres_services.elevation_create(
         post=post,
@@ -167,20 +167,20 @@ def world(county, users):
         reason="实绩突出",
         started_on=date(2024, 1, 1),
         review_on=date(2025, 1, 1),
-        actor=None,
+        actor=SYSTEM,
     )
-    cadres_services.vetting_create(person=chief, unit=a1, vetted_on=date(2021, 4, 1), result="passed", actor=None)
+    cadres_services.vetting_create(person=chief, unit=a1, vetted_on=date(2021, 4, 1), result="passed", actor=SYSTEM)
     cadres_services.study_create(
-        person=chief, unit=a1, school="长江大学", target_level="college", enrolled_on=date(2023, 9, 1), actor=None
+        person=chief, unit=a1, school="长江大学", target_level="college", enrolled_on=date(2023, 9, 1), actor=SYSTEM
     )
-    cadres_services.assessment_record(person=chief, unit=a1, year=date.today().year, score=88, actor=None)
+    cadres_services.assessment_record(person=chief, unit=a1, year=date.today().year, score=88, actor=SYSTEM)
     cadres_services.reserve_nominate(
         person=person(a1, "赵磊", 28, 222),
         unit=a1,
         post_for="secretary",
         nomination="self",
         nominated_on=date(2024, 2, 1),
-        actor=None,
+        actor=SYSTEM,
     )
     session = cadres_services.training_create(
         topic="基层党建培训",
@@ -188,9 +188,9 @@ def world(county, users):
         level="city",
         starts_on=date(2024, 5, 1),
         ends_on=date(2024, 5, 2),
-        actor=None,
+        actor=SYSTEM,
     )
-    cadres_services.training_add_attendees(session=session, people=[member.person, chief], actor=None)
+    cadres_services.training_add_attendees(session=session, people=[member.person, chief], actor=SYSTEM)
 
     # Woodpeckers of grid AC, one of whom has earned points and redeemed them.
     staff = wp_helpers.staff(county)

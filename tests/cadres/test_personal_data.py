@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from accounts.permissions import SYSTEM
 from accounts.roles import Role
 from cadres import services
 from cadres.models import PartyMember, Person
@@ -56,14 +57,14 @@ def test_age_bands_are_computed_on_the_server():
 
 def test_id_number_mask_shows_first_and_last_character_only(county):
     number = h.make_id(birth="19851203")
-    person = services.person_create(name="掩码", id_number=number, unit=county["village_a1"], actor=None)
+    person = services.person_create(name="掩码", id_number=number, unit=county["village_a1"], actor=SYSTEM)
     assert person.id_number_masked == number[0] + "*" * 16 + number[-1]
     assert "1985" not in person.id_number_masked and "1203" not in person.id_number_masked
 
 
 def test_birth_date_and_gender_only_for_reveal_roles(county, users, api_for, client_for):
     number = h.make_id(birth="19781115")
-    person = services.person_create(name="韩梅梅", id_number=number, unit=county["grid_ac"], actor=None)
+    person = services.person_create(name="韩梅梅", id_number=number, unit=county["grid_ac"], actor=SYSTEM)
     grid_worker = factories.user_with_role("gw_pd", Role.GRID_WORKER, county["grid_ac"])
     community_secretary = factories.user_with_role("cs_pd", Role.SECRETARY, county["community_a"])
     url = f"/api/v1/cadres/people/{person.pk}/"
@@ -102,7 +103,7 @@ def test_the_managing_county_sees_a_floating_member_without_birth_date_or_gender
 
 def test_full_number_search_only_where_the_number_may_be_revealed(county, users, api_for, client_for):
     number = h.make_id()
-    services.person_create(name="搜索人", id_number=number, unit=county["grid_ac"], actor=None)
+    services.person_create(name="搜索人", id_number=number, unit=county["grid_ac"], actor=SYSTEM)
     grid_worker = factories.user_with_role("gw_search", Role.GRID_WORKER, county["grid_ac"])
     # The grid worker sees the person by name, but cannot test a guessed number against the search.
     assert api_for(grid_worker).get("/api/v1/cadres/people/", {"q": "搜索人"}).json()["count"] == 1
@@ -115,7 +116,7 @@ def test_full_number_search_only_where_the_number_may_be_revealed(county, users,
 def test_woodpecker_sees_only_its_own_person_record(county, api_for, client_for):
     me = wp_helpers.woodpecker(county["grid_ac"], name="自己人")
     neighbour = wp_helpers.woodpecker(county["grid_ac"], name="邻居")
-    resident = services.person_create(name="网格居民", id_number=h.make_id(), unit=county["grid_ac"], actor=None)
+    resident = services.person_create(name="网格居民", id_number=h.make_id(), unit=county["grid_ac"], actor=SYSTEM)
     api = api_for(me.user)
     rows = api.get("/api/v1/cadres/people/").json()["results"]
     assert [r["id"] for r in rows] == [me.person_id]
@@ -140,7 +141,7 @@ def test_woodpecker_sees_only_its_own_person_record(county, api_for, client_for)
 def test_revealed_value_is_shown_once_and_never_kept_in_the_session(county, users, client_for):
     number = h.make_id()
     person = services.person_create(
-        name="揭示", id_number=number, mobile="13755556666", unit=county["village_a1"], actor=None
+        name="揭示", id_number=number, mobile="13755556666", unit=county["village_a1"], actor=SYSTEM
     )
     client = client_for(users["secretary_a1"])
     response = client.post(reverse("cadres:person_reveal", args=[person.pk, "id_number"]))
