@@ -244,41 +244,33 @@ def account_update(*, user: User, actor, **fields) -> User:
     return user
 
 
-@transaction.atomic
-def account_deactivate(*, user: User, actor) -> User:
-    """Stop an account from logging in (its sessions and tokens stop working at the next request); history stays."""
+def _set_active(*, user: User, actor, active: bool) -> User:
     user = _lock(user)
     _require_not_self(actor, user)
     _require_manage(actor, user)
-    if user.is_active:
-        user.is_active = False
+    if user.is_active != active:
+        user.is_active = active
         user.save(update_fields=["is_active"])
         audit.record(
             actor=actor,
-            action="account.deactivate",
+            action="account.reactivate" if active else "account.deactivate",
             obj=user,
             unit=account_unit(user),
-            changes={"is_active": ["True", "False"]},
+            changes={"is_active": [str(not active), str(active)]},
         )
     return user
+
+
+@transaction.atomic
+def account_deactivate(*, user: User, actor) -> User:
+    """Stop an account from logging in (its sessions and tokens stop working at the next request); history stays."""
+    return _set_active(user=user, actor=actor, active=False)
 
 
 @transaction.atomic
 def account_reactivate(*, user: User, actor) -> User:
-    user = _lock(user)
-    _require_not_self(actor, user)
-    _require_manage(actor, user)
-    if not user.is_active:
-        user.is_active = True
-        user.save(update_fields=["is_active"])
-        audit.record(
-            actor=actor,
-            action="account.reactivate",
-            obj=user,
-            unit=account_unit(user),
-            changes={"is_active": ["False", "True"]},
-        )
-    return user
+    """Let a deactivated account log in again."""
+    return _set_active(user=user, actor=actor, active=True)
 
 
 @transaction.atomic
