@@ -39,8 +39,10 @@ test: setup services chromium
 # requirements.txt (the pins are complete, so no resolver run: --no-deps --disable-pip); bandit fails on any finding
 # not in the reviewed baseline.
 audit: $(STAMP)
+	@mkdir -p var && rm -f var/pip-audit.json
 	$(VENV)/bin/pip-audit --requirement requirements.txt --no-deps --disable-pip --vulnerability-service pypi \
-		--progress-spinner off
+		--progress-spinner off --format json --output var/pip-audit.json 2>/dev/null || true
+	$(PYTHON) scripts/audit_summary.py var/pip-audit.json
 	$(VENV)/bin/bandit --recursive . --exclude "$(BANDIT_EXCLUDE)" --baseline .bandit-baseline.json --quiet
 
 setup: $(STAMP) messages vendor
