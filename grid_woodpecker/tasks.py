@@ -8,30 +8,31 @@ from django.utils import timezone
 from accounts.permissions import SYSTEM
 from dangjian.celery import app
 
-from . import services
 from .models import Clue, ClueStatus, EntryKind, PointsEntry
+from .services.points import points_expire_for_account
+from .services.supervision import AUTO_CLOSE_DAYS, OPEN_WORK, clue_auto_close, clue_flag_overdue
 
 
 @app.task
 def flag_overdue_clues() -> dict:
     """Give every overdue open clue its yellow or red card, and lift cards that no longer apply."""
     now = timezone.now()
-    ids = Clue.objects.filter(status__in=services.OPEN_WORK, deadline__lt=now).values_list("id", flat=True)
-    stale = Clue.objects.exclude(flag="").exclude(status__in=services.OPEN_WORK).values_list("id", flat=True)
+    ids = Clue.objects.filter(status__in=OPEN_WORK, deadline__lt=now).values_list("id", flat=True)
+    stale = Clue.objects.exclude(flag="").exclude(status__in=OPEN_WORK).values_list("id", flat=True)
     changed = {}
     for clue_id in list(ids) + list(stale):
-        flag = services.clue_flag_overdue(clue_id=clue_id, actor=SYSTEM, now=now)
+        flag = clue_flag_overdue(clue_id=clue_id, actor=SYSTEM, now=now)
         if flag is not None:
             changed[clue_id] = flag
     return changed
 
 
 @app.task
-def auto_close_unrated_clues(days: int = services.AUTO_CLOSE_DAYS) -> list[int]:
+def auto_close_unrated_clues(days: int = AUTO_CLOSE_DAYS) -> list[int]:
     """Close resolved clues nobody rated within `days`."""
     cutoff = timezone.now() - timedelta(days=days)
     ids = Clue.objects.filter(status=ClueStatus.RESOLVED, resolved_at__lte=cutoff).values_list("id", flat=True)
-    return [clue_id for clue_id in list(ids) if services.clue_auto_close(clue_id=clue_id, actor=SYSTEM, days=days)]
+    return [clue_id for clue_id in list(ids) if clue_auto_close(clue_id=clue_id, actor=SYSTEM, days=days)]
 
 
 @app.task
@@ -41,4 +42,4 @@ def expire_points() -> int:
     accounts = PointsEntry.objects.filter(kind=EntryKind.EARN, expires_on__lt=today).values_list(
         "account_id", flat=True
     )
-    return sum(services.points_expire_for_account(account_id=pk, actor=SYSTEM, today=today) for pk in set(accounts))
+    return sum(points_expire_for_account(account_id=pk, actor=SYSTEM, today=today) for pk in set(accounts))

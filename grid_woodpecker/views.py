@@ -21,7 +21,7 @@ from core.params import parse_int, parse_year
 from core.views import add_service_errors
 from organizations.models import OrganizationUnit, UnitKind
 
-from . import forms, selectors, services
+from . import forms, selectors
 from .models import (
     Clue,
     CluePhoto,
@@ -34,6 +34,23 @@ from .models import (
     WoodpeckerStatus,
 )
 from .resources import GoodsResource, WoodpeckerResource
+from .services import inspections
+from .services.clues import (
+    clue_accept,
+    clue_dispatch,
+    clue_handle_in_community,
+    clue_merge,
+    clue_rate,
+    clue_recategorize,
+    clue_reject,
+    clue_resolve,
+    clue_start,
+    clue_submit,
+)
+from .services.common import categories_for
+from .services.points import policy_for
+from .services.redemptions import redemption_cancel, redemption_confirm, redemption_reserve
+from .services.woodpeckers import woodpecker_confirm, woodpecker_deactivate, woodpecker_register, woodpecker_set_lead
 
 
 def _scoped_or_404(qs, user, action=VIEW, **lookup):
@@ -79,7 +96,7 @@ def register(request):
     form = forms.RegisterForm(request.POST or None, grids=grids)
     if request.method == "POST" and form.is_valid():
         try:
-            woodpecker = services.woodpecker_register(**form.cleaned_data)
+            woodpecker = woodpecker_register(**form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -108,7 +125,7 @@ def me(request):
 def clue_new(request):
     woodpecker = _my_woodpecker(request)
     categories = Clue._meta.get_field("category").related_model.objects.filter(
-        pk__in=[c.pk for c in services.categories_for(woodpecker.grid)]
+        pk__in=[c.pk for c in categories_for(woodpecker.grid)]
     )
     form = forms.ClueForm(
         request.POST or None,
@@ -122,7 +139,7 @@ def clue_new(request):
         data = dict(form.cleaned_data)
         data["photos"] = request.FILES.getlist("photos")
         try:
-            clue = services.clue_submit(actor=request.user, **data)
+            clue = clue_submit(actor=request.user, **data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -142,7 +159,7 @@ def points(request):
         "redemptions": Redemption.objects.restrict(request.user)
         .filter(woodpecker=woodpecker)
         .select_related("goods__station")[:20],
-        "policy": services.policy_for(woodpecker.grid),
+        "policy": policy_for(woodpecker.grid),
     }
     return render(request, "grid_woodpecker/points.html", context)
 
@@ -153,7 +170,7 @@ def redeem(request, pk):
     woodpecker = _my_woodpecker(request)
     goods = get_object_or_404(selectors.goods_queryset_near(woodpecker=woodpecker), pk=pk)
     try:
-        redemption = services.redemption_reserve(
+        redemption = redemption_reserve(
             woodpecker=woodpecker,
             goods=goods,
             actor=request.user,
@@ -175,7 +192,7 @@ def redeem(request, pk):
 def task_take(request, pk):
     task = get_object_or_404(InspectionTask, pk=pk, grid=_my_woodpecker(request).grid)
     try:
-        services.task_take(task=task, actor=request.user)
+        inspections.task_take(task=task, actor=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -190,7 +207,7 @@ def _clue_context(request, clue):
     # The buttons are chosen in the template through `{% can %}`: the same can() the services ask.
     user = request.user
     categories = Clue._meta.get_field("category").related_model.objects.filter(
-        pk__in=[c.pk for c in services.categories_for(clue.grid)]
+        pk__in=[c.pk for c in categories_for(clue.grid)]
     )
     departments = selectors.departments_for(clue.grid)
     return {
@@ -222,31 +239,29 @@ def clue_detail(request, pk):
 
 
 ACTIONS = {
-    "accept": lambda clue, post, files, user: services.clue_accept(clue=clue, note=post.get("note", ""), actor=user),
-    "reject": lambda clue, post, files, user: services.clue_reject(
-        clue=clue, reason=post.get("reason", ""), actor=user
-    ),
-    "merge": lambda clue, post, files, user: services.clue_merge(
+    "accept": lambda clue, post, files, user: clue_accept(clue=clue, note=post.get("note", ""), actor=user),
+    "reject": lambda clue, post, files, user: clue_reject(clue=clue, reason=post.get("reason", ""), actor=user),
+    "merge": lambda clue, post, files, user: clue_merge(
         clue=clue, original=_scoped_or_404(Clue.objects.all(), user, pk=post.get("duplicate_of") or 0), actor=user
     ),
-    "handle": lambda clue, post, files, user: services.clue_handle_in_community(clue=clue, actor=user),
-    "dispatch": lambda clue, post, files, user: services.clue_dispatch(
+    "handle": lambda clue, post, files, user: clue_handle_in_community(clue=clue, actor=user),
+    "dispatch": lambda clue, post, files, user: clue_dispatch(
         clue=clue,
         department=get_object_or_404(OrganizationUnit, pk=post.get("department") or 0),
         deadline=forms.DispatchForm.base_fields["deadline"].clean(post.get("deadline") or None),
         note=post.get("note", ""),
         actor=user,
     ),
-    "recategorize": lambda clue, post, files, user: services.clue_recategorize(
+    "recategorize": lambda clue, post, files, user: clue_recategorize(
         clue=clue,
         category=get_object_or_404(Clue._meta.get_field("category").related_model, pk=post.get("category") or 0),
         actor=user,
     ),
-    "start": lambda clue, post, files, user: services.clue_start(clue=clue, actor=user),
-    "resolve": lambda clue, post, files, user: services.clue_resolve(
+    "start": lambda clue, post, files, user: clue_start(clue=clue, actor=user),
+    "resolve": lambda clue, post, files, user: clue_resolve(
         clue=clue, resolution=post.get("resolution", ""), photos=files.getlist("photos"), actor=user
     ),
-    "rate": lambda clue, post, files, user: services.clue_rate(
+    "rate": lambda clue, post, files, user: clue_rate(
         clue=clue, rating=post.get("rating", ""), reason=post.get("reason", ""), actor=user
     ),
 }
@@ -396,13 +411,11 @@ def woodpecker_action(request, pk, name):
     woodpecker = _scoped_or_404(Woodpecker.objects.all(), request.user, pk=pk)
     try:
         if name == "confirm":
-            services.woodpecker_confirm(woodpecker=woodpecker, actor=request.user)
+            woodpecker_confirm(woodpecker=woodpecker, actor=request.user)
         elif name == "deactivate":
-            services.woodpecker_deactivate(
-                woodpecker=woodpecker, reason=request.POST.get("reason", ""), actor=request.user
-            )
+            woodpecker_deactivate(woodpecker=woodpecker, reason=request.POST.get("reason", ""), actor=request.user)
         elif name == "lead":
-            services.woodpecker_set_lead(
+            woodpecker_set_lead(
                 woodpecker=woodpecker,
                 is_lead=bool(request.POST.get("is_lead")),
                 duties=request.POST.get("duties", ""),
@@ -427,7 +440,7 @@ def tasks(request):
     form = forms.TaskForm(request.POST or None, grids=grids)
     if request.method == "POST" and form.is_valid():
         try:
-            services.task_create(actor=request.user, **form.cleaned_data)
+            inspections.task_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -459,7 +472,7 @@ def counter(request):
 def redemption_action(request, pk, name):
     # Found in the view scope (404 outside); the service asks can(COUNTER/CANCEL) and refuses with 403.
     redemption = _scoped_or_404(Redemption.objects.all(), request.user, pk=pk)
-    fn = {"confirm": services.redemption_confirm, "cancel": services.redemption_cancel}.get(name)
+    fn = {"confirm": redemption_confirm, "cancel": redemption_cancel}.get(name)
     if fn is None:
         raise Http404
     try:
