@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.permissions import CHANGE, COUNTER, IMPORT, TRIAGE, VIEW, can, units_for
+from accounts.permissions import CHANGE, COUNTER, IMPORT, TRIAGE, VIEW, can, require, units_for
 from accounts.roles import Role
 from core import imports as uploads
 from core.params import parse_int, parse_year
@@ -22,6 +22,7 @@ from core.views import add_service_errors
 from organizations.models import OrganizationUnit, UnitKind
 
 from . import forms, selectors
+from .clue_actions import CLUE_ACTIONS
 from .models import (
     Clue,
     CluePhoto,
@@ -36,15 +37,6 @@ from .models import (
 from .resources import GoodsResource, WoodpeckerResource
 from .services import inspections
 from .services.clues import (
-    clue_accept,
-    clue_dispatch,
-    clue_handle_in_community,
-    clue_merge,
-    clue_rate,
-    clue_recategorize,
-    clue_reject,
-    clue_resolve,
-    clue_start,
     clue_submit,
 )
 from .services.common import categories_for
@@ -206,26 +198,18 @@ def task_take(request, pk):
 def _clue_context(request, clue):
     # The buttons are chosen in the template through `{% can %}`: the same can() the services ask.
     user = request.user
-    categories = Clue._meta.get_field("category").related_model.objects.filter(
-        pk__in=[c.pk for c in categories_for(clue.grid)]
-    )
-    departments = selectors.departments_for(clue.grid)
-    return {
+    context = {
         "clue": clue,
         "events": clue.events.select_related("actor"),
         "photos": clue.photos.all(),
         "duplicates": selectors.clue_duplicate_candidates(user=user, clue=clue)
         if clue.status == ClueStatus.SUBMITTED and can(user, TRIAGE, clue)
         else [],
-        "reject_form": forms.RejectForm(),
-        "merge_form": forms.MergeForm(),
-        "dispatch_form": forms.DispatchForm(
-            departments=departments, initial={"department": clue.category.default_department_id}
-        ),
-        "recategorize_form": forms.RecategorizeForm(categories=categories, initial={"category": clue.category_id}),
-        "resolve_form": forms.ResolveForm(),
-        "rate_form": forms.RateForm(),
+        "actions": CLUE_ACTIONS,
     }
+    for name in ("reject", "merge", "dispatch", "recategorize", "resolve", "rate"):
+        context[f"{name}_form"] = CLUE_ACTIONS[name].form(clue=clue, user=user)
+    return context
 
 
 @login_required
@@ -238,47 +222,27 @@ def clue_detail(request, pk):
     return render(request, "grid_woodpecker/clue_detail.html", _clue_context(request, clue))
 
 
-ACTIONS = {
-    "accept": lambda clue, post, files, user: clue_accept(clue=clue, note=post.get("note", ""), actor=user),
-    "reject": lambda clue, post, files, user: clue_reject(clue=clue, reason=post.get("reason", ""), actor=user),
-    "merge": lambda clue, post, files, user: clue_merge(
-        clue=clue, original=_scoped_or_404(Clue.objects.all(), user, pk=post.get("duplicate_of") or 0), actor=user
-    ),
-    "handle": lambda clue, post, files, user: clue_handle_in_community(clue=clue, actor=user),
-    "dispatch": lambda clue, post, files, user: clue_dispatch(
-        clue=clue,
-        department=get_object_or_404(OrganizationUnit, pk=post.get("department") or 0),
-        deadline=forms.DispatchForm.base_fields["deadline"].clean(post.get("deadline") or None),
-        note=post.get("note", ""),
-        actor=user,
-    ),
-    "recategorize": lambda clue, post, files, user: clue_recategorize(
-        clue=clue,
-        category=get_object_or_404(Clue._meta.get_field("category").related_model, pk=post.get("category") or 0),
-        actor=user,
-    ),
-    "start": lambda clue, post, files, user: clue_start(clue=clue, actor=user),
-    "resolve": lambda clue, post, files, user: clue_resolve(
-        clue=clue, resolution=post.get("resolution", ""), photos=files.getlist("photos"), actor=user
-    ),
-    "rate": lambda clue, post, files, user: clue_rate(
-        clue=clue, rating=post.get("rating", ""), reason=post.get("reason", ""), actor=user
-    ),
-}
-
-
 @login_required
 @require_POST
 def clue_action(request, pk, name):
-    if name not in ACTIONS:
+    """Run one action of the clue's page (clue_actions.CLUE_ACTIONS): out of scope 404, not allowed 403, bad input
+    or a refused step a message on the clue's page, success a message saying what happened."""
+    action = CLUE_ACTIONS.get(name)
+    if action is None:
         raise Http404
-    clue = _scoped_or_404(Clue.objects.select_related("grid", "department", "reporter"), request.user, pk=pk)
+    clue = _scoped_or_404(
+        Clue.objects.select_related("grid", "department", "reporter", "category"), request.user, pk=pk
+    )
+    require(request.user, action.permission, clue)
+    form = action.form(request.POST, request.FILES, clue=clue, user=request.user)
     try:
-        ACTIONS[name](clue, request.POST, request.FILES, request.user)
+        if not form.is_valid():
+            raise ValidationError([error for errors in form.errors.values() for error in errors])
+        done = action.service(clue=clue, actor=request.user, **form.arguments())
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("Done."))
+        messages.success(request, action.success(done))
     return redirect("grid_woodpecker:clue_detail", pk=clue.pk)
 
 

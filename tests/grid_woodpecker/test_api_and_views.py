@@ -218,3 +218,26 @@ def test_deactivated_woodpecker_loses_role_and_cannot_file(wp_world):
 
     with pytest.raises(ValidationError):
         clue_submit(actor=user, category=wp_world["category"], description="路灯不亮了请修", check_limits=False)
+
+
+def test_clue_page_actions_say_what_happened(client_for, wp_world, county):
+    """The declared clue actions: the message says what the service did; bad input changes nothing; the page asks
+    before the irreversible ones."""
+    clue = clue_submit(
+        actor=wp_world["wp_user"], category=wp_world["category"], description="楼道堆满杂物", check_limits=False
+    )
+    client = client_for(wp_world["community"])
+    page = client.get(reverse("grid_woodpecker:clue_detail", args=[clue.pk])).content.decode()
+    assert 'data-confirm="确定驳回该线索？' in page
+    action = reverse("grid_woodpecker:clue_action", args=[clue.pk, "reject"])
+    followed = client.post(action, {"reason": ""}, follow=True).content.decode()
+    assert Clue.objects.get(pk=clue.pk).status == ClueStatus.SUBMITTED and "线索已驳回" not in followed
+    action = reverse("grid_woodpecker:clue_action", args=[clue.pk, "accept"])
+    followed = client.post(action, {"note": ""}, follow=True).content.decode()
+    assert "线索已受理，已为上报人记 10 分。" in followed
+    action = reverse("grid_woodpecker:clue_action", args=[clue.pk, "dispatch"])
+    followed = client.post(action, {"department": county["agency"].pk}, follow=True).content.decode()
+    assert Clue.objects.get(pk=clue.pk).status == ClueStatus.DISPATCHED
+    assert f"线索已派发至{county['agency'].name}" in followed
+    action = reverse("grid_woodpecker:clue_action", args=[clue.pk, "merge"])
+    assert client.post(action, {"duplicate_of": 10**9}).status_code == 404  # an earlier clue out of sight: 404
