@@ -93,6 +93,7 @@ def _check_rate_limit(user) -> None:
             code="rate_limited",
         )
         exc.wait = refused.wait()
+        logger.info("clue submission refused by the rate limit (user id %s)", user.pk)
         raise exc
 
 
@@ -101,6 +102,7 @@ def _check_abuse_list(user, grid) -> None:
     listed = AbuseListEntry.objects.filter(user=user).filter(Q(until__isnull=True) | Q(until__gt=now))
     for entry in listed.select_related("unit"):
         if grid.path.startswith(entry.unit.path):
+            logger.info("clue submission refused by abuse list entry %s", entry.pk)
             raise ValidationError(
                 _("Your account may not file clues at present (%(reason)s). Contact your community.")
                 % {"reason": entry.reason},

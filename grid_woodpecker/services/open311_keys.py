@@ -41,4 +41,7 @@ def open311_key_create(*, name: str, user, unit, actor) -> tuple[Open311Key, str
 def open311_key_lookup(raw: str) -> Open311Key | None:
     if not raw:
         return None
-    return Open311Key.objects.select_related("user", "unit").filter(key_hash=open311_hash(raw), is_active=True).first()
+    key = Open311Key.objects.select_related("user", "unit").filter(key_hash=open311_hash(raw), is_active=True).first()
+    if key is None:  # never the key itself, nor part of it, in the log
+        logger.warning("Open311 request with an unknown or inactive api_key")
+    return key

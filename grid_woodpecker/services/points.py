@@ -110,11 +110,19 @@ def post_entry(
         return existing
     if points < 0 and account.balance + points < 0:
         if not allow_partial:
+            logger.info("debit of %d refused on points account %s: balance %d", -points, account.pk, account.balance)
             raise ValidationError(
                 _("Not enough points: the balance is %(balance)d, this needs %(points)d.")
                 % {"balance": account.balance, "points": -points},
                 code="insufficient_points",
             )
+        logger.warning(
+            "debit %s on points account %s limited to the balance %d (asked %d)",
+            key,
+            account.pk,
+            account.balance,
+            -points,
+        )
         points = -account.balance
     if points == 0:
         return None

@@ -59,7 +59,9 @@ def redemption_reserve(
     except IntegrityError:
         existing = Redemption.objects.filter(woodpecker=woodpecker, idempotency_key=key).first()
         if existing is None:
+            logger.exception("redemption of goods %s failed on a constraint other than its key", goods.pk)
             raise
+        logger.info("concurrent retry of redemption %s answered with the first one", existing.pk)
         return existing
 
 
@@ -73,6 +75,7 @@ def _redemption_reserve(*, woodpecker, goods, actor, quantity, key) -> Redemptio
     if not goods.is_active or not goods.station.is_active:
         raise ValidationError(_("These goods are not offered any more."))
     if goods.stock < quantity:
+        logger.info("redemption refused: goods %s has %d in stock, %d asked", goods.pk, goods.stock, quantity)
         raise ValidationError(
             _("Sorry, “%(name)s” is out of stock (%(stock)d left).") % {"name": goods.name, "stock": goods.stock},
             code="out_of_stock",

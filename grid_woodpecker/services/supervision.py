@@ -66,6 +66,7 @@ def clue_flag_overdue(*, clue_id: int, actor, now: datetime | None = None) -> st
         actor=by_user(actor),
     )
     audit.record(actor=actor, action="clue.flag", obj=clue, unit=clue.grid, changes={"flag": flag})
+    logger.info("clue %s supervision flag now %r", clue.pk, flag)
     return flag
 
 
@@ -83,4 +84,5 @@ def clue_auto_close(*, clue_id: int, actor, days: int = AUTO_CLOSE_DAYS, now: da
     )
     audit.record(actor=actor, action="clue.auto_close", obj=clue, unit=clue.grid)
     announce(clue.grid, now)
+    logger.info("clue %s closed automatically after %d days unrated", clue.pk, days)
     return True

@@ -78,3 +78,20 @@ def test_expire_points_task(wp_world, county):
     assert tasks.expire_points() == 10
     assert tasks.expire_points() == 0
     assert PointsAccount.objects.get(woodpecker=wp_world["woodpecker"]).balance == 0
+
+
+def test_jobs_log_their_time_and_slow_runs_without_personal_data(wp_world, monkeypatch, caplog):
+    clue = accepted(wp_world)
+    Clue.objects.filter(pk=clue.pk).update(deadline=timezone.now() - timedelta(days=1))
+    with caplog.at_level("INFO", logger="grid_woodpecker"):
+        tasks.flag_overdue_clues()
+    assert any(r.levelname == "INFO" and "flag_overdue_clues took" in r.getMessage() for r in caplog.records)
+    assert any(f"clue {clue.pk} supervision flag" in r.getMessage() for r in caplog.records)
+    logged = [r.getMessage() for r in caplog.records]
+    caplog.clear()
+    monkeypatch.setattr(tasks, "SLOW_JOB_SECONDS", -1)
+    with caplog.at_level("INFO", logger="grid_woodpecker"):
+        tasks.expire_points()
+    assert [r.levelname for r in caplog.records if "expire_points took" in r.getMessage()] == ["WARNING"]
+    logged = " ".join(logged + [r.getMessage() for r in caplog.records])
+    assert wp_world["woodpecker"].person.name not in logged and wp_world["wp_user"].username not in logged
