@@ -61,6 +61,16 @@ def _lock_clue(clue: Clue) -> Clue:
     return Clue.objects.select_for_update(of=("self",)).select_related("grid", "category", "reporter").get(pk=clue.pk)
 
 
+def _locked_for(clue: Clue, actor, action: str) -> Clue:
+    """The clue, locked, once the actor may take a step of `action` (TRIAGE or HANDLE) on it: 403 otherwise."""
+    clue = _lock_clue(clue)
+    if action == HANDLE:
+        require(actor, HANDLE, clue, _("Only the handler of this clue may do this."))
+    else:
+        require(actor, action, clue, _("Only staff of this grid or community may do this."))
+    return clue
+
+
 def move(clue: Clue, to_status: str, *, actor, note: str = "", kind=ClueEvent.Kind.TRANSITION) -> ClueEvent:
     """Apply one transition of the closed loop (refusing any other) and record it with who, when and a note."""
     from_status = clue.status
@@ -196,8 +206,7 @@ def clue_submit(
 @transaction.atomic
 def clue_accept(*, clue: Clue, actor, note: str = "") -> Clue:
     """Accept a valid clue: its deadline starts, and the reporter earns the points of the policy in force."""
-    clue = _lock_clue(clue)
-    require(actor, TRIAGE, clue, _("Only staff of this grid or community may do this."))
+    clue = _locked_for(clue, actor, TRIAGE)
     now = timezone.now()
     clue.accepted_at = now
     clue.deadline = _deadline(clue.category, now)
@@ -212,8 +221,7 @@ def clue_accept(*, clue: Clue, actor, note: str = "") -> Clue:
 @transaction.atomic
 def clue_merge(*, clue: Clue, original: Clue, actor, note: str = "") -> Clue:
     """Merge a duplicate into the first report of the same problem (no points for the duplicate)."""
-    clue = _lock_clue(clue)
-    require(actor, TRIAGE, clue, _("Only staff of this grid or community may do this."))
+    clue = _locked_for(clue, actor, TRIAGE)
     if original.pk == clue.pk or original.grid_id != clue.grid_id:
         raise ValidationError({"duplicate_of": [_("Choose an earlier clue of the same grid.")]})
     if original.status in (ClueStatus.MERGED, ClueStatus.REJECTED):
@@ -227,8 +235,7 @@ def clue_merge(*, clue: Clue, original: Clue, actor, note: str = "") -> Clue:
 @transaction.atomic
 def clue_reject(*, clue: Clue, reason: str, actor) -> Clue:
     """Reject a clue with a reason. An accepted clue found false is rejected too, and its points are reversed."""
-    clue = _lock_clue(clue)
-    require(actor, TRIAGE, clue, _("Only staff of this grid or community may do this."))
+    clue = _locked_for(clue, actor, TRIAGE)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("A reason is required to reject a clue.")]})
@@ -246,8 +253,7 @@ def clue_reject(*, clue: Clue, reason: str, actor) -> Clue:
 @transaction.atomic
 def clue_handle_in_community(*, clue: Clue, actor, note: str = "") -> Clue:
     """The community takes an accepted clue in hand itself."""
-    clue = _lock_clue(clue)
-    require(actor, TRIAGE, clue, _("Only staff of this grid or community may do this."))
+    clue = _locked_for(clue, actor, TRIAGE)
     if clue.status != ClueStatus.ACCEPTED:
         raise ValidationError(_("Only an accepted clue can be taken in hand by the community."))
     clue.handler_kind = HandlerKind.COMMUNITY
@@ -262,8 +268,7 @@ def clue_dispatch(
     *, clue: Clue, department: OrganizationUnit, actor, deadline: datetime | None = None, note=""
 ) -> Clue:
     """Dispatch (or re-dispatch) a clue to a department with the department's deadline; the history keeps both."""
-    clue = _lock_clue(clue)
-    require(actor, TRIAGE, clue, _("Only staff of this grid or community may do this."))
+    clue = _locked_for(clue, actor, TRIAGE)
     # The department is a unit the clue will refer to: it must serve the clue's area (a grid worker dispatches
     # upwards, to a municipal bureau outside their own scope, but never to a sibling township's office).
     check_department(department, clue.grid, "department")
@@ -292,8 +297,7 @@ def clue_dispatch(
 @transaction.atomic
 def clue_start(*, clue: Clue, actor, note: str = "") -> Clue:
     """The department handler starts work on a clue dispatched to them."""
-    clue = _lock_clue(clue)
-    require(actor, HANDLE, clue, _("Only the handler of this clue may do this."))
+    clue = _locked_for(clue, actor, HANDLE)
     if clue.status != ClueStatus.DISPATCHED:
         raise ValidationError(_("Only a dispatched clue can be started by its department."))
     move(clue, ClueStatus.IN_PROGRESS, actor=actor, note=note)
@@ -304,8 +308,7 @@ def clue_start(*, clue: Clue, actor, note: str = "") -> Clue:
 @transaction.atomic
 def clue_recategorize(*, clue: Clue, category: ClueCategory, actor, note: str = "") -> Clue:
     """Change a clue's category: its deadline follows the new category; the history keeps the old one."""
-    clue = _lock_clue(clue)
-    require(actor, TRIAGE, clue, _("Only staff of this grid or community may do this."))
+    clue = _locked_for(clue, actor, TRIAGE)
     if not clue.is_open:
         raise ValidationError(_("A finished clue cannot be re-categorised."))
     if category not in categories_for(clue.grid):
@@ -333,8 +336,7 @@ def clue_recategorize(*, clue: Clue, category: ClueCategory, actor, note: str = 
 @transaction.atomic
 def clue_resolve(*, clue: Clue, resolution: str, actor, photos=()) -> Clue:
     """The handler writes back what was done (with optional photos); the reporter is asked to rate it."""
-    clue = _lock_clue(clue)
-    require(actor, HANDLE, clue, _("Only the handler of this clue may do this."))
+    clue = _locked_for(clue, actor, HANDLE)
     resolution = (resolution or "").strip()
     if not resolution:
         raise ValidationError({"resolution": [_("Write what was done.")]})
