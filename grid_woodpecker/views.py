@@ -376,21 +376,24 @@ def woodpecker_action(request, pk, name):
     try:
         if name == "confirm":
             woodpecker_confirm(woodpecker=woodpecker, actor=request.user)
+            done = _("The registration is confirmed: the woodpecker may file clues now.")
         elif name == "deactivate":
             woodpecker_deactivate(woodpecker=woodpecker, reason=request.POST.get("reason", ""), actor=request.user)
+            done = _("The woodpecker is deactivated; their points and history stay.")
         elif name == "lead":
-            woodpecker_set_lead(
+            changed = woodpecker_set_lead(
                 woodpecker=woodpecker,
                 is_lead=bool(request.POST.get("is_lead")),
                 duties=request.POST.get("duties", ""),
                 actor=request.user,
             )
+            done = _("Now a lead woodpecker.") if changed.is_lead else _("No longer a lead woodpecker.")
         else:
             raise Http404
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("Done."))
+        messages.success(request, done)
     next_url = request.POST.get("next", "")
     if next_url.startswith("/") and not next_url.startswith("//"):
         return redirect(next_url)
@@ -436,15 +439,19 @@ def counter(request):
 def redemption_action(request, pk, name):
     # Found in the view scope (404 outside); the service asks can(COUNTER/CANCEL) and refuses with 403.
     redemption = _scoped_or_404(Redemption.objects.all(), request.user, pk=pk)
-    fn = {"confirm": redemption_confirm, "cancel": redemption_cancel}.get(name)
-    if fn is None:
+    step = {
+        "confirm": (redemption_confirm, _("Handed over: the redemption is settled.")),
+        "cancel": (redemption_cancel, _("The redemption is cancelled; the stock and the points are back.")),
+    }.get(name)
+    if step is None:
         raise Http404
+    service, done = step
     try:
-        fn(redemption=redemption, actor=request.user)
+        service(redemption=redemption, actor=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("Done."))
+        messages.success(request, done)
     return redirect("grid_woodpecker:counter")
 
 
