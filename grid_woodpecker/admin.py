@@ -8,7 +8,6 @@ from import_export.admin import ImportExportMixin
 
 from core.admin import ScopedAdminMixin
 
-from . import services
 from .models import (
     AbuseListEntry,
     Clue,
@@ -26,6 +25,10 @@ from .models import (
     Woodpecker,
 )
 from .resources import GoodsResource, WoodpeckerResource
+from .services.config import category_create, category_update
+from .services.points import policy_set
+from .services.stations import goods_create, goods_update, station_create, station_update
+from .services.woodpeckers import woodpecker_deactivate, woodpecker_set_lead
 
 
 class ReadOnlyAdmin(ScopedAdminMixin, admin.ModelAdmin):
@@ -85,10 +88,10 @@ class WoodpeckerAdmin(ScopedAdminMixin, ActorResourceMixin, ImportExportMixin, a
         return False  # registration goes through the portal, the API or the import
 
     def save_model(self, request, obj, form, change):
-        services.woodpecker_set_lead(woodpecker=obj, is_lead=obj.is_lead, duties=obj.lead_duties, actor=request.user)
+        woodpecker_set_lead(woodpecker=obj, is_lead=obj.is_lead, duties=obj.lead_duties, actor=request.user)
 
     def delete_model(self, request, obj):
-        services.woodpecker_deactivate(woodpecker=obj, reason="后台停用", actor=request.user)
+        woodpecker_deactivate(woodpecker=obj, reason="后台停用", actor=request.user)
 
 
 class ServiceErrorsMixin:
@@ -112,9 +115,9 @@ class ClueCategoryAdmin(ServiceErrorsMixin, ScopedAdminMixin, admin.ModelAdmin):
         data = form.cleaned_data
         if change:
             fields = {k: data[k] for k in ("name", "deadline_days", "default_department", "is_active") if k in data}
-            services.category_update(category=ClueCategory.objects.get(pk=obj.pk), actor=request.user, **fields)
+            category_update(category=ClueCategory.objects.get(pk=obj.pk), actor=request.user, **fields)
         else:
-            created = services.category_create(
+            created = category_create(
                 unit=data["unit"],
                 code=data["code"],
                 name=data["name"],
@@ -180,7 +183,7 @@ class PointsPolicyAdmin(ServiceErrorsMixin, ScopedAdminMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
-        created = services.policy_set(
+        created = policy_set(
             unit=data["unit"],
             effective_from=data["effective_from"],
             points_per_clue=data["points_per_clue"],
@@ -219,9 +222,9 @@ class StationAdmin(ServiceErrorsMixin, ScopedAdminMixin, admin.ModelAdmin):
         data = form.cleaned_data
         if change:
             fields = {k: data[k] for k in ("name", "kind", "address", "services", "is_active") if k in data}
-            services.station_update(station=Station.objects.get(pk=obj.pk), actor=request.user, **fields)
+            station_update(station=Station.objects.get(pk=obj.pk), actor=request.user, **fields)
         else:
-            created = services.station_create(
+            created = station_create(
                 unit=data["unit"],
                 name=data["name"],
                 kind=data["kind"],
@@ -243,9 +246,9 @@ class GoodsAdmin(ServiceErrorsMixin, ScopedAdminMixin, ActorResourceMixin, Impor
         data = form.cleaned_data
         if change:
             fields = {k: data[k] for k in ("name", "price_yuan", "stock", "is_active") if k in data}
-            services.goods_update(goods=Goods.objects.get(pk=obj.pk), actor=request.user, **fields)
+            goods_update(goods=Goods.objects.get(pk=obj.pk), actor=request.user, **fields)
         else:
-            created = services.goods_create(
+            created = goods_create(
                 station=data["station"],
                 name=data["name"],
                 price_yuan=data["price_yuan"],

@@ -1,11 +1,16 @@
 from django import forms
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from accounts.permissions import VIEW
 from core.fields import FormDateField, FormDateTimeField
 from core.params import ID_MAX
+from organizations.models import OrganizationUnit
 
-from .models import Rating, WoodpeckerGroup
+from .models import Clue, ClueCategory, Rating, WoodpeckerGroup
 from .photos import MAX_PHOTOS
+from .selectors import departments_for
+from .services.common import categories_for
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -75,44 +80,65 @@ class ClueForm(forms.Form):
         self.fields["task"].queryset = tasks
 
 
-class NoteForm(forms.Form):
+class ClueActionForm(forms.Form):
+    """The form of one action on a clue (`clue_actions.CLUE_ACTIONS`), built for the clue and the user: its
+    `arguments()` are the keyword arguments the action's service takes beside `clue` and `actor`."""
+
+    def __init__(self, *args, clue, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.clue, self.user = clue, user
+
+    def arguments(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class NoteForm(ClueActionForm):
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
 
 
-class RejectForm(forms.Form):
+class RejectForm(ClueActionForm):
     reason = forms.CharField(label=_("Reason"), max_length=300)
 
 
-class MergeForm(forms.Form):
+class MergeForm(ClueActionForm):
     duplicate_of = forms.IntegerField(label=_("Number of the earlier clue"), min_value=1, max_value=ID_MAX)
 
+    def arguments(self) -> dict:
+        # The earlier clue is looked up inside the user's own view scope: one outside it is a 404, like any other.
+        original = Clue.objects.restrict(self.user, VIEW).filter(pk=self.cleaned_data["duplicate_of"]).first()
+        if original is None:
+            raise Http404
+        return {"original": original}
 
-class DispatchForm(forms.Form):
-    department = forms.ModelChoiceField(label=_("Department"), queryset=None)
+
+class DispatchForm(ClueActionForm):
+    department = forms.ModelChoiceField(label=_("Department"), queryset=OrganizationUnit.objects.none())
     deadline = FormDateTimeField(
         label=_("Deadline"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
 
-    def __init__(self, *args, departments=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = departments
+    def __init__(self, *args, clue, user, **kwargs):
+        kwargs.setdefault("initial", {"department": clue.category.default_department_id})
+        super().__init__(*args, clue=clue, user=user, **kwargs)
+        self.fields["department"].queryset = departments_for(clue.grid)
 
 
-class RecategorizeForm(forms.Form):
-    category = forms.ModelChoiceField(label=_("Category"), queryset=None)
+class RecategorizeForm(ClueActionForm):
+    category = forms.ModelChoiceField(label=_("Category"), queryset=ClueCategory.objects.none())
 
-    def __init__(self, *args, categories=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = categories
+    def __init__(self, *args, clue, user, **kwargs):
+        kwargs.setdefault("initial", {"category": clue.category_id})
+        super().__init__(*args, clue=clue, user=user, **kwargs)
+        self.fields["category"].queryset = ClueCategory.objects.filter(pk__in=[c.pk for c in categories_for(clue.grid)])
 
 
-class ResolveForm(forms.Form):
+class ResolveForm(ClueActionForm):
     resolution = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
     photos = MultiplePhotoField(label=_("Photos"))
 
 
-class RateForm(forms.Form):
+class RateForm(ClueActionForm):
     rating = forms.ChoiceField(label=_("Are you satisfied?"), choices=Rating.choices, widget=forms.RadioSelect)
     reason = forms.CharField(label=_("Why not?"), required=False, max_length=300)
 

@@ -24,8 +24,10 @@ from core.api.throttling import WindowThrottle
 from core.params import BadParameter, parse_datetime
 from organizations.models import OrganizationUnit, UnitKind
 
-from . import services
 from .models import Clue, ClueCategory, ClueSource, ClueStatus
+from .services.clues import clue_submit
+from .services.common import categories_for
+from .services.open311_keys import open311_key_lookup
 
 CLOSED = (ClueStatus.CLOSED, ClueStatus.REJECTED, ClueStatus.MERGED)
 # Never published: not yet triaged (a woodpecker's raw report), refused, or folded into another clue.
@@ -139,7 +141,7 @@ def _request_json(request, clue: Clue) -> dict:
 
 def _reader_key(request):
     """The active key named by `api_key` in the query, or None."""
-    return services.open311_key_lookup(request.GET.get("api_key", ""))
+    return open311_key_lookup(request.GET.get("api_key", ""))
 
 
 def _public_clues(key):
@@ -205,7 +207,7 @@ def _create(request):
             data = json.loads(request.body or b"{}")
         except ValueError:
             return _error(400, _("The body is not valid JSON."))
-    key = services.open311_key_lookup(data.get("api_key", ""))
+    key = open311_key_lookup(data.get("api_key", ""))
     if key is None:
         return _error(403, _("The api_key is invalid or disabled."))
     refused = WindowThrottle.check("open311", key.pk)  # DRF's sliding-window throttle, one bucket per api_key
@@ -225,11 +227,11 @@ def _create(request):
     if place is None or place.kind not in (UnitKind.GRID, UnitKind.BUILDING):
         return _error(400, _("address_id must be the code of a grid or building in this key's jurisdiction."))
     grid, building = (place.parent, place) if place.kind == UnitKind.BUILDING else (place, None)
-    category = next((c for c in services.categories_for(grid) if c.code == data["service_code"]), None)
+    category = next((c for c in categories_for(grid) if c.code == data["service_code"]), None)
     if category is None:
         return _error(404, _("No service with this service_code."))
     try:
-        clue = services.clue_submit(
+        clue = clue_submit(
             actor=key.user,
             source=ClueSource.OPEN311,
             category=category,

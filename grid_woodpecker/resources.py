@@ -13,8 +13,9 @@ from cadres.validators import normalize_mobile, parse_resident_id
 from core import crypto
 from organizations.models import OrganizationUnit, UnitKind
 
-from . import services
 from .models import Goods, Station, Woodpecker, WoodpeckerGroup
+from .services.stations import goods_create, goods_update
+from .services.woodpeckers import woodpecker_create
 
 
 def _cell(row, name) -> str:
@@ -100,7 +101,7 @@ class WoodpeckerResource(resources.ModelResource):
     def save_instance(self, instance, is_create, row, **kwargs):
         if self._is_dry_run(kwargs) and not self._is_using_transactions(kwargs):
             return
-        created = services.woodpecker_create(
+        created = woodpecker_create(
             name=_cell(row, "name"),
             id_number=_cell(row, "id_number"),
             mobile=_cell(row, "mobile"),
@@ -185,7 +186,7 @@ class GoodsResource(resources.ModelResource):
         if self._is_dry_run(kwargs) and not self._is_using_transactions(kwargs):
             return
         if is_create:
-            created = services.goods_create(
+            created = goods_create(
                 station=self._stations[instance.station_id],
                 name=instance.name,
                 price_yuan=instance.price_yuan,
@@ -194,7 +195,7 @@ class GoodsResource(resources.ModelResource):
             )
             instance.pk = created.pk
         else:
-            services.goods_update(
+            goods_update(
                 goods=Goods.objects.get(pk=instance.pk),
                 actor=self.actor,
                 name=instance.name,

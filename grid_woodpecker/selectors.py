@@ -27,7 +27,10 @@ from .models import (
     Woodpecker,
     WoodpeckerStatus,
 )
-from .services import DEPARTMENT_KINDS, OPEN_WORK, lineage_ids, policy_for, price_in_points
+from .services.common import DEPARTMENT_KINDS, lineage_ids
+from .services.points import policy_for
+from .services.stations import price_in_points
+from .services.supervision import OPEN_WORK
 
 DUPLICATE_WINDOW_DAYS = 30
 DUPLICATE_DISTANCE_M = 200
@@ -227,7 +230,7 @@ def task_grids(*, user):
 
 
 def departments_for(grid: OrganizationUnit):
-    """The departments a clue of `grid` can be dispatched to (services.serves_area): the agencies attached to the
+    """The departments a clue of `grid` can be dispatched to (services.common.serves_area): the agencies attached to the
     grid's area or above it, and its own township or street."""
     lineage = lineage_ids(grid)
     return OrganizationUnit.objects.filter(

@@ -14,14 +14,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.permissions import CHANGE, COUNTER, IMPORT, TRIAGE, VIEW, can, units_for
+from accounts.permissions import CHANGE, COUNTER, IMPORT, TRIAGE, VIEW, can, require, units_for
 from accounts.roles import Role
 from core import imports as uploads
 from core.params import parse_int, parse_year
 from core.views import add_service_errors
 from organizations.models import OrganizationUnit, UnitKind
 
-from . import forms, selectors, services
+from . import forms, selectors
+from .clue_actions import CLUE_ACTIONS
 from .models import (
     Clue,
     CluePhoto,
@@ -34,6 +35,14 @@ from .models import (
     WoodpeckerStatus,
 )
 from .resources import GoodsResource, WoodpeckerResource
+from .services import inspections
+from .services.clues import (
+    clue_submit,
+)
+from .services.common import categories_for
+from .services.points import policy_for
+from .services.redemptions import redemption_cancel, redemption_confirm, redemption_reserve
+from .services.woodpeckers import woodpecker_confirm, woodpecker_deactivate, woodpecker_register, woodpecker_set_lead
 
 
 def _scoped_or_404(qs, user, action=VIEW, **lookup):
@@ -79,7 +88,7 @@ def register(request):
     form = forms.RegisterForm(request.POST or None, grids=grids)
     if request.method == "POST" and form.is_valid():
         try:
-            woodpecker = services.woodpecker_register(**form.cleaned_data)
+            woodpecker = woodpecker_register(**form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -108,7 +117,7 @@ def me(request):
 def clue_new(request):
     woodpecker = _my_woodpecker(request)
     categories = Clue._meta.get_field("category").related_model.objects.filter(
-        pk__in=[c.pk for c in services.categories_for(woodpecker.grid)]
+        pk__in=[c.pk for c in categories_for(woodpecker.grid)]
     )
     form = forms.ClueForm(
         request.POST or None,
@@ -122,7 +131,7 @@ def clue_new(request):
         data = dict(form.cleaned_data)
         data["photos"] = request.FILES.getlist("photos")
         try:
-            clue = services.clue_submit(actor=request.user, **data)
+            clue = clue_submit(actor=request.user, **data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -142,7 +151,7 @@ def points(request):
         "redemptions": Redemption.objects.restrict(request.user)
         .filter(woodpecker=woodpecker)
         .select_related("goods__station")[:20],
-        "policy": services.policy_for(woodpecker.grid),
+        "policy": policy_for(woodpecker.grid),
     }
     return render(request, "grid_woodpecker/points.html", context)
 
@@ -153,7 +162,7 @@ def redeem(request, pk):
     woodpecker = _my_woodpecker(request)
     goods = get_object_or_404(selectors.goods_queryset_near(woodpecker=woodpecker), pk=pk)
     try:
-        redemption = services.redemption_reserve(
+        redemption = redemption_reserve(
             woodpecker=woodpecker,
             goods=goods,
             actor=request.user,
@@ -175,7 +184,7 @@ def redeem(request, pk):
 def task_take(request, pk):
     task = get_object_or_404(InspectionTask, pk=pk, grid=_my_woodpecker(request).grid)
     try:
-        services.task_take(task=task, actor=request.user)
+        inspections.task_take(task=task, actor=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -189,26 +198,18 @@ def task_take(request, pk):
 def _clue_context(request, clue):
     # The buttons are chosen in the template through `{% can %}`: the same can() the services ask.
     user = request.user
-    categories = Clue._meta.get_field("category").related_model.objects.filter(
-        pk__in=[c.pk for c in services.categories_for(clue.grid)]
-    )
-    departments = selectors.departments_for(clue.grid)
-    return {
+    context = {
         "clue": clue,
         "events": clue.events.select_related("actor"),
         "photos": clue.photos.all(),
         "duplicates": selectors.clue_duplicate_candidates(user=user, clue=clue)
         if clue.status == ClueStatus.SUBMITTED and can(user, TRIAGE, clue)
         else [],
-        "reject_form": forms.RejectForm(),
-        "merge_form": forms.MergeForm(),
-        "dispatch_form": forms.DispatchForm(
-            departments=departments, initial={"department": clue.category.default_department_id}
-        ),
-        "recategorize_form": forms.RecategorizeForm(categories=categories, initial={"category": clue.category_id}),
-        "resolve_form": forms.ResolveForm(),
-        "rate_form": forms.RateForm(),
+        "actions": CLUE_ACTIONS,
     }
+    for name in ("reject", "merge", "dispatch", "recategorize", "resolve", "rate"):
+        context[f"{name}_form"] = CLUE_ACTIONS[name].form(clue=clue, user=user)
+    return context
 
 
 @login_required
@@ -221,49 +222,27 @@ def clue_detail(request, pk):
     return render(request, "grid_woodpecker/clue_detail.html", _clue_context(request, clue))
 
 
-ACTIONS = {
-    "accept": lambda clue, post, files, user: services.clue_accept(clue=clue, note=post.get("note", ""), actor=user),
-    "reject": lambda clue, post, files, user: services.clue_reject(
-        clue=clue, reason=post.get("reason", ""), actor=user
-    ),
-    "merge": lambda clue, post, files, user: services.clue_merge(
-        clue=clue, original=_scoped_or_404(Clue.objects.all(), user, pk=post.get("duplicate_of") or 0), actor=user
-    ),
-    "handle": lambda clue, post, files, user: services.clue_handle_in_community(clue=clue, actor=user),
-    "dispatch": lambda clue, post, files, user: services.clue_dispatch(
-        clue=clue,
-        department=get_object_or_404(OrganizationUnit, pk=post.get("department") or 0),
-        deadline=forms.DispatchForm.base_fields["deadline"].clean(post.get("deadline") or None),
-        note=post.get("note", ""),
-        actor=user,
-    ),
-    "recategorize": lambda clue, post, files, user: services.clue_recategorize(
-        clue=clue,
-        category=get_object_or_404(Clue._meta.get_field("category").related_model, pk=post.get("category") or 0),
-        actor=user,
-    ),
-    "start": lambda clue, post, files, user: services.clue_start(clue=clue, actor=user),
-    "resolve": lambda clue, post, files, user: services.clue_resolve(
-        clue=clue, resolution=post.get("resolution", ""), photos=files.getlist("photos"), actor=user
-    ),
-    "rate": lambda clue, post, files, user: services.clue_rate(
-        clue=clue, rating=post.get("rating", ""), reason=post.get("reason", ""), actor=user
-    ),
-}
-
-
 @login_required
 @require_POST
 def clue_action(request, pk, name):
-    if name not in ACTIONS:
+    """Run one action of the clue's page (clue_actions.CLUE_ACTIONS): out of scope 404, not allowed 403, bad input
+    or a refused step a message on the clue's page, success a message saying what happened."""
+    action = CLUE_ACTIONS.get(name)
+    if action is None:
         raise Http404
-    clue = _scoped_or_404(Clue.objects.select_related("grid", "department", "reporter"), request.user, pk=pk)
+    clue = _scoped_or_404(
+        Clue.objects.select_related("grid", "department", "reporter", "category"), request.user, pk=pk
+    )
+    require(request.user, action.permission, clue)
+    form = action.form(request.POST, request.FILES, clue=clue, user=request.user)
     try:
-        ACTIONS[name](clue, request.POST, request.FILES, request.user)
+        if not form.is_valid():
+            raise ValidationError([error for errors in form.errors.values() for error in errors])
+        done = action.service(clue=clue, actor=request.user, **form.arguments())
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("Done."))
+        messages.success(request, action.success(done))
     return redirect("grid_woodpecker:clue_detail", pk=clue.pk)
 
 
@@ -396,24 +375,25 @@ def woodpecker_action(request, pk, name):
     woodpecker = _scoped_or_404(Woodpecker.objects.all(), request.user, pk=pk)
     try:
         if name == "confirm":
-            services.woodpecker_confirm(woodpecker=woodpecker, actor=request.user)
+            woodpecker_confirm(woodpecker=woodpecker, actor=request.user)
+            done = _("The registration is confirmed: the woodpecker may file clues now.")
         elif name == "deactivate":
-            services.woodpecker_deactivate(
-                woodpecker=woodpecker, reason=request.POST.get("reason", ""), actor=request.user
-            )
+            woodpecker_deactivate(woodpecker=woodpecker, reason=request.POST.get("reason", ""), actor=request.user)
+            done = _("The woodpecker is deactivated; their points and history stay.")
         elif name == "lead":
-            services.woodpecker_set_lead(
+            changed = woodpecker_set_lead(
                 woodpecker=woodpecker,
                 is_lead=bool(request.POST.get("is_lead")),
                 duties=request.POST.get("duties", ""),
                 actor=request.user,
             )
+            done = _("Now a lead woodpecker.") if changed.is_lead else _("No longer a lead woodpecker.")
         else:
             raise Http404
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("Done."))
+        messages.success(request, done)
     next_url = request.POST.get("next", "")
     if next_url.startswith("/") and not next_url.startswith("//"):
         return redirect(next_url)
@@ -427,7 +407,7 @@ def tasks(request):
     form = forms.TaskForm(request.POST or None, grids=grids)
     if request.method == "POST" and form.is_valid():
         try:
-            services.task_create(actor=request.user, **form.cleaned_data)
+            inspections.task_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -459,15 +439,19 @@ def counter(request):
 def redemption_action(request, pk, name):
     # Found in the view scope (404 outside); the service asks can(COUNTER/CANCEL) and refuses with 403.
     redemption = _scoped_or_404(Redemption.objects.all(), request.user, pk=pk)
-    fn = {"confirm": services.redemption_confirm, "cancel": services.redemption_cancel}.get(name)
-    if fn is None:
+    step = {
+        "confirm": (redemption_confirm, _("Handed over: the redemption is settled.")),
+        "cancel": (redemption_cancel, _("The redemption is cancelled; the stock and the points are back.")),
+    }.get(name)
+    if step is None:
         raise Http404
+    service, done = step
     try:
-        fn(redemption=redemption, actor=request.user)
+        service(redemption=redemption, actor=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("Done."))
+        messages.success(request, done)
     return redirect("grid_woodpecker:counter")
 
 

@@ -21,7 +21,7 @@ from ..models import (
     Woodpecker,
     WoodpeckerGroup,
 )
-from ..services import MAX_ADJUST_POINTS
+from ..services.points import MAX_ADJUST_POINTS
 
 
 class WoodpeckerSerializer(serializers.ModelSerializer):

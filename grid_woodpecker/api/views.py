@@ -14,7 +14,7 @@ from accounts.permissions import CHANGE, VIEW, restrict
 from core.api.viewsets import ScopedViewSetMixin
 from organizations.models import OrganizationUnit
 
-from .. import selectors, services
+from .. import selectors
 from ..models import (
     TAKE,
     AbuseListEntry,
@@ -31,6 +31,24 @@ from ..models import (
     Station,
     Woodpecker,
 )
+from ..services.clues import (
+    clue_accept,
+    clue_dispatch,
+    clue_handle_in_community,
+    clue_merge,
+    clue_rate,
+    clue_recategorize,
+    clue_reject,
+    clue_resolve,
+    clue_start,
+    clue_submit,
+)
+from ..services.config import abuse_list_add, abuse_list_remove, category_create, category_update
+from ..services.inspections import task_create, task_take
+from ..services.points import points_adjust, policy_set
+from ..services.redemptions import redemption_cancel, redemption_confirm, redemption_reserve
+from ..services.stations import goods_create, goods_update, station_create, station_update
+from ..services.woodpeckers import woodpecker_confirm, woodpecker_create, woodpecker_deactivate, woodpecker_set_lead
 from . import serializers as s
 
 
@@ -77,7 +95,7 @@ class WoodpeckerViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         grid = self._unit(data.pop("grid_code"), "grid_code", VIEW)
-        woodpecker = services.woodpecker_create(grid=grid, actor=request.user, **data)
+        woodpecker = woodpecker_create(grid=grid, actor=request.user, **data)
         return Response(self.get_serializer(woodpecker).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.WoodpeckerUpdateSerializer, responses=s.WoodpeckerSerializer)
@@ -85,7 +103,7 @@ class WoodpeckerViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
         woodpecker = self.get_object()
         body = s.WoodpeckerUpdateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        woodpecker = services.woodpecker_set_lead(
+        woodpecker = woodpecker_set_lead(
             woodpecker=woodpecker,
             is_lead=body.validated_data["is_lead"],
             duties=body.validated_data["lead_duties"],
@@ -95,7 +113,7 @@ class WoodpeckerViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
 
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
-        woodpecker = services.woodpecker_confirm(woodpecker=self.get_object(), actor=request.user)
+        woodpecker = woodpecker_confirm(woodpecker=self.get_object(), actor=request.user)
         return Response(self.get_serializer(woodpecker).data)
 
     @extend_schema(request=s.ReasonSerializer)
@@ -103,7 +121,7 @@ class WoodpeckerViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
     def deactivate(self, request, pk=None):
         body = s.ReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        woodpecker = services.woodpecker_deactivate(
+        woodpecker = woodpecker_deactivate(
             woodpecker=self.get_object(), reason=body.validated_data["reason"], actor=request.user
         )
         return Response(self.get_serializer(woodpecker).data)
@@ -120,7 +138,7 @@ class CategoryViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         data.pop("is_active", None)
-        category = services.category_create(actor=request.user, **data)
+        category = category_create(actor=request.user, **data)
         return Response(self.get_serializer(category).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
@@ -128,7 +146,7 @@ class CategoryViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
         body = self.get_serializer(category, data=request.data, partial=True)
         body.is_valid(raise_exception=True)
         fields = {k: v for k, v in body.validated_data.items() if k not in ("unit", "code")}
-        category = services.category_update(category=category, actor=request.user, **fields)
+        category = category_update(category=category, actor=request.user, **fields)
         return Response(self.get_serializer(category).data)
 
 
@@ -156,7 +174,7 @@ class ClueViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
         data = dict(body.validated_data)
         data["photos"] = request.FILES.getlist("photos") or data["photos"]
         try:
-            clue = services.clue_submit(actor=request.user, source=ClueSource.WOODPECKER, **data)
+            clue = clue_submit(actor=request.user, source=ClueSource.WOODPECKER, **data)
         except ValidationError as exc:
             if getattr(exc, "code", None) == "rate_limited":
                 throttled = exceptions.Throttled(detail=exc.messages[0])
@@ -171,14 +189,14 @@ class ClueViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
         body = s.ClueUpdateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         category = get_object_or_404(ClueCategory, pk=body.validated_data["category"])
-        return self._run(services.clue_recategorize, clue=clue, category=category, note=body.validated_data["note"])
+        return self._run(clue_recategorize, clue=clue, category=category, note=body.validated_data["note"])
 
     @extend_schema(request=s.NoteSerializer, responses=s.ClueSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         body = s.NoteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        return self._run(services.clue_accept, clue=self.get_object(), note=body.validated_data["note"])
+        return self._run(clue_accept, clue=self.get_object(), note=body.validated_data["note"])
 
     @extend_schema(request=s.MergeSerializer, responses=s.ClueSerializer)
     @action(detail=True, methods=["post"])
@@ -186,23 +204,21 @@ class ClueViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
         body = s.MergeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         original = get_object_or_404(Clue.objects.restrict(request.user), pk=body.validated_data["duplicate_of"])
-        return self._run(
-            services.clue_merge, clue=self.get_object(), original=original, note=body.validated_data["note"]
-        )
+        return self._run(clue_merge, clue=self.get_object(), original=original, note=body.validated_data["note"])
 
     @extend_schema(request=s.ReasonSerializer, responses=s.ClueSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         body = s.ReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        return self._run(services.clue_reject, clue=self.get_object(), reason=body.validated_data["reason"])
+        return self._run(clue_reject, clue=self.get_object(), reason=body.validated_data["reason"])
 
     @extend_schema(request=s.NoteSerializer, responses=s.ClueSerializer)
     @action(detail=True, methods=["post"])
     def handle(self, request, pk=None):
         body = s.NoteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        return self._run(services.clue_handle_in_community, clue=self.get_object(), note=body.validated_data["note"])
+        return self._run(clue_handle_in_community, clue=self.get_object(), note=body.validated_data["note"])
 
     @extend_schema(request=s.DispatchSerializer, responses=s.ClueSerializer)
     @action(detail=True, methods=["post"])
@@ -211,7 +227,7 @@ class ClueViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
         body.is_valid(raise_exception=True)
         department = get_object_or_404(OrganizationUnit, pk=body.validated_data["department"])
         return self._run(
-            services.clue_dispatch,
+            clue_dispatch,
             clue=self.get_object(),
             department=department,
             deadline=body.validated_data["deadline"],
@@ -223,7 +239,7 @@ class ClueViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
     def start(self, request, pk=None):
         body = s.NoteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        return self._run(services.clue_start, clue=self.get_object(), note=body.validated_data["note"])
+        return self._run(clue_start, clue=self.get_object(), note=body.validated_data["note"])
 
     @extend_schema(request=s.ResolveSerializer, responses=s.ClueSerializer)
     @action(detail=True, methods=["post"])
@@ -231,7 +247,7 @@ class ClueViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
         body = s.ResolveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         return self._run(
-            services.clue_resolve,
+            clue_resolve,
             clue=self.get_object(),
             resolution=body.validated_data["resolution"],
             photos=request.FILES.getlist("photos"),
@@ -242,7 +258,7 @@ class ClueViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
     def rate(self, request, pk=None):
         body = s.RateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        return self._run(services.clue_rate, clue=self.get_object(), **body.validated_data)
+        return self._run(clue_rate, clue=self.get_object(), **body.validated_data)
 
     @extend_schema(responses=s.ClueEventSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
@@ -291,7 +307,7 @@ class TaskViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
     def create(self, request, *args, **kwargs):
         body = self.get_serializer(data=request.data)
         body.is_valid(raise_exception=True)
-        task = services.task_create(actor=request.user, **body.validated_data)
+        task = task_create(actor=request.user, **body.validated_data)
         return Response(self.get_serializer(task).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
@@ -304,7 +320,7 @@ class TaskViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
         task = (restrict(tasks, request.user, TAKE) | restrict(tasks, request.user, VIEW)).filter(pk=pk).first()
         if task is None:
             raise exceptions.NotFound()
-        return Response(self.get_serializer(services.task_take(task=task, actor=request.user)).data)
+        return Response(self.get_serializer(task_take(task=task, actor=request.user)).data)
 
 
 class PolicyViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
@@ -316,7 +332,7 @@ class PolicyViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
     def create(self, request, *args, **kwargs):
         body = self.get_serializer(data=request.data)
         body.is_valid(raise_exception=True)
-        policy = services.policy_set(actor=request.user, **body.validated_data)
+        policy = policy_set(actor=request.user, **body.validated_data)
         return Response(self.get_serializer(policy).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
@@ -336,7 +352,7 @@ class AccountViewSet(ReadOnlyScoped):
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         woodpecker = get_object_or_404(Woodpecker.objects.restrict(request.user), pk=data.pop("woodpecker"))
-        entry = services.points_adjust(woodpecker=woodpecker, actor=request.user, **data)
+        entry = points_adjust(woodpecker=woodpecker, actor=request.user, **data)
         return Response(s.EntrySerializer(entry).data, status=status.HTTP_201_CREATED)
 
 
@@ -357,7 +373,7 @@ class StationViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         data.pop("is_active", None)
-        station = services.station_create(actor=request.user, **data)
+        station = station_create(actor=request.user, **data)
         return Response(self.get_serializer(station).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
@@ -365,9 +381,7 @@ class StationViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
         body = self.get_serializer(station, data=request.data, partial=True)
         body.is_valid(raise_exception=True)
         fields = {k: v for k, v in body.validated_data.items() if k != "unit"}
-        return Response(
-            self.get_serializer(services.station_update(station=station, actor=request.user, **fields)).data
-        )
+        return Response(self.get_serializer(station_update(station=station, actor=request.user, **fields)).data)
 
 
 class GoodsViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
@@ -379,7 +393,7 @@ class GoodsViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         data.pop("is_active", None)
-        goods = services.goods_create(actor=request.user, **data)
+        goods = goods_create(actor=request.user, **data)
         return Response(self.get_serializer(goods).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
@@ -387,7 +401,7 @@ class GoodsViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
         body = self.get_serializer(goods, data=request.data, partial=True)
         body.is_valid(raise_exception=True)
         fields = {k: v for k, v in body.validated_data.items() if k != "station"}
-        return Response(self.get_serializer(services.goods_update(goods=goods, actor=request.user, **fields)).data)
+        return Response(self.get_serializer(goods_update(goods=goods, actor=request.user, **fields)).data)
 
 
 class RedemptionViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
@@ -404,7 +418,7 @@ class RedemptionViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
         if woodpecker is None:
             raise exceptions.PermissionDenied()
         goods = get_object_or_404(selectors.goods_queryset_near(woodpecker=woodpecker), pk=body.validated_data["goods"])
-        redemption = services.redemption_reserve(
+        redemption = redemption_reserve(
             woodpecker=woodpecker,
             goods=goods,
             actor=request.user,
@@ -422,11 +436,11 @@ class RedemptionViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
 
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
-        return self._settle(services.redemption_confirm, pk)
+        return self._settle(redemption_confirm, pk)
 
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        return self._settle(services.redemption_cancel, pk)
+        return self._settle(redemption_cancel, pk)
 
 
 class AbuseViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
@@ -436,12 +450,12 @@ class AbuseViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
     def create(self, request, *args, **kwargs):
         body = self.get_serializer(data=request.data)
         body.is_valid(raise_exception=True)
-        entry = services.abuse_list_add(actor=request.user, **body.validated_data)
+        entry = abuse_list_add(actor=request.user, **body.validated_data)
         return Response(self.get_serializer(entry).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
         return self.update(request, *args, **kwargs)
 
     def destroy(self, request, *args, **kwargs):
-        services.abuse_list_remove(entry=self.get_object(), actor=request.user)
+        abuse_list_remove(entry=self.get_object(), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)

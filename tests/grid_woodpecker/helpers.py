@@ -10,8 +10,9 @@ from PIL import Image
 from accounts.permissions import SYSTEM
 from accounts.roles import Role
 from cadres.validators import id_check_digit
-from grid_woodpecker import services
 from grid_woodpecker.models import ClueCategory, StationKind
+from grid_woodpecker.services.stations import goods_create, station_create
+from grid_woodpecker.services.woodpeckers import woodpecker_create
 from tests.factories import user_with_role
 
 _seq = count(1)
@@ -35,7 +36,7 @@ def category(unit, code="lights", name="路灯损坏", deadline_days=5, departme
 
 def woodpecker(grid, username=None, name="张啄木"):
     username = username or f"wp{next(_seq)}"
-    return services.woodpecker_create(
+    return woodpecker_create(
         name=name,
         id_number=id_number(),
         mobile=mobile(),
@@ -61,8 +62,8 @@ def png_upload(name="photo.png", size=(40, 30), exif_gps=False) -> SimpleUploade
 
 
 def station_with_goods(unit, price="5.00", stock=3, actor=SYSTEM):
-    station = services.station_create(unit=unit, name="红色蜂巢驿站", kind=StationKind.RED_BEEHIVE, actor=actor)
-    goods = services.goods_create(station=station, name="洗衣液", price_yuan=Decimal(price), stock=stock, actor=actor)
+    station = station_create(unit=unit, name="红色蜂巢驿站", kind=StationKind.RED_BEEHIVE, actor=actor)
+    goods = goods_create(station=station, name="洗衣液", price_yuan=Decimal(price), stock=stock, actor=actor)
     return station, goods
 
 

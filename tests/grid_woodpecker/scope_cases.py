@@ -4,7 +4,6 @@ from django.urls import reverse
 
 from accounts.models import User
 from accounts.permissions import SYSTEM
-from grid_woodpecker import services
 from grid_woodpecker.models import (
     AbuseListEntry,
     Clue,
@@ -21,6 +20,13 @@ from grid_woodpecker.models import (
     Station,
     Woodpecker,
 )
+from grid_woodpecker.services.clues import clue_submit
+from grid_woodpecker.services.config import abuse_list_add
+from grid_woodpecker.services.inspections import task_create
+from grid_woodpecker.services.open311_keys import open311_key_create
+from grid_woodpecker.services.points import points_adjust, policy_set
+from grid_woodpecker.services.redemptions import redemption_reserve
+from grid_woodpecker.services.stations import station_create
 from tests.grid_woodpecker import helpers
 from tests.scope import ScopeCase
 
@@ -35,7 +41,7 @@ def make_woodpecker(county, users, grid):
 def make_clue(county, users, grid, photo=False):
     category = ClueCategory.objects.filter(unit=county["city"]).first() or helpers.category(county["city"])
     wp = make_woodpecker(county, users, grid)
-    return services.clue_submit(
+    return clue_submit(
         actor=wp.user,
         category=category,
         description=f"{grid.name}的路灯坏了",
@@ -46,13 +52,13 @@ def make_clue(county, users, grid, photo=False):
 
 def make_redemption(county, users, grid):
     wp = make_woodpecker(county, users, grid)
-    services.points_adjust(woodpecker=wp, points=20, reason="测试", actor=SYSTEM)
+    points_adjust(woodpecker=wp, points=20, reason="测试", actor=SYSTEM)
     _station, goods = helpers.station_with_goods(grid.parent)
-    return services.redemption_reserve(woodpecker=wp, goods=goods, actor=SYSTEM)
+    return redemption_reserve(woodpecker=wp, goods=goods, actor=SYSTEM)
 
 
 def goods_body(county, unit):
-    station = services.station_create(unit=unit, name="爱心超市", kind="love_supermarket", actor=SYSTEM)
+    station = station_create(unit=unit, name="爱心超市", kind="love_supermarket", actor=SYSTEM)
     return {"station": station.pk, "name": "大米", "price_yuan": "10.00", "stock": 5}
 
 
@@ -110,7 +116,7 @@ CASES = [
     ScopeCase(
         name="inspection_task",
         model=InspectionTask,
-        make=lambda county, users, grid: services.task_create(
+        make=lambda county, users, grid: task_create(
             grid=grid,
             title=f"{grid.name}巡查",
             starts_on=date.today(),
@@ -130,7 +136,7 @@ CASES = [
     ScopeCase(
         name="abuse_list_entry",
         model=AbuseListEntry,
-        make=lambda county, users, unit: services.abuse_list_add(
+        make=lambda county, users, unit: abuse_list_add(
             user=users["woodpecker_ac"], unit=unit, reason=f"{unit.name}刷单", actor=SYSTEM
         ),
         api_list=f"{API}abuse-list/",
@@ -144,7 +150,7 @@ CASES = [
     ScopeCase(
         name="points_policy",
         model=PointsPolicy,
-        make=lambda county, users, unit: services.policy_set(unit=unit, effective_from=date(2025, 1, 1), actor=SYSTEM),
+        make=lambda county, users, unit: policy_set(unit=unit, effective_from=date(2025, 1, 1), actor=SYSTEM),
         api_list=f"{API}policies/",
         api_update_data={"points_per_clue": 99},
         api_create_body=lambda county, unit: {
@@ -165,7 +171,7 @@ CASES = [
     ScopeCase(
         name="points_entry",
         model=PointsEntry,
-        make=lambda county, users, grid: services.points_adjust(
+        make=lambda county, users, grid: points_adjust(
             woodpecker=make_woodpecker(county, users, grid), points=5, reason="测试", actor=SYSTEM
         ),
         **GRIDS,
@@ -175,7 +181,7 @@ CASES = [
     ScopeCase(
         name="station",
         model=Station,
-        make=lambda county, users, unit: services.station_create(
+        make=lambda county, users, unit: station_create(
             unit=unit, name=f"{unit.name}红色蜂巢", kind="red_beehive", actor=SYSTEM
         ),
         api_list=f"{API}stations/",
@@ -201,7 +207,7 @@ CASES = [
     ScopeCase(
         name="open311_key",
         model=Open311Key,
-        make=lambda county, users, unit: services.open311_key_create(
+        make=lambda county, users, unit: open311_key_create(
             name=f"{unit.name}热线", user=users["external"], unit=unit, actor=SYSTEM
         )[0],
     ),

@@ -4,8 +4,10 @@ import pytest
 from django.urls import reverse
 
 from accounts.permissions import SYSTEM
-from grid_woodpecker import services
 from grid_woodpecker.models import Clue, ClueStatus, PointsAccount, Woodpecker, WoodpeckerStatus
+from grid_woodpecker.services.clues import clue_accept, clue_dispatch, clue_submit
+from grid_woodpecker.services.points import points_adjust
+from grid_woodpecker.services.woodpeckers import woodpecker_deactivate
 from tests.grid_woodpecker import helpers
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +36,7 @@ def test_api_loop_submit_accept_and_points(api_for, wp_world):
 
 
 def test_api_reject_without_reason_gives_field_error(api_for, wp_world):
-    clue = services.clue_submit(
+    clue = clue_submit(
         actor=wp_world["wp_user"], category=wp_world["category"], description="路灯不亮了请修", check_limits=False
     )
     response = api_for(wp_world["gridworker"]).post(f"{API}clues/{clue.pk}/reject/", {"reason": ""}, format="json")
@@ -53,7 +55,7 @@ def test_api_rate_limit_is_429_with_message(api_for, wp_world):
 
 
 def test_api_redeem_and_counter_confirm(api_for, wp_world, county):
-    services.points_adjust(woodpecker=wp_world["woodpecker"], points=10, reason="奖励", actor=SYSTEM)
+    points_adjust(woodpecker=wp_world["woodpecker"], points=10, reason="奖励", actor=SYSTEM)
     _station, goods = helpers.station_with_goods(county["community_a"])
     response = api_for(wp_world["wp_user"]).post(f"{API}redemptions/", {"goods": goods.pk}, format="json")
     assert response.status_code == 201 and response.json()["points"] == 10
@@ -64,13 +66,13 @@ def test_api_redeem_and_counter_confirm(api_for, wp_world, county):
 
 
 def test_department_handler_sees_only_dispatched_clues(api_for, wp_world, county):
-    clue = services.clue_submit(
+    clue = clue_submit(
         actor=wp_world["wp_user"], category=wp_world["category"], description="路灯不亮了请修", check_limits=False
     )
     api = api_for(wp_world["handler"])
     assert api.get(f"{API}clues/{clue.pk}/").status_code == 404
-    services.clue_accept(clue=clue, actor=wp_world["gridworker"])
-    services.clue_dispatch(clue=clue, department=county["agency"], actor=wp_world["gridworker"])
+    clue_accept(clue=clue, actor=wp_world["gridworker"])
+    clue_dispatch(clue=clue, department=county["agency"], actor=wp_world["gridworker"])
     assert api.get(f"{API}clues/{clue.pk}/").status_code == 200
     assert api.post(f"{API}clues/{clue.pk}/start/").json()["status"] == "in_progress"
     assert api.post(f"{API}clues/{clue.pk}/resolve/", {"resolution": "已修复"}).json()["status"] == "resolved"
@@ -97,7 +99,7 @@ def test_self_registration_page_creates_pending_woodpecker(client, county, wp_wo
 
 
 def test_triage_page_accepts_clue_and_woodpecker_sees_points(client_for, wp_world):
-    clue = services.clue_submit(
+    clue = clue_submit(
         actor=wp_world["wp_user"], category=wp_world["category"], description="井盖缺失很危险", check_limits=False
     )
     client = client_for(wp_world["community"])
@@ -112,7 +114,7 @@ def test_triage_page_accepts_clue_and_woodpecker_sees_points(client_for, wp_worl
 
 def test_woodpecker_cannot_open_neighbours_clue(client_for, wp_world, county):
     neighbour = helpers.woodpecker(county["grid_ac"])
-    theirs = services.clue_submit(
+    theirs = clue_submit(
         actor=neighbour.user, category=wp_world["category"], description="井盖缺失很危险", check_limits=False
     )
     response = client_for(wp_world["wp_user"]).get(reverse("grid_woodpecker:clue_detail", args=[theirs.pk]))
@@ -120,10 +122,10 @@ def test_woodpecker_cannot_open_neighbours_clue(client_for, wp_world, county):
 
 
 def test_oversight_and_leaderboard_pages_render(client_for, users, wp_world):
-    clue = services.clue_submit(
+    clue = clue_submit(
         actor=wp_world["wp_user"], category=wp_world["category"], description="井盖缺失很危险", check_limits=False
     )
-    services.clue_accept(clue=clue, actor=wp_world["gridworker"])
+    clue_accept(clue=clue, actor=wp_world["gridworker"])
     client = client_for(users["staff_a"])
     assert client.get(reverse("grid_woodpecker:oversight")).status_code == 200
     board = client.get(reverse("grid_woodpecker:leaderboard")).content.decode()
@@ -154,13 +156,13 @@ def test_import_woodpeckers_dry_run_reports_rows_and_writes_nothing(client_for, 
 
 def test_hot_pages_have_bounded_queries(client_for, wp_world, django_assert_max_num_queries):
     for i in range(6):
-        clue = services.clue_submit(
+        clue = clue_submit(
             actor=wp_world["wp_user"],
             category=wp_world["category"],
             description=f"井盖缺失很危险{i}",
             check_limits=False,
         )
-        services.clue_accept(clue=clue, actor=wp_world["gridworker"])
+        clue_accept(clue=clue, actor=wp_world["gridworker"])
     staff = client_for(wp_world["community"])
     with django_assert_max_num_queries(15):
         assert staff.get(reverse("grid_woodpecker:community_queue")).status_code == 200
@@ -208,13 +210,34 @@ def test_import_goods_reports_bad_rows_and_writes_nothing(client_for, users, cou
 
 
 def test_deactivated_woodpecker_loses_role_and_cannot_file(wp_world):
-    services.woodpecker_deactivate(woodpecker=wp_world["woodpecker"], reason="搬离本网格", actor=wp_world["gridworker"])
+    woodpecker_deactivate(woodpecker=wp_world["woodpecker"], reason="搬离本网格", actor=wp_world["gridworker"])
     user = wp_world["wp_user"]
     user.__dict__.pop("_role_names", None)
     assert not user.has_role("woodpecker")
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
-        services.clue_submit(
-            actor=user, category=wp_world["category"], description="路灯不亮了请修", check_limits=False
-        )
+        clue_submit(actor=user, category=wp_world["category"], description="路灯不亮了请修", check_limits=False)
+
+
+def test_clue_page_actions_say_what_happened(client_for, wp_world, county):
+    """The declared clue actions: the message says what the service did; bad input changes nothing; the page asks
+    before the irreversible ones."""
+    clue = clue_submit(
+        actor=wp_world["wp_user"], category=wp_world["category"], description="楼道堆满杂物", check_limits=False
+    )
+    client = client_for(wp_world["community"])
+    page = client.get(reverse("grid_woodpecker:clue_detail", args=[clue.pk])).content.decode()
+    assert 'data-confirm="确定驳回该线索？' in page
+    action = reverse("grid_woodpecker:clue_action", args=[clue.pk, "reject"])
+    followed = client.post(action, {"reason": ""}, follow=True).content.decode()
+    assert Clue.objects.get(pk=clue.pk).status == ClueStatus.SUBMITTED and "线索已驳回" not in followed
+    action = reverse("grid_woodpecker:clue_action", args=[clue.pk, "accept"])
+    followed = client.post(action, {"note": ""}, follow=True).content.decode()
+    assert "线索已受理，已为上报人记 10 分。" in followed
+    action = reverse("grid_woodpecker:clue_action", args=[clue.pk, "dispatch"])
+    followed = client.post(action, {"department": county["agency"].pk}, follow=True).content.decode()
+    assert Clue.objects.get(pk=clue.pk).status == ClueStatus.DISPATCHED
+    assert f"线索已派发至{county['agency'].name}" in followed
+    action = reverse("grid_woodpecker:clue_action", args=[clue.pk, "merge"])
+    assert client.post(action, {"duplicate_of": 10**9}).status_code == 404  # an earlier clue out of sight: 404

@@ -7,8 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Sum
 
-from grid_woodpecker import services
 from grid_woodpecker.models import Goods, PointsAccount, PointsEntry, Redemption
+from grid_woodpecker.services.clues import clue_accept, clue_submit
+from grid_woodpecker.services.redemptions import redemption_reserve
 from tests.grid_woodpecker import helpers
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -41,11 +42,9 @@ def test_two_redemptions_race_for_last_item(county):
     _station, goods = helpers.station_with_goods(county["community_a"], price="5.00", stock=1)
     peckers = [helpers.woodpecker(county["grid_ac"]) for _ in range(2)]
     for wp in peckers:
-        clue = services.clue_submit(actor=wp.user, category=category, description="路灯不亮了请修", check_limits=False)
-        services.clue_accept(clue=clue, actor=world["gridworker"])
-    results = race(
-        [lambda wp=wp: services.redemption_reserve(woodpecker=wp, goods=goods, actor=wp.user) for wp in peckers]
-    )
+        clue = clue_submit(actor=wp.user, category=category, description="路灯不亮了请修", check_limits=False)
+        clue_accept(clue=clue, actor=world["gridworker"])
+    results = race([lambda wp=wp: redemption_reserve(woodpecker=wp, goods=goods, actor=wp.user) for wp in peckers])
     won = [r for r in results if isinstance(r, Redemption)]
     refused = [r for r in results if isinstance(r, ValidationError)]
     assert len(won) == 1 and len(refused) == 1, results
@@ -61,9 +60,9 @@ def test_two_redemptions_race_for_last_points(county):
     category = helpers.category(county["city"])
     _station, goods = helpers.station_with_goods(county["community_a"], price="5.00", stock=5)
     wp = helpers.woodpecker(county["grid_ac"])
-    clue = services.clue_submit(actor=wp.user, category=category, description="路灯不亮了请修", check_limits=False)
-    services.clue_accept(clue=clue, actor=world["gridworker"])
-    results = race([lambda: services.redemption_reserve(woodpecker=wp, goods=goods, actor=wp.user)] * 2)
+    clue = clue_submit(actor=wp.user, category=category, description="路灯不亮了请修", check_limits=False)
+    clue_accept(clue=clue, actor=world["gridworker"])
+    results = race([lambda: redemption_reserve(woodpecker=wp, goods=goods, actor=wp.user)] * 2)
     assert sum(isinstance(r, Redemption) for r in results) == 1, results
     assert [r.code for r in results if isinstance(r, ValidationError)] == ["insufficient_points"]
     assert PointsAccount.objects.get(woodpecker=wp).balance == 0

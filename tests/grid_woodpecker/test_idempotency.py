@@ -8,8 +8,9 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from accounts.permissions import SYSTEM
-from grid_woodpecker import services
 from grid_woodpecker.models import Goods, PointsAccount, PointsEntry, Redemption
+from grid_woodpecker.services.points import points_adjust
+from grid_woodpecker.services.redemptions import redemption_reserve
 from tests.grid_woodpecker import helpers
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -68,11 +69,11 @@ def test_redemption_key_of_another_woodpecker_is_not_found_nor_reused(county):
     _station, goods = helpers.station_with_goods(county["community_a"], price="1.00", stock=5)
     peckers = [helpers.woodpecker(county["grid_ac"]) for _ in range(2)]
     for wp in peckers:
-        services.points_adjust(woodpecker=wp, points=50, reason="奖励", actor=SYSTEM)
-    first = services.redemption_reserve(woodpecker=peckers[0], goods=goods, actor=peckers[0].user, idempotency_key="k")
-    second = services.redemption_reserve(woodpecker=peckers[1], goods=goods, actor=peckers[1].user, idempotency_key="k")
+        points_adjust(woodpecker=wp, points=50, reason="奖励", actor=SYSTEM)
+    first = redemption_reserve(woodpecker=peckers[0], goods=goods, actor=peckers[0].user, idempotency_key="k")
+    second = redemption_reserve(woodpecker=peckers[1], goods=goods, actor=peckers[1].user, idempotency_key="k")
     assert first.pk != second.pk and second.woodpecker_id == peckers[1].pk
-    again = services.redemption_reserve(woodpecker=peckers[0], goods=goods, actor=peckers[0].user, idempotency_key="k")
+    again = redemption_reserve(woodpecker=peckers[0], goods=goods, actor=peckers[0].user, idempotency_key="k")
     assert again.pk == first.pk
     assert Goods.objects.get(pk=goods.pk).stock == 3
 
@@ -90,7 +91,7 @@ def test_sixteen_concurrent_adjust_retries_with_one_key_post_once(county, users)
 def test_sixteen_concurrent_redemption_retries_with_one_key_reserve_once(county):
     _station, goods = helpers.station_with_goods(county["community_a"], price="1.00", stock=20)
     woodpecker = helpers.woodpecker(county["grid_ac"])
-    services.points_adjust(woodpecker=woodpecker, points=100, reason="奖励", actor=SYSTEM)
+    points_adjust(woodpecker=woodpecker, points=100, reason="奖励", actor=SYSTEM)
     body = {"goods": goods.pk, "quantity": 1, "idempotency_key": "redeem-once"}
     results = race([lambda: _api(woodpecker.user).post(f"{API}/redemptions/", body, format="json")] * RETRIES)
     statuses = [getattr(r, "status_code", r) for r in results]

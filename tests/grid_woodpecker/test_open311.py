@@ -3,8 +3,9 @@
 import pytest
 
 from accounts.permissions import SYSTEM
-from grid_woodpecker import services
 from grid_woodpecker.models import Clue, ClueSource
+from grid_woodpecker.services.clues import clue_accept, clue_submit
+from grid_woodpecker.services.open311_keys import open311_key_create
 
 pytestmark = pytest.mark.django_db
 
@@ -33,9 +34,7 @@ SERVICE_FIELDS = {"service_code", "service_name", "description", "metadata", "ty
 
 @pytest.fixture
 def api_key(county, users):
-    _key, raw = services.open311_key_create(
-        name="12345热线", user=users["external"], unit=county["township_a"], actor=SYSTEM
-    )
+    _key, raw = open311_key_create(name="12345热线", user=users["external"], unit=county["township_a"], actor=SYSTEM)
     return raw
 
 
@@ -59,7 +58,7 @@ def test_services_and_definition(client, wp_world):
 
 
 def test_requests_list_and_detail_use_standard_fields_without_personal_data(client, wp_world, api_key):
-    clue = services.clue_submit(
+    clue = clue_submit(
         actor=wp_world["wp_user"],
         category=wp_world["category"],
         description="小区东门路灯不亮",
@@ -67,7 +66,7 @@ def test_requests_list_and_detail_use_standard_fields_without_personal_data(clie
         longitude="112.400000",
         check_limits=False,
     )
-    services.clue_accept(clue=clue, actor=wp_world["gridworker"])
+    clue_accept(clue=clue, actor=wp_world["gridworker"])
     # Reading needs a key since issue 9 (tests/grid_woodpecker/test_open311_publication.py).
     rows = client.get(BASE + "requests.json", {"api_key": api_key}).json()
     assert len(rows) == 1 and set(rows[0]) == REQUEST_FIELDS

@@ -3,8 +3,9 @@
 import pytest
 
 from accounts.permissions import SYSTEM
-from grid_woodpecker import services
 from grid_woodpecker.models import ClueStatus
+from grid_woodpecker.services.clues import clue_accept, clue_reject, clue_submit
+from grid_woodpecker.services.open311_keys import open311_key_create
 from tests.grid_woodpecker import helpers
 
 pytestmark = pytest.mark.django_db
@@ -15,15 +16,13 @@ BASE = "/open311/v2/"
 @pytest.fixture
 def key_a(county, users):
     """A key for township A (grid AC lies in it; grid B1 does not)."""
-    _key, raw = services.open311_key_create(
-        name="甲镇热线", user=users["external"], unit=county["township_a"], actor=SYSTEM
-    )
+    _key, raw = open311_key_create(name="甲镇热线", user=users["external"], unit=county["township_a"], actor=SYSTEM)
     return raw
 
 
 def _clue(world, *, grid_woodpecker=None, lat="29.712345", long="112.487654", description="小区东门路灯不亮"):
     actor = grid_woodpecker.user if grid_woodpecker else world["wp_user"]
-    return services.clue_submit(
+    return clue_submit(
         actor=actor,
         category=world["category"],
         description=description,
@@ -39,7 +38,7 @@ def _ids(rows):
 
 def test_reading_needs_a_key(client, wp_world):
     clue = _clue(wp_world)
-    services.clue_accept(clue=clue, actor=wp_world["gridworker"])
+    clue_accept(clue=clue, actor=wp_world["gridworker"])
     for url in (BASE + "requests.json", f"{BASE}requests/{clue.pk}.json"):
         for params in ({}, {"api_key": "not-a-key"}):
             response = client.get(url, params)
@@ -49,10 +48,10 @@ def test_reading_needs_a_key(client, wp_world):
 
 def test_only_the_keys_jurisdiction_is_published(client, county, users, wp_world, key_a):
     inside = _clue(wp_world, description="甲镇的线索")
-    services.clue_accept(clue=inside, actor=wp_world["gridworker"])
+    clue_accept(clue=inside, actor=wp_world["gridworker"])
     other_wp = helpers.woodpecker(county["grid_b1"], name="乙啄木")
     outside = _clue(wp_world, grid_woodpecker=other_wp, description="乙街道的线索")
-    services.clue_accept(clue=outside, actor=users["staff_b"])
+    clue_accept(clue=outside, actor=users["staff_b"])
 
     rows = client.get(BASE + "requests.json", {"api_key": key_a}).json()
     assert _ids(rows) == {inside.pk}
@@ -62,16 +61,16 @@ def test_only_the_keys_jurisdiction_is_published(client, county, users, wp_world
     assert client.get(f"{BASE}requests/{outside.pk}.json", {"api_key": key_a}).status_code == 404
     assert client.get(f"{BASE}requests/{inside.pk}.json", {"api_key": key_a}).status_code == 200
     # A key for township B sees the other one and not this one.
-    key_b = services.open311_key_create(name="乙", user=users["external"], unit=county["township_b"], actor=SYSTEM)[1]
+    key_b = open311_key_create(name="乙", user=users["external"], unit=county["township_b"], actor=SYSTEM)[1]
     assert _ids(client.get(BASE + "requests.json", {"api_key": key_b}).json()) == {outside.pk}
 
 
 def test_untriaged_and_rejected_clues_are_not_published(client, wp_world, key_a):
     submitted = _clue(wp_world, description="刚提交还没受理")
     rejected = _clue(wp_world, description="被驳回的线索")
-    services.clue_reject(clue=rejected, reason="不属于本网格的问题", actor=wp_world["gridworker"])
+    clue_reject(clue=rejected, reason="不属于本网格的问题", actor=wp_world["gridworker"])
     accepted = _clue(wp_world, description="已受理的线索")
-    services.clue_accept(clue=accepted, actor=wp_world["gridworker"])
+    clue_accept(clue=accepted, actor=wp_world["gridworker"])
     assert submitted.status == ClueStatus.SUBMITTED
 
     for status in ("", "open", "closed", "open,closed"):
@@ -89,7 +88,7 @@ def test_untriaged_and_rejected_clues_are_not_published(client, wp_world, key_a)
 
 def test_coordinates_are_rounded_to_about_100_metres_everywhere(client, wp_world, key_a):
     clue = _clue(wp_world, lat="29.712345", long="112.487654")
-    services.clue_accept(clue=clue, actor=wp_world["gridworker"])
+    clue_accept(clue=clue, actor=wp_world["gridworker"])
     clue.refresh_from_db()
     assert str(clue.latitude) == "29.712345"  # stored exactly; only the publication is coarse
     outputs = [

@@ -11,7 +11,6 @@ from django.utils import timezone
 from accounts.permissions import ADJUST, COUNTER, HANDLE, RATE, SYSTEM, TRIAGE, can, units_for
 from accounts.roles import Role
 from core.models import AuditEntry
-from grid_woodpecker import services
 from grid_woodpecker.models import (
     Clue,
     ClueCategory,
@@ -23,6 +22,20 @@ from grid_woodpecker.models import (
     RedemptionStatus,
     Woodpecker,
 )
+from grid_woodpecker.services.clues import (
+    clue_accept,
+    clue_dispatch,
+    clue_handle_in_community,
+    clue_resolve,
+    clue_submit,
+)
+from grid_woodpecker.services.config import category_create
+from grid_woodpecker.services.inspections import task_create
+from grid_woodpecker.services.points import points_adjust
+from grid_woodpecker.services.redemptions import redemption_reserve
+from grid_woodpecker.services.stations import station_create
+from grid_woodpecker.services.supervision import AUTO_CLOSE_DAYS, clue_auto_close, clue_flag_overdue
+from grid_woodpecker.services.woodpeckers import woodpecker_register
 from organizations.models import UnitKind
 from tests.factories import unit, user_with_role
 from tests.grid_woodpecker import helpers
@@ -31,9 +44,7 @@ API = "/api/v1/grid_woodpecker/"
 
 
 def submit(world, text="小区东门路灯不亮已经三天"):
-    return services.clue_submit(
-        actor=world["wp_user"], category=world["category"], description=text, check_limits=False
-    )
+    return clue_submit(actor=world["wp_user"], category=world["category"], description=text, check_limits=False)
 
 
 # --- points adjustment (accounts/adjust): staff only, a reason, a bounded amount -------------------------------------
@@ -49,7 +60,7 @@ def test_grid_worker_adjusting_points_gets_403_and_no_ledger_row(api_for, wp_wor
     assert not PointsEntry.objects.filter(account__woodpecker=wp).exists()
     assert PointsAccount.objects.get(woodpecker=wp).balance == 0
     with pytest.raises(PermissionDenied):
-        services.points_adjust(woodpecker=wp, points=5, reason="奖励", actor=wp_world["gridworker"])
+        points_adjust(woodpecker=wp, points=5, reason="奖励", actor=wp_world["gridworker"])
 
 
 def test_staff_adjust_in_scope_needs_a_reason_and_a_bounded_amount(api_for, wp_world, users):
@@ -118,11 +129,9 @@ def test_category_routed_to_a_sibling_townships_department_is_refused(api_for, c
 
 def test_category_service_checks_every_unit_it_refers_to(county, users, departments):
     with pytest.raises(PermissionDenied):  # the category's own unit outside the scope: 403
-        services.category_create(
-            unit=county["township_b"], code="x1", name="其他", deadline_days=3, actor=users["staff_a"]
-        )
+        category_create(unit=county["township_b"], code="x1", name="其他", deadline_days=3, actor=users["staff_a"])
     with pytest.raises(ValidationError) as err:
-        services.category_create(
+        category_create(
             unit=county["township_a"],
             code="x2",
             name="其他",
@@ -132,7 +141,7 @@ def test_category_service_checks_every_unit_it_refers_to(county, users, departme
         )
     assert "default_department" in err.value.message_dict
     with pytest.raises(ValidationError):  # a department that does not serve the category's area, even for the city
-        services.category_create(
+        category_create(
             unit=county["township_a"],
             code="x3",
             name="其他",
@@ -141,7 +150,7 @@ def test_category_service_checks_every_unit_it_refers_to(county, users, departme
             actor=users["city_staff"],
         )
     assert not ClueCategory.objects.filter(code__in=["x1", "x2", "x3"]).exists()
-    services.category_create(
+    category_create(
         unit=county["city"], code="x4", name="其他", deadline_days=3, default_department=county["agency"], actor=SYSTEM
     )
 
@@ -165,14 +174,14 @@ def test_category_in_the_admin_offers_no_department_outside_the_scope(client_for
 
 def test_dispatch_to_a_department_that_does_not_serve_the_area_is_refused(api_for, wp_world, departments):
     clue = submit(wp_world)
-    services.clue_accept(clue=clue, actor=wp_world["gridworker"])
+    clue_accept(clue=clue, actor=wp_world["gridworker"])
     response = api_for(wp_world["gridworker"]).post(
         f"{API}clues/{clue.pk}/dispatch_to/", {"department": departments["office_b"].pk}, format="json"
     )
     assert response.status_code == 400 and "department" in response.json()["errors"]
     clue.refresh_from_db()
     assert clue.status == ClueStatus.ACCEPTED and clue.department is None
-    services.clue_dispatch(clue=clue, department=departments["office_a"], actor=wp_world["gridworker"])
+    clue_dispatch(clue=clue, department=departments["office_a"], actor=wp_world["gridworker"])
     clue.refresh_from_db()
     assert clue.department == departments["office_a"]
 
@@ -195,8 +204,8 @@ def test_handle_belongs_to_the_dispatched_department_and_the_community(api_for, 
         "hd_other", Role.DEPARTMENT_HANDLER, unit("市住建局", UnitKind.AGENCY, county["city"])
     )
     clue = submit(wp_world)
-    services.clue_accept(clue=clue, actor=wp_world["gridworker"])
-    services.clue_dispatch(clue=clue, department=county["agency"], actor=wp_world["gridworker"])
+    clue_accept(clue=clue, actor=wp_world["gridworker"])
+    clue_dispatch(clue=clue, department=county["agency"], actor=wp_world["gridworker"])
     assert can(wp_world["handler"], HANDLE, clue) and not can(wp_world["handler"], TRIAGE, clue)
     assert api_for(other_handler).post(f"{API}clues/{clue.pk}/start/").status_code == 404
     assert api_for(wp_world["wp_user"]).post(f"{API}clues/{clue.pk}/start/").status_code == 403
@@ -207,9 +216,9 @@ def test_handle_belongs_to_the_dispatched_department_and_the_community(api_for, 
 
 def test_only_the_reporter_rates_through_the_api(api_for, wp_world, users):
     clue = submit(wp_world)
-    services.clue_accept(clue=clue, actor=wp_world["gridworker"])
-    services.clue_handle_in_community(clue=clue, actor=wp_world["gridworker"])
-    services.clue_resolve(clue=clue, resolution="已修复", actor=wp_world["gridworker"])
+    clue_accept(clue=clue, actor=wp_world["gridworker"])
+    clue_handle_in_community(clue=clue, actor=wp_world["gridworker"])
+    clue_resolve(clue=clue, resolution="已修复", actor=wp_world["gridworker"])
     for user in (wp_world["gridworker"], users["staff_a"]):
         response = api_for(user).post(f"{API}clues/{clue.pk}/rate/", {"rating": "satisfied"}, format="json")
         assert response.status_code == 403, user.username
@@ -238,9 +247,9 @@ def test_clue_page_buttons_follow_can(client_for, wp_world):
 @pytest.fixture
 def reservation(wp_world, county):
     """A reservation by the woodpecker of grid AC at a station of village A1 (another unit of the township)."""
-    services.points_adjust(woodpecker=wp_world["woodpecker"], points=50, reason="奖励", actor=SYSTEM)
+    points_adjust(woodpecker=wp_world["woodpecker"], points=50, reason="奖励", actor=SYSTEM)
     _station, goods = helpers.station_with_goods(county["village_a1"])
-    return services.redemption_reserve(woodpecker=wp_world["woodpecker"], goods=goods, actor=wp_world["wp_user"])
+    return redemption_reserve(woodpecker=wp_world["woodpecker"], goods=goods, actor=wp_world["wp_user"])
 
 
 def test_counter_of_the_station_or_the_grid_settles(api_for, wp_world, users, reservation):
@@ -270,11 +279,11 @@ def test_the_woodpecker_cancels_their_own_reservation_but_not_anothers(api_for, 
 
 
 def test_only_the_woodpecker_redeems_their_points(wp_world, county, users):
-    services.points_adjust(woodpecker=wp_world["woodpecker"], points=50, reason="奖励", actor=SYSTEM)
+    points_adjust(woodpecker=wp_world["woodpecker"], points=50, reason="奖励", actor=SYSTEM)
     _station, goods = helpers.station_with_goods(county["community_a"])
     for user in (users["staff_a"], wp_world["gridworker"]):
         with pytest.raises(PermissionDenied):
-            services.redemption_reserve(woodpecker=wp_world["woodpecker"], goods=goods, actor=user)
+            redemption_reserve(woodpecker=wp_world["woodpecker"], goods=goods, actor=user)
     assert not Redemption.objects.exists()
 
 
@@ -282,7 +291,7 @@ def test_only_the_woodpecker_redeems_their_points(wp_world, county, users):
 
 
 def test_task_taken_only_by_a_woodpecker_of_its_grid(api_for, wp_world, county):
-    task = services.task_create(
+    task = task_create(
         grid=county["grid_ac"],
         title="巡查",
         starts_on=timezone.localdate(),
@@ -305,7 +314,7 @@ def test_import_pages_follow_the_declared_import_action(client_for, wp_world, us
 
 
 def test_confirming_a_woodpecker_needs_change_in_its_grid(client_for, wp_world, county, users):
-    pending = services.woodpecker_register(
+    pending = woodpecker_register(
         name="王小二",
         id_number=helpers.id_number(),
         mobile=helpers.mobile(),
@@ -328,25 +337,25 @@ def test_confirming_a_woodpecker_needs_change_in_its_grid(client_for, wp_world, 
 def test_a_none_actor_is_refused_everywhere(wp_world, county):
     clue = submit(wp_world)
     with pytest.raises(PermissionDenied):
-        services.clue_accept(clue=clue, actor=None)
+        clue_accept(clue=clue, actor=None)
     with pytest.raises(PermissionDenied):
-        services.points_adjust(woodpecker=wp_world["woodpecker"], points=1, reason="x", actor=None)
+        points_adjust(woodpecker=wp_world["woodpecker"], points=1, reason="x", actor=None)
     with pytest.raises(PermissionDenied):
-        services.station_create(unit=county["community_a"], name="驿站", kind="red_beehive", actor=None)
+        station_create(unit=county["community_a"], name="驿站", kind="red_beehive", actor=None)
     with pytest.raises(PermissionDenied):
-        services.clue_auto_close(clue_id=clue.pk, actor=None)
+        clue_auto_close(clue_id=clue.pk, actor=None)
     with pytest.raises(PermissionDenied):  # a job is the system's, not a user's
-        services.clue_flag_overdue(clue_id=clue.pk, actor=wp_world["gridworker"])
+        clue_flag_overdue(clue_id=clue.pk, actor=wp_world["gridworker"])
     assert Clue.objects.get(pk=clue.pk).status == ClueStatus.SUBMITTED
 
 
 def test_jobs_act_as_system_and_the_audit_row_says_so(wp_world):
     clue = submit(wp_world)
-    services.clue_accept(clue=clue, actor=wp_world["gridworker"])
-    services.clue_handle_in_community(clue=clue, actor=wp_world["gridworker"])
-    services.clue_resolve(clue=clue, resolution="已修复", actor=wp_world["gridworker"])
-    later = timezone.now() + timedelta(days=services.AUTO_CLOSE_DAYS + 1)
-    assert services.clue_auto_close(clue_id=clue.pk, actor=SYSTEM, now=later)
+    clue_accept(clue=clue, actor=wp_world["gridworker"])
+    clue_handle_in_community(clue=clue, actor=wp_world["gridworker"])
+    clue_resolve(clue=clue, resolution="已修复", actor=wp_world["gridworker"])
+    later = timezone.now() + timedelta(days=AUTO_CLOSE_DAYS + 1)
+    assert clue_auto_close(clue_id=clue.pk, actor=SYSTEM, now=later)
     entry = AuditEntry.objects.get(action="clue.auto_close", object_id=str(clue.pk))
     assert entry.actor_id is None  # the system
     assert clue.events.last().actor is None

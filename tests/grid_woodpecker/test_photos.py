@@ -7,8 +7,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from grid_woodpecker import photos, services
+from grid_woodpecker import photos
 from grid_woodpecker.models import Clue
+from grid_woodpecker.services.clues import clue_submit
 from tests.grid_woodpecker import helpers
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def test_renamed_text_file_is_refused_and_no_clue_is_filed(wp_world):
     fake = SimpleUploadedFile("photo.jpg", b"this is not a picture at all", content_type="image/jpeg")
     with pytest.raises(ValidationError) as err:
-        services.clue_submit(
+        clue_submit(
             actor=wp_world["wp_user"],
             category=wp_world["category"],
             description="路灯坏了请修理",
@@ -40,7 +41,7 @@ def test_gps_exif_is_stripped_from_stored_photo(wp_world, settings, tmp_path):
     upload = helpers.png_upload("p.jpg", exif_gps=True)
     assert Image.open(io.BytesIO(upload.read())).getexif().get(0x8825)
     upload.seek(0)
-    clue = services.clue_submit(
+    clue = clue_submit(
         actor=wp_world["wp_user"],
         category=wp_world["category"],
         description="路灯坏了请修理",
@@ -57,7 +58,7 @@ def test_gps_exif_is_stripped_from_stored_photo(wp_world, settings, tmp_path):
 
 def test_too_many_photos_refused(wp_world):
     with pytest.raises(ValidationError) as err:
-        services.clue_submit(
+        clue_submit(
             actor=wp_world["wp_user"],
             category=wp_world["category"],
             description="路灯坏了请修理",

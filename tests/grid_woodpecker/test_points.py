@@ -10,18 +10,22 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from accounts.permissions import SYSTEM
-from grid_woodpecker import services
+from grid_woodpecker.demo.bulk import clues_import_history
 from grid_woodpecker.models import EntryKind, Goods, PointsAccount, PointsEntry, RedemptionStatus
+from grid_woodpecker.services.clues import clue_accept, clue_reject, clue_submit
+from grid_woodpecker.services.points import points_adjust, points_earn_for_clue, points_expire_for_account, policy_set
+from grid_woodpecker.services.redemptions import redemption_cancel, redemption_confirm, redemption_reserve
+from grid_woodpecker.services.stations import goods_update
 from tests.grid_woodpecker import helpers
 
 pytestmark = pytest.mark.django_db
 
 
 def accepted_clue(world):
-    clue = services.clue_submit(
+    clue = clue_submit(
         actor=world["wp_user"], category=world["category"], description="路灯不亮了请修", check_limits=False
     )
-    return services.clue_accept(clue=clue, actor=world["gridworker"])
+    return clue_accept(clue=clue, actor=world["gridworker"])
 
 
 def balance(woodpecker):
@@ -41,7 +45,7 @@ def test_accepted_clue_earns_ten_points_by_default(wp_world):
 
 def test_earn_is_idempotent(wp_world):
     clue = accepted_clue(wp_world)
-    again = services.points_earn_for_clue(clue=clue, actor=SYSTEM)
+    again = points_earn_for_clue(clue=clue, actor=SYSTEM)
     assert again == PointsEntry.objects.get(clue=clue)
     assert balance(wp_world["woodpecker"]) == 10
     with pytest.raises(IntegrityError), transaction.atomic():  # the database holds it too
@@ -52,7 +56,7 @@ def test_earn_is_idempotent(wp_world):
 
 def test_false_clue_reversed_by_entry_not_deletion(wp_world):
     clue = accepted_clue(wp_world)
-    services.clue_reject(clue=clue, reason="经核实为虚假线索", actor=wp_world["gridworker"])
+    clue_reject(clue=clue, reason="经核实为虚假线索", actor=wp_world["gridworker"])
     kinds = list(PointsEntry.objects.filter(clue=clue).order_by("id").values_list("kind", "points"))
     assert kinds == [("earn", 10), ("reverse", -10)]
     assert balance(wp_world["woodpecker"]) == 0 == ledger_sum(wp_world["woodpecker"])
@@ -63,8 +67,8 @@ def test_false_clue_reversed_by_entry_not_deletion(wp_world):
 def test_reversal_never_drives_balance_negative(wp_world, county):
     clue = accepted_clue(wp_world)
     _station, goods = helpers.station_with_goods(county["community_a"], price="4.00")
-    services.redemption_reserve(woodpecker=wp_world["woodpecker"], goods=goods, actor=wp_world["wp_user"])  # 8 pts
-    services.clue_reject(clue=clue, reason="虚假", actor=wp_world["gridworker"])
+    redemption_reserve(woodpecker=wp_world["woodpecker"], goods=goods, actor=wp_world["wp_user"])  # 8 pts
+    clue_reject(clue=clue, reason="虚假", actor=wp_world["gridworker"])
     assert balance(wp_world["woodpecker"]) == 0 == ledger_sum(wp_world["woodpecker"])
     assert PointsEntry.objects.get(kind="reverse").points == -2
 
@@ -79,17 +83,17 @@ def test_adjust_needs_reason_and_cannot_go_below_zero(wp_world, users):
     # Adjusting is a staff action (the community secretary no longer may: see test_permissions.py).
     wp = wp_world["woodpecker"]
     with pytest.raises(ValidationError):
-        services.points_adjust(woodpecker=wp, points=5, reason="", actor=users["staff_a"])
-    services.points_adjust(woodpecker=wp, points=5, reason="志愿服务奖励", actor=users["staff_a"])
+        points_adjust(woodpecker=wp, points=5, reason="", actor=users["staff_a"])
+    points_adjust(woodpecker=wp, points=5, reason="志愿服务奖励", actor=users["staff_a"])
     with pytest.raises(ValidationError) as err:
-        services.points_adjust(woodpecker=wp, points=-6, reason="更正", actor=users["staff_a"])
+        points_adjust(woodpecker=wp, points=-6, reason="更正", actor=users["staff_a"])
     assert "积分不足" in err.value.messages[0] or "Not enough" in err.value.messages[0]
     assert balance(wp) == 5 == ledger_sum(wp)
 
 
 def test_policy_change_leaves_old_points_intact(wp_world, county):
     first = accepted_clue(wp_world)
-    services.policy_set(
+    policy_set(
         unit=county["city"],
         effective_from=timezone.localdate(),
         points_per_clue=20,
@@ -100,21 +104,21 @@ def test_policy_change_leaves_old_points_intact(wp_world, county):
     assert PointsEntry.objects.get(clue=first).points == 10
     assert PointsEntry.objects.get(clue=second).points == 20
     assert balance(wp_world["woodpecker"]) == 30
-    services.policy_set(
+    policy_set(
         unit=county["city"], effective_from=timezone.localdate() + timedelta(days=30), points_per_clue=1, actor=SYSTEM
     )
     assert PointsEntry.objects.get(clue=second).points == 20
     with pytest.raises(ValidationError):
-        services.policy_set(unit=county["city"], effective_from=timezone.localdate(), actor=SYSTEM)
+        policy_set(unit=county["city"], effective_from=timezone.localdate(), actor=SYSTEM)
 
 
 def test_expiry_posts_expire_entry_once(wp_world, county):
-    services.policy_set(unit=county["city"], effective_from=date(2020, 1, 1), expiry_days=30, actor=SYSTEM)
+    policy_set(unit=county["city"], effective_from=date(2020, 1, 1), expiry_days=30, actor=SYSTEM)
     accepted_clue(wp_world)
     account = PointsAccount.objects.get(woodpecker=wp_world["woodpecker"])
     later = timezone.localdate() + timedelta(days=40)
-    assert services.points_expire_for_account(account_id=account.pk, actor=SYSTEM, today=later) == 10
-    assert services.points_expire_for_account(account_id=account.pk, actor=SYSTEM, today=later) == 0
+    assert points_expire_for_account(account_id=account.pk, actor=SYSTEM, today=later) == 10
+    assert points_expire_for_account(account_id=account.pk, actor=SYSTEM, today=later) == 0
     assert balance(wp_world["woodpecker"]) == 0 == ledger_sum(wp_world["woodpecker"])
 
 
@@ -122,32 +126,29 @@ def test_redemption_reserve_confirm_and_cancel(wp_world, county):
     accepted_clue(wp_world)
     _station, goods = helpers.station_with_goods(county["community_a"], price="5.00", stock=2)
     wp = wp_world["woodpecker"]
-    reserved = services.redemption_reserve(woodpecker=wp, goods=goods, actor=wp_world["wp_user"], idempotency_key="k1")
+    reserved = redemption_reserve(woodpecker=wp, goods=goods, actor=wp_world["wp_user"], idempotency_key="k1")
     assert reserved.points == 10 and balance(wp) == 0 and Goods.objects.get(pk=goods.pk).stock == 1
-    assert (
-        services.redemption_reserve(woodpecker=wp, goods=goods, actor=wp_world["wp_user"], idempotency_key="k1")
-        == reserved
-    )
-    services.redemption_cancel(redemption=reserved, actor=wp_world["wp_user"])
+    assert redemption_reserve(woodpecker=wp, goods=goods, actor=wp_world["wp_user"], idempotency_key="k1") == reserved
+    redemption_cancel(redemption=reserved, actor=wp_world["wp_user"])
     assert balance(wp) == 10 and Goods.objects.get(pk=goods.pk).stock == 2
-    again = services.redemption_reserve(woodpecker=wp, goods=goods, actor=wp_world["wp_user"])
-    services.redemption_confirm(redemption=again, actor=wp_world["community"])
+    again = redemption_reserve(woodpecker=wp, goods=goods, actor=wp_world["wp_user"])
+    redemption_confirm(redemption=again, actor=wp_world["community"])
     again.refresh_from_db()
     assert again.status == RedemptionStatus.CONFIRMED and balance(wp) == 0 == ledger_sum(wp)
     with pytest.raises(ValidationError):
-        services.redemption_cancel(redemption=again, actor=wp_world["community"])
+        redemption_cancel(redemption=again, actor=wp_world["community"])
 
 
 def test_redemption_refused_without_points_or_stock(wp_world, county):
     _station, goods = helpers.station_with_goods(county["community_a"], price="5.00", stock=1)
     with pytest.raises(ValidationError) as err:
-        services.redemption_reserve(woodpecker=wp_world["woodpecker"], goods=goods, actor=wp_world["wp_user"])
+        redemption_reserve(woodpecker=wp_world["woodpecker"], goods=goods, actor=wp_world["wp_user"])
     assert err.value.code == "insufficient_points"
     assert Goods.objects.get(pk=goods.pk).stock == 1
-    services.goods_update(goods=goods, stock=0, actor=wp_world["community"])
+    goods_update(goods=goods, stock=0, actor=wp_world["community"])
     accepted_clue(wp_world)
     with pytest.raises(ValidationError) as err:
-        services.redemption_reserve(woodpecker=wp_world["woodpecker"], goods=goods, actor=wp_world["wp_user"])
+        redemption_reserve(woodpecker=wp_world["woodpecker"], goods=goods, actor=wp_world["wp_user"])
     assert err.value.code == "out_of_stock"
     assert balance(wp_world["woodpecker"]) == 10
 
@@ -180,7 +181,7 @@ def test_history_import_keeps_dates_and_ledger_sums(wp_world):
             "reject_reason": "不实",
         },
     ]
-    assert services.clues_import_history(rows=rows, actor=wp_world["gridworker"]) == 2
+    assert clues_import_history(rows=rows, actor=wp_world["gridworker"]) == 2
     closed = Clue.objects.get(description="旧平台线索一")
     assert closed.submitted_at == when and closed.events.count() == 5
     assert closed.events.first().created_at == when

@@ -6,17 +6,19 @@ import pytest
 from django.utils import timezone
 
 from accounts.permissions import SYSTEM
-from grid_woodpecker import services, tasks
+from grid_woodpecker import tasks
 from grid_woodpecker.models import Clue, ClueEvent, ClueStatus, OverdueFlag
+from grid_woodpecker.services.clues import clue_accept, clue_handle_in_community, clue_resolve, clue_submit
+from grid_woodpecker.services.points import policy_set
 
 pytestmark = pytest.mark.django_db
 
 
 def accepted(world):
-    clue = services.clue_submit(
+    clue = clue_submit(
         actor=world["wp_user"], category=world["category"], description="路灯不亮了请修", check_limits=False
     )
-    return services.clue_accept(clue=clue, actor=world["gridworker"])
+    return clue_accept(clue=clue, actor=world["gridworker"])
 
 
 def test_overdue_job_gives_yellow_then_red_cards_once(wp_world):
@@ -37,8 +39,8 @@ def test_overdue_card_lifted_when_clue_resolved(wp_world):
     clue = accepted(wp_world)
     Clue.objects.filter(pk=clue.pk).update(deadline=timezone.now() - timedelta(hours=1))
     tasks.flag_overdue_clues()
-    services.clue_handle_in_community(clue=clue, actor=wp_world["gridworker"])
-    services.clue_resolve(clue=clue, resolution="已处理", actor=wp_world["gridworker"])
+    clue_handle_in_community(clue=clue, actor=wp_world["gridworker"])
+    clue_resolve(clue=clue, resolution="已处理", actor=wp_world["gridworker"])
     assert tasks.flag_overdue_clues() == {clue.pk: OverdueFlag.NONE}
 
 
@@ -55,8 +57,8 @@ def test_oversight_lists_overdue(wp_world, users):
 
 def test_unrated_resolved_clue_closes_itself(wp_world):
     clue = accepted(wp_world)
-    services.clue_handle_in_community(clue=clue, actor=wp_world["gridworker"])
-    services.clue_resolve(clue=clue, resolution="已处理", actor=wp_world["gridworker"])
+    clue_handle_in_community(clue=clue, actor=wp_world["gridworker"])
+    clue_resolve(clue=clue, resolution="已处理", actor=wp_world["gridworker"])
     assert tasks.auto_close_unrated_clues() == []
     Clue.objects.filter(pk=clue.pk).update(resolved_at=timezone.now() - timedelta(days=8))
     assert tasks.auto_close_unrated_clues() == [clue.pk]
@@ -70,9 +72,26 @@ def test_expire_points_task(wp_world, county):
 
     from grid_woodpecker.models import PointsAccount, PointsEntry
 
-    services.policy_set(unit=county["city"], effective_from=date(2020, 1, 1), expiry_days=1, actor=SYSTEM)
+    policy_set(unit=county["city"], effective_from=date(2020, 1, 1), expiry_days=1, actor=SYSTEM)
     clue = accepted(wp_world)
     PointsEntry.objects.filter(clue=clue).update(expires_on=timezone.localdate() - timedelta(days=2))
     assert tasks.expire_points() == 10
     assert tasks.expire_points() == 0
     assert PointsAccount.objects.get(woodpecker=wp_world["woodpecker"]).balance == 0
+
+
+def test_jobs_log_their_time_and_slow_runs_without_personal_data(wp_world, monkeypatch, caplog):
+    clue = accepted(wp_world)
+    Clue.objects.filter(pk=clue.pk).update(deadline=timezone.now() - timedelta(days=1))
+    with caplog.at_level("INFO", logger="grid_woodpecker"):
+        tasks.flag_overdue_clues()
+    assert any(r.levelname == "INFO" and "flag_overdue_clues took" in r.getMessage() for r in caplog.records)
+    assert any(f"clue {clue.pk} supervision flag" in r.getMessage() for r in caplog.records)
+    logged = [r.getMessage() for r in caplog.records]
+    caplog.clear()
+    monkeypatch.setattr(tasks, "SLOW_JOB_SECONDS", -1)
+    with caplog.at_level("INFO", logger="grid_woodpecker"):
+        tasks.expire_points()
+    assert [r.levelname for r in caplog.records if "expire_points took" in r.getMessage()] == ["WARNING"]
+    logged = " ".join(logged + [r.getMessage() for r in caplog.records])
+    assert wp_world["woodpecker"].person.name not in logged and wp_world["wp_user"].username not in logged

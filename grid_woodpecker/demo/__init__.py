@@ -1,9 +1,9 @@
 """Demo data of the grid woodpeckers: about 4,120 woodpeckers (DOMAIN.md), Red Beehive stations with goods, and
 a year of clues of which about 298 were handled, driven through the same services a user calls.
 
-Woodpeckers are registered with the bulk service (volume); the clues go one by one through submit → accept →
-handle/dispatch → resolve → rate, so histories, points and cards are real. Only their timestamps are moved back
-afterwards (a demo cannot wait a year), by plain updates that touch nothing the services decide.
+Woodpeckers are registered with the bulk builder (`demo/bulk.py`, volume); the clues go one by one through
+submit → accept → handle/dispatch → resolve → rate, so histories, points and cards are real. Only their timestamps
+are moved back afterwards (a demo cannot wait a year), by plain updates that touch nothing the services decide.
 """
 
 from datetime import date, datetime, timedelta
@@ -17,8 +17,10 @@ from accounts.permissions import SYSTEM
 from cadres.validators import id_check_digit
 from organizations.models import OrganizationUnit, UnitKind
 
-from . import services, tasks
-from .models import Clue, ClueEvent, ClueStatus, PointsEntry, Rating, StationKind, Woodpecker, WoodpeckerGroup
+from .. import tasks
+from ..models import Clue, ClueEvent, ClueStatus, PointsEntry, Rating, StationKind, Woodpecker, WoodpeckerGroup
+from ..services import clues, config, inspections, open311_keys, points, stations, woodpeckers
+from .bulk import clues_import_history, woodpeckers_bulk_create
 
 TOTAL_WOODPECKERS = 4120
 REPORTERS = 40  # woodpeckers with a login who file the demo clues
@@ -101,22 +103,37 @@ DEMO_YEAR_END = datetime(2024, 12, 28, 17, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 def build(ctx):
     rng, city = ctx.rng, ctx.city
     now = timezone.now()
+    categories = _categories(city)
+    points.policy_set(unit=city, effective_from=date(2023, 1, 1), actor=SYSTEM)
+    grids = list(OrganizationUnit.objects.filter(kind=UnitKind.GRID).order_by("path"))
+    demo_user = ctx.users["woodpecker"]
+    demo_grid = demo_user.role_assignments.get(role="woodpecker").unit
+    ids = _Ids(rng)
+    reporters = _reporters(rng, ids, grids, demo_user, demo_grid)
+    me = reporters[0]
+    _volume(rng, ids, grids, len(reporters))
+    _stations(rng, city, demo_grid)
+    _history(rng, reporters, categories)
+    backdate = _closed_loop(rng, reporters, categories, now)
+    _backdate(backdate)
+    tasks.auto_close_unrated_clues()
+    tasks.flag_overdue_clues()
+    _waiting_work(ctx, categories, demo_user, demo_grid, me, now)
+
+
+def _categories(city) -> list:
     units = {u.code: u for u in OrganizationUnit.objects.filter(kind=UnitKind.AGENCY)}
-    categories = [
-        services.category_create(
+    return [
+        config.category_create(
             unit=city, code=code, name=name, deadline_days=days, default_department=units.get(dept), actor=SYSTEM
         )
         for code, name, days, dept in CATEGORIES
     ]
-    services.policy_set(unit=city, effective_from=date(2023, 1, 1), actor=SYSTEM)
 
-    grids = list(OrganizationUnit.objects.filter(kind=UnitKind.GRID).order_by("path"))
-    ids = _Ids(rng)
 
-    # The demo woodpecker and the reporters with logins, then the volume through the bulk service.
-    demo_user = ctx.users["woodpecker"]
-    demo_grid = demo_user.role_assignments.get(role="woodpecker").unit
-    me = services.woodpecker_create(
+def _reporters(rng, ids, grids, demo_user, demo_grid) -> list[Woodpecker]:
+    """The demo woodpecker (first) and the reporters with logins who file the demo clues."""
+    me = woodpeckers.woodpecker_create(
         name="李晓",
         id_number=ids.next(),
         mobile="13972000001",
@@ -131,7 +148,7 @@ def build(ctx):
     for i in range(REPORTERS):
         grid = demo_grid if i < 4 else rng.choice(reporter_grids if i < 20 else grids)
         reporters.append(
-            services.woodpecker_create(
+            woodpeckers.woodpecker_create(
                 name=_name(rng),
                 id_number=ids.next(),
                 mobile=f"139{72000100 + i:08d}",
@@ -143,6 +160,11 @@ def build(ctx):
                 lead_duties="带领本网格啄木鸟每周巡查一次" if i % 10 == 0 else "",
             )
         )
+    return reporters
+
+
+def _volume(rng, ids, grids, registered: int) -> None:
+    """The rest of the woodpeckers through the bulk builder, registered and confirmed over 2023-2024."""
     rows = [
         {
             "name": _name(rng),
@@ -151,17 +173,19 @@ def build(ctx):
             "grid": rng.choice(grids),
             "group": _group(rng),
         }
-        for _ in range(TOTAL_WOODPECKERS - len(reporters))
+        for _ in range(TOTAL_WOODPECKERS - registered)
     ]
-    services.woodpeckers_bulk_create(rows=rows, actor=SYSTEM)
-    # Registered and confirmed over 2023-2024 (a dozen statements, not one per woodpecker).
+    woodpeckers_bulk_create(rows=rows, actor=SYSTEM)
+    # A dozen statements, not one per woodpecker.
     for month in range(1, 13):
         joined = datetime(2023 + month % 2, month, 15, 10, tzinfo=DEMO_YEAR_END.tzinfo)
         Woodpecker.objects.annotate(bucket=F("id") % 12).filter(bucket=month - 1).update(
             registered_at=joined, confirmed_at=joined
         )
 
-    # Red Beehive stations (30+) and love supermarkets, with goods; one near the demo woodpecker.
+
+def _stations(rng, city, demo_grid) -> None:
+    """Red Beehive stations (30+) and love supermarkets, with goods; one near the demo woodpecker."""
     townships = list(
         OrganizationUnit.objects.filter(
             parent=city, kind__in=[UnitKind.TOWNSHIP, UnitKind.STREET, UnitKind.DEVELOPMENT_ZONE]
@@ -172,7 +196,7 @@ def build(ctx):
     for n, unit in enumerate(station_units[:34]):
         kind = StationKind.LOVE_SUPERMARKET if n % 4 == 3 else StationKind.RED_BEEHIVE
         label = "爱心超市" if kind == StationKind.LOVE_SUPERMARKET else "红色蜂巢驿站"
-        station = services.station_create(
+        station = stations.station_create(
             unit=unit,
             name=f"{unit.name}{label}",
             kind=kind,
@@ -181,11 +205,13 @@ def build(ctx):
             services="遮阳、取暖、饮水、充电、急救" if kind == StationKind.RED_BEEHIVE else "",
         )
         for name, price in rng.sample(GOODS, 4) if n else GOODS:
-            services.goods_create(
+            stations.goods_create(
                 station=station, name=name, price_yuan=Decimal(price), stock=rng.randint(5, 40), actor=SYSTEM
             )
 
-    # The first months of clues come from the earlier platform, imported in bulk with their history and points.
+
+def _history(rng, reporters, categories) -> None:
+    """The first months of clues come from the earlier platform, loaded in bulk with their history and points."""
     history = []
     for index in range(HISTORY_HANDLED + HISTORY_REJECTED):
         reporter = reporters[0] if index % 30 == 0 else rng.choice(reporters)
@@ -201,12 +227,13 @@ def build(ctx):
                 "reject_reason": "经核实信息不实",
             }
         )
-    services.clues_import_history(rows=history, actor=SYSTEM)
+    clues_import_history(rows=history, actor=SYSTEM)
 
-    # The recent months through the closed loop, step by step.
-    agencies_handled = HANDLED - HISTORY_HANDLED
-    plan = ["handled"] * agencies_handled + ["rejected"] * REJECTED + ["merged"] * MERGED + ["open"] * OPEN_WORK
-    plan += ["waiting"] * WAITING
+
+def _closed_loop(rng, reporters, categories, now) -> dict:
+    """The recent months through the closed loop, step by step. Returns when each clue should have started."""
+    plan = ["handled"] * (HANDLED - HISTORY_HANDLED) + ["rejected"] * REJECTED + ["merged"] * MERGED
+    plan += ["open"] * OPEN_WORK + ["waiting"] * WAITING
     rng.shuffle(plan)
     backdate = {}
     earlier = []
@@ -214,42 +241,54 @@ def build(ctx):
         reporter = reporters[0] if index % 12 == 0 else rng.choice(reporters)
         category = rng.choice(categories)
         text = rng.choice(PROBLEMS[category.code]).format(b=reporter.grid.name)
-        clue = services.clue_submit(actor=reporter.user, category=category, description=text, check_limits=False)
+        clue = clues.clue_submit(actor=reporter.user, category=category, description=text, check_limits=False)
         if outcome in ("handled", "rejected", "merged"):
             backdate[clue.pk] = DEMO_YEAR_END - timedelta(days=rng.randint(20, 110), hours=rng.randint(0, 12))
         else:
             backdate[clue.pk] = now - timedelta(days=rng.randint(0, 15), hours=rng.randint(0, 12))
-        if outcome == "waiting":
-            continue
-        if outcome == "merged" and earlier:
-            original = next((c for c in reversed(earlier) if c.grid_id == clue.grid_id), None)
-            if original is not None:
-                services.clue_merge(clue=clue, original=original, actor=SYSTEM)
-                continue
-        if outcome in ("rejected", "merged"):
-            services.clue_reject(clue=clue, reason="经核实不属于本网格问题或信息不实", actor=SYSTEM)
-            continue
-        services.clue_accept(clue=clue, actor=SYSTEM)
-        earlier.append(clue)
-        if category.default_department_id and rng.random() < 0.45:
-            services.clue_dispatch(clue=clue, department=category.default_department, actor=SYSTEM)
-            services.clue_start(clue=clue, actor=SYSTEM)
-        else:
-            services.clue_handle_in_community(clue=clue, actor=SYSTEM)
-        if outcome == "open":
-            continue
-        services.clue_resolve(clue=clue, resolution="已现场处置并回访", actor=SYSTEM)
-        roll = rng.random()
-        if roll < 0.08:  # unsatisfied once, handled again
-            services.clue_rate(clue=clue, rating=Rating.UNSATISFIED, reason="问题还没彻底解决", actor=reporter.user)
-            services.clue_resolve(clue=clue, resolution="再次处置,已彻底解决", actor=SYSTEM)
-            services.clue_rate(clue=clue, rating=Rating.SATISFIED, actor=reporter.user)
-        elif roll < 0.85:
-            services.clue_rate(clue=clue, rating=Rating.SATISFIED, actor=reporter.user)
-        # the rest stay resolved and unrated: the auto-close job below closes the old ones
+        if outcome != "waiting" and _triage(clue, outcome, earlier):
+            _work(rng, clue, outcome, reporter)
+    return backdate
 
-    # Move the timestamps back to when the work would have happened (the services stamp "now"); the job
-    # functions then do what the beat schedule would have done meanwhile.
+
+def _triage(clue, outcome: str, earlier: list) -> bool:
+    """Merge, reject or accept a new clue; True when it was accepted (and goes on to be worked on)."""
+    if outcome == "merged" and earlier:
+        original = next((c for c in reversed(earlier) if c.grid_id == clue.grid_id), None)
+        if original is not None:
+            clues.clue_merge(clue=clue, original=original, actor=SYSTEM)
+            return False
+    if outcome in ("rejected", "merged"):
+        clues.clue_reject(clue=clue, reason="经核实不属于本网格问题或信息不实", actor=SYSTEM)
+        return False
+    clues.clue_accept(clue=clue, actor=SYSTEM)
+    earlier.append(clue)
+    return True
+
+
+def _work(rng, clue, outcome: str, reporter) -> None:
+    """Handle an accepted clue (community or department), resolve it unless it stays open, and have it rated."""
+    if clue.category.default_department_id and rng.random() < 0.45:
+        clues.clue_dispatch(clue=clue, department=clue.category.default_department, actor=SYSTEM)
+        clues.clue_start(clue=clue, actor=SYSTEM)
+    else:
+        clues.clue_handle_in_community(clue=clue, actor=SYSTEM)
+    if outcome == "open":
+        return
+    clues.clue_resolve(clue=clue, resolution="已现场处置并回访", actor=SYSTEM)
+    roll = rng.random()
+    if roll < 0.08:  # unsatisfied once, handled again
+        clues.clue_rate(clue=clue, rating=Rating.UNSATISFIED, reason="问题还没彻底解决", actor=reporter.user)
+        clues.clue_resolve(clue=clue, resolution="再次处置,已彻底解决", actor=SYSTEM)
+        clues.clue_rate(clue=clue, rating=Rating.SATISFIED, actor=reporter.user)
+    elif roll < 0.85:
+        clues.clue_rate(clue=clue, rating=Rating.SATISFIED, actor=reporter.user)
+    # the rest stay resolved and unrated: the auto-close job closes the old ones
+
+
+def _backdate(backdate: dict) -> None:
+    """Move the timestamps back to when the work would have happened (the services stamp "now"); the job
+    functions then do what the beat schedule would have done meanwhile."""
     for clue in Clue.objects.filter(pk__in=list(backdate)).select_related("category"):
         start = backdate[clue.pk]
         accepted = start + timedelta(hours=6)
@@ -264,15 +303,16 @@ def build(ctx):
         Clue.objects.filter(pk=clue.pk).update(**fields)
         ClueEvent.objects.filter(clue_id=clue.pk).update(created_at=start)
         PointsEntry.objects.filter(clue_id=clue.pk).update(created_at=accepted)
-    tasks.auto_close_unrated_clues()
-    tasks.flag_overdue_clues()
 
-    # Work waiting for the demo staff: a clue in the grid worker's triage queue, inspection tasks, a reservation.
-    services.clue_submit(
+
+def _waiting_work(ctx, categories, demo_user, demo_grid, me, now) -> None:
+    """Work waiting for the demo staff: a clue in the grid worker's triage queue, an inspection task, an award,
+    and the hotline's Open311 key."""
+    clues.clue_submit(
         actor=demo_user, category=categories[0], description=f"{demo_grid.name}3栋楼道灯不亮", check_limits=False
     )
     today = now.date()
-    services.task_create(
+    inspections.task_create(
         grid=demo_grid,
         title="消防通道挑刺找茬",
         description="检查各楼栋消防通道是否畅通",
@@ -280,12 +320,12 @@ def build(ctx):
         ends_on=today + timedelta(days=12),
         actor=ctx.users["community"],
     )
-    services.points_adjust(
+    points.points_adjust(
         woodpecker=me, points=20, reason="2024年度优秀啄木鸟奖励", actor=SYSTEM, idempotency_key="demo:award:me"
     )
     if "external" in ctx.users:
-        _key, raw = services.open311_key_create(
-            name="12345政务服务便民热线", user=ctx.users["external"], unit=city, actor=SYSTEM
+        _key, raw = open311_keys.open311_key_create(
+            name="12345政务服务便民热线", user=ctx.users["external"], unit=ctx.city, actor=SYSTEM
         )
         if ctx.stdout:
             ctx.stdout.write(f"Open311 api_key of '12345热线' (shown once): {raw}")

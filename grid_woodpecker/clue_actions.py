@@ -1,0 +1,122 @@
+"""The actions on a clue's page, declared once: which service each calls, with which form, for whom, what it asks
+before and what it says after.
+
+`views.clue_action` is the one view that runs them (scope → permission → form → service → message); the page
+builds its forms and confirmations from the same table. A generic action view (POST to a service with a
+confirmation) can take this table over as it is.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.permissions import HANDLE, RATE, TRIAGE
+
+from . import forms
+from .models import EntryKind, Rating
+from .services.clues import (
+    clue_accept,
+    clue_dispatch,
+    clue_handle_in_community,
+    clue_merge,
+    clue_rate,
+    clue_recategorize,
+    clue_reject,
+    clue_resolve,
+    clue_start,
+)
+
+
+@dataclass(frozen=True)
+class ClueAction:
+    service: Callable  # called as service(clue=clue, actor=user, **form.arguments())
+    form: type[forms.ClueActionForm]  # parses the POST (and is shown on the page)
+    permission: str  # the accounts.permissions action the user must hold on the clue (403 otherwise)
+    success: Callable[[object], str]  # what happened, from the clue the service returns
+    confirm: str = ""  # asked before the form is sent; empty: nothing to confirm
+
+
+def _accepted(clue) -> str:
+    earned = clue.points_entries.filter(kind=EntryKind.EARN).first() if clue.reporter_id else None
+    if earned is None:
+        return _("The clue is accepted; its deadline has started.")
+    return _("The clue is accepted and the reporter has been credited %(points)d points.") % {"points": earned.points}
+
+
+def _rejected(clue) -> str:
+    if clue.found_false:
+        return _("The clue is found false and rejected; the points it earned have been reversed.")
+    return _("The clue is rejected; the reason is kept in its history.")
+
+
+def _merged(clue) -> str:
+    return _("The clue is merged into clue #%(id)s as a duplicate; a duplicate earns no points.") % {
+        "id": clue.duplicate_of_id
+    }
+
+
+def _handled(clue) -> str:
+    return _("The community now handles the clue itself.")
+
+
+def _dispatched(clue) -> str:
+    deadline = date_format(timezone.localtime(clue.deadline), "SHORT_DATETIME_FORMAT")
+    return _("The clue is dispatched to %(department)s, to be handled by %(deadline)s.") % {
+        "department": clue.department.name,
+        "deadline": deadline,
+    }
+
+
+def _recategorized(clue) -> str:
+    return _("The clue's category is now “%(category)s”; its deadline follows the new category.") % {
+        "category": clue.category.name
+    }
+
+
+def _started(clue) -> str:
+    return _("Work on the clue has started.")
+
+
+def _resolved(clue) -> str:
+    return _("The result is written back; the reporter is asked to rate it.")
+
+
+def _rated(clue) -> str:
+    if clue.rating == Rating.SATISFIED:
+        return _("Thank you for rating: the clue is closed.")
+    return _("The clue is reopened and will be handled again.")
+
+
+CLUE_ACTIONS: dict[str, ClueAction] = {
+    "accept": ClueAction(clue_accept, forms.NoteForm, TRIAGE, _accepted),
+    "reject": ClueAction(
+        clue_reject,
+        forms.RejectForm,
+        TRIAGE,
+        _rejected,
+        confirm=gettext_lazy("Reject this clue? A rejected clue is not reopened, and points it earned are reversed."),
+    ),
+    "merge": ClueAction(
+        clue_merge,
+        forms.MergeForm,
+        TRIAGE,
+        _merged,
+        confirm=gettext_lazy("Merge this clue into the earlier one as a duplicate? It will earn no points."),
+    ),
+    "handle": ClueAction(clue_handle_in_community, forms.ClueActionForm, TRIAGE, _handled),
+    "dispatch": ClueAction(clue_dispatch, forms.DispatchForm, TRIAGE, _dispatched),
+    "recategorize": ClueAction(clue_recategorize, forms.RecategorizeForm, TRIAGE, _recategorized),
+    "start": ClueAction(clue_start, forms.ClueActionForm, HANDLE, _started),
+    "resolve": ClueAction(clue_resolve, forms.ResolveForm, HANDLE, _resolved),
+    "rate": ClueAction(
+        clue_rate,
+        forms.RateForm,
+        RATE,
+        _rated,
+        confirm=gettext_lazy("Send your rating? “Satisfied” closes the clue."),
+    ),
+}

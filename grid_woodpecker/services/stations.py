@@ -1,0 +1,93 @@
+"""Red Beehive stations and love supermarkets, their goods, and what goods cost in points."""
+
+import logging
+import math
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.permissions import (
+    CHANGE,
+    require,
+    require_at,
+)
+from core import audit
+
+from ..models import (
+    Goods,
+    PointsPolicy,
+    Station,
+)
+from .common import locked_update
+from .points import DEFAULT_POINTS_PER_YUAN
+
+logger = logging.getLogger(__name__)
+
+
+@transaction.atomic
+def station_create(*, unit, name: str, kind: str, actor, address: str = "", services: str = "") -> Station:
+    """Open a Red Beehive station or love supermarket at a unit."""
+    require_at(actor, CHANGE, Station, unit, _("You may not open stations outside your jurisdiction."))
+    station = Station(unit=unit, name=(name or "").strip(), kind=kind, address=address, services=services)
+    station.full_clean(exclude=["unit"])
+    station.save()
+    audit.record(actor=actor, action="station.create", obj=station, unit=unit)
+    return station
+
+
+@transaction.atomic
+def goods_create(*, station: Station, name: str, price_yuan: Decimal, stock: int, actor) -> Goods:
+    """Put an item on a station's shelf, priced in yuan."""
+    require_at(actor, CHANGE, Goods, station.unit, _("You may not change this station."))
+    goods = Goods(station=station, name=(name or "").strip(), price_yuan=price_yuan, stock=stock)
+    goods.full_clean(exclude=["station"])
+    _check_goods(goods)
+    goods.save()
+    audit.record(actor=actor, action="goods.create", obj=goods, unit=station.unit)
+    return goods
+
+
+@transaction.atomic
+def goods_update(*, goods: Goods, actor, **fields) -> Goods:
+    """Change an item's name, price, stock or availability."""
+    require(actor, CHANGE, goods, _("You may not change this station's goods."))
+    goods, changes = locked_update(
+        goods,
+        fields=fields,
+        allowed=("name", "price_yuan", "stock", "is_active"),
+        related=("station__unit",),
+        exclude=("station",),
+        check=_check_goods,
+    )
+    audit.record(actor=actor, action="goods.update", obj=goods, unit=goods.station.unit, changes=changes)
+    return goods
+
+
+def _check_goods(goods: Goods) -> None:
+    if goods.stock < 0:
+        raise ValidationError({"stock": [_("Stock cannot be negative.")]})
+    if goods.price_yuan <= 0:
+        raise ValidationError({"price_yuan": [_("The price must be above zero.")]})
+
+
+def price_in_points(goods: Goods, quantity: int, policy: PointsPolicy | None) -> int:
+    """What goods cost in points under a policy (2 points per yuan by default), rounded up to whole points."""
+    per_yuan = policy.points_per_yuan if policy else DEFAULT_POINTS_PER_YUAN
+    return math.ceil(goods.price_yuan * quantity * per_yuan)
+
+
+@transaction.atomic
+def station_update(*, station: Station, actor, **fields) -> Station:
+    """Change a station's name, kind, address, services or whether it is open."""
+    require(actor, CHANGE, station, _("You may not change this station."))
+    station, changes = locked_update(
+        station,
+        fields=fields,
+        allowed=("name", "kind", "address", "services", "is_active"),
+        related=("unit",),
+        exclude=("unit",),
+    )
+    audit.record(actor=actor, action="station.update", obj=station, unit=station.unit, changes=changes)
+    return station

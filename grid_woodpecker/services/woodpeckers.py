@@ -1,0 +1,163 @@
+"""Registration of woodpeckers: self-registration on a phone, registration by staff, confirmation by the grid,
+deactivation and lead woodpeckers (头鸟)."""
+
+import logging
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import RoleAssignment, User
+from accounts.permissions import (
+    CHANGE,
+    SYSTEM,
+    require,
+    require_at,
+)
+from accounts.roles import Role
+from cadres.services import person_create
+from core import audit
+from organizations.models import OrganizationUnit
+
+from ..models import (
+    PointsAccount,
+    Woodpecker,
+    WoodpeckerStatus,
+)
+from .common import announce, by_user, validate_grid
+
+logger = logging.getLogger(__name__)
+
+
+def _lock_woodpecker(woodpecker: Woodpecker) -> Woodpecker:
+    return Woodpecker.objects.select_for_update(of=("self",)).select_related("grid").get(pk=woodpecker.pk)
+
+
+@transaction.atomic
+def woodpecker_register(
+    *,
+    name: str,
+    id_number: str,
+    mobile: str,
+    grid: OrganizationUnit,
+    group: str,
+    username: str,
+    password: str,
+    actor=None,
+) -> Woodpecker:
+    """Self-registration on a phone: a login, the person record and a woodpecker pending confirmation by the grid.
+
+    Open to anyone (the public registration page): nothing is granted until the grid confirms it. `actor` is the
+    registering user when someone registers on another's behalf; otherwise the new login is the actor."""
+    validate_grid(grid)
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": [_("This login name is taken; choose another.")]})
+    if not mobile:
+        raise ValidationError({"mobile": [_("A mobile phone number is required.")]})
+    # Self-registration has no user yet who could hold a scope: the person record is written by the system on the
+    # new user's behalf (the woodpecker stays pending, with no role, until the grid confirms it).
+    person = person_create(name=name, id_number=id_number, mobile=mobile, unit=grid, actor=SYSTEM)
+    user = User.objects.create_user(username=username, password=password, display_name=name)
+    woodpecker = Woodpecker(person=person, user=user, grid=grid, group=group, status=WoodpeckerStatus.PENDING)
+    woodpecker.full_clean(exclude=["person", "user", "grid"])
+    woodpecker.save()
+    audit.record(actor=actor or user, action="woodpecker.register", obj=woodpecker, unit=grid)
+    return woodpecker
+
+
+@transaction.atomic
+def woodpecker_create(
+    *,
+    name: str,
+    id_number: str,
+    grid: OrganizationUnit,
+    group: str,
+    actor,
+    mobile: str = "",
+    username: str = "",
+    password: str = "",
+    is_lead: bool = False,
+    lead_duties: str = "",
+    user=None,
+) -> Woodpecker:
+    """Register a woodpecker on their behalf (staff, import): active at once, with a login if a name is given
+    (or the existing login `user`)."""
+    validate_grid(grid)
+    require_at(actor, CHANGE, Woodpecker, grid, _("You may not register woodpeckers outside your jurisdiction."))
+    if user is not None and Woodpecker.objects.filter(user=user).exists():
+        raise ValidationError({"username": [_("This login already belongs to a woodpecker.")]})
+    if user is None and username:
+        if User.objects.filter(username__iexact=username).exists():
+            raise ValidationError({"username": [_("This login name is taken; choose another.")]})
+        # A password chosen by staff is changed by the woodpecker at first login (accounts.middleware).
+        user = User.objects.create_user(
+            username=username,
+            password=password or None,
+            display_name=name,
+            must_change_password=bool(password) and not getattr(actor, "is_system", False),
+        )
+    person = person_create(name=name, id_number=id_number, mobile=mobile, unit=grid, actor=actor)
+    woodpecker = Woodpecker.objects.create(
+        person=person,
+        user=user,
+        grid=grid,
+        group=group,
+        status=WoodpeckerStatus.PENDING,
+        is_lead=is_lead,
+        lead_duties=lead_duties,
+    )
+    audit.record(actor=actor, action="woodpecker.create", obj=woodpecker, unit=grid)
+    return woodpecker_confirm(woodpecker=woodpecker, actor=actor)
+
+
+@transaction.atomic
+def woodpecker_confirm(*, woodpecker: Woodpecker, actor) -> Woodpecker:
+    """The grid worker or community secretary confirms a registration: the login gets its woodpecker role."""
+    woodpecker = _lock_woodpecker(woodpecker)
+    require(actor, CHANGE, woodpecker, _("You may not confirm woodpeckers of this grid."))
+    if woodpecker.status == WoodpeckerStatus.ACTIVE:
+        return woodpecker
+    woodpecker.status = WoodpeckerStatus.ACTIVE
+    woodpecker.confirmed_at = timezone.now()
+    woodpecker.confirmed_by = by_user(actor)
+    woodpecker.deactivated_at = None
+    woodpecker.deactivation_reason = ""
+    woodpecker.save()
+    if woodpecker.user_id:
+        RoleAssignment.objects.get_or_create(user_id=woodpecker.user_id, role=Role.WOODPECKER, unit=woodpecker.grid)
+    PointsAccount.objects.get_or_create(woodpecker=woodpecker)
+    audit.record(actor=actor, action="woodpecker.confirm", obj=woodpecker, unit=woodpecker.grid)
+    announce(woodpecker.grid)
+    return woodpecker
+
+
+@transaction.atomic
+def woodpecker_deactivate(*, woodpecker: Woodpecker, reason: str, actor) -> Woodpecker:
+    """Deactivate a woodpecker (they stop filing clues; their points and history stay)."""
+    woodpecker = _lock_woodpecker(woodpecker)
+    require(actor, CHANGE, woodpecker, _("You may not change woodpeckers of this grid."))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": [_("Give a reason for the deactivation.")]})
+    woodpecker.status = WoodpeckerStatus.INACTIVE
+    woodpecker.deactivated_at = timezone.now()
+    woodpecker.deactivation_reason = reason.strip()
+    woodpecker.save()
+    if woodpecker.user_id:
+        RoleAssignment.objects.filter(user_id=woodpecker.user_id, role=Role.WOODPECKER).delete()
+    audit.record(actor=actor, action="woodpecker.deactivate", obj=woodpecker, unit=woodpecker.grid)
+    announce(woodpecker.grid)
+    return woodpecker
+
+
+@transaction.atomic
+def woodpecker_set_lead(*, woodpecker: Woodpecker, is_lead: bool, duties: str, actor) -> Woodpecker:
+    """Make a woodpecker a lead woodpecker (头鸟) with duties, or take it back."""
+    require(actor, CHANGE, woodpecker, _("You may not change woodpeckers of this grid."))
+    if is_lead and not (duties or "").strip():
+        raise ValidationError({"lead_duties": [_("Describe the lead woodpecker's duties.")]})
+    woodpecker.is_lead = is_lead
+    woodpecker.lead_duties = (duties or "").strip() if is_lead else ""
+    woodpecker.save(update_fields=["is_lead", "lead_duties"])
+    audit.record(actor=actor, action="woodpecker.lead", obj=woodpecker, unit=woodpecker.grid)
+    return woodpecker
