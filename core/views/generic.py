@@ -48,7 +48,7 @@ class ObjectListView(PortalView):
     - `filterset_class`: a django-filter FilterSet over the GET parameters (its form is drawn above the list);
     - `columns`: `Column`s; the first links to `detail_url` (a URL name taking the pk); a column's `sort` names
       the field `?sort=` may order by (`-` for descending); nothing else is accepted;
-    - `actions`: (URL name or URL, label) buttons; `search_hint`: the placeholder of a `q` filter;
+    - `actions`: (URL name, label[, URL args]) buttons; `search_hint`: the placeholder of a `q` filter;
     - `paginate_by` rows a page.
     """
 
@@ -82,7 +82,8 @@ class ObjectListView(PortalView):
         return queryset, ""
 
     def get_actions(self):
-        return [(url if url.startswith("/") else reverse(url), label) for url, label in self.actions]
+        """`actions` entries: (URL name, label) or (URL name, label, args)."""
+        return [(reverse(name, args=rest[0] if rest else ()), label) for name, label, *rest in self.actions]
 
     def row(self, obj):
         url = reverse(self.detail_url, args=[obj.pk]) if self.detail_url else ""
