@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from import_export.admin import ImportExportMixin
 
-from core.admin import ScopedAdminMixin
+from core.admin import ActorResourceMixin, ReadOnlyAdmin, ScopedAdminMixin
 
 from . import services
 from .models import (
@@ -26,39 +26,6 @@ from .models import (
     Woodpecker,
 )
 from .resources import GoodsResource, WoodpeckerResource
-
-
-class ReadOnlyAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        # No object is ever changed here; without an object Django asks only to route the request (404 outside).
-        return obj is None and super().has_change_permission(request, None)
-
-    def has_delete_permission(self, request, obj=None):
-        return obj is None and super().has_delete_permission(request, None)
-
-    def delete_model(self, request, obj):  # append-only records are never deleted
-        return None
-
-    def get_actions(self, request):
-        return {}
-
-
-class ActorResourceMixin:
-    def get_import_resource_kwargs(self, request, **kwargs):
-        kwargs = super().get_import_resource_kwargs(request, **kwargs)
-        kwargs["actor"] = request.user
-        return kwargs
-
-    def get_export_resource_kwargs(self, request, **kwargs):
-        kwargs = super().get_export_resource_kwargs(request, **kwargs)
-        kwargs["actor"] = request.user
-        return kwargs
-
-    def get_export_queryset(self, request):
-        return self.get_queryset(request)
 
 
 @admin.register(Woodpecker)
