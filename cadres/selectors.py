@@ -6,6 +6,7 @@ from datetime import date
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import Rank
 
+from accounts.permissions import REVEAL
 from core import crypto
 from organizations.models import OrganizationUnit, UnitKind
 
@@ -16,6 +17,7 @@ from .models import (
     CapabilityAssessment,
     DevelopmentRecord,
     DevelopmentStage,
+    MemberTransfer,
     PartyMember,
     Person,
     PostKind,
@@ -37,8 +39,6 @@ def looks_like_id_number(query: str) -> bool:
 def _revealable(user):
     """The people whose full ID number `user` may see: only they can be found by it, so a role that sees masked
     numbers cannot test guessed numbers against the search (an oracle that would rebuild them)."""
-    from accounts.permissions import REVEAL
-
     return Person.objects.restrict(user, REVEAL).values("pk")
 
 
@@ -231,8 +231,6 @@ def secretaries_not_trained(*, user, year: int):
 
 
 def transfers_list(*, user, status: str = ""):
-    from .models import MemberTransfer
-
     qs = MemberTransfer.objects.restrict(user).select_related("member__person", "from_unit", "to_unit")
     if status:
         qs = qs.filter(status=status)

@@ -40,6 +40,8 @@ def update_fields(
     allowed = tuple(allowed)
     unknown = sorted(set(fields) - set(allowed))
     if unknown:
+        # A caller passing a field it may not set is a programming error or a crafted request: worth a line.
+        logger.warning("update_fields: %s refused %s", instance._meta.label, unknown)
         raise ValidationError(
             _("These fields cannot be changed here: %(fields)s."),
             code=UNKNOWN_FIELD,

@@ -25,7 +25,7 @@ from ..models import (
     StepKind,
     StepStatus,
 )
-from .base import _changed, _require_change, _require_write, _user, add_years
+from .base import _changed, _require_change, _require_write, _user, add_years, logger
 from .members import member_create
 from .people import person_create
 
@@ -195,6 +195,7 @@ def development_approve(*, step: DevelopmentStep, actor) -> DevelopmentRecord:
         record, kind=step.kind, effective_on=step.effective_on, extended_until=step.extended_until, note=step.note
     )
     if errors:
+        logger.info("development_approve: step %s no longer meets the rules (%s)", step.pk, ", ".join(sorted(errors)))
         raise ValidationError(errors)
     day = step.effective_on
     if step.kind == StepKind.EXTEND:

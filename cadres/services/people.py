@@ -17,7 +17,7 @@ from ..models import (  # noqa: F401
     PersonalDataReveal,
 )
 from ..validators import normalize_mobile, parse_resident_id
-from .base import _user
+from .base import _user, logger
 
 
 def person_find_by_id_number(*, id_number: str):
@@ -75,6 +75,7 @@ def person_create(
         with transaction.atomic():
             person.save()
     except IntegrityError:  # a concurrent registration of the same number won the race
+        logger.info("person_create: a concurrent registration of the same ID number won (unit %s)", unit.pk)
         raise ValidationError({"id_number": [_("A person with this ID number is already registered.")]})
     audit.record(actor=actor, action="person.create", obj=person, unit=unit)
     return person
