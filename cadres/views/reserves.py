@@ -71,6 +71,8 @@ class ReserveAction(ObjectActionView):
     redirect_url = "cadres:reserve_detail"
 
     def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
         if kwargs["action"] not in ("advance", "drop"):
             raise PermissionDenied
         self.form_class = forms.DropForm if kwargs["action"] == "drop" else forms.DateForm
