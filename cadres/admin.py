@@ -4,7 +4,7 @@ are read-only here — their steps go through the portal or the API, where the s
 from django.contrib import admin
 from import_export.admin import ImportExportMixin
 
-from core.admin import ScopedAdminMixin
+from core.admin import ActorResourceMixin, ReadOnlyAdmin
 
 from .models import (
     CadrePost,
@@ -26,40 +26,8 @@ from .models import (
 from .resources import CadrePostResource, PartyMemberResource, ReserveCadreResource
 
 
-class ReadOnlyAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    """Viewable and searchable in the back office; changed only through the services."""
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        # Without an object the check must pass, so that an object outside the jurisdiction answers 404.
-        return obj is None and super().has_delete_permission(request, obj)
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
-
-
-class SheetAdmin(ImportExportMixin, ReadOnlyAdmin):
+class SheetAdmin(ActorResourceMixin, ImportExportMixin, ReadOnlyAdmin):
     """Import runs the same resource (and services) as the portal's import page, scoped to the user."""
-
-    def get_import_resource_kwargs(self, request, **kwargs):
-        kwargs = super().get_import_resource_kwargs(request, **kwargs)
-        kwargs["actor"] = request.user
-        return kwargs
-
-    def get_export_resource_kwargs(self, request, **kwargs):
-        kwargs = super().get_export_resource_kwargs(request, **kwargs)
-        kwargs["actor"] = request.user
-        return kwargs
-
-    def get_export_queryset(self, request):
-        return self.get_queryset(request)
 
 
 @admin.register(Person)

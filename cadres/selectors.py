@@ -6,6 +6,7 @@ from datetime import date
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import Rank
 
+from accounts.permissions import REVEAL
 from core import crypto
 from organizations.models import OrganizationUnit, UnitKind
 
@@ -16,6 +17,7 @@ from .models import (
     CapabilityAssessment,
     DevelopmentRecord,
     DevelopmentStage,
+    MemberTransfer,
     PartyMember,
     Person,
     PostKind,
@@ -37,19 +39,26 @@ def looks_like_id_number(query: str) -> bool:
 def _revealable(user):
     """The people whose full ID number `user` may see: only they can be found by it, so a role that sees masked
     numbers cannot test guessed numbers against the search (an oracle that would rebuild them)."""
-    from accounts.permissions import REVEAL
-
     return Person.objects.restrict(user, REVEAL).values("pk")
+
+
+def search_person(qs, *, user, query: str, prefix: str = ""):
+    """Rows of `qs` whose person (`prefix`: the lookup to it, "" for people) has this full ID number — found
+    through the keyed hash, among the people the user may see in full — or whose name contains `query`."""
+    query = (query or "").strip()
+    if query and looks_like_id_number(query):
+        pk = f"{prefix}__in" if prefix else "pk__in"
+        return qs.filter(**{f"{prefix}{'__' if prefix else ''}id_number_hash": crypto.search_hash(query)}).filter(
+            **{pk: _revealable(user)}
+        )
+    if query:
+        return qs.filter(**{f"{prefix}{'__' if prefix else ''}name__icontains": query})
+    return qs
 
 
 def people_search(*, user, query: str = "", unit=None):
     """People in scope; a full ID number finds its person through the keyed hash, anything else searches names."""
-    qs = Person.objects.restrict(user).select_related("unit")
-    query = (query or "").strip()
-    if query and looks_like_id_number(query):
-        qs = qs.filter(id_number_hash=crypto.search_hash(query), pk__in=_revealable(user))
-    elif query:
-        qs = qs.filter(name__icontains=query)
+    qs = search_person(Person.objects.restrict(user).select_related("unit"), user=user, query=query)
     if unit is not None:
         qs = qs.filter(unit__path__startswith=unit.path)
     return qs
@@ -62,12 +71,7 @@ def person_in_scope_by_id_number(*, user, id_number: str):
 
 def members_list(*, user, query: str = "", status: str = "", flag: str = "", unit=None):
     qs = PartyMember.objects.restrict(user).select_related("person", "unit", "floating_managing_unit")
-    if query:
-        qs = (
-            qs.filter(person__id_number_hash=crypto.search_hash(query), person__in=_revealable(user))
-            if looks_like_id_number(query)
-            else (qs.filter(person__name__icontains=query))
-        )
+    qs = search_person(qs, user=user, query=query, prefix="person")
     if status:
         qs = qs.filter(status=status)
     if flag in ("is_floating", "is_in_service", "without_post", "is_household"):
@@ -227,8 +231,6 @@ def secretaries_not_trained(*, user, year: int):
 
 
 def transfers_list(*, user, status: str = ""):
-    from .models import MemberTransfer
-
     qs = MemberTransfer.objects.restrict(user).select_related("member__person", "from_unit", "to_unit")
     if status:
         qs = qs.filter(status=status)

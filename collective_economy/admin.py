@@ -6,7 +6,7 @@ from import_export.admin import ImportExportMixin
 
 from accounts.permissions import CHANGE, units_for
 from core import audit
-from core.admin import ScopedAdminMixin
+from core.admin import ActorResourceMixin, ReadOnlyAdmin, ScopedAdminMixin
 
 from . import services
 from .models import (
@@ -23,26 +23,8 @@ from .models import (
 from .resources import IncomeReportResource
 
 
-class ReadOnlyAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return obj is None and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        # Without an object Django asks before looking the object up: answer so that one outside the
-        # jurisdiction is a 404, never a 403; any real object is refused.
-        return obj is None and super().has_delete_permission(request, obj)
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
-
-
 @admin.register(IncomeReport)
-class IncomeReportAdmin(ScopedAdminMixin, ImportExportMixin, admin.ModelAdmin):
+class IncomeReportAdmin(ScopedAdminMixin, ActorResourceMixin, ImportExportMixin, admin.ModelAdmin):
     resource_classes = [IncomeReportResource]
     list_display = ["village", "year", "version", "status", "total_income", "operating_income", "debt"]
     list_filter = ["year", "status", "development_model"]
@@ -66,16 +48,6 @@ class IncomeReportAdmin(ScopedAdminMixin, ImportExportMixin, admin.ModelAdmin):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
         return actions
-
-    def get_import_resource_kwargs(self, request, **kwargs):
-        kwargs = super().get_import_resource_kwargs(request, **kwargs)
-        kwargs["actor"] = request.user
-        return kwargs
-
-    def get_export_resource_kwargs(self, request, **kwargs):
-        kwargs = super().get_export_resource_kwargs(request, **kwargs)
-        kwargs["actor"] = request.user
-        return kwargs
 
     def get_export_queryset(self, request):
         return self.get_queryset(request).filter(status="approved")

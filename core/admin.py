@@ -61,6 +61,60 @@ class ScopedAdminMixin:
         return self._can_change(request, obj)
 
 
+class ReadOnlyAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Rows written only by the services or the system: viewable and searchable in the back office, never added,
+    changed or deleted here. Outside the jurisdiction: 404, also for a POST (never a 403 that confirms the row)."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if object_id and not self.get_queryset(request).filter(pk=object_id).exists():
+            raise Http404
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        if not self.get_queryset(request).filter(pk=object_id).exists():
+            raise Http404
+        return super().delete_view(request, object_id, extra_context)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # Without an object Django asks only to route the request, so that one outside the jurisdiction is a 404.
+        return obj is None and super().has_change_permission(request, None)
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is None and super().has_delete_permission(request, None)
+
+    def delete_model(self, request, obj):  # append-only records are never deleted
+        return None
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+
+class ActorResourceMixin:
+    """For a django-import-export admin: pass the acting user to the resource (its services check the actor's
+    scope row by row) and export only the user's scoped queryset. Put it before ImportExportMixin."""
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        kwargs = super().get_import_resource_kwargs(request, **kwargs)
+        kwargs["actor"] = request.user
+        return kwargs
+
+    def get_export_resource_kwargs(self, request, **kwargs):
+        kwargs = super().get_export_resource_kwargs(request, **kwargs)
+        kwargs["actor"] = request.user
+        return kwargs
+
+    def get_export_queryset(self, request):
+        return self.get_queryset(request)
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "actor_display", "action", "object_type", "object_repr", "unit_display"]

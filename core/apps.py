@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
+        # Imported in ready(): models, serializers and checks need the app registry, which is not ready earlier.
         from django.db import models
         from rest_framework import serializers
 

@@ -69,7 +69,7 @@ def rotate(token: str) -> str:
 
 def encrypted_fields():
     """(model, `<name>_encrypted` field name, `<name>_hash` field name or None) for every concrete model."""
-    from django.apps import apps
+    from django.apps import apps  # at call time: this module is imported while the app registry loads
 
     found = []
     for model in apps.get_models():

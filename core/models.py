@@ -87,6 +87,6 @@ class AuditEntry(models.Model):
 
     @property
     def action_label(self) -> str:
-        from .audit import ACTION_LABELS
+        from .audit import ACTION_LABELS  # core.audit imports this module (AuditEntry)
 
         return str(ACTION_LABELS.get(self.action, self.action))

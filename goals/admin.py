@@ -1,9 +1,8 @@
 from django import forms
 from django.contrib import admin
-from django.http import Http404
 from import_export.admin import ImportExportMixin
 
-from core.admin import ScopedAdminMixin
+from core.admin import ActorResourceMixin, ReadOnlyAdmin, ScopedAdminMixin
 
 from . import indicators as registry
 from . import services
@@ -12,7 +11,7 @@ from .resources import TargetResource
 
 
 @admin.register(Target)
-class TargetAdmin(ScopedAdminMixin, ImportExportMixin, admin.ModelAdmin):
+class TargetAdmin(ScopedAdminMixin, ActorResourceMixin, ImportExportMixin, admin.ModelAdmin):
     resource_classes = [TargetResource]
     list_display = ["year", "unit", "indicator_name", "value", "note"]
     list_filter = ["year"]
@@ -29,19 +28,6 @@ class TargetAdmin(ScopedAdminMixin, ImportExportMixin, admin.ModelAdmin):
     def indicator_name(self, obj):
         return registry.label(obj.indicator)
 
-    def get_import_resource_kwargs(self, request, **kwargs):
-        kwargs = super().get_import_resource_kwargs(request, **kwargs)
-        kwargs["actor"] = request.user
-        return kwargs
-
-    def get_export_resource_kwargs(self, request, **kwargs):
-        kwargs = super().get_export_resource_kwargs(request, **kwargs)
-        kwargs["actor"] = request.user
-        return kwargs
-
-    def get_export_queryset(self, request):
-        return self.get_queryset(request)
-
     def save_model(self, request, obj, form, change):
         saved = services.target_set(
             indicator=obj.indicator, unit=obj.unit, year=obj.year, value=obj.value, note=obj.note, actor=request.user
@@ -50,29 +36,6 @@ class TargetAdmin(ScopedAdminMixin, ImportExportMixin, admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         services.target_delete(target=obj, actor=request.user)
-
-
-class ReadOnlyAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    """Rows written only by the system. Outside the jurisdiction still 404, also for a POST."""
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        if object_id and not self.get_queryset(request).filter(pk=object_id).exists():
-            raise Http404
-        return super().changeform_view(request, object_id, form_url, extra_context)
-
-    def delete_view(self, request, object_id, extra_context=None):
-        if not self.get_queryset(request).filter(pk=object_id).exists():
-            raise Http404
-        return super().delete_view(request, object_id, extra_context)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(RollupValue)

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from import_export.admin import ImportExportMixin
 
-from core.admin import ScopedAdminMixin
+from core.admin import ActorResourceMixin, ReadOnlyAdmin, ScopedAdminMixin
 
 from .models import (
     AbuseListEntry,
@@ -29,39 +29,6 @@ from .services.config import category_create, category_update
 from .services.points import policy_set
 from .services.stations import goods_create, goods_update, station_create, station_update
 from .services.woodpeckers import woodpecker_deactivate, woodpecker_set_lead
-
-
-class ReadOnlyAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        # No object is ever changed here; without an object Django asks only to route the request (404 outside).
-        return obj is None and super().has_change_permission(request, None)
-
-    def has_delete_permission(self, request, obj=None):
-        return obj is None and super().has_delete_permission(request, None)
-
-    def delete_model(self, request, obj):  # append-only records are never deleted
-        return None
-
-    def get_actions(self, request):
-        return {}
-
-
-class ActorResourceMixin:
-    def get_import_resource_kwargs(self, request, **kwargs):
-        kwargs = super().get_import_resource_kwargs(request, **kwargs)
-        kwargs["actor"] = request.user
-        return kwargs
-
-    def get_export_resource_kwargs(self, request, **kwargs):
-        kwargs = super().get_export_resource_kwargs(request, **kwargs)
-        kwargs["actor"] = request.user
-        return kwargs
-
-    def get_export_queryset(self, request):
-        return self.get_queryset(request)
 
 
 @admin.register(Woodpecker)

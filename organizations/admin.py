@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from import_export.admin import ImportExportMixin
 
-from core.admin import ScopedAdminMixin
+from core.admin import ActorResourceMixin, ScopedAdminMixin
 
 from . import services
 from .models import DemonstrationTitle, OrganizationUnit, PartyOrganization
@@ -18,7 +18,7 @@ class OrganizationUnitAdminForm(forms.ModelForm):
 
 
 @admin.register(OrganizationUnit)
-class OrganizationUnitAdmin(ScopedAdminMixin, ImportExportMixin, admin.ModelAdmin):
+class OrganizationUnitAdmin(ScopedAdminMixin, ActorResourceMixin, ImportExportMixin, admin.ModelAdmin):
     form = OrganizationUnitAdminForm
     resource_classes = [OrganizationUnitResource]
     list_display = ["name", "code", "kind", "parent", "depth", "is_active"]
@@ -26,14 +26,6 @@ class OrganizationUnitAdmin(ScopedAdminMixin, ImportExportMixin, admin.ModelAdmi
     search_fields = ["name", "code"]
     list_select_related = ["parent"]
     ordering = ["path"]
-
-    def get_import_resource_kwargs(self, request, **kwargs):
-        kwargs = super().get_import_resource_kwargs(request, **kwargs)
-        kwargs["actor"] = request.user
-        return kwargs
-
-    def get_export_queryset(self, request):
-        return self.get_queryset(request)
 
     def save_model(self, request, obj, form, change):
         # Writes go through the services; a ValidationError they raise is shown by changeform_view below.

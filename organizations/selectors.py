@@ -1,8 +1,10 @@
 """Reads of the organization tree. Every one starts from the user's scoped queryset."""
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+from rest_framework import exceptions
 
-from accounts.permissions import VIEW, units_for
+from accounts.permissions import CHANGE, VIEW, units_for, units_queryset
 
 from .models import OrganizationUnit
 
@@ -59,3 +61,17 @@ def unit_history(*, user, unit, limit: int = 10):
     from core.models import AuditEntry
 
     return list(AuditEntry.objects.restrict(user).filter(unit=unit).select_related("actor")[:limit])
+
+
+def unit_by_code(user, code, *, field: str = "unit_code", model=None, action: str = CHANGE, anywhere: bool = False):
+    """The unit an API body names by `code` (trimmed, upper case): one where `user` may do `action` to records of
+    `model` (default: units themselves), or — `anywhere` — any unit (a transfer's receiving side in another
+    county). None found: a 400 on `field` that does not say whether the code exists outside the jurisdiction."""
+    qs = OrganizationUnit.objects.filter(code=str(code or "").strip().upper())
+    if not anywhere:
+        qs = qs & units_queryset(user, model or OrganizationUnit, action)
+    unit = qs.first()
+    if unit is None:
+        message = _("No unit has this code.") if anywhere else _("No unit with this code in your jurisdiction.")
+        raise exceptions.ValidationError({field: [message]})
+    return unit

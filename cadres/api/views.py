@@ -9,10 +9,11 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts.permissions import CHANGE, VIEW, can, restrict, units_queryset
+from accounts.permissions import CHANGE, VIEW, can, restrict
 from core.api.viewsets import ScopedModelViewSet
 from core.params import parse_int, parse_year
 from organizations.models import OrganizationUnit
+from organizations.selectors import unit_by_code
 
 from .. import selectors, services
 from ..models import (
@@ -49,14 +50,9 @@ class CadresViewSet(ScopedModelViewSet):
         return dict(body.validated_data)
 
     def unit_by_code(self, code, field="unit_code", model=None, any_county=False):
-        qs = OrganizationUnit.objects.filter(code=(code or "").strip().upper())
-        if not any_county:  # the units where the caller may write records of the model, from the one path
-            qs = qs & units_queryset(self.request.user, model or self.queryset.model, CHANGE)
-        unit = qs.first()
-        if unit is None:
-            message = _("No unit has this code.") if any_county else _("No unit with this code in your jurisdiction.")
-            raise exceptions.ValidationError({field: [message]})
-        return unit
+        # The one lookup (organizations.selectors.unit_by_code), for records of this viewset's model by default.
+        model = model or self.queryset.model
+        return unit_by_code(self.request.user, code, field=field, model=model, anywhere=any_county)
 
     def person_by_id(self, pk, field="person"):
         person = restrict(Person.objects.all(), self.request.user, VIEW).filter(pk=pk).first()

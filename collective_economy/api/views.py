@@ -7,10 +7,11 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.permissions import CHANGE, VIEW, restrict, units_queryset
+from accounts.permissions import VIEW, restrict
 from core.api.viewsets import ScopedModelViewSet
 from core.params import parse_year
 from organizations.models import OrganizationUnit
+from organizations.selectors import unit_by_code
 
 from .. import selectors, services
 from ..models import (
@@ -24,14 +25,6 @@ from ..models import (
     VillageReward,
 )
 from . import serializers as s
-
-
-def unit_by_code(user, code, field, action=VIEW, model=OrganizationUnit):
-    """The unit with `code` where `user` may do `action` to records of `model` (400 when there is none)."""
-    unit = units_queryset(user, model, action).filter(code=str(code).strip().upper()).first()
-    if unit is None:
-        raise exceptions.ValidationError({field: [_("No unit with this code in your jurisdiction.")]})
-    return unit
 
 
 class ReadOnlyWritesMixin:
@@ -84,7 +77,7 @@ class IncomeReportViewSet(YearFilterMixin, ScopedModelViewSet):
         body = s.IncomeReportSubmitSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
-        village = unit_by_code(request.user, data.pop("village_code"), "village_code")
+        village = unit_by_code(request.user, data.pop("village_code"), field="village_code", action=VIEW)
         report = services.income_report_submit(village=village, year=data.pop("year"), actor=request.user, **data)
         return Response(self.get_serializer(report).data, status=status.HTTP_201_CREATED)
 
@@ -144,7 +137,7 @@ class ProjectViewSet(ScopedModelViewSet):
         body = s.ProjectCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
-        village = unit_by_code(request.user, data.pop("village_code"), "village_code")
+        village = unit_by_code(request.user, data.pop("village_code"), field="village_code", action=VIEW)
         project = services.project_create(village=village, actor=request.user, **data)
         return Response(self.get_serializer(project).data, status=status.HTTP_201_CREATED)
 
@@ -172,7 +165,7 @@ class ThresholdTargetViewSet(YearFilterMixin, ScopedModelViewSet):
         body = s.ThresholdTargetCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
-        unit = unit_by_code(request.user, data.pop("unit_code"), "unit_code", CHANGE, ThresholdTarget)
+        unit = unit_by_code(request.user, data.pop("unit_code"), field="unit_code", model=ThresholdTarget)
         target = services.threshold_target_set(unit=unit, actor=request.user, **data)
         return Response(self.get_serializer(target).data, status=status.HTTP_201_CREATED)
 
@@ -220,7 +213,7 @@ class VillageRewardViewSet(YearFilterMixin, ReadOnlyWritesMixin, ScopedModelView
         """Compute (or recompute) every village's reward for a year under the scheme in force."""
         body = s.ComputeRewardsSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        scope = unit_by_code(request.user, body.validated_data["scope_code"], "scope_code")
+        scope = unit_by_code(request.user, body.validated_data["scope_code"], field="scope_code", action=VIEW)
         rewards = services.rewards_compute(scope=scope, year=body.validated_data["year"], actor=request.user)
         return Response(self.get_serializer(rewards, many=True).data)
 
@@ -297,7 +290,7 @@ class SharesView(APIView):
         year = parse_year(request.query_params)
         if year is None:
             raise exceptions.ValidationError({"year": [_("The year must be a number such as 2024.")]})
-        scope = unit_by_code(request.user, request.query_params.get("scope_code", ""), "scope_code")
+        scope = unit_by_code(request.user, request.query_params.get("scope_code", ""), field="scope_code", action=VIEW)
         table = selectors.income_table(user=request.user, scope=scope, year=year)
         return Response(
             {

@@ -1,5 +1,4 @@
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status, viewsets
@@ -9,6 +8,7 @@ from accounts.scoping import VIEW, restrict
 from core.api.viewsets import ScopedModelViewSet, ScopedReadOnlyModelViewSet
 from core.params import parse_year
 from organizations.models import OrganizationUnit
+from organizations.selectors import unit_by_code
 
 from .. import indicators as registry
 from .. import selectors, services
@@ -66,9 +66,7 @@ class TargetViewSet(ScopedModelViewSet):
         body = TargetWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
-        unit = restrict(OrganizationUnit.objects.all(), request.user, VIEW).filter(code=data.pop("unit_code")).first()
-        if unit is None:
-            raise exceptions.ValidationError({"unit_code": [_("No unit with this code in your jurisdiction.")]})
+        unit = unit_by_code(request.user, data.pop("unit_code"), field="unit_code", action=VIEW)
         target = services.target_set(unit=unit, actor=request.user, **data)
         return Response(self.get_serializer(target).data, status=status.HTTP_201_CREATED)
 

@@ -1,14 +1,14 @@
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, status
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts.permissions import CHANGE, VIEW, restrict, units_queryset
+from accounts.permissions import VIEW, restrict
 from core.api.viewsets import ScopedModelViewSet
 
 from .. import services
 from ..models import OrganizationUnit
+from ..selectors import unit_by_code
 from .filters import OrganizationUnitFilter
 from .serializers import (
     OrganizationUnitCreateSerializer,
@@ -25,18 +25,12 @@ class OrganizationUnitViewSet(ScopedModelViewSet):
     serializer_class = OrganizationUnitSerializer
     filterset_class = OrganizationUnitFilter
 
-    def _unit_by_code(self, code, field, action=CHANGE):
-        unit = units_queryset(self.request.user, OrganizationUnit, action).filter(code=code).first()
-        if unit is None:
-            raise exceptions.ValidationError({field: [_("No unit with this code in your jurisdiction.")]})
-        return unit
-
     @extend_schema(request=OrganizationUnitCreateSerializer, responses=OrganizationUnitSerializer)
     def create(self, request, *args, **kwargs):
         body = OrganizationUnitCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
-        parent = self._unit_by_code(data.pop("parent_code"), "parent_code")
+        parent = unit_by_code(self.request.user, data.pop("parent_code"), field="parent_code")
         unit = services.unit_create(parent=parent, actor=request.user, **data)
         return Response(self.get_serializer(unit).data, status=status.HTTP_201_CREATED)
 
@@ -75,6 +69,6 @@ class OrganizationUnitViewSet(ScopedModelViewSet):
         unit = self.get_object()
         body = UnitMoveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        new_parent = self._unit_by_code(body.validated_data["parent_code"], "parent_code")
+        new_parent = unit_by_code(self.request.user, body.validated_data["parent_code"], field="parent_code")
         unit = services.unit_move(unit=unit, new_parent=new_parent, actor=request.user)
         return Response(self.get_serializer(unit).data)

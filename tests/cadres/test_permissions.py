@@ -10,6 +10,7 @@ from django.urls import reverse
 from accounts.permissions import APPROVE, CHANGE, IMPORT, REVEAL, SYSTEM, can, can_at, units_for
 from accounts.roles import Role
 from cadres import forms, services
+from cadres.demo import builders
 from cadres.models import (
     DevelopmentRecord,
     DevelopmentStage,
@@ -181,9 +182,9 @@ def test_a_none_actor_is_refused_and_system_is_explicit(county):
     with pytest.raises(PermissionDenied):
         services.member_create(person=person, unit=unit, status="full", joined_on=date(2010, 1, 1), actor=None)
     with pytest.raises(PermissionDenied):
-        services.people_bulk_create(rows=[{"name": "乙", "id_number": h.make_id(), "unit": unit}], actor=None)
+        builders.people_bulk_create(rows=[{"name": "乙", "id_number": h.make_id(), "unit": unit}], actor=None)
     assert not PartyMember.objects.filter(person=person).exists()
-    assert len(services.people_bulk_create(rows=[{"name": "乙", "id_number": h.make_id(), "unit": unit}], actor=SYSTEM))
+    assert len(builders.people_bulk_create(rows=[{"name": "乙", "id_number": h.make_id(), "unit": unit}], actor=SYSTEM))
 
 
 def test_bulk_loads_check_every_unit_they_refer_to(county, users):
@@ -192,5 +193,5 @@ def test_bulk_loads_check_every_unit_they_refer_to(county, users):
         {"name": "乙", "id_number": h.make_id(), "unit": county["village_b1"]},
     ]
     with pytest.raises(PermissionDenied):
-        services.people_bulk_create(rows=rows, actor=users["staff_a"])
+        builders.people_bulk_create(rows=rows, actor=users["staff_a"])
     assert not Person.objects.filter(name__in=["甲", "乙"]).exists()

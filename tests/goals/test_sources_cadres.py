@@ -9,7 +9,8 @@ from decimal import Decimal
 import pytest
 
 from accounts.permissions import SYSTEM
-from cadres import services as cadres
+from cadres import services as cadres_services
+from cadres.demo import builders as cadres
 from goals import services
 from goals.models import RollupValue
 from tests.cadres.test_person import make_id
@@ -107,7 +108,7 @@ def records(county):
         ],
         actor=SYSTEM,
     )
-    s1 = cadres.training_create(
+    s1 = cadres_services.training_create(
         topic="一",
         organizer=county["city"],
         level="city",
@@ -115,7 +116,7 @@ def records(county):
         ends_on=date(2024, 3, 2),
         actor=SYSTEM,
     )
-    s2 = cadres.training_create(
+    s2 = cadres_services.training_create(
         topic="二",
         organizer=county["township_a"],
         level="township",
@@ -123,7 +124,7 @@ def records(county):
         ends_on=date(2024, 9, 1),
         actor=SYSTEM,
     )
-    s0 = cadres.training_create(
+    s0 = cadres_services.training_create(
         topic="旧",
         organizer=county["city"],
         level="city",
@@ -131,9 +132,9 @@ def records(county):
         ends_on=date(2023, 3, 1),
         actor=SYSTEM,
     )
-    cadres.training_add_attendees(session=s1, people=[p[1], q[2]], actor=SYSTEM)
-    cadres.training_add_attendees(session=s2, people=[p[1]], actor=SYSTEM)
-    cadres.training_add_attendees(session=s0, people=[p[3]], actor=SYSTEM)
+    cadres_services.training_add_attendees(session=s1, people=[p[1], q[2]], actor=SYSTEM)
+    cadres_services.training_add_attendees(session=s2, people=[p[1]], actor=SYSTEM)
+    cadres_services.training_add_attendees(session=s0, people=[p[3]], actor=SYSTEM)
     # Posts at the end of 2024: A1 secretary p1 (one shoulder), member p2; B1 secretary q1 (not one shoulder),
     # member q2; AC secretary c1 (one shoulder); p6 left A1's committee in 2024 (does not count).
     post = dict(committee="party", term_start_year=2021, term_end_year=2026, started_on=date(2021, 6, 1))

@@ -1,0 +1,174 @@
+"""Cadre posts and what hangs on them: elevated management, joint vetting, degree study, capability scores."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core import audit
+
+from ..models import (
+    CadrePost,
+    CapabilityAssessment,
+    DegreeStudy,
+    ElevatedManagement,
+    JointVetting,
+    Person,
+    PostKind,
+)
+from .base import _changed, _require_change, _require_write
+
+
+@transaction.atomic
+def post_create(
+    *,
+    person: Person,
+    unit,
+    post: str,
+    term_start_year: int,
+    started_on: date,
+    actor,
+    committee: str = "party",
+    term_end_year: int | None = None,
+    is_one_shoulder: bool = False,
+    is_dispatched: bool = False,
+) -> CadrePost:
+    """Appoint `person` to a post in `unit`'s committees for a term (five years unless told)."""
+    _require_write(actor, CadrePost, unit)
+    if post == PostKind.SECRETARY and CadrePost.objects.filter(unit=unit, post=post, ended_on__isnull=True).exists():
+        raise ValidationError({"post": [_("This unit already has a sitting secretary; end that post first.")]})
+    if is_one_shoulder and post != PostKind.SECRETARY:
+        raise ValidationError({"is_one_shoulder": [_("Only the secretary can also chair the committee.")]})
+    record = CadrePost(
+        person=person,
+        unit=unit,
+        post=post,
+        committee=committee,
+        term_start_year=term_start_year,
+        term_end_year=term_end_year or term_start_year + 5,
+        started_on=started_on,
+        is_one_shoulder=is_one_shoulder,
+        is_dispatched=is_dispatched,
+    )
+    record.full_clean()
+    record.save()
+    audit.record(actor=actor, action="post.create", obj=record, unit=unit)
+    _changed([unit.pk], started_on)
+    return record
+
+
+@transaction.atomic
+def post_end(*, post: CadrePost, ended_on: date, reason: str, actor) -> CadrePost:
+    """End a post (dynamic adjustment 动态调整); the ended post stays as history with its reason."""
+    post = CadrePost.objects.select_for_update().get(pk=post.pk)
+    _require_change(actor, post)
+    if post.ended_on:
+        raise ValidationError({"ended_on": [_("This post has already ended.")]})
+    if not (reason or "").strip():
+        raise ValidationError({"end_reason": [_("Give the reason for the adjustment.")]})
+    if ended_on < post.started_on:
+        raise ValidationError({"ended_on": [_("A post cannot end before it started.")]})
+    post.ended_on, post.end_reason = ended_on, reason.strip()
+    post.save(update_fields=["ended_on", "end_reason"])
+    audit.record(actor=actor, action="post.end", obj=post, unit=post.unit, changes={"reason": post.end_reason})
+    _changed([post.unit_id], ended_on)
+    return post
+
+
+@transaction.atomic
+def elevation_create(
+    *, post: CadrePost, direction: str, reason: str, started_on: date, review_on: date, actor
+) -> ElevatedManagement:
+    """Put a sitting secretary under elevated management (提级管理), positive or negative."""
+    _require_write(actor, ElevatedManagement, post.unit)
+    if post.post != PostKind.SECRETARY or post.ended_on:
+        raise ValidationError({"post": [_("Elevated management applies to sitting secretaries only.")]})
+    if ElevatedManagement.objects.filter(post=post, closed_on__isnull=True).exists():
+        raise ValidationError({"post": [_("This secretary is already under elevated management.")]})
+    record = ElevatedManagement(
+        post=post, direction=direction, reason=reason, started_on=started_on, review_on=review_on
+    )
+    if review_on <= started_on:
+        raise ValidationError({"review_on": [_("The review date must come after the start.")]})
+    record.full_clean()
+    record.save()
+    audit.record(actor=actor, action="elevation.create", obj=record, unit=post.unit)
+    return record
+
+
+@transaction.atomic
+def vetting_create(
+    *,
+    person: Person,
+    unit,
+    vetted_on: date,
+    result: str,
+    actor,
+    departments: str = "",
+    post: str = "secretary",
+    filed_on: date | None = None,
+    note: str = "",
+) -> JointVetting:
+    """Record the joint vetting (联审) of a candidate and, when passed, its filing (备案) with the county."""
+    _require_write(actor, JointVetting, unit)
+    record = JointVetting(
+        person=person,
+        unit=unit,
+        post=post,
+        vetted_on=vetted_on,
+        result=result,
+        departments=departments,
+        filed_on=filed_on,
+        note=note,
+    )
+    if filed_on and result != "passed":
+        raise ValidationError({"filed_on": [_("Only a candidate who passed the vetting can be filed.")]})
+    record.full_clean()
+    record.save()
+    audit.record(actor=actor, action="vetting.create", obj=record, unit=unit)
+    return record
+
+
+@transaction.atomic
+def study_create(
+    *,
+    person: Person,
+    unit,
+    school: str,
+    target_level: str,
+    enrolled_on: date,
+    actor,
+    graduated_on: date | None = None,
+) -> DegreeStudy:
+    """Record a cadre enrolled in a degree course (双提升)."""
+    _require_write(actor, DegreeStudy, unit)
+    record = DegreeStudy(
+        person=person,
+        unit=unit,
+        school=school,
+        target_level=target_level,
+        enrolled_on=enrolled_on,
+        graduated_on=graduated_on,
+    )
+    if graduated_on and graduated_on <= enrolled_on:
+        raise ValidationError({"graduated_on": [_("Graduation must come after enrolment.")]})
+    record.full_clean()
+    record.save()
+    audit.record(actor=actor, action="study.create", obj=record, unit=unit)
+    _changed([unit.pk], enrolled_on)
+    return record
+
+
+@transaction.atomic
+def assessment_record(*, person: Person, unit, year: int, score, actor, comment: str = "") -> CapabilityAssessment:
+    """Record (or correct) a secretary's capability score for a year; the ranking follows from the scores."""
+    _require_write(actor, CapabilityAssessment, unit)
+    record, _created = CapabilityAssessment.objects.select_for_update().get_or_create(
+        person=person, unit=unit, year=year, defaults={"score": score, "comment": comment}
+    )
+    record.score, record.comment = score, comment
+    record.full_clean()
+    record.save()
+    audit.record(actor=actor, action="assessment.record", obj=record, unit=unit, changes={"score": str(score)})
+    return record

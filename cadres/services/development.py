@@ -1,0 +1,262 @@
+"""Member development: the application, the steps the branch proposes and the township approves, and the
+waiting-time rules checked at proposal and again at approval."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from accounts.permissions import APPROVE, require
+from accounts.roles import Role
+from core import audit
+
+from ..models import (
+    STAGE_ORDER,
+    ApprovalLevel,
+    DevelopmentRecord,
+    DevelopmentStage,
+    DevelopmentStep,
+    MemberStatus,
+    PartyMember,
+    Person,
+    StepKind,
+    StepStatus,
+)
+from .base import _changed, _require_change, _require_write, _user, add_years, logger
+from .members import member_create
+from .people import person_create
+
+
+@transaction.atomic
+def development_start(*, person: Person, unit, applied_on: date, actor) -> DevelopmentRecord:
+    """Open a development record when a person hands in their application to join the party."""
+    _require_write(actor, DevelopmentRecord, unit)
+    if hasattr(person, "party_member") and PartyMember.objects.filter(person=person).exists():
+        raise ValidationError({"person": [_("This person is already a party member.")]})
+    if DevelopmentRecord.objects.filter(person=person).exclude(stage=DevelopmentStage.DISQUALIFIED).exists():
+        raise ValidationError({"person": [_("This person already has a development record.")]})
+    if applied_on > timezone.localdate():
+        raise ValidationError({"applied_on": [_("The date cannot be in the future.")]})
+    record = DevelopmentRecord(person=person, unit=unit, applied_on=applied_on)
+    record.full_clean()
+    record.save()
+    audit.record(actor=actor, action="development.start", obj=record, unit=unit)
+    _changed([unit.pk], applied_on)
+    return record
+
+
+@transaction.atomic
+def development_register(
+    *, name: str, id_number: str, unit, applied_on: date, actor, mobile: str = ""
+) -> DevelopmentRecord:
+    """Register a new applicant and open their development record in one step (the secretary's usual case)."""
+    person = person_create(name=name, id_number=id_number, unit=unit, actor=actor, mobile=mobile)
+    return development_start(person=person, unit=unit, applied_on=applied_on, actor=actor)
+
+
+def development_step_errors(
+    record: DevelopmentRecord, *, kind: str, effective_on: date, extended_until: date | None = None, note: str = ""
+) -> dict:
+    """Why this step may not be taken now (field → messages), or {} when the rules allow it."""
+    errors = {}
+    if effective_on > timezone.localdate():
+        errors["effective_on"] = [_("The date cannot be in the future.")]
+    if record.stage in (DevelopmentStage.FULL, DevelopmentStage.DISQUALIFIED):
+        return {"kind": [_("This development record is closed; no further step is possible.")]}
+    if kind == StepKind.EXTEND:
+        if record.stage != DevelopmentStage.PROBATIONARY:
+            errors["kind"] = [_("Only a probationary member's probation can be extended.")]
+        elif record.probation_extended_until:
+            errors["kind"] = [_("Probation has already been extended once.")]
+        elif not extended_until:
+            errors["extended_until"] = [_("Give the date the extended probation ends.")]
+        else:
+            earliest, latest = add_years(record.admitted_on, 1), add_years(record.admitted_on, 2)
+            if not (earliest < extended_until <= latest):
+                errors["extended_until"] = [
+                    _(
+                        "Probation may be extended by at most one year: choose a date after %(a)s and no later "
+                        "than %(b)s."
+                    )
+                    % {"a": date_format(earliest), "b": date_format(latest)}
+                ]
+        return errors
+    if kind == StepKind.DISQUALIFY:
+        if record.stage != DevelopmentStage.PROBATIONARY:
+            errors["kind"] = [_("Only a probationary member's qualification can be cancelled.")]
+        if not note.strip():
+            errors["note"] = [_("Give the reason for cancelling the probationary qualification.")]
+        return errors
+    to_stage = STAGE_ORDER[STAGE_ORDER.index(record.stage) + 1]
+    if to_stage == DevelopmentStage.ACTIVIST and effective_on < record.applied_on:
+        errors["effective_on"] = [
+            _("An activist cannot be confirmed before applying (%(d)s).") % {"d": date_format(record.applied_on)}
+        ]
+    if to_stage == DevelopmentStage.TARGET:
+        earliest = add_years(record.activist_on, 1)
+        if effective_on < earliest:
+            errors["effective_on"] = [
+                _(
+                    "An activist must be trained and observed for at least one year before becoming a development "
+                    "target: this activist was confirmed on %(since)s, so the earliest date is %(earliest)s."
+                )
+                % {"since": date_format(record.activist_on), "earliest": date_format(earliest)}
+            ]
+    if to_stage == DevelopmentStage.PROBATIONARY and effective_on < record.target_on:
+        errors["effective_on"] = [
+            _("A member cannot be admitted before becoming a development target (%(d)s).")
+            % {"d": date_format(record.target_on)}
+        ]
+    if to_stage == DevelopmentStage.FULL:
+        earliest = record.probation_extended_until or add_years(record.admitted_on, 1)
+        if effective_on < earliest:
+            errors["effective_on"] = [
+                _(
+                    "The probation period has not ended: the member was admitted on %(since)s and can become a full "
+                    "member on %(earliest)s at the earliest."
+                )
+                % {"since": date_format(record.admitted_on), "earliest": date_format(earliest)}
+            ]
+    return errors
+
+
+def next_stage(record: DevelopmentRecord) -> str | None:
+    if record.stage not in STAGE_ORDER or record.stage == DevelopmentStage.FULL:
+        return None
+    return STAGE_ORDER[STAGE_ORDER.index(record.stage) + 1]
+
+
+@transaction.atomic
+def development_propose(
+    *,
+    record: DevelopmentRecord,
+    effective_on: date,
+    actor,
+    kind: str = StepKind.ADVANCE,
+    extended_until: date | None = None,
+    note: str = "",
+) -> DevelopmentStep:
+    """The branch (its secretary) proposes the next step; it takes effect when the township approves it."""
+    record = DevelopmentRecord.objects.select_for_update().get(pk=record.pk)
+    _require_change(actor, record)
+    if record.steps.filter(status=StepStatus.PROPOSED).exists():
+        raise ValidationError({"kind": [_("A step of this record is already awaiting approval.")]})
+    errors = development_step_errors(
+        record, kind=kind, effective_on=effective_on, extended_until=extended_until, note=note
+    )
+    if errors:
+        raise ValidationError(errors)
+    to_stage = (
+        next_stage(record)
+        if kind == StepKind.ADVANCE
+        else (DevelopmentStage.DISQUALIFIED if kind == StepKind.DISQUALIFY else record.stage)
+    )
+    step = DevelopmentStep(
+        record=record,
+        kind=kind,
+        to_stage=to_stage,
+        effective_on=effective_on,
+        extended_until=extended_until,
+        note=note,
+        proposed_by=actor if getattr(actor, "pk", None) else None,
+    )
+    step.full_clean()
+    step.save()
+    audit.record(
+        actor=actor,
+        action="development.propose",
+        obj=step,
+        unit=record.unit,
+        changes={"to_stage": to_stage, "effective_on": str(effective_on)},
+    )
+    return step
+
+
+def _approval_level(actor) -> str:
+    # The level recorded with a decision (not a permission: APPROVE has been asked already). SYSTEM: the county.
+    if actor.is_superuser or actor.has_role(Role.ORG_DEPARTMENT):
+        return ApprovalLevel.COUNTY
+    return ApprovalLevel.TOWNSHIP
+
+
+@transaction.atomic
+def development_approve(*, step: DevelopmentStep, actor) -> DevelopmentRecord:
+    """Township (or county) staff approve a proposed step: the record moves on, dated and with the approver kept."""
+    step = DevelopmentStep.objects.select_for_update().select_related("record").get(pk=step.pk)
+    record = DevelopmentRecord.objects.select_for_update().get(pk=step.record_id)
+    require(actor, APPROVE, record, _("Only township or organization-department staff may approve development steps."))
+    if step.status != StepStatus.PROPOSED:
+        raise ValidationError({"status": [_("This step has already been decided.")]})
+    # The rules are checked again: the record may have changed since the proposal.
+    errors = development_step_errors(
+        record, kind=step.kind, effective_on=step.effective_on, extended_until=step.extended_until, note=step.note
+    )
+    if errors:
+        logger.info("development_approve: step %s no longer meets the rules (%s)", step.pk, ", ".join(sorted(errors)))
+        raise ValidationError(errors)
+    day = step.effective_on
+    if step.kind == StepKind.EXTEND:
+        record.probation_extended_until = step.extended_until
+    elif step.kind == StepKind.DISQUALIFY:
+        record.stage, record.disqualified_on, record.disqualified_reason = DevelopmentStage.DISQUALIFIED, day, step.note
+        PartyMember.objects.filter(person=record.person, status=MemberStatus.PROBATIONARY).delete()
+    else:
+        record.stage = step.to_stage
+        date_field = {
+            DevelopmentStage.ACTIVIST: "activist_on",
+            DevelopmentStage.TARGET: "target_on",
+            DevelopmentStage.PROBATIONARY: "admitted_on",
+            DevelopmentStage.FULL: "full_on",
+        }[step.to_stage]
+        setattr(record, date_field, day)
+        if step.to_stage == DevelopmentStage.PROBATIONARY:
+            member_create(
+                person=record.person, unit=record.unit, status=MemberStatus.PROBATIONARY, joined_on=day, actor=actor
+            )
+        elif step.to_stage == DevelopmentStage.FULL:
+            PartyMember.objects.filter(person=record.person).update(status=MemberStatus.FULL, full_on=day)
+    record.full_clean()
+    record.save()
+    step.status, step.decided_by, step.decided_at = StepStatus.APPROVED, _user(actor), timezone.now()
+    step.level = _approval_level(actor)
+    step.save(update_fields=["status", "decided_by", "decided_at", "level"])
+    audit.record(
+        actor=actor,
+        action="development.approve",
+        obj=step,
+        unit=record.unit,
+        changes={"stage": record.stage, "effective_on": str(day)},
+    )
+    _changed([record.unit_id], day)
+    return record
+
+
+@transaction.atomic
+def development_return(*, step: DevelopmentStep, reason: str, actor) -> DevelopmentStep:
+    """Send a proposed step back to the branch with a reason; the step stays in the record's history."""
+    step = DevelopmentStep.objects.select_for_update().select_related("record").get(pk=step.pk)
+    require(
+        actor,
+        APPROVE,
+        step.record,
+        _("Only township or organization-department staff may send development steps back."),
+    )
+    if step.status != StepStatus.PROPOSED:
+        raise ValidationError({"status": [_("This step has already been decided.")]})
+    if not (reason or "").strip():
+        raise ValidationError({"return_reason": [_("Give the reason for sending the step back.")]})
+    step.status, step.return_reason = StepStatus.RETURNED, reason.strip()
+    step.decided_by, step.decided_at, step.level = _user(actor), timezone.now(), _approval_level(actor)
+    step.full_clean()
+    step.save()
+    audit.record(
+        actor=actor,
+        action="development.return",
+        obj=step,
+        unit=step.record.unit,
+        changes={"reason": step.return_reason},
+    )
+    return step

@@ -1,0 +1,92 @@
+"""Organization-relationship transfers between branches (any county): out, arrival, reception, cancel."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core import audit
+
+from ..models import (
+    MemberTransfer,
+    PartyMember,
+    TransferStatus,
+)
+from .base import _changed, _require_write
+
+
+@transaction.atomic
+def transfer_start(*, member: PartyMember, to_unit, out_on: date, actor, reason: str = "") -> MemberTransfer:
+    """The sending branch transfers a member's organization relationship out to `to_unit` (any county)."""
+    member = PartyMember.objects.select_for_update().get(pk=member.pk)
+    _require_write(actor, PartyMember, member.unit)  # the sending side; the receiving side may lie anywhere
+    if to_unit.pk == member.unit_id:
+        raise ValidationError({"to_unit": [_("The member already belongs to this unit.")]})
+    if MemberTransfer.objects.filter(member=member, status__in=[TransferStatus.OUT, TransferStatus.IN]).exists():
+        raise ValidationError({"member": [_("This member already has a transfer in progress.")]})
+    transfer = MemberTransfer(
+        member=member,
+        from_unit=member.unit,
+        to_unit=to_unit,
+        out_on=out_on,
+        reason=reason,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    transfer.full_clean()
+    transfer.save()
+    audit.record(actor=actor, action="transfer.out", obj=transfer, unit=member.unit)
+    return transfer
+
+
+def _receiving_side(transfer, actor):
+    _require_write(actor, MemberTransfer, transfer.to_unit, _("Only the receiving organization may record this step."))
+
+
+@transaction.atomic
+def transfer_arrive(*, transfer: MemberTransfer, on: date, actor) -> MemberTransfer:
+    """The receiving side records that the member has reported with the introduction letter."""
+    transfer = MemberTransfer.objects.select_for_update().get(pk=transfer.pk)
+    _receiving_side(transfer, actor)
+    if transfer.status != TransferStatus.OUT:
+        raise ValidationError({"status": [_("Only a transfer that has been sent out can arrive.")]})
+    if on < transfer.out_on:
+        raise ValidationError({"in_on": [_("The member cannot arrive before being transferred out.")]})
+    transfer.status, transfer.in_on = TransferStatus.IN, on
+    transfer.save(update_fields=["status", "in_on"])
+    audit.record(actor=actor, action="transfer.in", obj=transfer, unit=transfer.to_unit)
+    return transfer
+
+
+@transaction.atomic
+def transfer_receive(*, transfer: MemberTransfer, on: date, actor) -> MemberTransfer:
+    """The receiving side accepts the member: from now on the member belongs to the receiving unit."""
+    transfer = MemberTransfer.objects.select_for_update().get(pk=transfer.pk)
+    _receiving_side(transfer, actor)
+    if transfer.status != TransferStatus.IN:
+        raise ValidationError({"status": [_("Record the member's arrival before receiving them.")]})
+    if on < transfer.in_on:
+        raise ValidationError({"received_on": [_("The member cannot be received before arriving.")]})
+    transfer.status, transfer.received_on = TransferStatus.RECEIVED, on
+    transfer.save(update_fields=["status", "received_on"])
+    PartyMember.objects.filter(pk=transfer.member_id).update(
+        unit=transfer.to_unit, is_floating=False, floating_location="", floating_managing_unit=None
+    )
+    audit.record(actor=actor, action="transfer.received", obj=transfer, unit=transfer.to_unit)
+    _changed([transfer.from_unit_id, transfer.to_unit_id], on)
+    return transfer
+
+
+@transaction.atomic
+def transfer_cancel(*, transfer: MemberTransfer, actor) -> MemberTransfer:
+    """The sending side withdraws a transfer the receiving side has not yet seen arrive."""
+    transfer = MemberTransfer.objects.select_for_update().get(pk=transfer.pk)
+    _require_write(
+        actor, MemberTransfer, transfer.from_unit, _("Only the sending organization may cancel the transfer.")
+    )
+    if transfer.status != TransferStatus.OUT:
+        raise ValidationError({"status": [_("Only a transfer not yet arrived can be cancelled.")]})
+    transfer.status = TransferStatus.CANCELLED
+    transfer.save(update_fields=["status"])
+    audit.record(actor=actor, action="transfer.cancel", obj=transfer, unit=transfer.from_unit)
+    return transfer

@@ -1,0 +1,13 @@
+"""Portal view helpers and the generic views apps configure with class attributes.
+
+- `get_scoped_or_404` (404 outside the jurisdiction) and `add_service_errors` (a service's ValidationError on a
+  form) are what every view uses;
+- `core.views.generic` holds `ObjectListView`, `ObjectDetailView`, `ObjectFormView`, `ObjectActionView` and
+  `SheetImportView` (see docs/architecture.md "Generic portal views").
+"""
+
+from .helpers import Column, add_service_errors, get_scoped_or_404, resolve
+
+__all__ = ["Column", "add_service_errors", "get_scoped_or_404", "resolve"]
+# The generic views live in core.views.generic and core.views.imports (imported from there, not here: they pull
+# in accounts.permissions, which the lightweight helpers above do not need).

@@ -1,0 +1,58 @@
+"""Helpers every portal view uses: scoped lookups (404 outside the jurisdiction), service errors on forms, and
+the column declarations of the generic list and detail views."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.http import Http404
+
+from accounts.scoping import VIEW, restrict
+
+EMPTY = "—"
+
+
+def get_scoped_or_404(queryset, user, action: str = VIEW, **lookup):
+    """The object matching `lookup` inside the user's jurisdiction; 404 when it does not exist or lies outside."""
+    try:
+        return restrict(queryset, user, action).get(**lookup)
+    except queryset.model.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def add_service_errors(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form, by field when the form has that field."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            target = field if field in form.fields else None
+            for message in errors:
+                form.add_error(target if target != NON_FIELD_ERRORS else None, message)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+def resolve(obj, accessor):
+    """The value `accessor` names on `obj`: a callable(obj), or a dotted path whose last step may be a method
+    (`"person.name"`, `"get_status_display"`). None and "" read as "—"."""
+    if callable(accessor):
+        value = accessor(obj)
+    else:
+        value = obj
+        for part in accessor.split("."):
+            value = getattr(value, part, None) if value is not None else None
+            if callable(value) and not hasattr(value, "all"):
+                value = value()
+    return EMPTY if value is None or value == "" else value
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a list (or one line of a detail page): its label, how to read the value, and the model
+    field the list may sort on (None: not sortable)."""
+
+    label: str
+    accessor: object
+    sort: str | None = None
+
+    def value(self, obj):
+        return resolve(obj, self.accessor)
