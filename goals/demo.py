@@ -19,6 +19,7 @@ from organizations.models import (
 )
 
 from . import services
+from .models import ReportConfirmation
 
 YEARS = (2022, 2023, 2024)
 # Titles held in the demo county each year (cumulative: a title once earned is held again the next year).
@@ -101,8 +102,6 @@ def build(ctx):
                 services.target_set(indicator=key, unit=township, year=year, value=by_year[year], actor=actor)
 
     # Villages confirm their organization records: every year complete but for a few late ones in 2024.
-    from .models import ReportConfirmation
-
     reporting = [u for u in units if u.kind in services.REPORTING_KINDS]
     late = set(rng.sample([u.pk for u in reporting], 7))
     ReportConfirmation.objects.bulk_create(
