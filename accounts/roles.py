@@ -1,4 +1,4 @@
-"""The roles a user can hold at an organization unit (DOMAIN.md "Who uses it")."""
+"""The roles a user can hold at an organization unit (docs/domain.md "Users and roles")."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

@@ -32,7 +32,7 @@ SOURCE = "collective_economy"
 REPORT_FIELDS = ("total_income", "operating_income", "income_sources", "development_model", "assets", "debt")
 PROJECT_FIELDS = ("name", "development_model", "investment", "partners", "status", "start_year", "description")
 
-# Jingzhou's three-year plan: share of villages over 200,000 yuan (DOMAIN.md "Collective economy").
+# Jingzhou's three-year plan: share of villages over 200,000 yuan (docs/domain.md "Village collective economy").
 JINGZHOU_DEFAULTS = [
     (2022, Decimal("200000.00"), Decimal("50.00")),
     (2023, Decimal("200000.00"), Decimal("60.00")),

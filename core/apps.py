@@ -7,6 +7,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
+        # Imported here, not at the top: DRF's serializers and the system checks need the app registry, which is
+        # ready only when `ready()` runs.
         from django.db import models
         from rest_framework import serializers
 

@@ -6,6 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import ScopedQuerySet
 
+# Human labels of action codes ("unit.move" → 调整隶属), filled by each app's services module (`core.audit` offers it
+# to them; it lives here so that AuditEntry can read it without importing `core.audit`, which imports this module).
+ACTION_LABELS: dict[str, str] = {}
+
 
 class AuditEntry(models.Model):
     """One write use-case carried out: who did what to which object, scoped to the unit it concerns.
@@ -87,6 +91,4 @@ class AuditEntry(models.Model):
 
     @property
     def action_label(self) -> str:
-        from .audit import ACTION_LABELS
-
         return str(ACTION_LABELS.get(self.action, self.action))

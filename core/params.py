@@ -9,6 +9,7 @@ with a 400 page for the portal.
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 # The years any figure of the portal can be about: wide enough for a member who joined in 1950, narrow enough that
@@ -80,8 +81,6 @@ def parse_date(params, name: str, *, default=None, min_year: int = MIN_YEAR, max
 
 def parse_datetime(params, name: str, *, default=None, min_year: int = MIN_YEAR, max_year: int = MAX_YEAR):
     """`params[name]` as an aware datetime (ISO 8601; a bare date is midnight in the current time zone)."""
-    from django.utils import timezone
-
     value = params.get(name)
     if _missing(value):
         return default

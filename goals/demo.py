@@ -1,5 +1,5 @@
 """Demo goals: the Jingzhou table as the city's default targets, townships' targets, demonstration titles and
-weak-and-lax rectifications for 2022–2024 (DOMAIN.md: 10 of 10 rectified in 2024), then a full recompute.
+weak-and-lax rectifications for 2022–2024 (docs/domain.md: 10 of 10 rectified in 2024), then a full recompute.
 
 Runs last (goals is last in INSTALLED_APPS), so the roll-ups include every other app's demo records.
 """
@@ -28,7 +28,7 @@ DEMO_COMMUNITY_TITLES = {2022: 3, 2023: 5, 2024: 8}
 DEMO_TOWNSHIP_TITLES = {2022: 1, 2023: 2, 2024: 3}
 DEMO_SMART_STREETS = {2022: 1, 2023: 2, 2024: 2}
 # Weak-and-lax organizations: (started, accepted among them) per year; one left over from 2022 is accepted in 2023,
-# so 2022 has 8 of 9, 2023 10 of 10 and 2024 10 of 10 (DOMAIN.md).
+# so 2022 has 8 of 9, 2023 10 of 10 and 2024 10 of 10 (the last as in docs/domain.md).
 WEAK_LAX = {2022: (9, 8), 2023: (9, 9), 2024: (10, 10)}
 # Township targets: share of its villages that should hold a title, and the percentage targets.
 TOWNSHIP_TITLE_SHARE = {2022: Decimal("0.10"), 2023: Decimal("0.20"), 2024: Decimal("0.30")}

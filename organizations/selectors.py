@@ -3,6 +3,7 @@
 from django.db.models import Count, Q
 
 from accounts.permissions import VIEW, units_for
+from core.models import AuditEntry
 
 from .models import OrganizationUnit
 
@@ -56,6 +57,4 @@ def units_search(*, user, query: str, limit: int = 50):
 
 def unit_history(*, user, unit, limit: int = 10):
     """The latest audit entries about the unit itself (who changed what, when)."""
-    from core.models import AuditEntry
-
     return list(AuditEntry.objects.restrict(user).filter(unit=unit).select_related("actor")[:limit])

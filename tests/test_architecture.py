@@ -1,5 +1,6 @@
-"""Architecture gates: no import cycles between the project's modules, modules and functions of a readable size,
-and nothing in the repository pointing to files outside it.
+"""Architecture gates: no import cycles between the project's modules, the accounts rule layer importing no app,
+imports at module top (or a comment saying why not), modules and functions of a readable size, and nothing in the
+repository pointing to files outside it.
 
 These read the source (ast), not the running program, so they need no database. The import graph is written by
 hand rather than with a package (import-linter/grimp) because the rule is one line — "no cycle among top-level
@@ -7,6 +8,8 @@ imports" — and a hand-built graph lets the failure name the exact cycle with i
 """
 
 import ast
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -14,15 +17,43 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ("accounts", "core", "organizations", "cadres", "grid_woodpecker", "collective_economy", "goals", "dangjian")
 
-# Cycles that the split of grid_woodpecker/ and cadres/ into packages (issue 10) removes. Each entry is the set of
-# modules of one cycle. The integrator empties this once the splits are merged.
+# Cycles that the split of grid_woodpecker/ and cadres/ into packages (issue 10) removes: each entry is the set of
+# modules of one cycle. None is found there today (their imports inside functions are allowed below instead); the
+# list stays for the integrator, who keeps it empty.
 ALLOWED_CYCLES: list[frozenset[str]] = []
+
+# The modules that decide who may do what. `core` and every app import them, so they import no app themselves (only
+# Django and each other): that is what keeps `core` -> `accounts.scoping` and `accounts.services` -> `core.audit`
+# from closing a cycle between the two apps (docs/architecture.md, "Who imports whom").
+RULE_LAYER = ("accounts.models", "accounts.permissions", "accounts.roles", "accounts.scoping")
+
+# Apps whose imports inside functions are not yet commented: grid_woodpecker/ and cadres/ are being split into
+# packages (issue 10), which moves those imports; the integrator empties this after merging the splits.
+FUNCTION_IMPORTS_ALLOWED_IN = ("cadres", "grid_woodpecker")
 
 MAX_MODULE_LINES = 600
 MAX_FUNCTION_LINES = 80
-# Current offenders in the two apps being split into packages (issue 10); the integrator empties these after merging.
-ALLOWED_LONG_MODULES: set[str] = set()
-ALLOWED_LONG_FUNCTIONS: set[str] = set()
+# Current offenders, all in the two apps being split into packages (issue 10); the integrator empties these after
+# merging the splits (an entry that no longer offends fails `test_size_allowlists_are_current`).
+ALLOWED_LONG_MODULES = {
+    "cadres.models",
+    "cadres.services",
+    "cadres.views",
+    "grid_woodpecker.models",
+    "grid_woodpecker.services",
+}
+ALLOWED_LONG_FUNCTIONS = {
+    "cadres.demo.build",
+    "grid_woodpecker.demo.build",
+    "grid_woodpecker.services.clues_import_history",
+}
+
+# What the repository must not point to: files that live outside it (the shared domain and style notes). Built from
+# parts so that this file does not match itself.
+OUTSIDE_REFERENCES = ("../" + "shared/", "DOMAIN" + ".md", "STYLE" + ".md")
+# Files that still cite the outside notes, in the two apps being split (issue 10): the integrator replaces these
+# citations with docs/domain.md after merging the splits, and empties this.
+OUTSIDE_REFERENCES_ALLOWED_IN = {"cadres/demo.py", "cadres/models.py", "grid_woodpecker/demo.py"}
 
 
 def _modules() -> dict[str, Path]:
@@ -172,3 +203,122 @@ def test_the_cycle_check_finds_a_cycle():
 def test_the_graph_reads_imports_as_python_runs_them(module, source, expected):
     modules = _modules()
     assert _imports_of(module, modules[module].name == "__init__.py", source, modules) == expected
+
+
+def test_the_rule_layer_imports_no_app():
+    graph = _import_graph()
+    leaks = {
+        module: sorted(target for target in graph[module] if not target.startswith("accounts."))
+        for module in RULE_LAYER
+    }
+    assert not {m: t for m, t in leaks.items() if t}, f"The rule layer imports apps: {leaks}"
+    inside = {target for module in RULE_LAYER for target in graph[module]}
+    assert inside <= set(RULE_LAYER), f"The rule layer imports other accounts modules: {inside - set(RULE_LAYER)}"
+
+
+def _function_imports(tree: ast.AST):
+    """Import statements inside function bodies, with the function they sit in."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.Import | ast.ImportFrom):
+                    yield node, inner
+
+
+def _explained(lines: list[str], node: ast.stmt) -> bool:
+    """A comment on the import's line, or in the comment lines just above its block of imports."""
+    if "#" in lines[node.lineno - 1]:
+        return True
+    row = node.lineno - 2
+    while row >= 0 and (lines[row].strip().startswith(("from ", "import ")) or not lines[row].strip()):
+        row -= 1  # the other imports of the same block
+    return row >= 0 and lines[row].strip().startswith("#")
+
+
+def test_imports_inside_functions_say_why():
+    unexplained = []
+    for name, path in _modules().items():
+        if name.split(".")[0] in FUNCTION_IMPORTS_ALLOWED_IN:
+            continue
+        source = path.read_text(encoding="utf-8")
+        lines = source.splitlines()
+        for function, node in _function_imports(ast.parse(source)):
+            if not _explained(lines, node):
+                unexplained.append(f"{path.relative_to(ROOT)}:{node.lineno} in {function.name}(): {ast.unparse(node)}")
+    assert not unexplained, "Imports inside functions without a comment saying why (move them to the top):\n" + (
+        "\n".join(unexplained)
+    )
+
+
+def _too_long() -> tuple[dict[str, int], dict[str, int]]:
+    """Modules over MAX_MODULE_LINES and functions over MAX_FUNCTION_LINES (decorators included), by dotted name."""
+    modules, functions = {}, {}
+    for name, path in _modules().items():
+        source = path.read_text(encoding="utf-8")
+        lines = len(source.splitlines())
+        if lines > MAX_MODULE_LINES:
+            modules[name] = lines
+        stack = [(node, name) for node in ast.iter_child_nodes(ast.parse(source))]
+        while stack:
+            node, prefix = stack.pop()
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                qualified = f"{prefix}.{node.name}"
+                if not isinstance(node, ast.ClassDef):
+                    start = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+                    if node.end_lineno - start + 1 > MAX_FUNCTION_LINES:
+                        functions[qualified] = node.end_lineno - start + 1
+                stack.extend((child, qualified) for child in ast.iter_child_nodes(node))
+            else:
+                stack.extend((child, prefix) for child in ast.iter_child_nodes(node))
+    return modules, functions
+
+
+def test_modules_and_functions_stay_readable():
+    modules, functions = _too_long()
+    long_modules = {name: n for name, n in modules.items() if name not in ALLOWED_LONG_MODULES}
+    long_functions = {name: n for name, n in functions.items() if name not in ALLOWED_LONG_FUNCTIONS}
+    assert not long_modules, f"Modules over {MAX_MODULE_LINES} lines (split them by sub-domain): {long_modules}"
+    assert not long_functions, f"Functions over {MAX_FUNCTION_LINES} lines: {long_functions}"
+
+
+def test_size_allowlists_are_current():
+    # An allowed offender that has been split is dropped from the allowlist, so the list only shrinks.
+    modules, functions = _too_long()
+    assert ALLOWED_LONG_MODULES <= set(modules), f"No longer over the limit: {ALLOWED_LONG_MODULES - set(modules)}"
+    assert ALLOWED_LONG_FUNCTIONS <= set(functions), (
+        f"No longer over the limit: {ALLOWED_LONG_FUNCTIONS - set(functions)}"
+    )
+
+
+def _tracked_files() -> list[Path]:
+    """The files git tracks (the repository as cloned); a tree without git: every file but the local ones."""
+    git = shutil.which("git")
+    if git and (ROOT / ".git").exists():
+        names = subprocess.run(  # a fixed command, no user input
+            [git, "ls-files", "-z"], cwd=ROOT, check=True, capture_output=True
+        ).stdout.split(b"\0")
+        return [ROOT / name.decode() for name in names if name]
+    skip = {".git", ".venv", "node_modules", "var", "vendor", "__pycache__"}
+    return [p for p in ROOT.rglob("*") if p.is_file() and not skip & set(p.relative_to(ROOT).parts)]
+
+
+def test_nothing_points_outside_the_repository():
+    found = []
+    for path in _tracked_files():
+        relative = path.relative_to(ROOT).as_posix()
+        if relative in OUTSIDE_REFERENCES_ALLOWED_IN or not path.is_file():
+            continue
+        data = path.read_bytes()
+        found += [f"{relative}: {ref}" for ref in OUTSIDE_REFERENCES if ref.encode() in data]
+    assert not found, "References to files outside the repository (the glossary is docs/domain.md):\n" + "\n".join(
+        found
+    )
+
+
+def test_outside_reference_allowlist_is_current():
+    stale = [
+        name
+        for name in OUTSIDE_REFERENCES_ALLOWED_IN
+        if not any(ref.encode() in (ROOT / name).read_bytes() for ref in OUTSIDE_REFERENCES)
+    ]
+    assert not stale, f"No longer cite outside files (drop them from the allowlist): {stale}"
