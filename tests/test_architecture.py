@@ -1,6 +1,6 @@
 """Architecture gates: no import cycles between the project's modules, the accounts rule layer importing no app,
-imports at module top (or a comment saying why not), modules and functions of a readable size, and nothing in the
-repository pointing to files outside it.
+modules and functions of a readable size, and nothing in the repository pointing to files outside it. (Imports sit
+at module top: ruff's PLC0415 in pyproject.toml.)
 
 These read the source (ast), not the running program, so they need no database. The import graph is written by
 hand rather than with a package (import-linter/grimp) because the rule is one line — "no cycle among top-level
@@ -18,18 +18,14 @@ ROOT = Path(__file__).resolve().parent.parent
 APPS = ("accounts", "core", "organizations", "cadres", "grid_woodpecker", "collective_economy", "goals", "dangjian")
 
 # Cycles that the split of grid_woodpecker/ and cadres/ into packages (issue 10) removes: each entry is the set of
-# modules of one cycle. None is found there today (their imports inside functions are allowed below instead); the
-# list stays for the integrator, who keeps it empty.
+# modules of one cycle. None is found there today (their imports that would close one sit inside functions, allowed
+# by pyproject.toml's per-file-ignores until the split); the list stays for the integrator, who keeps it empty.
 ALLOWED_CYCLES: list[frozenset[str]] = []
 
 # The modules that decide who may do what. `core` and every app import them, so they import no app themselves (only
 # Django and each other): that is what keeps `core` -> `accounts.scoping` and `accounts.services` -> `core.audit`
 # from closing a cycle between the two apps (docs/architecture.md, "Who imports whom").
 RULE_LAYER = ("accounts.models", "accounts.permissions", "accounts.roles", "accounts.scoping")
-
-# Apps whose imports inside functions are not yet commented: grid_woodpecker/ and cadres/ are being split into
-# packages (issue 10), which moves those imports; the integrator empties this after merging the splits.
-FUNCTION_IMPORTS_ALLOWED_IN = ("cadres", "grid_woodpecker")
 
 MAX_MODULE_LINES = 600
 MAX_FUNCTION_LINES = 80
@@ -214,40 +210,6 @@ def test_the_rule_layer_imports_no_app():
     assert not {m: t for m, t in leaks.items() if t}, f"The rule layer imports apps: {leaks}"
     inside = {target for module in RULE_LAYER for target in graph[module]}
     assert inside <= set(RULE_LAYER), f"The rule layer imports other accounts modules: {inside - set(RULE_LAYER)}"
-
-
-def _function_imports(tree: ast.AST):
-    """Import statements inside function bodies, with the function they sit in."""
-    for node in ast.walk(tree):
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            for inner in ast.walk(node):
-                if isinstance(inner, ast.Import | ast.ImportFrom):
-                    yield node, inner
-
-
-def _explained(lines: list[str], node: ast.stmt) -> bool:
-    """A comment on the import's line, or in the comment lines just above its block of imports."""
-    if "#" in lines[node.lineno - 1]:
-        return True
-    row = node.lineno - 2
-    while row >= 0 and (lines[row].strip().startswith(("from ", "import ")) or not lines[row].strip()):
-        row -= 1  # the other imports of the same block
-    return row >= 0 and lines[row].strip().startswith("#")
-
-
-def test_imports_inside_functions_say_why():
-    unexplained = []
-    for name, path in _modules().items():
-        if name.split(".")[0] in FUNCTION_IMPORTS_ALLOWED_IN:
-            continue
-        source = path.read_text(encoding="utf-8")
-        lines = source.splitlines()
-        for function, node in _function_imports(ast.parse(source)):
-            if not _explained(lines, node):
-                unexplained.append(f"{path.relative_to(ROOT)}:{node.lineno} in {function.name}(): {ast.unparse(node)}")
-    assert not unexplained, "Imports inside functions without a comment saying why (move them to the top):\n" + (
-        "\n".join(unexplained)
-    )
 
 
 def _too_long() -> tuple[dict[str, int], dict[str, int]]:
