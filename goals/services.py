@@ -1,7 +1,6 @@
 """Write use-cases of the goals app: roll-up recomputation, targets and report confirmations."""
 
 import logging
-import time
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -11,13 +10,14 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import CHANGE, require, require_at
 from core import audit
+from core.logs import timed
 from organizations.models import PATH_STEP, TOWNSHIP_LEVEL, VILLAGE_LEVEL, OrganizationUnit, UnitKind
 
 from . import indicators as registry
 from .defaults import JINGZHOU_TABLE
 from .models import ReportConfirmation, RollupValue, Target
 
-# Ids, years and timings only: never a person's data.
+# Ids, years and timings only: never a person's data (core/logs.py).
 logger = logging.getLogger(__name__)
 
 # Units that have a dashboard (and stored roll-ups): the city, townships/streets/zones, villages/communities.
@@ -60,7 +60,15 @@ def rollup_recompute(
 
     Idempotent: the rows are upserted on (indicator, unit, year); running it twice leaves the same rows.
     """
-    started = time.monotonic()
+    with timed(
+        logger, "roll-up", warn_after=SLOW_ROLLUP_SECONDS, root=root.pk, year=year, source=source or "all"
+    ) as log:
+        rows = _rollup_rows(root=root, year=year, units=units, keys=keys, source=source)
+        log.update(units=len(units), rows=len(rows))
+    return len(rows)
+
+
+def _rollup_rows(*, root, year, units, keys, source) -> list[RollupValue]:
     _lock(root.pk, year)
     now = timezone.now()
     paths = {unit.path: unit for unit in units}
@@ -91,18 +99,7 @@ def rollup_recompute(
         unique_fields=["indicator", "unit", "year"],
         update_fields=["numerator", "denominator", "value", "computed_at"],
     )
-    elapsed = time.monotonic() - started
-    if elapsed > SLOW_ROLLUP_SECONDS:
-        logger.warning(
-            "slow roll-up: root unit %s, year %s, source %s, %d units, %d rows in %.1f s",
-            root.pk,
-            year,
-            source or "all",
-            len(units),
-            len(rows),
-            elapsed,
-        )
-    return len(rows)
+    return rows
 
 
 def rollup_chain(*, unit_id: int, year: int, source: str | None = None) -> int:

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from . import services
 
-# Ids, years and sources only: never a person's data.
+# Ids, years and sources only: never a person's data (core/logs.py).
 logger = logging.getLogger(__name__)
 
 # Above this many distinct chains in one change, one full recompute of the tree is cheaper than the chains.

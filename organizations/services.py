@@ -1,5 +1,6 @@
 """Write use-cases of the organization tree. Each runs in one transaction and writes an audit entry."""
 
+import logging
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.permissions import CHANGE, can_at, require, require_at
 from core import audit, events
+from core.logs import timed
 
 from .models import (
     MAX_PATH,
@@ -47,6 +49,12 @@ DEFAULT_PARTY_ORG_TYPE = {
     "building": PartyOrgType.GROUP,
     "new_economy": PartyOrgType.JOINT_BRANCH,
 }
+
+
+# Ids, codes, counts and timings only: never a person's data (core/logs.py).
+logger = logging.getLogger(__name__)
+# A subtree move or a bulk creation slower than this (seconds) is logged as a warning.
+SLOW_SECONDS = 5.0
 
 
 def _segment(pk: int) -> str:
@@ -157,11 +165,12 @@ def unit_move(*, unit: OrganizationUnit, new_parent: OrganizationUnit, actor) ->
     deepest = OrganizationUnit.objects.subtree(unit).order_by("-depth").values_list("depth", flat=True).first()
     if (deepest + delta + 1) * PATH_STEP > MAX_PATH:
         raise ValidationError({"parent": _("The tree would become too deep.")})
-    list(OrganizationUnit.objects.select_for_update().subtree(unit).values_list("pk", flat=True))
-    OrganizationUnit.objects.filter(path__startswith=old_path).update(
-        path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
-        depth=F("depth") + delta,
-    )
+    with timed(logger, "subtree move", warn_after=SLOW_SECONDS, unit=unit.pk, parent=new_parent.pk) as log:
+        list(OrganizationUnit.objects.select_for_update().subtree(unit).values_list("pk", flat=True))
+        log["units"] = OrganizationUnit.objects.filter(path__startswith=old_path).update(
+            path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
+            depth=F("depth") + delta,
+        )
     OrganizationUnit.objects.filter(pk=unit.pk).update(parent=new_parent)
     unit.refresh_from_db()
     # Every figure of the old and the new ancestors changes: recompute both chains (all years) after commit.
@@ -189,6 +198,7 @@ def unit_delete(*, unit: OrganizationUnit, actor) -> None:
     try:
         unit.delete()
     except ProtectedError as exc:
+        logger.info("unit %s not deleted: records still attached", unit.pk)
         raise ValidationError({"unit": _("This unit still has records attached and cannot be deleted.")}) from exc
 
 
@@ -237,28 +247,29 @@ def units_bulk_create(*, rows: list[dict], actor) -> list[OrganizationUnit]:
     Each row: name, code, kind, parent_code (an existing unit, or a row earlier in the list), optional
     party_org_name, party_org_type, sort_order.
     """
-    errors, known = _bulk_check_batch(rows, actor)
-    pending = list(rows)
-    created: list[OrganizationUnit] = []
-    # One wave per tree level: the rows whose parent exists (or was created by the previous wave).
-    while pending and not errors:
-        wave, later = [], []
-        for row in pending:
-            parent_code = row.get("parent_code")
-            (wave if not parent_code or parent_code in known else later).append(row)
-        if not wave:
-            for row in later:
-                errors.setdefault(row["code"], []).append(_("The parent unit does not exist."))
-            break
-        units = _bulk_wave_units(wave, known, actor, errors)
+    with timed(logger, "bulk unit creation", warn_after=SLOW_SECONDS, rows=len(rows)):
+        errors, known = _bulk_check_batch(rows, actor)
+        pending = list(rows)
+        created: list[OrganizationUnit] = []
+        # One wave per tree level: the rows whose parent exists (or was created by the previous wave).
+        while pending and not errors:
+            wave, later = [], []
+            for row in pending:
+                parent_code = row.get("parent_code")
+                (wave if not parent_code or parent_code in known else later).append(row)
+            if not wave:
+                for row in later:
+                    errors.setdefault(row["code"], []).append(_("The parent unit does not exist."))
+                break
+            units = _bulk_wave_units(wave, known, actor, errors)
+            if errors:
+                break
+            _bulk_store_wave(units, known)
+            created.extend(units)
+            pending = later
         if errors:
-            break
-        _bulk_store_wave(units, known)
-        created.extend(units)
-        pending = later
-    if errors:
-        raise ValidationError({"rows": [f"{code}: {' '.join(messages)}" for code, messages in errors.items()]})
-    _bulk_party_orgs_and_audit(created, rows, actor)
+            raise ValidationError({"rows": [f"{code}: {' '.join(messages)}" for code, messages in errors.items()]})
+        _bulk_party_orgs_and_audit(created, rows, actor)
     return created
 
 

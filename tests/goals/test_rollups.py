@@ -169,7 +169,7 @@ def test_slow_rollup_logs_a_warning_with_its_unit_and_year(county, monkeypatch, 
         services.rollup_year(year=2024, root_id=county["city"].pk, source="organizations")
     [record] = [r for r in caplog.records if r.name == "goals.services"]
     assert record.levelname == "WARNING"
-    assert f"root unit {county['city'].pk}, year 2024, source organizations" in record.getMessage()
+    assert f"root {county['city'].pk}, year 2024, source organizations" in record.getMessage()
 
 
 def test_a_full_recompute_of_one_source_leaves_the_others(county):
