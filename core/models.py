@@ -2,13 +2,14 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import ScopedQuerySet
 
 # Human labels of action codes ("unit.move" → 调整隶属), filled by each app's services module (`core.audit` offers it
 # to them; it lives here so that AuditEntry can read it without importing `core.audit`, which imports this module).
-ACTION_LABELS: dict[str, str] = {}
+ACTION_LABELS: dict[str, str | Promise] = {}
 
 
 class AuditEntry(models.Model):
