@@ -16,7 +16,7 @@ TEST_KEYS := SECRET_KEY=test-only-secret-key-not-for-any-deployment-5f0c9e2a7b41
 # Code scanned by bandit; the findings judged harmless are kept in .bandit-baseline.json (docs/security.md).
 BANDIT_EXCLUDE := ./.venv,./node_modules,./var,./tests,./static,*/migrations/*
 
-.PHONY: run test audit setup messages vendor services chromium lint check bench clean
+.PHONY: run test audit setup messages vendor services chromium lint typecheck check bench clean
 
 # The embedded default runs with DEBUG on (its built-in keys are refused with DEBUG off).
 run: export DEBUG := 1
@@ -31,6 +31,7 @@ test: setup services chromium
 	$(TEST_KEYS) DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) manage.py check
 	$(TEST_KEYS) DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
+	$(MAKE) --no-print-directory typecheck
 	$(PYTHON) scripts/po.py check $$(git ls-files "*.po" 2>/dev/null || find . -name "*.po" -not -path "./.venv/*" -not -path "./node_modules/*")
 	$(MAKE) --no-print-directory audit
 	$(TEST_KEYS) DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CHROMIUM=$(CHROMIUM) $(VENV)/bin/pytest
@@ -75,6 +76,10 @@ chromium:
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# mypy with the Django and DRF plugins on core/ and accounts/ (configured in pyproject.toml).
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy
 
 bench: setup services
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) bench/run.py

@@ -133,7 +133,7 @@ class UserAdmin(ScopedAdminMixin, BaseUserAdmin):
 
     inlines = [RoleAssignmentInline]
     list_display = ["username", "display_name", "is_active", "is_staff", "last_login"]
-    fieldsets = BaseUserAdmin.fieldsets + ((gettext_lazy("Portal"), {"fields": ["display_name"]}),)
+    fieldsets = (*(BaseUserAdmin.fieldsets or ()), (gettext_lazy("Portal"), {"fields": ["display_name"]}))
     change_password_form = AccountPasswordForm
 
     def get_queryset(self, request):

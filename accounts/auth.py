@@ -2,21 +2,25 @@
 
 - `is_service_account`: an external system's account (role EXTERNAL_SYSTEM) never uses the portal, only its token.
 - `PortalSessionAuthentication` / `ExpiringTokenAuthentication`: the DRF classes (settings.REST_FRAMEWORK).
-- `lockout_response`: django-axes' AXES_LOCKOUT_CALLABLE, the login page with the Chinese lockout message.
+- `lockout_message`: the Chinese lockout message (django-axes' AXES_LOCKOUT_CALLABLE is
+  `accounts.security_views.lockout_response`, which shows it on the login page).
 - `record_login` / `record_login_failed`: an AuditEntry for every login, successful or failed (kept with the
   other audit rows, which no job deletes).
 """
 
 from datetime import timedelta
 
+from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
-from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp import user_has_device
 from rest_framework import authentication, exceptions
+
+from core.models import AuditEntry
 
 from .roles import STAFF_ROLES, Role
 
@@ -44,8 +48,6 @@ def client_ip(request) -> str:
     """The client address as django-axes sees it (REMOTE_ADDR unless AXES_CLIENT_IP_CALLABLE says otherwise)."""
     if request is None:
         return ""
-    from axes.helpers import get_client_ip_address
-
     return (get_client_ip_address(request) or "")[:64]
 
 
@@ -108,19 +110,6 @@ def lockout_message() -> str:
     )
 
 
-def lockout_response(request, original_response=None, credentials=None):
-    """django-axes' AXES_LOCKOUT_CALLABLE: the login page again, with the lockout message, answering 429."""
-    from .security_forms import PortalLoginForm
-
-    if request.path.startswith("/api/"):
-        from django.http import JsonResponse
-
-        body = {"detail": lockout_message(), "code": "locked_out", "errors": {}}
-        return JsonResponse(body, status=settings.AXES_HTTP_RESPONSE_CODE)
-    context = {"form": PortalLoginForm(request), "lockout": lockout_message(), "next": request.POST.get("next", "")}
-    return render(request, "registration/login.html", context, status=settings.AXES_HTTP_RESPONSE_CODE)
-
-
 # ---- login audit -------------------------------------------------------------------------------------------------
 
 
@@ -132,8 +121,6 @@ def _user_unit(user):
 
 def _login_entry(*, action, request, user=None, username="", reason=""):
     # Written directly rather than through core.audit.record(): a failed login for an unknown name has no object.
-    from core.models import AuditEntry
-
     changes = {"ip": client_ip(request), "user_agent": client_user_agent(request)}
     if reason:
         changes["reason"] = reason
@@ -169,8 +156,6 @@ SEEN_KEY = "account_seen"
 def account_flags(user) -> dict:
     """Facts the middleware checks on every request, computed once per login and kept in the session (so a
     request costs no query for them): service account, organization-department role, a confirmed OTP device."""
-    from django_otp import user_has_device
-
     return {
         "uid": user.pk,
         "service": is_service_account(user),

@@ -11,7 +11,7 @@ from .roles import Role
 
 class RoleFields(forms.Form):
     role = forms.ChoiceField(label=_("role"), choices=Role.choices)
-    unit = forms.ModelChoiceField(label=_("organization unit"), queryset=None)
+    unit: forms.ModelChoiceField = forms.ModelChoiceField(label=_("organization unit"), queryset=None)
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)

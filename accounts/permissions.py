@@ -24,6 +24,7 @@ audit trail records as the system. `None` is not an actor: it is refused like an
 
 from collections.abc import Iterable
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext as _
@@ -133,13 +134,13 @@ def units_for(user, model: type[models.Model], action: str) -> list[str]:
 
 def units_queryset(user, model: type[models.Model], action: str):
     """The OrganizationUnits at which `user` may do `action` to records of `model` — for form choices."""
-    from organizations.models import OrganizationUnit  # accounts sits below organizations; imported at call time
-
+    # By name, not imported: organizations' models import accounts (scoping), which sits below them.
+    unit_model = apps.get_model("organizations", "OrganizationUnit")
     paths = units_for(user, model, action)
     q = models.Q(pk__in=[])
     for path in paths:
         q |= models.Q(path__startswith=path)
-    return OrganizationUnit.objects.filter(q)
+    return unit_model.objects.filter(q)
 
 
 def can_at(user, action: str, model: type[models.Model], unit) -> bool:

@@ -1,4 +1,4 @@
-"""The roles a user can hold at an organization unit (DOMAIN.md "Who uses it")."""
+"""The roles a user can hold at an organization unit (docs/domain.md "Users and roles")."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -31,7 +31,8 @@ ADMIN_SITE_ROLES = (Role.ORG_DEPARTMENT, Role.TOWNSHIP_STAFF)
 # superusers are therefore made only by superusers. The external system ranks between township and
 # organization-department staff: only organization-department staff at or above its unit (or a superuser) grant it.
 SUPERUSER_RANK = 100
-ROLE_RANK = {
+# Keyed by the role's string value (a Role is a str), as stored on RoleAssignment.role.
+ROLE_RANK: dict[str, int] = {
     Role.ORG_DEPARTMENT: 50,
     Role.EXTERNAL_SYSTEM: 40,
     Role.TOWNSHIP_STAFF: 30,

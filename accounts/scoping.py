@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from django.db import models
 from django.db.models import Q
 
+from .roles import STAFF_ROLES, Role
+
 VIEW = "view"
 CHANGE = "change"
 
@@ -58,8 +60,6 @@ def scope_q(model: type[models.Model], paths: Iterable[str]) -> Q:
 
 
 def write_roles(model: type[models.Model]):
-    from .roles import STAFF_ROLES
-
     return tuple(getattr(model, "scope_write_roles", STAFF_ROLES))
 
 
@@ -89,8 +89,6 @@ def action_q(model: type[models.Model], user, action: str, queryset=None) -> Q:
     - `scope_owner_field`: a lookup to a User who may do `scope_owner_actions` (default VIEW) on their own rows
       wherever they lie.
     """
-    from .roles import Role
-
     q = scope_q(model, scope_paths(user, roles=roles_for(model, action, queryset)))
     department_field = getattr(model, "scope_department_field", None)
     if department_field and action in getattr(model, "scope_department_actions", (VIEW, CHANGE)):

@@ -1,6 +1,8 @@
 """Services for account security: API token rotation, unlocking a locked-out account, TOTP enrolment, password
 change. Keyword-only, one transaction each, an audit row each."""
 
+from axes.models import AccessAttempt
+from axes.utils import reset
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -8,6 +10,8 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
 from core import audit
@@ -78,8 +82,6 @@ def token_ensure_fresh(*, user: User) -> Token:
 
 def lockouts_for(actor):
     """Accounts with failed logins that `actor` manages, with their failure count and whether they are locked."""
-    from axes.models import AccessAttempt
-
     attempts = AccessAttempt.objects.all()
     if settings.AXES_COOLOFF_TIME:
         attempts = attempts.filter(attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME)
@@ -100,8 +102,6 @@ def lockouts_for(actor):
 @transaction.atomic
 def account_unlock(*, user: User, actor) -> int:
     """Clear the failed logins of `user` (django-axes' records), so the account can log in again."""
-    from axes.utils import reset
-
     if not managed_users(actor).filter(pk=user.pk).exists():
         raise PermissionDenied(_("You may not unlock this account."))
     removed = reset(username=user.username)
@@ -123,8 +123,6 @@ def otp_required(user) -> bool:
 
 def otp_pending_device(*, user: User):
     """The unconfirmed TOTP device being enrolled (created on first call); its secret is shown once to the user."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name=_("Authenticator app"), confirmed=False)
@@ -134,9 +132,6 @@ def otp_pending_device(*, user: User):
 @transaction.atomic
 def otp_enrol(*, user: User, device, token: str) -> list[str]:
     """Confirm `device` with a first valid token; replaces any earlier device and returns new backup codes."""
-    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     if not may_enrol_otp(user):
         raise PermissionDenied(_("Only staff accounts use a second factor."))
     if device.user_id != user.pk or device.confirmed:
@@ -156,8 +151,6 @@ def otp_enrol(*, user: User, device, token: str) -> list[str]:
 
 def otp_users_for(actor):
     """Accounts `actor` manages that have a confirmed TOTP device (staff can remove a lost one)."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     with_device = TOTPDevice.objects.filter(confirmed=True).values("user_id")
     return managed_users(actor).filter(pk__in=with_device).exclude(pk=actor.pk).order_by("username")
 
@@ -165,9 +158,6 @@ def otp_users_for(actor):
 @transaction.atomic
 def otp_remove(*, user: User, actor) -> None:
     """Staff remove a lost second factor of an account they manage; the user enrols again at next login."""
-    from django_otp.plugins.otp_static.models import StaticDevice
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     if not managed_users(actor).filter(pk=user.pk).exists() or actor.pk == user.pk:
         raise PermissionDenied(_("You may not remove the second factor of this account."))
     TOTPDevice.objects.filter(user=user).delete()

@@ -3,12 +3,13 @@
 import base64
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -20,7 +21,7 @@ from . import security
 from .auth import (
     _login_entry,
     is_service_account,
-    lockout_response,
+    lockout_message,
     login_refused,
     remember_account_flags,
     token_expires_at,
@@ -28,6 +29,15 @@ from .auth import (
 from .models import User
 from .roles import Role
 from .security_forms import OTPEnrolForm, OTPVerifyForm, PortalLoginForm, PortalPasswordChangeForm
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """django-axes' AXES_LOCKOUT_CALLABLE: the login page again, with the lockout message, answering 429."""
+    if request.path.startswith("/api/"):
+        body = {"detail": lockout_message(), "code": "locked_out", "errors": {}}
+        return JsonResponse(body, status=settings.AXES_HTTP_RESPONSE_CODE)
+    context = {"form": PortalLoginForm(request), "lockout": lockout_message(), "next": request.POST.get("next", "")}
+    return render(request, "registration/login.html", context, status=settings.AXES_HTTP_RESPONSE_CODE)
 
 
 class LoginView(auth_views.LoginView):

@@ -7,6 +7,8 @@ granted or revoked role's unit, or the account's highest role unit for the accou
 written to the audit trail, a session or a log.
 """
 
+import logging
+
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -32,6 +34,10 @@ audit.ACTION_LABELS.update(
         "account.delete": gettext_lazy("Account deleted"),
     }
 )
+
+# Refusals on the grant ladder, by account and unit id and role code: never a username, a name or a password
+# (core/logs.py). An attempt to manage an account or grant a role above one's own is worth an operator's look.
+logger = logging.getLogger(__name__)
 
 # Fields a manager may change on an account; the privilege flags only a superuser.
 ACCOUNT_FIELDS = ("username", "display_name", "email", "first_name", "last_name")
@@ -85,6 +91,7 @@ def _lock(user: User) -> User:
 
 def _require_manage(actor, user: User, message: str | None = None) -> None:
     if not can_manage_account(actor, user):
+        logger.warning("account management refused: actor %s, account %s", getattr(actor, "pk", None), user.pk)
         raise PermissionDenied(message or _("You may not manage this account."))
 
 
@@ -95,6 +102,12 @@ def _require_not_self(actor, user: User) -> None:
 
 def _require_grant(actor, role: str, unit) -> None:
     if not can_grant(actor, role, unit):
+        logger.warning(
+            "role grant refused: actor %s, role %s, unit %s",
+            getattr(actor, "pk", None),
+            role,
+            getattr(unit, "pk", None),
+        )
         raise PermissionDenied(
             _("You may not grant the role “%(role)s” at “%(unit)s”: only roles below your own, in your jurisdiction.")
             % {"role": Role(role).label if role in Role.values else role, "unit": getattr(unit, "name", "—")}

@@ -5,6 +5,8 @@ import string
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from .auth import is_staff_account
+
 
 class StaffPasswordComplexityValidator:
     """Staff accounts (organization department, township, back office): at least `min_length` characters from at
@@ -28,8 +30,6 @@ class StaffPasswordComplexityValidator:
         return sum(tests)
 
     def validate(self, password, user=None):
-        from .auth import is_staff_account
-
         if not is_staff_account(user):
             return
         errors = []

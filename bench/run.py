@@ -22,7 +22,7 @@ import platform
 import statistics
 import sys
 import time
-from datetime import date
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -186,7 +186,7 @@ def main():
         )
     )
 
-    print(f"# Benchmark results ({date.today().isoformat()})")
+    print(f"# Benchmark results ({datetime.now(UTC).date().isoformat()})")
     print(
         f"machine: {platform.node()} · {os.cpu_count()} cores · {platform.platform()} · PostgreSQL "
         f"{connection.pg_version // 10000} · Python {platform.python_version()}"

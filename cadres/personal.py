@@ -43,9 +43,8 @@ def _unit_path(user, person) -> str:
     # A list whose people were loaded without their unit asks once per unit, not once per row.
     cache = user.__dict__.setdefault("_person_unit_paths", {})
     if person.unit_id not in cache:
-        from organizations.models import OrganizationUnit  # cadres sits above organizations; imported at call time
-
-        cache[person.unit_id] = OrganizationUnit.objects.only("path").get(pk=person.unit_id).path
+        unit_model = person._meta.get_field("unit").related_model
+        cache[person.unit_id] = unit_model.objects.only("path").get(pk=person.unit_id).path
     return cache[person.unit_id]
 
 

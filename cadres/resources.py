@@ -141,7 +141,7 @@ def _date(value: str) -> date:
     value = (value or "").strip()
     for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d"):
         try:
-            return datetime.strptime(value, fmt).date()
+            return datetime.strptime(value, fmt).date()  # noqa: DTZ007 (a calendar date: no time, no zone)
         except ValueError:
             continue
     raise ValidationError(_("Enter a date such as 2024-07-01."))

@@ -4,6 +4,7 @@ import re
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 _WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
@@ -25,7 +26,7 @@ def parse_resident_id(value: str) -> tuple[str, date, str]:
         birth = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     except ValueError:
         raise ValidationError(_("The birth date inside this ID number does not exist."), code="birth_date")
-    if birth > date.today() or birth.year < 1900:
+    if birth > timezone.localdate() or birth.year < 1900:
         raise ValidationError(_("The birth date inside this ID number is not plausible."), code="birth_date")
     if id_check_digit(number[:17]) != number[17]:
         raise ValidationError(_("The check digit of this ID number is wrong; please check it."), code="check_digit")

@@ -78,6 +78,29 @@ def build(ctx):
     rng = ctx.rng
     city = ctx.city
     villages = list(OrganizationUnit.objects.filter(kind=UnitKind.VILLAGE, path__startswith=city.path).order_by("code"))
+    rows = _income_rows(rng, villages)
+    services.income_reports_bulk_record(rows=rows, actor=actor)
+
+    services.threshold_defaults_apply(unit=city, actor=actor)
+    services.threshold_target_set(
+        unit=city, year=2024, threshold=Decimal("100000.00"), target_share=Decimal("90.00"), actor=actor
+    )
+    services.doubling_plan_set(unit=city, base_year=2022, target_year=2025, actor=actor)
+    _reward_scheme(city, actor)
+    rewards = services.rewards_compute(scope=city, year=2024, actor=actor)
+    _projects_and_competition(rng, villages, city, actor)
+    _secretary_correction(ctx)
+    if ctx.stdout:
+        total = sum((r.amount for r in rewards), Decimal("0.00"))
+        townships = len({r.village.parent_id for r in rewards})
+        ctx.stdout.write(
+            f"Collective economy: {len(rows)} income reports; 2024 rewards {total} yuan "
+            f"to {len(rewards)} villages in {townships} townships."
+        )
+
+
+def _income_rows(rng, villages) -> list[dict]:
+    """Three years of income reports per village (incomes planned by `_plan_incomes`; a few debts grow in 2024)."""
     plan = _plan_incomes(rng, villages, None)
     debt_growers = {v.pk for v in rng.sample(villages, 6)}
     rows = []
@@ -106,13 +129,10 @@ def build(ctx):
                     debt=debt,
                 )
             )
-    services.income_reports_bulk_record(rows=rows, actor=actor)
+    return rows
 
-    services.threshold_defaults_apply(unit=city, actor=actor)
-    services.threshold_target_set(
-        unit=city, year=2024, threshold=Decimal("100000.00"), target_share=Decimal("90.00"), actor=actor
-    )
-    services.doubling_plan_set(unit=city, base_year=2022, target_year=2025, actor=actor)
+
+def _reward_scheme(city, actor) -> None:
     services.reward_scheme_create(
         unit=city,
         name="石首市村级集体经济经营性绩效与村干部报酬挂钩奖励办法",
@@ -135,8 +155,9 @@ def build(ctx):
         ],
         actor=actor,
     )
-    rewards = services.rewards_compute(scope=city, year=2024, actor=actor)
 
+
+def _projects_and_competition(rng, villages, city, actor) -> None:
     projects = []
     for village in rng.sample(villages, 30):
         name = rng.choice(PROJECT_NAMES)
@@ -158,22 +179,18 @@ def build(ctx):
             competition=competition, project=project, reviewer=actor, score=Decimal(rng.randint(6000, 9800)) / 100
         )
 
-    # Something for the demo township to review: the demo secretary corrects the village's 2024 report.
+
+def _secretary_correction(ctx) -> None:
+    """Something for the demo township to review: the demo secretary corrects the village's 2024 report."""
     secretary = ctx.users.get("secretary")
-    if secretary is not None:
-        village = secretary.role_assignments.get().unit
-        current = village.income_reports.get(year=2024, status="approved")
-        services.income_report_correct(
-            report=current,
-            actor=secretary,
-            reason="补录年底到账的厂房租金",
-            total_income=current.total_income + Decimal("12000.00"),
-            operating_income=current.operating_income + Decimal("12000.00"),
-        )
-    if ctx.stdout:
-        total = sum((r.amount for r in rewards), Decimal("0.00"))
-        townships = len({r.village.parent_id for r in rewards})
-        ctx.stdout.write(
-            f"Collective economy: {len(rows)} income reports; 2024 rewards {total} yuan "
-            f"to {len(rewards)} villages in {townships} townships."
-        )
+    if secretary is None:
+        return
+    village = secretary.role_assignments.get().unit
+    current = village.income_reports.get(year=2024, status="approved")
+    services.income_report_correct(
+        report=current,
+        actor=secretary,
+        reason="补录年底到账的厂房租金",
+        total_income=current.total_income + Decimal("12000.00"),
+        operating_income=current.operating_income + Decimal("12000.00"),
+    )

@@ -1,6 +1,7 @@
 """Write use-cases of the collective economy. Each runs in one transaction, checks who may act (role and
 jurisdiction), validates with full_clean, writes an audit entry, and announces the change to the dashboards."""
 
+import logging
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import APPROVE, CHANGE, can, require, require_at
 from core import audit, events
+from core.logs import timed
 from organizations.models import OrganizationUnit, UnitKind
 
 from . import selectors
@@ -32,12 +34,18 @@ SOURCE = "collective_economy"
 REPORT_FIELDS = ("total_income", "operating_income", "income_sources", "development_model", "assets", "debt")
 PROJECT_FIELDS = ("name", "development_model", "investment", "partners", "status", "start_year", "description")
 
-# Jingzhou's three-year plan: share of villages over 200,000 yuan (DOMAIN.md "Collective economy").
+# Jingzhou's three-year plan: share of villages over 200,000 yuan (docs/domain.md "Village collective economy").
 JINGZHOU_DEFAULTS = [
     (2022, Decimal("200000.00"), Decimal("50.00")),
     (2023, Decimal("200000.00"), Decimal("60.00")),
     (2024, Decimal("200000.00"), Decimal("70.00")),
 ]
+
+
+# Ids, years, counts and timings only: never a person's data (core/logs.py).
+logger = logging.getLogger(__name__)
+# A reward computation or a bulk record slower than this (seconds) is logged as a warning.
+SLOW_SECONDS = 5.0
 
 
 def _user(actor):
@@ -297,7 +305,8 @@ def income_reports_bulk_record(*, rows: list[dict], actor) -> list[IncomeReport]
         _check_figures(report)
         report.full_clean(exclude=["village"], validate_unique=False, validate_constraints=False)
         reports.append(report)
-    created = IncomeReport.objects.bulk_create(reports, batch_size=500)
+    with timed(logger, "bulk income record", warn_after=SLOW_SECONDS, rows=len(reports)):
+        created = IncomeReport.objects.bulk_create(reports, batch_size=500)
     if created:
         audit.record(actor=actor, action="income_report.bulk_record", obj=created[0], changes={"count": len(created)})
         for year in sorted({r.year for r in created}):
@@ -451,7 +460,9 @@ def rewards_compute(*, scope, year: int, actor) -> list[VillageReward]:
     """Compute every village's reward for `year` under the scheme in force and store it with its explanation,
     replacing an earlier computation for the same villages and year."""
     require_at(actor, COMPUTE, VillageReward, scope, _("Only the organization department may compute rewards."))
-    scheme, lines = selectors.rewards_preview(user=actor, scope=scope, year=year)
+    with timed(logger, "reward computation", warn_after=SLOW_SECONDS, scope=scope.pk, year=year) as log:
+        scheme, lines = selectors.rewards_preview(user=actor, scope=scope, year=year)
+        log["villages"] = len(lines)
     if scheme is None:
         raise ValidationError({"year": _("No reward scheme is in force for this year.")})
     village_ids = [line.village.pk for line in lines]

@@ -1,13 +1,12 @@
 """Portal pages of the collective economy. Thin: scope, parse, call a service or selector, render."""
 
-from datetime import date
-
 import tablib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -49,7 +48,7 @@ def _year(request) -> int:
     if year is not None:
         return year
     latest = IncomeReport.objects.filter(status=ReportStatus.APPROVED).order_by("-year").values_list("year", flat=True)
-    return latest.first() or date.today().year - 1
+    return latest.first() or timezone.localdate().year - 1
 
 
 def _unit(request, pk, kinds=None):
@@ -131,7 +130,7 @@ def report_submit(request, village_pk):
         raise PermissionDenied(_("Only the village's secretary may submit its income report."))
     # Less paperwork: start from last year's approved figures, the secretary changes what changed.
     last = IncomeReport.objects.filter(village=village, status=ReportStatus.APPROVED).order_by("-year").first()
-    initial = {"year": (last.year + 1) if last else date.today().year - 1}
+    initial = {"year": (last.year + 1) if last else timezone.localdate().year - 1}
     if last:
         initial.update({name: getattr(last, name) for name in FIGURES})
     form = IncomeReportSubmitForm(request.POST or None, initial=initial)

@@ -7,7 +7,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        # Imported in ready(): models, serializers and checks need the app registry, which is not ready earlier.
+        # Imported here, not at the top: DRF's serializers and the system checks need the app registry, which is
+        # ready only when `ready()` runs.
         from django.db import models
         from rest_framework import serializers
 

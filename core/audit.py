@@ -2,12 +2,9 @@
 
 from django.db import models
 
-from .models import AuditEntry
+from .models import ACTION_LABELS, AuditEntry
 
 __all__ = ["ACTION_LABELS", "AuditEntry", "diff", "record"]
-
-# Human labels of action codes ("unit.move" → 调整隶属), filled by each app's services module.
-ACTION_LABELS: dict[str, str] = {}
 
 
 def record(*, actor, action: str, obj: models.Model, unit=None, changes: dict | None = None) -> AuditEntry:

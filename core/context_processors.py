@@ -1,27 +1,25 @@
 """Navigation built from each app's `menu.MENU` entries, filtered by the user's roles."""
 
+from functools import cache
 from importlib import import_module
 
 from django.apps import apps
 from django.urls import reverse
 
-_MENU = None
 
-
+@cache
 def _menu_entries():
-    global _MENU
-    if _MENU is None:
-        entries = []
-        for config in apps.get_app_configs():
-            try:
-                module = import_module(f"{config.name}.menu")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{config.name}.menu":
-                    raise
-                continue
-            entries.extend(module.MENU)
-        _MENU = sorted(entries, key=lambda entry: entry.weight)
-    return _MENU
+    # Found once per process: each app's `menu` module, discovered at run time (so core imports no app).
+    entries = []
+    for config in apps.get_app_configs():
+        try:
+            module = import_module(f"{config.name}.menu")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.menu":
+                raise
+            continue
+        entries.extend(module.MENU)
+    return sorted(entries, key=lambda entry: entry.weight)
 
 
 def menu_for(user):

@@ -15,6 +15,7 @@ import hmac
 from functools import cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.apps import apps
 from django.conf import settings
 from django.core.signals import setting_changed
 
@@ -69,8 +70,6 @@ def rotate(token: str) -> str:
 
 def encrypted_fields():
     """(model, `<name>_encrypted` field name, `<name>_hash` field name or None) for every concrete model."""
-    from django.apps import apps  # at call time: this module is imported while the app registry loads
-
     found = []
     for model in apps.get_models():
         if model._meta.proxy or not model._meta.managed:

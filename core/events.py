@@ -67,7 +67,7 @@ def records_changed(*, source: str, unit_ids: Iterable[int], year: int | None = 
     if state is None or state[0] is not connection.run_on_commit:
         state = (connection.run_on_commit, {})
         connection._records_changed = state
-    batch = state[1]
+    batch: dict[tuple[str, int | None], set[int]] = state[1]
     batch.setdefault((source, year), set()).update(ids)
 
     def flush():

@@ -8,6 +8,7 @@ The file is deleted after a successful confirmation, and the beat job `core.purg
 left behind after `IMPORT_UPLOAD_MAX_AGE_HOURS`.
 """
 
+import logging
 import os
 import re
 import secrets
@@ -16,6 +17,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+# The uploader's id and the import kind only: never the token, a file's content or a person's data (core/logs.py).
+logger = logging.getLogger(__name__)
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{43}$")  # secrets.token_urlsafe(32)
 _KIND = re.compile(r"^[a-z0-9_]{1,40}$")
 FORMATS = ("csv", "xlsx")
@@ -94,4 +97,12 @@ def purge_expired(*, max_age_hours: float | None = None) -> int:
                 removed += 1
         except FileNotFoundError:  # confirmed (and deleted) meanwhile
             continue
+        except OSError as exc:
+            # A sheet holding ID numbers stays on disk: the operators must know, and the other files are still purged.
+            logger.error(
+                "expired import upload not deleted: user directory %s, kind %s: %s",
+                path.parent.name,
+                path.name.split("--")[0],
+                exc.strerror,
+            )
     return removed

@@ -2,9 +2,14 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import ScopedQuerySet
+
+# Human labels of action codes ("unit.move" → 调整隶属), filled by each app's services module (`core.audit` offers it
+# to them; it lives here so that AuditEntry can read it without importing `core.audit`, which imports this module).
+ACTION_LABELS: dict[str, str | Promise] = {}
 
 
 class AuditEntry(models.Model):
@@ -87,6 +92,4 @@ class AuditEntry(models.Model):
 
     @property
     def action_label(self) -> str:
-        from .audit import ACTION_LABELS  # core.audit imports this module (AuditEntry)
-
         return str(ACTION_LABELS.get(self.action, self.action))

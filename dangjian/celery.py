@@ -5,6 +5,8 @@ import os
 from celery import Celery
 from celery.signals import worker_init
 
+from core.checks import refuse_default_keys
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dangjian.settings")
 
 app = Celery("dangjian")
@@ -15,6 +17,4 @@ app.autodiscover_tasks()
 @worker_init.connect
 def _refuse_default_keys(**kwargs):
     """A worker decrypts personal data too: it refuses the built-in keys as the web server does (core/checks.py)."""
-    from core.checks import refuse_default_keys
-
     refuse_default_keys()

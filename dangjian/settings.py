@@ -133,7 +133,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 _lockout_minutes = env.int("LOGIN_LOCKOUT_MINUTES", default=30)
 AXES_COOLOFF_TIME = timedelta(minutes=_lockout_minutes) if _lockout_minutes > 0 else None
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "accounts.auth.lockout_response"
+AXES_LOCKOUT_CALLABLE = "accounts.security_views.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
 # Sliding idle timeout: accounts.middleware moves the session's expiry forward as the user works (at most one

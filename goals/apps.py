@@ -1,15 +1,18 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core import events
+
 
 class GoalsConfig(AppConfig):
     name = "goals"
     verbose_name = _("Annual goals")
 
     def ready(self):
-        from core import events
-
-        from . import services
+        # Imported here, not at the top: this module is loaded before the models exist, and `ready()` is where
+        # Django lets an app import them. Importing `sources` declares every indicator (`@indicator` in each
+        # source module).
+        from . import sources, tasks  # noqa: F401
 
         # A changed record anywhere queues the roll-up of its unit and that unit's ancestors (after commit).
-        events.subscribe(services.on_records_changed)
+        events.subscribe(tasks.on_records_changed)

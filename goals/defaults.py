@@ -1,4 +1,4 @@
-"""Default targets: the Jingzhou three-year plan table (DOMAIN.md "Annual goals"), loaded for a city scope."""
+"""Default targets: the Jingzhou three-year plan table (docs/domain.md "Annual goals"), loaded for a city scope."""
 
 from decimal import Decimal
 

@@ -1,5 +1,5 @@
 """Demo goals: the Jingzhou table as the city's default targets, townships' targets, demonstration titles and
-weak-and-lax rectifications for 2022–2024 (DOMAIN.md: 10 of 10 rectified in 2024), then a full recompute.
+weak-and-lax rectifications for 2022–2024 (docs/domain.md: 10 of 10 rectified in 2024), then a full recompute.
 
 Runs last (goals is last in INSTALLED_APPS), so the roll-ups include every other app's demo records.
 """
@@ -19,6 +19,7 @@ from organizations.models import (
 )
 
 from . import services
+from .models import ReportConfirmation
 
 YEARS = (2022, 2023, 2024)
 # Titles held in the demo county each year (cumulative: a title once earned is held again the next year).
@@ -27,7 +28,7 @@ DEMO_COMMUNITY_TITLES = {2022: 3, 2023: 5, 2024: 8}
 DEMO_TOWNSHIP_TITLES = {2022: 1, 2023: 2, 2024: 3}
 DEMO_SMART_STREETS = {2022: 1, 2023: 2, 2024: 2}
 # Weak-and-lax organizations: (started, accepted among them) per year; one left over from 2022 is accepted in 2023,
-# so 2022 has 8 of 9, 2023 10 of 10 and 2024 10 of 10 (DOMAIN.md).
+# so 2022 has 8 of 9, 2023 10 of 10 and 2024 10 of 10 (the last as in docs/domain.md).
 WEAK_LAX = {2022: (9, 8), 2023: (9, 9), 2024: (10, 10)}
 # Township targets: share of its villages that should hold a title, and the percentage targets.
 TOWNSHIP_TITLE_SHARE = {2022: Decimal("0.10"), 2023: Decimal("0.20"), 2024: Decimal("0.30")}
@@ -101,8 +102,6 @@ def build(ctx):
                 services.target_set(indicator=key, unit=township, year=year, value=by_year[year], actor=actor)
 
     # Villages confirm their organization records: every year complete but for a few late ones in 2024.
-    from .models import ReportConfirmation
-
     reporting = [u for u in units if u.kind in services.REPORTING_KINDS]
     late = set(rng.sample([u.pk for u in reporting], 7))
     ReportConfirmation.objects.bulk_create(

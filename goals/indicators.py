@@ -5,6 +5,10 @@ An indicator has a key, a Chinese name, a unit of measure, the app whose records
 percentages) and a compute function. `compute(root, year)` returns the contributions of the records under `root`
 for `year` as {unit path: Figure}, from one grouped query; the roll-up adds up the contributions under each unit.
 An indicator whose source app has not landed yet has `compute=None` and shows "no data source yet".
+
+This module imports nothing of the sources: each indicator is declared beside its compute function in
+`goals/sources/<source app>.py` with the `@indicator(...)` decorator, which registers it here, and
+`goals.apps.GoalsConfig.ready()` imports `goals.sources` once so that every declaration has run.
 """
 
 from collections.abc import Callable
@@ -85,6 +89,37 @@ def register(indicator: Indicator) -> Indicator:
     return indicator
 
 
+def indicator(
+    key: str, name, measure: str, aggregation: str, source: str, *, description="", sort: int = 100
+) -> Callable[[Callable], Callable]:
+    """Declare the decorated function as the compute function of an indicator and register it:
+
+    @indicator("clues_handled", _("Clues handled"), Measure.COUNT, Aggregation.SUM, "grid_woodpecker", sort=49)
+    def clues_handled(root, year): ...
+    """
+
+    def declare(compute: Callable) -> Callable:
+        register(Indicator(key, name, measure, aggregation, source, compute, description=description, sort=sort))
+        return compute
+
+    return declare
+
+
+def reported(source: str) -> Callable[[Callable], Callable]:
+    """Declare the decorated `f(unit, year) -> unit ids` as the units that reported `source` for the year."""
+
+    def declare(function: Callable) -> Callable:
+        SOURCE_REPORTED[source] = function
+        return function
+
+    return declare
+
+
+def of_source(source: str) -> list[str]:
+    """The keys of the indicators computed from `source`'s records (what a change there recomputes)."""
+    return [i.key for i in all_indicators() if i.source == source]
+
+
 def unregister(key: str) -> None:
     REGISTRY.pop(key, None)
 
@@ -104,140 +139,3 @@ def label(key: str) -> str:
 
 def choices() -> list[tuple[str, str]]:
     return [(i.key, i.name) for i in all_indicators()]
-
-
-def _load():
-    from .sources import cadres, organizations
-    from .sources import collective_economy as economy
-    from .sources import grid_woodpecker as woodpecker
-
-    SOURCE_REPORTED["collective_economy"] = economy.reported_villages
-    # Compute functions of the indicators registered below by key, for the sources that have landed.
-    computed = {
-        "members_developed": cadres.members_developed,
-        "activists": cadres.activists,
-        "training_person_times": cadres.training_person_times,
-        "training_coverage": cadres.training_coverage,
-        "reserve_cadres": cadres.reserve_cadres,
-        "villages_with_young_reserve": cadres.villages_with_young_reserve,
-        "one_shoulder_rate": cadres.one_shoulder_rate,
-        "college_degree_share": cadres.college_degree_share,
-        "woodpeckers": woodpecker.woodpeckers,
-        "clues_handled": woodpecker.clues_handled,
-        "clue_closure_rate": woodpecker.clue_closure_rate,
-        "clue_satisfaction_rate": woodpecker.clue_satisfaction_rate,
-        "villages_income_over_100k": economy.villages_over_100k,
-        "reward_paid": economy.reward_paid,
-    }
-
-    M, A = Measure, Aggregation
-    org = organizations
-    # The Jingzhou three-year table (DOMAIN.md "Annual goals").
-    for sort, (key, name, fn) in enumerate(
-        [
-            ("demonstration_counties", _("Demonstration counties (cities, districts)"), org.demonstration_counties),
-            ("demonstration_townships", _("Demonstration townships"), org.demonstration_townships),
-            ("demonstration_streets", _("Demonstration streets"), org.demonstration_streets),
-            ("demonstration_villages", _("Demonstration villages"), org.demonstration_villages),
-            ("demonstration_communities", _("Demonstration communities"), org.demonstration_communities),
-            ("smart_platform_streets", _("Streets with a comprehensive smart-service platform"), org.smart_platform),
-        ],
-        start=10,
-    ):
-        register(Indicator(key, name, M.COUNT, A.SUM, "organizations", fn, sort=sort))
-    register(
-        Indicator(
-            "villages_income_over_200k",
-            _("Share of villages with collective income over 200,000 yuan"),
-            M.PERCENT,
-            A.RATIO,
-            "collective_economy",
-            economy.villages_over_200k,
-            sort=20,
-        )
-    )
-    register(
-        Indicator(
-            "demonstration_village_share",
-            _("Share of villages and communities holding a demonstration title"),
-            M.PERCENT,
-            A.RATIO,
-            "organizations",
-            org.demonstration_village_share,
-            description=_("Villages holding 示范村 and communities holding 示范社区 for the year, over all of them."),
-            sort=21,
-        )
-    )
-    register(
-        Indicator(
-            "weak_lax_rectified",
-            _("Weak-and-lax organizations rectified"),
-            M.COUNT,
-            A.SUM,
-            "organizations",
-            org.weak_lax_rectified,
-            description=_("Party organizations whose rectification was accepted during the year."),
-            sort=30,
-        )
-    )
-    register(
-        Indicator(
-            "weak_lax_rectification_rate",
-            _("Rectification rate of weak-and-lax organizations"),
-            M.PERCENT,
-            A.RATIO,
-            "organizations",
-            org.weak_lax_rectification_rate,
-            description=_(
-                "Accepted during the year, over those under rectification in the year (started by its end and "
-                "not accepted before it)."
-            ),
-            sort=31,
-        )
-    )
-    # The Shishou figures; those without a compute function show "no data source yet".
-    pending = [
-        ("members_developed", _("Party members developed"), M.COUNT, A.SUM, "cadres"),
-        ("activists", _("Activists in reserve"), M.COUNT, A.SUM, "cadres"),
-        ("training_person_times", _("Training person-times"), M.PERSON_TIMES, A.SUM, "cadres"),
-        ("training_coverage", _("Training coverage of party members"), M.PERCENT, A.RATIO, "cadres"),
-        ("reserve_cadres", _("Reserve cadres"), M.COUNT, A.SUM, "cadres"),
-        (
-            "villages_with_young_reserve",
-            _("Share of villages with a reserve cadre under 30"),
-            M.PERCENT,
-            A.RATIO,
-            "cadres",
-        ),
-        (
-            "one_shoulder_rate",
-            _("One-shoulder rate (secretary also chairs the villagers' committee)"),
-            M.PERCENT,
-            A.RATIO,
-            "cadres",
-        ),
-        (
-            "college_degree_share",
-            _("Share of village cadres with a college degree or above"),
-            M.PERCENT,
-            A.RATIO,
-            "cadres",
-        ),
-        ("woodpeckers", _("Grid woodpeckers"), M.COUNT, A.SUM, "grid_woodpecker"),
-        ("clues_handled", _("Clues handled"), M.COUNT, A.SUM, "grid_woodpecker"),
-        ("clue_closure_rate", _("Clue closure rate"), M.PERCENT, A.RATIO, "grid_woodpecker"),
-        ("clue_satisfaction_rate", _("Clue satisfaction rate"), M.PERCENT, A.RATIO, "grid_woodpecker"),
-        (
-            "villages_income_over_100k",
-            _("Share of villages with collective income over 100,000 yuan"),
-            M.PERCENT,
-            A.RATIO,
-            "collective_economy",
-        ),
-        ("reward_paid", _("Performance rewards paid to village cadres"), M.YUAN, A.SUM, "collective_economy"),
-    ]
-    for sort, (key, name, measure, aggregation, source) in enumerate(pending, start=40):
-        register(Indicator(key, name, measure, aggregation, source, computed.get(key), sort=sort))
-
-
-_load()

@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import ORG_DEPARTMENT_ROLES, VILLAGE_ROLES
 from accounts.scoping import ScopedQuerySet
 
+from .indicators import label
+
 YEAR_RANGE = models.Q(year__gte=2000, year__lte=2100)
 
 
@@ -49,8 +51,6 @@ class Target(models.Model):
         ]
 
     def __str__(self):
-        from .indicators import label
-
         return f"{self.year} {label(self.indicator)} {self.value}"
 
 
@@ -87,8 +87,6 @@ class RollupValue(models.Model):
         indexes = [models.Index(fields=["unit", "year"], name="goals_rollup_unit_year")]
 
     def __str__(self):
-        from .indicators import label
-
         return f"{self.year} {label(self.indicator)} {self.value}"
 
 

@@ -1,6 +1,6 @@
 """Write use-cases of the goals app: roll-up recomputation, targets and report confirmations."""
 
-from datetime import date
+import logging
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -10,10 +10,15 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import CHANGE, require, require_at
 from core import audit
+from core.logs import timed
 from organizations.models import PATH_STEP, TOWNSHIP_LEVEL, VILLAGE_LEVEL, OrganizationUnit, UnitKind
 
 from . import indicators as registry
+from .defaults import JINGZHOU_TABLE
 from .models import ReportConfirmation, RollupValue, Target
+
+# Ids, years and timings only: never a person's data (core/logs.py).
+logger = logging.getLogger(__name__)
 
 # Units that have a dashboard (and stored roll-ups): the city, townships/streets/zones, villages/communities.
 DASHBOARD_KINDS = (UnitKind.CITY, *TOWNSHIP_LEVEL, *VILLAGE_LEVEL)
@@ -22,6 +27,8 @@ TARGET_KINDS = (UnitKind.CITY, *TOWNSHIP_LEVEL)
 # The units expected to report each year (completeness).
 REPORTING_KINDS = VILLAGE_LEVEL
 LOCK_NAMESPACE = 71_000_000
+# A recomputation slower than this (seconds) is logged as a warning with its root unit id and year.
+SLOW_ROLLUP_SECONDS = 10.0
 
 
 def _lock(root_id: int, year: int) -> None:
@@ -45,17 +52,31 @@ def _accumulate(contributions: dict, paths: set[str], ratio: bool) -> dict[str, 
 
 
 @transaction.atomic
-def rollup_recompute(*, root: OrganizationUnit, year: int, units: list[OrganizationUnit], keys=None) -> int:
-    """Recompute and store every computable indicator for `units` (all under `root`) and `year` from the records.
+def rollup_recompute(
+    *, root: OrganizationUnit, year: int, units: list[OrganizationUnit], keys=None, source: str | None = None
+) -> int:
+    """Recompute and store every computable indicator for `units` (all under `root`) and `year` from the records;
+    only those in `keys`, or computed from `source`'s records, when given.
 
     Idempotent: the rows are upserted on (indicator, unit, year); running it twice leaves the same rows.
     """
+    with timed(
+        logger, "roll-up", warn_after=SLOW_ROLLUP_SECONDS, root=root.pk, year=year, source=source or "all"
+    ) as log:
+        rows = _rollup_rows(root=root, year=year, units=units, keys=keys, source=source)
+        log.update(units=len(units), rows=len(rows))
+    return len(rows)
+
+
+def _rollup_rows(*, root, year, units, keys, source) -> list[RollupValue]:
     _lock(root.pk, year)
     now = timezone.now()
     paths = {unit.path: unit for unit in units}
     rows = []
     for indicator in registry.all_indicators():
         if not indicator.has_source or (keys is not None and indicator.key not in keys):
+            continue
+        if source is not None and indicator.source != source:
             continue
         ratio = indicator.aggregation == registry.Aggregation.RATIO
         totals = _accumulate(indicator.compute(root, year), set(paths), ratio)
@@ -78,23 +99,26 @@ def rollup_recompute(*, root: OrganizationUnit, year: int, units: list[Organizat
         unique_fields=["indicator", "unit", "year"],
         update_fields=["numerator", "denominator", "value", "computed_at"],
     )
-    return len(rows)
+    return rows
 
 
-def rollup_chain(*, unit_id: int, year: int) -> int:
-    """Recompute one unit and its ancestors only (the incremental path). A unit gone since is ignored."""
+def rollup_chain(*, unit_id: int, year: int, source: str | None = None) -> int:
+    """Recompute one unit and its ancestors only (the incremental path), for the indicators of `source` when given
+    (the app whose records changed). A unit gone since is ignored."""
     unit = OrganizationUnit.objects.filter(pk=unit_id).first()
     if unit is None:
+        logger.info("roll-up skipped: unit %s no longer exists", unit_id)
         return 0
     chain = list(OrganizationUnit.objects.ancestors_of(unit, include_self=True).filter(kind__in=DASHBOARD_KINDS))
     if not chain:
         return 0
     top = OrganizationUnit.objects.ancestors_of(unit, include_self=True).first()
-    return rollup_recompute(root=top, year=year, units=chain)
+    return rollup_recompute(root=top, year=year, units=chain, source=source)
 
 
-def rollup_year(*, year: int, root_id: int | None = None) -> int:
-    """Full recompute of a year for every tree (or one root): what the nightly job runs."""
+def rollup_year(*, year: int, root_id: int | None = None, source: str | None = None) -> int:
+    """Full recompute of a year for every tree (or one root): what the nightly job runs (every source), and what a
+    change touching many chains queues (its source only)."""
     roots = OrganizationUnit.objects.filter(parent__isnull=True)
     if root_id is not None:
         roots = roots.filter(pk=root_id)
@@ -102,7 +126,7 @@ def rollup_year(*, year: int, root_id: int | None = None) -> int:
     for root in roots:
         units = list(OrganizationUnit.objects.subtree(root).filter(kind__in=DASHBOARD_KINDS))
         if units:
-            written += rollup_recompute(root=root, year=year, units=units)
+            written += rollup_recompute(root=root, year=year, units=units, source=source)
     return written
 
 
@@ -129,29 +153,14 @@ def chain_bottoms(unit_ids) -> dict[int, int]:
     return bottoms
 
 
+# Figures are kept for 2000–2100 only (the models' YEAR_RANGE).
 ROLLUP_YEARS = (2000, 2100)
-# Above this many distinct chains in one change, one full recompute of the tree is cheaper than the chains.
-CHAIN_LIMIT = 20
 
 
-def on_records_changed(*, source: str, unit_ids, year: int | None) -> None:
-    """core.events subscriber (called after commit, once per transaction): queue the chain recompute of every
-    changed unit, deduplicated by chain; a change touching many chains queues one full recompute instead."""
-    from . import tasks
-
-    bottoms = sorted(set(chain_bottoms(unit_ids).values()))
-    if not bottoms:
-        return
-    years = [year] if year else years_to_refresh(bottoms)
-    # Figures are kept for 2000–2100 only (the models' YEAR_RANGE): a change dated earlier (a member who joined in
-    # 1985) has no roll-up to refresh, and must not make one fail after the write has committed.
-    years = [y for y in years if ROLLUP_YEARS[0] <= y <= ROLLUP_YEARS[1]]
-    for each_year in years:
-        if len(bottoms) > CHAIN_LIMIT:
-            tasks.enqueue_year(each_year)
-            continue
-        for unit_id in bottoms:
-            tasks.enqueue_chain(unit_id, each_year)
+def years_in_range(years) -> list[int]:
+    """The years a roll-up can be kept for: a change dated earlier (a member who joined in 1985) has no roll-up to
+    refresh, and must not make one fail after the write has committed."""
+    return [y for y in years if ROLLUP_YEARS[0] <= y <= ROLLUP_YEARS[1]]
 
 
 def _clean_year(year) -> int:
@@ -230,7 +239,7 @@ def report_confirm(*, source: str, unit: OrganizationUnit, year: int, actor) -> 
     if unit.kind not in REPORTING_KINDS:
         raise ValidationError({"unit": _("Only villages and communities confirm their yearly report.")})
     year = _clean_year(year)
-    if year > date.today().year:
+    if year > timezone.localdate().year:
         raise ValidationError({"year": _("A year that has not started cannot be confirmed.")})
     require_at(actor, CHANGE, ReportConfirmation, unit, _("You may not confirm reports for this unit."))
     confirmation, created = ReportConfirmation.objects.get_or_create(
@@ -243,8 +252,6 @@ def report_confirm(*, source: str, unit: OrganizationUnit, year: int, actor) -> 
 
 def targets_load_defaults(*, unit: OrganizationUnit, actor, table: dict | None = None) -> int:
     """Load the Jingzhou three-year table as `unit`'s targets (existing targets of those rows are overwritten)."""
-    from .defaults import JINGZHOU_TABLE
-
     count = 0
     with transaction.atomic():
         for key, by_year in (table or JINGZHOU_TABLE).items():

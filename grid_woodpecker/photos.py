@@ -33,9 +33,9 @@ def clean_photo(upload) -> tuple[ContentFile, int, int]:
             if probe.width * probe.height > MAX_PIXELS:
                 raise ValidationError(_("This photo has too many pixels."), code="too_large")
             probe.verify()
-        with Image.open(io.BytesIO(data)) as img:
-            img.load()
-            img = ImageOps.exif_transpose(img)  # keep the orientation the camera meant, then drop the EXIF
+        with Image.open(io.BytesIO(data)) as opened:
+            opened.load()
+            img = ImageOps.exif_transpose(opened)  # keep the orientation the camera meant, then drop the EXIF
             if img.mode not in ("RGB", "L"):
                 img = img.convert("RGB")
             img.thumbnail((MAX_EDGE, MAX_EDGE))

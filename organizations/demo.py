@@ -1,6 +1,7 @@
 """The demo county's organization tree: a Shishou-like county-level city, built through the services.
 
-Figures from DOMAIN.md: 15 township-level units, 153 administrative villages, 23 urban communities.
+Figures from docs/domain.md ("The organization tree"): 15 township-level units, 153 administrative villages,
+23 urban communities.
 """
 
 from accounts.permissions import SYSTEM

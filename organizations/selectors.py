@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions
 
 from accounts.permissions import CHANGE, VIEW, units_for, units_queryset
+from core.models import AuditEntry
 
 from .models import OrganizationUnit
 
@@ -58,8 +59,6 @@ def units_search(*, user, query: str, limit: int = 50):
 
 def unit_history(*, user, unit, limit: int = 10):
     """The latest audit entries about the unit itself (who changed what, when)."""
-    from core.models import AuditEntry
-
     return list(AuditEntry.objects.restrict(user).filter(unit=unit).select_related("actor")[:limit])
 
 

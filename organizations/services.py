@@ -1,16 +1,18 @@
 """Write use-cases of the organization tree. Each runs in one transaction and writes an audit entry."""
 
+import logging
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import CharField, F, OuterRef, Subquery, Value
+from django.db.models import CharField, F, OuterRef, ProtectedError, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Concat, LPad, Substr
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.permissions import CHANGE, can_at, require, require_at
 from core import audit, events
+from core.logs import timed
 
 from .models import (
     MAX_PATH,
@@ -47,6 +49,12 @@ DEFAULT_PARTY_ORG_TYPE = {
     "building": PartyOrgType.GROUP,
     "new_economy": PartyOrgType.JOINT_BRANCH,
 }
+
+
+# Ids, codes, counts and timings only: never a person's data (core/logs.py).
+logger = logging.getLogger(__name__)
+# A subtree move or a bulk creation slower than this (seconds) is logged as a warning.
+SLOW_SECONDS = 5.0
 
 
 def _segment(pk: int) -> str:
@@ -157,11 +165,12 @@ def unit_move(*, unit: OrganizationUnit, new_parent: OrganizationUnit, actor) ->
     deepest = OrganizationUnit.objects.subtree(unit).order_by("-depth").values_list("depth", flat=True).first()
     if (deepest + delta + 1) * PATH_STEP > MAX_PATH:
         raise ValidationError({"parent": _("The tree would become too deep.")})
-    list(OrganizationUnit.objects.select_for_update().subtree(unit).values_list("pk", flat=True))
-    OrganizationUnit.objects.filter(path__startswith=old_path).update(
-        path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
-        depth=F("depth") + delta,
-    )
+    with timed(logger, "subtree move", warn_after=SLOW_SECONDS, unit=unit.pk, parent=new_parent.pk) as log:
+        list(OrganizationUnit.objects.select_for_update().subtree(unit).values_list("pk", flat=True))
+        log["units"] = OrganizationUnit.objects.filter(path__startswith=old_path).update(
+            path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
+            depth=F("depth") + delta,
+        )
     OrganizationUnit.objects.filter(pk=unit.pk).update(parent=new_parent)
     unit.refresh_from_db()
     # Every figure of the old and the new ancestors changes: recompute both chains (all years) after commit.
@@ -185,12 +194,11 @@ def unit_delete(*, unit: OrganizationUnit, actor) -> None:
         raise ValidationError({"unit": _("Only a system administrator can delete a top-level unit.")})
     if unit.children.exists():
         raise ValidationError({"unit": _("Move or delete this unit's child units first.")})
-    from django.db.models import ProtectedError
-
     audit.record(actor=actor, action="unit.delete", obj=unit, unit=unit.parent, changes={"code": unit.code})
     try:
         unit.delete()
     except ProtectedError as exc:
+        logger.info("unit %s not deleted: records still attached", unit.pk)
         raise ValidationError({"unit": _("This unit still has records attached and cannot be deleted.")}) from exc
 
 
@@ -239,6 +247,35 @@ def units_bulk_create(*, rows: list[dict], actor) -> list[OrganizationUnit]:
     Each row: name, code, kind, parent_code (an existing unit, or a row earlier in the list), optional
     party_org_name, party_org_type, sort_order.
     """
+    with timed(logger, "bulk unit creation", warn_after=SLOW_SECONDS, rows=len(rows)):
+        errors, known = _bulk_check_batch(rows, actor)
+        pending = list(rows)
+        created: list[OrganizationUnit] = []
+        # One wave per tree level: the rows whose parent exists (or was created by the previous wave).
+        while pending and not errors:
+            wave, later = [], []
+            for row in pending:
+                parent_code = row.get("parent_code")
+                (wave if not parent_code or parent_code in known else later).append(row)
+            if not wave:
+                for row in later:
+                    errors.setdefault(row["code"], []).append(_("The parent unit does not exist."))
+                break
+            units = _bulk_wave_units(wave, known, actor, errors)
+            if errors:
+                break
+            _bulk_store_wave(units, known)
+            created.extend(units)
+            pending = later
+        if errors:
+            raise ValidationError({"rows": [f"{code}: {' '.join(messages)}" for code, messages in errors.items()]})
+        _bulk_party_orgs_and_audit(created, rows, actor)
+    return created
+
+
+def _bulk_check_batch(rows: list[dict], actor) -> tuple[dict[str, list[str]], dict[str, OrganizationUnit]]:
+    """Errors by code (codes twice in the batch or already taken, parents outside the actor's scope) and the
+    existing parent units by code."""
     errors: dict[str, list[str]] = {}
     codes = [row["code"] for row in rows]
     seen: set[str] = set()
@@ -253,57 +290,53 @@ def units_bulk_create(*, rows: list[dict], actor) -> list[OrganizationUnit]:
     for code, unit in known.items():
         if not can_at(actor, CHANGE, OrganizationUnit, unit):
             errors.setdefault(code, []).append(_outside())
-    pending = list(rows)
-    created: list[OrganizationUnit] = []
-    while pending and not errors:
-        wave, later = [], []
-        for row in pending:
-            parent_code = row.get("parent_code")
-            (wave if not parent_code or parent_code in known else later).append(row)
-        if not wave:
-            for row in later:
-                errors.setdefault(row["code"], []).append(_("The parent unit does not exist."))
-            break
-        units = []
-        for row in wave:
-            parent = known.get(row.get("parent_code"))
-            if parent is None:
-                _check_root_allowed(actor, None)
-            unit = OrganizationUnit(
-                name=row["name"],
-                code=row["code"],
-                kind=row["kind"],
-                parent=parent,
-                sort_order=row.get("sort_order", 0),
-                depth=parent.depth + 1 if parent else 0,
-            )
-            try:
-                # Per-row queries are skipped on purpose: codes and parents were checked for the batch above.
-                unit.full_clean(exclude=["parent"], validate_unique=False, validate_constraints=False)
-            except ValidationError as exc:
-                errors.setdefault(row["code"], []).extend(exc.messages)
-            units.append(unit)
-        if errors:
-            break
-        OrganizationUnit.objects.bulk_create(units)
-        for unit in units:
-            unit.path = (unit.parent.path if unit.parent else "") + _segment(unit.pk)
-            known[unit.code] = unit
-        # One UPDATE for the wave, the path computed by the database from the parent's (bulk_update's CASE per
-        # row was most of the cost at province scale).
-        parent_path = OrganizationUnit.objects.filter(pk=OuterRef("parent_id")).values("path")[:1]
-        OrganizationUnit.objects.filter(pk__in=[unit.pk for unit in units]).update(
-            path=Concat(
-                Coalesce(Subquery(parent_path), Value("")),
-                LPad(Cast("id", CharField()), 10, Value("0")),
-                Value("."),
-                output_field=CharField(),
-            )
+    return errors, known
+
+
+def _bulk_wave_units(wave: list[dict], known: dict, actor, errors: dict) -> list[OrganizationUnit]:
+    """The (unsaved, validated) units of one wave; a row's validation errors are added to `errors`."""
+    units = []
+    for row in wave:
+        parent = known.get(row.get("parent_code"))
+        if parent is None:
+            _check_root_allowed(actor, None)
+        unit = OrganizationUnit(
+            name=row["name"],
+            code=row["code"],
+            kind=row["kind"],
+            parent=parent,
+            sort_order=row.get("sort_order", 0),
+            depth=parent.depth + 1 if parent else 0,
         )
-        created.extend(units)
-        pending = later
-    if errors:
-        raise ValidationError({"rows": [f"{code}: {' '.join(messages)}" for code, messages in errors.items()]})
+        try:
+            # Per-row queries are skipped on purpose: codes and parents were checked for the batch above.
+            unit.full_clean(exclude=["parent"], validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            errors.setdefault(row["code"], []).extend(exc.messages)
+        units.append(unit)
+    return units
+
+
+def _bulk_store_wave(units: list[OrganizationUnit], known: dict) -> None:
+    OrganizationUnit.objects.bulk_create(units)
+    for unit in units:
+        unit.path = (unit.parent.path if unit.parent else "") + _segment(unit.pk)
+        known[unit.code] = unit
+    # One UPDATE for the wave, the path computed by the database from the parent's (bulk_update's CASE per
+    # row was most of the cost at province scale).
+    parent_path = OrganizationUnit.objects.filter(pk=OuterRef("parent_id")).values("path")[:1]
+    OrganizationUnit.objects.filter(pk__in=[unit.pk for unit in units]).update(
+        path=Concat(
+            Coalesce(Subquery(parent_path), Value("")),
+            LPad(Cast("id", CharField()), 10, Value("0")),
+            Value("."),
+            output_field=CharField(),
+        )
+    )
+
+
+def _bulk_party_orgs_and_audit(created: list[OrganizationUnit], rows: list[dict], actor) -> None:
+    """Each new unit's party organization, and one audit row per unit (written in bulk)."""
     by_code = {row["code"]: row for row in rows}
     PartyOrganization.objects.bulk_create(
         PartyOrganization(
@@ -330,4 +363,3 @@ def units_bulk_create(*, rows: list[dict], actor) -> list[OrganizationUnit]:
         )
         for unit in created
     )
-    return created

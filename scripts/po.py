@@ -37,7 +37,8 @@ def _unfuzzy(head: str) -> str:
             flags = [flag.strip() for flag in line[2:].split(",") if flag.strip() and flag.strip() != "fuzzy"]
             if not flags:
                 continue
-            line = "#, " + ", ".join(flags)
+            lines.append("#, " + ", ".join(flags) + "\n")
+            continue
         lines.append(line + "\n")
     return "".join(lines)
 

@@ -15,13 +15,13 @@
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
 from itertools import count
 
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from accounts.roles import Role
 from tests import factories
@@ -449,7 +449,7 @@ def samples(route: Route, world: World) -> list[Sample]:
     fixed = {"format": "json"} if "format" in route.kwargs else {}
     if not names:
         return [Sample(dict(fixed), owned=False)]
-    if route.kind == "page" or route.kind == "open311":
+    if route.kind in {"page", "open311"}:
         if route.name not in PAGE_KWARGS:
             raise MissingSample(f"no sample kwargs for page route {route.id}: add it to PAGE_KWARGS in tests/sweep.py")
         return [Sample({**s.kwargs, **fixed}, s.owned, s.model) for s in PAGE_KWARGS[route.name](world)]
@@ -486,4 +486,4 @@ OWNED_UNSCOPED = {"authtoken.TokenProxy"}
 
 
 def today() -> str:
-    return str(date.today())
+    return str(timezone.localdate())

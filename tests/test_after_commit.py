@@ -41,7 +41,7 @@ def _member_body(county, joined_on):
 
 
 def test_failing_rollup_does_not_fail_the_committed_write(api_for, users, county, monkeypatch, caplog, eager_celery):
-    def broken(unit_id, year):
+    def broken(*args, **kwargs):
         raise RuntimeError("roll-up store is down")
 
     monkeypatch.setattr(goals_tasks, "enqueue_chain", broken)
@@ -80,7 +80,7 @@ def test_member_who_joined_in_1985_is_registered(api_for, users, county, eager_c
 
 def test_rollups_skip_years_outside_the_kept_range(county, monkeypatch):
     queued = []
-    monkeypatch.setattr(goals_tasks, "enqueue_chain", lambda unit_id, year: queued.append(year))
-    goals_services.on_records_changed(source="cadres", unit_ids=[county["village_a1"].pk], year=1985)
-    goals_services.on_records_changed(source="cadres", unit_ids=[county["village_a1"].pk], year=2024)
+    monkeypatch.setattr(goals_tasks, "enqueue_chain", lambda unit_id, year, source=None: queued.append(year))
+    goals_tasks.on_records_changed(source="cadres", unit_ids=[county["village_a1"].pk], year=1985)
+    goals_tasks.on_records_changed(source="cadres", unit_ids=[county["village_a1"].pk], year=2024)
     assert queued == [2024]

@@ -1,6 +1,6 @@
 """Demo people, members, development pipeline, cadres, reserves and training for the demo county.
 
-Proportions follow the seeds' Shishou 2024 figures (DOMAIN.md): about 408 activists in reserve, about 210 members
+Proportions follow the seeds' Shishou 2024 figures (docs/domain.md): about 408 activists in reserve, about 210 members
 developed in 2024, a one-shoulder secretary in basically every village and community, 143 reserves for secretary
 and 241 for other posts (103 publicly recruited), most villages with a reserve under 30 but a few without, 28
 cadres studying for a degree, 6 training sessions with 547 person-times. Everything is drawn from ctx.rng and

@@ -14,6 +14,7 @@ Rates are read from `REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]` at request time (
 
 import hashlib
 import re
+from typing import cast
 
 from django.core.exceptions import ImproperlyConfigured
 from rest_framework import throttling
@@ -90,12 +91,15 @@ class WindowThrottle(throttling.SimpleRateThrottle):
 
     @classmethod
     def check(cls, scope: str, ident) -> "WindowThrottle | None":
-        rates = api_settings.DEFAULT_THROTTLE_RATES.get(scope)
+        # A scope's rate is a string or, for WindowThrottle, a list of them (DRF's stubs only know numbers).
+        rates = cast("str | list[str] | None", api_settings.DEFAULT_THROTTLE_RATES.get(scope))
         if rates is None:
             raise ImproperlyConfigured(f"No throttle rate set for scope {scope!r}.")
         refused = None
         for rate in [rates] if isinstance(rates, str) else rates:
             throttle = cls(scope, str(ident), rate)
-            if not throttle.allow_request(None, None) and (refused is None or throttle.wait() > refused.wait()):
+            # The window is keyed by `ident`: DRF's request and view are not needed (nor available) here.
+            allowed = throttle.allow_request(None, None)  # type: ignore[arg-type]
+            if not allowed and (refused is None or (throttle.wait() or 0) > (refused.wait() or 0)):
                 refused = throttle
         return refused

@@ -1,55 +1,20 @@
-"""Compute functions, one module per source app. Each returns {unit path: Figure} for the records under a root unit
-and a year, from one grouped query, so a whole subtree is computed in one go whatever its size.
+"""Compute functions, one module per source app, each declared as an indicator with `@indicator(...)` beside it.
+Each returns {unit path: Figure} for the records under a root unit and a year, from one grouped query
+(`counts_by_path`, `ratio_by_path`, `sums_by_path` in `base.py`).
 
-Adding an indicator for a source that lands later (cadres, grid_woodpecker, collective_economy) is a few lines:
-a function here built on `counts_by_path` / `ratio_by_path`, and `compute=` on its registry entry.
+Importing this package registers every indicator; `goals.apps.GoalsConfig.ready()` does it once at start-up.
+Adding an indicator is a function in its source's module with an `@indicator(...)` line above it.
 """
 
-from decimal import Decimal
+from . import cadres, collective_economy, grid_woodpecker, organizations
+from .base import counts_by_path, ratio_by_path, sums_by_path
 
-from django.db.models import Count, Q
-from django.db.models.functions import Substr
-
-from organizations.models import PATH_STEP
-
-from ..indicators import Figure
-
-
-def _group_key(path_lookup: str, depth: int | None):
-    # Records below the reporting level (grids, buildings) are grouped by their ancestor at `depth`: a path prefix.
-    return Substr(path_lookup, 1, (depth + 1) * PATH_STEP) if depth is not None else None
-
-
-def counts_by_path(queryset, path_lookup: str, root, *, depth: int | None = None) -> dict[str, Figure]:
-    """Count the rows of `queryset` under `root`, grouped by their unit's path (or its ancestor's at `depth`)."""
-    qs = queryset.filter(**{f"{path_lookup}__startswith": root.path})
-    key = _group_key(path_lookup, depth)
-    if key is not None:
-        qs = qs.annotate(group_path=key)
-        path_lookup = "group_path"
-    rows = qs.values(path_lookup).annotate(n=Count("pk")).order_by()
-    return {row[path_lookup]: Figure(Decimal(row["n"])) for row in rows}
-
-
-def ratio_by_path(queryset, path_lookup: str, root, numerator: Q, *, depth: int | None = None) -> dict[str, Figure]:
-    """Rows of `queryset` under `root` are the denominator, those matching `numerator` the numerator, by path."""
-    qs = queryset.filter(**{f"{path_lookup}__startswith": root.path})
-    key = _group_key(path_lookup, depth)
-    if key is not None:
-        qs = qs.annotate(group_path=key)
-        path_lookup = "group_path"
-    rows = qs.values(path_lookup).annotate(num=Count("pk", filter=numerator), den=Count("pk")).order_by()
-    return {row[path_lookup]: Figure(Decimal(row["num"]), Decimal(row["den"])) for row in rows}
-
-
-def sums_by_path(queryset, path_lookup: str, root, field: str) -> dict[str, Figure]:
-    """Sum `field` over the rows of `queryset` under `root`, grouped by their unit's path."""
-    from django.db.models import Sum
-
-    rows = (
-        queryset.filter(**{f"{path_lookup}__startswith": root.path})
-        .values(path_lookup)
-        .annotate(total=Sum(field))
-        .order_by()
-    )
-    return {row[path_lookup]: Figure(Decimal(row["total"] or 0)) for row in rows}
+__all__ = [
+    "cadres",
+    "collective_economy",
+    "counts_by_path",
+    "grid_woodpecker",
+    "organizations",
+    "ratio_by_path",
+    "sums_by_path",
+]

@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
 
 from cadres.models import (
     ACTIVE_RESERVE_STAGES,
@@ -18,19 +19,24 @@ from cadres.models import (
 )
 from organizations.models import VILLAGE_LEVEL, OrganizationUnit, UnitKind
 
-from ..indicators import Figure
-from . import counts_by_path, ratio_by_path
+from ..indicators import Aggregation, Figure, Measure, indicator
+from .base import counts_by_path, ratio_by_path
+
+SOURCE = "cadres"
+COUNT, SUM, PERCENT, RATIO = Measure.COUNT, Aggregation.SUM, Measure.PERCENT, Aggregation.RATIO
 
 
 def _end(year: int) -> date:
     return date(year, 12, 31)
 
 
+@indicator("members_developed", _("Party members developed"), COUNT, SUM, SOURCE, sort=40)
 def members_developed(root, year):
     """Development records admitted as probationary members during the year (发展党员)."""
     return counts_by_path(DevelopmentRecord.objects.filter(admitted_on__year=year), "unit__path", root)
 
 
+@indicator("activists", _("Activists in reserve"), COUNT, SUM, SOURCE, sort=41)
 def activists(root, year):
     """Activists in reserve on 31 December: activist by then, not yet a target, not disqualified."""
     end = _end(year)
@@ -41,11 +47,13 @@ def activists(root, year):
     return counts_by_path(held, "unit__path", root)
 
 
+@indicator("training_person_times", _("Training person-times"), Measure.PERSON_TIMES, SUM, SOURCE, sort=42)
 def training_person_times(root, year):
     """Attendances at training sessions starting in the year, counted at the attendee's unit."""
     return counts_by_path(TrainingAttendance.objects.filter(session__starts_on__year=year), "person__unit__path", root)
 
 
+@indicator("training_coverage", _("Training coverage of party members"), PERCENT, RATIO, SOURCE, sort=43)
 def training_coverage(root, year):
     """Party members (joined by year end) who attended at least one training that year, over all of them."""
     trained = TrainingAttendance.objects.filter(person=OuterRef("person_id"), session__starts_on__year=year)
@@ -53,12 +61,21 @@ def training_coverage(root, year):
     return ratio_by_path(members, "unit__path", root, Q(trained=True))
 
 
+@indicator("reserve_cadres", _("Reserve cadres"), COUNT, SUM, SOURCE, sort=44)
 def reserve_cadres(root, year):
     """Reserve cadres held in reserve (in reserve or trained) who reached that stage by year end."""
     held = ReserveCadre.objects.filter(stage__in=ACTIVE_RESERVE_STAGES, stage_on__lte=_end(year))
     return counts_by_path(held, "unit__path", root)
 
 
+@indicator(
+    "villages_with_young_reserve",
+    _("Share of villages with a reserve cadre under 30"),
+    PERCENT,
+    RATIO,
+    SOURCE,
+    sort=45,
+)
 def villages_with_young_reserve(root, year):
     """Villages with at least one reserve under 30 on 31 December, over all active villages (Jingzhou's rule)."""
     end = _end(year)
@@ -79,12 +96,28 @@ def _posts_held(year):
     )
 
 
+@indicator(
+    "one_shoulder_rate",
+    _("One-shoulder rate (secretary also chairs the villagers' committee)"),
+    PERCENT,
+    RATIO,
+    SOURCE,
+    sort=46,
+)
 def one_shoulder_rate(root, year):
     """Village and community secretaries who also chair the villagers' (residents') committee, over all of them."""
     secretaries = _posts_held(year).filter(post=PostKind.SECRETARY)
     return ratio_by_path(secretaries, "unit__path", root, Q(is_one_shoulder=True))
 
 
+@indicator(
+    "college_degree_share",
+    _("Share of village cadres with a college degree or above"),
+    PERCENT,
+    RATIO,
+    SOURCE,
+    sort=47,
+)
 def college_degree_share(root, year):
     """Village and community cadres (people holding a committee post at year end) with a college degree or above."""
     cadres = _posts_held(year).exclude(post__in=[PostKind.FIRST_SECRETARY, PostKind.WORK_TEAM_MEMBER])

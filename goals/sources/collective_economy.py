@@ -4,14 +4,19 @@ villages only; a village without an approved report stays in the denominator) an
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
 
 from collective_economy.models import IncomeReport, ReportStatus, VillageReward
 from organizations.models import OrganizationUnit, UnitKind
 
-from . import ratio_by_path, sums_by_path
+from ..indicators import Aggregation, Measure, indicator, reported
+from .base import ratio_by_path, sums_by_path
+
+SOURCE = "collective_economy"
 
 
-def _villages_over(threshold: Decimal):
+def _villages_over(threshold: Decimal, key: str, name, sort: int):
+    @indicator(key, name, Measure.PERCENT, Aggregation.RATIO, SOURCE, sort=sort)
     def compute(root, year):
         over = IncomeReport.objects.filter(
             village=OuterRef("pk"), year=year, status=ReportStatus.APPROVED, total_income__gte=threshold
@@ -23,15 +28,29 @@ def _villages_over(threshold: Decimal):
     return compute
 
 
-villages_over_100k = _villages_over(Decimal("100000"))
-villages_over_200k = _villages_over(Decimal("200000"))
+villages_over_200k = _villages_over(
+    Decimal("200000"),
+    "villages_income_over_200k",
+    _("Share of villages with collective income over 200,000 yuan"),
+    20,
+)
+villages_over_100k = _villages_over(
+    Decimal("100000"),
+    "villages_income_over_100k",
+    _("Share of villages with collective income over 100,000 yuan"),
+    52,
+)
 
 
+@indicator(
+    "reward_paid", _("Performance rewards paid to village cadres"), Measure.YUAN, Aggregation.SUM, SOURCE, sort=53
+)
 def reward_paid(root, year):
     """Performance-linked rewards computed for the villages for the year, in yuan."""
     return sums_by_path(VillageReward.objects.filter(year=year), "village__path", root, "amount")
 
 
+@reported(SOURCE)
 def reported_villages(unit, year):
     """Villages under `unit` with an approved income report for the year."""
     return IncomeReport.objects.filter(

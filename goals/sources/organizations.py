@@ -4,6 +4,7 @@ rectification. Each function: (root unit, year) -> {unit path: Figure}, one grou
 from datetime import date
 
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
 
 from organizations.models import (
     VILLAGE_LEVEL,
@@ -14,12 +15,16 @@ from organizations.models import (
     UnitKind,
 )
 
-from . import counts_by_path, ratio_by_path
+from ..indicators import Aggregation, Measure, indicator
+from .base import counts_by_path, ratio_by_path
 
+SOURCE = "organizations"
 TITLE_PATH = "party_org__unit__path"
 
 
-def _titles(title: str):
+def _titles(key: str, name, title: str, sort: int):
+    # The Jingzhou three-year table (docs/domain.md "Annual goals"): a count of one demonstration title a year.
+    @indicator(key, name, Measure.COUNT, Aggregation.SUM, SOURCE, sort=sort)
     def compute(root, year):
         return counts_by_path(DemonstrationTitle.objects.filter(year=year, title=title), TITLE_PATH, root)
 
@@ -27,14 +32,28 @@ def _titles(title: str):
     return compute
 
 
-demonstration_counties = _titles(DemonstrationTitleKind.COUNTY)
-demonstration_townships = _titles(DemonstrationTitleKind.TOWNSHIP)
-demonstration_streets = _titles(DemonstrationTitleKind.STREET)
-demonstration_villages = _titles(DemonstrationTitleKind.VILLAGE)
-demonstration_communities = _titles(DemonstrationTitleKind.COMMUNITY)
-smart_platform = _titles(DemonstrationTitleKind.SMART_PLATFORM)
+T = DemonstrationTitleKind
+demonstration_counties = _titles(
+    "demonstration_counties", _("Demonstration counties (cities, districts)"), T.COUNTY, 10
+)
+demonstration_townships = _titles("demonstration_townships", _("Demonstration townships"), T.TOWNSHIP, 11)
+demonstration_streets = _titles("demonstration_streets", _("Demonstration streets"), T.STREET, 12)
+demonstration_villages = _titles("demonstration_villages", _("Demonstration villages"), T.VILLAGE, 13)
+demonstration_communities = _titles("demonstration_communities", _("Demonstration communities"), T.COMMUNITY, 14)
+smart_platform = _titles(
+    "smart_platform_streets", _("Streets with a comprehensive smart-service platform"), T.SMART_PLATFORM, 15
+)
 
 
+@indicator(
+    "demonstration_village_share",
+    _("Share of villages and communities holding a demonstration title"),
+    Measure.PERCENT,
+    Aggregation.RATIO,
+    SOURCE,
+    description=_("Villages holding 示范村 and communities holding 示范社区 for the year, over all of them."),
+    sort=21,
+)
 def demonstration_village_share(root, year):
     """Villages holding 示范村 (communities holding 示范社区) that year, over every active village and community."""
     titled = DemonstrationTitle.objects.filter(party_org__unit=OuterRef("pk"), year=year).filter(
@@ -45,11 +64,32 @@ def demonstration_village_share(root, year):
     return ratio_by_path(units, "path", root, Q(titled=True))
 
 
+@indicator(
+    "weak_lax_rectified",
+    _("Weak-and-lax organizations rectified"),
+    Measure.COUNT,
+    Aggregation.SUM,
+    SOURCE,
+    description=_("Party organizations whose rectification was accepted during the year."),
+    sort=30,
+)
 def weak_lax_rectified(root, year):
     """Party organizations whose weak-and-lax rectification was accepted during the year."""
     return counts_by_path(PartyOrganization.objects.filter(rectified_on__year=year), "unit__path", root)
 
 
+@indicator(
+    "weak_lax_rectification_rate",
+    _("Rectification rate of weak-and-lax organizations"),
+    Measure.PERCENT,
+    Aggregation.RATIO,
+    SOURCE,
+    description=_(
+        "Accepted during the year, over those under rectification in the year (started by its end and "
+        "not accepted before it)."
+    ),
+    sort=31,
+)
 def weak_lax_rectification_rate(root, year):
     """Accepted during the year, over those under rectification in the year (started by its end, not accepted
     before it starts)."""

@@ -1,4 +1,4 @@
-"""Demo data of the grid woodpeckers: about 4,120 woodpeckers (DOMAIN.md), Red Beehive stations with goods, and
+"""Demo data of the grid woodpeckers: about 4,120 woodpeckers (docs/domain.md), Red Beehive stations with goods, and
 a year of clues of which about 298 were handled, driven through the same services a user calls.
 
 Woodpeckers are registered with the bulk builder (`demo/bulk.py`, volume); the clues go one by one through
@@ -95,7 +95,7 @@ def _group(rng) -> str:
     return rng.choices([g for g, _w in GROUPS], weights=[w for _g, w in GROUPS])[0]
 
 
-# The demo's year is 2024, like the other apps' (DOMAIN.md's figures): the handled work is dated up to this day;
+# The demo's year is 2024, like the other apps' (the figures of docs/domain.md): the handled work is dated up to this day;
 # the work still open in the queues is dated in the last days before today.
 DEMO_YEAR_END = datetime(2024, 12, 28, 17, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
@@ -118,7 +118,7 @@ def build(ctx):
     _backdate(backdate)
     tasks.auto_close_unrated_clues()
     tasks.flag_overdue_clues()
-    _waiting_work(ctx, categories, demo_user, demo_grid, me, now)
+    _waiting_work(ctx, categories, demo_user=demo_user, demo_grid=demo_grid, me=me, now=now)
 
 
 def _categories(city) -> list:
@@ -305,7 +305,7 @@ def _backdate(backdate: dict) -> None:
         PointsEntry.objects.filter(clue_id=clue.pk).update(created_at=accepted)
 
 
-def _waiting_work(ctx, categories, demo_user, demo_grid, me, now) -> None:
+def _waiting_work(ctx, categories, *, demo_user, demo_grid, me, now) -> None:
     """Work waiting for the demo staff: a clue in the grid worker's triage queue, an inspection task, an award,
     and the hotline's Open311 key."""
     clues.clue_submit(

@@ -1,4 +1,5 @@
 import django_filters
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ..models import OrganizationUnit, UnitKind
@@ -24,6 +25,4 @@ class OrganizationUnitFilter(django_filters.FilterSet):
         return queryset.filter(path__startswith=root.path)
 
     def filter_q(self, queryset, name, value):
-        from django.db.models import Q
-
         return queryset.filter(Q(name__icontains=value) | Q(code__istartswith=value))

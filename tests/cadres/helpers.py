@@ -3,6 +3,8 @@
 from datetime import date, timedelta
 from itertools import count
 
+from django.utils import timezone
+
 from accounts.permissions import SYSTEM
 from cadres import services
 from cadres.validators import id_check_digit
@@ -16,7 +18,7 @@ def make_id(birth: str = "19900307", region: str = "421081") -> str:
 
 
 def birth_for_age(age: int) -> str:
-    today = date.today()
+    today = timezone.localdate()
     return f"{today.year - age}0101"
 
 
@@ -38,7 +40,7 @@ def member(unit, name=None, **facts):
 
 
 def days_ago(n: int) -> date:
-    return date.today() - timedelta(days=n)
+    return timezone.localdate() - timedelta(days=n)
 
 
 def activist(unit, name=None, *, activist_days_ago=400):

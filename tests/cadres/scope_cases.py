@@ -1,6 +1,7 @@
 from datetime import date
 
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.permissions import SYSTEM
 from cadres import services
@@ -246,7 +247,11 @@ CASES = [
         name="capability_assessment",
         model=CapabilityAssessment,
         make=lambda county, users, unit: services.assessment_record(
-            person=h.person(unit, _name(unit, "测评")), unit=unit, year=date.today().year, score=88, actor=SYSTEM
+            person=h.person(unit, _name(unit, "测评")),
+            unit=unit,
+            year=timezone.localdate().year,
+            score=88,
+            actor=SYSTEM,
         ),
         ui_list=lambda: reverse("cadres:assessment_list"),
         ui_detail=_url("cadres:assessment_detail"),

@@ -145,7 +145,9 @@ def world(county, users):
     leaving = cadres_services.member_create(
         person=person(a1, "张卫东", 38, 300), unit=a1, status="full", joined_on=date(2015, 7, 1), actor=SYSTEM
     )
-    cadres_services.transfer_start(member=leaving, to_unit=b1, out_on=date.today() - timedelta(days=3), actor=SYSTEM)
+    cadres_services.transfer_start(
+        member=leaving, to_unit=b1, out_on=timezone.localdate() - timedelta(days=3), actor=SYSTEM
+    )
     cadres_services.member_create(
         person=person(b1, "刘桂兰", 63, 100, male=False),
         unit=b1,
@@ -154,9 +156,14 @@ def world(county, users):
         actor=SYSTEM,
     )
     record = cadres_services.development_start(
-        person=person(a1, "陈小明", 22, 150), unit=a1, applied_on=date.today() - timedelta(days=500), actor=SYSTEM
+        person=person(a1, "陈小明", 22, 150),
+        unit=a1,
+        applied_on=timezone.localdate() - timedelta(days=500),
+        actor=SYSTEM,
     )
-    cadres_services.development_propose(record=record, effective_on=date.today() - timedelta(days=100), actor=SYSTEM)
+    cadres_services.development_propose(
+        record=record, effective_on=timezone.localdate() - timedelta(days=100), actor=SYSTEM
+    )
     chief = person(a1, "杨志强", 52, 17)
     post = cadres_services.post_create(
         person=chief, unit=a1, post="secretary", term_start_year=2021, started_on=date(2021, 5, 1), actor=SYSTEM
@@ -173,7 +180,7 @@ def world(county, users):
     cadres_services.study_create(
         person=chief, unit=a1, school="长江大学", target_level="college", enrolled_on=date(2023, 9, 1), actor=SYSTEM
     )
-    cadres_services.assessment_record(person=chief, unit=a1, year=date.today().year, score=88, actor=SYSTEM)
+    cadres_services.assessment_record(person=chief, unit=a1, year=timezone.localdate().year, score=88, actor=SYSTEM)
     cadres_services.reserve_nominate(
         person=person(a1, "赵磊", 28, 222),
         unit=a1,
@@ -374,8 +381,8 @@ def known_about(person, number, texts, objects) -> dict:
     corpus = "\n".join(texts)
     if full in corpus.upper():
         known_chars = dict(enumerate(full))
-    for token in _masked_tokens(corpus):
-        token = token.upper()
+    for found in _masked_tokens(corpus):
+        token = found.upper()
         if all(c == "*" or c == full[i] for i, c in enumerate(token)):
             known_chars.update({i: c for i, c in enumerate(token) if c != "*"})
     birth_known = any(n in corpus for n in _date_notations(person.birth_date))

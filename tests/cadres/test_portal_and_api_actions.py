@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.permissions import SYSTEM
 from cadres import services
@@ -17,7 +18,7 @@ def test_api_refuses_a_target_too_early_with_the_chinese_reason(county, users, a
     record = h.activist(county["village_a1"], activist_days_ago=100)
     api = api_for(users["secretary_a1"])
     response = api.post(
-        f"/api/v1/cadres/development/{record.pk}/propose/", {"effective_on": str(date.today())}, format="json"
+        f"/api/v1/cadres/development/{record.pk}/propose/", {"effective_on": str(timezone.localdate())}, format="json"
     )
     assert response.status_code == 400
     body = response.json()
@@ -28,7 +29,7 @@ def test_api_refuses_a_target_too_early_with_the_chinese_reason(county, users, a
 def test_api_propose_then_approve_by_township_staff(county, users, api_for):
     record = h.activist(county["village_a1"], activist_days_ago=400)
     proposed = api_for(users["secretary_a1"]).post(
-        f"/api/v1/cadres/development/{record.pk}/propose/", {"effective_on": str(date.today())}, format="json"
+        f"/api/v1/cadres/development/{record.pk}/propose/", {"effective_on": str(timezone.localdate())}, format="json"
     )
     assert proposed.status_code == 200 and proposed.json()["steps"][-1]["status"] == "proposed"
     refused = api_for(users["secretary_a1"]).post(f"/api/v1/cadres/development/{record.pk}/approve/")

@@ -1,10 +1,9 @@
 """Reserve cadres: the pipeline's allowed and refused steps, and the under-30 rule per township."""
 
-from datetime import date
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.permissions import SYSTEM
 from cadres import selectors, services
@@ -114,10 +113,10 @@ def test_villages_missing_a_reserve_under_30_listed_per_township(county, users, 
         reason="调离",
         actor=SYSTEM,
     )  # dropped: no longer counts
-    report = selectors.villages_missing_young_reserve(user=users["staff_a"], on=date.today())
+    report = selectors.villages_missing_young_reserve(user=users["staff_a"], on=timezone.localdate())
     assert [(t.name, [v.name for v in vs]) for t, vs in report["groups"]] == [("甲镇", ["甲二村"])]
     assert (report["villages"], report["missing"]) == (2, 1)  # communities are not villages
-    city = selectors.villages_missing_young_reserve(user=users["city_staff"], on=date.today())
+    city = selectors.villages_missing_young_reserve(user=users["city_staff"], on=timezone.localdate())
     assert [(t.name, [v.name for v in vs]) for t, vs in city["groups"]] == [
         ("甲镇", ["甲二村"]),
         ("乙街道", ["乙一村"]),

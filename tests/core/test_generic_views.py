@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.permissions import SYSTEM
 from cadres import services
@@ -82,7 +83,7 @@ def test_action_confirms_on_get_then_posts_to_the_service(client_for, county, us
 
 def test_action_is_403_for_a_visible_record_without_the_permission(client_for, county, users):
     record = h.activist(county["village_a1"], "戊", activist_days_ago=430)
-    step = services.development_propose(record=record, effective_on=date.today(), actor=SYSTEM)
+    step = services.development_propose(record=record, effective_on=timezone.localdate(), actor=SYSTEM)
     url = reverse("cadres:development_approve", args=[step.pk])
     assert client_for(users["secretary_a1"]).post(url).status_code == 403  # sees it, may not approve
     assert client_for(users["secretary_a1"]).get(url).status_code == 403

@@ -19,7 +19,7 @@ def test_demo_dashboard_figures_come_from_the_records(client):
     def city_value(key, year=2024):
         return RollupValue.objects.get(indicator=key, unit=city, year=year).value
 
-    # DOMAIN.md: weak-and-lax organizations rectified, 10 of 10 in 2024.
+    # docs/domain.md: weak-and-lax organizations rectified, 10 of 10 in 2024.
     assert city_value("weak_lax_rectified") == 10
     assert city_value("weak_lax_rectification_rate") == Decimal("100.00")
     assert PartyOrganization.objects.filter(rectified_on__year=2024).count() == 10
@@ -37,7 +37,7 @@ def test_demo_dashboard_figures_come_from_the_records(client):
     assert response.status_code == 200
     rows = {row.indicator.key: row for row in response.context["rows"]}
     assert rows["weak_lax_rectified"].value == 10
-    # DOMAIN.md's Shishou 2024 figures, computed from the generated members, cadres, reserves, training and income.
+    # docs/domain.md's Shishou 2024 figures, computed from the generated members, cadres, reserves, training and income.
     assert city_value("members_developed") == 210
     assert city_value("training_person_times") == 547
     assert city_value("villages_income_over_100k") == Decimal("92.16")  # 141 of 153 villages

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 
 from accounts.permissions import SYSTEM
+from goals import indicators as registry
 from goals import services, tasks
 from goals.models import RollupValue
 from organizations.models import DemonstrationTitleKind as T
@@ -43,11 +44,13 @@ def test_change_in_one_village_recomputes_only_its_chain(county, monkeypatch, dj
     before = {(row.indicator, row.unit_id): row.computed_at for row in RollupValue.objects.filter(year=2024)}
     city_before = RollupValue.objects.get(indicator="demonstration_villages", unit=county["city"], year=2024)
     queued = []
-    monkeypatch.setattr(tasks, "enqueue_chain", lambda unit_id, year: queued.append((unit_id, year)))
+    monkeypatch.setattr(
+        tasks, "enqueue_chain", lambda unit_id, year, source=None: queued.append((unit_id, year, source))
+    )
 
     with django_capture_on_commit_callbacks(execute=True):
         grant(county["village_a2"], 2024, T.VILLAGE)
-    assert queued == [(county["village_a2"].pk, 2024)]
+    assert queued == [(county["village_a2"].pk, 2024, "organizations")]
 
     tasks.recompute_chain(*queued[0])  # what the worker runs
     chain = {county["village_a2"].pk, county["township_a"].pk, county["city"].pk}
@@ -55,6 +58,9 @@ def test_change_in_one_village_recomputes_only_its_chain(county, monkeypatch, dj
     assert after.keys() == before.keys()
     changed = {unit_id for key, unit_id in after if after[(key, unit_id)] != before[(key, unit_id)]}
     assert changed == chain
+    # Only the indicators read from the changed source's records are recomputed.
+    recomputed = {key for key, unit_id in after if after[(key, unit_id)] != before[(key, unit_id)]}
+    assert recomputed == set(registry.of_source("organizations"))
     city_after = RollupValue.objects.get(pk=city_before.pk)
     assert (city_before.value, city_after.value) == (Decimal("0.00"), Decimal("1.00"))
 
@@ -62,7 +68,7 @@ def test_change_in_one_village_recomputes_only_its_chain(county, monkeypatch, dj
 def test_change_without_year_refreshes_computed_years(county, monkeypatch, django_capture_on_commit_callbacks):
     services.rollup_year(year=2022)
     queued = []
-    monkeypatch.setattr(tasks, "enqueue_chain", lambda unit_id, year: queued.append((unit_id, year)))
+    monkeypatch.setattr(tasks, "enqueue_chain", lambda unit_id, year, source=None: queued.append((unit_id, year)))
     from organizations.services import party_org_update
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -119,7 +125,7 @@ def test_changes_in_one_transaction_queue_each_chain_once(county, monkeypatch, d
     from django.db import transaction
 
     queued = []
-    monkeypatch.setattr(tasks, "enqueue_chain", lambda unit_id, year: queued.append((unit_id, year)))
+    monkeypatch.setattr(tasks, "enqueue_chain", lambda unit_id, year, source=None: queued.append((unit_id, year)))
     with django_capture_on_commit_callbacks(execute=True):
         with transaction.atomic():
             grant(county["village_a1"], 2024, T.VILLAGE)
@@ -131,21 +137,21 @@ def test_changes_in_one_transaction_queue_each_chain_once(county, monkeypatch, d
 
 def test_change_touching_many_chains_queues_one_full_recompute(county, monkeypatch, django_capture_on_commit_callbacks):
     chains, years = [], []
-    monkeypatch.setattr(tasks, "enqueue_chain", lambda unit_id, year: chains.append(unit_id))
-    monkeypatch.setattr(tasks, "enqueue_year", years.append)
-    monkeypatch.setattr(services, "CHAIN_LIMIT", 1)
+    monkeypatch.setattr(tasks, "enqueue_chain", lambda unit_id, year, source=None: chains.append(unit_id))
+    monkeypatch.setattr(tasks, "enqueue_year", lambda year, source=None: years.append((year, source)))
+    monkeypatch.setattr(tasks, "CHAIN_LIMIT", 1)
     from core.events import records_changed
 
     with django_capture_on_commit_callbacks(execute=True):
         records_changed(source="organizations", unit_ids=[county["village_a1"].pk, county["village_b1"].pk], year=2024)
-    assert (chains, years) == ([], [2024])
+    assert (chains, years) == ([], [(2024, "organizations")])
 
 
 def test_rolled_back_change_queues_nothing(county, monkeypatch, django_capture_on_commit_callbacks):
     from django.db import transaction
 
     queued = []
-    monkeypatch.setattr(tasks, "enqueue_chain", lambda unit_id, year: queued.append(unit_id))
+    monkeypatch.setattr(tasks, "enqueue_chain", lambda unit_id, year, source=None: queued.append(unit_id))
     with django_capture_on_commit_callbacks(execute=True):
         try:
             with transaction.atomic():
@@ -155,3 +161,25 @@ def test_rolled_back_change_queues_nothing(county, monkeypatch, django_capture_o
             pass
         grant(county["village_b1"], 2024, T.VILLAGE)
     assert queued == [county["village_b1"].pk]
+
+
+def test_slow_rollup_logs_a_warning_with_its_unit_and_year(county, monkeypatch, caplog):
+    monkeypatch.setattr(services, "SLOW_ROLLUP_SECONDS", -1.0)  # every recomputation counts as slow
+    with caplog.at_level("WARNING", logger="goals.services"):
+        services.rollup_year(year=2024, root_id=county["city"].pk, source="organizations")
+    [record] = [r for r in caplog.records if r.name == "goals.services"]
+    assert record.levelname == "WARNING"
+    assert f"root {county['city'].pk}, year 2024, source organizations" in record.getMessage()
+
+
+def test_a_full_recompute_of_one_source_leaves_the_others(county):
+    services.rollup_year(year=2024)
+    before = dict(RollupValue.objects.filter(year=2024).values_list("pk", "computed_at"))
+    services.rollup_year(year=2024, source="cadres")
+    after = dict(RollupValue.objects.filter(year=2024).values_list("pk", "computed_at"))
+    changed = set(
+        RollupValue.objects.filter(pk__in=[pk for pk in after if after[pk] != before[pk]]).values_list(
+            "indicator", flat=True
+        )
+    )
+    assert changed == set(registry.of_source("cadres"))

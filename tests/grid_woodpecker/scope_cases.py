@@ -1,6 +1,7 @@
 from datetime import date, timedelta
 
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.permissions import SYSTEM
@@ -119,8 +120,8 @@ CASES = [
         make=lambda county, users, grid: task_create(
             grid=grid,
             title=f"{grid.name}巡查",
-            starts_on=date.today(),
-            ends_on=date.today() + timedelta(days=7),
+            starts_on=timezone.localdate(),
+            ends_on=timezone.localdate() + timedelta(days=7),
             actor=users["admin"],
         ),
         **GRIDS,
@@ -129,8 +130,8 @@ CASES = [
         api_create_body=lambda county, grid: {
             "grid": grid.pk,
             "title": "消防通道巡查",
-            "starts_on": str(date.today()),
-            "ends_on": str(date.today() + timedelta(days=3)),
+            "starts_on": str(timezone.localdate()),
+            "ends_on": str(timezone.localdate() + timedelta(days=3)),
         },
     ),
     ScopeCase(
