@@ -37,8 +37,7 @@ ALLOWED_LONG_FUNCTIONS: set[str] = set()
 # What the repository must not point to: files that live outside it (the shared domain and style notes). Built from
 # parts so that this file does not match itself.
 OUTSIDE_REFERENCES = ("../" + "shared/", "DOMAIN" + ".md", "STYLE" + ".md")
-# Files that still cite the outside notes, in the two apps being split (issue 10): the integrator replaces these
-# citations with docs/domain.md after merging the splits, and empties this.
+# Files allowed to cite the outside notes: none (the glossary is docs/domain.md).
 OUTSIDE_REFERENCES_ALLOWED_IN: set[str] = set()
 
 
