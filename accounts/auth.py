@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions
 
+from .errors import ErrorCode
 from .roles import STAFF_ROLES, Role
 
 LOGIN_SUCCESS = "login.success"
@@ -73,11 +74,11 @@ def token_expires_at(token):
 
 
 class TokenExpired(exceptions.AuthenticationFailed):
-    default_code = "token_expired"
+    default_code = ErrorCode.TOKEN_EXPIRED.value
 
 
 class ServiceAccountSession(exceptions.AuthenticationFailed):
-    default_code = "service_account_session"
+    default_code = ErrorCode.SERVICE_ACCOUNT_SESSION.value
 
 
 class ExpiringTokenAuthentication(authentication.TokenAuthentication):
@@ -115,7 +116,7 @@ def lockout_response(request, original_response=None, credentials=None):
     if request.path.startswith("/api/"):
         from django.http import JsonResponse
 
-        body = {"detail": lockout_message(), "code": "locked_out", "errors": {}}
+        body = {"detail": lockout_message(), "code": ErrorCode.LOCKED_OUT.value, "errors": {}}
         return JsonResponse(body, status=settings.AXES_HTTP_RESPONSE_CODE)
     context = {"form": PortalLoginForm(request), "lockout": lockout_message(), "next": request.POST.get("next", "")}
     return render(request, "registration/login.html", context, status=settings.AXES_HTTP_RESPONSE_CODE)

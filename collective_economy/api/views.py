@@ -9,7 +9,9 @@ from rest_framework.views import APIView
 
 from accounts.permissions import CHANGE, VIEW, restrict, units_queryset
 from core.api.viewsets import ScopedModelViewSet
+from core.errors import ErrorCode as CoreCode
 from core.params import parse_year
+from organizations.errors import ErrorCode as OrgCode
 from organizations.models import OrganizationUnit
 
 from .. import selectors, services
@@ -30,7 +32,8 @@ def unit_by_code(user, code, field, action=VIEW, model=OrganizationUnit):
     """The unit with `code` where `user` may do `action` to records of `model` (400 when there is none)."""
     unit = units_queryset(user, model, action).filter(code=str(code).strip().upper()).first()
     if unit is None:
-        raise exceptions.ValidationError({field: [_("No unit with this code in your jurisdiction.")]})
+        message = _("No unit with this code in your jurisdiction.")
+        raise exceptions.ValidationError({field: [message]}, code=OrgCode.UNKNOWN_UNIT)
     return unit
 
 
@@ -296,7 +299,8 @@ class SharesView(APIView):
     def get(self, request):
         year = parse_year(request.query_params)
         if year is None:
-            raise exceptions.ValidationError({"year": [_("The year must be a number such as 2024.")]})
+            message = _("The year must be a number such as 2024.")
+            raise exceptions.ValidationError({"year": [message]}, code=CoreCode.INVALID_YEAR)
         scope = unit_by_code(request.user, request.query_params.get("scope_code", ""), "scope_code")
         table = selectors.income_table(user=request.user, scope=scope, year=year)
         return Response(

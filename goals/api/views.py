@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from accounts.scoping import VIEW, restrict
 from core.api.viewsets import ScopedModelViewSet, ScopedReadOnlyModelViewSet
 from core.params import parse_year
+from organizations.errors import ErrorCode as OrgCode
 from organizations.models import OrganizationUnit
 
 from .. import indicators as registry
@@ -68,7 +69,8 @@ class TargetViewSet(ScopedModelViewSet):
         data = dict(body.validated_data)
         unit = restrict(OrganizationUnit.objects.all(), request.user, VIEW).filter(code=data.pop("unit_code")).first()
         if unit is None:
-            raise exceptions.ValidationError({"unit_code": [_("No unit with this code in your jurisdiction.")]})
+            message = _("No unit with this code in your jurisdiction.")
+            raise exceptions.ValidationError({"unit_code": [message]}, code=OrgCode.UNKNOWN_UNIT)
         target = services.target_set(unit=unit, actor=request.user, **data)
         return Response(self.get_serializer(target).data, status=status.HTTP_201_CREATED)
 

@@ -8,6 +8,7 @@ from accounts.permissions import CHANGE, VIEW, restrict, units_queryset
 from core.api.viewsets import ScopedModelViewSet
 
 from .. import services
+from ..errors import ErrorCode
 from ..models import OrganizationUnit
 from .filters import OrganizationUnitFilter
 from .serializers import (
@@ -28,7 +29,8 @@ class OrganizationUnitViewSet(ScopedModelViewSet):
     def _unit_by_code(self, code, field, action=CHANGE):
         unit = units_queryset(self.request.user, OrganizationUnit, action).filter(code=code).first()
         if unit is None:
-            raise exceptions.ValidationError({field: [_("No unit with this code in your jurisdiction.")]})
+            message = _("No unit with this code in your jurisdiction.")
+            raise exceptions.ValidationError({field: [message]}, code=ErrorCode.UNKNOWN_UNIT)
         return unit
 
     @extend_schema(request=OrganizationUnitCreateSerializer, responses=OrganizationUnitSerializer)
