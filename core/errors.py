@@ -65,7 +65,7 @@ class ErrorCode(models.TextChoices):
     INVALID_DATE = "invalid_date", _("The value is not a valid date.")
     NUL_CHARACTER = "nul_character", _("The request contains a NUL character.")
     PARSE_ERROR = "parse_error", _("The request body cannot be read.")
-    TOO_LARGE = "too_large", _("The request or file is too large.")
+    TOO_LARGE = "too_large", _("The request body (413) or an uploaded file (400) is too large.")
     UNREADABLE_FILE = "unreadable_file", _("The uploaded file cannot be read.")
     # Who may do what (401, 403, 404).
     NOT_AUTHENTICATED = "not_authenticated", _("Sign in or send an API token.")

@@ -26,7 +26,8 @@ ID_MAX = 2**63 - 1
 class BadParameter(ValidationError):
     """A query parameter that cannot be parsed: 400, never 500."""
 
-    def __init__(self, field: str, message: str, *, code):
+    # `code` defaults to the generic one only so that a caller written before codes existed keeps working; give one.
+    def __init__(self, field: str, message: str, *, code=ErrorCode.INVALID):
         super().__init__({field: ValidationError(message, code=str(code))})
         self.field = field
 
