@@ -116,3 +116,9 @@ def test_sign_in_and_body_refusals(county, users, api_for):
     staff = api_for(users["staff_a"])
     response = staff.post(UNITS, "{not json", content_type="application/json")
     _refused(response, 400, "parse_error")
+
+
+def test_the_portal_shows_a_conflicts_chinese_message(county, users, client_for):
+    report = approved(county["village_a1"], 2024, 150000)
+    page = client_for(users["staff_a"]).post(f"/economy/reports/{report.pk}/approve/", follow=True)
+    assert page.status_code == 200 and "只有已上报待审核的报表可以审核通过。" in page.content.decode()
