@@ -20,6 +20,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from accounts.scoping import VIEW, restrict
 from core.admin import ScopedAdminMixin, _admin_user
+from core.errors import ErrorCode as CoreCode
 
 from . import services
 from .models import RoleAssignment, User
@@ -75,7 +76,7 @@ class LadderInlineFormSet(BaseInlineFormSet):
                 if message:
                     form.add_error("role", message)
         if self.instance._state.adding and kept == 0 and not actor.is_superuser:
-            raise ValidationError(_("Give the new account at least one role."))
+            raise ValidationError(_("Give the new account at least one role."), code=CoreCode.REQUIRED)
 
 
 class RoleAssignmentInline(admin.TabularInline):

@@ -22,6 +22,7 @@ from rest_framework import authentication, exceptions
 
 from core.models import AuditEntry
 
+from .errors import ErrorCode
 from .roles import STAFF_ROLES, Role
 
 LOGIN_SUCCESS = "login.success"
@@ -75,11 +76,11 @@ def token_expires_at(token):
 
 
 class TokenExpired(exceptions.AuthenticationFailed):
-    default_code = "token_expired"
+    default_code = ErrorCode.TOKEN_EXPIRED.value
 
 
 class ServiceAccountSession(exceptions.AuthenticationFailed):
-    default_code = "service_account_session"
+    default_code = ErrorCode.SERVICE_ACCOUNT_SESSION.value
 
 
 class ExpiringTokenAuthentication(authentication.TokenAuthentication):

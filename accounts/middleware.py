@@ -27,6 +27,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from .auth import ACCOUNT_FLAGS_KEY, SEEN_KEY, remember_account_flags
+from .errors import ErrorCode
 
 TOUCH_SECONDS = 60
 
@@ -82,7 +83,7 @@ class AccountPolicyMiddleware:
                 request,
                 url_name="login",
                 detail=_("External-system accounts cannot use a portal session; send the API token."),
-                code="service_account_session",
+                code=ErrorCode.SERVICE_ACCOUNT_SESSION.value,
                 next_url=False,
             )
         has_device = flags.get("device")
@@ -93,7 +94,7 @@ class AccountPolicyMiddleware:
                 request,
                 url_name="accounts_security:otp_verify",
                 detail=_("Enter the code of your second factor first."),
-                code="otp_required",
+                code=ErrorCode.OTP_REQUIRED.value,
             )
         if user.must_change_password:
             if path == reverse("accounts_security:password_change"):
@@ -102,7 +103,7 @@ class AccountPolicyMiddleware:
                 request,
                 url_name="accounts_security:password_change",
                 detail=_("Change your password in the portal first."),
-                code="password_change_required",
+                code=ErrorCode.PASSWORD_CHANGE_REQUIRED.value,
             )
         if not has_device and flags.get("org") and settings.OTP_REQUIRED_FOR_ORG_DEPARTMENT:
             if path == reverse("accounts_security:otp_enrol"):
@@ -111,6 +112,6 @@ class AccountPolicyMiddleware:
                 request,
                 url_name="accounts_security:otp_enrol",
                 detail=_("Set up your second factor in the portal first."),
-                code="otp_enrolment_required",
+                code=ErrorCode.OTP_ENROLMENT_REQUIRED.value,
             )
         return None

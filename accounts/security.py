@@ -4,7 +4,7 @@ change. Keyword-only, one transaction each, an audit row each."""
 from axes.models import AccessAttempt
 from axes.utils import reset
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -15,8 +15,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
 from core import audit
+from core.errors import Conflict, Invalid
 
 from .auth import _user_unit, token_expires_at
+from .errors import ErrorCode
 from .models import User
 from .roles import STAFF_ROLES, Role
 from .scoping import CHANGE, restrict
@@ -135,9 +137,13 @@ def otp_enrol(*, user: User, device, token: str) -> list[str]:
     if not may_enrol_otp(user):
         raise PermissionDenied(_("Only staff accounts use a second factor."))
     if device.user_id != user.pk or device.confirmed:
-        raise ValidationError({"token": [_("Start the enrolment again.")]})
+        raise Conflict(_("Start the enrolment again."), code=ErrorCode.OTP_ENROLMENT_STALE, field="token")
     if not device.verify_token(token):
-        raise ValidationError({"token": [_("The code is wrong or has expired; enter the current 6-digit code.")]})
+        raise Invalid(
+            _("The code is wrong or has expired; enter the current 6-digit code."),
+            code=ErrorCode.OTP_CODE_WRONG,
+            field="token",
+        )
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])

@@ -5,6 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from .auth import is_service_account, login_refused
+from .errors import ErrorCode
 
 
 class PortalLoginForm(AuthenticationForm):
@@ -19,7 +20,7 @@ class PortalLoginForm(AuthenticationForm):
         super().confirm_login_allowed(user)
         if is_service_account(user):
             login_refused(self.request, username=user.get_username(), reason="service_account")
-            raise forms.ValidationError(self.error_messages["service_account"], code="service_account")
+            raise forms.ValidationError(self.error_messages["service_account"], code=ErrorCode.SERVICE_ACCOUNT)
 
 
 class OTPVerifyForm(forms.Form):

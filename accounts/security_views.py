@@ -26,6 +26,7 @@ from .auth import (
     remember_account_flags,
     token_expires_at,
 )
+from .errors import ErrorCode
 from .models import User
 from .roles import Role
 from .security_forms import OTPEnrolForm, OTPVerifyForm, PortalLoginForm, PortalPasswordChangeForm
@@ -34,7 +35,7 @@ from .security_forms import OTPEnrolForm, OTPVerifyForm, PortalLoginForm, Portal
 def lockout_response(request, original_response=None, credentials=None):
     """django-axes' AXES_LOCKOUT_CALLABLE: the login page again, with the lockout message, answering 429."""
     if request.path.startswith("/api/"):
-        body = {"detail": lockout_message(), "code": "locked_out", "errors": {}}
+        body = {"detail": lockout_message(), "code": ErrorCode.LOCKED_OUT.value, "errors": {}}
         return JsonResponse(body, status=settings.AXES_HTTP_RESPONSE_CODE)
     context = {"form": PortalLoginForm(request), "lockout": lockout_message(), "next": request.POST.get("next", "")}
     return render(request, "registration/login.html", context, status=settings.AXES_HTTP_RESPONSE_CODE)

@@ -10,14 +10,17 @@ written to the audit trail, a session or a log.
 import logging
 
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import audit
+from core.errors import Conflict, Invalid
+from core.errors import ErrorCode as CoreCode
 
+from .errors import ErrorCode
 from .models import RoleAssignment, User
 from .permissions import can_grant, can_manage_account
 from .roles import ADMIN_SITE_ROLES, ROLE_RANK, Role
@@ -128,11 +131,13 @@ def _sync_staff_flag(user: User) -> None:
 
 def _assign(*, user: User, role: str, unit, actor) -> RoleAssignment:
     if role not in Role.values:
-        raise ValidationError({"role": [_("Choose a role.")]})
+        raise Invalid(_("Choose a role."), code=CoreCode.REQUIRED, field="role")
     if unit is None:
-        raise ValidationError({"unit": [_("Choose an organization unit.")]})
+        raise Invalid(_("Choose an organization unit."), code=CoreCode.REQUIRED, field="unit")
     if RoleAssignment.objects.filter(user=user, role=role, unit=unit).exists():
-        raise ValidationError({"role": [_("This account already holds this role at this unit.")]})
+        raise Conflict(
+            _("This account already holds this role at this unit."), code=ErrorCode.ROLE_ALREADY_HELD, field="role"
+        )
     assignment = RoleAssignment.objects.create(user=user, role=role, unit=unit)
     audit.record(
         actor=actor,
@@ -164,7 +169,7 @@ def role_revoke(*, assignment: RoleAssignment, actor) -> None:
     try:
         assignment = RoleAssignment.objects.select_related("unit").get(pk=assignment.pk, user=user)
     except RoleAssignment.DoesNotExist as exc:
-        raise ValidationError(_("This role assignment no longer exists.")) from exc
+        raise Conflict(_("This role assignment no longer exists."), code=ErrorCode.ROLE_ASSIGNMENT_GONE) from exc
     _require_not_self(actor, user)
     _require_grant(actor, assignment.role, assignment.unit)
     _require_manage(actor, user, _("This account also holds roles you may not manage; ask a higher level."))
@@ -199,7 +204,7 @@ def account_create(
     """
     roles = [(role, unit) for role, unit in roles]
     if not roles and not getattr(actor, "is_superuser", False):
-        raise ValidationError({"role": [_("Give the new account at least one role.")]})
+        raise Invalid(_("Give the new account at least one role."), code=CoreCode.REQUIRED, field="role")
     for role, unit in roles:
         _require_grant(actor, role, unit)
     user = instance if instance is not None else User(username=(username or "").strip())
@@ -216,7 +221,7 @@ def account_create(
         # Someone else chose this password: the account sets its own at first login (accounts.middleware).
         user.must_change_password = True
     if User.objects.filter(username__iexact=user.username).exists():
-        raise ValidationError({"username": [_("This login name is taken; choose another.")]})
+        raise Invalid(_("This login name is taken; choose another."), code=ErrorCode.USERNAME_TAKEN, field="username")
     user.full_clean(exclude=["password"])
     user.is_superuser = False if not getattr(actor, "is_superuser", False) else user.is_superuser
     user.save()
@@ -248,7 +253,7 @@ def account_update(*, user: User, actor, **fields) -> User:
     for name, value in fields.items():
         setattr(user, name, value.strip() if isinstance(value, str) else value)
     if "username" in fields and User.objects.filter(username__iexact=user.username).exclude(pk=user.pk).exists():
-        raise ValidationError({"username": [_("This login name is taken; choose another.")]})
+        raise Invalid(_("This login name is taken; choose another."), code=ErrorCode.USERNAME_TAKEN, field="username")
     user.full_clean(exclude=["password"], validate_unique=False)
     changes = audit.diff(user, before, fields)
     if changes:
@@ -311,7 +316,10 @@ def account_delete(*, user: User, actor) -> None:
     _require_not_self(actor, user)
     _require_manage(actor, user)
     if account_has_history(user):
-        raise ValidationError(_("This account has history (logins or records); deactivate it instead of deleting it."))
+        raise Conflict(
+            _("This account has history (logins or records); deactivate it instead of deleting it."),
+            code=ErrorCode.ACCOUNT_HAS_HISTORY,
+        )
     roles = [f"{a.get_role_display()}@{a.unit}" for a in user.role_assignments.select_related("unit")]
     audit.record(
         actor=actor,

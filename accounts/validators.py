@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from .auth import is_staff_account
+from .errors import ErrorCode
 
 
 class StaffPasswordComplexityValidator:
@@ -37,7 +38,7 @@ class StaffPasswordComplexityValidator:
             errors.append(
                 ValidationError(
                     _("A staff password must contain at least %(min_length)d characters."),
-                    code="staff_password_too_short",
+                    code=ErrorCode.STAFF_PASSWORD_TOO_SHORT,
                     params={"min_length": self.min_length},
                 )
             )
@@ -48,7 +49,7 @@ class StaffPasswordComplexityValidator:
                         "A staff password must mix at least %(min_classes)d of: upper-case letters, lower-case "
                         "letters, digits and symbols."
                     ),
-                    code="staff_password_too_simple",
+                    code=ErrorCode.STAFF_PASSWORD_TOO_SIMPLE,
                     params={"min_classes": self.min_classes},
                 )
             )

@@ -17,6 +17,7 @@ from accounts.permissions import APPROVE, restrict, units_queryset
 from organizations.models import OrganizationUnit, UnitKind
 
 from . import services
+from .errors import ErrorCode
 from .models import DevelopmentModel, IncomeReport, ReportStatus
 
 # Sheet column → model attribute. Headers are the Chinese a township's sheet uses.
@@ -98,7 +99,10 @@ class IncomeReportResource(resources.ModelResource):
         header = COLUMNS["village_code"]
         missing = [COLUMNS[name] for name in REQUIRED if COLUMNS[name] not in (dataset.headers or [])]
         if missing:
-            raise ValidationError(_("The sheet lacks the columns: %(columns)s.") % {"columns": "、".join(missing)})
+            raise ValidationError(
+                _("The sheet lacks the columns: %(columns)s.") % {"columns": "、".join(missing)},
+                code=ErrorCode.MISSING_COLUMNS,
+            )
         codes = {str(code).strip().upper() for code in dataset[header] if code not in (None, "")}
         # One query for the whole sheet: units with these codes that the importer may change.
         units = units_queryset(self.actor, IncomeReport, APPROVE).filter(code__in=codes)

@@ -11,10 +11,13 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import APPROVE, CHANGE, can, require, require_at
 from core import audit, events
+from core.errors import Conflict, Invalid
+from core.errors import ErrorCode as CoreCode
 from core.logs import timed
 from organizations.models import OrganizationUnit, UnitKind
 
 from . import selectors
+from .errors import ErrorCode
 from .models import (
     COMPUTE,
     SUBMIT,
@@ -55,12 +58,10 @@ def _user(actor):
 
 def _check_village(village):
     if village is None or village.kind != UnitKind.VILLAGE:
-        raise ValidationError(
-            {
-                "village": _(
-                    "Collective income is reported by administrative villages, not by communities or other units."
-                )
-            }
+        raise Invalid(
+            _("Collective income is reported by administrative villages, not by communities or other units."),
+            code=ErrorCode.NOT_A_VILLAGE,
+            field="village",
         )
 
 
@@ -69,14 +70,16 @@ def _check_figures(report: IncomeReport):
     for name in ("total_income", "operating_income", "assets", "debt"):
         value = getattr(report, name)
         if value is not None and value < 0:
-            errors[name] = _("The amount cannot be negative.")
+            errors[name] = ValidationError(_("The amount cannot be negative."), code=ErrorCode.NEGATIVE_AMOUNT)
     if (
         "operating_income" not in errors
         and report.operating_income is not None
         and report.total_income is not None
         and report.operating_income > report.total_income
     ):
-        errors["operating_income"] = _("Operating income cannot exceed the total collective income.")
+        errors["operating_income"] = ValidationError(
+            _("Operating income cannot exceed the total collective income."), code=ErrorCode.OPERATING_EXCEEDS_TOTAL
+        )
     if errors:
         raise ValidationError(errors)
 
@@ -103,11 +106,17 @@ def income_report_submit(*, village: OrganizationUnit, year: int, actor, **figur
     require_at(actor, SUBMIT, IncomeReport, village, _("Only the village's secretary may submit its income report."))
     _lock_village(village)
     if IncomeReport.objects.filter(village=village, year=year, status=ReportStatus.APPROVED).exists():
-        raise ValidationError(
-            {"year": _("The report for this year is already approved; submit a correction with a reason instead.")}
+        raise Conflict(
+            _("The report for this year is already approved; submit a correction with a reason instead."),
+            code=ErrorCode.REPORT_ALREADY_APPROVED,
+            field="year",
         )
     if IncomeReport.objects.filter(village=village, year=year, status__in=["submitted", "returned"]).exists():
-        raise ValidationError({"year": _("A report for this year is already waiting for review; edit it instead.")})
+        raise Conflict(
+            _("A report for this year is already waiting for review; edit it instead."),
+            code=ErrorCode.REPORT_PENDING,
+            field="year",
+        )
     last = IncomeReport.objects.filter(village=village, year=year).order_by("-version").first()
     report = IncomeReport(
         village=village,
@@ -128,7 +137,11 @@ def income_report_update(*, report: IncomeReport, actor, **figures) -> IncomeRep
     report = IncomeReport.objects.select_for_update().select_related("village").get(pk=report.pk)
     require(actor, SUBMIT, report, _("Only the village's secretary may change its income report."))
     if report.is_locked:
-        raise ValidationError({"status": _("An approved report is locked. Submit a correction with a reason instead.")})
+        raise Conflict(
+            _("An approved report is locked. Submit a correction with a reason instead."),
+            code=ErrorCode.REPORT_LOCKED,
+            field="status",
+        )
     fields = REPORT_FIELDS + ("correction_reason",)
     before = {name: getattr(report, name) for name in fields}
     for name, value in figures.items():
@@ -176,7 +189,9 @@ def income_report_approve(*, report: IncomeReport, actor) -> IncomeReport:
     report = IncomeReport.objects.select_for_update().select_related("village").get(pk=report.pk)
     require(actor, APPROVE, report, _("Only township staff may approve income reports."))
     if report.status != ReportStatus.SUBMITTED:
-        raise ValidationError({"status": _("Only a submitted report can be approved.")})
+        raise Conflict(
+            _("Only a submitted report can be approved."), code=ErrorCode.REPORT_NOT_SUBMITTED, field="status"
+        )
     _approve(report, actor)
     audit.record(actor=actor, action="income_report.approve", obj=report, unit=report.village)
     _changed(report)
@@ -189,10 +204,12 @@ def income_report_send_back(*, report: IncomeReport, actor, reason: str) -> Inco
     report = IncomeReport.objects.select_for_update().select_related("village").get(pk=report.pk)
     require(actor, APPROVE, report, _("Only township staff may send income reports back."))
     if report.status != ReportStatus.SUBMITTED:
-        raise ValidationError({"status": _("Only a submitted report can be sent back.")})
+        raise Conflict(
+            _("Only a submitted report can be sent back."), code=ErrorCode.REPORT_NOT_SUBMITTED, field="status"
+        )
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": _("Give the reason for sending the report back.")})
+        raise Invalid(_("Give the reason for sending the report back."), code=CoreCode.REQUIRED, field="reason")
     report.status = ReportStatus.RETURNED
     report.return_reason = reason
     report.reviewed_by = _user(actor)
@@ -214,14 +231,20 @@ def income_report_correct(*, report: IncomeReport, actor, reason: str, **figures
     if not is_staff:
         require(actor, CHANGE, report, _("You may not correct this village's income report."))
     if report.status != ReportStatus.APPROVED:
-        raise ValidationError({"status": _("Only the current approved report can be corrected.")})
+        raise Conflict(
+            _("Only the current approved report can be corrected."), code=ErrorCode.REPORT_NOT_CURRENT, field="status"
+        )
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"correction_reason": _("Give the reason for the correction.")})
+        raise Invalid(_("Give the reason for the correction."), code=CoreCode.REQUIRED, field="correction_reason")
     if IncomeReport.objects.filter(
         village=report.village, year=report.year, status__in=["submitted", "returned"]
     ).exists():
-        raise ValidationError({"status": _("A correction of this report is already waiting for review.")})
+        raise Conflict(
+            _("A correction of this report is already waiting for review."),
+            code=ErrorCode.REPORT_PENDING,
+            field="status",
+        )
     last = IncomeReport.objects.filter(village=report.village, year=report.year).order_by("-version").first()
     values = {name: getattr(report, name) for name in REPORT_FIELDS}
     values.update({k: v for k, v in figures.items() if k in REPORT_FIELDS})
@@ -267,7 +290,11 @@ def income_report_record_approved(*, village: OrganizationUnit, year: int, actor
             report=current, actor=actor, reason=reason or _("Corrected by import"), **values
         ), "corrected"
     if IncomeReport.objects.filter(village=village, year=year, status__in=["submitted", "returned"]).exists():
-        raise ValidationError({"year": _("A report for this year is waiting for review; review it first.")})
+        raise Conflict(
+            _("A report for this year is waiting for review; review it first."),
+            code=ErrorCode.REPORT_PENDING,
+            field="year",
+        )
     last = IncomeReport.objects.filter(village=village, year=year).order_by("-version").first()
     report = IncomeReport(
         village=village, year=year, version=(last.version + 1) if last else 1, submitted_by=_user(actor), **values
@@ -361,7 +388,9 @@ def project_delete(*, project: Project, actor) -> None:
     project = Project.objects.select_for_update().select_related("village").get(pk=project.pk)
     require(actor, CHANGE, project, _projects_message())
     if project.scores.exists():
-        raise ValidationError({"project": _("A project scored in a competition cannot be deleted.")})
+        raise Conflict(
+            _("A project scored in a competition cannot be deleted."), code=ErrorCode.PROJECT_SCORED, field="project"
+        )
     audit.record(actor=actor, action="project.delete", obj=project, unit=project.village)
     project.delete()
 
@@ -371,7 +400,7 @@ def project_delete(*, project: Project, actor) -> None:
 
 def _check_scope_kind(unit):
     if unit.kind not in (UnitKind.CITY, UnitKind.TOWNSHIP, UnitKind.STREET, UnitKind.DEVELOPMENT_ZONE):
-        raise ValidationError({"unit": _("Targets are set for the city or a township.")})
+        raise Invalid(_("Targets are set for the city or a township."), code=ErrorCode.SCOPE_UNIT_KIND, field="unit")
 
 
 def _not_here():
@@ -443,7 +472,7 @@ def reward_scheme_create(
     _check_scope_kind(unit)
     require_at(actor, CHANGE, RewardScheme, unit, _not_here())
     if not rules:
-        raise ValidationError({"rules": _("A reward scheme needs at least one rule.")})
+        raise Invalid(_("A reward scheme needs at least one rule."), code=ErrorCode.RULES_REQUIRED, field="rules")
     scheme = RewardScheme(unit=unit, name=name, effective_year=effective_year, village_cap=village_cap)
     scheme.full_clean()
     scheme.save()
@@ -464,7 +493,7 @@ def rewards_compute(*, scope, year: int, actor) -> list[VillageReward]:
         scheme, lines = selectors.rewards_preview(user=actor, scope=scope, year=year)
         log["villages"] = len(lines)
     if scheme is None:
-        raise ValidationError({"year": _("No reward scheme is in force for this year.")})
+        raise Conflict(_("No reward scheme is in force for this year."), code=ErrorCode.NO_REWARD_SCHEME, field="year")
     village_ids = [line.village.pk for line in lines]
     VillageReward.objects.filter(year=year, village_id__in=village_ids).delete()
     rewards = VillageReward.objects.bulk_create(
@@ -517,7 +546,11 @@ def project_score_set(
 ) -> ProjectScore:
     """A reviewer (staff of the unit holding the competition) scores a project under it, 0 to 100."""
     if not project.village.path.startswith(competition.unit.path):
-        raise ValidationError({"project": _("The project's village is not under the unit holding the competition.")})
+        raise Invalid(
+            _("The project's village is not under the unit holding the competition."),
+            code=ErrorCode.PROJECT_OUTSIDE_COMPETITION,
+            field="project",
+        )
     # Both units the score refers to lie in the reviewer's scope: the competition's and the project's village.
     require_at(
         reviewer,

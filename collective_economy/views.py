@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import APPROVE, CHANGE, VIEW, can, can_at, restrict, units_for, units_queryset
 from core import imports as uploads
+from core.errors import ErrorCode as CoreCode
 from core.params import parse_year
 from core.views import add_service_errors, get_scoped_or_404
 from organizations.models import TOWNSHIP_LEVEL, OrganizationUnit, UnitKind
@@ -251,7 +252,7 @@ def report_send_back(request, pk):
     form = SendBackForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError(_("Give the reason for sending the report back."))
+            raise ValidationError(_("Give the reason for sending the report back."), code=CoreCode.REQUIRED)
         services.income_report_send_back(report=report, actor=request.user, reason=form.cleaned_data["reason"])
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from core.errors import ErrorCode
 from core.params import MAX_YEAR, MIN_YEAR
 
 
@@ -20,7 +21,7 @@ class DateField(serializers.DateField):
     def to_internal_value(self, value):
         day = super().to_internal_value(value)
         if not MIN_YEAR <= day.year <= MAX_YEAR:
-            raise serializers.ValidationError(_message(), code="year_range")
+            raise serializers.ValidationError(_message(), code=ErrorCode.YEAR_RANGE)
         return day
 
 
@@ -28,7 +29,7 @@ class DateTimeField(serializers.DateTimeField):
     def to_internal_value(self, value):
         moment = super().to_internal_value(value)
         if not MIN_YEAR <= moment.year <= MAX_YEAR:
-            raise serializers.ValidationError(_message(), code="year_range")
+            raise serializers.ValidationError(_message(), code=ErrorCode.YEAR_RANGE)
         return moment
 
 
@@ -36,7 +37,7 @@ class FormDateField(forms.DateField):
     def to_python(self, value):
         day = super().to_python(value)
         if day is not None and not MIN_YEAR <= day.year <= MAX_YEAR:
-            raise ValidationError(_message(), code="year_range")
+            raise ValidationError(_message(), code=ErrorCode.YEAR_RANGE)
         return day
 
 
@@ -44,5 +45,5 @@ class FormDateTimeField(forms.DateTimeField):
     def to_python(self, value):
         moment = super().to_python(value)
         if moment is not None and not MIN_YEAR <= moment.year <= MAX_YEAR:
-            raise ValidationError(_message(), code="year_range")
+            raise ValidationError(_message(), code=ErrorCode.YEAR_RANGE)
         return moment

@@ -8,10 +8,14 @@
 - `Cache-Control: no-store` on every response that may carry personal data (NoStoreMiddleware).
 """
 
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from rest_framework.fields import get_error_detail
 
+from core.api.errors import error_body, invalid_body
+from core.errors import ErrorCode
 from core.params import BadParameter
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -36,7 +40,7 @@ class BadInputMiddleware:
             and request.path.startswith(API_PREFIXES)
             and response.get("Content-Type", "").startswith("text/html")
         ):
-            return JsonResponse({"detail": _("Not found."), "code": "not_found", "errors": {}}, status=404)
+            return JsonResponse(error_body(_("Not found."), ErrorCode.NOT_FOUND), status=404)
         return response
 
     def _refuse_nul(self, request):
@@ -44,19 +48,22 @@ class BadInputMiddleware:
         if not bad and request.method == "POST" and request.content_type in FORM_TYPES:
             bad = _has_nul(request.POST)
         if bad:
-            return self._bad_request(request, {"non_field_errors": [_("The request contains a NUL character.")]})
+            nul = ValidationError(_("The request contains a NUL character."), code=ErrorCode.NUL_CHARACTER)
+            return self._bad_request(request, nul)
         return None
 
     def process_exception(self, request, exception):
         if isinstance(exception, BadParameter):
-            return self._bad_request(request, exception.message_dict)
+            return self._bad_request(request, exception)
         return None
 
-    def _bad_request(self, request, errors):
+    def _bad_request(self, request, exc: ValidationError):
         if request.path.startswith(API_PREFIXES):
-            body = {"detail": _("The submitted data is invalid."), "code": "invalid", "errors": errors}
-            return JsonResponse(body, status=400)
-        text = "\n".join(message for messages in errors.values() for message in messages)
+            detail = get_error_detail(exc)
+            return JsonResponse(
+                invalid_body(detail if isinstance(detail, dict) else {"non_field_errors": detail}), status=400
+            )
+        text = "\n".join(exc.messages)
         return HttpResponse(text, status=400, content_type="text/plain; charset=utf-8")
 
 

@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.errors import ErrorCode
+
 # The years any figure of the portal can be about: wide enough for a member who joined in 1950, narrow enough that
 # no date arithmetic overflows.
 MIN_YEAR = 1900
@@ -25,8 +27,9 @@ ID_MAX = 2**63 - 1
 class BadParameter(ValidationError):
     """A query parameter that cannot be parsed: 400, never 500."""
 
-    def __init__(self, field: str, message: str):
-        super().__init__({field: [message]}, code="invalid")
+    # `code` defaults to the generic one only so that a caller written before codes existed keeps working; give one.
+    def __init__(self, field: str, message: str, *, code=ErrorCode.INVALID):
+        super().__init__({field: ValidationError(message, code=str(code))})
         self.field = field
 
 
@@ -42,9 +45,10 @@ def parse_int(params, name: str, *, default=None, min_value: int = -INT_MAX, max
     try:
         number = int(str(value).strip())
     except (TypeError, ValueError):
-        raise BadParameter(name, _("Enter a whole number.")) from None
+        raise BadParameter(name, _("Enter a whole number."), code=ErrorCode.INVALID_NUMBER) from None
     if not min_value <= number <= max_value:
-        raise BadParameter(name, _("Enter a number from %(min)s to %(max)s.") % {"min": min_value, "max": max_value})
+        message = _("Enter a number from %(min)s to %(max)s.") % {"min": min_value, "max": max_value}
+        raise BadParameter(name, message, code=ErrorCode.OUT_OF_RANGE)
     return number
 
 
@@ -56,9 +60,10 @@ def parse_year(params, name: str = "year", *, default=None, min_value: int = MIN
     try:
         year = int(str(value).strip())
     except (TypeError, ValueError):
-        raise BadParameter(name, _("Enter a year such as 2024.")) from None
+        raise BadParameter(name, _("Enter a year such as 2024."), code=ErrorCode.INVALID_YEAR) from None
     if not min_value <= year <= max_value:
-        raise BadParameter(name, _("Enter a year from %(min)s to %(max)s.") % {"min": min_value, "max": max_value})
+        message = _("Enter a year from %(min)s to %(max)s.") % {"min": min_value, "max": max_value}
+        raise BadParameter(name, message, code=ErrorCode.INVALID_YEAR)
     return year
 
 
@@ -73,9 +78,10 @@ def parse_date(params, name: str, *, default=None, min_year: int = MIN_YEAR, max
         if len(text) > 10:
             datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise BadParameter(name, _("Enter a date such as 2024-05-01.")) from None
+        raise BadParameter(name, _("Enter a date such as 2024-05-01."), code=ErrorCode.INVALID_DATE) from None
     if not min_year <= parsed.year <= max_year:
-        raise BadParameter(name, _("Enter a date from year %(min)s to %(max)s.") % {"min": min_year, "max": max_year})
+        message = _("Enter a date from year %(min)s to %(max)s.") % {"min": min_year, "max": max_year}
+        raise BadParameter(name, message, code=ErrorCode.YEAR_RANGE)
     return parsed
 
 
@@ -88,9 +94,10 @@ def parse_datetime(params, name: str, *, default=None, min_year: int = MIN_YEAR,
     try:
         parsed = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise BadParameter(name, _("Enter a date such as 2024-05-01.")) from None
+        raise BadParameter(name, _("Enter a date such as 2024-05-01."), code=ErrorCode.INVALID_DATE) from None
     if not min_year <= parsed.year <= max_year:
-        raise BadParameter(name, _("Enter a date from year %(min)s to %(max)s.") % {"min": min_year, "max": max_year})
+        message = _("Enter a date from year %(min)s to %(max)s.") % {"min": min_year, "max": max_year}
+        raise BadParameter(name, message, code=ErrorCode.YEAR_RANGE)
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed)
     return parsed

@@ -254,6 +254,8 @@ SPECTACULAR_SETTINGS = {
         "ReserveStageEnum": "cadres.models.ReserveStage",
         "ClueStatusEnum": "grid_woodpecker.models.ClueStatus",
         "ProjectStatusEnum": "collective_economy.models.ProjectStatus",
+        # Every registered error code (core/errors.py): the `code` of the error body.
+        "ErrorCodeEnum": "core.errors.choices",
     },
     # The schema and its docs pages are for signed-in users only; the token comes first so an anonymous caller
     # gets 401 with a WWW-Authenticate header (the docs pages redirect to the login page, see dangjian/urls.py).

@@ -10,11 +10,15 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import CHANGE, require, require_at
 from core import audit
+from core.errors import ErrorCode as CoreCode
+from core.errors import Invalid
 from core.logs import timed
+from organizations.errors import ErrorCode as OrgCode
 from organizations.models import PATH_STEP, TOWNSHIP_LEVEL, VILLAGE_LEVEL, OrganizationUnit, UnitKind
 
 from . import indicators as registry
 from .defaults import JINGZHOU_TABLE
+from .errors import ErrorCode
 from .models import ReportConfirmation, RollupValue, Target
 
 # Ids, years and timings only: never a person's data (core/logs.py).
@@ -167,9 +171,9 @@ def _clean_year(year) -> int:
     try:
         year = int(year)
     except (TypeError, ValueError):
-        raise ValidationError({"year": _("Enter a year such as 2024.")}) from None
+        raise Invalid(_("Enter a year such as 2024."), code=CoreCode.INVALID_YEAR, field="year") from None
     if not 2000 <= year <= 2100:
-        raise ValidationError({"year": _("The year must be between 2000 and 2100.")})
+        raise Invalid(_("The year must be between 2000 and 2100."), code=CoreCode.INVALID_YEAR, field="year")
     return year
 
 
@@ -178,24 +182,28 @@ def target_clean(*, indicator: str, unit: OrganizationUnit | None, year, value, 
     definition = registry.get(indicator)
     errors = {}
     if definition is None:
-        errors["indicator"] = _("Unknown indicator.")
+        errors["indicator"] = ValidationError(_("Unknown indicator."), code=ErrorCode.UNKNOWN_INDICATOR)
     if unit is None:
-        errors["unit"] = _("No unit with this code in your jurisdiction.")
+        errors["unit"] = ValidationError(_("No unit with this code in your jurisdiction."), code=OrgCode.UNKNOWN_UNIT)
     elif unit.kind not in TARGET_KINDS:
-        errors["unit"] = _("Targets are set for the city or for a township, street or zone.")
+        errors["unit"] = ValidationError(
+            _("Targets are set for the city or for a township, street or zone."), code=ErrorCode.TARGET_UNIT_KIND
+        )
     try:
         year = _clean_year(year)
     except ValidationError as exc:
-        errors.update(exc.message_dict)
+        errors.update(exc.error_dict)
     try:
         value = Decimal(str(value)).quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):
-        errors["value"] = _("Enter a number.")
+        errors["value"] = ValidationError(_("Enter a number."), code=CoreCode.INVALID_NUMBER)
     else:
         if value < 0:
-            errors["value"] = _("A target cannot be negative.")
+            errors["value"] = ValidationError(_("A target cannot be negative."), code=ErrorCode.NEGATIVE_TARGET)
         elif definition and definition.measure == registry.Measure.PERCENT and value > 100:
-            errors["value"] = _("A percentage target must lie between 0 and 100.")
+            errors["value"] = ValidationError(
+                _("A percentage target must lie between 0 and 100."), code=ErrorCode.PERCENT_OVER_100
+            )
     if errors:
         raise ValidationError(errors)
     require_at(actor, CHANGE, Target, unit, _("Only organization-department staff may set targets here."))
@@ -235,12 +243,16 @@ def target_delete(*, target: Target, actor) -> None:
 def report_confirm(*, source: str, unit: OrganizationUnit, year: int, actor) -> ReportConfirmation:
     """A village or community declares its records of `source` complete for the year (counts for completeness)."""
     if source not in registry.SOURCES:
-        raise ValidationError({"source": _("Unknown data source.")})
+        raise Invalid(_("Unknown data source."), code=ErrorCode.UNKNOWN_SOURCE, field="source")
     if unit.kind not in REPORTING_KINDS:
-        raise ValidationError({"unit": _("Only villages and communities confirm their yearly report.")})
+        raise Invalid(
+            _("Only villages and communities confirm their yearly report."),
+            code=ErrorCode.NOT_A_REPORTING_UNIT,
+            field="unit",
+        )
     year = _clean_year(year)
     if year > timezone.localdate().year:
-        raise ValidationError({"year": _("A year that has not started cannot be confirmed.")})
+        raise Invalid(_("A year that has not started cannot be confirmed."), code=ErrorCode.FUTURE_YEAR, field="year")
     require_at(actor, CHANGE, ReportConfirmation, unit, _("You may not confirm reports for this unit."))
     confirmation, created = ReportConfirmation.objects.get_or_create(
         source=source, unit=unit, year=year, defaults={"confirmed_by": actor if getattr(actor, "pk", None) else None}

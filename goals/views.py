@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import CHANGE, can_at, units_for
 from core import imports as uploads
+from core.errors import ErrorCode as CoreCode
 from core.params import parse_year
 from core.views import add_service_errors, get_scoped_or_404
 from organizations.models import OrganizationUnit
@@ -203,7 +204,9 @@ def _dataset(content: bytes):
     try:
         return tablib.Dataset().load(content, format="xlsx")
     except Exception as exc:  # a file that is not a readable workbook
-        raise ValidationError(_("The file is not a readable Excel workbook (.xlsx).")) from exc
+        raise ValidationError(
+            _("The file is not a readable Excel workbook (.xlsx)."), code=CoreCode.UNREADABLE_FILE
+        ) from exc
 
 
 def _report(result):

@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import STAFF_ROLES
 from accounts.scoping import ScopedQuerySet
 
+from .errors import ErrorCode
+
 PATH_STEP = 11  # ten digits and a dot per level
 MAX_PATH = 255
 
@@ -147,9 +149,11 @@ class OrganizationUnit(models.Model):
             parent = self.parent if self.parent_id else None
             message = kind_rule_error(self.kind, parent.kind if parent else None)
             if message:
-                raise ValidationError({"parent" if parent or ALLOWED_PARENTS.get(self.kind) else "kind": message})
+                field = "parent" if parent or ALLOWED_PARENTS.get(self.kind) else "kind"
+                raise ValidationError({field: ValidationError(message, code=ErrorCode.KIND_NOT_ALLOWED)})
             if self.pk and parent and parent.path.startswith(self.path) and self.path:
-                raise ValidationError({"parent": _("A unit cannot be moved under itself or one of its descendants.")})
+                message = _("A unit cannot be moved under itself or one of its descendants.")
+                raise ValidationError({"parent": ValidationError(message, code=ErrorCode.MOVE_INTO_DESCENDANT)})
 
     @property
     def is_territorial(self) -> bool:

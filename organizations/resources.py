@@ -8,6 +8,7 @@ from import_export import fields, resources
 from accounts.permissions import CHANGE, restrict, units_queryset
 
 from . import services
+from .errors import ErrorCode
 from .models import OrganizationUnit
 
 
@@ -56,7 +57,8 @@ class OrganizationUnitResource(resources.ModelResource):
             if parent is not None:
                 self._parents[code] = parent
         if code and parent is None:
-            raise ValidationError({"parent_code": _("No unit with this code in your jurisdiction.")})
+            message = _("No unit with this code in your jurisdiction.")
+            raise ValidationError({"parent_code": ValidationError(message, code=ErrorCode.UNKNOWN_UNIT)})
         instance.parent = parent
         instance.code = (instance.code or "").strip().upper()
 

@@ -7,6 +7,7 @@ from rest_framework import exceptions
 from accounts.permissions import CHANGE, VIEW, units_for, units_queryset
 from core.models import AuditEntry
 
+from .errors import ErrorCode
 from .models import OrganizationUnit
 
 
@@ -72,5 +73,5 @@ def unit_by_code(user, code, *, field: str = "unit_code", model=None, action: st
     unit = qs.first()
     if unit is None:
         message = _("No unit has this code.") if anywhere else _("No unit with this code in your jurisdiction.")
-        raise exceptions.ValidationError({field: [message]})
+        raise exceptions.ValidationError({field: [message]}, code=ErrorCode.UNKNOWN_UNIT)
     return unit

@@ -12,8 +12,11 @@ from django.utils.translation import gettext_lazy
 
 from accounts.permissions import CHANGE, can_at, require, require_at
 from core import audit, events
+from core.errors import Conflict, Invalid
+from core.errors import ErrorCode as CoreCode
 from core.logs import timed
 
+from .errors import ErrorCode
 from .models import (
     MAX_PATH,
     PATH_STEP,
@@ -67,7 +70,9 @@ def _save_unique(unit: OrganizationUnit) -> None:
         with transaction.atomic():
             unit.save()
     except IntegrityError as exc:
-        raise ValidationError({"code": [_("An organization unit with this code already exists.")]}) from exc
+        raise Invalid(
+            _("An organization unit with this code already exists."), code=CoreCode.UNIQUE, field="code"
+        ) from exc
 
 
 def _outside():
@@ -79,7 +84,9 @@ def _check_root_allowed(actor, parent):
     if parent is None and not can_at(actor, CHANGE, OrganizationUnit, None):
         if actor is None:
             raise PermissionDenied(_outside())
-        raise ValidationError({"parent": _("Only a system administrator can create a top-level unit.")})
+        raise Invalid(
+            _("Only a system administrator can create a top-level unit."), code=ErrorCode.TOP_LEVEL_UNIT, field="parent"
+        )
 
 
 @transaction.atomic
@@ -104,7 +111,7 @@ def unit_create(
     unit.full_clean()
     unit.depth = parent.depth + 1 if parent else 0
     if len(parent.path if parent else "") + PATH_STEP > MAX_PATH:
-        raise ValidationError({"parent": _("The tree is too deep here.")})
+        raise Invalid(_("The tree is too deep here."), code=ErrorCode.TREE_TOO_DEEP, field="parent")
     _save_unique(unit)
     unit.path = (parent.path if parent else "") + _segment(unit.pk)
     unit.save(update_fields=["path"])
@@ -130,7 +137,9 @@ def unit_update(*, unit: OrganizationUnit, actor, **fields) -> OrganizationUnit:
         raise ValueError(f"unit_update cannot set {sorted(unknown)}")
     before = {name: getattr(unit, name) for name in UNIT_FIELDS}
     if "kind" in fields and fields["kind"] != unit.kind and unit.children.exists():
-        raise ValidationError({"kind": _("The kind of a unit with children cannot be changed.")})
+        raise Conflict(
+            _("The kind of a unit with children cannot be changed."), code=ErrorCode.UNIT_HAS_CHILDREN, field="kind"
+        )
     for name, value in fields.items():
         setattr(unit, name, value)
     unit.full_clean()
@@ -146,7 +155,7 @@ def unit_move(*, unit: OrganizationUnit, new_parent: OrganizationUnit, actor) ->
     Permissions follow automatically, because jurisdiction is computed from paths at query time.
     """
     if new_parent is None:
-        raise ValidationError({"parent": _("Choose the new parent unit.")})
+        raise Invalid(_("Choose the new parent unit."), code=CoreCode.REQUIRED, field="parent")
     # Lock the moving subtree and the new parent so a concurrent move cannot interleave.
     locked = list(OrganizationUnit.objects.select_for_update().filter(pk__in=[unit.pk, new_parent.pk]).order_by("pk"))
     unit = next(u for u in locked if u.pk == unit.pk)
@@ -154,7 +163,11 @@ def unit_move(*, unit: OrganizationUnit, new_parent: OrganizationUnit, actor) ->
     # Both ends of the move must lie in the writer's scope.
     require_at(actor, CHANGE, OrganizationUnit, [unit, new_parent], _outside())
     if new_parent.path.startswith(unit.path):
-        raise ValidationError({"parent": _("A unit cannot be moved under itself or one of its descendants.")})
+        raise Invalid(
+            _("A unit cannot be moved under itself or one of its descendants."),
+            code=ErrorCode.MOVE_INTO_DESCENDANT,
+            field="parent",
+        )
     if new_parent.pk == unit.parent_id:
         return unit
     old_parent = unit.parent
@@ -164,7 +177,7 @@ def unit_move(*, unit: OrganizationUnit, new_parent: OrganizationUnit, actor) ->
     delta = new_parent.depth + 1 - unit.depth
     deepest = OrganizationUnit.objects.subtree(unit).order_by("-depth").values_list("depth", flat=True).first()
     if (deepest + delta + 1) * PATH_STEP > MAX_PATH:
-        raise ValidationError({"parent": _("The tree would become too deep.")})
+        raise Invalid(_("The tree would become too deep."), code=ErrorCode.TREE_TOO_DEEP, field="parent")
     with timed(logger, "subtree move", warn_after=SLOW_SECONDS, unit=unit.pk, parent=new_parent.pk) as log:
         list(OrganizationUnit.objects.select_for_update().subtree(unit).values_list("pk", flat=True))
         log["units"] = OrganizationUnit.objects.filter(path__startswith=old_path).update(
@@ -191,15 +204,21 @@ def unit_delete(*, unit: OrganizationUnit, actor) -> None:
     unit = OrganizationUnit.objects.select_for_update().get(pk=unit.pk)
     require(actor, CHANGE, unit, _outside())
     if unit.parent_id is None and not can_at(actor, CHANGE, OrganizationUnit, None):
-        raise ValidationError({"unit": _("Only a system administrator can delete a top-level unit.")})
+        raise Invalid(
+            _("Only a system administrator can delete a top-level unit."), code=ErrorCode.TOP_LEVEL_UNIT, field="unit"
+        )
     if unit.children.exists():
-        raise ValidationError({"unit": _("Move or delete this unit's child units first.")})
+        raise Conflict(
+            _("Move or delete this unit's child units first."), code=ErrorCode.UNIT_HAS_CHILDREN, field="unit"
+        )
     audit.record(actor=actor, action="unit.delete", obj=unit, unit=unit.parent, changes={"code": unit.code})
     try:
         unit.delete()
     except ProtectedError as exc:
         logger.info("unit %s not deleted: records still attached", unit.pk)
-        raise ValidationError({"unit": _("This unit still has records attached and cannot be deleted.")}) from exc
+        raise Conflict(
+            _("This unit still has records attached and cannot be deleted."), code=ErrorCode.UNIT_IN_USE, field="unit"
+        ) from exc
 
 
 @transaction.atomic
@@ -213,7 +232,11 @@ def party_org_update(*, party_org: PartyOrganization, actor, **fields) -> PartyO
             raise ValueError(f"party_org_update cannot set {name}")
         setattr(party_org, name, value)
     if party_org.status == PartyOrgStatus.WEAK_AND_LAX and not party_org.rectification_started_on:
-        raise ValidationError({"rectification_started_on": _("Give the date rectification started.")})
+        raise Invalid(
+            _("Give the date rectification started."),
+            code=ErrorCode.RECTIFICATION_DATE_REQUIRED,
+            field="rectification_started_on",
+        )
     party_org.full_clean()
     party_org.save()
     audit.record(
@@ -268,7 +291,11 @@ def units_bulk_create(*, rows: list[dict], actor) -> list[OrganizationUnit]:
             created.extend(units)
             pending = later
         if errors:
-            raise ValidationError({"rows": [f"{code}: {' '.join(messages)}" for code, messages in errors.items()]})
+            rows_errors = [
+                ValidationError(f"{code}: {' '.join(messages)}", code=ErrorCode.INVALID_ROWS)
+                for code, messages in errors.items()
+            ]
+            raise ValidationError({"rows": rows_errors})
         _bulk_party_orgs_and_audit(created, rows, actor)
     return created
 

@@ -3,7 +3,8 @@
 from accounts.roles import Role
 
 # Who may write the records of this app: staff of the township and the organization department, and the village
-# or community secretary for their own unit (docs/domain.md: secretaries "maintain members and cadres of their village").
+# or community secretary for their own unit (docs/domain.md: secretaries maintain the members and cadres of their
+# village).
 CADRES_WRITE_ROLES = (Role.ORG_DEPARTMENT, Role.TOWNSHIP_STAFF, Role.SECRETARY)
 # Decisions of the township or the county: approving development steps, reviewing and appointing reserves,
 # vetting, assessments, elevated management and training.

@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import VIEW, restrict
 from core.api.viewsets import ScopedModelViewSet
+from core.errors import ErrorCode as CoreCode
 from core.params import parse_year
 from organizations.models import OrganizationUnit
 from organizations.selectors import unit_by_code
@@ -289,7 +290,8 @@ class SharesView(APIView):
     def get(self, request):
         year = parse_year(request.query_params)
         if year is None:
-            raise exceptions.ValidationError({"year": [_("The year must be a number such as 2024.")]})
+            message = _("The year must be a number such as 2024.")
+            raise exceptions.ValidationError({"year": [message]}, code=CoreCode.INVALID_YEAR)
         scope = unit_by_code(request.user, request.query_params.get("scope_code", ""), field="scope_code", action=VIEW)
         table = selectors.income_table(user=request.user, scope=scope, year=year)
         return Response(

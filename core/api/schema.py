@@ -1,15 +1,55 @@
-"""The OpenAPI schema class: read-only fields say what the model allows.
+"""The OpenAPI schema class: read-only fields say what the model allows, and every operation documents its errors.
 
 DRF drops `allow_null` / `allow_blank` from read-only model fields, so drf-spectacular documented a nullable
 foreign key (a step not yet decided) as a non-null string and a blank choice (no employment type) as one of the
 choices; real responses then violated the schema. For read-only fields of a model serializer, this class looks up
 the model field behind the source and documents null when any link of the source may be null, and "" when the
 final field may be blank.
+
+Every operation also documents the error body (`Error`, core/api/errors.py) for 400, 401, 403, 404 and 429, and
+writes for 409; its `code` and each code in `codes` is one of `ErrorCodeEnum`, every registered code
+(core/errors.py). An operation that declares one of these statuses itself keeps its own.
 """
+
+from functools import cache
 
 from django.core.exceptions import FieldDoesNotExist
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
+
+from core import errors
+
+ERROR_RESPONSES = {
+    "400": "Invalid input: messages and codes by field.",
+    "401": "Not signed in, or the API token is wrong or expired.",
+    "403": "Not allowed for you (or a sign-in step is pending).",
+    "404": "Not found, or outside your jurisdiction.",
+    "429": "Too many requests; see Retry-After.",
+}
+WRITE_ERROR_RESPONSES = {"409": "Not allowed in the record's present state."}
+WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
+
+@cache
+def error_serializer():
+    """The error body's serializer, built once the apps (and so every app's error codes) are loaded."""
+    all_codes = errors.choices()
+
+    class ErrorSerializer(serializers.Serializer):
+        detail = serializers.CharField(help_text="What went wrong, in Chinese.")
+        code = serializers.ChoiceField(choices=all_codes, help_text="The code of the whole answer.")
+        errors = serializers.DictField(
+            child=serializers.ListField(child=serializers.CharField()), help_text="Messages by field."
+        )
+        codes = serializers.DictField(
+            child=serializers.ListField(child=serializers.ChoiceField(choices=all_codes)),
+            required=False,
+            help_text="The code of each message in `errors`, in the same order (absent when `errors` is empty).",
+        )
+
+    ErrorSerializer.__name__ = "Error"
+    return ErrorSerializer
 
 
 def _model_fields_along(field):
@@ -34,6 +74,17 @@ def _model_fields_along(field):
 
 
 class AutoSchema(SpectacularAutoSchema):
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        documented = dict(ERROR_RESPONSES)
+        if self.method.upper() in WRITE_METHODS:
+            documented.update(WRITE_ERROR_RESPONSES)
+        for status, description in documented.items():
+            if status not in responses:
+                response = OpenApiResponse(error_serializer(), description=description)
+                responses[status] = self._get_response_for_code(response, status, direction=direction)
+        return responses
+
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
         if field.read_only and direction == "response":
             along = _model_fields_along(field)

@@ -95,8 +95,8 @@ def _group(rng) -> str:
     return rng.choices([g for g, _w in GROUPS], weights=[w for _g, w in GROUPS])[0]
 
 
-# The demo's year is 2024, like the other apps' (the figures of docs/domain.md): the handled work is dated up to this day;
-# the work still open in the queues is dated in the last days before today.
+# The demo's year is 2024, like the other apps' (the figures of docs/domain.md): the handled work is dated up to
+# this day; the work still open in the queues is dated in the last days before today.
 DEMO_YEAR_END = datetime(2024, 12, 28, 17, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 

@@ -37,7 +37,9 @@ def test_secretary_submits_and_township_approves_over_the_api(county, users, api
     response = api_for(users["staff_a"]).post(f"{API}/income-reports/{pk}/approve/")
     assert response.status_code == 200 and response.json()["status"] == "approved"
     locked = api_for(users["secretary_a1"]).patch(f"{API}/income-reports/{pk}/", {"debt": "1"}, format="json")
-    assert locked.status_code == 400 and "status" in locked.json()["errors"]
+    # A state conflict (409 since error codes became a contract; it was 400 before).
+    assert locked.status_code == 409 and "status" in locked.json()["errors"]
+    assert locked.json()["code"] == "report_locked" and locked.json()["codes"] == {"status": ["report_locked"]}
     response = api_for(users["staff_a"]).post(
         f"{API}/income-reports/{pk}/correct/", {"correction_reason": "补录", "total_income": "220000"}, format="json"
     )

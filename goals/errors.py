@@ -1,0 +1,17 @@
+"""Error codes of the annual goals (core/errors.py explains the contract; docs/api.md lists every code)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ErrorCode(models.TextChoices):
+    UNKNOWN_INDICATOR = "unknown_indicator", _("No indicator with this key.")
+    TARGET_UNIT_KIND = "target_unit_kind", _("Targets are set for the city or a township, street or zone.")
+    NEGATIVE_TARGET = "negative_target", _("A target cannot be negative.")
+    PERCENT_OVER_100 = "percent_over_100", _("A percentage target lies between 0 and 100.")
+    UNKNOWN_SOURCE = "unknown_source", _("No data source with this name.")
+    NOT_A_REPORTING_UNIT = "not_a_reporting_unit", _("Only villages and communities confirm their yearly report.")
+    FUTURE_YEAR = "future_year", _("The year has not started.")
+
+
+CONFLICTS = frozenset()
