@@ -81,7 +81,7 @@ class ErrorCode(models.TextChoices):
     ERROR = "error", _("The request failed.")
 
 
-CONFLICTS = frozenset()
+CONFLICTS: frozenset[str] = frozenset()
 
 # The HTTP status each code of this module comes with; every other code is 400, or 409 when in an app's CONFLICTS.
 STATUS = {
