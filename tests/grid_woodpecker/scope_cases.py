@@ -3,9 +3,10 @@ from datetime import date, timedelta
 from django.urls import reverse
 
 from accounts.models import User
-from accounts.permissions import SYSTEM
+from accounts.permissions import SYSTEM, VIEW
 from grid_woodpecker import services
 from grid_woodpecker.models import (
+    TAKE,
     AbuseListEntry,
     Clue,
     ClueCategory,
@@ -42,6 +43,12 @@ def make_clue(county, users, grid, photo=False):
         check_limits=False,
         photos=[helpers.png_upload()] if photo else [],
     )
+
+
+def other_category(county, clue):
+    """A category of the city the clue is not in (re-categorising asks for a change)."""
+    others = ClueCategory.objects.filter(unit=county["city"]).exclude(pk=clue.category_id)
+    return others.first() or helpers.category(county["city"], code="recat", name="改类")
 
 
 def make_redemption(county, users, grid):
@@ -82,7 +89,7 @@ CASES = [
         ui_list=lambda: reverse("grid_woodpecker:clue_list"),
         ui_detail=lambda obj: reverse("grid_woodpecker:clue_detail", args=[obj.pk]),
         api_list=f"{API}clues/",
-        api_update_data={"category": 1},
+        api_update_body=lambda county, clue: {"category": other_category(county, clue).pk, "note": "改类"},
         marker=lambda obj: obj.description,
     ),
     ScopeCase(
@@ -119,6 +126,7 @@ CASES = [
         ),
         **GRIDS,
         api_list=f"{API}tasks/",
+        view_actions=(VIEW, TAKE),  # a woodpecker sees the tasks of their grid, to take them
         api_update_data={"title": "改名"},
         api_create_body=lambda county, grid: {
             "grid": grid.pk,
