@@ -50,6 +50,8 @@ class ScopeCase:
     view_actions: tuple = ("view",)
     api_create_action: str = "change"
     ui_update_action: str = "change"
+    # Custom API actions on one object: (route suffix, the action accounts.permissions is asked, a valid body).
+    api_actions: tuple = ()
     # The admin changelist/change view, if the model is in the admin.
     admin: bool = True
     # A read-only admin (the audit trail) refuses every POST to a change or delete view with 403 before looking the

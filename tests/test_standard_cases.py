@@ -206,6 +206,20 @@ def _api_writes(check, world, case, client, user, inside, outside):
                 continue
             response, wrote = send(client)
             _judge(check, case, f"api {method} {where}", roles.expected(user, action, obj), operation, response, wrote)
+    for name, action, body in case.api_actions:
+        for where, obj in (("inside", inside), ("outside", outside)):
+            if obj is None:
+                continue
+            url = f"{case.api_list}{obj.pk}/{name}/"
+
+            def send(c, url=url, body=body, obj=obj):
+                return _write(c, "post", url, body, obj=obj)
+
+            operation = _probe(check, world, case, f"api {name}", where, send)
+            if operation is None:
+                continue
+            response, wrote = send(client)
+            _judge(check, case, f"api {name} {where}", roles.expected(user, action, obj), operation, response, wrote)
     for key, unit, body in world.create_bodies.get(case.name, []):
 
         def send(c, body=body):
@@ -328,6 +342,7 @@ def test_standard_cases(world, spec):
         assert {"woodpecker api patch inside", "collective_project api delete inside"} <= done, done
         assert {"organization_unit ui edit inside", "person ui edit inside"} <= done, done
         assert {"threshold_target api create at township_a", "station api create at village_a1"} <= done, done
+        assert {"clue api accept inside", "redemption api confirm inside", "redemption api cancel inside"} <= done, done
 
 
 def test_every_scoped_model_has_a_case():

@@ -3,9 +3,10 @@ from datetime import date, timedelta
 from django.urls import reverse
 
 from accounts.models import User
-from accounts.permissions import SYSTEM, VIEW
+from accounts.permissions import COUNTER, SYSTEM, TRIAGE, VIEW
 from grid_woodpecker import services
 from grid_woodpecker.models import (
+    CANCEL,
     TAKE,
     AbuseListEntry,
     Clue,
@@ -90,6 +91,7 @@ CASES = [
         ui_detail=lambda obj: reverse("grid_woodpecker:clue_detail", args=[obj.pk]),
         api_list=f"{API}clues/",
         api_update_body=lambda county, clue: {"category": other_category(county, clue).pk, "note": "改类"},
+        api_actions=(("accept", TRIAGE, {"note": "受理"}), ("reject", TRIAGE, {"reason": "不属实"})),
         marker=lambda obj: obj.description,
     ),
     ScopeCase(
@@ -204,6 +206,7 @@ CASES = [
         make=make_redemption,
         **GRIDS,
         api_list=f"{API}redemptions/",
+        api_actions=(("confirm", COUNTER, {}), ("cancel", CANCEL, {})),
         api_update_data={"quantity": 5},
     ),
     ScopeCase(
