@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from rest_framework.test import APIClient
 
-from tests import roles, sweep
+from tests import factories, roles, sweep
 from tests.scope import all_cases
 
 CASES = all_cases()
@@ -54,16 +54,25 @@ def _rolled_back():
         transaction.set_rollback(True)
 
 
+def _outside_at(world, key, make):
+    """`make(unit)` at the unit `key` outside township A, or at a new unit of the same kind beside it when that one
+    is taken (one sitting secretary per village, one scheme per township and year)."""
+    try:
+        with transaction.atomic():
+            return make(world.county[key])
+    except (ValidationError, IntegrityError):
+        taken = world.county[key]
+        sibling = factories.unit(f"{taken.name}二", taken.kind, taken.parent)
+        with transaction.atomic():
+            return make(sibling)
+
+
 def _outside(world, case):
-    """The case's object outside township A (township B), made once per world."""
+    """The case's object outside township A, made once per world."""
     store = world.__dict__.setdefault("_outside", {})
     if case.name not in store:
-        county = world.county
-        try:
-            with transaction.atomic():
-                store[case.name] = case.make(county, world.users, county[case.unit_key_out])
-        except (ValidationError, IntegrityError):
-            store[case.name] = None  # the builder runs once per world (a scheme per township and year)
+        make = case.make
+        store[case.name] = _outside_at(world, case.unit_key_out, lambda unit: make(world.county, world.users, unit))
     return store[case.name]
 
 
@@ -252,8 +261,9 @@ def _create_bodies(world) -> dict:
                 continue
         else:
             raise AssertionError(f"{case.name}: no unit of township A takes the case's create body")
-        out = world.county[case.unit_key_out]
-        bodies[case.name] = [inside, (case.unit_key_out, out, case.api_create_body(world.county, out))]
+        body_at = case.api_create_body
+        out = _outside_at(world, case.unit_key_out, lambda unit, body_at=body_at: (unit, body_at(world.county, unit)))
+        bodies[case.name] = [inside, (case.unit_key_out, *out)]
     return bodies
 
 
@@ -330,6 +340,8 @@ def test_standard_cases(world, spec):
     world.create_bodies = _create_bodies(world)
     for case in CASES:
         inside, outside = _inside(world, case), _outside(world, case)
+        if case.api_list or case.ui_list or case.ui_detail or case.ui_update or case.ui_delete:
+            assert inside is not None and outside is not None, f"{case.name}: no object inside or outside township A"
         if case.api_list:
             _api_read(check, case, client, user, inside, outside)
             _api_writes(check, world, case, client, user, inside, outside)
