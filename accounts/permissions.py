@@ -119,7 +119,8 @@ def can(user, action: str, obj: models.Model) -> bool:
     if obj is None or obj.pk is None:
         raise ValueError("can() takes a saved object; ask can_at(user, action, Model, unit) before creating one")
     model = type(obj)
-    return model._default_manager.filter(pk=obj.pk).filter(action_q(model, user, action)).exists()
+    queryset = model._default_manager.all()  # its class may declare `default_view_roles`, as restrict() reads
+    return queryset.filter(pk=obj.pk).filter(action_q(model, user, action, queryset)).exists()
 
 
 def units_for(user, model: type[models.Model], action: str) -> list[str]:
@@ -129,7 +130,7 @@ def units_for(user, model: type[models.Model], action: str) -> list[str]:
         return []
     if _is_all_powerful(user):
         return [""]
-    return scope_paths(user, roles=roles_for(model, action))
+    return scope_paths(user, roles=roles_for(model, action, model._default_manager.all()))
 
 
 def units_queryset(user, model: type[models.Model], action: str):

@@ -74,3 +74,12 @@ def pytest_configure(config):
 def _import_uploads_in_tmp(settings, tmp_path):
     """Sheets held between an import's check and its confirmation go to the test's own directory."""
     settings.IMPORT_UPLOAD_ROOT = tmp_path / "imports"
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--update-query-counts",
+        action="store_true",
+        default=False,
+        help="rewrite tests/query_counts/<app>.json with the counts measured (tests/test_query_counts.py)",
+    )

@@ -37,8 +37,26 @@ class ScopeCase:
     api_delete: bool = True
     # api_create_body(county, unit) -> a body creating an object at `unit`; out-of-scope creation must fail
     api_create_body: Callable | None = None
+    # The role matrix (tests/roles.py, tests/test_standard_cases.py): the action each write asks of
+    # accounts.permissions (CHANGE unless the model routes it through another declared action), a body for an update
+    # that needs the world (county, obj) -> dict (default: api_update_data), and, when the object's state makes the
+    # API refuse an update for everybody (an approved report is locked), the reason.
+    api_update_body: Callable | None = None
+    api_update_action: str = "change"
+    api_update_refused: str = ""
+    ui_update_refused: str = ""
+    # The actions that show a row in the lists and details (any of them): VIEW, or e.g. VIEW and TAKE for the
+    # inspection tasks a woodpecker may take.
+    view_actions: tuple = ("view",)
+    api_create_action: str = "change"
+    ui_update_action: str = "change"
+    # Custom API actions on one object: (route suffix, the action accounts.permissions is asked, a valid body).
+    api_actions: tuple = ()
     # The admin changelist/change view, if the model is in the admin.
     admin: bool = True
+    # A read-only admin (the audit trail) refuses every POST to a change or delete view with 403 before looking the
+    # object up: the same answer for an id that does not exist, so nothing is revealed.
+    admin_read_only: bool = False
     # What identifies the object in a page (default: str(obj)).
     marker: Callable = str
 

@@ -404,7 +404,8 @@ class TrainingSessionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_person_times(self, obj) -> int:
-        return getattr(obj, "n_attendances", None) or obj.attendances.count()
+        annotated = getattr(obj, "n_attendances", None)  # 0 is an answer too: count only when not annotated
+        return annotated if annotated is not None else obj.attendances.count()
 
 
 class TrainingCreateSerializer(serializers.Serializer):

@@ -258,7 +258,7 @@ class DevelopmentRecordViewSet(CadresViewSet):
 class CadrePostViewSet(CadresViewSet):
     """Posts in village/community committees; `current=1` keeps sitting cadres; `post=secretary` filters."""
 
-    queryset = CadrePost.objects.select_related("person", "unit").order_by("id")
+    queryset = CadrePost.objects.select_related("person__unit", "unit").order_by("id")
     serializer_class = s.CadrePostSerializer
     create_serializer = s.CadrePostCreateSerializer
 

@@ -294,7 +294,7 @@ class ClueEventViewSet(ReadOnlyScoped):
 class TaskViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
     """Inspection tasks (挑刺找茬) posted by communities for a grid and period; woodpeckers take them."""
 
-    queryset = InspectionTask.objects.select_related("grid")
+    queryset = InspectionTask.objects.select_related("grid").prefetch_related("takers")  # takers_count, no N+1
     serializer_class = s.TaskSerializer
 
     def get_queryset(self):

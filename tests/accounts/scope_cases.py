@@ -1,6 +1,7 @@
 from itertools import count
 
 from accounts.models import RoleAssignment, User
+from accounts.permissions import GRANT
 from accounts.roles import Role
 from tests.factories import user_with_role
 from tests.scope import ScopeCase
@@ -23,6 +24,9 @@ CASES = [
         ui_update=lambda user: f"/accounts/{user.pk}/edit/",
         ui_update_data={"display_name": "changed"},
         ui_delete=lambda user: f"/accounts/{user.pk}/delete/",
+        # The accounts pages list and change the accounts of the subtrees where one grants roles.
+        view_actions=(GRANT,),
+        ui_update_action=GRANT,
     ),
     ScopeCase(
         name="role_assignment",

@@ -93,6 +93,8 @@ CASES = [
         ui_delete=lambda obj: reverse("collective_economy:report_correct", args=[obj.pk]),
         api_list="/api/v1/collective_economy/income-reports/",
         api_update_data={"total_income": "1.00"},
+        api_update_refused="an approved report is locked: it is corrected (ui_delete: the correction page)",
+        ui_update_refused="an approved report is locked: the edit page shows the form again",
         marker=lambda obj: f"/economy/reports/{obj.pk}/",
         ui_list=None,
     ),

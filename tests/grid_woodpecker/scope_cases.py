@@ -4,8 +4,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.permissions import SYSTEM
+from accounts.permissions import COUNTER, SYSTEM, TRIAGE, VIEW
 from grid_woodpecker.models import (
+    CANCEL,
+    TAKE,
     AbuseListEntry,
     Clue,
     ClueCategory,
@@ -51,6 +53,12 @@ def make_clue(county, users, grid, photo=False):
     )
 
 
+def other_category(county, clue):
+    """A category of the city the clue is not in (re-categorising asks for a change)."""
+    others = ClueCategory.objects.filter(unit=county["city"]).exclude(pk=clue.category_id)
+    return others.first() or helpers.category(county["city"], code="recat", name="改类")
+
+
 def make_redemption(county, users, grid):
     wp = make_woodpecker(county, users, grid)
     points_adjust(woodpecker=wp, points=20, reason="测试", actor=SYSTEM)
@@ -89,7 +97,8 @@ CASES = [
         ui_list=lambda: reverse("grid_woodpecker:clue_list"),
         ui_detail=lambda obj: reverse("grid_woodpecker:clue_detail", args=[obj.pk]),
         api_list=f"{API}clues/",
-        api_update_data={"category": 1},
+        api_update_body=lambda county, clue: {"category": other_category(county, clue).pk, "note": "改类"},
+        api_actions=(("accept", TRIAGE, {"note": "受理"}), ("reject", TRIAGE, {"reason": "不属实"})),
         marker=lambda obj: obj.description,
     ),
     ScopeCase(
@@ -126,6 +135,7 @@ CASES = [
         ),
         **GRIDS,
         api_list=f"{API}tasks/",
+        view_actions=(VIEW, TAKE),  # a woodpecker sees the tasks of their grid, to take them
         api_update_data={"title": "改名"},
         api_create_body=lambda county, grid: {
             "grid": grid.pk,
@@ -203,6 +213,7 @@ CASES = [
         make=make_redemption,
         **GRIDS,
         api_list=f"{API}redemptions/",
+        api_actions=(("confirm", COUNTER, {}), ("cancel", CANCEL, {})),
         api_update_data={"quantity": 5},
     ),
     ScopeCase(

@@ -1,6 +1,8 @@
 from django.urls import reverse
 
-from organizations.models import OrganizationUnit, PartyOrganization, UnitKind
+from accounts.permissions import SYSTEM
+from organizations.models import DemonstrationTitle, OrganizationUnit, PartyOrganization, UnitKind
+from organizations.services import demonstration_title_grant
 from tests.factories import unit
 from tests.scope import ScopeCase
 
@@ -32,3 +34,11 @@ CASES = [
         ui_update_data={"name": "改名", "org_type": "branch", "status": "normal"},
     ),
 ]
+
+
+def make_title(county, users, unit):
+    return demonstration_title_grant(party_org=unit.party_org, year=2024, title="village", actor=SYSTEM)
+
+
+# Titles are granted through a service and shown inline in the party organization's admin: no page of their own.
+CASES.append(ScopeCase(name="demonstration_title", model=DemonstrationTitle, make=make_title, admin=False))
