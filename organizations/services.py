@@ -291,11 +291,14 @@ def units_bulk_create(*, rows: list[dict], actor) -> list[OrganizationUnit]:
             created.extend(units)
             pending = later
         if errors:
-            rows_errors = [
-                ValidationError(f"{code}: {' '.join(messages)}", code=ErrorCode.INVALID_ROWS)
-                for code, messages in errors.items()
-            ]
-            raise ValidationError({"rows": rows_errors})
+            raise ValidationError(
+                {
+                    "rows": [
+                        ValidationError(f"{code}: {' '.join(messages)}", code=ErrorCode.INVALID_ROWS)
+                        for code, messages in errors.items()
+                    ]
+                }
+            )
         _bulk_party_orgs_and_audit(created, rows, actor)
     return created
 
