@@ -78,48 +78,60 @@ def development_step_errors(
             ]
         }
     if kind == StepKind.EXTEND:
-        if record.stage != DevelopmentStage.PROBATIONARY:
-            errors["kind"] = [
-                ValidationError(
-                    _("Only a probationary member's probation can be extended."), code=ErrorCode.STEP_NOT_ALLOWED
-                )
-            ]
-        elif record.probation_extended_until:
-            errors["kind"] = [
-                ValidationError(_("Probation has already been extended once."), code=ErrorCode.STEP_NOT_ALLOWED)
-            ]
-        elif not extended_until:
+        _extend_errors(record, extended_until, errors)
+    elif kind == StepKind.DISQUALIFY:
+        _disqualify_errors(record, note, errors)
+    else:
+        _advance_errors(record, effective_on, errors)
+    return errors
+
+
+def _extend_errors(record: DevelopmentRecord, extended_until: date | None, errors: dict) -> None:
+    if record.stage != DevelopmentStage.PROBATIONARY:
+        errors["kind"] = [
+            ValidationError(
+                _("Only a probationary member's probation can be extended."), code=ErrorCode.STEP_NOT_ALLOWED
+            )
+        ]
+    elif record.probation_extended_until:
+        errors["kind"] = [
+            ValidationError(_("Probation has already been extended once."), code=ErrorCode.STEP_NOT_ALLOWED)
+        ]
+    elif not extended_until:
+        errors["extended_until"] = [
+            ValidationError(_("Give the date the extended probation ends."), code=ErrorCode.REASON_REQUIRED)
+        ]
+    else:
+        earliest, latest = add_years(record.admitted_on, 1), add_years(record.admitted_on, 2)
+        if not (earliest < extended_until <= latest):
             errors["extended_until"] = [
-                ValidationError(_("Give the date the extended probation ends."), code=ErrorCode.REASON_REQUIRED)
-            ]
-        else:
-            earliest, latest = add_years(record.admitted_on, 1), add_years(record.admitted_on, 2)
-            if not (earliest < extended_until <= latest):
-                errors["extended_until"] = [
-                    ValidationError(
-                        _(
-                            "Probation may be extended by at most one year: choose a date after %(a)s and no later "
-                            "than %(b)s."
-                        )
-                        % {"a": date_format(earliest), "b": date_format(latest)},
-                        code=ErrorCode.EXTENSION_RANGE,
+                ValidationError(
+                    _(
+                        "Probation may be extended by at most one year: choose a date after %(a)s and no later "
+                        "than %(b)s."
                     )
-                ]
-        return errors
-    if kind == StepKind.DISQUALIFY:
-        if record.stage != DevelopmentStage.PROBATIONARY:
-            errors["kind"] = [
-                ValidationError(
-                    _("Only a probationary member's qualification can be cancelled."), code=ErrorCode.STEP_NOT_ALLOWED
+                    % {"a": date_format(earliest), "b": date_format(latest)},
+                    code=ErrorCode.EXTENSION_RANGE,
                 )
             ]
-        if not note.strip():
-            errors["note"] = [
-                ValidationError(
-                    _("Give the reason for cancelling the probationary qualification."), code=ErrorCode.REASON_REQUIRED
-                )
-            ]
-        return errors
+
+
+def _disqualify_errors(record: DevelopmentRecord, note: str, errors: dict) -> None:
+    if record.stage != DevelopmentStage.PROBATIONARY:
+        errors["kind"] = [
+            ValidationError(
+                _("Only a probationary member's qualification can be cancelled."), code=ErrorCode.STEP_NOT_ALLOWED
+            )
+        ]
+    if not note.strip():
+        errors["note"] = [
+            ValidationError(
+                _("Give the reason for cancelling the probationary qualification."), code=ErrorCode.REASON_REQUIRED
+            )
+        ]
+
+
+def _advance_errors(record: DevelopmentRecord, effective_on: date, errors: dict) -> None:
     to_stage = STAGE_ORDER[STAGE_ORDER.index(record.stage) + 1]
     if to_stage == DevelopmentStage.ACTIVIST and effective_on < record.applied_on:
         errors["effective_on"] = [
@@ -162,7 +174,6 @@ def development_step_errors(
                     code=ErrorCode.WAITING_TIME,
                 )
             ]
-    return errors
 
 
 def _refuse_step(errors: dict):

@@ -140,6 +140,34 @@ def _validate_photos(photos) -> list:
     return photos
 
 
+def _checked_submission(*, grid, building, category, description, latitude, longitude, task) -> str:
+    """Refuse a clue's invalid input (400); the description, stripped."""
+    if building is not None and building.parent_id != grid.pk:
+        raise Invalid(_("This building is not in the grid."), code=ErrorCode.BUILDING_NOT_IN_GRID, field="building")
+    if category not in categories_for(grid):
+        raise Invalid(
+            _("This category is not configured for this grid's city."),
+            code=ErrorCode.CATEGORY_NOT_CONFIGURED,
+            field="category",
+        )
+    description = (description or "").strip()
+    if len(description) < 5:
+        raise Invalid(
+            _("Describe the problem in a few words (at least 5 characters)."),
+            code=ErrorCode.DESCRIPTION_TOO_SHORT,
+            field="description",
+        )
+    if (latitude is None) != (longitude is None):
+        raise Invalid(
+            _("Give both latitude and longitude, or neither."), code=ErrorCode.COORDINATES_INCOMPLETE, field="latitude"
+        )
+    if task is not None and (task.grid_id != grid.pk or not (task.starts_on <= timezone.localdate() <= task.ends_on)):
+        raise Invalid(
+            _("This inspection task is not open for this grid today."), code=ErrorCode.TASK_NOT_OPEN, field="task"
+        )
+    return description
+
+
 @transaction.atomic
 def clue_submit(
     *,
@@ -171,29 +199,15 @@ def clue_submit(
             )
         grid = grid or reporter.grid
     validate_grid(grid)
-    if building is not None and building.parent_id != grid.pk:
-        raise Invalid(_("This building is not in the grid."), code=ErrorCode.BUILDING_NOT_IN_GRID, field="building")
-    if category not in categories_for(grid):
-        raise Invalid(
-            _("This category is not configured for this grid's city."),
-            code=ErrorCode.CATEGORY_NOT_CONFIGURED,
-            field="category",
-        )
-    description = (description or "").strip()
-    if len(description) < 5:
-        raise Invalid(
-            _("Describe the problem in a few words (at least 5 characters)."),
-            code=ErrorCode.DESCRIPTION_TOO_SHORT,
-            field="description",
-        )
-    if (latitude is None) != (longitude is None):
-        raise Invalid(
-            _("Give both latitude and longitude, or neither."), code=ErrorCode.COORDINATES_INCOMPLETE, field="latitude"
-        )
-    if task is not None and (task.grid_id != grid.pk or not (task.starts_on <= timezone.localdate() <= task.ends_on)):
-        raise Invalid(
-            _("This inspection task is not open for this grid today."), code=ErrorCode.TASK_NOT_OPEN, field="task"
-        )
+    description = _checked_submission(
+        grid=grid,
+        building=building,
+        category=category,
+        description=description,
+        latitude=latitude,
+        longitude=longitude,
+        task=task,
+    )
     photos = _validate_photos(photos)
     _check_abuse_list(actor, grid)
     if check_limits:
