@@ -8,6 +8,8 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from core.errors import ErrorCode
+
 MAX_PHOTO_BYTES = 8 * 1024 * 1024
 MAX_PHOTOS = 4
 MAX_PIXELS = 40_000_000
@@ -20,18 +22,18 @@ def clean_photo(upload) -> tuple[ContentFile, int, int]:
     size = getattr(upload, "size", None)
     if size is not None and size > MAX_PHOTO_BYTES:
         raise ValidationError(
-            _("A photo may be at most %(mb)d MB.") % {"mb": MAX_PHOTO_BYTES // (1024 * 1024)}, code="too_large"
+            _("A photo may be at most %(mb)d MB.") % {"mb": MAX_PHOTO_BYTES // (1024 * 1024)}, code=ErrorCode.TOO_LARGE
         )
     data = upload.read() if hasattr(upload, "read") else bytes(upload)
     if len(data) > MAX_PHOTO_BYTES:
         raise ValidationError(
-            _("A photo may be at most %(mb)d MB.") % {"mb": MAX_PHOTO_BYTES // (1024 * 1024)}, code="too_large"
+            _("A photo may be at most %(mb)d MB.") % {"mb": MAX_PHOTO_BYTES // (1024 * 1024)}, code=ErrorCode.TOO_LARGE
         )
     try:
         with Image.open(io.BytesIO(data)) as probe:
             fmt = probe.format
             if probe.width * probe.height > MAX_PIXELS:
-                raise ValidationError(_("This photo has too many pixels."), code="too_large")
+                raise ValidationError(_("This photo has too many pixels."), code=ErrorCode.TOO_LARGE)
             probe.verify()
         with Image.open(io.BytesIO(data)) as opened:
             opened.load()
@@ -45,7 +47,11 @@ def clean_photo(upload) -> tuple[ContentFile, int, int]:
     except ValidationError:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise ValidationError(_("This file is not a photo we can read (JPEG, PNG or WebP)."), code="not_image")
+        raise ValidationError(
+            _("This file is not a photo we can read (JPEG, PNG or WebP)."), code=ErrorCode.INVALID_IMAGE
+        )
     if fmt not in ALLOWED_FORMATS:
-        raise ValidationError(_("This file is not a photo we can read (JPEG, PNG or WebP)."), code="not_image")
+        raise ValidationError(
+            _("This file is not a photo we can read (JPEG, PNG or WebP)."), code=ErrorCode.INVALID_IMAGE
+        )
     return ContentFile(out.getvalue(), name="photo.jpg"), width, height

@@ -237,7 +237,8 @@ def clue_action(request, pk, name):
     form = action.form(request.POST, request.FILES, clue=clue, user=request.user)
     try:
         if not form.is_valid():
-            raise ValidationError([error for errors in form.errors.values() for error in errors])
+            form_errors = [error for errors in form.errors.as_data().values() for error in errors]  # codes kept
+            raise ValidationError(form_errors)
         done = action.service(clue=clue, actor=request.user, **form.arguments())
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

@@ -1,15 +1,23 @@
 """The API answers each kind of refusal with its status and its specific code (docs/api.md "Errors"), per app."""
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
+from accounts.permissions import SYSTEM
 from collective_economy.models import IncomeReport
+from grid_woodpecker.services.clues import clue_accept, clue_submit
+from grid_woodpecker.services.points import points_adjust
+from tests.cadres import helpers as cadres_h
 from tests.collective_economy.helpers import approved
+from tests.grid_woodpecker import helpers as woodpecker_h
 
 pytestmark = pytest.mark.django_db
 ECONOMY = "/api/v1/collective_economy"
 UNITS = "/api/v1/organizations/units/"
 TARGETS = "/api/v1/goals/targets/"
+CADRES = "/api/v1/cadres"
+WOODPECKER = "/api/v1/grid_woodpecker"
 
 
 def _report(**extra):
@@ -70,6 +78,93 @@ def test_correcting_a_superseded_report_is_a_conflict(county, users, api_for):
     assert staff.post(f"{ECONOMY}/income-reports/{old.pk}/correct/", body, format="json").status_code == 201
     response = staff.post(f"{ECONOMY}/income-reports/{old.pk}/correct/", body, format="json")
     _refused(response, 409, "report_not_current", "status")
+
+
+# --- cadres -----------------------------------------------------------------------------------------------------
+
+
+def test_development_step_refusals(county, users, api_for):
+    secretary, staff = api_for(users["secretary_a1"]), api_for(users["staff_a"])
+    today = str(timezone.localdate())
+    # Too early a date for the rules: the input is wrong (400), with the rule's own code on the field.
+    early = cadres_h.activist(county["village_a1"], activist_days_ago=100)
+    response = secretary.post(f"{CADRES}/development/{early.pk}/propose/", {"effective_on": today}, format="json")
+    _refused(response, 400, "waiting_time", "effective_on")
+    record = cadres_h.activist(county["village_a1"], activist_days_ago=400)
+    url = f"{CADRES}/development/{record.pk}"
+    assert secretary.post(f"{url}/propose/", {"effective_on": today}, format="json").status_code == 200
+    # A second proposal while one waits, approving when nothing waits: the record's state refuses (409).
+    _refused(secretary.post(f"{url}/propose/", {"effective_on": today}, format="json"), 409, "step_pending", "kind")
+    assert staff.post(f"{url}/approve/").status_code == 200
+    again = _refused(staff.post(f"{url}/approve/"), 409, "no_pending_step", "status")
+    assert again["detail"] == "该记录没有待审批的步骤。"
+
+
+def test_transfer_refusals(county, users, api_for):
+    member = cadres_h.member(county["village_a1"], "转接党员")
+    secretary = api_for(users["secretary_a1"])
+    body = {"member": member.pk, "to_unit_code": county["village_b1"].code, "out_on": "2024-05-01"}
+    same = {**body, "to_unit_code": county["village_a1"].code}
+    _refused(secretary.post(f"{CADRES}/transfers/", same, format="json"), 400, "same_unit", "to_unit")
+    response = secretary.post(f"{CADRES}/transfers/", body, format="json")
+    assert response.status_code == 201, response.content
+    pk = response.json()["id"]
+    _refused(secretary.post(f"{CADRES}/transfers/", body, format="json"), 409, "transfer_in_progress", "member")
+    receiver = api_for(users["staff_b"])
+    _refused(receiver.post(f"{CADRES}/transfers/{pk}/receive/", {"on": "2024-05-04"}), 409, "transfer_not_arrived")
+    assert receiver.post(f"{CADRES}/transfers/{pk}/arrive/", {"on": "2024-05-03"}).status_code == 200
+    _refused(secretary.post(f"{CADRES}/transfers/{pk}/cancel/"), 409, "transfer_arrived", "status")
+
+
+def test_person_id_number_refusals(county, users, api_for):
+    staff = api_for(users["staff_a"])
+    number = cadres_h.make_id()
+    wrong = number[:17] + ("0" if number[17] != "0" else "1")
+    body = {"name": "王五", "unit_code": county["village_a1"].code}
+    response = staff.post(f"{CADRES}/people/", {**body, "id_number": wrong}, format="json")
+    _refused(response, 400, "id_number_check_digit", "id_number")
+    assert staff.post(f"{CADRES}/people/", {**body, "id_number": number}, format="json").status_code == 201
+    response = staff.post(f"{CADRES}/people/", {**body, "id_number": number}, format="json")
+    _refused(response, 400, "id_number_taken", "id_number")
+
+
+# --- grid woodpecker --------------------------------------------------------------------------------------------
+
+
+def test_clue_transition_refused_from_its_status(county, api_for):
+    staff = woodpecker_h.staff(county)
+    woodpecker = woodpecker_h.woodpecker(county["grid_ac"])
+    clue = clue_submit(
+        actor=woodpecker.user,
+        category=woodpecker_h.category(county["city"]),
+        description="路灯不亮了请修",
+        check_limits=False,
+    )
+    clue_accept(clue=clue, actor=staff["gridworker"])
+    response = api_for(staff["gridworker"]).post(f"{WOODPECKER}/clues/{clue.pk}/accept/", {}, format="json")
+    body = _refused(response, 409, "clue_transition_not_allowed")
+    assert body["detail"].startswith("处于“") and "不能变为" in body["detail"]
+
+
+def test_redemption_refusals(county, api_for):
+    staff = woodpecker_h.staff(county)
+    woodpecker = woodpecker_h.woodpecker(county["grid_ac"])
+    points_adjust(woodpecker=woodpecker, points=12, reason="奖励", actor=SYSTEM)
+    _station, goods = woodpecker_h.station_with_goods(county["community_a"], price="5.00", stock=3)
+    client = api_for(woodpecker.user)
+    # Points and stock are states: the same request could succeed with more points or stock (409).
+    response = client.post(f"{WOODPECKER}/redemptions/", {"goods": goods.pk, "quantity": 5}, format="json")
+    _refused(response, 409, "out_of_stock")
+    response = client.post(f"{WOODPECKER}/redemptions/", {"goods": goods.pk, "quantity": 3}, format="json")
+    _refused(response, 409, "insufficient_points")
+    response = client.post(f"{WOODPECKER}/redemptions/", {"goods": goods.pk, "quantity": 0}, format="json")
+    _refused(response, 400, "min_value", "quantity")
+    response = client.post(f"{WOODPECKER}/redemptions/", {"goods": goods.pk}, format="json")
+    assert response.status_code == 201, response.content
+    counter = api_for(staff["community"])
+    pk = response.json()["id"]
+    assert counter.post(f"{WOODPECKER}/redemptions/{pk}/confirm/").status_code == 200
+    _refused(counter.post(f"{WOODPECKER}/redemptions/{pk}/cancel/"), 409, "redemption_settled")
 
 
 # --- organizations ----------------------------------------------------------------------------------------------

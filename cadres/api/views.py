@@ -11,11 +11,13 @@ from rest_framework.response import Response
 
 from accounts.permissions import CHANGE, VIEW, can, restrict
 from core.api.viewsets import ScopedModelViewSet
+from core.errors import Conflict
 from core.params import parse_int, parse_year
 from organizations.models import OrganizationUnit
 from organizations.selectors import unit_by_code
 
 from .. import selectors, services
+from ..errors import ErrorCode
 from ..models import (
     CadrePost,
     CapabilityAssessment,
@@ -57,7 +59,9 @@ class CadresViewSet(ScopedModelViewSet):
     def person_by_id(self, pk, field="person"):
         person = restrict(Person.objects.all(), self.request.user, VIEW).filter(pk=pk).first()
         if person is None:
-            raise exceptions.ValidationError({field: [_("No such person in your jurisdiction.")]})
+            raise exceptions.ValidationError(
+                {field: [_("No such person in your jurisdiction.")]}, code=ErrorCode.UNKNOWN_PERSON
+            )
         return person
 
     def create(self, request, *args, **kwargs):
@@ -166,7 +170,9 @@ class MemberTransferViewSet(CadresViewSet):
     def perform_service_create(self, data):
         member = restrict(PartyMember.objects.all(), self.request.user, VIEW).filter(pk=data["member"]).first()
         if member is None:
-            raise exceptions.ValidationError({"member": [_("No such member in your jurisdiction.")]})
+            raise exceptions.ValidationError(
+                {"member": [_("No such member in your jurisdiction.")]}, code=ErrorCode.UNKNOWN_MEMBER
+            )
         to_unit = self.unit_by_code(data["to_unit_code"], "to_unit_code", any_county=True)
         return services.transfer_start(
             member=member, to_unit=to_unit, out_on=data["out_on"], reason=data["reason"], actor=self.request.user
@@ -229,7 +235,9 @@ class DevelopmentRecordViewSet(CadresViewSet):
     def _pending(self, record):
         step = record.steps.filter(status=StepStatus.PROPOSED).first()
         if step is None:
-            raise exceptions.ValidationError({"status": [_("No step of this record is awaiting approval.")]})
+            raise Conflict(
+                _("No step of this record is awaiting approval."), code=ErrorCode.NO_PENDING_STEP, field="status"
+            )
         return step
 
     @extend_schema(request=s.ProposeSerializer, responses=s.DevelopmentRecordSerializer)
@@ -295,7 +303,9 @@ class ElevatedManagementViewSet(CadresViewSet):
     def perform_service_create(self, data):
         post = restrict(CadrePost.objects.all(), self.request.user, VIEW).filter(pk=data.pop("post")).first()
         if post is None:
-            raise exceptions.ValidationError({"post": [_("No such post in your jurisdiction.")]})
+            raise exceptions.ValidationError(
+                {"post": [_("No such post in your jurisdiction.")]}, code=ErrorCode.UNKNOWN_POST
+            )
         return services.elevation_create(post=post, actor=self.request.user, **data)
 
 
@@ -444,7 +454,9 @@ class TrainingSessionViewSet(CadresViewSet):
         ids = self.body(s.AttendeesSerializer)["people"]
         people = list(restrict(Person.objects.filter(pk__in=ids), request.user, VIEW))
         if len(people) != len(set(ids)):
-            raise exceptions.ValidationError({"people": [_("Some of these people are not in your jurisdiction.")]})
+            raise exceptions.ValidationError(
+                {"people": [_("Some of these people are not in your jurisdiction.")]}, code=ErrorCode.UNKNOWN_PERSON
+            )
         services.training_add_attendees(session=session, people=people, actor=request.user)
         return self.done(self.get_queryset().get(pk=session.pk))
 

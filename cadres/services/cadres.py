@@ -2,12 +2,13 @@
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core import audit
+from core.errors import Conflict, Invalid
 
+from ..errors import ErrorCode
 from ..models import (
     CadrePost,
     CapabilityAssessment,
@@ -37,9 +38,17 @@ def post_create(
     """Appoint `person` to a post in `unit`'s committees for a term (five years unless told)."""
     _require_write(actor, CadrePost, unit)
     if post == PostKind.SECRETARY and CadrePost.objects.filter(unit=unit, post=post, ended_on__isnull=True).exists():
-        raise ValidationError({"post": [_("This unit already has a sitting secretary; end that post first.")]})
+        raise Conflict(
+            _("This unit already has a sitting secretary; end that post first."),
+            code=ErrorCode.SECRETARY_SEATED,
+            field="post",
+        )
     if is_one_shoulder and post != PostKind.SECRETARY:
-        raise ValidationError({"is_one_shoulder": [_("Only the secretary can also chair the committee.")]})
+        raise Invalid(
+            _("Only the secretary can also chair the committee."),
+            code=ErrorCode.ONE_SHOULDER_SECRETARY_ONLY,
+            field="is_one_shoulder",
+        )
     record = CadrePost(
         person=person,
         unit=unit,
@@ -64,11 +73,11 @@ def post_end(*, post: CadrePost, ended_on: date, reason: str, actor) -> CadrePos
     post = CadrePost.objects.select_for_update().get(pk=post.pk)
     _require_change(actor, post)
     if post.ended_on:
-        raise ValidationError({"ended_on": [_("This post has already ended.")]})
+        raise Conflict(_("This post has already ended."), code=ErrorCode.POST_ENDED, field="ended_on")
     if not (reason or "").strip():
-        raise ValidationError({"end_reason": [_("Give the reason for the adjustment.")]})
+        raise Invalid(_("Give the reason for the adjustment."), code=ErrorCode.REASON_REQUIRED, field="end_reason")
     if ended_on < post.started_on:
-        raise ValidationError({"ended_on": [_("A post cannot end before it started.")]})
+        raise Invalid(_("A post cannot end before it started."), code=ErrorCode.DATE_ORDER, field="ended_on")
     post.ended_on, post.end_reason = ended_on, reason.strip()
     post.save(update_fields=["ended_on", "end_reason"])
     audit.record(actor=actor, action="post.end", obj=post, unit=post.unit, changes={"reason": post.end_reason})
@@ -83,14 +92,20 @@ def elevation_create(
     """Put a sitting secretary under elevated management (提级管理), positive or negative."""
     _require_write(actor, ElevatedManagement, post.unit)
     if post.post != PostKind.SECRETARY or post.ended_on:
-        raise ValidationError({"post": [_("Elevated management applies to sitting secretaries only.")]})
+        raise Invalid(
+            _("Elevated management applies to sitting secretaries only."),
+            code=ErrorCode.NOT_A_SITTING_SECRETARY,
+            field="post",
+        )
     if ElevatedManagement.objects.filter(post=post, closed_on__isnull=True).exists():
-        raise ValidationError({"post": [_("This secretary is already under elevated management.")]})
+        raise Conflict(
+            _("This secretary is already under elevated management."), code=ErrorCode.ALREADY_ELEVATED, field="post"
+        )
     record = ElevatedManagement(
         post=post, direction=direction, reason=reason, started_on=started_on, review_on=review_on
     )
     if review_on <= started_on:
-        raise ValidationError({"review_on": [_("The review date must come after the start.")]})
+        raise Invalid(_("The review date must come after the start."), code=ErrorCode.DATE_ORDER, field="review_on")
     record.full_clean()
     record.save()
     audit.record(actor=actor, action="elevation.create", obj=record, unit=post.unit)
@@ -123,7 +138,11 @@ def vetting_create(
         note=note,
     )
     if filed_on and result != "passed":
-        raise ValidationError({"filed_on": [_("Only a candidate who passed the vetting can be filed.")]})
+        raise Conflict(
+            _("Only a candidate who passed the vetting can be filed."),
+            code=ErrorCode.VETTING_NOT_PASSED,
+            field="filed_on",
+        )
     record.full_clean()
     record.save()
     audit.record(actor=actor, action="vetting.create", obj=record, unit=unit)
@@ -152,7 +171,7 @@ def study_create(
         graduated_on=graduated_on,
     )
     if graduated_on and graduated_on <= enrolled_on:
-        raise ValidationError({"graduated_on": [_("Graduation must come after enrolment.")]})
+        raise Invalid(_("Graduation must come after enrolment."), code=ErrorCode.DATE_ORDER, field="graduated_on")
     record.full_clean()
     record.save()
     audit.record(actor=actor, action="study.create", obj=record, unit=unit)

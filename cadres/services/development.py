@@ -12,7 +12,9 @@ from django.utils.translation import gettext as _
 from accounts.permissions import APPROVE, require
 from accounts.roles import Role
 from core import audit
+from core.errors import Conflict, Invalid
 
+from ..errors import CONFLICTS, ErrorCode
 from ..models import (
     STAGE_ORDER,
     ApprovalLevel,
@@ -35,11 +37,13 @@ def development_start(*, person: Person, unit, applied_on: date, actor) -> Devel
     """Open a development record when a person hands in their application to join the party."""
     _require_write(actor, DevelopmentRecord, unit)
     if hasattr(person, "party_member") and PartyMember.objects.filter(person=person).exists():
-        raise ValidationError({"person": [_("This person is already a party member.")]})
+        raise Conflict(_("This person is already a party member."), code=ErrorCode.ALREADY_A_MEMBER, field="person")
     if DevelopmentRecord.objects.filter(person=person).exclude(stage=DevelopmentStage.DISQUALIFIED).exists():
-        raise ValidationError({"person": [_("This person already has a development record.")]})
+        raise Conflict(
+            _("This person already has a development record."), code=ErrorCode.DEVELOPMENT_EXISTS, field="person"
+        )
     if applied_on > timezone.localdate():
-        raise ValidationError({"applied_on": [_("The date cannot be in the future.")]})
+        raise Invalid(_("The date cannot be in the future."), code=ErrorCode.FUTURE_DATE, field="applied_on")
     record = DevelopmentRecord(person=person, unit=unit, applied_on=applied_on)
     record.full_clean()
     record.save()
@@ -60,67 +64,125 @@ def development_register(
 def development_step_errors(
     record: DevelopmentRecord, *, kind: str, effective_on: date, extended_until: date | None = None, note: str = ""
 ) -> dict:
-    """Why this step may not be taken now (field → messages), or {} when the rules allow it."""
+    """Why this step may not be taken now (field → coded errors), or {} when the rules allow it."""
     errors = {}
     if effective_on > timezone.localdate():
-        errors["effective_on"] = [_("The date cannot be in the future.")]
+        errors["effective_on"] = [ValidationError(_("The date cannot be in the future."), code=ErrorCode.FUTURE_DATE)]
     if record.stage in (DevelopmentStage.FULL, DevelopmentStage.DISQUALIFIED):
-        return {"kind": [_("This development record is closed; no further step is possible.")]}
+        return {
+            "kind": [
+                ValidationError(
+                    _("This development record is closed; no further step is possible."),
+                    code=ErrorCode.DEVELOPMENT_CLOSED,
+                )
+            ]
+        }
     if kind == StepKind.EXTEND:
-        if record.stage != DevelopmentStage.PROBATIONARY:
-            errors["kind"] = [_("Only a probationary member's probation can be extended.")]
-        elif record.probation_extended_until:
-            errors["kind"] = [_("Probation has already been extended once.")]
-        elif not extended_until:
-            errors["extended_until"] = [_("Give the date the extended probation ends.")]
-        else:
-            earliest, latest = add_years(record.admitted_on, 1), add_years(record.admitted_on, 2)
-            if not (earliest < extended_until <= latest):
-                errors["extended_until"] = [
+        _extend_errors(record, extended_until, errors)
+    elif kind == StepKind.DISQUALIFY:
+        _disqualify_errors(record, note, errors)
+    else:
+        _advance_errors(record, effective_on, errors)
+    return errors
+
+
+def _extend_errors(record: DevelopmentRecord, extended_until: date | None, errors: dict) -> None:
+    if record.stage != DevelopmentStage.PROBATIONARY:
+        errors["kind"] = [
+            ValidationError(
+                _("Only a probationary member's probation can be extended."), code=ErrorCode.STEP_NOT_ALLOWED
+            )
+        ]
+    elif record.probation_extended_until:
+        errors["kind"] = [
+            ValidationError(_("Probation has already been extended once."), code=ErrorCode.STEP_NOT_ALLOWED)
+        ]
+    elif not extended_until:
+        errors["extended_until"] = [
+            ValidationError(_("Give the date the extended probation ends."), code=ErrorCode.REASON_REQUIRED)
+        ]
+    else:
+        earliest, latest = add_years(record.admitted_on, 1), add_years(record.admitted_on, 2)
+        if not (earliest < extended_until <= latest):
+            errors["extended_until"] = [
+                ValidationError(
                     _(
                         "Probation may be extended by at most one year: choose a date after %(a)s and no later "
                         "than %(b)s."
                     )
-                    % {"a": date_format(earliest), "b": date_format(latest)}
-                ]
-        return errors
-    if kind == StepKind.DISQUALIFY:
-        if record.stage != DevelopmentStage.PROBATIONARY:
-            errors["kind"] = [_("Only a probationary member's qualification can be cancelled.")]
-        if not note.strip():
-            errors["note"] = [_("Give the reason for cancelling the probationary qualification.")]
-        return errors
+                    % {"a": date_format(earliest), "b": date_format(latest)},
+                    code=ErrorCode.EXTENSION_RANGE,
+                )
+            ]
+
+
+def _disqualify_errors(record: DevelopmentRecord, note: str, errors: dict) -> None:
+    if record.stage != DevelopmentStage.PROBATIONARY:
+        errors["kind"] = [
+            ValidationError(
+                _("Only a probationary member's qualification can be cancelled."), code=ErrorCode.STEP_NOT_ALLOWED
+            )
+        ]
+    if not note.strip():
+        errors["note"] = [
+            ValidationError(
+                _("Give the reason for cancelling the probationary qualification."), code=ErrorCode.REASON_REQUIRED
+            )
+        ]
+
+
+def _advance_errors(record: DevelopmentRecord, effective_on: date, errors: dict) -> None:
     to_stage = STAGE_ORDER[STAGE_ORDER.index(record.stage) + 1]
     if to_stage == DevelopmentStage.ACTIVIST and effective_on < record.applied_on:
         errors["effective_on"] = [
-            _("An activist cannot be confirmed before applying (%(d)s).") % {"d": date_format(record.applied_on)}
+            ValidationError(
+                _("An activist cannot be confirmed before applying (%(d)s).") % {"d": date_format(record.applied_on)},
+                code=ErrorCode.DATE_ORDER,
+            )
         ]
     if to_stage == DevelopmentStage.TARGET:
         earliest = add_years(record.activist_on, 1)
         if effective_on < earliest:
             errors["effective_on"] = [
-                _(
-                    "An activist must be trained and observed for at least one year before becoming a development "
-                    "target: this activist was confirmed on %(since)s, so the earliest date is %(earliest)s."
+                ValidationError(
+                    _(
+                        "An activist must be trained and observed for at least one year before becoming a development "
+                        "target: this activist was confirmed on %(since)s, so the earliest date is %(earliest)s."
+                    )
+                    % {"since": date_format(record.activist_on), "earliest": date_format(earliest)},
+                    code=ErrorCode.WAITING_TIME,
                 )
-                % {"since": date_format(record.activist_on), "earliest": date_format(earliest)}
             ]
     if to_stage == DevelopmentStage.PROBATIONARY and effective_on < record.target_on:
         errors["effective_on"] = [
-            _("A member cannot be admitted before becoming a development target (%(d)s).")
-            % {"d": date_format(record.target_on)}
+            ValidationError(
+                _("A member cannot be admitted before becoming a development target (%(d)s).")
+                % {"d": date_format(record.target_on)},
+                code=ErrorCode.DATE_ORDER,
+            )
         ]
     if to_stage == DevelopmentStage.FULL:
         earliest = record.probation_extended_until or add_years(record.admitted_on, 1)
         if effective_on < earliest:
             errors["effective_on"] = [
-                _(
-                    "The probation period has not ended: the member was admitted on %(since)s and can become a full "
-                    "member on %(earliest)s at the earliest."
+                ValidationError(
+                    _(
+                        "The probation period has not ended: the member was admitted on %(since)s and can become a "
+                        "full member on %(earliest)s at the earliest."
+                    )
+                    % {"since": date_format(record.admitted_on), "earliest": date_format(earliest)},
+                    code=ErrorCode.WAITING_TIME,
                 )
-                % {"since": date_format(record.admitted_on), "earliest": date_format(earliest)}
             ]
-    return errors
+
+
+def _refuse_step(errors: dict):
+    """The step's refusal: a Conflict (409) when the record's stage is what refuses it, else the field errors."""
+    for field, items in errors.items():
+        for item in items:
+            if item.code in CONFLICTS:
+                return Conflict(item.message, code=item.code, field=field)
+    return ValidationError(errors)
 
 
 def next_stage(record: DevelopmentRecord) -> str | None:
@@ -143,12 +205,14 @@ def development_propose(
     record = DevelopmentRecord.objects.select_for_update().get(pk=record.pk)
     _require_change(actor, record)
     if record.steps.filter(status=StepStatus.PROPOSED).exists():
-        raise ValidationError({"kind": [_("A step of this record is already awaiting approval.")]})
+        raise Conflict(
+            _("A step of this record is already awaiting approval."), code=ErrorCode.STEP_PENDING, field="kind"
+        )
     errors = development_step_errors(
         record, kind=kind, effective_on=effective_on, extended_until=extended_until, note=note
     )
     if errors:
-        raise ValidationError(errors)
+        raise _refuse_step(errors)
     to_stage = (
         next_stage(record)
         if kind == StepKind.ADVANCE
@@ -189,14 +253,14 @@ def development_approve(*, step: DevelopmentStep, actor) -> DevelopmentRecord:
     record = DevelopmentRecord.objects.select_for_update().get(pk=step.record_id)
     require(actor, APPROVE, record, _("Only township or organization-department staff may approve development steps."))
     if step.status != StepStatus.PROPOSED:
-        raise ValidationError({"status": [_("This step has already been decided.")]})
+        raise Conflict(_("This step has already been decided."), code=ErrorCode.STEP_DECIDED, field="status")
     # The rules are checked again: the record may have changed since the proposal.
     errors = development_step_errors(
         record, kind=step.kind, effective_on=step.effective_on, extended_until=step.extended_until, note=step.note
     )
     if errors:
         logger.info("development_approve: step %s no longer meets the rules (%s)", step.pk, ", ".join(sorted(errors)))
-        raise ValidationError(errors)
+        raise _refuse_step(errors)
     day = step.effective_on
     if step.kind == StepKind.EXTEND:
         record.probation_extended_until = step.extended_until
@@ -245,9 +309,11 @@ def development_return(*, step: DevelopmentStep, reason: str, actor) -> Developm
         _("Only township or organization-department staff may send development steps back."),
     )
     if step.status != StepStatus.PROPOSED:
-        raise ValidationError({"status": [_("This step has already been decided.")]})
+        raise Conflict(_("This step has already been decided."), code=ErrorCode.STEP_DECIDED, field="status")
     if not (reason or "").strip():
-        raise ValidationError({"return_reason": [_("Give the reason for sending the step back.")]})
+        raise Invalid(
+            _("Give the reason for sending the step back."), code=ErrorCode.REASON_REQUIRED, field="return_reason"
+        )
     step.status, step.return_reason = StepStatus.RETURNED, reason.strip()
     step.decided_by, step.decided_at, step.level = _user(actor), timezone.now(), _approval_level(actor)
     step.full_clean()

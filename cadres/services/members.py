@@ -7,8 +7,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core import audit
+from core.errors import Conflict
+from core.errors import ErrorCode as CoreCode
 from core.services import update_fields
 
+from ..errors import ErrorCode
 from ..models import (
     MemberStatus,
     PartyMember,
@@ -32,19 +35,33 @@ MEMBER_FACTS = (
 def _check_member_facts(member: PartyMember) -> dict:
     errors = {}
     if member.is_floating and not member.floating_location:
-        errors["floating_location"] = [_("Say where the floating member is now.")]
+        errors["floating_location"] = [
+            ValidationError(_("Say where the floating member is now."), code=CoreCode.REQUIRED)
+        ]
     if not member.is_floating:
         member.floating_location, member.floating_managing_unit = "", None
     if member.is_in_service and member.report_community is None:
-        errors["report_community"] = [_("Choose the community an in-service member reports to.")]
+        errors["report_community"] = [
+            ValidationError(_("Choose the community an in-service member reports to."), code=CoreCode.REQUIRED)
+        ]
     if member.report_community is not None and member.report_community.kind != "community":
-        errors["report_community"] = [_("Members report to a residential community.")]
+        errors["report_community"] = [
+            ValidationError(_("Members report to a residential community."), code=ErrorCode.WRONG_UNIT_KIND)
+        ]
     if member.is_household and member.household_building is None:
-        errors["household_building"] = [_("Choose the building of the member household.")]
+        errors["household_building"] = [
+            ValidationError(_("Choose the building of the member household."), code=CoreCode.REQUIRED)
+        ]
     if member.household_building is not None and member.household_building.kind not in ("building", "grid"):
-        errors["household_building"] = [_("A member household is attached to a building or villager group.")]
+        errors["household_building"] = [
+            ValidationError(
+                _("A member household is attached to a building or villager group."), code=ErrorCode.WRONG_UNIT_KIND
+            )
+        ]
     if member.status == MemberStatus.FULL and member.full_on and member.full_on < member.joined_on:
-        errors["full_on"] = [_("A member cannot become full before joining.")]
+        errors["full_on"] = [
+            ValidationError(_("A member cannot become full before joining."), code=ErrorCode.DATE_ORDER)
+        ]
     return errors
 
 
@@ -55,7 +72,9 @@ def member_create(
     """Record `person` as a party member of the branch at `unit`, with their floating/double-report facts."""
     _require_write(actor, PartyMember, unit)
     if PartyMember.objects.filter(person=person).exists():
-        raise ValidationError({"person": [_("This person is already registered as a party member.")]})
+        raise Conflict(
+            _("This person is already registered as a party member."), code=ErrorCode.ALREADY_A_MEMBER, field="person"
+        )
     unknown = set(facts) - set(MEMBER_FACTS)
     if unknown:
         raise ValueError(f"member_create cannot set {sorted(unknown)}")

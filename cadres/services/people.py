@@ -8,9 +8,12 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import CHANGE, REVEAL, require, require_at
 from core import audit, crypto
-from core.services import update_fields
 
 # REVEAL_ROLES is declared once, on Person (scope_actions); importable here for callers that read it.
+from core.errors import Invalid
+from core.services import update_fields
+
+from ..errors import ErrorCode
 from ..models import (  # noqa: F401
     REVEAL_ROLES,
     Person,
@@ -45,18 +48,27 @@ def person_create(
     try:
         number, id_birth, id_gender = parse_resident_id(id_number)
     except ValidationError as exc:
-        raise ValidationError({"id_number": exc.messages})
+        raise Invalid(exc.messages[0], code=exc.code, field="id_number") from exc
     if birth_date and birth_date != id_birth:
-        errors["birth_date"] = [_("The birth date does not match the ID number (%(date)s).") % {"date": id_birth}]
+        errors["birth_date"] = [
+            ValidationError(
+                _("The birth date does not match the ID number (%(date)s).") % {"date": id_birth},
+                code=ErrorCode.ID_NUMBER_MISMATCH,
+            )
+        ]
     if gender and gender != id_gender:
-        errors["gender"] = [_("The gender does not match the ID number.")]
+        errors["gender"] = [
+            ValidationError(_("The gender does not match the ID number."), code=ErrorCode.ID_NUMBER_MISMATCH)
+        ]
     if mobile:
         try:
             mobile = normalize_mobile(mobile)
         except ValidationError as exc:
-            errors["mobile"] = exc.messages
+            errors["mobile"] = [ValidationError(exc.messages[0], code=exc.code)]
     if person_find_by_id_number(id_number=number):
-        errors["id_number"] = [_("A person with this ID number is already registered.")]
+        errors["id_number"] = [
+            ValidationError(_("A person with this ID number is already registered."), code=ErrorCode.ID_NUMBER_TAKEN)
+        ]
     if errors:
         raise ValidationError(errors)
     person = Person(
@@ -76,7 +88,9 @@ def person_create(
             person.save()
     except IntegrityError:  # a concurrent registration of the same number won the race
         logger.info("person_create: a concurrent registration of the same ID number won (unit %s)", unit.pk)
-        raise ValidationError({"id_number": [_("A person with this ID number is already registered.")]})
+        raise Invalid(
+            _("A person with this ID number is already registered."), code=ErrorCode.ID_NUMBER_TAKEN, field="id_number"
+        )
     audit.record(actor=actor, action="person.create", obj=person, unit=unit)
     return person
 
@@ -92,7 +106,7 @@ def _mobile_fields(mobile: str) -> dict:
     try:
         number = normalize_mobile(mobile)
     except ValidationError as exc:
-        raise ValidationError({"mobile": exc.messages}) from exc
+        raise Invalid(exc.messages[0], code=exc.code, field="mobile") from exc
     holder = Person()
     holder.set_mobile(number)
     return {name: getattr(holder, name) for name in ("mobile_encrypted", "mobile_hash", "mobile_masked")}

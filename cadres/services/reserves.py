@@ -2,7 +2,6 @@
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -10,7 +9,9 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import APPROVE, require
 from core import audit
+from core.errors import Conflict, Invalid
 
+from ..errors import ErrorCode
 from ..models import (
     RESERVE_ORDER,
     Person,
@@ -31,7 +32,11 @@ def reserve_nominate(
         stage__in=[ReserveStage.DROPPED, ReserveStage.APPOINTED]
     )
     if open_.exists():
-        raise ValidationError({"person": [_("This person is already in the reserve pipeline for this post.")]})
+        raise Conflict(
+            _("This person is already in the reserve pipeline for this post."),
+            code=ErrorCode.RESERVE_EXISTS,
+            field="person",
+        )
     reserve = ReserveCadre(
         person=person,
         unit=unit,
@@ -66,7 +71,7 @@ def reserve_advance(*, reserve: ReserveCadre, on: date, actor, reason: str = "")
     _require_change(actor, reserve)
     to_stage = reserve_next_stage(reserve)
     if to_stage is None:
-        raise ValidationError({"stage": [_("This reserve cadre's pipeline is closed.")]})
+        raise Conflict(_("This reserve cadre's pipeline is closed."), code=ErrorCode.RESERVE_CLOSED, field="stage")
     if to_stage in (ReserveStage.REVIEWED, ReserveStage.INSPECTED, ReserveStage.APPOINTED):
         # Review, inspection and appointment are decisions of the township ("township manages").
         require(
@@ -76,15 +81,13 @@ def reserve_advance(*, reserve: ReserveCadre, on: date, actor, reason: str = "")
             _("Qualification review, inspection and appointment are decided by township staff."),
         )
     if on < reserve.stage_on:
-        raise ValidationError(
-            {
-                "on": [
-                    _("A step cannot be dated before the previous one (%(d)s).") % {"d": date_format(reserve.stage_on)}
-                ]
-            }
+        raise Invalid(
+            _("A step cannot be dated before the previous one (%(d)s).") % {"d": date_format(reserve.stage_on)},
+            code=ErrorCode.DATE_ORDER,
+            field="on",
         )
     if on > timezone.localdate():
-        raise ValidationError({"on": [_("The date cannot be in the future.")]})
+        raise Invalid(_("The date cannot be in the future."), code=ErrorCode.FUTURE_DATE, field="on")
     ReserveStep.objects.create(
         reserve=reserve,
         from_stage=reserve.stage,
@@ -106,9 +109,11 @@ def reserve_drop(*, reserve: ReserveCadre, on: date, reason: str, actor) -> Rese
     reserve = ReserveCadre.objects.select_for_update().get(pk=reserve.pk)
     _require_change(actor, reserve)
     if reserve.stage in (ReserveStage.DROPPED, ReserveStage.APPOINTED):
-        raise ValidationError({"stage": [_("This reserve cadre's pipeline is closed.")]})
+        raise Conflict(_("This reserve cadre's pipeline is closed."), code=ErrorCode.RESERVE_CLOSED, field="stage")
     if not (reason or "").strip():
-        raise ValidationError({"dropped_reason": [_("Give the reason for dropping the reserve cadre.")]})
+        raise Invalid(
+            _("Give the reason for dropping the reserve cadre."), code=ErrorCode.REASON_REQUIRED, field="dropped_reason"
+        )
     ReserveStep.objects.create(
         reserve=reserve,
         from_stage=reserve.stage,

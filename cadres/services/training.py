@@ -2,12 +2,13 @@
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core import audit
+from core.errors import Invalid
 
+from ..errors import ErrorCode
 from ..models import (
     TrainingAttendance,
     TrainingSession,
@@ -20,7 +21,7 @@ def training_create(*, topic: str, organizer, level: str, starts_on: date, ends_
     """Schedule a training session organized by `organizer`."""
     _require_write(actor, TrainingSession, organizer)
     if ends_on < starts_on:
-        raise ValidationError({"ends_on": [_("A session cannot end before it starts.")]})
+        raise Invalid(_("A session cannot end before it starts."), code=ErrorCode.DATE_ORDER, field="ends_on")
     session = TrainingSession(topic=topic, organizer=organizer, level=level, starts_on=starts_on, ends_on=ends_on)
     session.full_clean()
     session.save()

@@ -2,12 +2,13 @@
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core import audit
+from core.errors import Conflict, Invalid
 
+from ..errors import ErrorCode
 from ..models import (
     MemberTransfer,
     PartyMember,
@@ -22,9 +23,11 @@ def transfer_start(*, member: PartyMember, to_unit, out_on: date, actor, reason:
     member = PartyMember.objects.select_for_update().get(pk=member.pk)
     _require_write(actor, PartyMember, member.unit)  # the sending side; the receiving side may lie anywhere
     if to_unit.pk == member.unit_id:
-        raise ValidationError({"to_unit": [_("The member already belongs to this unit.")]})
+        raise Invalid(_("The member already belongs to this unit."), code=ErrorCode.SAME_UNIT, field="to_unit")
     if MemberTransfer.objects.filter(member=member, status__in=[TransferStatus.OUT, TransferStatus.IN]).exists():
-        raise ValidationError({"member": [_("This member already has a transfer in progress.")]})
+        raise Conflict(
+            _("This member already has a transfer in progress."), code=ErrorCode.TRANSFER_IN_PROGRESS, field="member"
+        )
     transfer = MemberTransfer(
         member=member,
         from_unit=member.unit,
@@ -49,9 +52,13 @@ def transfer_arrive(*, transfer: MemberTransfer, on: date, actor) -> MemberTrans
     transfer = MemberTransfer.objects.select_for_update().get(pk=transfer.pk)
     _receiving_side(transfer, actor)
     if transfer.status != TransferStatus.OUT:
-        raise ValidationError({"status": [_("Only a transfer that has been sent out can arrive.")]})
+        raise Conflict(
+            _("Only a transfer that has been sent out can arrive."), code=ErrorCode.TRANSFER_NOT_SENT, field="status"
+        )
     if on < transfer.out_on:
-        raise ValidationError({"in_on": [_("The member cannot arrive before being transferred out.")]})
+        raise Invalid(
+            _("The member cannot arrive before being transferred out."), code=ErrorCode.DATE_ORDER, field="in_on"
+        )
     transfer.status, transfer.in_on = TransferStatus.IN, on
     transfer.save(update_fields=["status", "in_on"])
     audit.record(actor=actor, action="transfer.in", obj=transfer, unit=transfer.to_unit)
@@ -64,9 +71,13 @@ def transfer_receive(*, transfer: MemberTransfer, on: date, actor) -> MemberTran
     transfer = MemberTransfer.objects.select_for_update().get(pk=transfer.pk)
     _receiving_side(transfer, actor)
     if transfer.status != TransferStatus.IN:
-        raise ValidationError({"status": [_("Record the member's arrival before receiving them.")]})
+        raise Conflict(
+            _("Record the member's arrival before receiving them."), code=ErrorCode.TRANSFER_NOT_ARRIVED, field="status"
+        )
     if on < transfer.in_on:
-        raise ValidationError({"received_on": [_("The member cannot be received before arriving.")]})
+        raise Invalid(
+            _("The member cannot be received before arriving."), code=ErrorCode.DATE_ORDER, field="received_on"
+        )
     transfer.status, transfer.received_on = TransferStatus.RECEIVED, on
     transfer.save(update_fields=["status", "received_on"])
     PartyMember.objects.filter(pk=transfer.member_id).update(
@@ -85,7 +96,9 @@ def transfer_cancel(*, transfer: MemberTransfer, actor) -> MemberTransfer:
         actor, MemberTransfer, transfer.from_unit, _("Only the sending organization may cancel the transfer.")
     )
     if transfer.status != TransferStatus.OUT:
-        raise ValidationError({"status": [_("Only a transfer not yet arrived can be cancelled.")]})
+        raise Conflict(
+            _("Only a transfer not yet arrived can be cancelled."), code=ErrorCode.TRANSFER_ARRIVED, field="status"
+        )
     transfer.status = TransferStatus.CANCELLED
     transfer.save(update_fields=["status"])
     audit.record(actor=actor, action="transfer.cancel", obj=transfer, unit=transfer.from_unit)

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from accounts.permissions import CHANGE, VIEW, restrict
 from core.api.viewsets import ScopedViewSetMixin
+from organizations.errors import ErrorCode as UnitCode
 from organizations.models import OrganizationUnit
 
 from .. import selectors
@@ -61,7 +62,9 @@ class GridScopedMixin(ScopedViewSetMixin):
             qs.filter(pk=pk_or_code).first() if str(pk_or_code).isdigit() else None
         )
         if unit is None:
-            raise exceptions.ValidationError({field: ["No unit with this code in your jurisdiction."]})
+            raise exceptions.ValidationError(
+                {field: ["No unit with this code in your jurisdiction."]}, code=UnitCode.UNKNOWN_UNIT
+            )
         return unit
 
 

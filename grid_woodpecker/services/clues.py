@@ -20,8 +20,11 @@ from accounts.permissions import (
 )
 from core import audit
 from core.api.throttling import WindowThrottle
+from core.errors import Conflict, Invalid
+from core.errors import ErrorCode as CoreCode
 from organizations.models import OrganizationUnit
 
+from ..errors import ErrorCode
 from ..models import (
     AbuseListEntry,
     Clue,
@@ -75,10 +78,10 @@ def move(clue: Clue, to_status: str, *, actor, note: str = "", kind=ClueEvent.Ki
     """Apply one transition of the closed loop (refusing any other) and record it with who, when and a note."""
     from_status = clue.status
     if to_status not in TRANSITIONS[from_status]:
-        raise ValidationError(
+        raise Conflict(
             _("A clue that is “%(from)s” cannot become “%(to)s”.")
             % {"from": ClueStatus(from_status).label, "to": ClueStatus(to_status).label},
-            code="transition",
+            code=ErrorCode.CLUE_TRANSITION_NOT_ALLOWED,
         )
     clue.status = to_status
     # The services have checked every field they set; the rejection and merge rules are CheckConstraints too.
@@ -100,7 +103,7 @@ def _check_rate_limit(user) -> None:
         exc = ValidationError(
             _("You are filing clues too often: at most %(limit)d in %(minutes)d minutes. Please try again later.")
             % {"limit": refused.num_requests, "minutes": refused.duration // 60},
-            code="rate_limited",
+            code=ErrorCode.RATE_LIMITED,
         )
         exc.wait = refused.wait()
         logger.info("clue submission refused by the rate limit (user id %s)", user.pk)
@@ -116,7 +119,7 @@ def _check_abuse_list(user, grid) -> None:
             raise ValidationError(
                 _("Your account may not file clues at present (%(reason)s). Contact your community.")
                 % {"reason": entry.reason},
-                code="abuse_listed",
+                code=ErrorCode.ABUSE_LISTED,
             )
 
 
@@ -131,8 +134,38 @@ def _attach_photos(clue, photos, stage) -> None:
 def _validate_photos(photos) -> list:
     photos = [p for p in (photos or []) if p]
     if len(photos) > MAX_PHOTOS:
-        raise ValidationError({"photos": [_("At most %(n)d photos per clue.") % {"n": MAX_PHOTOS}]})
+        raise Invalid(
+            _("At most %(n)d photos per clue.") % {"n": MAX_PHOTOS}, code=ErrorCode.TOO_MANY_PHOTOS, field="photos"
+        )
     return photos
+
+
+def _checked_submission(*, grid, building, category, description, latitude, longitude, task) -> str:
+    """Refuse a clue's invalid input (400); the description, stripped."""
+    if building is not None and building.parent_id != grid.pk:
+        raise Invalid(_("This building is not in the grid."), code=ErrorCode.BUILDING_NOT_IN_GRID, field="building")
+    if category not in categories_for(grid):
+        raise Invalid(
+            _("This category is not configured for this grid's city."),
+            code=ErrorCode.CATEGORY_NOT_CONFIGURED,
+            field="category",
+        )
+    description = (description or "").strip()
+    if len(description) < 5:
+        raise Invalid(
+            _("Describe the problem in a few words (at least 5 characters)."),
+            code=ErrorCode.DESCRIPTION_TOO_SHORT,
+            field="description",
+        )
+    if (latitude is None) != (longitude is None):
+        raise Invalid(
+            _("Give both latitude and longitude, or neither."), code=ErrorCode.COORDINATES_INCOMPLETE, field="latitude"
+        )
+    if task is not None and (task.grid_id != grid.pk or not (task.starts_on <= timezone.localdate() <= task.ends_on)):
+        raise Invalid(
+            _("This inspection task is not open for this grid today."), code=ErrorCode.TASK_NOT_OPEN, field="task"
+        )
+    return description
 
 
 @transaction.atomic
@@ -160,20 +193,21 @@ def clue_submit(
         if reporter is None:
             raise PermissionDenied(_("Only a registered woodpecker may file clues here."))
         if reporter.status != WoodpeckerStatus.ACTIVE:
-            raise ValidationError(_("Your registration is not confirmed yet (or deactivated); you cannot file clues."))
+            raise Conflict(
+                _("Your registration is not confirmed yet (or deactivated); you cannot file clues."),
+                code=ErrorCode.WOODPECKER_INACTIVE,
+            )
         grid = grid or reporter.grid
     validate_grid(grid)
-    if building is not None and building.parent_id != grid.pk:
-        raise ValidationError({"building": [_("This building is not in the grid.")]})
-    if category not in categories_for(grid):
-        raise ValidationError({"category": [_("This category is not configured for this grid's city.")]})
-    description = (description or "").strip()
-    if len(description) < 5:
-        raise ValidationError({"description": [_("Describe the problem in a few words (at least 5 characters).")]})
-    if (latitude is None) != (longitude is None):
-        raise ValidationError({"latitude": [_("Give both latitude and longitude, or neither.")]})
-    if task is not None and (task.grid_id != grid.pk or not (task.starts_on <= timezone.localdate() <= task.ends_on)):
-        raise ValidationError({"task": [_("This inspection task is not open for this grid today.")]})
+    description = _checked_submission(
+        grid=grid,
+        building=building,
+        category=category,
+        description=description,
+        latitude=latitude,
+        longitude=longitude,
+        task=task,
+    )
     photos = _validate_photos(photos)
     _check_abuse_list(actor, grid)
     if check_limits:
@@ -223,9 +257,15 @@ def clue_merge(*, clue: Clue, original: Clue, actor, note: str = "") -> Clue:
     """Merge a duplicate into the first report of the same problem (no points for the duplicate)."""
     clue = _locked_for(clue, actor, TRIAGE)
     if original.pk == clue.pk or original.grid_id != clue.grid_id:
-        raise ValidationError({"duplicate_of": [_("Choose an earlier clue of the same grid.")]})
+        raise Invalid(
+            _("Choose an earlier clue of the same grid."), code=ErrorCode.MERGE_TARGET_INVALID, field="duplicate_of"
+        )
     if original.status in (ClueStatus.MERGED, ClueStatus.REJECTED):
-        raise ValidationError({"duplicate_of": [_("A clue cannot be merged into a rejected or merged clue.")]})
+        raise Conflict(
+            _("A clue cannot be merged into a rejected or merged clue."),
+            code=ErrorCode.MERGE_TARGET_CLOSED,
+            field="duplicate_of",
+        )
     clue.duplicate_of = original
     move(clue, ClueStatus.MERGED, actor=actor, note=note or _("Duplicate of clue #%(id)s") % {"id": original.pk})
     audit.record(actor=actor, action="clue.merge", obj=clue, unit=clue.grid)
@@ -238,7 +278,7 @@ def clue_reject(*, clue: Clue, reason: str, actor) -> Clue:
     clue = _locked_for(clue, actor, TRIAGE)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": [_("A reason is required to reject a clue.")]})
+        raise Invalid(_("A reason is required to reject a clue."), code=ErrorCode.NOTE_REQUIRED, field="reason")
     was_accepted = clue.status != ClueStatus.SUBMITTED
     clue.reject_reason = reason
     clue.found_false = was_accepted
@@ -255,7 +295,10 @@ def clue_handle_in_community(*, clue: Clue, actor, note: str = "") -> Clue:
     """The community takes an accepted clue in hand itself."""
     clue = _locked_for(clue, actor, TRIAGE)
     if clue.status != ClueStatus.ACCEPTED:
-        raise ValidationError(_("Only an accepted clue can be taken in hand by the community."))
+        raise Conflict(
+            _("Only an accepted clue can be taken in hand by the community."),
+            code=ErrorCode.CLUE_TRANSITION_NOT_ALLOWED,
+        )
     clue.handler_kind = HandlerKind.COMMUNITY
     clue.department = None
     move(clue, ClueStatus.IN_PROGRESS, actor=actor, note=note or _("Handled by the community"))
@@ -274,7 +317,7 @@ def clue_dispatch(
     check_department(department, clue.grid, "department")
     now = timezone.now()
     if deadline is not None and deadline <= now:
-        raise ValidationError({"deadline": [_("The deadline must lie in the future.")]})
+        raise Invalid(_("The deadline must lie in the future."), code=ErrorCode.DEADLINE_PAST, field="deadline")
     redispatch = clue.status in (ClueStatus.DISPATCHED, ClueStatus.IN_PROGRESS)
     old = clue.department.name if clue.department_id else _("the community")
     clue.handler_kind = HandlerKind.DEPARTMENT
@@ -299,7 +342,9 @@ def clue_start(*, clue: Clue, actor, note: str = "") -> Clue:
     """The department handler starts work on a clue dispatched to them."""
     clue = _locked_for(clue, actor, HANDLE)
     if clue.status != ClueStatus.DISPATCHED:
-        raise ValidationError(_("Only a dispatched clue can be started by its department."))
+        raise Conflict(
+            _("Only a dispatched clue can be started by its department."), code=ErrorCode.CLUE_TRANSITION_NOT_ALLOWED
+        )
     move(clue, ClueStatus.IN_PROGRESS, actor=actor, note=note)
     audit.record(actor=actor, action="clue.start", obj=clue, unit=clue.grid)
     return clue
@@ -310,9 +355,13 @@ def clue_recategorize(*, clue: Clue, category: ClueCategory, actor, note: str = 
     """Change a clue's category: its deadline follows the new category; the history keeps the old one."""
     clue = _locked_for(clue, actor, TRIAGE)
     if not clue.is_open:
-        raise ValidationError(_("A finished clue cannot be re-categorised."))
+        raise Conflict(_("A finished clue cannot be re-categorised."), code=ErrorCode.CLUE_FINISHED)
     if category not in categories_for(clue.grid):
-        raise ValidationError({"category": [_("This category is not configured for this grid's city.")]})
+        raise Invalid(
+            _("This category is not configured for this grid's city."),
+            code=ErrorCode.CATEGORY_NOT_CONFIGURED,
+            field="category",
+        )
     if category.pk == clue.category_id:
         return clue
     old = clue.category.name
@@ -339,7 +388,7 @@ def clue_resolve(*, clue: Clue, resolution: str, actor, photos=()) -> Clue:
     clue = _locked_for(clue, actor, HANDLE)
     resolution = (resolution or "").strip()
     if not resolution:
-        raise ValidationError({"resolution": [_("Write what was done.")]})
+        raise Invalid(_("Write what was done."), code=ErrorCode.NOTE_REQUIRED, field="resolution")
     photos = _validate_photos(photos)
     clue.resolution = resolution
     clue.resolved_at = timezone.now()
@@ -356,12 +405,12 @@ def clue_rate(*, clue: Clue, rating: str, actor, reason: str = "") -> Clue:
     if by_user(actor) is None or not can(actor, RATE, clue):  # the reporter's own rating, never the system's
         raise PermissionDenied(_("Only the reporter may rate this clue."))
     if clue.status != ClueStatus.RESOLVED:
-        raise ValidationError(_("Only a resolved clue can be rated."))
+        raise Conflict(_("Only a resolved clue can be rated."), code=ErrorCode.CLUE_TRANSITION_NOT_ALLOWED)
     reason = (reason or "").strip()
     if rating not in Rating.values:
-        raise ValidationError({"rating": [_("Choose satisfied or unsatisfied.")]})
+        raise Invalid(_("Choose satisfied or unsatisfied."), code=CoreCode.INVALID_CHOICE, field="rating")
     if rating == Rating.UNSATISFIED and not reason:
-        raise ValidationError({"reason": [_("Say why you are not satisfied.")]})
+        raise Invalid(_("Say why you are not satisfied."), code=ErrorCode.NOTE_REQUIRED, field="reason")
     now = timezone.now()
     clue.rating, clue.rating_reason, clue.rated_at = rating, reason, now
     if rating == Rating.SATISFIED:

@@ -3,7 +3,7 @@ and department checks, and the one locked update of a record's plain fields."""
 
 import logging
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,8 +12,11 @@ from accounts.permissions import (
     SYSTEM,
 )
 from core import audit, events
+from core.errors import ErrorCode as CoreCode
+from core.errors import Invalid
 from organizations.models import UnitKind
 
+from ..errors import ErrorCode
 from ..models import (
     ClueCategory,
 )
@@ -59,9 +62,17 @@ def serves_area(department, unit) -> bool:
 
 def check_department(department, unit, field: str) -> None:
     if department is None or department.kind not in DEPARTMENT_KINDS:
-        raise ValidationError({field: [_("Choose a department (a municipal agency or a township).")]})
+        raise Invalid(
+            _("Choose a department (a municipal agency or a township)."),
+            code=ErrorCode.DEPARTMENT_REQUIRED,
+            field=field,
+        )
     if not serves_area(department, unit):
-        raise ValidationError({field: [_("This department does not serve this area; choose one of its own.")]})
+        raise Invalid(
+            _("This department does not serve this area; choose one of its own."),
+            code=ErrorCode.DEPARTMENT_NOT_SERVING,
+            field=field,
+        )
 
 
 def lineage_ids(unit) -> list[int]:
@@ -76,7 +87,7 @@ def categories_for(grid) -> list[ClueCategory]:
 
 def validate_grid(grid) -> None:
     if grid is None or grid.kind != UnitKind.GRID:
-        raise ValidationError({"grid": [_("Choose a grid.")]})
+        raise Invalid(_("Choose a grid."), code=CoreCode.REQUIRED, field="grid")
 
 
 def locked_update(instance, *, fields: dict, allowed: tuple[str, ...], related=(), exclude=(), check=None):
@@ -88,7 +99,7 @@ def locked_update(instance, *, fields: dict, allowed: tuple[str, ...], related=(
     before = {name: getattr(instance, name) for name in fields}
     for name, value in fields.items():
         if name not in allowed:
-            raise ValidationError({name: [_("This field cannot be changed here.")]})
+            raise Invalid(_("This field cannot be changed here."), code=ErrorCode.FIELD_NOT_EDITABLE, field=name)
         setattr(instance, name, value)
     if check is not None:
         check(instance)

@@ -4,7 +4,6 @@ the abuse list (logins barred from filing clues)."""
 import logging
 from datetime import datetime
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -15,7 +14,9 @@ from accounts.permissions import (
     require_at,
 )
 from core import audit
+from core.errors import Invalid
 
+from ..errors import ErrorCode
 from ..models import (
     AbuseListEntry,
     ClueCategory,
@@ -33,8 +34,10 @@ def _check_category_units(actor, unit, department) -> None:
         return
     check_department(department, unit, "default_department")
     if not can_at(actor, CHANGE, ClueCategory, department):
-        raise ValidationError(
-            {"default_department": [_("This department lies outside your jurisdiction; choose one of your own.")]}
+        raise Invalid(
+            _("This department lies outside your jurisdiction; choose one of your own."),
+            code=ErrorCode.DEPARTMENT_OUTSIDE_JURISDICTION,
+            field="default_department",
         )
 
 
@@ -80,7 +83,7 @@ def abuse_list_add(*, user, unit, reason: str, actor, until: datetime | None = N
     """Bar a login from filing clues in a unit (flooding, malicious reports), until a date or until removed."""
     require_at(actor, CHANGE, AbuseListEntry, unit, _("You may not bar users outside your jurisdiction."))
     if not (reason or "").strip():
-        raise ValidationError({"reason": [_("Give a reason.")]})
+        raise Invalid(_("Give a reason."), code=ErrorCode.NOTE_REQUIRED, field="reason")
     entry = AbuseListEntry.objects.create(
         user=user, unit=unit, reason=reason.strip(), until=until, created_by=by_user(actor)
     )

@@ -3,7 +3,7 @@
 import logging
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +14,9 @@ from accounts.permissions import (
     require_at,
 )
 from core import audit
+from core.errors import Conflict, Invalid
 
+from ..errors import ErrorCode
 from ..models import (
     TAKE,
     InspectionTask,
@@ -42,7 +44,7 @@ def task_create(*, grid, title: str, starts_on: date, ends_on: date, actor, desc
         created_by=actor,
     )
     if starts_on and ends_on and ends_on < starts_on:
-        raise ValidationError({"ends_on": [_("The period ends before it starts.")]})
+        raise Invalid(_("The period ends before it starts."), code=ErrorCode.ENDS_BEFORE_START, field="ends_on")
     task.full_clean(exclude=["grid", "created_by"])
     task.save()
     audit.record(actor=actor, action="task.create", obj=task, unit=grid)
@@ -58,7 +60,7 @@ def task_take(*, task: InspectionTask, actor) -> InspectionTask:
     if woodpecker is None or not can(actor, TAKE, task):
         raise PermissionDenied(_("Only an active woodpecker of this grid may take this task."))
     if task.ends_on < timezone.localdate():
-        raise ValidationError(_("This task has ended."))
+        raise Conflict(_("This task has ended."), code=ErrorCode.TASK_ENDED)
     task.takers.add(woodpecker)
     audit.record(actor=actor, action="task.take", obj=task, unit=task.grid)
     return task

@@ -4,7 +4,6 @@ import hashlib
 import logging
 import secrets
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -14,7 +13,9 @@ from accounts.permissions import (
 )
 from accounts.roles import Role
 from core import audit
+from core.errors import Invalid
 
+from ..errors import ErrorCode
 from ..models import (
     Open311Key,
 )
@@ -31,7 +32,11 @@ def open311_key_create(*, name: str, user, unit, actor) -> tuple[Open311Key, str
     """Issue an Open311 API key for an external system's service user, limited to a unit; returns the raw key once."""
     require_at(actor, CHANGE, Open311Key, unit, _("You may not issue keys for this unit."))
     if not user.has_role(Role.EXTERNAL_SYSTEM):
-        raise ValidationError({"user": [_("The key must belong to an external system's service user.")]})
+        raise Invalid(
+            _("The key must belong to an external system's service user."),
+            code=ErrorCode.SERVICE_USER_REQUIRED,
+            field="user",
+        )
     raw = secrets.token_urlsafe(24)
     key = Open311Key.objects.create(name=name, user=user, unit=unit, key_hash=open311_hash(raw), key_prefix=raw[:6])
     audit.record(actor=actor, action="open311_key.create", obj=key, unit=unit)

@@ -6,7 +6,6 @@ import secrets
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +18,9 @@ from accounts.permissions import (
     require_at,
 )
 from core import audit
+from core.errors import Conflict, Invalid
 
+from ..errors import ErrorCode
 from ..models import (
     Clue,
     EntryKind,
@@ -74,7 +75,7 @@ def policy_set(
         with transaction.atomic():
             policy.save()
     except IntegrityError:
-        raise ValidationError({"effective_from": [_("A policy already starts on this date.")]})
+        raise Conflict(_("A policy already starts on this date."), code=ErrorCode.POLICY_EXISTS, field="effective_from")
     audit.record(actor=actor, action="points_policy.set", obj=policy, unit=unit)
     return policy
 
@@ -111,10 +112,10 @@ def post_entry(
     if points < 0 and account.balance + points < 0:
         if not allow_partial:
             logger.info("debit of %d refused on points account %s: balance %d", -points, account.pk, account.balance)
-            raise ValidationError(
+            raise Conflict(
                 _("Not enough points: the balance is %(balance)d, this needs %(points)d.")
                 % {"balance": account.balance, "points": -points},
-                code="insufficient_points",
+                code=ErrorCode.INSUFFICIENT_POINTS,
             )
         logger.warning(
             "debit %s on points account %s limited to the balance %d (asked %d)",
@@ -197,12 +198,14 @@ def points_adjust(*, woodpecker: Woodpecker, points: int, reason: str, actor, id
     reason and by at most MAX_ADJUST_POINTS per call; never below zero."""
     require_at(actor, ADJUST, PointsAccount, woodpecker.grid, _("Only township or county staff may adjust points."))
     if not (reason or "").strip():
-        raise ValidationError({"reason": [_("Give a reason for the adjustment.")]})
+        raise Invalid(_("Give a reason for the adjustment."), code=ErrorCode.NOTE_REQUIRED, field="reason")
     if not points:
-        raise ValidationError({"points": [_("The adjustment cannot be zero.")]})
+        raise Invalid(_("The adjustment cannot be zero."), code=ErrorCode.ADJUSTMENT_ZERO, field="points")
     if not -MAX_ADJUST_POINTS <= points <= MAX_ADJUST_POINTS:
-        raise ValidationError(
-            {"points": [_("An adjustment moves at most %(n)d points up or down.") % {"n": MAX_ADJUST_POINTS}]}
+        raise Invalid(
+            _("An adjustment moves at most %(n)d points up or down.") % {"n": MAX_ADJUST_POINTS},
+            code=ErrorCode.ADJUSTMENT_RANGE,
+            field="points",
         )
     key = idempotency_key or f"adjust:{woodpecker.pk}:{secrets.token_hex(8)}"
     entry = post_entry(

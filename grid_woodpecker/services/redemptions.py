@@ -4,7 +4,7 @@ the handover or either side cancels it (stock and points come back)."""
 import logging
 import secrets
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +15,10 @@ from accounts.permissions import (
     require,
 )
 from core import audit
+from core.errors import Conflict, Invalid
+from core.errors import ErrorCode as CoreCode
 
+from ..errors import ErrorCode
 from ..models import (
     CANCEL,
     REDEEM,
@@ -44,9 +47,9 @@ def redemption_reserve(
     if account is None or not can(actor, REDEEM, account):
         raise PermissionDenied(_("Only the woodpecker may redeem their own points."))
     if woodpecker.status != WoodpeckerStatus.ACTIVE:
-        raise ValidationError(_("Only an active woodpecker may redeem points."))
+        raise Conflict(_("Only an active woodpecker may redeem points."), code=ErrorCode.WOODPECKER_INACTIVE)
     if quantity < 1:
-        raise ValidationError({"quantity": [_("Redeem at least one.")]})
+        raise Invalid(_("Redeem at least one."), code=CoreCode.MIN_VALUE, field="quantity")
     key = idempotency_key or f"redeem:{woodpecker.pk}:{secrets.token_hex(8)}"
     existing = Redemption.objects.filter(woodpecker=woodpecker, idempotency_key=key).first()
     if existing is not None:
@@ -73,12 +76,12 @@ def _redemption_reserve(*, woodpecker, goods, actor, quantity, key) -> Redemptio
     if existing is not None:  # a same-key retry that waited for the lock above: the first one has committed
         return existing
     if not goods.is_active or not goods.station.is_active:
-        raise ValidationError(_("These goods are not offered any more."))
+        raise Conflict(_("These goods are not offered any more."), code=ErrorCode.GOODS_WITHDRAWN)
     if goods.stock < quantity:
         logger.info("redemption refused: goods %s has %d in stock, %d asked", goods.pk, goods.stock, quantity)
-        raise ValidationError(
+        raise Conflict(
             _("Sorry, “%(name)s” is out of stock (%(stock)d left).") % {"name": goods.name, "stock": goods.stock},
-            code="out_of_stock",
+            code=ErrorCode.OUT_OF_STOCK,
         )
     points = price_in_points(goods, quantity, policy_for(woodpecker.grid))
     goods.stock -= quantity
@@ -109,7 +112,7 @@ def _lock_redemption(redemption: Redemption) -> Redemption:
 
 def _check_reserved(redemption: Redemption) -> None:
     if redemption.status != RedemptionStatus.RESERVED:
-        raise ValidationError(_("This redemption is already settled."))
+        raise Conflict(_("This redemption is already settled."), code=ErrorCode.REDEMPTION_SETTLED)
 
 
 @transaction.atomic

@@ -4,7 +4,6 @@ import logging
 import math
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -14,6 +13,8 @@ from accounts.permissions import (
     require_at,
 )
 from core import audit
+from core.errors import ErrorCode as CoreCode
+from core.errors import Invalid
 
 from ..models import (
     Goods,
@@ -67,9 +68,9 @@ def goods_update(*, goods: Goods, actor, **fields) -> Goods:
 
 def _check_goods(goods: Goods) -> None:
     if goods.stock < 0:
-        raise ValidationError({"stock": [_("Stock cannot be negative.")]})
+        raise Invalid(_("Stock cannot be negative."), code=CoreCode.MIN_VALUE, field="stock")
     if goods.price_yuan <= 0:
-        raise ValidationError({"price_yuan": [_("The price must be above zero.")]})
+        raise Invalid(_("The price must be above zero."), code=CoreCode.MIN_VALUE, field="price_yuan")
 
 
 def price_in_points(goods: Goods, quantity: int, policy: PointsPolicy | None) -> int:

@@ -3,11 +3,11 @@ deactivation and lead woodpeckers (头鸟)."""
 
 import logging
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.errors import ErrorCode as AccountCode
 from accounts.models import RoleAssignment, User
 from accounts.permissions import (
     CHANGE,
@@ -18,8 +18,11 @@ from accounts.permissions import (
 from accounts.roles import Role
 from cadres.services import person_create
 from core import audit
+from core.errors import Conflict, Invalid
+from core.errors import ErrorCode as CoreCode
 from organizations.models import OrganizationUnit
 
+from ..errors import ErrorCode
 from ..models import (
     PointsAccount,
     Woodpecker,
@@ -52,9 +55,9 @@ def woodpecker_register(
     registering user when someone registers on another's behalf; otherwise the new login is the actor."""
     validate_grid(grid)
     if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError({"username": [_("This login name is taken; choose another.")]})
+        raise Invalid(_("This login name is taken; choose another."), code=AccountCode.USERNAME_TAKEN, field="username")
     if not mobile:
-        raise ValidationError({"mobile": [_("A mobile phone number is required.")]})
+        raise Invalid(_("A mobile phone number is required."), code=CoreCode.REQUIRED, field="mobile")
     # Self-registration has no user yet who could hold a scope: the person record is written by the system on the
     # new user's behalf (the woodpecker stays pending, with no role, until the grid confirms it).
     person = person_create(name=name, id_number=id_number, mobile=mobile, unit=grid, actor=SYSTEM)
@@ -86,10 +89,14 @@ def woodpecker_create(
     validate_grid(grid)
     require_at(actor, CHANGE, Woodpecker, grid, _("You may not register woodpeckers outside your jurisdiction."))
     if user is not None and Woodpecker.objects.filter(user=user).exists():
-        raise ValidationError({"username": [_("This login already belongs to a woodpecker.")]})
+        raise Conflict(
+            _("This login already belongs to a woodpecker."), code=ErrorCode.ALREADY_A_WOODPECKER, field="username"
+        )
     if user is None and username:
         if User.objects.filter(username__iexact=username).exists():
-            raise ValidationError({"username": [_("This login name is taken; choose another.")]})
+            raise Invalid(
+                _("This login name is taken; choose another."), code=AccountCode.USERNAME_TAKEN, field="username"
+            )
         # A password chosen by staff is changed by the woodpecker at first login (accounts.middleware).
         user = User.objects.create_user(
             username=username,
@@ -138,7 +145,7 @@ def woodpecker_deactivate(*, woodpecker: Woodpecker, reason: str, actor) -> Wood
     woodpecker = _lock_woodpecker(woodpecker)
     require(actor, CHANGE, woodpecker, _("You may not change woodpeckers of this grid."))
     if not (reason or "").strip():
-        raise ValidationError({"reason": [_("Give a reason for the deactivation.")]})
+        raise Invalid(_("Give a reason for the deactivation."), code=ErrorCode.NOTE_REQUIRED, field="reason")
     woodpecker.status = WoodpeckerStatus.INACTIVE
     woodpecker.deactivated_at = timezone.now()
     woodpecker.deactivation_reason = reason.strip()
@@ -155,7 +162,7 @@ def woodpecker_set_lead(*, woodpecker: Woodpecker, is_lead: bool, duties: str, a
     """Make a woodpecker a lead woodpecker (头鸟) with duties, or take it back."""
     require(actor, CHANGE, woodpecker, _("You may not change woodpeckers of this grid."))
     if is_lead and not (duties or "").strip():
-        raise ValidationError({"lead_duties": [_("Describe the lead woodpecker's duties.")]})
+        raise Invalid(_("Describe the lead woodpecker's duties."), code=ErrorCode.NOTE_REQUIRED, field="lead_duties")
     woodpecker.is_lead = is_lead
     woodpecker.lead_duties = (duties or "").strip() if is_lead else ""
     woodpecker.save(update_fields=["is_lead", "lead_duties"])

@@ -30,10 +30,10 @@ def wrong_check_digit(number):
 @pytest.mark.parametrize(
     ("bad", "code"),
     [
-        ("42108119900307123", "format"),
-        ("4210811990030712X5", "format"),
-        ("421081199002301231", "birth_date"),
-        (wrong_check_digit(make_id()), "check_digit"),
+        ("42108119900307123", "id_number_format"),
+        ("4210811990030712X5", "id_number_format"),
+        ("421081199002301231", "id_number_birth_date"),
+        (wrong_check_digit(make_id()), "id_number_check_digit"),
     ],
 )
 def test_bad_id_numbers_refused(bad, code):

@@ -22,8 +22,8 @@ def test_api_refuses_a_target_too_early_with_the_chinese_reason(county, users, a
     )
     assert response.status_code == 400
     body = response.json()
-    assert body["code"] == "invalid" and "至少一年" in body["errors"]["effective_on"][0]
-    assert api.post(f"/api/v1/cadres/development/{record.pk}/approve/").status_code == 400  # nothing pending
+    assert body["code"] == "waiting_time" and "至少一年" in body["errors"]["effective_on"][0]
+    assert api.post(f"/api/v1/cadres/development/{record.pk}/approve/").status_code == 409  # nothing pending
 
 
 def test_api_propose_then_approve_by_township_staff(county, users, api_for):

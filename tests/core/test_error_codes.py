@@ -22,8 +22,7 @@ from core.errors import Conflict, ErrorCode, Invalid, registry
 from core.management.commands.error_codes import END, START, markdown
 
 ROOT = Path(settings.BASE_DIR)
-# The modules whose refusals must carry a code. The grid_woodpecker and cadres apps join this list (their services,
-# models, views and api packages) once they have their own errors.py — they are being split into packages now.
+# The modules whose refusals must carry a code.
 WALKED = [
     "organizations/services.py",
     "organizations/models.py",
@@ -43,6 +42,17 @@ WALKED = [
     "accounts/validators.py",
     "accounts/views.py",
     "accounts/api",
+    "cadres/services",
+    "cadres/models",
+    "cadres/views",
+    "cadres/api",
+    "cadres/validators.py",
+    "grid_woodpecker/services",
+    "grid_woodpecker/models",
+    "grid_woodpecker/views.py",
+    "grid_woodpecker/api",
+    "grid_woodpecker/clue_actions.py",
+    "grid_woodpecker/photos.py",
     "core/params.py",
     "core/fields.py",
     "core/views",
@@ -158,7 +168,7 @@ def test_codes_are_unique_snake_case_and_every_conflict_is_declared():
     for code, entry in entries.items():
         assert re.fullmatch(r"[a-z][a-z0-9_]*", code), code
         assert str(entry.label), code
-    for app in ("core", "organizations", "collective_economy", "goals", "accounts"):
+    for app in ("core", "organizations", "collective_economy", "goals", "accounts", "cadres", "grid_woodpecker"):
         module = import_module(f"{app}.errors")
         assert set(module.CONFLICTS) <= set(module.ErrorCode), app
         assert all(entries[str(code)].status == 409 for code in module.CONFLICTS)

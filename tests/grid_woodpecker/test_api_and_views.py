@@ -28,7 +28,7 @@ def test_api_loop_submit_accept_and_points(api_for, wp_world):
     accepted = staff_api.post(f"{API}clues/{clue_id}/accept/", {"note": "属实"}, format="json")
     assert accepted.status_code == 200 and accepted.json()["status"] == "accepted"
     refused = staff_api.post(f"{API}clues/{clue_id}/accept/", {}, format="json")
-    assert refused.status_code == 400 and refused.json()["code"] == "invalid"
+    assert refused.status_code == 409 and refused.json()["code"] == "clue_transition_not_allowed"
     me = woodpecker_api.get(f"{API}accounts/").json()["results"]
     assert [row["balance"] for row in me] == [10]
     history = woodpecker_api.get(f"{API}clues/{clue_id}/history/").json()
@@ -62,7 +62,7 @@ def test_api_redeem_and_counter_confirm(api_for, wp_world, county):
     confirm = api_for(wp_world["community"]).post(f"{API}redemptions/{response.json()['id']}/confirm/")
     assert confirm.status_code == 200 and confirm.json()["status"] == "confirmed"
     again = api_for(wp_world["wp_user"]).post(f"{API}redemptions/", {"goods": goods.pk}, format="json")
-    assert again.status_code == 400
+    assert again.status_code == 409 and again.json()["code"] == "insufficient_points"
 
 
 def test_department_handler_sees_only_dispatched_clues(api_for, wp_world, county):
