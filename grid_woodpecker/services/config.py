@@ -15,12 +15,13 @@ from accounts.permissions import (
     require_at,
 )
 from core import audit
+from core.services import update_fields
 
 from ..models import (
     AbuseListEntry,
     ClueCategory,
 )
-from .common import by_user, check_department, locked_update
+from .common import by_user, check_department
 
 logger = logging.getLogger(__name__)
 
@@ -64,14 +65,15 @@ def category_update(*, category: ClueCategory, actor, **fields) -> ClueCategory:
         if "default_department" in fields:
             _check_category_units(actor, locked.unit, locked.default_department)
 
-    category, changes = locked_update(
+    category, _changes = update_fields(
         category,
+        actor=actor,
         fields=fields,
         allowed=("name", "deadline_days", "default_department", "is_active"),
+        audit_action="clue_category.update",
         related=("unit",),
         check=check,
     )
-    audit.record(actor=actor, action="clue_category.update", obj=category, unit=category.unit, changes=changes)
     return category
 
 

@@ -45,7 +45,8 @@ WALKED = [
     "accounts/api",
     "core/params.py",
     "core/fields.py",
-    "core/views.py",
+    "core/views",
+    "core/services.py",
     "core/api",
 ]
 CHECKED = {"ValidationError", "Invalid", "Conflict", "BadParameter"}
