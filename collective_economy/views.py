@@ -6,15 +6,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import APPROVE, CHANGE, VIEW, can, can_at, restrict, units_for, units_queryset
-from core import imports as uploads
 from core.errors import ErrorCode as CoreCode
 from core.params import parse_year
 from core.views import add_service_errors, get_scoped_or_404
+from core.views.imports import SheetImportView
 from organizations.models import TOWNSHIP_LEVEL, OrganizationUnit, UnitKind
 
 from . import charts, resources, selectors, services
@@ -306,54 +308,46 @@ def rewards(request):
     return render(request, "collective_economy/rewards.html", context)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def income_import(request):
+class IncomeImport(SheetImportView):
     """Upload the township's sheet → dry run with every bad row → confirm. Any bad row: nothing written."""
-    if not units_for(request.user, IncomeReport, APPROVE):
-        raise PermissionDenied(_("Only township staff may import income sheets."))
-    form = ImportForm(request.POST or None, request.FILES or None)
-    context = {"form": form}
-    if request.method == "POST":
-        # The checked sheet waits on disk (core.imports); the form and the session carry only its opaque token,
-        # so the confirmed content is exactly what was checked and belongs to this user.
-        token = request.POST.get("token", "")
-        stored = (
-            uploads.load(user=request.user, kind="economy_income", token=token)
-            if token and request.session.get("economy-import") == token
-            else None
-        )
-        if token and stored is None:
-            messages.error(request, _("The checked sheet has expired; upload it again."))
-            return redirect("collective_economy:import")
-        if stored is not None:
-            content, file_format = stored[1], uploads.format_of(stored[0])
-        elif form.is_valid():
-            upload = form.cleaned_data["file"]
-            content = upload.read()
-            file_format = "xlsx" if upload.name.lower().endswith(".xlsx") else "csv"
-        else:
-            return render(request, "collective_economy/import.html", context)
+
+    template_name = "collective_economy/import.html"
+    form_class = ImportForm
+    upload_kind = "economy_income"
+    expired_message = gettext_lazy("The checked sheet has expired; upload it again.")
+
+    def check_access(self):
+        if not units_for(self.request.user, IncomeReport, APPROVE):
+            raise PermissionDenied(_("Only township staff may import income sheets."))
+
+    @staticmethod
+    def _format(name):
+        return "xlsx" if name.lower().endswith(".xlsx") else "csv"
+
+    def stored_name(self, name):
+        return f"sheet.{self._format(name)}"
+
+    def read_sheet(self, name, content):
+        file_format = self._format(name)
         try:
-            dataset = tablib.Dataset().load(
+            return tablib.Dataset().load(
                 content if file_format == "xlsx" else content.decode("utf-8-sig"), format=file_format
             )
-        except Exception:  # noqa: BLE001 — any unreadable upload gets the same answer
-            form.add_error("file", _("The file could not be read: upload an .xlsx or UTF-8 .csv sheet."))
-            return render(request, "collective_economy/import.html", context)
-        confirm = stored is not None and request.POST.get("confirm") == "1"
-        result, errors, counts = resources.import_income(dataset=dataset, actor=request.user, dry_run=not confirm)
-        if confirm and not errors:
-            uploads.discard(user=request.user, kind="economy_income", token=token)
-            request.session.pop("economy-import", None)
-            messages.success(request, _("%(n)s rows imported.") % {"n": len(dataset)})
-            return redirect("collective_economy:index")
-        if stored is None and not errors:  # only a correct sheet can be confirmed, so only it is kept
-            name = f"sheet.{file_format}"
-            token = uploads.store(user=request.user, kind="economy_income", name=name, content=content)
-            request.session["economy-import"] = token
-        context.update({"errors": errors, "rows": len(dataset), "token": token, "dry_run_ok": not errors})
-    return render(request, "collective_economy/import.html", context)
+        except Exception as exc:  # noqa: BLE001 — any unreadable upload gets the same answer
+            raise ValueError(_("The file could not be read: upload an .xlsx or UTF-8 .csv sheet.")) from exc
+
+    def run_import(self, sheet, *, dry_run, valid_only=False):
+        _result, errors, _counts = resources.import_income(dataset=sheet, actor=self.request.user, dry_run=dry_run)
+        return errors
+
+    def success_message(self, report, sheet):
+        return _("%(n)s rows imported.") % {"n": len(sheet)}
+
+    def get_success_url(self):
+        return reverse("collective_economy:index")
+
+    def report_context(self, report, *, dry_run, token, sheet):
+        return {"errors": report, "rows": len(sheet), "token": token, "dry_run_ok": not report}
 
 
 @login_required

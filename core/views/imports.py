@@ -51,6 +51,10 @@ class SheetImportView(PortalView):
     def read_sheet(self, name: str, content: bytes):
         raise NotImplementedError
 
+    def stored_name(self, name: str) -> str:
+        """The name the sheet is kept under: its extension decides how `read_sheet` reads it back."""
+        return name
+
     def run_import(self, sheet, *, dry_run: bool, valid_only: bool = False):
         raise NotImplementedError
 
@@ -101,7 +105,9 @@ class SheetImportView(PortalView):
         report = self.run_import(sheet, dry_run=True)
         token = ""
         if self.keep_invalid or not self.has_errors(report):
-            token = uploads.store(user=request.user, kind=self.get_upload_kind(), name=name, content=content)
+            token = uploads.store(
+                user=request.user, kind=self.get_upload_kind(), name=self.stored_name(name), content=content
+            )
             request.session[self.session_key] = token
         return self.render_page(form, **self.report_context(report, dry_run=True, token=token, sheet=sheet))
 
@@ -115,7 +121,11 @@ class SheetImportView(PortalView):
             request.session.pop(self.session_key, None)
             messages.error(request, str(self.expired_message))
             return redirect(request.path)
-        sheet = self.read_sheet(*stored)
+        try:
+            sheet = self.read_sheet(*stored)
+        except ValueError as exc:  # read once already; only a changed reader could refuse it now
+            messages.error(request, str(exc))
+            return redirect(request.path)
         report = self.run_import(sheet, dry_run=False, valid_only=request.POST.get("valid_only") == "1")
         done = self.succeeded(report)
         if done or not self.keep_invalid:
