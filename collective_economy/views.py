@@ -314,11 +314,10 @@ class IncomeImport(SheetImportView):
     template_name = "collective_economy/import.html"
     form_class = ImportForm
     upload_kind = "economy_income"
+    session_key = "economy-import"
     expired_message = gettext_lazy("The checked sheet has expired; upload it again.")
-
-    def check_access(self):
-        if not units_for(self.request.user, IncomeReport, APPROVE):
-            raise PermissionDenied(_("Only township staff may import income sheets."))
+    model, access_action = IncomeReport, APPROVE
+    no_access_message = gettext_lazy("Only township staff may import income sheets.")
 
     @staticmethod
     def _format(name):

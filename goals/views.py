@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.permissions import CHANGE, can_at, units_for
+from accounts.permissions import CHANGE, can_at
 from core.errors import ErrorCode as CoreCode
 from core.params import parse_year
 from core.views import add_service_errors, get_scoped_or_404
@@ -232,11 +232,10 @@ class TargetImport(SheetImportView):
     template_name = "goals/target_import.html"
     form_class = TargetImportForm
     upload_kind = "goals_targets"
+    session_key = "goals_target_import"
     expired_message = gettext_lazy("Upload the file again: the checked file has expired.")
-
-    def check_access(self):
-        if not units_for(self.request.user, Target, CHANGE):
-            raise PermissionDenied(_("Only organization-department staff may import targets."))
+    model, access_action = Target, CHANGE
+    no_access_message = gettext_lazy("Only organization-department staff may import targets.")
 
     def stored_name(self, name):
         return "targets.xlsx"

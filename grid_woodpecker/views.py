@@ -496,6 +496,9 @@ class SheetImport(SheetImportView):
     def get_upload_kind(self):
         return f"woodpecker_{self.kind}"
 
+    def get_session_key(self):
+        return f"woodpecker-import-{self.kind}"
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(kind=self.kind, **kwargs)
 

@@ -31,6 +31,9 @@ class SheetImport(SheetImportView):
     def get_upload_kind(self):
         return f"cadres_{self.kind}"
 
+    def get_session_key(self):
+        return f"import-{self.kind}"
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(kind=self.kind, title=self.spec["title"], columns=self.spec["columns"])

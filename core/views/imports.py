@@ -5,7 +5,8 @@ opaque token); the session holds only the token, and a confirmation form may rep
 session's). An app configures:
 - `upload_kind`: the `core.imports` kind (`get_upload_kind()` when it depends on the URL);
 - `form_class` (a `file` field) and `template_name`;
-- `check_access()`: who may open the page (default: the IMPORT action somewhere on `get_model()`, else 403);
+- `check_access()`: who may open the page (default: `access_action`, IMPORT, somewhere on `model`, else 403
+  with `no_access_message`);
 - `read_sheet(name, content)` → the sheet, raising ValueError (its message shown on the file field) when the
   file cannot be read;
 - `run_import(sheet, *, dry_run, valid_only)` → a report; `has_errors(report)`, `succeeded(report)` (a confirmed
@@ -32,21 +33,29 @@ class SheetImportView(PortalView):
     http_method_names = ["get", "post"]
     form_class = None
     upload_kind = ""
+    session_key = ""  # where the session keeps the token (default `import-<upload kind>`)
     keep_invalid = False
+    model = None  # who may open the page: `access_action` somewhere on `model`, else 403 `no_access_message`
+    access_action = IMPORT
     expired_message = gettext_lazy("The uploaded sheet has expired; upload it again.")
     no_access_message = gettext_lazy("Your role may not import records.")
 
     # --- what an app configures -----------------------------------------------------------------------------------
 
     def get_model(self):
-        raise ImproperlyConfigured(f"{type(self).__name__} needs get_model() or check_access()")
+        if self.model is None:
+            raise ImproperlyConfigured(f"{type(self).__name__} needs a model, get_model() or check_access()")
+        return self.model
 
     def check_access(self):
-        if not units_for(self.request.user, self.get_model(), IMPORT):
+        if not units_for(self.request.user, self.get_model(), self.access_action):
             raise PermissionDenied(str(self.no_access_message))
 
     def get_upload_kind(self) -> str:
         return self.upload_kind
+
+    def get_session_key(self) -> str:
+        return self.session_key or f"import-{self.get_upload_kind()}"
 
     def read_sheet(self, name: str, content: bytes):
         raise NotImplementedError
@@ -79,7 +88,7 @@ class SheetImportView(PortalView):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         self.check_access()
-        self.session_key = f"import-{self.get_upload_kind()}"
+        self.session_key = self.get_session_key()
         return super().dispatch(request, *args, **kwargs)
 
     def render_page(self, form, **context):
@@ -117,8 +126,7 @@ class SheetImportView(PortalView):
         stored = None
         if token and request.session.get(self.session_key) == token:
             stored = uploads.load(user=request.user, kind=kind, token=token)
-        if stored is None:
-            request.session.pop(self.session_key, None)
+        if stored is None:  # a forged or stale token leaves the session's own sheet in place
             messages.error(request, str(self.expired_message))
             return redirect(request.path)
         try:
