@@ -9,11 +9,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from core.context_processors import menu_for
 from core.views import add_service_errors
+from core.views.generic import ObjectActionView
 from organizations.selectors import scope_roots
 
 from . import selectors, services
@@ -52,10 +54,14 @@ def _account_or_404(request, pk) -> User:
     return account
 
 
-def _manageable_or_403(request, pk, *, not_self: bool = False) -> User:
-    account = _account_or_404(request, pk)
+def _require_manageable(request, account: User, *, not_self: bool = False) -> None:
     if not can_manage_account(request.user, account) or (not_self and account.pk == request.user.pk):
         raise PermissionDenied(_("You may view this account but not change it."))
+
+
+def _manageable_or_403(request, pk, *, not_self: bool = False) -> User:
+    account = _account_or_404(request, pk)
+    _require_manageable(request, account, not_self=not_self)
     return account
 
 
@@ -202,50 +208,98 @@ def _confirm(request, account, *, title, question, button, danger=False, error=N
     return render(request, "accounts/confirm.html", context, status=status)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def role_revoke(request, pk, assignment_pk):
-    account = _account_or_404(request, pk)
-    assignment = account.role_assignments.select_related("unit").filter(pk=assignment_pk).first()
-    if assignment is None:
-        raise Http404
-    if not can_revoke(request.user, assignment):
-        raise PermissionDenied(_("You may not revoke this role."))
-    if request.method == "POST":
-        services.role_revoke(assignment=assignment, actor=request.user)
-        messages.success(request, _("Role revoked."))
-        return redirect("accounts:detail", pk=account.pk)
-    label = f"{assignment.get_role_display()} · {assignment.unit.name}"
-    question = _("Revoke the role “%(role)s” from %(name)s?") % {"role": label, "name": account}
-    if account.role_assignments.count() == 1:
-        question += " " + _("It is the account's last role: afterwards only a superuser can manage it.")
-    return _confirm(request, account, title=_("Revoke role"), question=question, button=_("Revoke"), danger=True)
+class AccountAction(ObjectActionView):
+    """A confirmed change of one account (the object of the URL's `pk`, in the user's GRANT scope, manageable by
+    them, never their own): GET asks `get_question()`, POST calls `perform()`; a refusal comes back as a message."""
+
+    template_name = "accounts/confirm.html"
+    redirect_url = "accounts:detail"
+    button = ""
+    danger = False
+
+    def get_object(self):
+        if not hasattr(self, "_object"):
+            self._object = _account_or_404(self.request, self.kwargs["pk"])
+        return self._object
+
+    def check_permission(self, obj):
+        _require_manageable(self.request, obj, not_self=True)
+
+    def account(self, obj) -> User:
+        return obj
+
+    def get_question(self, obj) -> str:
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        obj = self.get_object()
+        context.update(
+            account=self.account(obj), question=self.get_question(obj), button=self.button, danger=self.danger
+        )
+        return context
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def account_deactivate(request, pk):
-    account = _manageable_or_403(request, pk, not_self=True)
-    if request.method == "POST":
-        services.account_deactivate(user=account, actor=request.user)
-        messages.success(request, _("Account deactivated: it can no longer log in."))
-        return redirect("accounts:detail", pk=account.pk)
-    question = _("Deactivate %(name)s? The account can no longer log in; its history stays.") % {"name": account}
-    return _confirm(
-        request, account, title=_("Deactivate account"), question=question, button=_("Deactivate"), danger=True
-    )
+class RoleRevoke(AccountAction):
+    title = gettext_lazy("Revoke role")
+    button = gettext_lazy("Revoke")
+    danger = True
+    success_message = gettext_lazy("Role revoked.")
+
+    def get_object(self):
+        if not hasattr(self, "_object"):
+            account = _account_or_404(self.request, self.kwargs["pk"])
+            assignment = account.role_assignments.select_related("unit").filter(pk=self.kwargs["assignment_pk"]).first()
+            if assignment is None:
+                raise Http404
+            assignment.user = account
+            self._object = assignment
+        return self._object
+
+    def check_permission(self, obj):
+        if not can_revoke(self.request.user, obj):
+            raise PermissionDenied(_("You may not revoke this role."))
+
+    def account(self, obj):
+        return obj.user
+
+    def redirect_pk(self, obj):
+        return obj.user_id
+
+    def perform(self, obj, data):
+        services.role_revoke(assignment=obj, actor=self.request.user)
+
+    def get_question(self, obj):
+        label = f"{obj.get_role_display()} · {obj.unit.name}"
+        question = _("Revoke the role “%(role)s” from %(name)s?") % {"role": label, "name": obj.user}
+        if obj.user.role_assignments.count() == 1:
+            question += " " + _("It is the account's last role: afterwards only a superuser can manage it.")
+        return question
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def account_reactivate(request, pk):
-    account = _manageable_or_403(request, pk, not_self=True)
-    if request.method == "POST":
-        services.account_reactivate(user=account, actor=request.user)
-        messages.success(request, _("Account reactivated."))
-        return redirect("accounts:detail", pk=account.pk)
-    question = _("Reactivate %(name)s? The account can log in again.") % {"name": account}
-    return _confirm(request, account, title=_("Reactivate account"), question=question, button=_("Reactivate"))
+class AccountDeactivate(AccountAction):
+    title = gettext_lazy("Deactivate account")
+    button = gettext_lazy("Deactivate")
+    danger = True
+    success_message = gettext_lazy("Account deactivated: it can no longer log in.")
+
+    def perform(self, obj, data):
+        services.account_deactivate(user=obj, actor=self.request.user)
+
+    def get_question(self, obj):
+        return _("Deactivate %(name)s? The account can no longer log in; its history stays.") % {"name": obj}
+
+
+class AccountReactivate(AccountAction):
+    title = gettext_lazy("Reactivate account")
+    button = gettext_lazy("Reactivate")
+    success_message = gettext_lazy("Account reactivated.")
+
+    def perform(self, obj, data):
+        services.account_reactivate(user=obj, actor=self.request.user)
+
+    def get_question(self, obj):
+        return _("Reactivate %(name)s? The account can log in again.") % {"name": obj}
 
 
 @login_required
