@@ -20,6 +20,7 @@ from accounts.permissions import CHANGE, COUNTER, IMPORT, TRIAGE, VIEW, can, req
 from accounts.roles import Role
 from core.params import parse_int, parse_year
 from core.views import add_service_errors
+from core.views.generic import ObjectActionView
 from core.views.imports import SheetImportView
 from organizations.models import OrganizationUnit, UnitKind
 
@@ -224,28 +225,42 @@ def clue_detail(request, pk):
     return render(request, "grid_woodpecker/clue_detail.html", _clue_context(request, clue))
 
 
-@login_required
-@require_POST
-def clue_action(request, pk, name):
+class ClueAction(ObjectActionView):
     """Run one action of the clue's page (clue_actions.CLUE_ACTIONS): out of scope 404, not allowed 403, bad input
-    or a refused step a message on the clue's page, success a message saying what happened."""
-    action = CLUE_ACTIONS.get(name)
-    if action is None:
-        raise Http404
-    clue = _scoped_or_404(
-        Clue.objects.select_related("grid", "department", "reporter", "category"), request.user, pk=pk
-    )
-    require(request.user, action.permission, clue)
-    form = action.form(request.POST, request.FILES, clue=clue, user=request.user)
-    try:
-        if not form.is_valid():
-            raise ValidationError([error for errors in form.errors.values() for error in errors])
-        done = action.service(clue=clue, actor=request.user, **form.arguments())
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, action.success(done))
-    return redirect("grid_woodpecker:clue_detail", pk=clue.pk)
+    or a refused step a message on the clue's page, success a message saying what happened. The confirmation is
+    asked on the clue's page itself, so only POST is served."""
+
+    http_method_names = ["post"]
+    queryset = Clue.objects.select_related("grid", "department", "reporter", "category")
+    redirect_url = "grid_woodpecker:clue_detail"
+    refusal_as_message = False
+
+    def dispatch(self, request, *args, **kwargs):
+        self.action = CLUE_ACTIONS.get(kwargs["name"])
+        if self.action is None:
+            raise Http404
+        self.permission = self.action.permission
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_object(self):
+        if not hasattr(self, "_object"):  # the clue model's own scope (reporters, departments): 404 outside
+            self._object = _scoped_or_404(self.queryset, self.request.user, pk=self.kwargs["pk"])
+        return self._object
+
+    def check_permission(self, obj):
+        require(self.request.user, self.permission, obj)
+
+    def get_form(self, obj):
+        return self.action.form(self.request.POST, self.request.FILES, clue=obj, user=self.request.user)
+
+    def form_data(self, form):
+        return form.arguments()
+
+    def perform(self, obj, data):
+        return self.action.service(clue=obj, actor=self.request.user, **data)
+
+    def get_success_message(self, obj, result):
+        return self.action.success(result)
 
 
 @login_required
