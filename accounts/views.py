@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from core.context_processors import menu_for
-from core.views import add_service_errors
+from core.views import add_service_errors, submit_form
 from core.views.generic import ObjectActionView
 from organizations.selectors import scope_roots
 
@@ -150,14 +150,8 @@ def account_detail(request, pk):
 def account_edit(request, pk):
     account = _manageable_or_403(request, pk)
     form = AccountEditForm(request.POST or None, initial={"display_name": account.display_name, "email": account.email})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.account_update(user=account, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("accounts:detail", pk=account.pk)
+    if submit_form(request, form, services.account_update, _("Changes saved."), user=account)[0]:
+        return redirect("accounts:detail", pk=account.pk)
     context = {
         "form": form,
         "title": _("Edit account"),

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.permissions import APPROVE, CHANGE, VIEW, can, can_at, restrict, units_for, units_queryset
 from core.errors import ErrorCode as CoreCode
 from core.params import parse_year
-from core.views import add_service_errors, get_scoped_or_404
+from core.views import add_service_errors, get_scoped_or_404, submit_form
 from core.views.imports import SheetImportView
 from organizations.models import TOWNSHIP_LEVEL, OrganizationUnit, UnitKind
 
@@ -201,14 +201,9 @@ def report_edit(request, pk):
         raise PermissionDenied(_("Only the village's secretary may change its income report."))
     initial = {name: getattr(report, name) for name in FIGURES}
     form = IncomeReportForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.income_report_update(report=report, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Report submitted again; the township will review it."))
-            return redirect("collective_economy:report", pk=report.pk)
+    message = _("Report submitted again; the township will review it.")
+    if submit_form(request, form, services.income_report_update, message, report=report)[0]:
+        return redirect("collective_economy:report", pk=report.pk)
     context = {"form": form, "village": report.village, "report": report, "title": _("Edit income report")}
     return render(request, "collective_economy/report_form.html", context)
 
@@ -378,14 +373,8 @@ def project_list(request):
 def project_create(request, village_pk):
     village = _unit(request, village_pk, [UnitKind.VILLAGE])
     form = ProjectForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.project_create(village=village, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Project saved."))
-            return redirect("collective_economy:village", pk=village.pk)
+    if submit_form(request, form, services.project_create, _("Project saved."), village=village)[0]:
+        return redirect("collective_economy:village", pk=village.pk)
     return render(request, "collective_economy/project_form.html", {"form": form, "village": village})
 
 
@@ -394,14 +383,8 @@ def project_create(request, village_pk):
 def project_edit(request, pk):
     project = get_scoped_or_404(Project.objects.select_related("village"), request.user, CHANGE, pk=pk)
     form = ProjectForm(request.POST or None, instance=project)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.project_update(project=project, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Project saved."))
-            return redirect("collective_economy:village", pk=project.village_id)
+    if submit_form(request, form, services.project_update, _("Project saved."), project=project)[0]:
+        return redirect("collective_economy:village", pk=project.village_id)
     context = {"form": form, "village": project.village, "project": project}
     return render(request, "collective_economy/project_form.html", context)
 
