@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -8,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -204,11 +206,12 @@ def _confirm(request, account, *, title, question, button, danger=False, error=N
 
 class AccountAction(ObjectActionView):
     """A confirmed change of one account (the object of the URL's `pk`, in the user's GRANT scope, manageable by
-    them, never their own): GET asks `get_question()`, POST calls `perform()`; a refusal comes back as a message."""
+    them, never their own): GET asks `question` (`%(name)s`: the account), POST calls `service`; a refusal comes
+    back as a message."""
 
     template_name = "accounts/confirm.html"
     redirect_url = "accounts:detail"
-    button = ""
+    button: str | Promise = ""
     danger = False
 
     def get_object(self):
@@ -222,8 +225,13 @@ class AccountAction(ObjectActionView):
     def account(self, obj) -> User:
         return obj
 
+    service: Callable[..., object]  # called as service(user=the account, actor=the user)
+
+    def perform(self, obj, data):
+        return type(self).service(user=obj, actor=self.request.user)
+
     def get_question(self, obj) -> str:
-        raise NotImplementedError
+        return str(self.question) % {"name": obj}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -272,28 +280,17 @@ class RoleRevoke(AccountAction):
 
 
 class AccountDeactivate(AccountAction):
-    title = gettext_lazy("Deactivate account")
-    button = gettext_lazy("Deactivate")
-    danger = True
+    title, button, danger = gettext_lazy("Deactivate account"), gettext_lazy("Deactivate"), True
+    question = gettext_lazy("Deactivate %(name)s? The account can no longer log in; its history stays.")
     success_message = gettext_lazy("Account deactivated: it can no longer log in.")
-
-    def perform(self, obj, data):
-        services.account_deactivate(user=obj, actor=self.request.user)
-
-    def get_question(self, obj):
-        return _("Deactivate %(name)s? The account can no longer log in; its history stays.") % {"name": obj}
+    service = services.account_deactivate
 
 
 class AccountReactivate(AccountAction):
-    title = gettext_lazy("Reactivate account")
-    button = gettext_lazy("Reactivate")
+    title, button = gettext_lazy("Reactivate account"), gettext_lazy("Reactivate")
+    question = gettext_lazy("Reactivate %(name)s? The account can log in again.")
     success_message = gettext_lazy("Account reactivated.")
-
-    def perform(self, obj, data):
-        services.account_reactivate(user=obj, actor=self.request.user)
-
-    def get_question(self, obj):
-        return _("Reactivate %(name)s? The account can log in again.") % {"name": obj}
+    service = services.account_reactivate
 
 
 @login_required

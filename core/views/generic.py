@@ -12,6 +12,7 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied, Valid
 from django.core.paginator import Paginator
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
@@ -27,7 +28,7 @@ NOT_ALLOWED = _("You may view this record but not change it.")
 class PortalView(LoginRequiredMixin, TemplateView):
     """Shared attributes: `title`, and `breadcrumb` = (URL name, label) of the section's front page."""
 
-    title = ""
+    title: str | Promise = ""
     breadcrumb: tuple | None = None
 
     def get_title(self):
@@ -245,8 +246,8 @@ class ObjectActionView(ObjectMixin, PortalView):
     http_method_names = ["get", "post"]
     permission = CHANGE
     form_class = None
-    success_message = ""
-    question = ""
+    success_message: str | Promise = ""
+    question: str | Promise = ""
     redirect_url: str | None = None
     refusal_as_message = True  # a service's PermissionDenied: a message on the page (False: the 403 page)
 
