@@ -276,36 +276,27 @@ def _page(request, qs, per=30):
     return Paginator(qs, per).get_page(request.GET.get("page"))
 
 
+def _queue(request, queue: str, title, clues, **extra):
+    """One queue page (triage, community, department): the clues waiting there, a page at a time."""
+    context = {"title": title, "page": _page(request, clues), "queue": queue, **extra}
+    return render(request, "grid_woodpecker/queue.html", context)
+
+
 @login_required
 def triage(request):
     pending = Woodpecker.objects.restrict(request.user, CHANGE).filter(status=WoodpeckerStatus.PENDING)
-    context = {
-        "title": _("Triage queue"),
-        "page": _page(request, selectors.triage_queue(user=request.user)),
-        "pending": pending.select_related("person", "grid")[:50],
-        "queue": "triage",
-    }
-    return render(request, "grid_woodpecker/queue.html", context)
+    clues = selectors.triage_queue(user=request.user)
+    return _queue(request, "triage", _("Triage queue"), clues, pending=pending.select_related("person", "grid")[:50])
 
 
 @login_required
 def community_queue(request):
-    context = {
-        "title": _("Community queue"),
-        "page": _page(request, selectors.community_queue(user=request.user)),
-        "queue": "community",
-    }
-    return render(request, "grid_woodpecker/queue.html", context)
+    return _queue(request, "community", _("Community queue"), selectors.community_queue(user=request.user))
 
 
 @login_required
 def department_queue(request):
-    context = {
-        "title": _("Department queue"),
-        "page": _page(request, selectors.department_queue(user=request.user)),
-        "queue": "department",
-    }
-    return render(request, "grid_woodpecker/queue.html", context)
+    return _queue(request, "department", _("Department queue"), selectors.department_queue(user=request.user))
 
 
 @login_required
