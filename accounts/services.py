@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from core import audit
 from core.errors import Conflict, Invalid
 from core.errors import ErrorCode as CoreCode
+from core.services import update_fields
 
 from .errors import ErrorCode
 from .models import RoleAssignment, User
@@ -235,30 +236,41 @@ def account_create(
     return user, generated
 
 
+def _require_username_free(user: User) -> None:
+    if User.objects.filter(username__iexact=user.username).exclude(pk=user.pk).exists():
+        raise Invalid(_("This login name is taken; choose another."), code=ErrorCode.USERNAME_TAKEN, field="username")
+
+
 @transaction.atomic
 def account_update(*, user: User, actor, **fields) -> User:
     """Change an account's name and contact fields (`ACCOUNT_FIELDS`); the privilege flags (`SUPERUSER_FIELDS`)
-    only for a superuser, never on their own account."""
-    unknown = set(fields) - set(ACCOUNT_FIELDS) - set(SUPERUSER_FIELDS)
-    if unknown:
-        raise ValueError(f"account_update cannot change {sorted(unknown)}")
-    user = _lock(user)
-    _require_manage(actor, user)
-    privileged = [name for name in SUPERUSER_FIELDS if name in fields and fields[name] != getattr(user, name)]
-    if privileged:
-        if not getattr(actor, "is_superuser", False):
-            raise PermissionDenied(_("Only a superuser changes superuser and back-office status."))
-        _require_not_self(actor, user)
-    before = {name: getattr(user, name) for name in fields}
-    for name, value in fields.items():
-        setattr(user, name, value.strip() if isinstance(value, str) else value)
-    if "username" in fields and User.objects.filter(username__iexact=user.username).exclude(pk=user.pk).exists():
-        raise Invalid(_("This login name is taken; choose another."), code=ErrorCode.USERNAME_TAKEN, field="username")
-    user.full_clean(exclude=["password"], validate_unique=False)
-    changes = audit.diff(user, before, fields)
-    if changes:
-        user.save(update_fields=list(changes))
-        audit.record(actor=actor, action="account.update", obj=user, unit=account_unit(user), changes=changes)
+    only for a superuser, never on their own account. Nothing is written when nothing changes."""
+
+    def guard(locked):
+        _require_manage(actor, locked)
+        privileged = [name for name in SUPERUSER_FIELDS if name in fields and fields[name] != getattr(locked, name)]
+        if privileged:
+            if not getattr(actor, "is_superuser", False):
+                raise PermissionDenied(_("Only a superuser changes superuser and back-office status."))
+            _require_not_self(actor, locked)
+
+    def check(locked):
+        if "username" in fields:
+            _require_username_free(locked)
+
+    user, _changes = update_fields(
+        user,
+        actor=actor,
+        fields={name: value.strip() if isinstance(value, str) else value for name, value in fields.items()},
+        allowed=ACCOUNT_FIELDS + SUPERUSER_FIELDS,
+        audit_action="account.update",
+        unit=account_unit,
+        guard=guard,
+        check=check,
+        exclude=["password"],
+        validate_unique=False,
+        only_changed=True,
+    )
     return user
 
 

@@ -10,9 +10,9 @@ urlpatterns = [
     path("<int:pk>/", views.account_detail, name="detail"),
     path("<int:pk>/edit/", views.account_edit, name="edit"),
     path("<int:pk>/grant/", views.role_grant, name="grant"),
-    path("<int:pk>/roles/<int:assignment_pk>/revoke/", views.role_revoke, name="revoke"),
-    path("<int:pk>/deactivate/", views.account_deactivate, name="deactivate"),
-    path("<int:pk>/reactivate/", views.account_reactivate, name="reactivate"),
+    path("<int:pk>/roles/<int:assignment_pk>/revoke/", views.RoleRevoke.as_view(), name="revoke"),
+    path("<int:pk>/deactivate/", views.AccountDeactivate.as_view(), name="deactivate"),
+    path("<int:pk>/reactivate/", views.AccountReactivate.as_view(), name="reactivate"),
     path("<int:pk>/password/", views.password_reset, name="password_reset"),
     path("<int:pk>/delete/", views.account_delete, name="delete"),
 ]

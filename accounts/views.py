@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -8,12 +9,15 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from core.context_processors import menu_for
-from core.views import add_service_errors
+from core.views import add_service_errors, submit_form
+from core.views.generic import ObjectActionView
 from organizations.selectors import scope_roots
 
 from . import selectors, services
@@ -52,10 +56,14 @@ def _account_or_404(request, pk) -> User:
     return account
 
 
-def _manageable_or_403(request, pk, *, not_self: bool = False) -> User:
-    account = _account_or_404(request, pk)
+def _require_manageable(request, account: User, *, not_self: bool = False) -> None:
     if not can_manage_account(request.user, account) or (not_self and account.pk == request.user.pk):
         raise PermissionDenied(_("You may view this account but not change it."))
+
+
+def _manageable_or_403(request, pk, *, not_self: bool = False) -> User:
+    account = _account_or_404(request, pk)
+    _require_manageable(request, account, not_self=not_self)
     return account
 
 
@@ -144,14 +152,8 @@ def account_detail(request, pk):
 def account_edit(request, pk):
     account = _manageable_or_403(request, pk)
     form = AccountEditForm(request.POST or None, initial={"display_name": account.display_name, "email": account.email})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.account_update(user=account, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("accounts:detail", pk=account.pk)
+    if submit_form(request, form, services.account_update, _("Changes saved."), user=account)[0]:
+        return redirect("accounts:detail", pk=account.pk)
     context = {
         "form": form,
         "title": _("Edit account"),
@@ -202,50 +204,93 @@ def _confirm(request, account, *, title, question, button, danger=False, error=N
     return render(request, "accounts/confirm.html", context, status=status)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def role_revoke(request, pk, assignment_pk):
-    account = _account_or_404(request, pk)
-    assignment = account.role_assignments.select_related("unit").filter(pk=assignment_pk).first()
-    if assignment is None:
-        raise Http404
-    if not can_revoke(request.user, assignment):
-        raise PermissionDenied(_("You may not revoke this role."))
-    if request.method == "POST":
-        services.role_revoke(assignment=assignment, actor=request.user)
-        messages.success(request, _("Role revoked."))
-        return redirect("accounts:detail", pk=account.pk)
-    label = f"{assignment.get_role_display()} · {assignment.unit.name}"
-    question = _("Revoke the role “%(role)s” from %(name)s?") % {"role": label, "name": account}
-    if account.role_assignments.count() == 1:
-        question += " " + _("It is the account's last role: afterwards only a superuser can manage it.")
-    return _confirm(request, account, title=_("Revoke role"), question=question, button=_("Revoke"), danger=True)
+class AccountAction(ObjectActionView):
+    """A confirmed change of one account (the object of the URL's `pk`, in the user's GRANT scope, manageable by
+    them, never their own): GET asks `question` (`%(name)s`: the account), POST calls `service`; a refusal comes
+    back as a message."""
+
+    template_name = "accounts/confirm.html"
+    redirect_url = "accounts:detail"
+    button: str | Promise = ""
+    danger = False
+
+    def get_object(self):
+        if not hasattr(self, "_object"):
+            self._object = _account_or_404(self.request, self.kwargs["pk"])
+        return self._object
+
+    def check_permission(self, obj):
+        _require_manageable(self.request, obj, not_self=True)
+
+    def account(self, obj) -> User:
+        return obj
+
+    service: Callable[..., object]  # called as service(user=the account, actor=the user)
+
+    def perform(self, obj, data):
+        return type(self).service(user=obj, actor=self.request.user)
+
+    def get_question(self, obj) -> str:
+        return str(self.question) % {"name": obj}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        obj = self.get_object()
+        context.update(
+            account=self.account(obj), question=self.get_question(obj), button=self.button, danger=self.danger
+        )
+        return context
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def account_deactivate(request, pk):
-    account = _manageable_or_403(request, pk, not_self=True)
-    if request.method == "POST":
-        services.account_deactivate(user=account, actor=request.user)
-        messages.success(request, _("Account deactivated: it can no longer log in."))
-        return redirect("accounts:detail", pk=account.pk)
-    question = _("Deactivate %(name)s? The account can no longer log in; its history stays.") % {"name": account}
-    return _confirm(
-        request, account, title=_("Deactivate account"), question=question, button=_("Deactivate"), danger=True
-    )
+class RoleRevoke(AccountAction):
+    title = gettext_lazy("Revoke role")
+    button = gettext_lazy("Revoke")
+    danger = True
+    success_message = gettext_lazy("Role revoked.")
+
+    def get_object(self):
+        if not hasattr(self, "_object"):
+            account = _account_or_404(self.request, self.kwargs["pk"])
+            assignment = account.role_assignments.select_related("unit").filter(pk=self.kwargs["assignment_pk"]).first()
+            if assignment is None:
+                raise Http404
+            assignment.user = account
+            self._object = assignment
+        return self._object
+
+    def check_permission(self, obj):
+        if not can_revoke(self.request.user, obj):
+            raise PermissionDenied(_("You may not revoke this role."))
+
+    def account(self, obj):
+        return obj.user
+
+    def redirect_pk(self, obj):
+        return obj.user_id
+
+    def perform(self, obj, data):
+        services.role_revoke(assignment=obj, actor=self.request.user)
+
+    def get_question(self, obj):
+        label = f"{obj.get_role_display()} · {obj.unit.name}"
+        question = _("Revoke the role “%(role)s” from %(name)s?") % {"role": label, "name": obj.user}
+        if obj.user.role_assignments.count() == 1:
+            question += " " + _("It is the account's last role: afterwards only a superuser can manage it.")
+        return question
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def account_reactivate(request, pk):
-    account = _manageable_or_403(request, pk, not_self=True)
-    if request.method == "POST":
-        services.account_reactivate(user=account, actor=request.user)
-        messages.success(request, _("Account reactivated."))
-        return redirect("accounts:detail", pk=account.pk)
-    question = _("Reactivate %(name)s? The account can log in again.") % {"name": account}
-    return _confirm(request, account, title=_("Reactivate account"), question=question, button=_("Reactivate"))
+class AccountDeactivate(AccountAction):
+    title, button, danger = gettext_lazy("Deactivate account"), gettext_lazy("Deactivate"), True
+    question = gettext_lazy("Deactivate %(name)s? The account can no longer log in; its history stays.")
+    success_message = gettext_lazy("Account deactivated: it can no longer log in.")
+    service = services.account_deactivate
+
+
+class AccountReactivate(AccountAction):
+    title, button = gettext_lazy("Reactivate account"), gettext_lazy("Reactivate")
+    question = gettext_lazy("Reactivate %(name)s? The account can log in again.")
+    success_message = gettext_lazy("Account reactivated.")
+    service = services.account_reactivate
 
 
 @login_required

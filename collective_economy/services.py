@@ -14,6 +14,7 @@ from core import audit, events
 from core.errors import Conflict, Invalid
 from core.errors import ErrorCode as CoreCode
 from core.logs import timed
+from core.services import update_fields
 from organizations.models import OrganizationUnit, UnitKind
 
 from . import selectors
@@ -134,30 +135,27 @@ def income_report_submit(*, village: OrganizationUnit, year: int, actor, **figur
 @transaction.atomic
 def income_report_update(*, report: IncomeReport, actor, **figures) -> IncomeReport:
     """The secretary changes a report that is not yet approved; a sent-back report is submitted again."""
-    report = IncomeReport.objects.select_for_update().select_related("village").get(pk=report.pk)
-    require(actor, SUBMIT, report, _("Only the village's secretary may change its income report."))
-    if report.is_locked:
-        raise Conflict(
-            _("An approved report is locked. Submit a correction with a reason instead."),
-            code=ErrorCode.REPORT_LOCKED,
-            field="status",
-        )
-    fields = REPORT_FIELDS + ("correction_reason",)
-    before = {name: getattr(report, name) for name in fields}
-    for name, value in figures.items():
-        if name not in fields:
-            raise ValueError(f"income_report_update cannot set {name}")
-        setattr(report, name, value)
-    report.status = ReportStatus.SUBMITTED
-    report.submitted_by = _user(actor)
-    report.submitted_at = timezone.now()
-    _save_report(report)
-    audit.record(
+
+    def guard(report):
+        require(actor, SUBMIT, report, _("Only the village's secretary may change its income report."))
+        if report.is_locked:
+            raise Conflict(
+                _("An approved report is locked. Submit a correction with a reason instead."),
+                code=ErrorCode.REPORT_LOCKED,
+                field="status",
+            )
+
+    report, _changes = update_fields(
+        report,
         actor=actor,
-        action="income_report.update",
-        obj=report,
-        unit=report.village,
-        changes=audit.diff(report, before, fields),
+        fields=figures,
+        allowed=REPORT_FIELDS + ("correction_reason",),
+        also={"status": ReportStatus.SUBMITTED, "submitted_by": _user(actor), "submitted_at": timezone.now()},
+        audit_action="income_report.update",
+        unit=lambda report: report.village,
+        related=("village",),
+        guard=guard,
+        check=_check_figures,
     )
     return report
 
@@ -363,21 +361,15 @@ def project_create(*, village: OrganizationUnit, actor, **fields) -> Project:
 @transaction.atomic
 def project_update(*, project: Project, actor, **fields) -> Project:
     """Change a project's name, model, investment, partners or status."""
-    project = Project.objects.select_for_update().select_related("village").get(pk=project.pk)
-    require(actor, CHANGE, project, _projects_message())
-    before = {name: getattr(project, name) for name in PROJECT_FIELDS}
-    for name, value in fields.items():
-        if name not in PROJECT_FIELDS:
-            raise ValueError(f"project_update cannot set {name}")
-        setattr(project, name, value)
-    project.full_clean()
-    project.save()
-    audit.record(
+    project, _changes = update_fields(
+        project,
         actor=actor,
-        action="project.update",
-        obj=project,
-        unit=project.village,
-        changes=audit.diff(project, before, PROJECT_FIELDS),
+        fields=fields,
+        allowed=PROJECT_FIELDS,
+        audit_action="project.update",
+        unit=lambda project: project.village,
+        related=("village",),
+        guard=lambda project: require(actor, CHANGE, project, _projects_message()),
     )
     return project
 

@@ -6,15 +6,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import APPROVE, CHANGE, VIEW, can, can_at, restrict, units_for, units_queryset
-from core import imports as uploads
 from core.errors import ErrorCode as CoreCode
 from core.params import parse_year
-from core.views import add_service_errors, get_scoped_or_404
+from core.views import add_service_errors, get_scoped_or_404, submit_form
+from core.views.imports import SheetImportView
 from organizations.models import TOWNSHIP_LEVEL, OrganizationUnit, UnitKind
 
 from . import charts, resources, selectors, services
@@ -199,14 +201,9 @@ def report_edit(request, pk):
         raise PermissionDenied(_("Only the village's secretary may change its income report."))
     initial = {name: getattr(report, name) for name in FIGURES}
     form = IncomeReportForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.income_report_update(report=report, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Report submitted again; the township will review it."))
-            return redirect("collective_economy:report", pk=report.pk)
+    message = _("Report submitted again; the township will review it.")
+    if submit_form(request, form, services.income_report_update, message, report=report)[0]:
+        return redirect("collective_economy:report", pk=report.pk)
     context = {"form": form, "village": report.village, "report": report, "title": _("Edit income report")}
     return render(request, "collective_economy/report_form.html", context)
 
@@ -306,54 +303,45 @@ def rewards(request):
     return render(request, "collective_economy/rewards.html", context)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def income_import(request):
+class IncomeImport(SheetImportView):
     """Upload the township's sheet → dry run with every bad row → confirm. Any bad row: nothing written."""
-    if not units_for(request.user, IncomeReport, APPROVE):
-        raise PermissionDenied(_("Only township staff may import income sheets."))
-    form = ImportForm(request.POST or None, request.FILES or None)
-    context = {"form": form}
-    if request.method == "POST":
-        # The checked sheet waits on disk (core.imports); the form and the session carry only its opaque token,
-        # so the confirmed content is exactly what was checked and belongs to this user.
-        token = request.POST.get("token", "")
-        stored = (
-            uploads.load(user=request.user, kind="economy_income", token=token)
-            if token and request.session.get("economy-import") == token
-            else None
-        )
-        if token and stored is None:
-            messages.error(request, _("The checked sheet has expired; upload it again."))
-            return redirect("collective_economy:import")
-        if stored is not None:
-            content, file_format = stored[1], uploads.format_of(stored[0])
-        elif form.is_valid():
-            upload = form.cleaned_data["file"]
-            content = upload.read()
-            file_format = "xlsx" if upload.name.lower().endswith(".xlsx") else "csv"
-        else:
-            return render(request, "collective_economy/import.html", context)
+
+    template_name = "collective_economy/import.html"
+    form_class = ImportForm
+    upload_kind = "economy_income"
+    session_key = "economy-import"
+    expired_message = gettext_lazy("The checked sheet has expired; upload it again.")
+    model, access_action = IncomeReport, APPROVE
+    no_access_message = gettext_lazy("Only township staff may import income sheets.")
+
+    @staticmethod
+    def _format(name):
+        return "xlsx" if name.lower().endswith(".xlsx") else "csv"
+
+    def stored_name(self, name):
+        return f"sheet.{self._format(name)}"
+
+    def read_sheet(self, name, content):
+        file_format = self._format(name)
         try:
-            dataset = tablib.Dataset().load(
+            return tablib.Dataset().load(
                 content if file_format == "xlsx" else content.decode("utf-8-sig"), format=file_format
             )
-        except Exception:  # noqa: BLE001 — any unreadable upload gets the same answer
-            form.add_error("file", _("The file could not be read: upload an .xlsx or UTF-8 .csv sheet."))
-            return render(request, "collective_economy/import.html", context)
-        confirm = stored is not None and request.POST.get("confirm") == "1"
-        result, errors, counts = resources.import_income(dataset=dataset, actor=request.user, dry_run=not confirm)
-        if confirm and not errors:
-            uploads.discard(user=request.user, kind="economy_income", token=token)
-            request.session.pop("economy-import", None)
-            messages.success(request, _("%(n)s rows imported.") % {"n": len(dataset)})
-            return redirect("collective_economy:index")
-        if stored is None and not errors:  # only a correct sheet can be confirmed, so only it is kept
-            name = f"sheet.{file_format}"
-            token = uploads.store(user=request.user, kind="economy_income", name=name, content=content)
-            request.session["economy-import"] = token
-        context.update({"errors": errors, "rows": len(dataset), "token": token, "dry_run_ok": not errors})
-    return render(request, "collective_economy/import.html", context)
+        except Exception as exc:  # noqa: BLE001 — any unreadable upload gets the same answer
+            raise ValueError(_("The file could not be read: upload an .xlsx or UTF-8 .csv sheet.")) from exc
+
+    def run_import(self, sheet, *, dry_run, valid_only=False):
+        _result, errors, _counts = resources.import_income(dataset=sheet, actor=self.request.user, dry_run=dry_run)
+        return errors
+
+    def success_message(self, report, sheet):
+        return _("%(n)s rows imported.") % {"n": len(sheet)}
+
+    def get_success_url(self):
+        return reverse("collective_economy:index")
+
+    def report_context(self, report, *, dry_run, token, sheet):
+        return {"errors": report, "rows": len(sheet), "token": token, "dry_run_ok": not report}
 
 
 @login_required
@@ -385,14 +373,8 @@ def project_list(request):
 def project_create(request, village_pk):
     village = _unit(request, village_pk, [UnitKind.VILLAGE])
     form = ProjectForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.project_create(village=village, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Project saved."))
-            return redirect("collective_economy:village", pk=village.pk)
+    if submit_form(request, form, services.project_create, _("Project saved."), village=village)[0]:
+        return redirect("collective_economy:village", pk=village.pk)
     return render(request, "collective_economy/project_form.html", {"form": form, "village": village})
 
 
@@ -401,14 +383,8 @@ def project_create(request, village_pk):
 def project_edit(request, pk):
     project = get_scoped_or_404(Project.objects.select_related("village"), request.user, CHANGE, pk=pk)
     form = ProjectForm(request.POST or None, instance=project)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.project_update(project=project, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Project saved."))
-            return redirect("collective_economy:village", pk=project.village_id)
+    if submit_form(request, form, services.project_update, _("Project saved."), project=project)[0]:
+        return redirect("collective_economy:village", pk=project.village_id)
     context = {"form": form, "village": project.village, "project": project}
     return render(request, "collective_economy/project_form.html", context)
 

@@ -68,6 +68,7 @@ class ErrorCode(models.TextChoices):
     PARSE_ERROR = "parse_error", _("The request body cannot be read.")
     TOO_LARGE = "too_large", _("The request body (413) or an uploaded file (400) is too large.")
     UNREADABLE_FILE = "unreadable_file", _("The uploaded file cannot be read.")
+    UNKNOWN_FIELD = "unknown_field", _("The field cannot be changed here.")
     # Who may do what (401, 403, 404).
     NOT_AUTHENTICATED = "not_authenticated", _("Sign in or send an API token.")
     AUTHENTICATION_FAILED = "authentication_failed", _("The credentials are wrong.")

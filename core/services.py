@@ -2,42 +2,25 @@
 
 import logging
 from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from . import audit
+from .errors import ErrorCode
 
 logger = logging.getLogger(__name__)
 
-UNKNOWN_FIELD = "unknown_field"
+UNKNOWN_FIELD = str(ErrorCode.UNKNOWN_FIELD)
 _DEFAULT = object()
+M = TypeVar("M", bound=models.Model)
+
+Hook = Callable[[models.Model], object]
 
 
-def update_fields(
-    instance: models.Model,
-    *,
-    actor,
-    fields: dict,
-    allowed: Iterable[str],
-    audit_action: str,
-    unit=_DEFAULT,
-    check: Callable[[models.Model], dict | None] | None = None,
-    audit_fields: Iterable[str] | None = None,
-) -> tuple[models.Model, dict]:
-    """Change `fields` of `instance` and return (the saved row, the diff written to the audit row).
-
-    1. a name outside `allowed` is refused with a ValidationError of code `unknown_field` (the only exception
-       type for it; nothing is written);
-    2. the row is locked (`select_for_update`) and read again, so two editors never overwrite each other;
-    3. `check(locked)` — the service's permission and domain rules, run on the locked row after the new values
-       are set — may raise (PermissionDenied, ValidationError) or return {field: [messages]} to refuse;
-    4. `full_clean()`, `save()`, and an audit row `audit_action` with `core.audit.diff` of the allowed fields,
-       at `unit` (default: the row's own `unit`); `audit_fields` narrows the diff (never ciphertexts or
-       hashes of personal data: name the masked copy instead).
-    """
-    allowed = tuple(allowed)
+def _refuse_unknown(instance: models.Model, fields: dict, allowed: tuple[str, ...]) -> None:
     unknown = sorted(set(fields) - set(allowed))
     if unknown:
         # A caller passing a field it may not set is a programming error or a crafted request: worth a line.
@@ -47,22 +30,77 @@ def update_fields(
             code=UNKNOWN_FIELD,
             params={"fields": ", ".join(unknown)},
         )
+
+
+def _lock(instance: M, related: Iterable[str]) -> M:
+    queryset = type(instance)._default_manager
+    related = tuple(related)
+    if related:
+        # Lock the row itself only: the related rows are read, not locked (and a nullable join cannot be locked).
+        return queryset.select_for_update(of=("self",)).select_related(*related).get(pk=instance.pk)
+    return queryset.select_for_update().get(pk=instance.pk)
+
+
+def update_fields(
+    instance: M,
+    *,
+    actor,
+    fields: dict,
+    allowed: Iterable[str],
+    audit_action: str,
+    unit=_DEFAULT,
+    guard: Hook | None = None,
+    check: Callable[[models.Model], dict | None] | None = None,
+    also: dict | None = None,
+    audit_fields: Iterable[str] | None = None,
+    related: Iterable[str] = (),
+    exclude: Iterable[str] = (),
+    validate_unique: bool = True,
+    save: Hook | None = None,
+    only_changed: bool = False,
+) -> tuple[M, dict]:
+    """Change `fields` of `instance` and return (the saved row, the diff written to the audit row).
+
+    1. a name outside `allowed` is refused with a ValidationError of code `unknown_field` (the only exception
+       type for it; nothing is written);
+    2. the row is locked (`select_for_update`, with `related` rows read alongside) and read again, so two editors
+       never overwrite each other; `guard(locked)` — who may act, whether the record's state allows a change —
+       runs on it before any value is set (so a refusal is a 403 or 409 whatever the values);
+    3. the values are set, and `also` (what the service sets itself: a status, a "submitted at"; neither refused
+       nor in the diff); `check(locked)` — the domain rules on the new values — may raise (PermissionDenied,
+       ValidationError) or return {field: [messages]} to refuse;
+    4. `full_clean(exclude=exclude, validate_unique=validate_unique)`, then `save(locked)` (default: the model's
+       `save()`), and an audit row `audit_action` with `core.audit.diff` of the allowed fields, at `unit` (a unit,
+       a function of the locked row, or by default the row's own `unit`); `audit_fields` narrows the diff (never
+       ciphertexts or hashes of personal data: name the masked copy instead);
+    5. `only_changed`: only the changed fields are saved (a column another writer sets without the lock, such as
+       `last_login`, is not written back), and nothing at all — no save, no audit row — when nothing changed.
+    """
+    allowed = tuple(allowed)
+    _refuse_unknown(instance, fields, allowed)
     with transaction.atomic():
-        locked = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+        locked = _lock(instance, related)
+        if guard is not None:
+            guard(locked)
         before = {name: getattr(locked, name) for name in allowed}
-        for name, value in fields.items():
+        for name, value in {**fields, **(also or {})}.items():
             setattr(locked, name, value)
         errors = check(locked) if check is not None else None
         if errors:
             raise ValidationError(errors)
-        locked.full_clean()
-        locked.save()
-        changes = audit.diff(locked, before, allowed if audit_fields is None else tuple(audit_fields))
-        audit.record(
-            actor=actor,
-            action=audit_action,
-            obj=locked,
-            unit=getattr(locked, "unit", None) if unit is _DEFAULT else unit,
-            changes=changes,
-        )
+        locked.full_clean(exclude=list(exclude), validate_unique=validate_unique)
+        changed = audit.diff(locked, before, allowed)
+        if only_changed and not changed:
+            return locked, {}
+        if save is not None:
+            save(locked)
+        else:
+            locked.save(update_fields=list(changed) if only_changed else None)
+        audited = set(allowed if audit_fields is None else audit_fields)
+        changes = {name: values for name, values in changed.items() if name in audited}
+        if unit is _DEFAULT:
+            unit = getattr(locked, "unit", None)
+        elif callable(unit):
+            unit = unit(locked)
+        audit.record(actor=actor, action=audit_action, obj=locked, unit=unit, changes=changes)
     return locked, changes

@@ -9,13 +9,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.permissions import CHANGE, can_at, units_for
-from core import imports as uploads
+from accounts.permissions import CHANGE, can_at
 from core.errors import ErrorCode as CoreCode
 from core.params import parse_year
 from core.views import add_service_errors, get_scoped_or_404
+from core.views.imports import SheetImportView
 from organizations.models import OrganizationUnit
 
 from . import exports, selectors, services
@@ -225,49 +226,41 @@ def _report(result):
     return lines
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def target_import(request):
+class TargetImport(SheetImportView):
     """Upload an Excel sheet of targets → dry run reporting every bad row → confirm. All or nothing."""
-    if not units_for(request.user, Target, CHANGE):
-        raise PermissionDenied(_("Only organization-department staff may import targets."))
-    form = TargetImportForm(request.POST or None, request.FILES or None)
-    context = {"form": form}
-    if request.method == "POST" and request.POST.get("confirm"):
-        # The checked sheet waits on disk (core.imports); the session holds only its opaque token.
-        token = request.session.pop("goals_target_import", "")
-        stored = uploads.load(user=request.user, kind="goals_targets", token=token) if token else None
-        if stored is not None:
-            uploads.discard(user=request.user, kind="goals_targets", token=token)
-        content = stored[1] if stored else b""
-        if not content:
-            messages.error(request, _("Upload the file again: the checked file has expired."))
-            return redirect("goals:target_import")
-        result = TargetResource(actor=request.user).import_data(
-            _dataset(content), dry_run=False, use_transactions=True, rollback_on_validation_errors=True
-        )
-        problems = _report(result)
-        if problems:
-            context["problems"] = problems
-        else:
-            messages.success(request, _("%(n)s targets imported.") % {"n": len(result.rows)})
-            return redirect("goals:target_list")
-    elif request.method == "POST" and form.is_valid():
-        content = form.cleaned_data["file"].read()
+
+    template_name = "goals/target_import.html"
+    form_class = TargetImportForm
+    upload_kind = "goals_targets"
+    session_key = "goals_target_import"
+    expired_message = gettext_lazy("Upload the file again: the checked file has expired.")
+    model, access_action = Target, CHANGE
+    no_access_message = gettext_lazy("Only organization-department staff may import targets.")
+
+    def stored_name(self, name):
+        return "targets.xlsx"
+
+    def read_sheet(self, name, content):
         try:
-            dataset = _dataset(content)
+            return _dataset(content)
         except ValidationError as exc:
-            form.add_error("file", exc.messages[0])
-        else:
-            result = TargetResource(actor=request.user).import_data(dataset, dry_run=True, use_transactions=True)
-            problems = _report(result)
-            context["problems"] = problems
-            if not problems:
-                request.session["goals_target_import"] = uploads.store(
-                    user=request.user, kind="goals_targets", name="targets.xlsx", content=content
-                )
-                context["ready"] = len(result.rows)
-    return render(request, "goals/target_import.html", context)
+            raise ValueError(exc.messages[0]) from exc
+
+    def run_import(self, sheet, *, dry_run, valid_only=False):
+        options = {} if dry_run else {"rollback_on_validation_errors": True}
+        self.result = TargetResource(actor=self.request.user).import_data(
+            sheet, dry_run=dry_run, use_transactions=True, **options
+        )
+        return _report(self.result)
+
+    def success_message(self, report, sheet):
+        return _("%(n)s targets imported.") % {"n": len(self.result.rows)}
+
+    def get_success_url(self):
+        return reverse("goals:target_list")
+
+    def report_context(self, report, *, dry_run, token, sheet):
+        return {"problems": report, **({"ready": len(self.result.rows)} if token else {})}
 
 
 @login_required

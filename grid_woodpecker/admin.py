@@ -72,27 +72,35 @@ class ServiceErrorsMixin:
             return HttpResponseRedirect(request.get_full_path())
 
 
-@admin.register(ClueCategory)
-class ClueCategoryAdmin(ServiceErrorsMixin, ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "code", "unit", "deadline_days", "default_department", "is_active"]
-    list_filter = ["is_active"]
-    search_fields = ["name", "code"]
+class ServiceSaveMixin:
+    """The admin's save through the services: a new row by `create_service(actor=…, **the create_fields given)`,
+    a change by `update_service(<update_arg>=the stored row, actor=…, **the update_fields given)`."""
+
+    create_service = None
+    create_fields: tuple[str, ...] = ()
+    update_service = None
+    update_fields: tuple[str, ...] = ()
+    update_arg = ""
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         if change:
-            fields = {k: data[k] for k in ("name", "deadline_days", "default_department", "is_active") if k in data}
-            category_update(category=ClueCategory.objects.get(pk=obj.pk), actor=request.user, **fields)
+            stored = type(obj).objects.get(pk=obj.pk)
+            fields = {name: data[name] for name in self.update_fields if name in data}
+            type(self).update_service(**{self.update_arg: stored}, actor=request.user, **fields)
         else:
-            created = category_create(
-                unit=data["unit"],
-                code=data["code"],
-                name=data["name"],
-                deadline_days=data["deadline_days"],
-                default_department=data.get("default_department"),
-                actor=request.user,
-            )
-            obj.pk = created.pk
+            arguments = {name: data[name] for name in self.create_fields if name in data}
+            obj.pk = type(self).create_service(actor=request.user, **arguments).pk
+
+
+@admin.register(ClueCategory)
+class ClueCategoryAdmin(ServiceErrorsMixin, ServiceSaveMixin, ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "code", "unit", "deadline_days", "default_department", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "code"]
+    create_service, update_service, update_arg = category_create, category_update, "category"
+    create_fields = ("unit", "code", "name", "deadline_days", "default_department")
+    update_fields = ("name", "deadline_days", "default_department", "is_active")
 
 
 class ClueEventInline(admin.TabularInline):
@@ -180,49 +188,27 @@ class PointsEntryAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Station)
-class StationAdmin(ServiceErrorsMixin, ScopedAdminMixin, admin.ModelAdmin):
+class StationAdmin(ServiceErrorsMixin, ServiceSaveMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "unit", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name"]
-
-    def save_model(self, request, obj, form, change):
-        data = form.cleaned_data
-        if change:
-            fields = {k: data[k] for k in ("name", "kind", "address", "services", "is_active") if k in data}
-            station_update(station=Station.objects.get(pk=obj.pk), actor=request.user, **fields)
-        else:
-            created = station_create(
-                unit=data["unit"],
-                name=data["name"],
-                kind=data["kind"],
-                address=data.get("address", ""),
-                services=data.get("services", ""),
-                actor=request.user,
-            )
-            obj.pk = created.pk
+    create_service, update_service, update_arg = station_create, station_update, "station"
+    create_fields = ("unit", "name", "kind", "address", "services")
+    update_fields = ("name", "kind", "address", "services", "is_active")
 
 
 @admin.register(Goods)
-class GoodsAdmin(ServiceErrorsMixin, ScopedAdminMixin, ActorResourceMixin, ImportExportMixin, admin.ModelAdmin):
+class GoodsAdmin(
+    ServiceErrorsMixin, ServiceSaveMixin, ScopedAdminMixin, ActorResourceMixin, ImportExportMixin, admin.ModelAdmin
+):
     resource_classes = [GoodsResource]
     list_display = ["name", "station", "price_yuan", "stock", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "station__name"]
 
-    def save_model(self, request, obj, form, change):
-        data = form.cleaned_data
-        if change:
-            fields = {k: data[k] for k in ("name", "price_yuan", "stock", "is_active") if k in data}
-            goods_update(goods=Goods.objects.get(pk=obj.pk), actor=request.user, **fields)
-        else:
-            created = goods_create(
-                station=data["station"],
-                name=data["name"],
-                price_yuan=data["price_yuan"],
-                stock=data["stock"],
-                actor=request.user,
-            )
-            obj.pk = created.pk
+    create_service, update_service, update_arg = goods_create, goods_update, "goods"
+    create_fields = ("station", "name", "price_yuan", "stock")
+    update_fields = ("name", "price_yuan", "stock", "is_active")
 
 
 @admin.register(Redemption)

@@ -1,9 +1,8 @@
 """The actions on a clue's page, declared once: which service each calls, with which form, for whom, what it asks
 before and what it says after.
 
-`views.clue_action` is the one view that runs them (scope → permission → form → service → message); the page
-builds its forms and confirmations from the same table. A generic action view (POST to a service with a
-confirmation) can take this table over as it is.
+`views.ClueAction` (an `ObjectActionView`) runs them (scope → permission → form → service → message); the page
+builds its forms and confirmations from the same table.
 """
 
 from collections.abc import Callable

@@ -11,7 +11,7 @@ urlpatterns = [
     path("clues/new/", views.clue_new, name="clue_new"),
     path("clues/", views.clue_list, name="clue_list"),
     path("clues/<int:pk>/", views.clue_detail, name="clue_detail"),
-    path("clues/<int:pk>/<slug:name>/", views.clue_action, name="clue_action"),
+    path("clues/<int:pk>/<slug:name>/", views.ClueAction.as_view(), name="clue_action"),
     path("photos/<int:pk>/", views.photo, name="photo"),
     path("points/", views.points, name="points"),
     path("goods/<int:pk>/redeem/", views.redeem, name="redeem"),
@@ -28,6 +28,6 @@ urlpatterns = [
     path("woodpeckers/<int:pk>/<slug:name>/", views.woodpecker_action, name="woodpecker_action"),
     path("counter/", views.counter, name="counter"),
     path("redemptions/<int:pk>/<slug:name>/", views.redemption_action, name="redemption_action"),
-    path("import/<slug:kind>/", views.import_view, name="import"),
+    path("import/<slug:kind>/", views.SheetImport.as_view(), name="import"),
     path("export/<slug:kind>/", views.export_view, name="export"),
 ]

@@ -10,15 +10,18 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import CHANGE, COUNTER, IMPORT, TRIAGE, VIEW, can, require, units_for
 from accounts.roles import Role
-from core import imports as uploads
 from core.params import parse_int, parse_year
 from core.views import add_service_errors
+from core.views.generic import ObjectActionView
+from core.views.imports import SheetImportView
 from organizations.models import OrganizationUnit, UnitKind
 
 from . import forms, selectors
@@ -222,29 +225,42 @@ def clue_detail(request, pk):
     return render(request, "grid_woodpecker/clue_detail.html", _clue_context(request, clue))
 
 
-@login_required
-@require_POST
-def clue_action(request, pk, name):
+class ClueAction(ObjectActionView):
     """Run one action of the clue's page (clue_actions.CLUE_ACTIONS): out of scope 404, not allowed 403, bad input
-    or a refused step a message on the clue's page, success a message saying what happened."""
-    action = CLUE_ACTIONS.get(name)
-    if action is None:
-        raise Http404
-    clue = _scoped_or_404(
-        Clue.objects.select_related("grid", "department", "reporter", "category"), request.user, pk=pk
-    )
-    require(request.user, action.permission, clue)
-    form = action.form(request.POST, request.FILES, clue=clue, user=request.user)
-    try:
-        if not form.is_valid():
-            form_errors = [error for errors in form.errors.as_data().values() for error in errors]  # codes kept
-            raise ValidationError(form_errors)
-        done = action.service(clue=clue, actor=request.user, **form.arguments())
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, action.success(done))
-    return redirect("grid_woodpecker:clue_detail", pk=clue.pk)
+    or a refused step a message on the clue's page, success a message saying what happened. The confirmation is
+    asked on the clue's page itself, so only POST is served."""
+
+    http_method_names = ["post"]
+    queryset = Clue.objects.select_related("grid", "department", "reporter", "category")
+    redirect_url = "grid_woodpecker:clue_detail"
+    refusal_as_message = False
+
+    def dispatch(self, request, *args, **kwargs):
+        self.action = CLUE_ACTIONS.get(kwargs["name"])
+        if self.action is None:
+            raise Http404
+        self.permission = self.action.permission
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_object(self):
+        if not hasattr(self, "_object"):  # the clue model's own scope (reporters, departments): 404 outside
+            self._object = _scoped_or_404(self.queryset, self.request.user, pk=self.kwargs["pk"])
+        return self._object
+
+    def check_permission(self, obj):
+        require(self.request.user, self.permission, obj)
+
+    def get_form(self, obj):
+        return self.action.form(self.request.POST, self.request.FILES, clue=obj, user=self.request.user)
+
+    def form_data(self, form):
+        return form.arguments()
+
+    def perform(self, obj, data):
+        return self.action.service(clue=obj, actor=self.request.user, **data)
+
+    def get_success_message(self, obj, result):
+        return self.action.success(result)
 
 
 @login_required
@@ -260,36 +276,27 @@ def _page(request, qs, per=30):
     return Paginator(qs, per).get_page(request.GET.get("page"))
 
 
+def _queue(request, queue: str, title, clues, **extra):
+    """One queue page (triage, community, department): the clues waiting there, a page at a time."""
+    context = {"title": title, "page": _page(request, clues), "queue": queue, **extra}
+    return render(request, "grid_woodpecker/queue.html", context)
+
+
 @login_required
 def triage(request):
     pending = Woodpecker.objects.restrict(request.user, CHANGE).filter(status=WoodpeckerStatus.PENDING)
-    context = {
-        "title": _("Triage queue"),
-        "page": _page(request, selectors.triage_queue(user=request.user)),
-        "pending": pending.select_related("person", "grid")[:50],
-        "queue": "triage",
-    }
-    return render(request, "grid_woodpecker/queue.html", context)
+    clues = selectors.triage_queue(user=request.user)
+    return _queue(request, "triage", _("Triage queue"), clues, pending=pending.select_related("person", "grid")[:50])
 
 
 @login_required
 def community_queue(request):
-    context = {
-        "title": _("Community queue"),
-        "page": _page(request, selectors.community_queue(user=request.user)),
-        "queue": "community",
-    }
-    return render(request, "grid_woodpecker/queue.html", context)
+    return _queue(request, "community", _("Community queue"), selectors.community_queue(user=request.user))
 
 
 @login_required
 def department_queue(request):
-    context = {
-        "title": _("Department queue"),
-        "page": _page(request, selectors.department_queue(user=request.user)),
-        "queue": "department",
-    }
-    return render(request, "grid_woodpecker/queue.html", context)
+    return _queue(request, "department", _("Department queue"), selectors.department_queue(user=request.user))
 
 
 @login_required
@@ -480,58 +487,48 @@ def _row_errors(result) -> list[dict]:
     return rows
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def import_view(request, kind):
+class SheetImport(SheetImportView):
     """Upload a sheet, see the dry run's report row by row, then confirm; nothing is written if a row fails."""
-    if kind not in RESOURCES or not units_for(request.user, RESOURCES[kind].Meta.model, IMPORT):
-        raise Http404
-    form = forms.ImportForm(request.POST or None, request.FILES or None)
-    # The checked sheet (ID numbers, phones) waits on disk for the confirmation (core.imports); the session holds
-    # only its opaque token.
-    report, session_key, upload_kind = None, f"woodpecker-import-{kind}", f"woodpecker_{kind}"
-    stored = None
-    if request.method == "POST" and request.POST.get("confirm") and session_key in request.session:
-        token = request.session.pop(session_key)
-        stored = uploads.load(user=request.user, kind=upload_kind, token=token)
-        uploads.discard(user=request.user, kind=upload_kind, token=token)
-        if stored is None:
-            messages.error(request, _("The checked sheet has expired; upload it again."))
-            return redirect("grid_woodpecker:import", kind=kind)
-    if stored is not None:
-        dataset = _dataset(*stored)
-        result = RESOURCES[kind](actor=request.user).import_data(
-            dataset, dry_run=False, use_transactions=True, raise_errors=False
-        )
-        if result.has_errors() or result.has_validation_errors():
-            report = _row_errors(result)
-        else:
-            messages.success(
-                request, _("Imported %(n)d rows.") % {"n": result.totals.get("new", 0) + result.totals.get("update", 0)}
-            )
-            return redirect("grid_woodpecker:woodpecker_list" if kind == "woodpeckers" else "grid_woodpecker:counter")
-    elif request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        content = upload.read()
+
+    template_name = "grid_woodpecker/import.html"
+    form_class = forms.ImportForm
+    expired_message = gettext_lazy("The checked sheet has expired; upload it again.")
+
+    def check_access(self):
+        self.kind = self.kwargs["kind"]
+        if self.kind not in RESOURCES or not units_for(self.request.user, RESOURCES[self.kind].Meta.model, IMPORT):
+            raise Http404
+
+    def get_upload_kind(self):
+        return f"woodpecker_{self.kind}"
+
+    def get_session_key(self):
+        return f"woodpecker-import-{self.kind}"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(kind=self.kind, **kwargs)
+
+    def read_sheet(self, name, content):
         try:
-            dataset = _dataset(upload.name, content)
-        except Exception:  # noqa: BLE001 — any unreadable sheet gets the same clear answer
-            form.add_error("file", _("This file cannot be read as a spreadsheet (.xlsx or .csv)."))
-        else:
-            result = RESOURCES[kind](actor=request.user).import_data(
-                dataset, dry_run=True, use_transactions=True, raise_errors=False
-            )
-            report = _row_errors(result)
-            if not report:
-                request.session[session_key] = uploads.store(
-                    user=request.user, kind=upload_kind, name=upload.name, content=content
-                )
-                report = []
-    return render(
-        request,
-        "grid_woodpecker/import.html",
-        {"form": form, "kind": kind, "report": report, "ready": report == [] and session_key in request.session},
-    )
+            return _dataset(name, content)
+        except Exception as exc:  # noqa: BLE001 — any unreadable sheet gets the same clear answer
+            raise ValueError(_("This file cannot be read as a spreadsheet (.xlsx or .csv).")) from exc
+
+    def run_import(self, sheet, *, dry_run, valid_only=False):
+        result = RESOURCES[self.kind](actor=self.request.user).import_data(
+            sheet, dry_run=dry_run, use_transactions=True, raise_errors=False
+        )
+        self.totals = result.totals
+        return _row_errors(result)
+
+    def success_message(self, report, sheet):
+        return _("Imported %(n)d rows.") % {"n": self.totals.get("new", 0) + self.totals.get("update", 0)}
+
+    def get_success_url(self):
+        return reverse("grid_woodpecker:woodpecker_list" if self.kind == "woodpeckers" else "grid_woodpecker:counter")
+
+    def report_context(self, report, *, dry_run, token, sheet):
+        return {"report": report, "ready": bool(token)}
 
 
 @login_required

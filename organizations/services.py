@@ -15,6 +15,7 @@ from core import audit, events
 from core.errors import Conflict, Invalid
 from core.errors import ErrorCode as CoreCode
 from core.logs import timed
+from core.services import update_fields
 
 from .errors import ErrorCode
 from .models import (
@@ -130,21 +131,24 @@ def unit_create(
 @transaction.atomic
 def unit_update(*, unit: OrganizationUnit, actor, **fields) -> OrganizationUnit:
     """Change a unit's own fields (not its place in the tree: see `unit_move`)."""
-    unit = OrganizationUnit.objects.select_for_update().get(pk=unit.pk)
-    require(actor, CHANGE, unit, _outside())
-    unknown = set(fields) - set(UNIT_FIELDS)
-    if unknown:
-        raise ValueError(f"unit_update cannot set {sorted(unknown)}")
-    before = {name: getattr(unit, name) for name in UNIT_FIELDS}
-    if "kind" in fields and fields["kind"] != unit.kind and unit.children.exists():
-        raise Conflict(
-            _("The kind of a unit with children cannot be changed."), code=ErrorCode.UNIT_HAS_CHILDREN, field="kind"
-        )
-    for name, value in fields.items():
-        setattr(unit, name, value)
-    unit.full_clean()
-    _save_unique(unit)
-    audit.record(actor=actor, action="unit.update", obj=unit, unit=unit, changes=audit.diff(unit, before, UNIT_FIELDS))
+
+    def guard(unit):
+        require(actor, CHANGE, unit, _outside())
+        if "kind" in fields and fields["kind"] != unit.kind and unit.children.exists():
+            raise Conflict(
+                _("The kind of a unit with children cannot be changed."), code=ErrorCode.UNIT_HAS_CHILDREN, field="kind"
+            )
+
+    unit, _changes = update_fields(
+        unit,
+        actor=actor,
+        fields=fields,
+        allowed=UNIT_FIELDS,
+        audit_action="unit.update",
+        unit=lambda unit: unit,
+        guard=guard,
+        save=_save_unique,
+    )
     return unit
 
 
@@ -224,27 +228,24 @@ def unit_delete(*, unit: OrganizationUnit, actor) -> None:
 @transaction.atomic
 def party_org_update(*, party_org: PartyOrganization, actor, **fields) -> PartyOrganization:
     """Change a party organization's name, type, founding date or status."""
-    party_org = PartyOrganization.objects.select_for_update().select_related("unit").get(pk=party_org.pk)
-    require(actor, CHANGE, party_org, _outside())
-    before = {name: getattr(party_org, name) for name in PARTY_ORG_FIELDS}
-    for name, value in fields.items():
-        if name not in PARTY_ORG_FIELDS:
-            raise ValueError(f"party_org_update cannot set {name}")
-        setattr(party_org, name, value)
-    if party_org.status == PartyOrgStatus.WEAK_AND_LAX and not party_org.rectification_started_on:
-        raise Invalid(
-            _("Give the date rectification started."),
-            code=ErrorCode.RECTIFICATION_DATE_REQUIRED,
-            field="rectification_started_on",
-        )
-    party_org.full_clean()
-    party_org.save()
-    audit.record(
+
+    def check(party_org):
+        if party_org.status == PartyOrgStatus.WEAK_AND_LAX and not party_org.rectification_started_on:
+            raise Invalid(
+                _("Give the date rectification started."),
+                code=ErrorCode.RECTIFICATION_DATE_REQUIRED,
+                field="rectification_started_on",
+            )
+
+    party_org, _changes = update_fields(
+        party_org,
         actor=actor,
-        action="party_org.update",
-        obj=party_org,
-        unit=party_org.unit,
-        changes=audit.diff(party_org, before, PARTY_ORG_FIELDS),
+        fields=fields,
+        allowed=PARTY_ORG_FIELDS,
+        audit_action="party_org.update",
+        related=("unit",),
+        guard=lambda party_org: require(actor, CHANGE, party_org, _outside()),
+        check=check,
     )
     events.records_changed(source="organizations", unit_ids=[party_org.unit_id])
     return party_org

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.permissions import CHANGE, can, require, units_queryset
-from core.views import add_service_errors, get_scoped_or_404
+from core.views import add_service_errors, get_scoped_or_404, submit_form
 
 from . import selectors, services
 from .forms import PartyOrganizationForm, UnitCreateForm, UnitForm, UnitMoveForm
@@ -159,12 +159,6 @@ def party_org_edit(request, pk):
     unit = _unit_or_404(request, pk)
     require(request.user, CHANGE, unit, _("You may view this unit but not change it."))
     form = PartyOrganizationForm(request.POST or None, instance=unit.party_org)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.party_org_update(party_org=unit.party_org, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("organizations:unit_detail", pk=unit.pk)
+    if submit_form(request, form, services.party_org_update, _("Changes saved."), party_org=unit.party_org)[0]:
+        return redirect("organizations:unit_detail", pk=unit.pk)
     return render(request, "organizations/party_org_form.html", {"form": form, "unit": unit})

@@ -2,7 +2,9 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 
 from core.views.imports import SheetImportView
 
@@ -13,20 +15,54 @@ from .base import SECTION, today
 class SheetImport(SheetImportView):
     template_name = "cadres/import.html"
     breadcrumb = SECTION
-    upload_prefix = "cadres"
     form_class = forms.ImportForm
-    import_url = "cadres:import"
+    keep_invalid = True  # a sheet with bad rows may still be imported for its valid rows
 
-    def get_spec(self, kind):
-        return resources.SHEETS.get(kind)
+    def check_access(self):
+        self.kind = self.kwargs["kind"]
+        self.spec = resources.SHEETS.get(self.kind)
+        if self.spec is None:
+            raise PermissionDenied
+        super().check_access()
 
-    def read_sheet(self, file):
-        return resources.read_sheet(file)
+    def get_model(self):
+        return self.spec["resource"]._meta.model
 
-    def run_import(self, kind, rows, headers, *, dry_run, valid_only=False):
+    def get_upload_kind(self):
+        return f"cadres_{self.kind}"
+
+    def get_session_key(self):
+        return f"import-{self.kind}"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(kind=self.kind, title=self.spec["title"], columns=self.spec["columns"])
+        return context
+
+    def read_sheet(self, name, content):
+        return resources.read_sheet(ContentFile(content, name=name))
+
+    def run_import(self, sheet, *, dry_run, valid_only=False):
+        headers, rows = sheet
         return resources.run_import(
-            kind, rows, headers, actor=self.request.user, dry_run=dry_run, valid_only=valid_only
+            self.kind, rows, headers, actor=self.request.user, dry_run=dry_run, valid_only=valid_only
         )
+
+    def has_errors(self, report):
+        return bool(report.errors)
+
+    def succeeded(self, report):
+        return report.written > 0
+
+    def success_message(self, report, sheet):
+        return _("%(n)d rows imported.") % {"n": report.written}
+
+    def get_success_url(self):
+        return self.spec["list_url"]
+
+    def report_context(self, report, *, dry_run, token, sheet):
+        report.token = token
+        return {"report": report}
 
 
 @login_required

@@ -6,8 +6,8 @@
   `SheetImportView` (see docs/architecture.md "Generic portal views").
 """
 
-from .helpers import Column, add_service_errors, get_scoped_or_404, resolve
+from .helpers import Column, add_service_errors, get_scoped_or_404, resolve, submit_form
 
-__all__ = ["Column", "add_service_errors", "get_scoped_or_404", "resolve"]
+__all__ = ["Column", "add_service_errors", "get_scoped_or_404", "resolve", "submit_form"]
 # The generic views live in core.views.generic and core.views.imports (imported from there, not here: they pull
 # in accounts.permissions, which the lightweight helpers above do not need).

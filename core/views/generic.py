@@ -12,6 +12,7 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied, Valid
 from django.core.paginator import Paginator
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
@@ -27,7 +28,7 @@ NOT_ALLOWED = _("You may view this record but not change it.")
 class PortalView(LoginRequiredMixin, TemplateView):
     """Shared attributes: `title`, and `breadcrumb` = (URL name, label) of the section's front page."""
 
-    title = ""
+    title: str | Promise = ""
     breadcrumb: tuple | None = None
 
     def get_title(self):
@@ -235,16 +236,20 @@ class ObjectActionView(ObjectMixin, PortalView):
     - `perform(obj, data)`: call the service; `success_message` says what happened (may use `%(name)s` keys
       from `message_params(obj, result)`);
     - `redirect_url`: a URL name taking `redirect_pk(obj)`. A refusal (ValidationError, PermissionDenied from
-      the service) is shown as an error message on that page.
+      the service) is shown as an error message on that page (`refusal_as_message = False`: a PermissionDenied
+      is the 403 page);
+    - `get_form(obj)` / `form_data(form)` / `get_success_message(obj, result)` for forms that need more than the
+      POST, or messages that need more than `%(name)s` keys.
     """
 
     template_name = "core/object_confirm.html"
     http_method_names = ["get", "post"]
     permission = CHANGE
     form_class = None
-    success_message = ""
-    question = ""
+    success_message: str | Promise = ""
+    question: str | Promise = ""
     redirect_url: str | None = None
+    refusal_as_message = True  # a service's PermissionDenied: a message on the page (False: the 403 page)
 
     def permission_object(self, obj):
         return obj
@@ -272,24 +277,37 @@ class ObjectActionView(ObjectMixin, PortalView):
             self.get_context_data(object=obj, form=form, question=self.question, cancel=self.get_redirect(obj).url)
         )
 
+    def get_form(self, obj):
+        """The bound form of a POST (None without `form_class`)."""
+        return self.form_class(self.request.POST) if self.form_class is not None else None
+
+    def form_data(self, form) -> dict:
+        """What `perform()` receives from a valid form."""
+        return form.cleaned_data
+
+    def get_success_message(self, obj, result) -> str:
+        return str(self.success_message) % self.message_params(obj, result)
+
     def post(self, request, *args, **kwargs):
         obj = self.get_object()
         self.check_permission(obj)
         data = {}
-        if self.form_class is not None:
-            form = self.form_class(request.POST)
+        form = self.get_form(obj)
+        if form is not None:
             if not form.is_valid():
                 messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
                 return self.get_redirect(obj)
-            data = form.cleaned_data
+            data = self.form_data(form)
         try:
             result = self.perform(obj, data)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         except PermissionDenied as exc:
+            if not self.refusal_as_message:
+                raise
             messages.error(request, str(exc) or str(NOT_ALLOWED))
         else:
-            messages.success(request, str(self.success_message) % self.message_params(obj, result))
+            messages.success(request, self.get_success_message(obj, result))
         return self.get_redirect(obj)
 
 

@@ -1,8 +1,10 @@
-"""Helpers every portal view uses: scoped lookups (404 outside the jurisdiction), service errors on forms, and
-the column declarations of the generic list and detail views."""
+"""Helpers every portal view uses: scoped lookups (404 outside the jurisdiction), service errors on forms (and
+`submit_form`, the POST of a form page written as a function), and the column declarations of the generic list
+and detail views."""
 
 from dataclasses import dataclass
 
+from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import Http404
 
@@ -29,6 +31,22 @@ def add_service_errors(form, exc: ValidationError) -> None:
     else:
         for message in exc.messages:
             form.add_error(None, message)
+
+
+def submit_form(request, form, service, message, **arguments) -> tuple[bool, object]:
+    """The POST half of a form page written as a function: when `form` is valid, call
+    `service(actor=request.user, **arguments, **form.cleaned_data)`. Returns (done, the service's result): on
+    success `message` is shown (a callable gets the result); a refusal (ValidationError) lands on the form and
+    (False, None) says to draw the page again. A GET or an invalid form is (False, None) too."""
+    if request.method != "POST" or not form.is_valid():
+        return False, None
+    try:
+        result = service(actor=request.user, **arguments, **form.cleaned_data)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return False, None
+    messages.success(request, message(result) if callable(message) else message)
+    return True, result
 
 
 def resolve(obj, accessor):

@@ -9,7 +9,7 @@
 - `redemptions`: reserving, confirming and cancelling redemptions;
 - `config`: clue categories and the abuse list;
 - `open311_keys`: the Open311 API keys of external systems;
-- `common`: the helpers they share (the "by" column, grid and department checks, `locked_update`).
+- `common`: the helpers they share (the "by" column, grid and department checks).
 
 Every service takes `actor` — a User, or `accounts.permissions.SYSTEM` for the beat jobs and the demo; None is
 refused like an anonymous user —, asks the one permission path (`can`/`require`/`require_at`, with the actions

@@ -1,5 +1,5 @@
 """Helpers every woodpecker service shares: the actor as a "by" column, the units a change touches, the grid
-and department checks, and the one locked update of a record's plain fields."""
+and department checks. A record's plain fields change through `core.services.update_fields`."""
 
 import logging
 
@@ -11,7 +11,7 @@ from accounts.models import User
 from accounts.permissions import (
     SYSTEM,
 )
-from core import audit, events
+from core import events
 from core.errors import ErrorCode as CoreCode
 from core.errors import Invalid
 from organizations.models import UnitKind
@@ -88,21 +88,3 @@ def categories_for(grid) -> list[ClueCategory]:
 def validate_grid(grid) -> None:
     if grid is None or grid.kind != UnitKind.GRID:
         raise Invalid(_("Choose a grid."), code=CoreCode.REQUIRED, field="grid")
-
-
-def locked_update(instance, *, fields: dict, allowed: tuple[str, ...], related=(), exclude=(), check=None):
-    """The one update of a record's plain fields: lock the row, refuse any field not in `allowed` (a field error),
-    set the values, run `check(instance)` and `full_clean`, save. Returns the locked instance and the diff that
-    goes into the audit row."""
-    model = type(instance)
-    instance = model.objects.select_for_update(of=("self",)).select_related(*related).get(pk=instance.pk)
-    before = {name: getattr(instance, name) for name in fields}
-    for name, value in fields.items():
-        if name not in allowed:
-            raise Invalid(_("This field cannot be changed here."), code=ErrorCode.FIELD_NOT_EDITABLE, field=name)
-        setattr(instance, name, value)
-    if check is not None:
-        check(instance)
-    instance.full_clean(exclude=list(exclude))
-    instance.save()
-    return instance, audit.diff(instance, before, fields)

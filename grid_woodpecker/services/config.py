@@ -15,13 +15,14 @@ from accounts.permissions import (
 )
 from core import audit
 from core.errors import Invalid
+from core.services import update_fields
 
 from ..errors import ErrorCode
 from ..models import (
     AbuseListEntry,
     ClueCategory,
 )
-from .common import by_user, check_department, locked_update
+from .common import by_user, check_department
 
 logger = logging.getLogger(__name__)
 
@@ -67,14 +68,15 @@ def category_update(*, category: ClueCategory, actor, **fields) -> ClueCategory:
         if "default_department" in fields:
             _check_category_units(actor, locked.unit, locked.default_department)
 
-    category, changes = locked_update(
+    category, _changes = update_fields(
         category,
+        actor=actor,
         fields=fields,
         allowed=("name", "deadline_days", "default_department", "is_active"),
+        audit_action="clue_category.update",
         related=("unit",),
         check=check,
     )
-    audit.record(actor=actor, action="clue_category.update", obj=category, unit=category.unit, changes=changes)
     return category
 
 

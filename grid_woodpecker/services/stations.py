@@ -15,13 +15,13 @@ from accounts.permissions import (
 from core import audit
 from core.errors import ErrorCode as CoreCode
 from core.errors import Invalid
+from core.services import update_fields
 
 from ..models import (
     Goods,
     PointsPolicy,
     Station,
 )
-from .common import locked_update
 from .points import DEFAULT_POINTS_PER_YUAN
 
 logger = logging.getLogger(__name__)
@@ -54,15 +54,17 @@ def goods_create(*, station: Station, name: str, price_yuan: Decimal, stock: int
 def goods_update(*, goods: Goods, actor, **fields) -> Goods:
     """Change an item's name, price, stock or availability."""
     require(actor, CHANGE, goods, _("You may not change this station's goods."))
-    goods, changes = locked_update(
+    goods, _changes = update_fields(
         goods,
+        actor=actor,
         fields=fields,
         allowed=("name", "price_yuan", "stock", "is_active"),
+        audit_action="goods.update",
+        unit=lambda goods: goods.station.unit,
         related=("station__unit",),
         exclude=("station",),
         check=_check_goods,
     )
-    audit.record(actor=actor, action="goods.update", obj=goods, unit=goods.station.unit, changes=changes)
     return goods
 
 
@@ -83,12 +85,13 @@ def price_in_points(goods: Goods, quantity: int, policy: PointsPolicy | None) ->
 def station_update(*, station: Station, actor, **fields) -> Station:
     """Change a station's name, kind, address, services or whether it is open."""
     require(actor, CHANGE, station, _("You may not change this station."))
-    station, changes = locked_update(
+    station, _changes = update_fields(
         station,
+        actor=actor,
         fields=fields,
         allowed=("name", "kind", "address", "services", "is_active"),
+        audit_action="station.update",
         related=("unit",),
         exclude=("unit",),
     )
-    audit.record(actor=actor, action="station.update", obj=station, unit=station.unit, changes=changes)
     return station

@@ -90,3 +90,38 @@ def test_action_is_403_for_a_visible_record_without_the_permission(client_for, c
     assert client_for(users["staff_a"]).post(url).status_code == 302
     record.refresh_from_db()
     assert record.stage == "target"
+
+
+def test_submit_form_calls_the_service_with_the_actor_and_puts_a_refusal_on_the_form(rf, users):
+    from django import forms as django_forms
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.core.exceptions import ValidationError as Refusal
+
+    from core.views import submit_form
+
+    class NameForm(django_forms.Form):
+        name = django_forms.CharField()
+
+    calls = []
+
+    def service(*, actor, unit, name):
+        calls.append((actor, unit, name))
+        if name == "bad":
+            raise Refusal({"name": ["not this one"]})
+        return name.upper()
+
+    def post(name):
+        request = rf.post("/", {"name": name})
+        request.user, request.session = users["staff_a"], {}
+        request._messages = FallbackStorage(request)
+        form = NameForm(request.POST)
+        return submit_form(request, form, service, lambda result: f"saved {result}", unit=7), form, request
+
+    (done, result), _form, request = post("good")
+    assert (done, result) == (True, "GOOD") and calls == [(users["staff_a"], 7, "good")]
+    assert [str(m) for m in request._messages] == ["saved GOOD"]
+    (done, result), form, _request = post("bad")
+    assert (done, result) == (False, None) and form.errors["name"] == ["not this one"]
+    get = rf.get("/")
+    get.user = users["staff_a"]
+    assert submit_form(get, NameForm(), service, "x") == (False, None) and len(calls) == 2

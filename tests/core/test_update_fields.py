@@ -2,6 +2,8 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.permissions import SYSTEM, require
 from cadres.models import MemberStatus, PartyMember
@@ -82,3 +84,64 @@ def test_audit_fields_keep_ciphertexts_out_of_the_trail(county):
         audit_action="person.update",
     )
     assert set(changes) == {"name", "mobile_masked"}
+
+
+def test_guard_sees_the_row_before_the_new_values_and_refuses_before_anything_is_set(county):
+    member = h.member(county["village_a1"])
+    seen = []
+
+    def guard(locked):
+        seen.append(locked.status)
+        raise PermissionDenied("no")
+
+    with pytest.raises(PermissionDenied):
+        update_fields(
+            member,
+            actor=SYSTEM,
+            fields={"status": MemberStatus.PROBATIONARY},
+            allowed=("status",),
+            audit_action="member.update",
+            guard=guard,
+            check=lambda m: pytest.fail("check runs after the guard"),
+        )
+    assert seen == [MemberStatus.FULL]
+
+
+def test_also_values_are_saved_but_neither_refused_nor_in_the_diff_and_unit_may_be_a_function(county):
+    member = h.member(county["village_a1"])
+    _saved, changes = update_fields(
+        member,
+        actor=SYSTEM,
+        fields={"status": MemberStatus.PROBATIONARY},
+        allowed=("status",),
+        also={"without_post": True},
+        audit_action="member.update",
+        unit=lambda m: m.unit.parent,
+        related=("unit",),
+    )
+    assert PartyMember.objects.get(pk=member.pk).without_post is True
+    assert changes == {"status": ["full", "probationary"]}
+    assert AuditEntry.objects.get(action="member.update").unit_id == county["township_a"].pk
+
+
+def test_only_changed_writes_nothing_without_a_change_and_only_the_changed_columns_otherwise(county):
+    member = h.member(county["village_a1"])
+    with CaptureQueriesContext(connection) as queries:
+        _saved, changes = update_fields(
+            member, actor=SYSTEM, fields={"status": "full"}, allowed=("status",), audit_action="m", only_changed=True
+        )
+    assert changes == {} and not AuditEntry.objects.filter(action="m").exists()
+    assert not [q for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
+    with CaptureQueriesContext(connection) as queries:
+        update_fields(
+            member,
+            actor=SYSTEM,
+            fields={"status": MemberStatus.PROBATIONARY},
+            allowed=("status",),
+            audit_action="m",
+            only_changed=True,
+        )
+    (update,) = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
+    assert '"status"' in update and '"without_post"' not in update  # the other columns are not written back
+    assert PartyMember.objects.get(pk=member.pk).status == MemberStatus.PROBATIONARY
+    assert AuditEntry.objects.filter(action="m").count() == 1

@@ -241,3 +241,26 @@ def test_clue_page_actions_say_what_happened(client_for, wp_world, county):
     assert f"线索已派发至{county['agency'].name}" in followed
     action = reverse("grid_woodpecker:clue_action", args=[clue.pk, "merge"])
     assert client.post(action, {"duplicate_of": 10**9}).status_code == 404  # an earlier clue out of sight: 404
+
+
+def test_admin_station_and_goods_are_created_and_changed_through_the_services(client_for, users, county):
+    from core.models import AuditEntry
+    from grid_woodpecker.models import Goods, Station
+
+    client = client_for(users["staff_a"])
+    response = client.post(
+        reverse("admin:grid_woodpecker_station_add"),
+        {"unit": county["village_a1"].pk, "name": "新驿站", "kind": "red_beehive", "address": "", "services": ""},
+    )
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    station = Station.objects.get(name="新驿站")
+    assert AuditEntry.objects.filter(action="station.create", object_id=str(station.pk)).exists()
+    _station, goods = helpers.station_with_goods(county["village_a1"])
+    response = client.post(
+        reverse("admin:grid_woodpecker_goods_change", args=[goods.pk]),
+        {"station": goods.station_id, "name": "新洗衣液", "price_yuan": "6.00", "stock": 4, "is_active": "on"},
+    )
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    assert Goods.objects.get(pk=goods.pk).name == "新洗衣液"
+    entry = AuditEntry.objects.get(action="goods.update", object_id=str(goods.pk))
+    assert entry.changes["name"] == ["洗衣液", "新洗衣液"] and entry.unit_id == county["village_a1"].pk
