@@ -23,7 +23,10 @@ class Act:
     `body`: a dict, or body(county, obj) -> dict. `prepare(county, users, obj)` -> the object in the state the action
     needs (a clue accepted before it is dispatched), run inside the attempt's rolled-back savepoint; the matrix is
     asked about that object. `prober(world, obj)` -> the user whose success proves the case's data valid (default:
-    the superuser; the reporter for a rating, which nobody else may give)."""
+    the superuser; the reporter for a rating, which nobody else may give). `expect(user, obj)` -> whether the matrix
+    allows it, when the service asks about more than the object (a transfer's receiving unit, a reserve cadre's
+    step that is also the township's decision); it must ask accounts.permissions (tests/roles.py), never answer
+    by itself."""
 
     name: str
     action: str
@@ -31,6 +34,7 @@ class Act:
     method: str = "post"
     prepare: Callable | None = None
     prober: Callable | None = None
+    expect: Callable | None = None
 
 
 def as_act(entry) -> Act:
