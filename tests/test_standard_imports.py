@@ -22,6 +22,7 @@ from accounts import permissions
 from accounts.permissions import IMPORT
 from tests import roles, sweep
 from tests.cadres import helpers as h
+from tests.grid_woodpecker import helpers as wp_helpers
 from tests.test_standard_cases import _client, _rolled_back
 
 
@@ -35,6 +36,7 @@ class ImportCase:
     sheet: Callable
     at: Callable  # obj -> the unit a row of the model belongs to
     field: str = "file"  # the upload field of the form
+    session_key: str = ""  # the session entry holding the checked sheet's token
 
 
 def _csv(headers, row):
@@ -59,11 +61,35 @@ def _cadres():
             "village_a1",
             _member_sheet,
             lambda obj: obj.unit,
+            session_key="import-members",
         )
     ]
 
 
-CASES = [*_cadres()]
+def _woodpecker_sheet(grid):
+    return _csv(
+        ["name", "id_number", "mobile", "grid_code", "group", "is_lead", "lead_duties", "status"],
+        ["导入啄木鸟", wp_helpers.id_number(), "", grid.code, "resident", "", "", ""],
+    )
+
+
+def _woodpecker():
+    from grid_woodpecker.models import Woodpecker
+
+    return [
+        ImportCase(
+            "woodpeckers",
+            reverse("grid_woodpecker:import", args=["woodpeckers"]),
+            Woodpecker,
+            "grid_a1",
+            _woodpecker_sheet,
+            lambda obj: obj.grid,
+            session_key="woodpecker-import-woodpeckers",
+        )
+    ]
+
+
+CASES = [*_cadres(), *_woodpecker()]
 OUTSIDE = {"village_a1": "village_b1", "grid_a1": "grid_b1", "township_a": "township_b"}
 
 
@@ -83,7 +109,7 @@ def _attempt(client, case, unit):
         before, writes = _rows_at(case, unit), sweep.writes()
         name, content = case.sheet(unit)
         first = client.post(case.url, {case.field: SimpleUploadedFile(name, content)})
-        token = client.session.get(f"import-{case.url.rstrip('/').split('/')[-1]}", "")
+        token = client.session.get(case.session_key, "")
         second = client.post(case.url, {"confirm": "1", "token": token}) if token else None
         after = _rows_at(case, unit)
         tables = sweep.changed(writes, sweep.writes())
