@@ -35,6 +35,8 @@ class Act:
     prepare: Callable | None = None
     prober: Callable | None = None
     expect: Callable | None = None
+    # A portal action page instead of an API route: url(obj) -> the page the form is POSTed to (body: the form).
+    url: Callable | None = None
 
 
 def as_act(entry) -> Act:
@@ -80,6 +82,8 @@ class ScopeCase:
     # Custom API actions on one object: Acts, or (route suffix, the action accounts.permissions is asked, a valid
     # body). Every `@action(detail=True)` of the model's viewsets must be here (tests/test_standard_actions.py).
     api_actions: tuple = ()
+    # Portal action pages on one object: Acts with `url` (tests/test_standard_actions.py enumerates the pages).
+    ui_actions: tuple = ()
     # The admin changelist/change view, if the model is in the admin.
     admin: bool = True
     # A read-only admin (the audit trail) refuses every POST to a change or delete view with 403 before looking the

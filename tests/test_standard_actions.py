@@ -6,6 +6,11 @@ The actions are enumerated from the URL configuration the way the authorization 
 standard cases (tests/test_standard_cases.py) then try it by every role of the matrix, inside and outside township A.
 """
 
+from types import SimpleNamespace
+
+from django.urls import resolve
+
+from grid_woodpecker.clue_actions import CLUE_ACTIONS
 from tests import sweep
 from tests.scope import all_cases, as_act
 
@@ -52,3 +57,69 @@ def test_every_custom_action_has_case_data():
     assert not stale, f"PENDING names actions that are gone or now have data: {stale}"
     unknown = sorted(declared - set(actions))
     assert not unknown, f"api_actions name routes that do not exist: {unknown}"
+
+
+# --- portal action pages ----------------------------------------------------------------------------------------
+
+# Pages on one object (a `pk` in the route) that are not actions: its edit and delete forms, a print view, an export.
+NOT_ACTIONS = {"edit/", "delete/", "print/", "export.xlsx", "children/", "targets/", "party-organization/"}
+# Action pages still without case data (route names); this list only shrinks (the test fails on a stale entry).
+PENDING_PAGES = {
+    "accounts:deactivate",
+    "accounts:grant",
+    "accounts:password_reset",
+    "accounts:reactivate",
+    "accounts:revoke",
+    "cadres:development_approve",
+    "cadres:development_propose",
+    "cadres:development_return",
+    "cadres:elevation_create",
+    "cadres:member_transfer",
+    "cadres:person_reveal",
+    "cadres:post_end",
+    "cadres:reserve_action",
+    "cadres:transfer_action",
+    "collective_economy:report_approve",
+    "collective_economy:report_correct",
+    "collective_economy:report_send_back",
+    "goals:report_confirm",
+    "goals:targets_defaults",
+    "grid_woodpecker:redeem",
+    "grid_woodpecker:task_take",
+    "organizations:unit_move",
+}
+# Action pages that run one of several named steps (a slug in the route), with the registry naming them.
+STEP_REGISTRIES = {"grid_woodpecker:clue_action": set(CLUE_ACTIONS)}
+
+
+def action_pages() -> set:
+    """Route names of the portal's action pages: a page on one object (`pk`) beyond its detail, edit and delete."""
+    found = set()
+    for route in sweep.all_routes():
+        if route.kind == "page" and "pk" in route.kwargs:
+            tail = route.pattern.split("<int:pk>/", 1)[-1]
+            if tail and tail not in NOT_ACTIONS:
+                found.add(route.name)
+    return found
+
+
+def declared_pages() -> dict:
+    """Route name -> the steps (slug values) the cases' `ui_actions` POST to."""
+    pages = {}
+    for case in all_cases():
+        for act in case.ui_actions:
+            match = resolve(act.url(SimpleNamespace(pk=1)))
+            steps = {str(v) for k, v in match.kwargs.items() if k != "pk"}
+            pages.setdefault(match.view_name, set()).update(steps)
+    return pages
+
+
+def test_every_action_page_has_case_data():
+    pages, declared = action_pages(), declared_pages()
+    assert "grid_woodpecker:clue_action" in pages, "the enumeration found no action pages"
+    missing = sorted(pages - set(declared) - PENDING_PAGES)
+    assert not missing, f"action pages without ui_actions in tests/<app>/scope_cases.py: {missing}"
+    stale = sorted(PENDING_PAGES - (pages - set(declared)))
+    assert not stale, f"PENDING_PAGES names pages that are gone or now have data: {stale}"
+    for route, steps in STEP_REGISTRIES.items():
+        assert steps <= declared.get(route, set()), f"{route}: steps without case data: {steps - declared[route]}"

@@ -243,10 +243,11 @@ def _send_act(client, world, case, act, obj, user):
         target.refresh_from_db()
         body = act.body(world.county, target) if callable(act.body) else (act.body or {})
         allowed = act.expect(user, target) if act.expect else roles.expected(user, act.action, target)
-        url = f"{case.api_list}{target.pk}/{act.name}/"
+        url = act.url(target) if act.url else f"{case.api_list}{target.pk}/{act.name}/"
+        allowed = allowed and (act.url is None or roles.uses_portal(user))
         before = (_state(target), type(target)._default_manager.count(), sweep.writes())
-        if act.method == "get":
-            response = client.get(url, body)
+        if act.method == "get" or act.url:
+            response = getattr(client, act.method)(url, body)
         else:
             response = getattr(client, act.method)(url, body, format="json")
         after = (_state(target), type(target)._default_manager.count(), sweep.writes())
@@ -256,12 +257,12 @@ def _send_act(client, world, case, act, obj, user):
 
 
 def _api_action(check, world, case, client, user, act, where, obj):
-    what = f"api {act.name} {where}"
+    what = f"{'ui' if act.url else 'api'} {act.name} {where}"
     key = (case.name, what)
     if key not in _PROBES:
         prober = act.prober(world, obj) if act.prober else world.users["admin"]
         response, wrote, _allowed = _send_act(_client(prober), world, case, act, obj, prober)
-        ok = response.status_code == 200 if act.method == "get" else response.status_code in WRITE_OK and wrote
+        ok = response.status_code == 200 if act.method == "get" else response.status_code in WRITE_OK | {302} and wrote
         _PROBES[key] = (
             "exists"
             if ok
@@ -381,6 +382,9 @@ def test_standard_cases(world, spec):
             _api_writes(check, world, case, client, user, inside, outside)
         _ui_read(check, case, client, user, inside, outside)
         _ui_writes(check, world, case, client, user, inside, outside)
+        for act in case.ui_actions:
+            for where, obj in (("inside", inside), ("outside", outside)):
+                _api_action(check, world, case, client, user, act, where, obj)
     check.report()
     if spec.name == roles.REPRESENTATIVE:
         # Not blind: township staff's own writes inside the township are tried and asserted, in the API and the UI.

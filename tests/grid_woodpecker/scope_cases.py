@@ -105,6 +105,28 @@ CLUE_ACTIONS = (
 )
 
 
+def _page(route, name):
+    return lambda obj: reverse(f"grid_woodpecker:{route}", args=[obj.pk, name])
+
+
+def _clue_page(name, action, body=None, **kw):
+    return Act(f"page {name}", action, body, url=_page("clue_action", name), **kw)
+
+
+# The clue page's actions (grid_woodpecker/clue_actions.py: CLUE_ACTIONS), each in the state it needs.
+CLUE_PAGE_ACTIONS = (
+    _clue_page("accept", TRIAGE, {"note": "受理"}),
+    _clue_page("reject", TRIAGE, {"reason": "不属实"}),
+    _clue_page("merge", TRIAGE, merge_body),
+    _clue_page("handle", TRIAGE, prepare=accepted),
+    _clue_page("dispatch", TRIAGE, lambda county, clue: {"department": county["agency"].pk}, prepare=accepted),
+    _clue_page("recategorize", TRIAGE, lambda county, clue: {"category": other_category(county, clue).pk}),
+    _clue_page("start", HANDLE, prepare=dispatched),
+    _clue_page("resolve", HANDLE, {"resolution": "修好了"}, prepare=in_hand),
+    _clue_page("rate", RATE, {"rating": "satisfied"}, prepare=resolved, prober=lambda world, clue: clue.reporter.user),
+)
+
+
 def pending(county, users, woodpecker):
     Woodpecker.objects.filter(pk=woodpecker.pk).update(status=WoodpeckerStatus.PENDING)
     return woodpecker
@@ -133,6 +155,10 @@ CASES = [
         api_list=f"{API}woodpeckers/",
         api_update_data={"is_lead": True, "lead_duties": "巡查"},
         api_actions=(Act("confirm", CHANGE, prepare=pending), Act("deactivate", CHANGE, {"reason": "搬离"})),
+        ui_actions=(
+            Act("page confirm", CHANGE, prepare=pending, url=_page("woodpecker_action", "confirm")),
+            Act("page deactivate", CHANGE, {"reason": "搬离"}, url=_page("woodpecker_action", "deactivate")),
+        ),
         api_create_body=lambda county, grid: {
             "name": "新啄木鸟",
             "id_number": helpers.id_number(),
@@ -151,6 +177,7 @@ CASES = [
         api_list=f"{API}clues/",
         api_update_body=lambda county, clue: {"category": other_category(county, clue).pk, "note": "改类"},
         api_actions=CLUE_ACTIONS,
+        ui_actions=CLUE_PAGE_ACTIONS,
         marker=lambda obj: obj.description,
     ),
     ScopeCase(
@@ -266,6 +293,10 @@ CASES = [
         **GRIDS,
         api_list=f"{API}redemptions/",
         api_actions=(("confirm", COUNTER, {}), ("cancel", CANCEL, {})),
+        ui_actions=(
+            Act("page confirm", COUNTER, url=_page("redemption_action", "confirm")),
+            Act("page cancel", CANCEL, url=_page("redemption_action", "cancel")),
+        ),
         api_update_data={"quantity": 5},
     ),
     ScopeCase(
