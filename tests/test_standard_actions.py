@@ -6,10 +6,9 @@ The actions are enumerated from the URL configuration the way the authorization 
 standard cases (tests/test_standard_cases.py) then try it by every role of the matrix, inside and outside township A.
 """
 
-from types import SimpleNamespace
-
 from django.urls import resolve
 
+from cadres.views.members import TransferAction
 from grid_woodpecker.clue_actions import CLUE_ACTIONS
 from tests import sweep
 from tests.scope import all_cases, as_act
@@ -75,13 +74,6 @@ PENDING_PAGES = {
     "cadres:development_return",
     "cadres:elevation_create",
     "cadres:member_transfer",
-    "cadres:person_reveal",
-    "cadres:post_end",
-    "cadres:reserve_action",
-    "cadres:transfer_action",
-    "collective_economy:report_approve",
-    "collective_economy:report_correct",
-    "collective_economy:report_send_back",
     "goals:report_confirm",
     "goals:targets_defaults",
     "grid_woodpecker:redeem",
@@ -89,7 +81,10 @@ PENDING_PAGES = {
     "organizations:unit_move",
 }
 # Action pages that run one of several named steps (a slug in the route), with the registry naming them.
-STEP_REGISTRIES = {"grid_woodpecker:clue_action": set(CLUE_ACTIONS)}
+STEP_REGISTRIES = {
+    "grid_woodpecker:clue_action": set(CLUE_ACTIONS),
+    "cadres:transfer_action": set(TransferAction.steps),
+}
 
 
 def action_pages() -> set:
@@ -103,12 +98,20 @@ def action_pages() -> set:
     return found
 
 
+class _AnyObject:
+    """Stands for a case's object when its page URLs are built: every attribute (pk, unit_id, …) is 1."""
+
+    def __getattr__(self, name):
+        return 1
+
+
 def declared_pages() -> dict:
-    """Route name -> the steps (slug values) the cases' `ui_actions` POST to."""
+    """Route name -> the steps (slug values) the cases' `ui_actions` (and edit and delete pages) POST to."""
     pages = {}
     for case in all_cases():
-        for act in case.ui_actions:
-            match = resolve(act.url(SimpleNamespace(pk=1)))
+        urls = [act.url for act in case.ui_actions] + [u for u in (case.ui_update, case.ui_delete) if u]
+        for url in urls:
+            match = resolve(url(_AnyObject()))
             steps = {str(v) for k, v in match.kwargs.items() if k != "pk"}
             pages.setdefault(match.view_name, set()).update(steps)
     return pages

@@ -189,6 +189,42 @@ RESERVE_ACTIONS = (
 )
 
 
+def _step_page(route, step):
+    return lambda obj: reverse(f"cadres:{route}", args=[obj.pk, step])
+
+
+def _today_on(county, obj):
+    return {"on": str(timezone.localdate())}
+
+
+TRANSFER_PAGES = tuple(
+    Act(
+        f"page {a.name}",
+        a.action,
+        a.body,
+        prepare=a.prepare,
+        expect=a.expect,
+        url=_step_page("transfer_action", a.name),
+    )
+    for a in TRANSFER_ACTIONS
+)
+RESERVE_PAGES = (
+    Act(
+        "page advance",
+        APPROVE,
+        _today_on,
+        expect=RESERVE_ACTIONS[0].expect,
+        url=_step_page("reserve_action", "advance"),
+    ),
+    Act(
+        "page drop",
+        CHANGE,
+        lambda county, obj: {**_today_on(county, obj), "reason": "本人放弃"},
+        url=_step_page("reserve_action", "drop"),
+    ),
+)
+
+
 def _url(name):
     return lambda obj: reverse(name, args=[obj.pk])
 
@@ -206,6 +242,7 @@ CASES = [
         api_update_data={"name": "改名"},
         api_create_body=person_body,
         api_actions=(Act("reveal", REVEAL, {"field": "id_number"}),),
+        ui_actions=(Act("page reveal", REVEAL, url=_step_page("person_reveal", "id_number")),),
     ),
     ScopeCase(
         name="party_member",
@@ -228,6 +265,7 @@ CASES = [
         api_list="/api/v1/cadres/transfers/",
         api_create_body=transfer_body,
         api_actions=TRANSFER_ACTIONS,
+        ui_actions=TRANSFER_PAGES,
         marker=lambda obj: obj.member.person.name,
     ),
     ScopeCase(
@@ -252,6 +290,14 @@ CASES = [
         api_create_body=person_ref_body({"post": "member", "term_start_year": 2021, "started_on": "2021-05-01"}),
         api_actions=(
             Act("end", CHANGE, lambda county, obj: {"ended_on": str(timezone.localdate()), "reason": "换届"}),
+        ),
+        ui_actions=(
+            Act(
+                "page end",
+                CHANGE,
+                lambda county, obj: {"ended_on": str(timezone.localdate()), "reason": "换届"},
+                url=_url("cadres:post_end"),
+            ),
         ),
         marker=lambda obj: obj.person.name,
     ),
@@ -326,6 +372,7 @@ CASES = [
         api_list="/api/v1/cadres/reserves/",
         api_create_body=person_ref_body({"post_for": "other", "nomination": "open", "nominated_on": "2024-02-01"}),
         api_actions=RESERVE_ACTIONS,
+        ui_actions=RESERVE_PAGES,
         marker=lambda obj: obj.person.name,
     ),
     ScopeCase(name="reserve_step", model=ReserveStep, make=lambda c, u, unit: make_reserve(c, u, unit).steps.get()),

@@ -97,6 +97,16 @@ REPORT_ACTIONS = (
     ),
 )
 
+
+def _page(route):
+    return lambda obj: reverse(f"collective_economy:{route}", args=[obj.pk])
+
+
+REPORT_PAGES = (
+    Act("page approve", APPROVE, prepare=_submitted, url=_page("report_approve")),
+    Act("page send-back", APPROVE, {"reason": "数据有误"}, prepare=_submitted, url=_page("report_send_back")),
+)
+
 TOWNSHIPS = {"unit_key_in": "township_a", "unit_key_out": "township_b"}
 
 CASES = [
@@ -118,6 +128,7 @@ CASES = [
         api_list="/api/v1/collective_economy/income-reports/",
         api_update_data={"total_income": "1.00"},
         api_actions=REPORT_ACTIONS,
+        ui_actions=REPORT_PAGES,
         api_update_refused="an approved report is locked: it is corrected (ui_delete: the correction page)",
         ui_update_refused="an approved report is locked: the edit page shows the form again",
         marker=lambda obj: f"/economy/reports/{obj.pk}/",
