@@ -22,7 +22,6 @@ PENDING: set = {
     ("cadres.TrainingSession", "coverage"),
     ("collective_economy.ProjectCompetition", "ranking"),
     ("collective_economy.VillageReward", "compute"),
-    ("grid_woodpecker.InspectionTask", "take"),
     ("grid_woodpecker.PointsAccount", "adjust"),
 }
 
@@ -77,7 +76,6 @@ PENDING_PAGES = {
     "goals:report_confirm",
     "goals:targets_defaults",
     "grid_woodpecker:redeem",
-    "grid_woodpecker:task_take",
     "organizations:unit_move",
 }
 # Action pages that run one of several named steps (a slug in the route), with the registry naming them.

@@ -127,6 +127,17 @@ CLUE_PAGE_ACTIONS = (
 )
 
 
+def _taker(world, task):
+    """A woodpecker of the task's grid: the one who may take it (the superuser is nobody's woodpecker)."""
+    return helpers.woodpecker(task.grid, name=f"{task.grid.name}接单人").user
+
+
+TASK_ACTIONS = (Act("take", TAKE, prober=_taker),)
+TASK_PAGES = (
+    Act("page take", TAKE, prober=_taker, url=lambda task: reverse("grid_woodpecker:task_take", args=[task.pk])),
+)
+
+
 def pending(county, users, woodpecker):
     Woodpecker.objects.filter(pk=woodpecker.pk).update(status=WoodpeckerStatus.PENDING)
     return woodpecker
@@ -215,6 +226,8 @@ CASES = [
         **GRIDS,
         api_list=f"{API}tasks/",
         view_actions=(VIEW, TAKE),  # a woodpecker sees the tasks of their grid, to take them
+        api_actions=TASK_ACTIONS,
+        ui_actions=TASK_PAGES,
         api_update_data={"title": "改名"},
         api_create_body=lambda county, grid: {
             "grid": grid.pk,
