@@ -15,6 +15,35 @@ from dataclasses import dataclass, field
 from django.db import models
 
 
+@dataclass(frozen=True)
+class Act:
+    """A custom API action on one object (a DRF `@action(detail=True)` of the model's viewset), as data.
+
+    `name` is the route suffix (the action's url_path), `action` what accounts.permissions is asked of the object.
+    `body`: a dict, or body(county, obj) -> dict. `prepare(county, users, obj)` -> the object in the state the action
+    needs (a clue accepted before it is dispatched), run inside the attempt's rolled-back savepoint; the matrix is
+    asked about that object. `prober(world, obj)` -> the user whose success proves the case's data valid (default:
+    the superuser; the reporter for a rating, which nobody else may give). `expect(user, obj)` -> whether the matrix
+    allows it, when the service asks about more than the object (a transfer's receiving unit, a reserve cadre's
+    step that is also the township's decision); it must ask accounts.permissions (tests/roles.py), never answer
+    by itself."""
+
+    name: str
+    action: str
+    body: object = None
+    method: str = "post"
+    prepare: Callable | None = None
+    prober: Callable | None = None
+    expect: Callable | None = None
+    # A portal action page instead of an API route: url(obj) -> the page the form is POSTed to (body: the form).
+    url: Callable | None = None
+
+
+def as_act(entry) -> Act:
+    """An `api_actions` entry: an Act, or the short form (name, action, body)."""
+    return entry if isinstance(entry, Act) else Act(*entry)
+
+
 @dataclass
 class ScopeCase:
     name: str
@@ -50,8 +79,11 @@ class ScopeCase:
     view_actions: tuple = ("view",)
     api_create_action: str = "change"
     ui_update_action: str = "change"
-    # Custom API actions on one object: (route suffix, the action accounts.permissions is asked, a valid body).
+    # Custom API actions on one object: Acts, or (route suffix, the action accounts.permissions is asked, a valid
+    # body). Every `@action(detail=True)` of the model's viewsets must be here (tests/test_standard_actions.py).
     api_actions: tuple = ()
+    # Portal action pages on one object: Acts with `url` (tests/test_standard_actions.py enumerates the pages).
+    ui_actions: tuple = ()
     # The admin changelist/change view, if the model is in the admin.
     admin: bool = True
     # A read-only admin (the audit trail) refuses every POST to a change or delete view with 403 before looking the

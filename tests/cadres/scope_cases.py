@@ -3,7 +3,7 @@ from datetime import date
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.permissions import SYSTEM
+from accounts.permissions import APPROVE, CHANGE, REVEAL, SYSTEM
 from cadres import services
 from cadres.models import (
     CadrePost,
@@ -19,11 +19,13 @@ from cadres.models import (
     PersonalDataReveal,
     ReserveCadre,
     ReserveStep,
+    StepStatus,
     TrainingAttendance,
     TrainingSession,
 )
+from tests import roles
 from tests.cadres import helpers as h
-from tests.scope import ScopeCase
+from tests.scope import Act, ScopeCase
 
 
 def _name(unit, what):
@@ -137,6 +139,92 @@ def session_body(county, unit):
     }
 
 
+TODAY = lambda county, obj: {"on": str(timezone.localdate())}  # noqa: E731
+
+
+def _arrived(county, users, transfer):
+    return services.transfer_arrive(transfer=transfer, on=date(2024, 3, 5), actor=SYSTEM)
+
+
+def _open(county, users, record):
+    """The record with no step awaiting approval (the world's may have one), so a branch may propose."""
+    record.steps.filter(status=StepStatus.PROPOSED).delete()
+    return record
+
+
+def _proposed(county, users, record):
+    if not record.steps.filter(status=StepStatus.PROPOSED).exists():
+        services.development_propose(record=record, effective_on=date(2022, 6, 1), actor=SYSTEM)
+    return record
+
+
+def _at(unit_field, action=CHANGE):
+    """The matrix's answer for a write the service checks at one side of a transfer (its `unit_field`)."""
+    return lambda user, obj: roles.expected_at(user, action, type(obj), getattr(obj, unit_field))
+
+
+def _attendee_body(county, session):
+    return {"people": [h.person(session.organizer, _name(session.organizer, "新学员")).pk]}
+
+
+TRANSFER_ACTIONS = (
+    Act("arrive", CHANGE, {"on": "2024-03-05"}, expect=_at("to_unit")),
+    Act("receive", CHANGE, {"on": "2024-03-06"}, prepare=_arrived, expect=_at("to_unit")),
+    Act("cancel", CHANGE, expect=_at("from_unit")),
+)
+DEVELOPMENT_ACTIONS = (
+    Act("propose", CHANGE, {"effective_on": "2022-06-01"}, prepare=_open),
+    Act("approve", APPROVE, prepare=_proposed),
+    Act("send-back", APPROVE, {"reason": "材料不全"}, prepare=_proposed),
+)
+RESERVE_ACTIONS = (
+    # Nominated → reviewed: a change of the record that is also the township's decision.
+    Act(
+        "advance",
+        APPROVE,
+        TODAY,
+        expect=lambda user, obj: roles.expected(user, CHANGE, obj) and roles.expected(user, APPROVE, obj),
+    ),
+    Act("drop", CHANGE, lambda county, obj: {**TODAY(county, obj), "reason": "本人放弃"}),
+)
+
+
+def _step_page(route, step):
+    return lambda obj: reverse(f"cadres:{route}", args=[obj.pk, step])
+
+
+def _today_on(county, obj):
+    return {"on": str(timezone.localdate())}
+
+
+TRANSFER_PAGES = tuple(
+    Act(
+        f"page {a.name}",
+        a.action,
+        a.body,
+        prepare=a.prepare,
+        expect=a.expect,
+        url=_step_page("transfer_action", a.name),
+    )
+    for a in TRANSFER_ACTIONS
+)
+RESERVE_PAGES = (
+    Act(
+        "page advance",
+        APPROVE,
+        _today_on,
+        expect=RESERVE_ACTIONS[0].expect,
+        url=_step_page("reserve_action", "advance"),
+    ),
+    Act(
+        "page drop",
+        CHANGE,
+        lambda county, obj: {**_today_on(county, obj), "reason": "本人放弃"},
+        url=_step_page("reserve_action", "drop"),
+    ),
+)
+
+
 def _url(name):
     return lambda obj: reverse(name, args=[obj.pk])
 
@@ -153,6 +241,8 @@ CASES = [
         api_list="/api/v1/cadres/people/",
         api_update_data={"name": "改名"},
         api_create_body=person_body,
+        api_actions=(Act("reveal", REVEAL, {"field": "id_number"}),),
+        ui_actions=(Act("page reveal", REVEAL, url=_step_page("person_reveal", "id_number")),),
     ),
     ScopeCase(
         name="party_member",
@@ -174,6 +264,8 @@ CASES = [
         ui_detail=_url("cadres:transfer_detail"),
         api_list="/api/v1/cadres/transfers/",
         api_create_body=transfer_body,
+        api_actions=TRANSFER_ACTIONS,
+        ui_actions=TRANSFER_PAGES,
         marker=lambda obj: obj.member.person.name,
     ),
     ScopeCase(
@@ -184,6 +276,7 @@ CASES = [
         ui_detail=_url("cadres:development_detail"),
         api_list="/api/v1/cadres/development/",
         api_create_body=person_ref_body({"applied_on": "2024-01-01"}),
+        api_actions=DEVELOPMENT_ACTIONS,
         marker=lambda obj: obj.person.name,
     ),
     ScopeCase(name="development_step", model=DevelopmentStep, make=make_step),
@@ -195,6 +288,17 @@ CASES = [
         ui_detail=_url("cadres:post_detail"),
         api_list="/api/v1/cadres/posts/",
         api_create_body=person_ref_body({"post": "member", "term_start_year": 2021, "started_on": "2021-05-01"}),
+        api_actions=(
+            Act("end", CHANGE, lambda county, obj: {"ended_on": str(timezone.localdate()), "reason": "换届"}),
+        ),
+        ui_actions=(
+            Act(
+                "page end",
+                CHANGE,
+                lambda county, obj: {"ended_on": str(timezone.localdate()), "reason": "换届"},
+                url=_url("cadres:post_end"),
+            ),
+        ),
         marker=lambda obj: obj.person.name,
     ),
     ScopeCase(
@@ -267,6 +371,8 @@ CASES = [
         ui_detail=_url("cadres:reserve_detail"),
         api_list="/api/v1/cadres/reserves/",
         api_create_body=person_ref_body({"post_for": "other", "nomination": "open", "nominated_on": "2024-02-01"}),
+        api_actions=RESERVE_ACTIONS,
+        ui_actions=RESERVE_PAGES,
         marker=lambda obj: obj.person.name,
     ),
     ScopeCase(name="reserve_step", model=ReserveStep, make=lambda c, u, unit: make_reserve(c, u, unit).steps.get()),
@@ -278,6 +384,7 @@ CASES = [
         ui_detail=_url("cadres:training_detail"),
         api_list="/api/v1/cadres/trainings/",
         api_create_body=session_body,
+        api_actions=(Act("attendees", CHANGE, _attendee_body),),
     ),
     ScopeCase(name="training_attendance", model=TrainingAttendance, make=make_attendance),
     ScopeCase(name="personal_data_reveal", model=PersonalDataReveal, make=make_reveal),

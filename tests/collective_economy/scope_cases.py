@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django.urls import reverse
 
-from accounts.permissions import SYSTEM
+from accounts.permissions import APPROVE, CHANGE, SYSTEM
 from collective_economy import services
 from collective_economy.models import (
     DevelopmentModel,
@@ -11,13 +11,14 @@ from collective_economy.models import (
     Project,
     ProjectCompetition,
     ProjectScore,
+    ReportStatus,
     RewardRule,
     RewardRuleKind,
     RewardScheme,
     ThresholdTarget,
     VillageReward,
 )
-from tests.scope import ScopeCase
+from tests.scope import Act, ScopeCase
 
 from .helpers import approved
 
@@ -73,6 +74,39 @@ def _score(county, users, village):
     )
 
 
+def _submitted(county, users, report):
+    """The report back in review (as a secretary's submission leaves it), for the township's approve/send-back."""
+    IncomeReport.objects.filter(pk=report.pk).update(status=ReportStatus.SUBMITTED)
+    return report
+
+
+REPORT_ACTIONS = (
+    Act("approve", APPROVE, prepare=_submitted),
+    Act("send-back", APPROVE, {"reason": "数据有误"}, prepare=_submitted),
+    Act(
+        "correct",
+        CHANGE,
+        {
+            "correction_reason": "更正",
+            "total_income": "1.00",
+            "operating_income": "1.00",
+            "development_model": "asset",
+            "assets": "0",
+            "debt": "0",
+        },
+    ),
+)
+
+
+def _page(route):
+    return lambda obj: reverse(f"collective_economy:{route}", args=[obj.pk])
+
+
+REPORT_PAGES = (
+    Act("page approve", APPROVE, prepare=_submitted, url=_page("report_approve")),
+    Act("page send-back", APPROVE, {"reason": "数据有误"}, prepare=_submitted, url=_page("report_send_back")),
+)
+
 TOWNSHIPS = {"unit_key_in": "township_a", "unit_key_out": "township_b"}
 
 CASES = [
@@ -93,6 +127,8 @@ CASES = [
         ui_delete=lambda obj: reverse("collective_economy:report_correct", args=[obj.pk]),
         api_list="/api/v1/collective_economy/income-reports/",
         api_update_data={"total_income": "1.00"},
+        api_actions=REPORT_ACTIONS,
+        ui_actions=REPORT_PAGES,
         api_update_refused="an approved report is locked: it is corrected (ui_delete: the correction page)",
         ui_update_refused="an approved report is locked: the edit page shows the form again",
         marker=lambda obj: f"/economy/reports/{obj.pk}/",

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.permissions import COUNTER, SYSTEM, TRIAGE, VIEW
+from accounts.permissions import CHANGE, COUNTER, HANDLE, RATE, SYSTEM, TRIAGE, VIEW
 from grid_woodpecker.models import (
     CANCEL,
     TAKE,
@@ -22,8 +22,15 @@ from grid_woodpecker.models import (
     Redemption,
     Station,
     Woodpecker,
+    WoodpeckerStatus,
 )
-from grid_woodpecker.services.clues import clue_submit
+from grid_woodpecker.services.clues import (
+    clue_accept,
+    clue_dispatch,
+    clue_handle_in_community,
+    clue_resolve,
+    clue_submit,
+)
 from grid_woodpecker.services.config import abuse_list_add
 from grid_woodpecker.services.inspections import task_create
 from grid_woodpecker.services.open311_keys import open311_key_create
@@ -31,7 +38,7 @@ from grid_woodpecker.services.points import points_adjust, policy_set
 from grid_woodpecker.services.redemptions import redemption_reserve
 from grid_woodpecker.services.stations import station_create
 from tests.grid_woodpecker import helpers
-from tests.scope import ScopeCase
+from tests.scope import Act, ScopeCase
 
 API = "/api/v1/grid_woodpecker/"
 GRIDS = {"unit_key_in": "grid_a1", "unit_key_out": "grid_b1"}
@@ -59,6 +66,83 @@ def other_category(county, clue):
     return others.first() or helpers.category(county["city"], code="recat", name="改类")
 
 
+# The clue's closed loop, step by step (the system actor), so each action is tried on a clue in its state.
+def accepted(county, users, clue):
+    return clue_accept(clue=clue, actor=SYSTEM)
+
+
+def dispatched(county, users, clue):
+    return clue_dispatch(clue=accepted(county, users, clue), department=county["agency"], actor=SYSTEM)
+
+
+def in_hand(county, users, clue):
+    return clue_handle_in_community(clue=accepted(county, users, clue), actor=SYSTEM)
+
+
+def resolved(county, users, clue):
+    return clue_resolve(clue=in_hand(county, users, clue), resolution="已修复", actor=SYSTEM)
+
+
+def merge_body(county, clue):
+    original = clue_submit(
+        actor=clue.reporter.user, category=clue.category, description="同一处路灯", check_limits=False, photos=[]
+    )
+    return {"duplicate_of": original.pk, "note": "重复"}
+
+
+CLUE_ACTIONS = (
+    ("accept", TRIAGE, {"note": "受理"}),
+    ("reject", TRIAGE, {"reason": "不属实"}),
+    Act("merge", TRIAGE, merge_body),
+    Act("handle", TRIAGE, {"note": "社区办理"}, prepare=accepted),
+    Act("dispatch_to", TRIAGE, lambda county, clue: {"department": county["agency"].pk}, prepare=accepted),
+    Act("start", HANDLE, {"note": "开始"}, prepare=dispatched),
+    Act("resolve", HANDLE, {"resolution": "修好了"}, prepare=in_hand),
+    # Only the reporter rates (nobody else, not even the superuser): the reporter proves the data valid.
+    Act("rate", RATE, {"rating": "satisfied"}, prepare=resolved, prober=lambda world, clue: clue.reporter.user),
+    Act("history", VIEW, method="get"),
+    Act("duplicates", VIEW, method="get"),
+)
+
+
+def _page(route, name):
+    return lambda obj: reverse(f"grid_woodpecker:{route}", args=[obj.pk, name])
+
+
+def _clue_page(name, action, body=None, **kw):
+    return Act(f"page {name}", action, body, url=_page("clue_action", name), **kw)
+
+
+# The clue page's actions (grid_woodpecker/clue_actions.py: CLUE_ACTIONS), each in the state it needs.
+CLUE_PAGE_ACTIONS = (
+    _clue_page("accept", TRIAGE, {"note": "受理"}),
+    _clue_page("reject", TRIAGE, {"reason": "不属实"}),
+    _clue_page("merge", TRIAGE, merge_body),
+    _clue_page("handle", TRIAGE, prepare=accepted),
+    _clue_page("dispatch", TRIAGE, lambda county, clue: {"department": county["agency"].pk}, prepare=accepted),
+    _clue_page("recategorize", TRIAGE, lambda county, clue: {"category": other_category(county, clue).pk}),
+    _clue_page("start", HANDLE, prepare=dispatched),
+    _clue_page("resolve", HANDLE, {"resolution": "修好了"}, prepare=in_hand),
+    _clue_page("rate", RATE, {"rating": "satisfied"}, prepare=resolved, prober=lambda world, clue: clue.reporter.user),
+)
+
+
+def _taker(world, task):
+    """A woodpecker of the task's grid: the one who may take it (the superuser is nobody's woodpecker)."""
+    return helpers.woodpecker(task.grid, name=f"{task.grid.name}接单人").user
+
+
+TASK_ACTIONS = (Act("take", TAKE, prober=_taker),)
+TASK_PAGES = (
+    Act("page take", TAKE, prober=_taker, url=lambda task: reverse("grid_woodpecker:task_take", args=[task.pk])),
+)
+
+
+def pending(county, users, woodpecker):
+    Woodpecker.objects.filter(pk=woodpecker.pk).update(status=WoodpeckerStatus.PENDING)
+    return woodpecker
+
+
 def make_redemption(county, users, grid):
     wp = make_woodpecker(county, users, grid)
     points_adjust(woodpecker=wp, points=20, reason="测试", actor=SYSTEM)
@@ -81,6 +165,11 @@ CASES = [
         ui_detail=lambda obj: reverse("grid_woodpecker:woodpecker_detail", args=[obj.pk]),
         api_list=f"{API}woodpeckers/",
         api_update_data={"is_lead": True, "lead_duties": "巡查"},
+        api_actions=(Act("confirm", CHANGE, prepare=pending), Act("deactivate", CHANGE, {"reason": "搬离"})),
+        ui_actions=(
+            Act("page confirm", CHANGE, prepare=pending, url=_page("woodpecker_action", "confirm")),
+            Act("page deactivate", CHANGE, {"reason": "搬离"}, url=_page("woodpecker_action", "deactivate")),
+        ),
         api_create_body=lambda county, grid: {
             "name": "新啄木鸟",
             "id_number": helpers.id_number(),
@@ -98,7 +187,8 @@ CASES = [
         ui_detail=lambda obj: reverse("grid_woodpecker:clue_detail", args=[obj.pk]),
         api_list=f"{API}clues/",
         api_update_body=lambda county, clue: {"category": other_category(county, clue).pk, "note": "改类"},
-        api_actions=(("accept", TRIAGE, {"note": "受理"}), ("reject", TRIAGE, {"reason": "不属实"})),
+        api_actions=CLUE_ACTIONS,
+        ui_actions=CLUE_PAGE_ACTIONS,
         marker=lambda obj: obj.description,
     ),
     ScopeCase(
@@ -136,6 +226,8 @@ CASES = [
         **GRIDS,
         api_list=f"{API}tasks/",
         view_actions=(VIEW, TAKE),  # a woodpecker sees the tasks of their grid, to take them
+        api_actions=TASK_ACTIONS,
+        ui_actions=TASK_PAGES,
         api_update_data={"title": "改名"},
         api_create_body=lambda county, grid: {
             "grid": grid.pk,
@@ -214,6 +306,10 @@ CASES = [
         **GRIDS,
         api_list=f"{API}redemptions/",
         api_actions=(("confirm", COUNTER, {}), ("cancel", CANCEL, {})),
+        ui_actions=(
+            Act("page confirm", COUNTER, url=_page("redemption_action", "confirm")),
+            Act("page cancel", CANCEL, url=_page("redemption_action", "cancel")),
+        ),
         api_update_data={"quantity": 5},
     ),
     ScopeCase(

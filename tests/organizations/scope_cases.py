@@ -1,10 +1,17 @@
 from django.urls import reverse
 
-from accounts.permissions import SYSTEM
+from accounts.permissions import CHANGE, SYSTEM, VIEW
 from organizations.models import DemonstrationTitle, OrganizationUnit, PartyOrganization, UnitKind
 from organizations.services import demonstration_title_grant
 from tests.factories import unit
-from tests.scope import ScopeCase
+from tests.scope import Act, ScopeCase
+
+
+def move_body(county, grid):
+    """Move the grid under a new village beside its own (same township: the matrix's answer for the grid holds)."""
+    village = grid.parent
+    return {"parent_code": unit(f"{village.name}迁入", village.kind, village.parent).code}
+
 
 CASES = [
     ScopeCase(
@@ -24,6 +31,11 @@ CASES = [
             "kind": "grid",
             "parent_code": parent.code,
         },
+        api_actions=(
+            Act("children", VIEW, method="get"),
+            Act("ancestors", VIEW, method="get"),
+            Act("move", CHANGE, move_body),
+        ),
         marker=lambda obj: obj.code,
     ),
     ScopeCase(

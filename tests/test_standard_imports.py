@@ -1,0 +1,200 @@
+"""The standard import cases: every portal sheet import tried by every role of the matrix (tests/roles.py), with a
+row inside township A and a row outside it.
+
+The flow is the portal's (core/views/imports.py): upload a small valid sheet built here (the dry run keeps it as a
+file and puts its token in the session), then confirm the token. The matrix says whether the role may open the
+import at all (`units_for(user, model, IMPORT)`) and at which unit a row may be written (`can_at(user, IMPORT, …)`);
+an allowed row is asserted written (its model's rows at the unit grew by one), a refused one asserted absent, and
+a refused page (anonymous: the login page; others 403/404) writes nothing at all. Each role's attempts are rolled
+back.
+
+One table per app (the URL name, the form field, the sheet): the integrator adjusts them when the import pages move.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+import tablib
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from accounts import permissions
+from accounts.permissions import APPROVE, CHANGE, IMPORT
+from tests import roles, sweep
+from tests.cadres import helpers as h
+from tests.grid_woodpecker import helpers as wp_helpers
+from tests.test_standard_cases import _client, _rolled_back
+
+
+@dataclass(frozen=True)
+class ImportCase:
+    name: str
+    url: str  # the import page
+    model: type
+    unit_key: str  # where the row goes: a unit of township A (the row outside goes to its sibling in township B)
+    # sheet(unit) -> (file name, bytes): one valid row at `unit`
+    sheet: Callable
+    at: Callable  # obj -> the unit a row of the model belongs to
+    field: str = "file"  # the upload field of the form
+    session_key: str = ""  # the session entry holding the checked sheet's token
+    # The action the import asks of accounts.permissions: to open the page (units_for) and for a row's unit (can_at).
+    action: str = IMPORT
+    writer: str = roles.REPRESENTATIVE  # a role of the matrix whose row inside township A must be written (not blind)
+
+
+def _csv(headers, row):
+    return ("sheet.csv", (",".join(headers) + "\n" + ",".join(row) + "\n").encode())
+
+
+def _member_sheet(unit):
+    return _csv(
+        ["name", "id_number", "unit_code", "status", "joined_on"],
+        ["导入党员", h.make_id(), unit.code, "full", "2020-07-01"],
+    )
+
+
+def _cadres():
+    from cadres.models import PartyMember
+
+    return [
+        ImportCase(
+            "cadres members",
+            reverse("cadres:import", args=["members"]),
+            PartyMember,
+            "village_a1",
+            _member_sheet,
+            lambda obj: obj.unit,
+            session_key="import-members",
+        )
+    ]
+
+
+def _woodpecker_sheet(grid):
+    return _csv(
+        ["name", "id_number", "mobile", "grid_code", "group", "is_lead", "lead_duties", "status"],
+        ["导入啄木鸟", wp_helpers.id_number(), "", grid.code, "resident", "", "", ""],
+    )
+
+
+def _woodpecker():
+    from grid_woodpecker.models import Woodpecker
+
+    return [
+        ImportCase(
+            "woodpeckers",
+            reverse("grid_woodpecker:import", args=["woodpeckers"]),
+            Woodpecker,
+            "grid_a1",
+            _woodpecker_sheet,
+            lambda obj: obj.grid,
+            session_key="woodpecker-import-woodpeckers",
+        )
+    ]
+
+
+def _income_sheet(village):
+    from collective_economy.resources import COLUMNS
+
+    row = {"village_code": village.code, "year": "2023", "total_income": "120000", "operating_income": "60000"}
+    row |= {"development_model": "asset", "assets": "0", "debt": "0"}
+    return _csv([COLUMNS[k] for k in row], list(row.values()))
+
+
+def _economy():
+    from collective_economy.models import IncomeReport
+
+    return [
+        ImportCase(
+            "income reports",
+            reverse("collective_economy:import"),
+            IncomeReport,
+            "village_a1",
+            _income_sheet,
+            lambda obj: obj.village,
+            session_key="economy-import",
+            action=APPROVE,  # the township imports its villages' approved figures
+        )
+    ]
+
+
+def _target_sheet(unit):
+    sheet = tablib.Dataset(headers=["indicator", "indicator_name", "unit_code", "year", "value", "note"])
+    sheet.append(["demonstration_villages", "", unit.code, 2025, 4, ""])
+    return "targets.xlsx", sheet.export("xlsx")
+
+
+def _goals():
+    from goals.models import Target
+
+    return [
+        ImportCase(
+            "targets",
+            reverse("goals:target_import"),
+            Target,
+            "township_a",
+            _target_sheet,
+            lambda obj: obj.unit,
+            session_key="goals_target_import",
+            action=CHANGE,  # organization-department staff set the targets
+            writer="org_department",
+        )
+    ]
+
+
+CASES = [*_cadres(), *_woodpecker(), *_economy(), *_goals()]
+OUTSIDE = {"village_a1": "village_b1", "grid_a1": "grid_b1", "township_a": "township_b"}
+
+
+@pytest.fixture
+def world(db):
+    return sweep.build_world()
+
+
+def _rows_at(case, unit):
+    return sum(1 for obj in case.model._default_manager.all() if case.at(obj) == unit)
+
+
+def _attempt(client, case, unit):
+    """Upload the sheet, then confirm it; answer (the two responses, rows of the model at `unit` before/after,
+    tables written)."""
+    with _rolled_back():
+        before, writes = _rows_at(case, unit), sweep.writes()
+        name, content = case.sheet(unit)
+        first = client.post(case.url, {case.field: SimpleUploadedFile(name, content)})
+        token = client.session.get(case.session_key, "")
+        second = client.post(case.url, {"confirm": "1", "token": token}) if token else None
+        after = _rows_at(case, unit)
+        tables = sweep.changed(writes, sweep.writes())
+    return first, second, before, after, tables
+
+
+@pytest.mark.parametrize("spec", roles.MATRIX, ids=str)
+def test_standard_imports(world, spec):
+    user = roles.user_for(world, spec)
+    client = _client(user)
+    problems, done = [], []
+    for case in CASES:
+        may_open = roles.uses_portal(user) and bool(permissions.units_for(user, case.model, case.action))
+        for key in (case.unit_key, OUTSIDE[case.unit_key]):
+            unit = world.county[key]
+            first, second, before, after, tables = _attempt(client, case, unit)
+            what = f"{case.name} at {key}"
+            if not may_open:
+                status = first.status_code
+                refused = status in (403, 404) or (status == 302 and "login" in first.get("Location", ""))
+                if not refused or after != before:
+                    problems.append(f"{what}: must be refused, got {status}, rows {before}→{after}")
+                continue
+            allowed = roles.expected_at(user, case.action, case.model, unit)
+            if first.status_code != 200:
+                problems.append(f"{what}: the upload answered {first.status_code}")
+            elif allowed and (second is None or second.status_code != 302 or after != before + 1):
+                got = second.status_code if second is not None else "no token"
+                problems.append(f"{what}: allowed by the matrix but confirm {got}, rows {before}→{after}")
+            elif not allowed and after != before:
+                problems.append(f"{what}: refused by the matrix but rows {before}→{after} ({tables})")
+            elif allowed:
+                done.append(what)
+    assert not problems, "\n".join(problems)
+    assert {f"{case.name} at {case.unit_key}" for case in CASES if case.writer == spec.name} <= set(done), done
