@@ -112,7 +112,8 @@ class SheetImportView(PortalView):
             form.add_error("file", str(exc))
             return self.render_page(form)
         report = self.run_import(sheet, dry_run=True)
-        token = ""  # nosec B105 (an upload token: empty until the checked sheet is stored, not a password)
+        # The upload token (not a secret) stays empty until the checked sheet is stored.
+        token = ""  # nosec B105
         if self.keep_invalid or not self.has_errors(report):
             token = uploads.store(
                 user=request.user, kind=self.get_upload_kind(), name=self.stored_name(name), content=content
