@@ -30,7 +30,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from .roles import GRANTING_ROLES, ROLE_RANK, Role
-from .scoping import CHANGE, VIEW, action_q, restrict, roles_for, scope_paths
+from .scoping import CHANGE, VIEW, restrict, roles_for, scope_paths
 
 APPROVE = "approve"
 TRIAGE = "triage"
@@ -118,9 +118,8 @@ def can(user, action: str, obj: models.Model) -> bool:
         return True
     if obj is None or obj.pk is None:
         raise ValueError("can() takes a saved object; ask can_at(user, action, Model, unit) before creating one")
-    model = type(obj)
-    queryset = model._default_manager.all()  # its class may declare `default_view_roles`, as restrict() reads
-    return queryset.filter(pk=obj.pk).filter(action_q(model, user, action, queryset)).exists()
+    # The same restrict() the lists use (the manager's queryset class may declare `default_view_roles`).
+    return restrict(type(obj)._default_manager.filter(pk=obj.pk), user, action).exists()
 
 
 def units_for(user, model: type[models.Model], action: str) -> list[str]:
