@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from core import audit
 from core.errors import Conflict, Invalid
+from core.services import transition
 
 from ..errors import ErrorCode
 from ..models import (
@@ -70,17 +71,26 @@ def post_create(
 @transaction.atomic
 def post_end(*, post: CadrePost, ended_on: date, reason: str, actor) -> CadrePost:
     """End a post (dynamic adjustment 动态调整); the ended post stays as history with its reason."""
-    post = CadrePost.objects.select_for_update().get(pk=post.pk)
-    _require_change(actor, post)
-    if post.ended_on:
-        raise Conflict(_("This post has already ended."), code=ErrorCode.POST_ENDED, field="ended_on")
-    if not (reason or "").strip():
-        raise Invalid(_("Give the reason for the adjustment."), code=ErrorCode.REASON_REQUIRED, field="end_reason")
-    if ended_on < post.started_on:
-        raise Invalid(_("A post cannot end before it started."), code=ErrorCode.DATE_ORDER, field="ended_on")
-    post.ended_on, post.end_reason = ended_on, reason.strip()
-    post.save(update_fields=["ended_on", "end_reason"])
-    audit.record(actor=actor, action="post.end", obj=post, unit=post.unit, changes={"reason": post.end_reason})
+
+    def check(post):
+        if not (reason or "").strip():
+            raise Invalid(_("Give the reason for the adjustment."), code=ErrorCode.REASON_REQUIRED, field="end_reason")
+        if ended_on < post.started_on:
+            raise Invalid(_("A post cannot end before it started."), code=ErrorCode.DATE_ORDER, field="ended_on")
+
+    post, _diff = transition(
+        post,
+        actor=actor,
+        field="ended_on",
+        allowed_from=(None,),
+        to=ended_on,
+        changes={"end_reason": (reason or "").strip()},
+        guard=lambda post: _require_change(actor, post),
+        check=check,
+        audit_action="post.end",
+        error_code=ErrorCode.POST_ENDED,
+        message=_("This post has already ended."),
+    )
     _changed([post.unit_id], ended_on)
     return post
 

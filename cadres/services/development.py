@@ -13,6 +13,7 @@ from accounts.permissions import APPROVE, require
 from accounts.roles import Role
 from core import audit
 from core.errors import Conflict, Invalid
+from core.services import transition
 
 from ..errors import CONFLICTS, ErrorCode
 from ..models import (
@@ -246,21 +247,17 @@ def _approval_level(actor) -> str:
     return ApprovalLevel.TOWNSHIP
 
 
-@transaction.atomic
-def development_approve(*, step: DevelopmentStep, actor) -> DevelopmentRecord:
-    """Township (or county) staff approve a proposed step: the record moves on, dated and with the approver kept."""
-    step = DevelopmentStep.objects.select_for_update().select_related("record").get(pk=step.pk)
-    record = DevelopmentRecord.objects.select_for_update().get(pk=step.record_id)
-    require(actor, APPROVE, record, _("Only township or organization-department staff may approve development steps."))
-    if step.status != StepStatus.PROPOSED:
-        raise Conflict(_("This step has already been decided."), code=ErrorCode.STEP_DECIDED, field="status")
-    # The rules are checked again: the record may have changed since the proposal.
-    errors = development_step_errors(
-        record, kind=step.kind, effective_on=step.effective_on, extended_until=step.extended_until, note=step.note
-    )
-    if errors:
-        logger.info("development_approve: step %s no longer meets the rules (%s)", step.pk, ", ".join(sorted(errors)))
-        raise _refuse_step(errors)
+def _decision(actor) -> dict:
+    """Who decided a step, when and at which level: set on the step, not audited (the audit row has the actor)."""
+    return {"decided_by": _user(actor), "decided_at": timezone.now(), "level": _approval_level(actor)}
+
+
+def _require_approve(actor, message):
+    return lambda step: require(actor, APPROVE, step.record, message)
+
+
+def _apply_step(record: DevelopmentRecord, step: DevelopmentStep, actor) -> None:
+    """The approved step takes effect on the (locked) record and, at admission and full membership, the member."""
     day = step.effective_on
     if step.kind == StepKind.EXTEND:
         record.probation_extended_until = step.extended_until
@@ -284,45 +281,70 @@ def development_approve(*, step: DevelopmentStep, actor) -> DevelopmentRecord:
             PartyMember.objects.filter(person=record.person).update(status=MemberStatus.FULL, full_on=day)
     record.full_clean()
     record.save()
-    step.status, step.decided_by, step.decided_at = StepStatus.APPROVED, _user(actor), timezone.now()
-    step.level = _approval_level(actor)
-    step.save(update_fields=["status", "decided_by", "decided_at", "level"])
-    audit.record(
+
+
+@transaction.atomic
+def development_approve(*, step: DevelopmentStep, actor) -> DevelopmentRecord:
+    """Township (or county) staff approve a proposed step: the record moves on, dated and with the approver kept."""
+    locked = {}
+
+    def check(step):
+        # The rules are checked again: the record may have changed since the proposal.
+        record = locked["record"] = DevelopmentRecord.objects.select_for_update().get(pk=step.record_id)
+        errors = development_step_errors(
+            record, kind=step.kind, effective_on=step.effective_on, extended_until=step.extended_until, note=step.note
+        )
+        if errors:
+            logger.info("development_approve: step %s no longer meets the rules (%s)", step.pk, ", ".join(errors))
+            raise _refuse_step(errors)
+
+    step, _diff = transition(
+        step,
         actor=actor,
-        action="development.approve",
-        obj=step,
-        unit=record.unit,
-        changes={"stage": record.stage, "effective_on": str(day)},
+        allowed_from=(StepStatus.PROPOSED,),
+        to=StepStatus.APPROVED,
+        also=_decision(actor),
+        related=("record",),
+        guard=_require_approve(
+            actor, _("Only township or organization-department staff may approve development steps.")
+        ),
+        check=check,
+        unit=lambda step: step.record.unit,
+        audit_action="development.approve",
+        error_code=ErrorCode.STEP_DECIDED,
+        message=_("This step has already been decided."),
     )
-    _changed([record.unit_id], day)
+    record = locked["record"]
+    _apply_step(record, step, actor)
+    _changed([record.unit_id], step.effective_on)
     return record
 
 
 @transaction.atomic
 def development_return(*, step: DevelopmentStep, reason: str, actor) -> DevelopmentStep:
     """Send a proposed step back to the branch with a reason; the step stays in the record's history."""
-    step = DevelopmentStep.objects.select_for_update().select_related("record").get(pk=step.pk)
-    require(
-        actor,
-        APPROVE,
-        step.record,
-        _("Only township or organization-department staff may send development steps back."),
-    )
-    if step.status != StepStatus.PROPOSED:
-        raise Conflict(_("This step has already been decided."), code=ErrorCode.STEP_DECIDED, field="status")
-    if not (reason or "").strip():
-        raise Invalid(
-            _("Give the reason for sending the step back."), code=ErrorCode.REASON_REQUIRED, field="return_reason"
-        )
-    step.status, step.return_reason = StepStatus.RETURNED, reason.strip()
-    step.decided_by, step.decided_at, step.level = _user(actor), timezone.now(), _approval_level(actor)
-    step.full_clean()
-    step.save()
-    audit.record(
+
+    def check(_step):
+        if not (reason or "").strip():
+            raise Invalid(
+                _("Give the reason for sending the step back."), code=ErrorCode.REASON_REQUIRED, field="return_reason"
+            )
+
+    step, _diff = transition(
+        step,
         actor=actor,
-        action="development.return",
-        obj=step,
-        unit=step.record.unit,
-        changes={"reason": step.return_reason},
+        allowed_from=(StepStatus.PROPOSED,),
+        to=StepStatus.RETURNED,
+        changes={"return_reason": (reason or "").strip()},
+        also=_decision(actor),
+        related=("record",),
+        guard=_require_approve(
+            actor, _("Only township or organization-department staff may send development steps back.")
+        ),
+        check=check,
+        unit=lambda step: step.record.unit,
+        audit_action="development.return",
+        error_code=ErrorCode.STEP_DECIDED,
+        message=_("This step has already been decided."),
     )
     return step
