@@ -10,7 +10,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from . import audit
-from .errors import Conflict, ErrorCode
+from .errors import Conflict, ErrorCode, Invalid
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +40,26 @@ def _lock(instance: M, related: Iterable[str]) -> M:
         # Lock the row itself only: the related rows are read, not locked (and a nullable join cannot be locked).
         return queryset.select_for_update(of=("self",)).select_related(*related).get(pk=instance.pk)
     return queryset.select_for_update().get(pk=instance.pk)
+
+
+def given(text, message, *, code, field: str) -> str:
+    """`text` stripped, or `Invalid(message, code=code, field=field)` when it is blank (the reason a return, a
+    drop or an end needs)."""
+    text = (text or "").strip()
+    if not text:
+        raise Invalid(message, code=code, field=field)
+    return text
+
+
+def save_new(instance: M, *, actor, audit_action: str, unit=_DEFAULT, changes: dict | None = None, **clean) -> M:
+    """The create path: `full_clean(**clean)`, save, and an audit row `audit_action` at `unit` (by default the
+    row's own `unit`) with `changes`. Returns the saved row."""
+    instance.full_clean(**clean)
+    instance.save()
+    if unit is _DEFAULT:
+        unit = getattr(instance, "unit", None)
+    audit.record(actor=actor, action=audit_action, obj=instance, unit=unit, changes=changes)
+    return instance
 
 
 def update_fields(

@@ -16,8 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.permissions import CHANGE, COUNTER, IMPORT, TRIAGE, VIEW, can, require, units_for
-from accounts.roles import Role
+from accounts.permissions import CHANGE, COUNTER, HANDLE, IMPORT, TRIAGE, VIEW, can, departments_for, require, units_for
 from core.params import parse_int, parse_year
 from core.views import add_service_errors
 from core.views.generic import ObjectActionView
@@ -27,6 +26,7 @@ from organizations.models import OrganizationUnit, UnitKind
 from . import forms, selectors
 from .clue_actions import CLUE_ACTIONS
 from .models import (
+    DESK,
     Clue,
     CluePhoto,
     ClueStatus,
@@ -70,13 +70,13 @@ def _is_triage(user) -> bool:
 
 @login_required
 def index(request):
-    """Each role lands on its own work."""
+    """Each role lands on its own work (asked of the permission path: the actions `Clue` declares)."""
     user = request.user
     if selectors.woodpecker_of(user) and not _is_triage(user):
         return redirect("grid_woodpecker:me")
-    if user.has_role(Role.DEPARTMENT_HANDLER) and not _is_triage(user):
+    if departments_for(user, Clue, HANDLE) and not _is_triage(user):
         return redirect("grid_woodpecker:department_queue")
-    if user.has_role(Role.GRID_WORKER, Role.SECRETARY):
+    if units_for(user, Clue, DESK):
         return redirect("grid_woodpecker:triage")
     return redirect("grid_woodpecker:oversight")
 

@@ -9,14 +9,14 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from accounts.permissions import APPROVE, require
-from accounts.roles import Role
+from accounts.permissions import APPROVE, require, units_for
 from core import audit
 from core.errors import Conflict, Invalid
-from core.services import transition
+from core.services import given, save_new, transition
 
 from ..errors import CONFLICTS, ErrorCode
 from ..models import (
+    APPROVE_AS_COUNTY,
     STAGE_ORDER,
     ApprovalLevel,
     DevelopmentRecord,
@@ -46,9 +46,7 @@ def development_start(*, person: Person, unit, applied_on: date, actor) -> Devel
     if applied_on > timezone.localdate():
         raise Invalid(_("The date cannot be in the future."), code=ErrorCode.FUTURE_DATE, field="applied_on")
     record = DevelopmentRecord(person=person, unit=unit, applied_on=applied_on)
-    record.full_clean()
-    record.save()
-    audit.record(actor=actor, action="development.start", obj=record, unit=unit)
+    save_new(record, actor=actor, audit_action="development.start", unit=unit)
     _changed([unit.pk], applied_on)
     return record
 
@@ -241,8 +239,9 @@ def development_propose(
 
 
 def _approval_level(actor) -> str:
-    # The level recorded with a decision (not a permission: APPROVE has been asked already). SYSTEM: the county.
-    if actor.is_superuser or actor.has_role(Role.ORG_DEPARTMENT):
+    # The level recorded with a decision (APPROVE has been asked already): the county where the actor holds
+    # APPROVE_AS_COUNTY anywhere (the organization department; superusers and SYSTEM too), else the township.
+    if units_for(actor, DevelopmentRecord, APPROVE_AS_COUNTY):
         return ApprovalLevel.COUNTY
     return ApprovalLevel.TOWNSHIP
 
@@ -252,8 +251,21 @@ def _decision(actor) -> dict:
     return {"decided_by": _user(actor), "decided_at": timezone.now(), "level": _approval_level(actor)}
 
 
-def _require_approve(actor, message):
-    return lambda step: require(actor, APPROVE, step.record, message)
+def _decide(step: DevelopmentStep, *, actor, denied: str, **options) -> DevelopmentStep:
+    """The township's (or county's) decision on a proposed step: approve it or send it back."""
+    step, _diff = transition(
+        step,
+        actor=actor,
+        allowed_from=(StepStatus.PROPOSED,),
+        also=_decision(actor),
+        related=("record",),
+        guard=lambda step: require(actor, APPROVE, step.record, denied),
+        unit=lambda step: step.record.unit,
+        error_code=ErrorCode.STEP_DECIDED,
+        message=_("This step has already been decided."),
+        **options,
+    )
+    return step
 
 
 def _apply_step(record: DevelopmentRecord, step: DevelopmentStep, actor) -> None:
@@ -298,21 +310,13 @@ def development_approve(*, step: DevelopmentStep, actor) -> DevelopmentRecord:
             logger.info("development_approve: step %s no longer meets the rules (%s)", step.pk, ", ".join(errors))
             raise _refuse_step(errors)
 
-    step, _diff = transition(
+    step = _decide(
         step,
         actor=actor,
-        allowed_from=(StepStatus.PROPOSED,),
         to=StepStatus.APPROVED,
-        also=_decision(actor),
-        related=("record",),
-        guard=_require_approve(
-            actor, _("Only township or organization-department staff may approve development steps.")
-        ),
         check=check,
-        unit=lambda step: step.record.unit,
         audit_action="development.approve",
-        error_code=ErrorCode.STEP_DECIDED,
-        message=_("This step has already been decided."),
+        denied=_("Only township or organization-department staff may approve development steps."),
     )
     record = locked["record"]
     _apply_step(record, step, actor)
@@ -324,27 +328,13 @@ def development_approve(*, step: DevelopmentStep, actor) -> DevelopmentRecord:
 def development_return(*, step: DevelopmentStep, reason: str, actor) -> DevelopmentStep:
     """Send a proposed step back to the branch with a reason; the step stays in the record's history."""
 
-    def check(_step):
-        if not (reason or "").strip():
-            raise Invalid(
-                _("Give the reason for sending the step back."), code=ErrorCode.REASON_REQUIRED, field="return_reason"
-            )
-
-    step, _diff = transition(
+    message = _("Give the reason for sending the step back.")
+    return _decide(
         step,
         actor=actor,
-        allowed_from=(StepStatus.PROPOSED,),
         to=StepStatus.RETURNED,
         changes={"return_reason": (reason or "").strip()},
-        also=_decision(actor),
-        related=("record",),
-        guard=_require_approve(
-            actor, _("Only township or organization-department staff may send development steps back.")
-        ),
-        check=check,
-        unit=lambda step: step.record.unit,
+        check=lambda _step: given(reason, message, code=ErrorCode.REASON_REQUIRED, field="return_reason"),
         audit_action="development.return",
-        error_code=ErrorCode.STEP_DECIDED,
-        message=_("This step has already been decided."),
+        denied=_("Only township or organization-department staff may send development steps back."),
     )
-    return step

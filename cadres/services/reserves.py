@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.permissions import APPROVE, require
 from core import audit
 from core.errors import Conflict, Invalid
-from core.services import transition
+from core.services import given, transition
 
 from ..errors import ErrorCode
 from ..models import (
@@ -117,14 +117,7 @@ def reserve_advance(*, reserve: ReserveCadre, on: date, actor, reason: str = "")
 def reserve_drop(*, reserve: ReserveCadre, on: date, reason: str, actor) -> ReserveCadre:
     """Drop a reserve cadre from the pipeline with a reason; the history is kept."""
 
-    def check(_reserve):
-        if not (reason or "").strip():
-            raise Invalid(
-                _("Give the reason for dropping the reserve cadre."),
-                code=ErrorCode.REASON_REQUIRED,
-                field="dropped_reason",
-            )
-
+    message = _("Give the reason for dropping the reserve cadre.")
     reserve, diff = transition(
         reserve,
         actor=actor,
@@ -133,7 +126,7 @@ def reserve_drop(*, reserve: ReserveCadre, on: date, reason: str, actor) -> Rese
         to=ReserveStage.DROPPED,
         changes={"stage_on": on, "dropped_reason": (reason or "").strip()},
         guard=lambda reserve: _require_change(actor, reserve),
-        check=check,
+        check=lambda _reserve: given(reason, message, code=ErrorCode.REASON_REQUIRED, field="dropped_reason"),
         audit_action="reserve.drop",
         error_code=ErrorCode.RESERVE_CLOSED,
         message=_("This reserve cadre's pipeline is closed."),

@@ -5,9 +5,8 @@ from datetime import date
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core import audit
 from core.errors import Conflict, Invalid
-from core.services import transition
+from core.services import save_new, transition
 
 from ..errors import ErrorCode
 from ..models import (
@@ -37,9 +36,7 @@ def transfer_start(*, member: PartyMember, to_unit, out_on: date, actor, reason:
         reason=reason,
         created_by=actor if getattr(actor, "pk", None) else None,
     )
-    transfer.full_clean()
-    transfer.save()
-    audit.record(actor=actor, action="transfer.out", obj=transfer, unit=member.unit)
+    save_new(transfer, actor=actor, audit_action="transfer.out", unit=member.unit)
     return transfer
 
 
