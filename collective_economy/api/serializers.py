@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from core.api.serializers import ReadOnlyModelSerializer, VillageNamedSerializer
+
 from ..models import (
     DevelopmentModel,
     DoublingPlan,
@@ -16,10 +18,7 @@ from ..models import (
 MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": 0}
 
 
-class IncomeReportSerializer(serializers.ModelSerializer):
-    village_code = serializers.CharField(source="village.code", read_only=True)
-    village_name = serializers.CharField(source="village.name", read_only=True)
-
+class IncomeReportSerializer(VillageNamedSerializer):
     class Meta:
         model = IncomeReport
         fields = [
@@ -42,7 +41,6 @@ class IncomeReportSerializer(serializers.ModelSerializer):
             "submitted_at",
             "reviewed_at",
         ]
-        read_only_fields = fields
 
 
 class IncomeFiguresSerializer(serializers.Serializer):
@@ -118,33 +116,27 @@ class ThresholdTargetCreateSerializer(serializers.Serializer):
     target_share = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100)
 
 
-class DoublingPlanSerializer(serializers.ModelSerializer):
+class DoublingPlanSerializer(ReadOnlyModelSerializer):
     class Meta:
         model = DoublingPlan
         fields = ["id", "unit", "base_year", "target_year", "multiple"]
-        read_only_fields = fields
 
 
-class RewardRuleSerializer(serializers.ModelSerializer):
+class RewardRuleSerializer(ReadOnlyModelSerializer):
     class Meta:
         model = RewardRule
         fields = ["id", "kind", "basis", "threshold", "amount", "rate", "min_growth", "cap", "sort_order"]
-        read_only_fields = fields
 
 
-class RewardSchemeSerializer(serializers.ModelSerializer):
+class RewardSchemeSerializer(ReadOnlyModelSerializer):
     rules = RewardRuleSerializer(many=True, read_only=True)
 
     class Meta:
         model = RewardScheme
         fields = ["id", "unit", "name", "effective_year", "village_cap", "rules"]
-        read_only_fields = fields
 
 
-class VillageRewardSerializer(serializers.ModelSerializer):
-    village_code = serializers.CharField(source="village.code", read_only=True)
-    village_name = serializers.CharField(source="village.name", read_only=True)
-
+class VillageRewardSerializer(VillageNamedSerializer):
     class Meta:
         model = VillageReward
         fields = [
@@ -158,7 +150,6 @@ class VillageRewardSerializer(serializers.ModelSerializer):
             "explanation",
             "computed_at",
         ]
-        read_only_fields = fields
 
 
 class ComputeRewardsSerializer(serializers.Serializer):
@@ -166,15 +157,13 @@ class ComputeRewardsSerializer(serializers.Serializer):
     year = serializers.IntegerField(min_value=2000, max_value=2100)
 
 
-class ProjectCompetitionSerializer(serializers.ModelSerializer):
+class ProjectCompetitionSerializer(ReadOnlyModelSerializer):
     class Meta:
         model = ProjectCompetition
         fields = ["id", "unit", "year", "name"]
-        read_only_fields = fields
 
 
-class ProjectScoreSerializer(serializers.ModelSerializer):
+class ProjectScoreSerializer(ReadOnlyModelSerializer):
     class Meta:
         model = ProjectScore
         fields = ["id", "competition", "project", "reviewer", "score", "comment", "scored_at"]
-        read_only_fields = fields
