@@ -10,7 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.permissions import CHANGE, VIEW, can, restrict
-from core.api.viewsets import ScopedModelViewSet
+from core.api.viewsets import ScopedModelViewSet, ServiceWrittenMixin
 from core.errors import Conflict
 from core.params import parse_int, parse_year
 from organizations.models import OrganizationUnit
@@ -26,16 +26,11 @@ UNIT_LIST = inline_serializer(
 )
 
 
-class CadresViewSet(ScopedModelViewSet):
+class CadresViewSet(ServiceWrittenMixin, ScopedModelViewSet):
     """Reads, creation through `perform_service_create`, and no generic update or delete unless a subclass says."""
 
     create_serializer = None
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
-
-    def body(self, serializer_class):
-        body = serializer_class(data=self.request.data)
-        body.is_valid(raise_exception=True)
-        return dict(body.validated_data)
 
     def unit_by_code(self, code, field="unit_code", model=None, any_county=False):
         # The one lookup (organizations.selectors.unit_by_code), for records of this viewset's model by default.
@@ -53,16 +48,13 @@ class CadresViewSet(ScopedModelViewSet):
     def create(self, request, *args, **kwargs):
         if self.create_serializer is None:
             raise exceptions.MethodNotAllowed(request.method)
-        obj = self.perform_service_create(self.body(self.create_serializer))
+        obj = self.perform_service_create(self.validated(self.create_serializer))
         return self.answer(obj, created=True)
 
-    def update(self, request, *args, **kwargs):
-        self.get_object()  # 404 outside the jurisdiction, 403 when visible but not changeable
-        raise exceptions.MethodNotAllowed(request.method)
-
-    def destroy(self, request, *args, **kwargs):
-        self.get_object()
-        raise exceptions.MethodNotAllowed(request.method)
+    def perform_service_create(self, data):
+        # A record of one person at one unit, by `create_service(person=, unit=, actor=, **data)`.
+        person, unit = self.person_by_id(data.pop("person")), self.unit_by_code(data.pop("unit_code"))
+        return self.create_service(person=person, unit=unit, actor=self.request.user, **data)
 
     def done(self, obj):
         return self.answer(obj)
@@ -102,7 +94,7 @@ class PersonViewSet(CadresViewSet):
         person = restrict(models.Person.objects.select_related("unit"), request.user, VIEW).filter(pk=pk).first()
         if person is None:
             raise exceptions.NotFound()
-        field = self.body(s.RevealSerializer)["field"]
+        field = self.validated(s.RevealSerializer)["field"]
         return Response(
             {"field": field, "value": services.person_reveal(person=person, field=field, actor=request.user)}
         )
@@ -141,7 +133,7 @@ class PartyMemberViewSet(CadresViewSet):
     @extend_schema(request=s.PartyMemberUpdateSerializer, responses=s.PartyMemberSerializer)
     def update(self, request, *args, **kwargs):
         member = self.get_object()
-        data = self.body(s.PartyMemberUpdateSerializer)
+        data = self.validated(s.PartyMemberUpdateSerializer)
         if "floating_managing_unit_code" in data:
             code = data.pop("floating_managing_unit_code")
             data["floating_managing_unit"] = (
@@ -179,13 +171,13 @@ class MemberTransferViewSet(CadresViewSet):
     @extend_schema(request=s.DateSerializer, responses=s.MemberTransferSerializer)
     @action(detail=True, methods=["post"])
     def arrive(self, request, pk=None):
-        day = self.body(s.DateSerializer)["on"]
+        day = self.validated(s.DateSerializer)["on"]
         return self.done(services.transfer_arrive(transfer=self._transfer(pk), on=day, actor=request.user))
 
     @extend_schema(request=s.DateSerializer, responses=s.MemberTransferSerializer)
     @action(detail=True, methods=["post"])
     def receive(self, request, pk=None):
-        day = self.body(s.DateSerializer)["on"]
+        day = self.validated(s.DateSerializer)["on"]
         return self.done(services.transfer_receive(transfer=self._transfer(pk), on=day, actor=request.user))
 
     @extend_schema(request=None, responses=s.MemberTransferSerializer)
@@ -238,7 +230,7 @@ class DevelopmentRecordViewSet(CadresViewSet):
     @action(detail=True, methods=["post"])
     def propose(self, request, pk=None):
         record = self._record(pk)
-        services.development_propose(record=record, actor=request.user, **self.body(s.ProposeSerializer))
+        services.development_propose(record=record, actor=request.user, **self.validated(s.ProposeSerializer))
         return self.done(self.get_queryset().model.objects.get(pk=record.pk))
 
     @extend_schema(request=None, responses=s.DevelopmentRecordSerializer)
@@ -252,7 +244,7 @@ class DevelopmentRecordViewSet(CadresViewSet):
     @action(detail=True, methods=["post"], url_path="send-back")
     def send_back(self, request, pk=None):
         record = self.get_object()  # as approve: refused before the record's state is told
-        reason = self.body(s.ReasonSerializer)["reason"]
+        reason = self.validated(s.ReasonSerializer)["reason"]
         services.development_return(step=self._pending(record), reason=reason, actor=request.user)
         return self.done(models.DevelopmentRecord.objects.get(pk=record.pk))
 
@@ -285,7 +277,7 @@ class CadrePostViewSet(CadresViewSet):
         post = restrict(models.CadrePost.objects.all(), request.user, VIEW).filter(pk=pk).first()
         if post is None:
             raise exceptions.NotFound()
-        data = self.body(s.PostEndSerializer)
+        data = self.validated(s.PostEndSerializer)
         return self.done(
             services.post_end(post=post, ended_on=data["ended_on"], reason=data["reason"], actor=request.user)
         )
@@ -311,10 +303,7 @@ class JointVettingViewSet(CadresViewSet):
     queryset = models.JointVetting.objects.select_related("person", "unit").order_by("id")
     serializer_class = s.JointVettingSerializer
     create_serializer = s.VettingCreateSerializer
-
-    def perform_service_create(self, data):
-        person, unit = self.person_by_id(data.pop("person")), self.unit_by_code(data.pop("unit_code"))
-        return services.vetting_create(person=person, unit=unit, actor=self.request.user, **data)
+    create_service = staticmethod(services.vetting_create)
 
 
 class DegreeStudyViewSet(CadresViewSet):
@@ -322,10 +311,7 @@ class DegreeStudyViewSet(CadresViewSet):
     queryset = models.DegreeStudy.objects.select_related("person", "unit").order_by("id")
     serializer_class = s.DegreeStudySerializer
     create_serializer = s.StudyCreateSerializer
-
-    def perform_service_create(self, data):
-        person, unit = self.person_by_id(data.pop("person")), self.unit_by_code(data.pop("unit_code"))
-        return services.study_create(person=person, unit=unit, actor=self.request.user, **data)
+    create_service = staticmethod(services.study_create)
 
 
 class CapabilityAssessmentViewSet(CadresViewSet):
@@ -336,10 +322,7 @@ class CapabilityAssessmentViewSet(CadresViewSet):
     queryset = models.CapabilityAssessment.objects.select_related("person", "unit").order_by("id")
     serializer_class = s.CapabilityAssessmentSerializer
     create_serializer = s.AssessmentCreateSerializer
-
-    def perform_service_create(self, data):
-        person, unit = self.person_by_id(data.pop("person")), self.unit_by_code(data.pop("unit_code"))
-        return services.assessment_record(person=person, unit=unit, actor=self.request.user, **data)
+    create_service = staticmethod(services.assessment_record)
 
     @extend_schema(
         parameters=[YEAR_PARAMETER],
@@ -392,13 +375,13 @@ class ReserveCadreViewSet(CadresViewSet):
     @extend_schema(request=s.DateSerializer, responses=s.ReserveCadreSerializer)
     @action(detail=True, methods=["post"])
     def advance(self, request, pk=None):
-        day = self.body(s.DateSerializer)["on"]
+        day = self.validated(s.DateSerializer)["on"]
         return self.done(services.reserve_advance(reserve=self._reserve(pk), on=day, actor=request.user))
 
     @extend_schema(request=s.DropSerializer, responses=s.ReserveCadreSerializer)
     @action(detail=True, methods=["post"])
     def drop(self, request, pk=None):
-        data = self.body(s.DropSerializer)
+        data = self.validated(s.DropSerializer)
         return self.done(
             services.reserve_drop(reserve=self._reserve(pk), on=data["on"], reason=data["reason"], actor=request.user)
         )
@@ -456,7 +439,7 @@ class TrainingSessionViewSet(CadresViewSet):
             raise exceptions.NotFound()
         if not can(request.user, CHANGE, session):  # refused before the body is read, so nothing is revealed
             raise exceptions.PermissionDenied()
-        ids = self.body(s.AttendeesSerializer)["people"]
+        ids = self.validated(s.AttendeesSerializer)["people"]
         people = list(restrict(models.Person.objects.filter(pk__in=ids), request.user, VIEW))
         if len(people) != len(set(ids)):
             raise exceptions.ValidationError(

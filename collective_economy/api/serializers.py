@@ -2,31 +2,16 @@ from rest_framework import serializers
 
 from core.api.serializers import ReadOnlyModelSerializer, VillageNamedSerializer
 
-from ..models import (
-    DevelopmentModel,
-    DoublingPlan,
-    IncomeReport,
-    Project,
-    ProjectCompetition,
-    ProjectScore,
-    RewardRule,
-    RewardScheme,
-    ThresholdTarget,
-    VillageReward,
-)
+from .. import models
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": 0}
 
 
 class IncomeReportSerializer(VillageNamedSerializer):
     class Meta:
-        model = IncomeReport
+        model = models.IncomeReport
         fields = [
-            "id",
-            "village",
-            "village_code",
-            "village_name",
-            "year",
+            *VillageNamedSerializer.FIELDS,
             "version",
             "status",
             "total_income",
@@ -47,7 +32,7 @@ class IncomeFiguresSerializer(serializers.Serializer):
     total_income = serializers.DecimalField(**MONEY)
     operating_income = serializers.DecimalField(**MONEY)
     income_sources = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
-    development_model = serializers.ChoiceField(choices=DevelopmentModel.choices)
+    development_model = serializers.ChoiceField(choices=models.DevelopmentModel.choices)
     # Required: a string default here reached the service unconverted and failed there (a 500) when left out.
     assets = serializers.DecimalField(**MONEY)
     debt = serializers.DecimalField(**MONEY)
@@ -62,7 +47,7 @@ class IncomeReportUpdateSerializer(serializers.Serializer):
     total_income = serializers.DecimalField(**MONEY, required=False)
     operating_income = serializers.DecimalField(**MONEY, required=False)
     income_sources = serializers.CharField(max_length=2000, required=False, allow_blank=True)
-    development_model = serializers.ChoiceField(choices=DevelopmentModel.choices, required=False)
+    development_model = serializers.ChoiceField(choices=models.DevelopmentModel.choices, required=False)
     assets = serializers.DecimalField(**MONEY, required=False)
     debt = serializers.DecimalField(**MONEY, required=False)
 
@@ -79,7 +64,7 @@ class ProjectSerializer(serializers.ModelSerializer):
     village_code = serializers.SlugRelatedField(source="village", slug_field="code", read_only=True)
 
     class Meta:
-        model = Project
+        model = models.Project
         fields = [
             "id",
             "village",
@@ -104,7 +89,7 @@ class ThresholdTargetSerializer(serializers.ModelSerializer):
     unit_code = serializers.SlugRelatedField(source="unit", slug_field="code", read_only=True)
 
     class Meta:
-        model = ThresholdTarget
+        model = models.ThresholdTarget
         fields = ["id", "unit", "unit_code", "year", "threshold", "target_share"]
         read_only_fields = ["unit"]
 
@@ -118,13 +103,13 @@ class ThresholdTargetCreateSerializer(serializers.Serializer):
 
 class DoublingPlanSerializer(ReadOnlyModelSerializer):
     class Meta:
-        model = DoublingPlan
+        model = models.DoublingPlan
         fields = ["id", "unit", "base_year", "target_year", "multiple"]
 
 
 class RewardRuleSerializer(ReadOnlyModelSerializer):
     class Meta:
-        model = RewardRule
+        model = models.RewardRule
         fields = ["id", "kind", "basis", "threshold", "amount", "rate", "min_growth", "cap", "sort_order"]
 
 
@@ -132,19 +117,15 @@ class RewardSchemeSerializer(ReadOnlyModelSerializer):
     rules = RewardRuleSerializer(many=True, read_only=True)
 
     class Meta:
-        model = RewardScheme
+        model = models.RewardScheme
         fields = ["id", "unit", "name", "effective_year", "village_cap", "rules"]
 
 
 class VillageRewardSerializer(VillageNamedSerializer):
     class Meta:
-        model = VillageReward
+        model = models.VillageReward
         fields = [
-            "id",
-            "village",
-            "village_code",
-            "village_name",
-            "year",
+            *VillageNamedSerializer.FIELDS,
             "scheme",
             "amount",
             "explanation",
@@ -159,11 +140,11 @@ class ComputeRewardsSerializer(serializers.Serializer):
 
 class ProjectCompetitionSerializer(ReadOnlyModelSerializer):
     class Meta:
-        model = ProjectCompetition
+        model = models.ProjectCompetition
         fields = ["id", "unit", "year", "name"]
 
 
 class ProjectScoreSerializer(ReadOnlyModelSerializer):
     class Meta:
-        model = ProjectScore
+        model = models.ProjectScore
         fields = ["id", "competition", "project", "reviewer", "score", "comment", "scored_at"]

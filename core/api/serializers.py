@@ -19,6 +19,9 @@ class VillageNamedSerializer(ReadOnlyModelSerializer):
     village_code = serializers.CharField(source="village.code", read_only=True)
     village_name = serializers.CharField(source="village.name", read_only=True)
 
+    # The first fields of a subclass's `Meta.fields`: the record, its village and its year.
+    FIELDS = ("id", "village", "village_code", "village_name", "year")
+
 
 # Who a new person is: name, identity card number and (optional) mobile number.
 class IdentitySerializer(serializers.Serializer):
