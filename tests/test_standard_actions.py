@@ -14,16 +14,9 @@ from tests import sweep
 from tests.scope import all_cases, as_act
 
 # Actions still without case data: (model label, url_path). Each must really exist and really lack data (the test
-# below fails otherwise), so this list only shrinks. Collection-level actions (`detail=False`) are listed here too
-# until the cases take them.
-PENDING: set = {
-    ("cadres.CapabilityAssessment", "ranking"),
-    ("cadres.ReserveCadre", "under-30"),
-    ("cadres.TrainingSession", "coverage"),
-    ("collective_economy.ProjectCompetition", "ranking"),
-    ("collective_economy.VillageReward", "compute"),
-    ("grid_woodpecker.PointsAccount", "adjust"),
-}
+# below fails otherwise), so this list only shrinks. Collection-level actions (`detail=False`) take data too
+# (`Act(detail=False)`).
+PENDING: set = set()
 
 
 def _declared() -> set:
