@@ -240,7 +240,11 @@ def can_manage_account(user, target) -> bool:
         return True
     if target.pk == user.pk or target.is_superuser:
         return False
-    roles = list(target.role_assignments.values_list("role", "unit__path"))
+    return _outranks_every_role(user, list(target.role_assignments.values_list("role", "unit__path")))
+
+
+def _outranks_every_role(user, roles) -> bool:
+    """The ladder of `can_manage_account` for an account holding `roles` ((role, unit path) pairs)."""
     if not roles or not _grant_holdings(user):
         return False
     return all(
@@ -248,6 +252,22 @@ def can_manage_account(user, target) -> bool:
         and any(held > ROLE_RANK[role] and path.startswith(root) for held, root in _grant_holdings(user))
         for role, path in roles
     )
+
+
+def manageable_accounts(user, queryset):
+    """The accounts of `queryset` that `user` may manage (`can_manage_account` for each, in two queries)."""
+    if not _authenticated(user):
+        return queryset.none()
+    if _is_all_powerful(user):
+        return queryset
+    if not _grant_holdings(user):
+        return queryset.none()
+    candidates = queryset.exclude(pk=user.pk).exclude(is_superuser=True)
+    roles: dict[int, list] = {}
+    assignments = apps.get_model("accounts", "RoleAssignment").objects.filter(user__in=candidates.values("pk"))
+    for user_id, role, path in assignments.values_list("user_id", "role", "unit__path"):
+        roles.setdefault(user_id, []).append((role, path))
+    return queryset.filter(pk__in=[pk for pk, held in roles.items() if _outranks_every_role(user, held)])
 
 
 def can_revoke(user, assignment) -> bool:

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import CHANGE, COUNTER, HANDLE, IMPORT, TRIAGE, VIEW, can, departments_for, require, units_for
 from core.params import parse_int, parse_year
-from core.views import add_service_errors
+from core.views import add_service_errors, submit_form
 from core.views.generic import ObjectActionView
 from core.views.imports import SheetImportView
 from organizations.models import OrganizationUnit, UnitKind
@@ -130,16 +130,11 @@ def clue_new(request):
         tasks=InspectionTask.objects.filter(grid=woodpecker.grid, ends_on__gte=timezone.localdate()),
         initial={"task": request.GET.get("task")},
     )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data["photos"] = request.FILES.getlist("photos")
-        try:
-            clue = clue_submit(actor=request.user, **data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Clue filed. You can follow every step here."))
-            return redirect("grid_woodpecker:clue_detail", pk=clue.pk)
+    filed = _("Clue filed. You can follow every step here.")
+    photos = request.FILES.getlist("photos")
+    done, clue = submit_form(request, form, clue_submit, filed, prepare=lambda data: {**data, "photos": photos})
+    if done:
+        return redirect("grid_woodpecker:clue_detail", pk=clue.pk)
     return render(request, "grid_woodpecker/clue_form.html", {"form": form, "woodpecker": woodpecker})
 
 
@@ -233,7 +228,6 @@ class ClueAction(ObjectActionView):
     http_method_names = ["post"]
     queryset = Clue.objects.select_related("grid", "department", "reporter", "category")
     redirect_url = "grid_woodpecker:clue_detail"
-    refusal_as_message = False
 
     def dispatch(self, request, *args, **kwargs):
         self.action = CLUE_ACTIONS.get(kwargs["name"])
@@ -413,14 +407,8 @@ def woodpecker_action(request, pk, name):
 def tasks(request):
     grids = selectors.task_grids(user=request.user)
     form = forms.TaskForm(request.POST or None, grids=grids)
-    if request.method == "POST" and form.is_valid():
-        try:
-            inspections.task_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Task posted."))
-            return redirect("grid_woodpecker:tasks")
+    if submit_form(request, form, inspections.task_create, _("Task posted."))[0]:
+        return redirect("grid_woodpecker:tasks")
     qs = InspectionTask.objects.restrict(request.user).select_related("grid").prefetch_related("takers")
     return render(
         request,

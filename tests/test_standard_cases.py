@@ -277,8 +277,8 @@ def _api_action(check, world, case, client, user, act, where, obj):
         return
     response, wrote, allowed, listed = _send_act(client, world, case, act, obj, user)
     if act.url and not allowed and response.status_code == 302 and not wrote.tables:
-        # A portal action page (core ObjectActionView) shows a service's refusal as an error message on the object's
-        # page (a redirect) once its own check let the user in: refused all the same, nothing written.
+        # A portal action page (core ObjectActionView) shows a refusal because of the record's state (a ValidationError
+        # such as core.errors.Conflict) as an error message on the object's page (a redirect): nothing written.
         return
     if not act.detail and not allowed and user is not None and response.status_code == 400 and not wrote.tables:
         return  # a list-wide action aimed at a unit outside one's scope: a field error, like a create there
@@ -414,6 +414,10 @@ def test_standard_cases(world, spec):
         assert {"woodpecker api deactivate inside", "organization_unit api move inside"} <= done, done
         assert {"development_record api approve inside", "member_transfer api cancel inside"} <= done, done
         assert {"training_session api attendees inside", "income_report api approve inside"} <= done, done
+        assert {"organization_unit ui page move inside", "development_record ui page approve inside"} <= done, done
+        assert {"development_record ui page send-back inside"} <= done, done
+        assert {"user ui page deactivate inside", "user ui page grant inside", "user ui page revoke inside"} <= done
+        assert {"user ui page reactivate inside", "user ui page password reset inside"} <= done, done
 
 
 def test_every_scoped_model_has_a_case():

@@ -277,6 +277,25 @@ def _url(name):
     return lambda obj: reverse(name, args=[obj.pk])
 
 
+def _pending_step_page(name):
+    # The route walker of tests/test_standard_actions.py passes a stand-in whose every attribute is a number.
+    return lambda record: reverse(
+        name, args=[record.steps.get(status=StepStatus.PROPOSED).pk if hasattr(record.steps, "get") else 1]
+    )
+
+
+DEVELOPMENT_PAGES = (
+    Act("page approve", APPROVE, prepare=_proposed, url=_pending_step_page("cadres:development_approve")),
+    Act(
+        "page send-back",
+        APPROVE,
+        DEVELOPMENT_ACTIONS[2].body,
+        prepare=_proposed,
+        url=_pending_step_page("cadres:development_return"),
+    ),
+)
+
+
 CASES = [
     ScopeCase(
         name="person",
@@ -325,6 +344,7 @@ CASES = [
         api_list="/api/v1/cadres/development/",
         api_create_body=person_ref_body({"applied_on": "2024-01-01"}),
         api_actions=DEVELOPMENT_ACTIONS,
+        ui_actions=DEVELOPMENT_PAGES,
         marker=lambda obj: obj.person.name,
     ),
     ScopeCase(name="development_step", model=DevelopmentStep, make=make_step),
