@@ -5,8 +5,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.permissions import ADJUST, CHANGE, COUNTER, HANDLE, RATE, SYSTEM, TRIAGE, VIEW
+from grid_woodpecker import selectors
 from grid_woodpecker.models import (
     CANCEL,
+    REDEEM,
     TAKE,
     AbuseListEntry,
     Clue,
@@ -155,6 +157,35 @@ def goods_body(county, unit):
     station = station_create(unit=unit, name="爱心超市", kind="love_supermarket", actor=SYSTEM)
     return {"station": station.pk, "name": "大米", "price_yuan": "10.00", "stock": 5}
 
+
+def _funded(county, users, goods):
+    """The goods with every woodpecker of their township holding points enough to redeem them."""
+    township = goods.station.unit.parent
+    for woodpecker in Woodpecker.objects.filter(grid__path__startswith=township.path, status=WoodpeckerStatus.ACTIVE):
+        points_adjust(woodpecker=woodpecker, points=100, reason="兑换测试", actor=SYSTEM)
+    return goods
+
+
+def _may_redeem(user, goods) -> bool:
+    """A woodpecker redeems their own points (the matrix: REDEEM on their account) for goods of their township's
+    catalogue (grid_woodpecker.selectors.goods_queryset_near)."""
+    woodpecker = selectors.woodpecker_of(user)
+    if woodpecker is None:
+        return False
+    near = selectors.goods_queryset_near(woodpecker=woodpecker).filter(pk=goods.pk).exists()
+    return near and roles.expected(user, REDEEM, woodpecker.account)
+
+
+GOODS_PAGES = (
+    Act(
+        "page redeem",
+        REDEEM,
+        prepare=_funded,
+        prober=lambda world, goods: world.lower["woodpecker"],
+        expect=_may_redeem,
+        url=lambda goods: reverse("grid_woodpecker:redeem", args=[goods.pk]),
+    ),
+)
 
 CASES = [
     ScopeCase(
@@ -309,6 +340,7 @@ CASES = [
         api_list=f"{API}goods/",
         api_update_data={"stock": 0},
         api_create_body=goods_body,
+        ui_actions=GOODS_PAGES,
     ),
     ScopeCase(
         name="redemption",
