@@ -39,6 +39,7 @@ from grid_woodpecker.services.open311_keys import open311_key_create
 from grid_woodpecker.services.points import points_adjust, policy_set
 from grid_woodpecker.services.redemptions import redemption_reserve
 from grid_woodpecker.services.stations import station_create
+from organizations.models import OrganizationUnit, UnitKind
 from tests import roles
 from tests.grid_woodpecker import helpers
 from tests.scope import Act, ScopeCase
@@ -176,12 +177,19 @@ def _may_redeem(user, goods) -> bool:
     return near and roles.expected(user, REDEEM, woodpecker.account)
 
 
+def _redeemer(world, goods):
+    """A woodpecker of the goods' village, who may redeem them (the superuser is nobody's woodpecker)."""
+    unit = goods.station.unit
+    grid = OrganizationUnit.objects.filter(kind=UnitKind.GRID, path__startswith=unit.path).order_by("path").first()
+    return helpers.woodpecker(grid, name=f"{grid.name}兑换人").user
+
+
 GOODS_PAGES = (
     Act(
         "page redeem",
         REDEEM,
         prepare=_funded,
-        prober=lambda world, goods: world.lower["woodpecker"],
+        prober=_redeemer,
         expect=_may_redeem,
         url=lambda goods: reverse("grid_woodpecker:redeem", args=[goods.pk]),
     ),
