@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import CHANGE, COUNTER, HANDLE, IMPORT, TRIAGE, VIEW, can, departments_for, require, units_for
 from core.params import parse_int, parse_year
-from core.views import add_service_errors, submit_form
+from core.views import add_service_errors, run_service, submit_form
 from core.views.generic import ObjectActionView
 from core.views.imports import SheetImportView
 from organizations.models import OrganizationUnit, UnitKind
@@ -159,21 +159,19 @@ def points(request):
 def redeem(request, pk):
     woodpecker = _my_woodpecker(request)
     goods = get_object_or_404(selectors.goods_queryset_near(woodpecker=woodpecker), pk=pk)
-    try:
-        redemption = redemption_reserve(
+    run_service(
+        request,
+        lambda: redemption_reserve(
             woodpecker=woodpecker,
             goods=goods,
             actor=request.user,
             idempotency_key=request.POST.get("idempotency_key", ""),
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request,
+        ),
+        lambda redemption: (
             _("Reserved “%(goods)s” for %(points)d points: collect it at %(station)s.")
-            % {"goods": goods.name, "points": redemption.points, "station": goods.station.name},
-        )
+            % {"goods": goods.name, "points": redemption.points, "station": goods.station.name}
+        ),
+    )
     return redirect("grid_woodpecker:points")
 
 
@@ -181,12 +179,11 @@ def redeem(request, pk):
 @require_POST
 def task_take(request, pk):
     task = get_object_or_404(InspectionTask, pk=pk, grid=_my_woodpecker(request).grid)
-    try:
-        inspections.task_take(task=task, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Task taken. File what you find against it."))
+    run_service(
+        request,
+        lambda: inspections.task_take(task=task, actor=request.user),
+        _("Task taken. File what you find against it."),
+    )
     return redirect("grid_woodpecker:me")
 
 
@@ -375,27 +372,29 @@ def woodpecker_detail(request, pk):
 @require_POST
 def woodpecker_action(request, pk, name):
     woodpecker = _scoped_or_404(Woodpecker.objects.all(), request.user, pk=pk)
-    try:
-        if name == "confirm":
-            woodpecker_confirm(woodpecker=woodpecker, actor=request.user)
-            done = _("The registration is confirmed: the woodpecker may file clues now.")
-        elif name == "deactivate":
-            woodpecker_deactivate(woodpecker=woodpecker, reason=request.POST.get("reason", ""), actor=request.user)
-            done = _("The woodpecker is deactivated; their points and history stay.")
-        elif name == "lead":
-            changed = woodpecker_set_lead(
+    post = request.POST
+    step = {
+        "confirm": (
+            lambda: woodpecker_confirm(woodpecker=woodpecker, actor=request.user),
+            _("The registration is confirmed: the woodpecker may file clues now."),
+        ),
+        "deactivate": (
+            lambda: woodpecker_deactivate(woodpecker=woodpecker, reason=post.get("reason", ""), actor=request.user),
+            _("The woodpecker is deactivated; their points and history stay."),
+        ),
+        "lead": (
+            lambda: woodpecker_set_lead(
                 woodpecker=woodpecker,
-                is_lead=bool(request.POST.get("is_lead")),
-                duties=request.POST.get("duties", ""),
+                is_lead=bool(post.get("is_lead")),
+                duties=post.get("duties", ""),
                 actor=request.user,
-            )
-            done = _("Now a lead woodpecker.") if changed.is_lead else _("No longer a lead woodpecker.")
-        else:
-            raise Http404
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, done)
+            ),
+            lambda changed: _("Now a lead woodpecker.") if changed.is_lead else _("No longer a lead woodpecker."),
+        ),
+    }.get(name)
+    if step is None:
+        raise Http404
+    run_service(request, *step)
     next_url = request.POST.get("next", "")
     if next_url.startswith("/") and not next_url.startswith("//"):
         return redirect(next_url)
@@ -442,12 +441,7 @@ def redemption_action(request, pk, name):
     if step is None:
         raise Http404
     service, done = step
-    try:
-        service(redemption=redemption, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, done)
+    run_service(request, lambda: service(redemption=redemption, actor=request.user), done)
     return redirect("grid_woodpecker:counter")
 
 

@@ -384,6 +384,13 @@ def _ui_writes(check, world, case, client, user, inside, outside):
 # --- the tests ---------------------------------------------------------------------------------------------------
 
 
+# Writes only a role other than the representative may do, asserted for that role (not blind).
+ONLY_FOR = {
+    "org_department": {"goals_target ui page load defaults inside"},
+    "woodpecker_a": {"goods ui page redeem inside"},
+}
+
+
 @pytest.mark.parametrize("spec", roles.MATRIX, ids=str)
 def test_standard_cases(world, spec):
     user = roles.user_for(world, spec)
@@ -418,6 +425,10 @@ def test_standard_cases(world, spec):
         assert {"development_record ui page send-back inside"} <= done, done
         assert {"user ui page deactivate inside", "user ui page grant inside", "user ui page revoke inside"} <= done
         assert {"user ui page reactivate inside", "user ui page password reset inside"} <= done, done
+        assert {"development_record ui page propose inside", "party_member ui page transfer inside"} <= done, done
+        assert {"cadre_post ui page elevate inside", "goals_report_confirmation ui page confirm inside"} <= done, done
+    # The pages only another role may use: tried and asserted for that role.
+    assert ONLY_FOR.get(spec.name, set()) <= set(check.successes), check.successes
 
 
 def test_every_scoped_model_has_a_case():

@@ -20,7 +20,7 @@ from django.views.generic import TemplateView
 from accounts.permissions import CHANGE, require, require_at
 from accounts.scoping import VIEW, restrict
 
-from .helpers import Column, add_service_errors, get_scoped_or_404
+from .helpers import Column, add_service_errors, get_scoped_or_404, run_service
 
 NOT_ALLOWED = _("You may view this record but not change it.")
 
@@ -298,12 +298,8 @@ class ObjectActionView(ObjectMixin, PortalView):
                 messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
                 return self.get_redirect(obj)
             data = self.form_data(form)
-        try:
-            result = self.perform(obj, data)
-        except ValidationError as exc:  # the record's state or the input (a PermissionDenied: the 403 page)
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, self.get_success_message(obj, result))
+        # A refusal because of the record's state or the input is an error message (a PermissionDenied: 403).
+        run_service(request, lambda: self.perform(obj, data), lambda result: self.get_success_message(obj, result))
         return self.get_redirect(obj)
 
 

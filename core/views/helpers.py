@@ -72,6 +72,20 @@ def submit_form(
     return Submission((True, result))
 
 
+def run_service(request, call, message):
+    """The POST of an action button written as a function: run `call()` (the service call) and say how it went.
+    On success `message` is shown (a callable gets the result) and the result returned; a refusal because of the
+    record's state or the input (a ValidationError) is shown as an error message and None returned. A
+    PermissionDenied is not caught: the 403 page."""
+    try:
+        result = call()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return None
+    messages.success(request, message(result) if callable(message) else message)
+    return result
+
+
 def resolve(obj, accessor):
     """The value `accessor` names on `obj`: a callable(obj), or a dotted path whose last step may be a method
     (`"person.name"`, `"get_status_display"`). None and "" read as "—"."""

@@ -19,6 +19,7 @@ from cadres.models import (
     PersonalDataReveal,
     ReserveCadre,
     ReserveStep,
+    StepKind,
     StepStatus,
     TrainingAttendance,
     TrainingSession,
@@ -293,6 +294,38 @@ DEVELOPMENT_PAGES = (
         prepare=_proposed,
         url=_pending_step_page("cadres:development_return"),
     ),
+    Act(
+        "page propose",
+        CHANGE,
+        {"kind": StepKind.ADVANCE, "effective_on": "2022-06-01"},
+        prepare=_open,
+        url=_url("cadres:development_propose"),
+    ),
+)
+# The member's page sends the member's relationship out to another unit (a grid under the member's village).
+MEMBER_PAGES = (
+    Act(
+        "page transfer",
+        CHANGE,
+        lambda county, member: {"to_unit_code": _first_child(member.unit).code, "out_on": "2024-03-01"},
+        url=_url("cadres:member_transfer"),
+    ),
+)
+# A sitting secretary's post page puts the post under elevated management (a record of its own model at the unit).
+POST_PAGES = (
+    Act(
+        "page end",
+        CHANGE,
+        lambda county, obj: {"ended_on": str(timezone.localdate()), "reason": "换届"},
+        url=_url("cadres:post_end"),
+    ),
+    Act(
+        "page elevate",
+        CHANGE,
+        {"direction": "negative", "reason": "整改", "started_on": "2024-01-01", "review_on": "2024-12-31"},
+        expect=lambda user, post: roles.expected_at(user, CHANGE, ElevatedManagement, post.unit),
+        url=_url("cadres:elevation_create"),
+    ),
 )
 
 
@@ -322,6 +355,7 @@ CASES = [
         api_list="/api/v1/cadres/members/",
         api_update_data={"without_post": True},
         api_create_body=member_body,
+        ui_actions=MEMBER_PAGES,
     ),
     ScopeCase(
         name="member_transfer",
@@ -359,14 +393,7 @@ CASES = [
         api_actions=(
             Act("end", CHANGE, lambda county, obj: {"ended_on": str(timezone.localdate()), "reason": "换届"}),
         ),
-        ui_actions=(
-            Act(
-                "page end",
-                CHANGE,
-                lambda county, obj: {"ended_on": str(timezone.localdate()), "reason": "换届"},
-                url=_url("cadres:post_end"),
-            ),
-        ),
+        ui_actions=POST_PAGES,
         marker=lambda obj: obj.person.name,
     ),
     ScopeCase(
