@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "csp",
     "import_export",
+    "celery_progress",  # its progress bar script (static/celery_progress/), served by whitenoise
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
