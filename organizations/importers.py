@@ -9,7 +9,7 @@ from core.sheets.importers import Counts, Importer, column, register
 from core.sheets.spec import SheetSpec
 
 from . import services
-from .models import OrganizationUnit, UnitKind
+from .models import OrganizationUnit, UnitKind, kind_rule_error
 
 UPDATED = ("name", "kind", "sort_order", "is_active")
 
@@ -49,10 +49,18 @@ class UnitImporter(Importer):
         code = str(values.get("code") or "").strip().upper()
         parent_code = str(values.get("parent_code") or "").strip().upper()
         values["code"], values["parent_code"] = code, parent_code
-        if parent_code and parent_code not in self.parents and parent_code not in ctx.seen:
+        kinds = ctx.seen.setdefault("kinds", {})
+        parent = self.parents.get(parent_code)
+        if parent_code and parent is None and parent_code not in kinds:
             errors.setdefault("parent_code", _("No unit with this code in your jurisdiction."))
+        elif values.get("kind") and not errors.get("kind"):
+            parent_kind = parent.kind if parent is not None else kinds.get(parent_code)
+            problem = kind_rule_error(values["kind"], parent_kind)
+            if problem:
+                errors.setdefault("kind", str(problem))
         if not code:
             return
+        kinds[code] = values.get("kind")
         if code in ctx.seen:
             errors.setdefault("code", _("This code appears twice in the sheet."))
         ctx.seen[code] = row.number
@@ -66,18 +74,19 @@ class UnitImporter(Importer):
         values["current"] = current
 
     def write(self, rows, *, actor, options):
-        counts = Counts()
-        created: dict[str, OrganizationUnit] = {}
+        """New units in bulk (`units_bulk_create`: a province's division list in a few statements per level),
+        then the updates of existing ones through `unit_update` / `unit_move`."""
+        new = [
+            {"name": r.values["name"], "code": r.values["code"], "kind": r.values["kind"],
+             "parent_code": r.values["parent_code"], "sort_order": r.values.get("sort_order") or 0}
+            for r in rows if r.values.get("current") is None
+        ]  # fmt: skip
+        counts = Counts(created=len(services.units_bulk_create(rows=new, actor=actor)) if new else 0)
         for row in rows:
             v = row.values
-            parent = created.get(v["parent_code"]) or self.parents.get(v["parent_code"]) if v["parent_code"] else None
+            parent = self.parents.get(v["parent_code"]) if v["parent_code"] else None
             current = v.get("current")
             if current is None:
-                created[v["code"]] = services.unit_create(
-                    name=v["name"], code=v["code"], kind=v["kind"], parent=parent,
-                    sort_order=v.get("sort_order") or 0, actor=actor,
-                )  # fmt: skip
-                counts.created += 1
                 continue
             fields = {"name": v["name"], "kind": v["kind"], "sort_order": v.get("sort_order") or 0}
             if v.get("is_active") is not None:

@@ -19,8 +19,12 @@ from dataclasses import dataclass, field
 
 from django.utils.module_loading import autodiscover_modules
 
+from core import crypto
+
 from .spec import Column, SheetSpec
 
+# Characters kept at the start and the end, as the portal shows them (cadres.models.people.mask_id_number).
+MASKED = {"id_number": (1, 1), "phone": (3, 4)}
 REGISTRY: dict[str, type["Importer"]] = {}
 _discovered: list[bool] = []  # set once the apps' importers modules are imported
 
@@ -77,6 +81,8 @@ class Importer:
         """A parsed value as the preview shows it (a choice by its label, an amount in yuan with two decimals)."""
         if value is None or value == "":
             return ""
+        if column.type in MASKED:  # the preview (and the job row) never holds a full ID number or phone
+            return crypto.mask(str(value), *MASKED[column.type])
         if column.type == "choice":
             return dict(column.choices).get(value, str(value))
         if column.type == "bool":

@@ -239,6 +239,8 @@ def confirm(job_id: int, progress=lambda current, total: None) -> ImportJob | No
                 changes={"kind": job.kind, "file": job.file_name, **counts.as_dict()},
             )
             _finish(job, Status.DONE, finished_at=timezone.now(), errors=errors[:MAX_STORED_ERRORS])
+        # The sheet (ID numbers, phones) is not kept once written; the beat job purges the others after N hours.
+        transaction.on_commit(lambda: uploads.discard(user=job.uploader, kind=job.kind, token=job.token))
     except ValidationError as exc:  # a service's refusal at write time: nothing was written
         job.refresh_from_db()
         return _finish(job, Status.FAILED, error_summary="；".join(exc.messages))

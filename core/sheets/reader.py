@@ -78,6 +78,9 @@ def _parse(column, text, unit):
         for value, label in column.choices:
             if text in (value, label):
                 return value
+        partial = [value for value, label in column.choices if text in label]
+        if len(partial) == 1:
+            return partial[0]
         raise ValueError(f"无法识别的值“{text}”。")
     if column.type == "bool":
         return text in ("是", "1", "true", "√")
@@ -94,6 +97,8 @@ def read_table(name, content, spec, *, mapping=None, amount_unit=None, max_rows=
         plain = header.replace("（万元）", "").replace("（元）", "")
         if "万元" in header:
             unit = "wan"
+        elif "（元）" in header and unit is None:
+            unit = "yuan"
         for column in spec.columns:
             if plain in (column.label, *column.aliases, column.key) and column.key not in columns:
                 columns[column.key] = index
