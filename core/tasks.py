@@ -5,6 +5,7 @@ import uuid
 
 from celery import shared_task
 from celery_progress.backend import ProgressRecorder
+from django.conf import settings
 from django.db import transaction
 
 from . import imports
@@ -52,4 +53,6 @@ def queue(job, task) -> None:
     task_id = str(uuid.uuid4())
     type(job).objects.filter(pk=job.pk).update(task_id=task_id)
     job.task_id = task_id
-    transaction.on_commit(lambda: task.apply_async((job.pk,), task_id=task_id))
+    # The queue is read at call time (a test, or a deployment, routes the jobs to its own worker).
+    queue_name = settings.CELERY_TASK_DEFAULT_QUEUE
+    transaction.on_commit(lambda: task.apply_async((job.pk,), task_id=task_id, queue=queue_name))
