@@ -1,15 +1,15 @@
 """Opening an uploaded file as sheets of rows, refusing what must not be opened (pure, no database).
 
 The format is told by the content, not the name: a zip holding `xl/workbook.xml` is an .xlsx (streamed by
-openpyxl's read-only parser, which also tells formula cells apart), an OLE compound file is an .xls (xlrd 2.0) or —
+`xlsx.Workbook`, expat callbacks, which also tell formula cells apart), an OLE compound file is an .xls (xlrd 2.0) or —
 holding an `EncryptedPackage` stream — a password-protected workbook, anything else is CSV text (UTF-8, UTF-8 with
 BOM, UTF-16 with BOM, else GB18030, the superset of GBK that Excel on a Chinese Windows writes).
 
 Refused before any parser runs: an empty file, one over `IMPORT_MAX_BYTES`, a zip whose declared uncompressed size
 passes `IMPORT_MAX_UNZIPPED_BYTES` or whose members are compressed beyond `ZIP_MAX_RATIO` (a zip bomb: Python's
 zipfile never inflates a member past its declared size, so the declared sizes bound the work), an encrypted zip or
-workbook, a Word or OpenDocument file, a web page saved as .xls, a binary file. openpyxl parses XML with defusedxml
-(installed), so entity expansion is refused too.
+workbook, a Word or OpenDocument file, a web page saved as .xls, a binary file. A DTD or entity declaration in a
+workbook part is refused too (no entity expansion).
 
 Each sheet is `(name, rows)`, `rows()` yielding `(sheet row number, [cell values])`; a formula cell of an .xlsx is
 a `Formula` (a str holding "=…"), so the reader can refuse it; .xls formulas arrive as their last computed value
@@ -26,8 +26,8 @@ from collections.abc import Callable, Iterator
 import xlrd
 from django.conf import settings
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
-from openpyxl.worksheet._reader import WorkSheetParser
+
+from . import xlsx
 
 MB = 1024 * 1024
 DEFAULT_MAX_BYTES = 20 * MB
@@ -43,10 +43,6 @@ Rows = Callable[[], Iterator[tuple[int, list]]]
 
 class SheetRefused(ValueError):
     """The file cannot be read as a sheet; str(exc) is the Chinese message shown to the uploader."""
-
-
-class Formula(str):
-    """The text of a formula cell ("=SUM(C3:C9)")."""
 
 
 def max_bytes() -> int:
@@ -123,42 +119,17 @@ def check_zip(content: bytes) -> zipfile.ZipFile:
     return archive
 
 
-def _xlsx_rows(workbook, sheet) -> Rows:
-    def rows() -> Iterator[tuple[int, list]]:
-        # openpyxl's own streaming parser (pinned 3.1.5): unlike iter_rows(values_only=True) it tells a formula
-        # cell (data_type "f") from a text starting with "=", and it skips absent rows without filling them.
-        with sheet._get_source() as source:
-            parser = WorkSheetParser(
-                source,
-                sheet._shared_strings,
-                data_only=False,
-                epoch=workbook.epoch,
-                date_formats=workbook._date_formats,
-                timedelta_formats=workbook._timedelta_formats,
-            )
-            for number, cells in parser.parse():
-                values: list = [None] * (cells[-1]["column"] if cells else 0)
-                for cell in cells:
-                    value = cell["value"]
-                    if cell["data_type"] == "f":
-                        value = Formula(getattr(value, "text", None) or value or "=")
-                    values[cell["column"] - 1] = value
-                yield number, values
-
-    return rows
-
-
 def _xlsx_sheets(content: bytes) -> list[tuple[str, Rows]]:
-    check_zip(content)
+    archive = check_zip(content)
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False, keep_links=False)
-    except Exception:  # openpyxl raises many kinds on a damaged package; the uploader gets one message
+        workbook = xlsx.Workbook(archive)
+    except (xlsx.XlsxError, KeyError, ValueError, zipfile.BadZipFile, OSError, EOFError):
         raise corrupt()
-    return [
-        (sheet.title, _xlsx_rows(workbook, sheet))
-        for sheet in workbook.worksheets
-        if getattr(sheet, "sheet_state", "visible") == "visible" and hasattr(sheet, "_get_source")
-    ]
+
+    def sheet_rows(part: str) -> Rows:
+        return lambda: workbook.rows(part)
+
+    return [(title, sheet_rows(part)) for title, part, visible in workbook.sheets if visible]
 
 
 # .xls

@@ -205,22 +205,26 @@ def row_keys(row: list) -> list[str]:
     return _trimmed([header_key(cell) for cell in row])
 
 
+def _filled(cell) -> bool:
+    return cell is not None and (type(cell) is not str or bool(cell.strip()) and bool(clean_text(cell)))
+
+
 def skip_reason(row: list, header_keys: list[str]) -> str | None:
     """Why a row after the header is not a record (Chinese), or None. Blank rows are "" (dropped silently)."""
-    texts = [clean_text(cell) for cell in row]
-    filled = [text for text in texts if text]
+    filled = [(index, cell) for index, cell in enumerate(row) if _filled(cell)]
     if not filled:
         return ""
-    for cell, text in zip(row, texts, strict=True):
-        if isinstance(cell, str) and "计" in text and _TOTAL.match(normalise_text(text)):
-            return _("total row (%(text)s), skipped") % {"text": text}
-    if len(filled) <= 2 and _NOTE.match(normalise_text(filled[0])):
+    for _index, cell in filled:
+        if isinstance(cell, str) and "计" in cell and _TOTAL.match(normalise_text(cell)):
+            return _("total row (%(text)s), skipped") % {"text": clean_text(cell)}
+    first, cell = filled[0]
+    if len(filled) <= 2 and isinstance(cell, str) and _NOTE.match(normalise_text(cell)):
         return _("note row, skipped")
-    first = next((index for index, text in enumerate(texts) if text), 0)
     if (
         len(filled) >= 2
+        and isinstance(cell, str)
         and first < len(header_keys)
-        and header_key(texts[first]) == header_keys[first]
+        and header_key(cell) == header_keys[first]
         and row_keys(row) == header_keys
     ):
         return _("the header repeated, skipped")

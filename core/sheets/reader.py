@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
 from . import layout
-from .formats import Formula, Rows, SheetRefused, corrupt, open_sheets
+from .formats import Rows, SheetRefused, corrupt, open_sheets
 from .spec import SheetSpec
 from .values import EXCEL_ERRORS, UNITS, BadValue, clean_text, parse_value
+from .xlsx import Formula
 
 __all__ = ["Row", "SheetRefused", "Table", "read_table"]
 
@@ -145,37 +146,69 @@ def _units(spec, header, columns, *, title_texts, notes, chosen) -> tuple[str | 
     return unit, source, {key: value for key, value in column_units.items() if value is not None}
 
 
+_MEMO_TYPES = ("int", "decimal", "amount", "date", "choice", "bool")
+_MEMO_LIMIT = 50_000
+
+
+def _cell_parser(column, unit):
+    """parse(cell, text) for one column. The repeated values of a column (dates, choices, years) are parsed once."""
+    if column.type == "text":
+
+        def parse_text(cell, text):
+            if text in EXCEL_ERRORS:
+                return parse_value(cell, column)
+            return text  # the same string as the raw text: memory stays flat at 48,000 rows
+
+        return parse_text
+    if column.type not in _MEMO_TYPES:
+        return lambda cell, _text: parse_value(cell, column, unit)
+    memo: dict = {}
+
+    def parse_memoised(cell, _text):
+        key = (type(cell), cell)
+        found = memo.get(key)
+        if found is None:
+            try:
+                found = (True, parse_value(cell, column, unit))
+            except BadValue as exc:
+                found = (False, str(exc))
+            if len(memo) < _MEMO_LIMIT:
+                memo[key] = found
+        if not found[0]:
+            raise BadValue(found[1])
+        return found[1]
+
+    return parse_memoised
+
+
 def _parse(records, spec: SheetSpec, columns: dict[str, int], column_units: dict[str, str]) -> list[Row]:
     fields = []
     for position, key in enumerate(columns):
         column = spec.column(key)
-        needs_unit = column.type == "amount" and key not in column_units
-        fields.append((position, key, column, column_units.get(key), needs_unit))
-    fill_in = {key: _("Fill in %(column)s.") % {"column": spec.column(key).label} for key in columns}
+        if column.type == "amount" and key not in column_units:
+            parse = None  # the uploader chooses the unit first; nothing to parse yet
+        else:
+            parse = _cell_parser(column, column_units.get(key))
+        fill_in = _("Fill in %(column)s.") % {"column": column.label} if column.required else None
+        fields.append((position, key, parse, fill_in))
     parsed = []
-    for position_in_sheet, (number, cells) in enumerate(records):
+    for index, (number, cells) in enumerate(records):
         values: dict[str, object] = {}
         raw: dict[str, str] = {}
         errors: dict[str, str] = {}
-        for position, key, column, unit, needs_unit in fields:
+        for position, key, parse, fill_in in fields:
             cell = cells[position]
             text = raw[key] = clean_text(cell)
-            if needs_unit:  # the uploader chooses the unit first; nothing to parse yet
-                values[key] = None
-                continue
             try:
-                # a text cell's value is its text (the same string: memory stays flat at 48,000 rows)
-                values[key] = (
-                    text if column.type == "text" and text not in EXCEL_ERRORS else parse_value(cell, column, unit)
-                )
+                value = values[key] = parse(cell, text) if parse is not None else None
             except BadValue as exc:
                 values[key] = None
                 errors[key] = str(exc)
                 continue
-            if column.required and values[key] in (None, "") and not text:
-                errors[key] = fill_in[key]
+            if fill_in is not None and not text and value in (None, ""):
+                errors[key] = fill_in
         parsed.append(Row(number, values, raw, errors))
-        records[position_in_sheet] = None  # the cells are released as the rows are built
+        records[index] = None  # the cells are released as the rows are built
     return parsed
 
 
