@@ -52,11 +52,15 @@ def unit_in(text) -> str | None:
     return None
 
 
-def _names(spec: SheetSpec) -> dict[str, str]:
-    names: dict[str, str] = {}
-    for column in spec.columns:
-        for name in column.names:
-            names.setdefault(header_key(name), column.key)
+def _names(spec: SheetSpec) -> dict[str, tuple[str, int]]:
+    """Header key -> (column key, rank): 0 for a label, 1 for an alias, 2 for the field key itself (the headers of
+    the earlier English-keyed exports)."""
+    names: dict[str, tuple[str, int]] = {}
+    for rank in (0, 1, 2):
+        for column in spec.columns:
+            texts = {0: (column.label,), 1: column.aliases, 2: (column.key,)}[rank]
+            for text in texts:
+                names.setdefault(header_key(text), (column.key, rank))
     return names
 
 
@@ -88,16 +92,23 @@ def _display(top: str, bottom: str) -> str:
     return f"{top}/{bottom}" if top and bottom and top != bottom else (bottom or top)
 
 
-def _match(texts: list[tuple[str, str]], names: dict[str, str]) -> dict[str, int]:
-    columns: dict[str, int] = {}
+def _match(texts: list[tuple[str, str]], names: dict[str, tuple[str, int]]) -> dict[str, int]:
+    """Spec key -> column index. A label beats an alias, an alias the field key, whatever their order in the sheet
+    (an export's 村名称 column does not take 村编码's place); on equal terms the leftmost column wins."""
+    found = []
     for index, (top, bottom) in enumerate(texts):
         for candidate in _candidates(top, bottom):
-            key = names.get(header_key(candidate))
-            if key is not None:
-                if key not in columns:
-                    columns[key] = index
+            match = names.get(header_key(candidate))
+            if match is not None:
+                found.append((match[1], index, match[0]))
                 break
-    return columns
+    columns: dict[str, int] = {}
+    taken: set[int] = set()
+    for _rank, index, key in sorted(found):
+        if key not in columns and index not in taken:
+            columns[key] = index
+            taken.add(index)
+    return dict(sorted(columns.items(), key=lambda item: item[1]))
 
 
 @dataclass

@@ -201,13 +201,18 @@ def parse_bool(value) -> bool | None:
 
 
 def parse_choice(value, choices: tuple[tuple[str, str], ...]) -> str | None:
-    """The stored value of a choice given by its Chinese label (what exports write) or by the value itself."""
+    """The stored value of a choice given by its Chinese label (what exports write), by the value itself, or by a
+    part of one label only."""
     if is_empty(value):
         return None
     text = normalise_text(value)
     for stored, label in choices:
         if text in (normalise_text(label), normalise_text(stored)):
             return stored
+    # A shortened label ("预备" for "预备党员") when exactly one label contains it.
+    partial = [stored for stored, label in choices if text in normalise_text(label)]
+    if len(partial) == 1:
+        return partial[0]
     raise BadValue(
         _("“%(value)s” is not one of: %(choices)s.")
         % {"value": clean_text(value), "choices": "、".join(str(label) for _stored, label in choices)}
@@ -220,10 +225,13 @@ def is_masked(value) -> bool:
 
 
 def parse_id_number(value) -> str | None:
-    """An 18-character resident ID number, upper-case X; None when empty or masked (the importer then matches by
-    person code). The check digit and the birth date are the domain's checks (cadres.validators)."""
-    if is_empty(value) or is_masked(value):
+    """An 18-character resident ID number, upper-case X. A masked one (an export's "4***************1X") is an
+    error: it never identifies anyone (an importer that matched the row by person code drops that error). The check
+    digit and the birth date are the domain's checks (cadres.validators)."""
+    if is_empty(value):
         return None
+    if is_masked(value):
+        raise BadValue(_("This ID number is masked and cannot identify anyone: give the full 18-character number."))
     if isinstance(value, int | float) and not isinstance(value, bool):
         raise BadValue(
             _("The ID number was stored as a number and lost its last digits: format the column as text and retype it.")
@@ -235,6 +243,8 @@ def parse_id_number(value) -> str | None:
 
 
 def parse_phone(value) -> str | None:
+    """A phone number (digits, "-", a leading "+"); None when empty or masked (an export's "138****5678": the
+    importer keeps the phone it has)."""
     if is_empty(value) or is_masked(value):
         return None
     text = clean_text(value) if not isinstance(value, float) else str(int(value))

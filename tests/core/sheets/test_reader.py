@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from core.sheets.reader import SheetRefused, read_table
+from core.sheets.spec import Column, SheetSpec
 
 from .builders import INCOME, MEMBERS, csv_bytes, excel_datetime, xlsx
 
@@ -237,3 +238,35 @@ def test_cells_that_excel_could_not_compute_or_keep():
     row = read_table("党员.xlsx", xlsx(("Sheet1", rows)), MEMBERS).rows[0]
     assert "存成了数字" in row.errors["id_number"]
     assert row.errors["branch"] == "单元格显示 Excel 错误值 #N/A。"
+
+
+def test_a_label_beats_an_alias_whatever_the_column_order():
+    spec = SheetSpec(
+        "villages",
+        "村",
+        (Column("village_code", "村编码", aliases=("村名称", "村")), Column("year", "年度", type="int")),
+    )
+    rows = [["村名称", "年度", "村编码"], ["张家村", 2023, "420100001"]]
+    table = read_table("a.xlsx", xlsx(("Sheet1", rows)), spec)
+    assert table.columns == {"year": 1, "village_code": 2}
+    assert table.unmatched == ["村名称"]
+    # Without the label, the alias is used.
+    assert read_table("a.xlsx", xlsx(("Sheet1", [rows[0][:2], rows[1][:2]])), spec).columns["village_code"] == 0
+
+
+def test_the_field_keys_of_earlier_exports_are_headers_too():
+    rows = [["name", "joined_on", "gender"], ["张三", "2019-07-01", "男"]]
+    table = read_table("a.csv", csv_bytes([",".join(row) for row in rows], "utf-8"), MEMBERS)
+    assert table.columns == {"name": 0, "joined_on": 1, "gender": 2}
+
+
+def test_a_shortened_choice_label_is_read_when_only_one_label_holds_it():
+    spec = SheetSpec(
+        "status",
+        "状态",
+        (Column("status", "党员类别", type="choice", choices=(("full", "正式党员"), ("p", "预备党员"))),),
+    )
+    rows = [["党员类别"], ["预备"], ["党员"]]
+    first, second = read_table("a.xlsx", xlsx(("Sheet1", rows)), spec).rows
+    assert first.values["status"] == "p"
+    assert second.errors["status"] == "“党员”不是可选的值，可选：正式党员、预备党员。"
