@@ -93,10 +93,8 @@ def _read(job: ImportJob, importer):
 
 
 def _needs_unit(importer, table) -> bool:
-    if not importer.spec.has_amounts or table.amount_unit:
-        return False
-    keys = {c.key for c in importer.spec.columns if c.type == "amount"}
-    return any(row.raw.get(key) for row in table.rows for key in keys)
+    """An amount column without a declared unit, and amounts in it: the uploader chooses 元 or 万元."""
+    return bool(importer.spec.has_amounts and table.needs_unit)
 
 
 def _check(importer, table, job, progress):
@@ -130,7 +128,8 @@ def _preview(importer, table, warnings) -> dict:
         header = table.headers[index] if index < len(table.headers) else ""
         unit = ""
         if column.type == "amount":
-            unit = {"yuan": "元", "wan": "万元"}.get(table.amount_unit or "", "")
+            used = table.column_units.get(column.key) or table.amount_unit or ""
+            unit = {"yuan": "元", "wan": "万元"}.get(used, "")
         columns.append({"key": column.key, "label": str(column.label), "header": header, "unit": unit})
     shown = [c for c in importer.spec.columns if c.key in table.columns]
     rows = [
@@ -144,6 +143,8 @@ def _preview(importer, table, warnings) -> dict:
     return {
         "columns": columns,
         "header_row": table.header_row,
+        "format": " ".join(filter(None, [table.file_format, table.encoding])),
+        "sheet_name": table.sheet_name,
         "headers": table.headers,
         "unmatched": table.unmatched,
         "missing": table.missing,
