@@ -353,14 +353,11 @@ def competition_detail(request, pk):
     if request.method == "POST":
         if not can_score:
             raise PermissionDenied(_("Only staff of the unit holding the competition may score."))
-        if form.is_valid():
-            try:
-                services.project_score_set(competition=competition, reviewer=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Score saved."))
-                return redirect("collective_economy:competition", pk=competition.pk)
+        scored = submit_form(
+            request, form, services.project_score_set, _("Score saved."), actor_arg="reviewer", competition=competition
+        )
+        if scored[0]:
+            return redirect("collective_economy:competition", pk=competition.pk)
     ranking = selectors.competition_ranking(user=request.user, competition=competition)
     context = {"competition": competition, "ranking": ranking, "form": form, "can_score": can_score}
     return render(request, "collective_economy/competition.html", context)

@@ -13,16 +13,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.permissions import CHANGE, COUNTER, IMPORT, TRIAGE, VIEW, can, require, units_for
-from accounts.roles import Role
+from accounts.permissions import CHANGE, COUNTER, HANDLE, IMPORT, TRIAGE, VIEW, can, departments_for, require, units_for
 from core.params import parse_int, parse_year
-from core.views import add_service_errors
+from core.views import add_service_errors, submit_form
 from core.views.generic import ObjectActionView
 from organizations.models import OrganizationUnit, UnitKind
 
 from . import forms, selectors
 from .clue_actions import CLUE_ACTIONS
 from .models import (
+    DESK,
     Clue,
     CluePhoto,
     ClueStatus,
@@ -66,13 +66,13 @@ def _is_triage(user) -> bool:
 
 @login_required
 def index(request):
-    """Each role lands on its own work."""
+    """Each role lands on its own work (asked of the permission path: the actions `Clue` declares)."""
     user = request.user
     if selectors.woodpecker_of(user) and not _is_triage(user):
         return redirect("grid_woodpecker:me")
-    if user.has_role(Role.DEPARTMENT_HANDLER) and not _is_triage(user):
+    if departments_for(user, Clue, HANDLE) and not _is_triage(user):
         return redirect("grid_woodpecker:department_queue")
-    if user.has_role(Role.GRID_WORKER, Role.SECRETARY):
+    if units_for(user, Clue, DESK):
         return redirect("grid_woodpecker:triage")
     return redirect("grid_woodpecker:oversight")
 
@@ -126,16 +126,11 @@ def clue_new(request):
         tasks=InspectionTask.objects.filter(grid=woodpecker.grid, ends_on__gte=timezone.localdate()),
         initial={"task": request.GET.get("task")},
     )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data["photos"] = request.FILES.getlist("photos")
-        try:
-            clue = clue_submit(actor=request.user, **data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Clue filed. You can follow every step here."))
-            return redirect("grid_woodpecker:clue_detail", pk=clue.pk)
+    filed = _("Clue filed. You can follow every step here.")
+    photos = request.FILES.getlist("photos")
+    done, clue = submit_form(request, form, clue_submit, filed, prepare=lambda data: {**data, "photos": photos})
+    if done:
+        return redirect("grid_woodpecker:clue_detail", pk=clue.pk)
     return render(request, "grid_woodpecker/clue_form.html", {"form": form, "woodpecker": woodpecker})
 
 
@@ -229,7 +224,6 @@ class ClueAction(ObjectActionView):
     http_method_names = ["post"]
     queryset = Clue.objects.select_related("grid", "department", "reporter", "category")
     redirect_url = "grid_woodpecker:clue_detail"
-    refusal_as_message = False
 
     def dispatch(self, request, *args, **kwargs):
         self.action = CLUE_ACTIONS.get(kwargs["name"])
@@ -409,14 +403,8 @@ def woodpecker_action(request, pk, name):
 def tasks(request):
     grids = selectors.task_grids(user=request.user)
     form = forms.TaskForm(request.POST or None, grids=grids)
-    if request.method == "POST" and form.is_valid():
-        try:
-            inspections.task_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Task posted."))
-            return redirect("grid_woodpecker:tasks")
+    if submit_form(request, form, inspections.task_create, _("Task posted."))[0]:
+        return redirect("grid_woodpecker:tasks")
     qs = InspectionTask.objects.restrict(request.user).select_related("grid").prefetch_related("takers")
     return render(
         request,

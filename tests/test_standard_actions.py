@@ -14,16 +14,9 @@ from tests import sweep
 from tests.scope import all_cases, as_act
 
 # Actions still without case data: (model label, url_path). Each must really exist and really lack data (the test
-# below fails otherwise), so this list only shrinks. Collection-level actions (`detail=False`) are listed here too
-# until the cases take them.
-PENDING: set = {
-    ("cadres.CapabilityAssessment", "ranking"),
-    ("cadres.ReserveCadre", "under-30"),
-    ("cadres.TrainingSession", "coverage"),
-    ("collective_economy.ProjectCompetition", "ranking"),
-    ("collective_economy.VillageReward", "compute"),
-    ("grid_woodpecker.PointsAccount", "adjust"),
-}
+# below fails otherwise), so this list only shrinks. Collection-level actions (`detail=False`) take data too
+# (`Act(detail=False)`).
+PENDING: set = set()
 
 
 def _declared() -> set:
@@ -63,20 +56,12 @@ def test_every_custom_action_has_case_data():
 NOT_ACTIONS = {"edit/", "delete/", "print/", "export.xlsx", "children/", "targets/", "party-organization/"}
 # Action pages still without case data (route names); this list only shrinks (the test fails on a stale entry).
 PENDING_PAGES = {
-    "accounts:deactivate",
-    "accounts:grant",
-    "accounts:password_reset",
-    "accounts:reactivate",
-    "accounts:revoke",
-    "cadres:development_approve",
     "cadres:development_propose",
-    "cadres:development_return",
     "cadres:elevation_create",
     "cadres:member_transfer",
     "goals:report_confirm",
     "goals:targets_defaults",
     "grid_woodpecker:redeem",
-    "organizations:unit_move",
 }
 # Action pages that run one of several named steps (a slug in the route), with the registry naming them.
 STEP_REGISTRIES = {

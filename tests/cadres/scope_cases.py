@@ -3,7 +3,7 @@ from datetime import date
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.permissions import APPROVE, CHANGE, REVEAL, SYSTEM
+from accounts.permissions import APPROVE, CHANGE, REVEAL, SYSTEM, VIEW
 from cadres import services
 from cadres.models import (
     CadrePost,
@@ -189,6 +189,54 @@ RESERVE_ACTIONS = (
 )
 
 
+def _aged_reserves(county, users, obj):
+    """The object's village without a reserve under 30 (every reserve there born long ago): the under-30 report
+    lists it."""
+    Person.objects.filter(reserves__unit=obj.unit).update(birth_date=date(1960, 1, 1))
+    return obj
+
+
+def _sitting_secretary(unit):
+    return CadrePost.objects.filter(unit=unit, post="secretary", ended_on__isnull=True).first()
+
+
+def _secretary_at_organizer(county, users, obj):
+    """A sitting secretary at the session's village (none trained in 2023): the coverage report lists them."""
+    if _sitting_secretary(obj.organizer) is None:
+        h.secretary_post(obj.organizer, _name(obj.organizer, "书记"))
+    return obj
+
+
+# List-wide reports, aimed at the object's unit and year; they list it exactly when in the user's scope.
+RANKING = Act(
+    "ranking",
+    VIEW,
+    lambda county, obj: {"year": obj.year},
+    method="get",
+    detail=False,
+    shows=lambda data, obj: any(r["person"] == obj.person.name and r["unit_code"] == obj.unit.code for r in data),
+)
+UNDER_30 = Act(
+    "under-30",
+    VIEW,
+    method="get",
+    detail=False,
+    prepare=_aged_reserves,
+    expect=lambda user, obj: roles.expected(user, VIEW, obj.unit),
+    shows=lambda data, obj: any(v["code"] == obj.unit.code for t in data["townships"] for v in t["villages"]),
+)
+COVERAGE = Act(
+    "coverage",
+    VIEW,
+    {"year": 2023},
+    method="get",
+    detail=False,
+    prepare=_secretary_at_organizer,
+    expect=lambda user, obj: roles.expected(user, VIEW, _sitting_secretary(obj.organizer)),
+    shows=lambda data, obj: any(r["unit_code"] == obj.organizer.code for r in data["not_trained"]),
+)
+
+
 def _step_page(route, step):
     return lambda obj: reverse(f"cadres:{route}", args=[obj.pk, step])
 
@@ -227,6 +275,25 @@ RESERVE_PAGES = (
 
 def _url(name):
     return lambda obj: reverse(name, args=[obj.pk])
+
+
+def _pending_step_page(name):
+    # The route walker of tests/test_standard_actions.py passes a stand-in whose every attribute is a number.
+    return lambda record: reverse(
+        name, args=[record.steps.get(status=StepStatus.PROPOSED).pk if hasattr(record.steps, "get") else 1]
+    )
+
+
+DEVELOPMENT_PAGES = (
+    Act("page approve", APPROVE, prepare=_proposed, url=_pending_step_page("cadres:development_approve")),
+    Act(
+        "page send-back",
+        APPROVE,
+        DEVELOPMENT_ACTIONS[2].body,
+        prepare=_proposed,
+        url=_pending_step_page("cadres:development_return"),
+    ),
+)
 
 
 CASES = [
@@ -277,6 +344,7 @@ CASES = [
         api_list="/api/v1/cadres/development/",
         api_create_body=person_ref_body({"applied_on": "2024-01-01"}),
         api_actions=DEVELOPMENT_ACTIONS,
+        ui_actions=DEVELOPMENT_PAGES,
         marker=lambda obj: obj.person.name,
     ),
     ScopeCase(name="development_step", model=DevelopmentStep, make=make_step),
@@ -361,6 +429,7 @@ CASES = [
         ui_detail=_url("cadres:assessment_detail"),
         api_list="/api/v1/cadres/assessments/",
         api_create_body=person_ref_body({"year": 2024, "score": "90.5"}),
+        api_actions=(RANKING,),
         marker=lambda obj: obj.person.name,
     ),
     ScopeCase(
@@ -371,7 +440,7 @@ CASES = [
         ui_detail=_url("cadres:reserve_detail"),
         api_list="/api/v1/cadres/reserves/",
         api_create_body=person_ref_body({"post_for": "other", "nomination": "open", "nominated_on": "2024-02-01"}),
-        api_actions=RESERVE_ACTIONS,
+        api_actions=(*RESERVE_ACTIONS, UNDER_30),
         ui_actions=RESERVE_PAGES,
         marker=lambda obj: obj.person.name,
     ),
@@ -384,7 +453,7 @@ CASES = [
         ui_detail=_url("cadres:training_detail"),
         api_list="/api/v1/cadres/trainings/",
         api_create_body=session_body,
-        api_actions=(Act("attendees", CHANGE, _attendee_body),),
+        api_actions=(Act("attendees", CHANGE, _attendee_body), COVERAGE),
     ),
     ScopeCase(name="training_attendance", model=TrainingAttendance, make=make_attendance),
     ScopeCase(name="personal_data_reveal", model=PersonalDataReveal, make=make_reveal),

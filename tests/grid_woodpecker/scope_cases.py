@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.permissions import CHANGE, COUNTER, HANDLE, RATE, SYSTEM, TRIAGE, VIEW
+from accounts.permissions import ADJUST, CHANGE, COUNTER, HANDLE, RATE, SYSTEM, TRIAGE, VIEW
 from grid_woodpecker.models import (
     CANCEL,
     TAKE,
@@ -37,6 +37,7 @@ from grid_woodpecker.services.open311_keys import open311_key_create
 from grid_woodpecker.services.points import points_adjust, policy_set
 from grid_woodpecker.services.redemptions import redemption_reserve
 from grid_woodpecker.services.stations import station_create
+from tests import roles
 from tests.grid_woodpecker import helpers
 from tests.scope import Act, ScopeCase
 
@@ -270,6 +271,16 @@ CASES = [
         **GRIDS,
         api_list=f"{API}accounts/",
         api_update_data={"balance": 999},
+        api_actions=(
+            # List-wide: adjusts the balance of the woodpecker named in the body.
+            Act(
+                "adjust",
+                ADJUST,
+                lambda county, obj: {"woodpecker": obj.woodpecker_id, "points": 5, "reason": "范围测试"},
+                detail=False,
+                expect=lambda user, obj: roles.expected_at(user, ADJUST, PointsAccount, obj.woodpecker.grid),
+            ),
+        ),
     ),
     ScopeCase(
         name="points_entry",
