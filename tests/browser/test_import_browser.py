@@ -8,66 +8,31 @@ starts it), with the test's upload directory, so it reads the sheets the live se
 """
 
 import io
-import os
-import subprocess
-import sys
 import time
-import uuid
-from pathlib import Path
 
 import openpyxl
 import pytest
-from django.db import connection
 
 from cadres.models import PartyMember
 from core.models import ImportJob
 from core.tasks import purge_import_uploads
+from tests import worker
 from tests.cadres import helpers as h
 
 from .test_csp_browser import watch
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-ROOT = Path(__file__).resolve().parents[2]
-CELERY = Path(sys.executable).with_name("celery")
 ROWS = 6000
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 @pytest.fixture
 def import_worker(transactional_db, settings, tmp_path):
-    if not settings.REDIS_URL:
-        pytest.fail("REDIS_URL is not set: the real-worker test needs Redis (`make test` sets it).")
-    queue = f"dangjian_import_test_{uuid.uuid4().hex[:10]}"
-    settings.CELERY_TASK_DEFAULT_QUEUE = queue  # core.tasks.queue reads it at call time
-    env = {
-        **os.environ, "DATABASE_URL": _database_url(), "REDIS_URL": settings.REDIS_URL, "CELERY_QUEUE": queue,
-        "IMPORT_UPLOAD_ROOT": str(settings.IMPORT_UPLOAD_ROOT),
-    }  # fmt: skip
-    log = open(tmp_path / "worker.log", "w+")
-    worker = subprocess.Popen(
-        [str(CELERY), "-A", "dangjian", "worker", "-Q", queue, "--pool=solo", "-l", "warning",
-         "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"{queue}@%h"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    try:
-        purge_import_uploads.apply_async(queue=queue).get(timeout=60)  # ready when it has run one task
+    # The live server stores the sheets in the test's upload directory: the worker reads them there.
+    with worker.celery_worker(
+        settings, tmp_path, name="import", env={"IMPORT_UPLOAD_ROOT": str(settings.IMPORT_UPLOAD_ROOT)},
+        ready=lambda q: purge_import_uploads.apply_async(queue=q).get(timeout=60),
+    ) as queue:  # fmt: skip
         yield queue
-    finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
-        log.seek(0)
-        output = log.read()
-        log.close()
-        assert "Traceback" not in output, output
 
 
 def _member_sheet(county, rows, headers=("姓名", "身份证号码", "单位编码", "党员类别", "入党日期")) -> bytes:
