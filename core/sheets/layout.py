@@ -216,23 +216,24 @@ def row_keys(row: list) -> list[str]:
     return _trimmed([header_key(cell) for cell in row])
 
 
-def _filled(cell) -> bool:
+def filled(cell) -> bool:
+    """Whether a cell holds anything (blank text is nothing)."""
     return cell is not None and (type(cell) is not str or bool(cell.strip()) and bool(clean_text(cell)))
 
 
 def skip_reason(row: list, header_keys: list[str]) -> str | None:
     """Why a row after the header is not a record (Chinese), or None. Blank rows are "" (dropped silently)."""
-    filled = [(index, cell) for index, cell in enumerate(row) if _filled(cell)]
-    if not filled:
+    present = [(index, cell) for index, cell in enumerate(row) if filled(cell)]
+    if not present:
         return ""
-    for _index, cell in filled:
+    for _index, cell in present:
         if isinstance(cell, str) and "计" in cell and _TOTAL.match(normalise_text(cell)):
             return _("total row (%(text)s), skipped") % {"text": clean_text(cell)}
-    first, cell = filled[0]
-    if len(filled) <= 2 and isinstance(cell, str) and _NOTE.match(normalise_text(cell)):
+    first, cell = present[0]
+    if len(present) <= 2 and isinstance(cell, str) and _NOTE.match(normalise_text(cell)):
         return _("note row, skipped")
     if (
-        len(filled) >= 2
+        len(present) >= 2
         and isinstance(cell, str)
         and first < len(header_keys)
         and header_key(cell) == header_keys[first]

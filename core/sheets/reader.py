@@ -82,10 +82,12 @@ def _choose_sheet(sheets: list[tuple[str, Rows]], spec: SheetSpec) -> tuple[str,
     return name, rows
 
 
-def _refuse_formulas(number: int, cells: list) -> None:
-    found = [(index, cell) for index, cell in enumerate(cells) if isinstance(cell, Formula)]
+def _refuse_formulas(number: int, kept: list, used: list[int]) -> None:
+    """A formula in a column that is read: its value would be a guess (a stale or absent cached value). Formulas in
+    the other columns (a 序号 column of =ROW()-2) are not read, so not refused."""
+    found = [(index, cell) for index, cell in zip(used, kept, strict=True) if isinstance(cell, Formula)]
     if found:
-        index, formula = found[0]
+        index, formula = min(found)
         raise SheetRefused(
             _(
                 "Row %(row)s, column %(column)s holds a formula (%(formula)s): copy the sheet and paste it as values "
@@ -120,9 +122,17 @@ def _body(rows, header_cells: list, used: list[int], max_rows: int | None) -> _B
         if max_rows is not None and len(body.records) >= max_rows:
             body.truncated = True
             break
-        _refuse_formulas(number, cells)
         width = len(cells)
-        body.records.append((number, [cells[index] if index < width else None for index in used]))
+        kept = [cells[index] if index < width else None for index in used]
+        _refuse_formulas(number, kept, used)
+        if not any(layout.filled(cell) for cell in kept):
+            # Nothing in the columns read: a numbered row of a blank template (序号 only) is dropped silently,
+            # anything else is reported.
+            others = [cell for cell in cells if layout.filled(cell)]
+            if not all(isinstance(cell, int | float | Formula) for cell in others):
+                body.skipped.append((number, _("nothing in the recognised columns, skipped")))
+            continue
+        body.records.append((number, kept))
     return body
 
 

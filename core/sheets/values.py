@@ -29,10 +29,13 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
 _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _GROUPED_NUMBER = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
 _TIME_SUFFIX = re.compile(r"(T|\s)\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
-_DAY = re.compile(r"^(\d{4})[-./年](\d{1,2})[-./月](\d{1,2})日?$")
+_DAY = re.compile(r"^(\d{4})[-./年](\d{1,2})[-./月](\d{1,2})[日号]?$")
 _MONTH = re.compile(r"^(\d{4})[-./年](\d{1,2})月?$")
 _COMPACT_DAY = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _ID_NUMBER = re.compile(r"^\d{17}[\dX]$")
+_SCIENTIFIC = re.compile(r"^\d(\.\d+)?E\+\d+$")  # "4.20102E+17": a CSV saved after Excel made the number a float
+_QUOTES = "'‘’`"  # typed before a number to keep it as text
+_CELL_UNIT = re.compile(r"^(.*?)(万元|万|元)$")
 _PHONE = re.compile(r"^\+?[\d-]{5,20}$")
 _EXCEL_EPOCH = date(1899, 12, 30)
 _LAST_SERIAL = (date(2100, 12, 31) - _EXCEL_EPOCH).days
@@ -119,7 +122,12 @@ def parse_int(value) -> int | None:
 
 
 def parse_amount(value, unit: str | None) -> Decimal | None:
-    """An amount in yuan (two decimals) from a cell written in `unit` ("yuan" or "wan", 万元)."""
+    """An amount in yuan (two decimals) from a cell written in `unit` ("yuan" or "wan", 万元). A cell that states
+    its own unit ("12.5万", "3,000元") is read in that unit: declared, not guessed."""
+    if isinstance(value, str):
+        found = _CELL_UNIT.match(unicodedata.normalize("NFKC", clean_text(value)))
+        if found and found[1]:
+            value, unit = found[1], (WAN if found[2].startswith("万") else YUAN)
     number = parse_number(value)
     if number is None:
         return None
@@ -232,11 +240,11 @@ def parse_id_number(value) -> str | None:
         return None
     if is_masked(value):
         raise BadValue(_("This ID number is masked and cannot identify anyone: give the full 18-character number."))
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    text = "".join(unicodedata.normalize("NFKC", clean_text(value)).split()).upper().lstrip(_QUOTES)
+    if (isinstance(value, int | float) and not isinstance(value, bool)) or _SCIENTIFIC.match(text):
         raise BadValue(
             _("The ID number was stored as a number and lost its last digits: format the column as text and retype it.")
         )
-    text = "".join(unicodedata.normalize("NFKC", clean_text(value)).split()).upper()
     if not _ID_NUMBER.match(text):
         raise BadValue(_("An ID number has 18 characters: 17 digits, then a digit or X."))
     return text
@@ -248,7 +256,7 @@ def parse_phone(value) -> str | None:
     if is_empty(value) or is_masked(value):
         return None
     text = clean_text(value) if not isinstance(value, float) else str(int(value))
-    text = "".join(unicodedata.normalize("NFKC", text).split())
+    text = "".join(unicodedata.normalize("NFKC", text).split()).lstrip(_QUOTES)
     if not _PHONE.match(text):
         raise BadValue(_("Not a phone number: “%(value)s”.") % {"value": clean_text(value)})
     return text

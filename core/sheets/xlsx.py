@@ -155,7 +155,7 @@ class Workbook:
         _parse_part(self.archive, member, start, end, text)
         return strings
 
-    def _read_date_styles(self) -> set[int]:
+    def _read_date_styles(self) -> set[str]:
         member = _member(self.archive, "xl/styles.xml")
         if member is None:
             return set()
@@ -181,23 +181,20 @@ class Workbook:
         for style, number_format in enumerate(formats):
             code = custom.get(number_format, BUILTIN_FORMATS.get(number_format, ""))
             if number_format in _LOCALE_DATE_FORMATS or (code and is_date_format(code)):
-                dates.add(style)
+                dates.add(str(style))  # compared with the cell's s attribute as written
         return dates
 
     def rows(self, part: str) -> Iterator[tuple[int, list]]:
         return _SheetStream(self, part).rows()
 
 
-def _column_index(reference: str, cache: dict[str, int]) -> int:
-    letters = reference.rstrip("0123456789")
-    index = cache.get(letters)
-    if index is None:
-        index = 0
-        for letter in letters.upper():
-            index = index * 26 + ord(letter) - 64
-        cache[letters] = index - 1
-        index -= 1
-    return index
+def _column_index(letters: str, cache: dict[str, int]) -> int:
+    """0-based index of a column's letters ("A" → 0, "AB" → 27), remembered in `cache`."""
+    index = 0
+    for letter in letters.upper():
+        index = index * 26 + ord(letter) - 64
+    cache[letters] = index - 1
+    return index - 1
 
 
 class _SheetStream:
@@ -212,7 +209,7 @@ class _SheetStream:
         self.values: list = []
         self.column = -1
         self.cell_type = "n"
-        self.style = 0
+        self.style = "0"
         self.formula: str | None = None
         self.text: list[str] = []
         self.collect = False
@@ -225,9 +222,14 @@ class _SheetStream:
         tag = self.tags.get(name)
         if tag == "c":
             reference = attributes.get("r")
-            self.column = _column_index(reference, self.letters) if reference else self.column + 1
+            if reference:
+                letters = reference.rstrip("0123456789")
+                column = self.letters.get(letters)
+                self.column = column if column is not None else _column_index(letters, self.letters)
+            else:
+                self.column += 1
             self.cell_type = attributes.get("t", "n")
-            self.style = int(attributes.get("s", 0))
+            self.style = attributes.get("s", "0")
             self.formula = None
             self.text = []
         elif tag == "v" or (tag == "t" and not self.phonetic):
@@ -245,7 +247,14 @@ class _SheetStream:
 
     def end(self, name):
         tag = self.tags.get(name)
-        if tag in {"v", "t"}:
+        if tag == "c":
+            value = Formula(self.formula) if self.formula is not None else self._value("".join(self.text))
+            if value is not None:
+                values, column = self.values, self.column
+                if column >= len(values):
+                    values.extend([None] * (column + 1 - len(values)))
+                values[column] = value
+        elif tag in {"v", "t"}:
             self.collect = False
         elif tag == "f":
             self.formula = "=" + "".join(self.text)
@@ -253,26 +262,12 @@ class _SheetStream:
             self.collect = False
         elif tag == "rPh":
             self.phonetic = False
-        elif tag == "c":
-            self._store()
         elif tag == "row":
             self.ready.append((self.row_number, self.values))
 
     def chars(self, data):
         if self.collect:
             self.text.append(data)
-
-    def _store(self) -> None:
-        if self.formula is not None:
-            value = Formula(self.formula)
-        else:
-            value = self._value("".join(self.text))
-        if value is None:
-            return
-        values = self.values
-        if self.column >= len(values):
-            values.extend([None] * (self.column + 1 - len(values)))
-        values[self.column] = value
 
     def _value(self, text: str):
         kind = self.cell_type

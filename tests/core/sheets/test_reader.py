@@ -270,3 +270,17 @@ def test_a_shortened_choice_label_is_read_when_only_one_label_holds_it():
     first, second = read_table("a.xlsx", xlsx(("Sheet1", rows)), spec).rows
     assert first.values["status"] == "p"
     assert second.errors["status"] == "“党员”不是可选的值，可选：正式党员、预备党员。"
+
+
+def test_a_numbered_blank_template_and_a_formula_in_the_serial_column():
+    rows = [
+        ["序号", "村编码", "年度", "总收入（元）", "经营性收入（元）", "备注"],
+        ["=ROW()-1", "420100001", 2023, 100, 50, None],  # 序号 is not read: its formula does not matter
+        [2, None, None, None, None, None],  # the numbered rows of a blank template: dropped silently
+        ["=ROW()-1", None, None, None, None, None],
+        [4, None, None, None, None, "村已撤并"],  # something only in a column not read: reported
+    ]
+    table = read_table("收入.xlsx", xlsx(("Sheet1", rows)), INCOME)
+    assert [row.number for row in table.rows] == [2]
+    assert table.rows[0].values["total_income"] == Decimal("100.00")
+    assert table.skipped == [(5, "已识别的列中没有内容，已跳过")]

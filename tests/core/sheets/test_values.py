@@ -164,3 +164,19 @@ def test_excel_error_cells_are_errors_in_every_column():
 
 def test_normalised_text_compares_full_width_and_spaces():
     assert normalise_text("  入党\u3000时间（Ａ） ") == normalise_text("入党时间(a)")
+
+
+def test_a_cell_that_states_its_own_unit():
+    assert parse_amount("12.5万", None) == Decimal("125000.00")
+    assert parse_amount("１２．５万元", "yuan") == Decimal("125000.00")
+    assert parse_amount("3,000元", "wan") == Decimal("3000.00")
+    with pytest.raises(BadValue, match="不是数字"):
+        parse_amount("万元", "wan")
+
+
+def test_what_excel_and_hand_typing_do_to_numbers_kept_as_text():
+    assert parse_id_number("'42010219850308123X") == "42010219850308123X"
+    assert parse_phone("'13812345678") == "13812345678"
+    with pytest.raises(BadValue, match="存成了数字"):
+        parse_id_number("4.20102E+17")
+    assert parse_date("2019年7月1号") == date(2019, 7, 1)
