@@ -12,12 +12,14 @@ import json
 from celery.result import AsyncResult
 from celery_progress.backend import Progress
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
 from core import tasks
 from core.models import ImportJob
@@ -152,12 +154,12 @@ class ImportJobPage(PortalView):
         return redirect("imports:job", pk=job.pk)
 
 
+@login_required
+@require_GET
 @never_cache
 def progress(request, pk):
     """celery-progress's JSON for the job's task (its own view would show any task's state to anyone who knows the
     id). The result is left out: the page reloads and reads the job."""
-    if not request.user.is_authenticated:
-        raise Http404
     job = _job_or_404(request, pk)
     if not job.task_id:
         info = {"state": "SUCCESS", "complete": True, "success": True, "progress": {"percent": 100}}
@@ -169,10 +171,10 @@ def progress(request, pk):
     return HttpResponse(json.dumps(info), content_type="application/json")
 
 
+@login_required
+@require_GET
 def error_sheet(request, pk):
     """The uploaded sheet with an error column added (row errors by row), as it was uploaded otherwise."""
-    if not request.user.is_authenticated:
-        raise Http404
     job = _job_or_404(request, pk)
     built = annotate.with_errors(job)
     if built is None:
