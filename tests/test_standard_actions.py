@@ -46,8 +46,10 @@ def test_every_custom_action_has_case_data():
 
 # --- portal action pages ----------------------------------------------------------------------------------------
 
-# Pages on one object (a `pk` in the route) that are not actions: its edit and delete forms, a print view, an export.
+# Pages on one object (a `pk` in the route) that are not actions: its edit and delete forms, a print view, an export,
+# an import job's progress (JSON) and its sheet with the error column (GET only, the uploader's own job).
 NOT_ACTIONS = {"edit/", "delete/", "print/", "export.xlsx", "children/", "targets/", "party-organization/"}
+NOT_ACTIONS |= {"progress/", "errors.xlsx"}
 # Action pages that run one of several named steps (a slug in the route), with the registry naming them.
 STEP_REGISTRIES = {
     "grid_woodpecker:clue_action": set(CLUE_ACTIONS),
