@@ -27,9 +27,14 @@ def recompute_chain(unit_id: int, year: int, source: str | None = None) -> int:
 
 
 @shared_task(name="goals.recompute_year", autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
-def recompute_year(year: int | None = None, root_id: int | None = None, source: str | None = None) -> int:
-    """Full recompute of a year (the current one by default) for every tree or one root (of `source` when given)."""
-    return services.rollup_year(year=year or timezone.localdate().year, root_id=root_id, source=source)
+def recompute_year(
+    year: int | None = None, root_id: int | None = None, source: str | None = None, check: bool | None = None
+) -> int:
+    """Full recompute of a year (the current one by default) for every tree or one root (of `source` when given).
+    A recompute of every source (the nightly one) is a check: figures it finds different from the stored ones are
+    logged as a warning."""
+    check = source is None if check is None else check
+    return services.rollup_year(year=year or timezone.localdate().year, root_id=root_id, source=source, check=check)
 
 
 def enqueue_chain(unit_id: int, year: int, source: str | None = None) -> None:

@@ -20,7 +20,7 @@ from cadres.models import (
 from organizations.models import VILLAGE_LEVEL, OrganizationUnit, UnitKind
 
 from ..indicators import Aggregation, Figure, Measure, indicator
-from .base import counts_by_path, ratio_by_path
+from .base import counts_by_path, ratio_by_path, within
 
 SOURCE = "cadres"
 COUNT, SUM, PERCENT, RATIO = Measure.COUNT, Aggregation.SUM, Measure.PERCENT, Aggregation.RATIO
@@ -122,7 +122,7 @@ def college_degree_share(root, year):
     """Village and community cadres (people holding a committee post at year end) with a college degree or above."""
     cadres = _posts_held(year).exclude(post__in=[PostKind.FIRST_SECRETARY, PostKind.WORK_TEAM_MEMBER])
     rows = (
-        cadres.filter(unit__path__startswith=root.path)
+        within(cadres, "unit__path", root)
         .values("unit__path")
         .annotate(
             num=Count("person", filter=Q(person__education__in=COLLEGE_OR_ABOVE), distinct=True),
