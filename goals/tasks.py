@@ -46,10 +46,18 @@ def enqueue_year(year: int, source: str | None = None) -> None:
     recompute_year.apply_async((year, None, source), queue=settings.CELERY_TASK_DEFAULT_QUEUE)
 
 
+def indicators_source(source: str, year: int | None) -> str | None:
+    """The source whose indicators a change recomputes. A change of the tree itself (a unit moved, announced by
+    `organizations` without a year) carries every source's figures from the old chain to the new one: all of them
+    are recomputed on both chains (None)."""
+    return None if source == "organizations" and year is None else source
+
+
 def on_records_changed(*, source: str, unit_ids, year: int | None) -> None:
     """core.events subscriber (called after commit, once per transaction and source): queue the chain recompute of
     every changed unit for the indicators of `source`, deduplicated by chain; a change touching many chains queues
     one full recompute of that source instead."""
+    source = indicators_source(source, year)
     bottoms = sorted(set(services.chain_bottoms(unit_ids).values()))
     if not bottoms:
         return
