@@ -63,3 +63,45 @@ class RollupValueSerializer(serializers.ModelSerializer):
 
     def get_indicator_name(self, obj) -> str:
         return registry.label(obj.indicator)
+
+
+class DashboardIndicatorSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    name = serializers.CharField()
+    measure = serializers.CharField()
+    source = serializers.CharField()
+    has_source = serializers.BooleanField()
+    value = serializers.CharField(allow_null=True)
+    numerator = serializers.CharField(allow_null=True)
+    denominator = serializers.CharField(allow_null=True)
+    target = serializers.CharField(allow_null=True)
+    status = serializers.CharField()
+    units_reported = serializers.IntegerField(allow_null=True, help_text="Of the indicator's source (`completeness`).")
+    units_expected = serializers.IntegerField(allow_null=True, help_text="Of the indicator's source (`completeness`).")
+
+
+class SourceCompletenessSerializer(serializers.Serializer):
+    source = serializers.CharField()
+    source_name = serializers.CharField()
+    units_expected = serializers.IntegerField()
+    units_reported = serializers.IntegerField()
+    units_missing = serializers.IntegerField(help_text="How many; `dashboard/{id}/missing/?source=…` names them.")
+
+
+class DashboardSerializer(serializers.Serializer):
+    """The body of `GET dashboard/{id}/` (documentation only: the view builds it)."""
+
+    unit = serializers.IntegerField()
+    unit_code = serializers.CharField()
+    unit_name = serializers.CharField()
+    year = serializers.IntegerField()
+    computed_at = serializers.DateTimeField(allow_null=True)
+    completeness = SourceCompletenessSerializer(many=True)
+    indicators = DashboardIndicatorSerializer(many=True)
+
+
+class MissingUnitSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    code = serializers.CharField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
