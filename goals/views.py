@@ -123,7 +123,7 @@ def missing(request, pk):
     """The units under a dashboard unit that have not reported one source for the year, page by page."""
     unit = _unit_or_404(request, pk)
     year = _year(request, unit)
-    source = request.GET.get("source", "")
+    source = request.GET.get("source") or next(iter(registry.SOURCES))
     if source not in registry.SOURCES:
         raise BadParameter("source", _("Unknown data source."), code=ErrorCode.UNKNOWN_SOURCE)
     units = selectors.missing_units(unit=unit, year=year, source=source)
