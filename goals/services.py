@@ -40,13 +40,16 @@ ROLLUP_YEARS = (2000, 2100)
 CHECK_SAMPLE = 10
 
 
-def _lock(root_id: int, year: int) -> None:
-    """Serialize recomputations under one root for a year: whoever holds the lock reads the records (and the stored
-    figures of the chain's siblings) after the previous writer committed, so the last write is always computed from
-    the latest records."""
+def _lock(root_ids, year: int) -> None:
+    """Serialize recomputations under each root for a year (in id order): whoever holds the lock reads the records
+    (and the stored figures of the chain's siblings) after the previous writer committed, so the last write is always
+    computed from the latest records. JIT compilation is off for the transaction: it cost the grouped queries more
+    than it saved (up to 0.85 s each at province scale)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE + year, root_id])
+            cursor.execute("SET LOCAL jit = off")
+            for root_id in sorted(root_ids):
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE + year, root_id])
 
 
 def _out_of_range(year: int, unit_id) -> bool:
@@ -81,6 +84,12 @@ def _upsert(rows: list[RollupValue]) -> None:
     )
 
 
+def _dashboard_line(unit: OrganizationUnit) -> tuple[int, list[OrganizationUnit]]:
+    """The id of `unit`'s tree root and its dashboard chain (itself included, root first): one query."""
+    line = list(OrganizationUnit.objects.ancestors_of(unit, include_self=True))
+    return line[0].pk, [u for u in line if u.kind in DASHBOARD_KINDS]
+
+
 def rollup_chain(*, unit_id: int, year: int, source: str | None = None) -> int:
     """Recompute one unit and its dashboard ancestors (the incremental path) for the indicators of `source` when
     given (the app whose records changed): the records the chain's units own and the stored figures of their other
@@ -92,17 +101,14 @@ def rollup_chain(*, unit_id: int, year: int, source: str | None = None) -> int:
     if unit is None:
         logger.info("roll-up skipped: unit %s no longer exists", unit_id)
         return 0
-    line = list(OrganizationUnit.objects.ancestors_of(unit, include_self=True))
-    chain = [u for u in line if u.kind in DASHBOARD_KINDS]
+    top, chain = _dashboard_line(unit)
     if not chain:
         return 0
     with (
-        timed(
-            logger, "roll-up", warn_after=SLOW_ROLLUP_SECONDS, root=line[0].pk, year=year, source=source or "all"
-        ) as log,
+        timed(logger, "roll-up", warn_after=SLOW_ROLLUP_SECONDS, root=top, year=year, source=source or "all") as log,
         transaction.atomic(),
     ):
-        _lock(line[0].pk, year)
+        _lock([top], year)
         totals = rollup.chain_totals(year=year, indicators=rollup.indicators_of(source=source), chain=chain)
         _upsert(_rows(totals, year, timezone.now()))
         log.update(unit=unit_id, rows=len(totals))
@@ -112,27 +118,33 @@ def rollup_chain(*, unit_id: int, year: int, source: str | None = None) -> int:
 def rollup_year(
     *, year: int, root_id: int | None = None, source: str | None = None, keys=None, check: bool = False
 ) -> int:
-    """Full recompute of a year for every tree at once (or one root), of `source`'s indicators (or `keys`) when
-    given: what the nightly job runs as a check (`check`: a figure that differs from the stored one is logged as a
-    warning, since the incremental path should have kept it), and what a change touching many chains queues.
-    Stores only the figures that differ and marks the others as computed now. Returns the figures computed."""
+    """Full recompute of a year for every tree at once (or the subtree of `root_id`, then its ancestors' chain), of
+    `source`'s indicators (or `keys`) when given: what the nightly job runs as a check (`check`: a figure that
+    differs from the stored one is logged as a warning, since the incremental path should have kept it), and what a
+    change touching many chains queues. Stores only the figures that differ and marks the others as computed now.
+    Returns the figures computed."""
     if _out_of_range(year, root_id):
         return 0
     root = OrganizationUnit.objects.filter(pk=root_id).first() if root_id is not None else None
     if root_id is not None and root is None:
         return 0
+    top, above = _dashboard_line(root) if root else (None, [])
     with (
         timed(
             logger, "roll-up", warn_after=SLOW_ROLLUP_SECONDS, root=root_id or "all", year=year, source=source or "all"
         ) as log,
         transaction.atomic(),
     ):
-        roots = [root.pk] if root else OrganizationUnit.objects.filter(parent__isnull=True).values_list("pk", flat=True)
-        for pk in sorted(roots):
-            _lock(pk, year)
+        _lock(
+            [top] if root else OrganizationUnit.objects.filter(parent__isnull=True).values_list("pk", flat=True), year
+        )
         indicators = rollup.indicators_of(source=source, keys=keys)
         totals = rollup.full_totals(year=year, indicators=indicators, root=root)
         changed = _store_differences(totals, year, [i.key for i in indicators], root)
+        # A subtree below the top (a county under its prefecture): its ancestors add up its new figures.
+        above = [u for u in above if u.pk != root.pk] if root else []
+        if above:
+            _upsert(_rows(rollup.chain_totals(year=year, indicators=indicators, chain=above), year, timezone.now()))
         log.update(rows=len(totals), changed=len(changed))
     _report(changed, year, source, check)
     return len(totals)

@@ -228,3 +228,15 @@ def test_a_full_recompute_writes_only_the_figures_that_changed(county, monkeypat
         (key, unit_id) for key in ("demonstration_villages", "demonstration_village_share") for unit_id in chain
     }
     assert {(row.indicator, row.unit_id) for row in written} == expected
+
+
+def test_full_recompute_of_a_subtree_carries_its_figures_up_its_ancestors(county):
+    """A root below the top (a county under its prefecture, here a township under the city): its ancestors add it up."""
+    services.rollup_year(year=2024)
+    grant(county["village_a1"], 2024, T.VILLAGE)
+    services.rollup_year(year=2024, root_id=county["township_a"].pk, source="organizations")
+
+    def value(u):
+        return RollupValue.objects.get(indicator="demonstration_villages", unit=u, year=2024).value
+
+    assert (value(county["township_a"]), value(county["city"]), value(county["township_b"])) == (1, 1, 0)
