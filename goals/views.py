@@ -1,5 +1,7 @@
 """Portal pages of the annual goal dashboards. Thin: scope, parse, call a selector or service, render."""
 
+from urllib.parse import urlencode
+
 import tablib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -131,9 +133,9 @@ def missing(request, pk):
     context = {
         "unit": unit,
         "year": year,
-        "source": source,
         "source_label": registry.source_label(source),
         "page": page,
+        "querystring": urlencode({"year": year, "source": source}),
     }
     return render(request, "goals/missing.html", context)
 
