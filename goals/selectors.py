@@ -95,11 +95,6 @@ def _reported(*, source: str, unit: OrganizationUnit, year: int):
     )
 
 
-def reported_unit_ids(*, source: str, unit: OrganizationUnit, year: int) -> set[int]:
-    """The ids of the units under `unit` that reported `source` for the year."""
-    return set(_reported(source=source, unit=unit, year=year))
-
-
 def _reporting_kinds(source: str) -> tuple:
     return tuple(registry.SOURCE_REPORTING_KINDS.get(source, REPORTING_KINDS))
 
