@@ -2,8 +2,10 @@
 
 An indicator has a key, a Chinese name, a unit of measure, the app whose records it reads (`source`), how it rolls up
 (`SUM` of counts, or `RATIO`: Σ numerators / Σ denominators recomputed at every level — never an average of
-percentages) and a compute function. `compute(root, year)` returns the contributions of the records under `root`
-for `year` as {unit path: Figure}, from one grouped query; the roll-up adds up the contributions under each unit.
+percentages) and a compute function. `compute(scope, year)` returns the contributions of the records in `scope` for
+`year` as {unit path: Figure}, from one grouped query; the roll-up (`goals/rollup.py`) adds them up the tree. The
+scope is a unit (the records under it), None (every tree: the full recompute) or `Units` (the records at exactly
+these unit ids: what an incremental recompute reads).
 An indicator whose source app has not landed yet has `compute=None` and shows "no data source yet".
 
 This module imports nothing of the sources: each indicator is declared beside its compute function in
@@ -37,6 +39,10 @@ class Figure:
 
     numerator: Decimal = Decimal(0)
     denominator: Decimal | None = None
+
+
+class Units(frozenset):
+    """A compute scope: the records at exactly these unit ids (not below them)."""
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -62,38 +63,82 @@ def status_of(indicator, value, target, year: int, today: date | None = None) ->
     return BEHIND
 
 
+# How many of the units not reporting a dashboard page names (the rest are counted, and listed page by page by
+# `goals:missing` and the API's `dashboard/{id}/missing/`).
+MISSING_SHOWN = 50
+
+
 @dataclass
 class Completeness:
     expected: int
     reported: int
-    missing: list = field(default_factory=list)
+    missing: list = field(default_factory=list)  # the first MISSING_SHOWN by path, when the caller asked for them
 
     @property
     def percent(self):
         return None if not self.expected else round(self.reported * 100 / self.expected)
 
+    @property
+    def missing_count(self) -> int:
+        return self.expected - self.reported
 
-def reported_unit_ids(*, source: str, unit: OrganizationUnit, year: int) -> set[int]:
-    """Units under `unit` whose records of `source` count as reported for the year. A source whose own records say
-    so registers a function in `SOURCE_REPORTED`; the others use the units' report confirmations."""
+
+def _reported(*, source: str, unit: OrganizationUnit, year: int):
+    """A queryset of the ids of the units under `unit` whose records of `source` count as reported for the year
+    (used as a subquery: never loaded). A source whose own records say so registers a function in
+    `SOURCE_REPORTED`; the others use the units' report confirmations."""
     custom = registry.SOURCE_REPORTED.get(source)
     if custom is not None:
-        return set(custom(unit, year))
-    return set(
-        ReportConfirmation.objects.filter(source=source, year=year, unit__path__startswith=unit.path).values_list(
-            "unit_id", flat=True
-        )
+        return custom(unit, year)
+    return ReportConfirmation.objects.filter(source=source, year=year, unit__path__startswith=unit.path).values_list(
+        "unit_id", flat=True
     )
 
 
-def completeness(*, unit: OrganizationUnit, year: int, source: str) -> Completeness:
+def _reporting_kinds(source: str) -> tuple:
+    return tuple(registry.SOURCE_REPORTING_KINDS.get(source, REPORTING_KINDS))
+
+
+def expected_units(*, unit: OrganizationUnit, source: str):
+    """The units under `unit` expected to report `source` each year (active villages and communities)."""
+    return OrganizationUnit.objects.subtree(unit).filter(kind__in=_reporting_kinds(source), is_active=True)
+
+
+def missing_units(*, unit: OrganizationUnit, year: int, source: str):
+    """The expected units under `unit` that have not reported `source` for the year, by path (a queryset: page it)."""
+    reported = _reported(source=source, unit=unit, year=year)
+    return expected_units(unit=unit, source=source).exclude(pk__in=reported).order_by("path")
+
+
+def completeness_by_source(*, unit: OrganizationUnit, year: int, sources, missing: int = 0) -> dict[str, Completeness]:
+    """Expected and reported units under `unit` for each source, counted in one aggregate query (no unit is
+    loaded), and the first `missing` not reporting (by path) in one bounded query per source when asked."""
+    sources = list(dict.fromkeys(sources))
+    if not sources:
+        return {}
+    counts = {}
+    for i, source in enumerate(sources):
+        kinds = Q(kind__in=_reporting_kinds(source))
+        counts[f"expected_{i}"] = Count("pk", filter=kinds)
+        counts[f"reported_{i}"] = Count("pk", filter=kinds & Q(pk__in=_reported(source=source, unit=unit, year=year)))
+    kinds = {kind for source in sources for kind in _reporting_kinds(source)}
+    totals = OrganizationUnit.objects.subtree(unit).filter(kind__in=kinds, is_active=True).aggregate(**counts)
+    result = {}
+    for i, source in enumerate(sources):
+        expected, reported = totals[f"expected_{i}"], totals[f"reported_{i}"]
+        named = (
+            list(missing_units(unit=unit, year=year, source=source)[:missing])
+            if missing and expected > reported
+            else []
+        )
+        result[source] = Completeness(expected=expected, reported=reported, missing=named)
+    return result
+
+
+def completeness(*, unit: OrganizationUnit, year: int, source: str, missing: int = MISSING_SHOWN) -> Completeness:
     """How many of the reporting units (villages and communities) under `unit` reported `source` for the year,
-    and which have not."""
-    kinds = registry.SOURCE_REPORTING_KINDS.get(source, REPORTING_KINDS)
-    expected = list(OrganizationUnit.objects.subtree(unit).filter(kind__in=kinds, is_active=True).order_by("path"))
-    reported = reported_unit_ids(source=source, unit=unit, year=year)
-    missing = [u for u in expected if u.pk not in reported]
-    return Completeness(expected=len(expected), reported=len(expected) - len(missing), missing=missing)
+    and the first `missing` of those that have not."""
+    return completeness_by_source(unit=unit, year=year, sources=[source], missing=missing)[source]
 
 
 @dataclass
@@ -121,15 +166,18 @@ class DashboardRow:
         return registry.source_label(self.indicator.source)
 
 
-def dashboard_rows(*, user, unit: OrganizationUnit, year: int, today: date | None = None) -> list[DashboardRow]:
-    """Every indicator for a unit and year: stored value, target, status and completeness (few queries)."""
+def dashboard_rows(
+    *, user, unit: OrganizationUnit, year: int, today: date | None = None, missing: int = 0
+) -> list[DashboardRow]:
+    """Every indicator for a unit and year: stored value, target, status and completeness (a fixed number of
+    queries, whatever the number of indicators or of units below; `missing`: how many non-reporting units to name
+    per source)."""
     rollups = {r.indicator: r for r in RollupValue.objects.restrict(user).filter(unit=unit, year=year)}
     targets = {t.indicator: t for t in Target.objects.restrict(user).filter(unit=unit, year=year)}
-    by_source: dict[str, Completeness] = {}
+    sources = [i.source for i in registry.all_indicators() if i.has_source]
+    by_source = completeness_by_source(unit=unit, year=year, sources=sources, missing=missing)
     rows = []
     for indicator in registry.all_indicators():
-        if indicator.has_source and indicator.source not in by_source:
-            by_source[indicator.source] = completeness(unit=unit, year=year, source=indicator.source)
         rollup = rollups.get(indicator.key)
         target = targets.get(indicator.key)
         status = status_of(indicator, rollup.value if rollup else None, target, year, today)

@@ -27,9 +27,14 @@ def recompute_chain(unit_id: int, year: int, source: str | None = None) -> int:
 
 
 @shared_task(name="goals.recompute_year", autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
-def recompute_year(year: int | None = None, root_id: int | None = None, source: str | None = None) -> int:
-    """Full recompute of a year (the current one by default) for every tree or one root (of `source` when given)."""
-    return services.rollup_year(year=year or timezone.localdate().year, root_id=root_id, source=source)
+def recompute_year(
+    year: int | None = None, root_id: int | None = None, source: str | None = None, check: bool | None = None
+) -> int:
+    """Full recompute of a year (the current one by default) for every tree or one root (of `source` when given).
+    A recompute of every source (the nightly one) is a check: figures it finds different from the stored ones are
+    logged as a warning."""
+    check = source is None if check is None else check
+    return services.rollup_year(year=year or timezone.localdate().year, root_id=root_id, source=source, check=check)
 
 
 def enqueue_chain(unit_id: int, year: int, source: str | None = None) -> None:
@@ -41,10 +46,18 @@ def enqueue_year(year: int, source: str | None = None) -> None:
     recompute_year.apply_async((year, None, source), queue=settings.CELERY_TASK_DEFAULT_QUEUE)
 
 
+def indicators_source(source: str, year: int | None) -> str | None:
+    """The source whose indicators a change recomputes. A change of the tree itself (a unit moved, announced by
+    `organizations` without a year) carries every source's figures from the old chain to the new one: all of them
+    are recomputed on both chains (None)."""
+    return None if source == "organizations" and year is None else source
+
+
 def on_records_changed(*, source: str, unit_ids, year: int | None) -> None:
     """core.events subscriber (called after commit, once per transaction and source): queue the chain recompute of
     every changed unit for the indicators of `source`, deduplicated by chain; a change touching many chains queues
     one full recompute of that source instead."""
+    source = indicators_source(source, year)
     bottoms = sorted(set(services.chain_bottoms(unit_ids).values()))
     if not bottoms:
         return

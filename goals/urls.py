@@ -9,6 +9,7 @@ urlpatterns = [
     path("units/<int:pk>/", views.dashboard, name="dashboard"),
     path("units/<int:pk>/print/", views.dashboard_print, name="dashboard_print"),
     path("units/<int:pk>/export.xlsx", views.dashboard_export, name="dashboard_export"),
+    path("units/<int:pk>/missing/", views.missing, name="missing"),
     path("units/<int:pk>/confirm/", views.report_confirm, name="report_confirm"),
     path("units/<int:pk>/targets/", views.targets, name="targets"),
     path("units/<int:pk>/targets/defaults/", views.targets_defaults, name="targets_defaults"),

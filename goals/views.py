@@ -1,8 +1,11 @@
 """Portal pages of the annual goal dashboards. Thin: scope, parse, call a selector or service, render."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,18 +14,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import CHANGE, can_at
-from core.params import parse_year
+from core.params import BadParameter, parse_year
 from core.views import add_service_errors, get_scoped_or_404, run_service
 from organizations.models import OrganizationUnit
 
 from . import exports, selectors, services
 from . import indicators as registry
+from .errors import ErrorCode
 from .forms import TargetForm
 from .models import ReportConfirmation, Target
 from .resources import TargetResource
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HISTORY_YEARS = 5
+MISSING_PAGE = 100
 
 
 def _unit_or_404(request, pk):
@@ -41,9 +46,10 @@ def _year(request, unit) -> int:
     return year
 
 
-def _context(request, unit):
+def _context(request, unit, *, names_missing: bool = True):
     year = _year(request, unit)
-    rows = selectors.dashboard_rows(user=request.user, unit=unit, year=year)
+    missing = selectors.MISSING_SHOWN if names_missing else 0
+    rows = selectors.dashboard_rows(user=request.user, unit=unit, year=year, missing=missing)
     computable = [row.indicator for row in rows if row.indicator.has_source]
     rank_by = request.GET.get("rank")
     if rank_by not in {i.key for i in computable}:
@@ -101,13 +107,33 @@ def dashboard_print(request, pk):
 @login_required
 def dashboard_export(request, pk):
     unit = _unit_or_404(request, pk)
-    ctx = _context(request, unit)
+    ctx = _context(request, unit, names_missing=False)
     body = exports.dashboard_workbook(
         unit=unit, year=ctx["year"], rows=ctx["rows"], children=ctx["children"], computed_at=ctx["computed_at"]
     )
     response = HttpResponse(body, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="goals-{unit.code}-{ctx["year"]}.xlsx"'
     return response
+
+
+@login_required
+def missing(request, pk):
+    """The units under a dashboard unit that have not reported one source for the year, page by page."""
+    unit = _unit_or_404(request, pk)
+    year = _year(request, unit)
+    source = request.GET.get("source") or next(iter(registry.SOURCES))
+    if source not in registry.SOURCES:
+        raise BadParameter("source", _("Unknown data source."), code=ErrorCode.UNKNOWN_SOURCE)
+    units = selectors.missing_units(unit=unit, year=year, source=source)
+    page = Paginator(units.only("pk", "name", "code", "kind"), MISSING_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "unit": unit,
+        "year": year,
+        "source_label": registry.source_label(source),
+        "page": page,
+        "querystring": urlencode({"year": year, "source": source}),
+    }
+    return render(request, "goals/missing.html", context)
 
 
 @login_required

@@ -402,6 +402,7 @@ PAGE_KWARGS = {
     "goals:dashboard": _unit("township_a"),
     "goals:dashboard_print": _unit("township_a"),
     "goals:dashboard_export": _unit("township_a"),
+    "goals:missing": _unit("township_a"),
     "goals:report_confirm": _unit("village_a1", model="goals.ReportConfirmation"),
     "goals:targets": _unit("township_a", model="goals.Target"),
     "goals:targets_defaults": _unit("township_a", model="goals.Target"),
@@ -453,6 +454,7 @@ PAGE_KWARGS["accounts:revoke"] = _account("assignment_pk")
 API_KWARGS = {
     "indicator-detail": lambda w: [Sample({"key": "demonstration_villages"}, owned=False)],
     "dashboard-detail": _unit("township_a", model="goals.RollupValue"),
+    "dashboard-missing": _unit("township_a", model="goals.RollupValue"),
 }
 
 

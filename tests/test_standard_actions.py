@@ -47,8 +47,9 @@ def test_every_custom_action_has_case_data():
 # --- portal action pages ----------------------------------------------------------------------------------------
 
 # Pages on one object (a `pk` in the route) that are not actions: its edit and delete forms, a print view, an export,
-# an import job's progress (JSON) and its sheet with the error column (GET only, the uploader's own job).
-NOT_ACTIONS = {"edit/", "delete/", "print/", "export.xlsx", "children/", "targets/", "party-organization/"}
+# an import job's progress (JSON) and its sheet with the error column (GET only, the uploader's own job), a read-only
+# list under it (the units of a dashboard not reporting).
+NOT_ACTIONS = {"edit/", "delete/", "print/", "export.xlsx", "children/", "targets/", "party-organization/", "missing/"}
 NOT_ACTIONS |= {"progress/", "errors.xlsx"}
 # Action pages that run one of several named steps (a slug in the route), with the registry naming them.
 STEP_REGISTRIES = {

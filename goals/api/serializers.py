@@ -63,3 +63,51 @@ class RollupValueSerializer(serializers.ModelSerializer):
 
     def get_indicator_name(self, obj) -> str:
         return registry.label(obj.indicator)
+
+
+class DashboardIndicatorSerializer(serializers.Serializer):
+    key = serializers.CharField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    measure = serializers.CharField(read_only=True)
+    source = serializers.CharField(read_only=True)
+    has_source = serializers.BooleanField(read_only=True)
+    value = serializers.CharField(read_only=True, allow_null=True)
+    numerator = serializers.CharField(read_only=True, allow_null=True)
+    denominator = serializers.CharField(read_only=True, allow_null=True)
+    target = serializers.CharField(read_only=True, allow_null=True)
+    status = serializers.CharField(read_only=True)
+    units_reported = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="Of the indicator's source (`completeness`)."
+    )
+    units_expected = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="Of the indicator's source (`completeness`)."
+    )
+
+
+class SourceCompletenessSerializer(serializers.Serializer):
+    source = serializers.CharField(read_only=True)
+    source_name = serializers.CharField(read_only=True)
+    units_expected = serializers.IntegerField(read_only=True)
+    units_reported = serializers.IntegerField(read_only=True)
+    units_missing = serializers.IntegerField(
+        read_only=True, help_text="How many; `dashboard/{id}/missing/?source=…` names them."
+    )
+
+
+class DashboardSerializer(serializers.Serializer):
+    """The body of `GET dashboard/{id}/` (documentation only: the view builds it)."""
+
+    unit = serializers.IntegerField(read_only=True)
+    unit_code = serializers.CharField(read_only=True)
+    unit_name = serializers.CharField(read_only=True)
+    year = serializers.IntegerField(read_only=True)
+    computed_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    completeness = SourceCompletenessSerializer(many=True, read_only=True)
+    indicators = DashboardIndicatorSerializer(many=True, read_only=True)
+
+
+class MissingUnitSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True, source="pk")
+    code = serializers.CharField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    kind = serializers.CharField(read_only=True)

@@ -1,21 +1,27 @@
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import exceptions, serializers, status, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.scoping import VIEW, restrict
+from core.api.pagination import StandardPagination
 from core.api.viewsets import ScopedModelViewSet, ScopedReadOnlyModelViewSet
-from core.params import parse_year
+from core.params import BadParameter, parse_year
 from organizations.models import OrganizationUnit
 from organizations.selectors import unit_by_code
 
 from .. import indicators as registry
 from .. import selectors, services
+from ..errors import ErrorCode
 from ..models import RollupValue, Target
 from .filters import RollupValueFilter, TargetFilter
 from .serializers import (
+    DashboardSerializer,
     IndicatorSerializer,
+    MissingUnitSerializer,
     RollupValueSerializer,
     TargetSerializer,
     TargetUpdateSerializer,
@@ -105,54 +111,34 @@ class RollupValueViewSet(ScopedReadOnlyModelViewSet):
         return super().http_method_not_allowed(request, *args, **kwargs)
 
 
+SOURCE_PARAMETER = OpenApiParameter(
+    "source", str, required=True, enum=list(registry.SOURCES), description="The data source (`indicators[].source`)."
+)
+YEAR_PARAMETER = OpenApiParameter("year", int, description="1900–2100; the latest year with figures by default.")
+ID_PARAMETER = OpenApiParameter("id", int, OpenApiParameter.PATH)
+
+
 class DashboardViewSet(viewsets.ViewSet):
     """One unit's dashboard for a year, as the page shows it: every indicator with value, numerator, denominator,
-    target, status (`met`, `on_track`, `behind`, `no_target`, `no_data`) and completeness (`?year=2024`)."""
+    target and status (`met`, `on_track`, `behind`, `no_target`, `no_data`); the completeness of each source once
+    (`completeness`), and the units not reporting a source page by page (`missing/?source=…`)."""
 
     lookup_value_regex = r"[0-9]+"
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("id", int, OpenApiParameter.PATH),
-            OpenApiParameter("year", int, description="1900–2100; the latest year with figures by default."),
-        ],
-        responses=inline_serializer(
-            "Dashboard",
-            {
-                "unit": serializers.IntegerField(),
-                "unit_code": serializers.CharField(),
-                "unit_name": serializers.CharField(),
-                "year": serializers.IntegerField(),
-                "computed_at": serializers.DateTimeField(allow_null=True),
-                "indicators": inline_serializer(
-                    "DashboardIndicator",
-                    {
-                        "key": serializers.CharField(),
-                        "name": serializers.CharField(),
-                        "measure": serializers.CharField(),
-                        "has_source": serializers.BooleanField(),
-                        "value": serializers.CharField(allow_null=True),
-                        "numerator": serializers.CharField(allow_null=True),
-                        "denominator": serializers.CharField(allow_null=True),
-                        "target": serializers.CharField(allow_null=True),
-                        "status": serializers.CharField(),
-                        "units_reported": serializers.IntegerField(allow_null=True),
-                        "units_expected": serializers.IntegerField(allow_null=True),
-                        "units_missing": serializers.ListField(child=serializers.CharField(), allow_null=True),
-                    },
-                    many=True,
-                ),
-            },
-        ),
-    )
-    def retrieve(self, request, pk=None):
+    def _unit_and_year(self, request, pk):
         units = restrict(OrganizationUnit.objects.filter(kind__in=services.DASHBOARD_KINDS), request.user, VIEW)
         unit = units.filter(pk=pk).first() if str(pk).isdigit() else None
         if unit is None:
             raise exceptions.NotFound()
         year = parse_year(request.query_params) or selectors.latest_year(unit=unit) or timezone.localdate().year
+        return unit, year
+
+    @extend_schema(parameters=[ID_PARAMETER, YEAR_PARAMETER], responses=DashboardSerializer)
+    def retrieve(self, request, pk=None):
+        unit, year = self._unit_and_year(request, pk)
         rows = selectors.dashboard_rows(user=request.user, unit=unit, year=year)
         computed = selectors.computed_at(rows)
+        by_source = {row.indicator.source: row.completeness for row in rows if row.completeness is not None}
         return Response(
             {
                 "unit": unit.pk,
@@ -160,24 +146,48 @@ class DashboardViewSet(viewsets.ViewSet):
                 "unit_name": unit.name,
                 "year": year,
                 "computed_at": computed.isoformat() if computed else None,
-                "indicators": [
+                "completeness": [
                     {
-                        "key": row.indicator.key,
-                        "name": str(row.indicator.name),
-                        "measure": row.indicator.measure,
-                        "has_source": row.indicator.has_source,
-                        "value": None if row.value is None else str(row.value),
-                        "numerator": str(row.rollup.numerator) if row.rollup else None,
-                        "denominator": None
-                        if not row.rollup or row.rollup.denominator is None
-                        else str(row.rollup.denominator),
-                        "target": str(row.target.value) if row.target else None,
-                        "status": row.status,
-                        "units_reported": row.completeness.reported if row.completeness else None,
-                        "units_expected": row.completeness.expected if row.completeness else None,
-                        "units_missing": [u.code for u in row.completeness.missing] if row.completeness else None,
+                        "source": source,
+                        "source_name": registry.source_label(source),
+                        "units_expected": c.expected,
+                        "units_reported": c.reported,
+                        "units_missing": c.missing_count,
                     }
-                    for row in rows
+                    for source, c in by_source.items()
                 ],
+                "indicators": [_indicator_row(row) for row in rows],
             }
         )
+
+    @extend_schema(
+        parameters=[ID_PARAMETER, YEAR_PARAMETER, SOURCE_PARAMETER], responses=MissingUnitSerializer(many=True)
+    )
+    @action(detail=True, methods=["get"], url_path="missing")
+    def missing(self, request, pk=None):
+        """The units under this one expected to report `source` for the year that have not, by path, paginated."""
+        unit, year = self._unit_and_year(request, pk)
+        source = request.query_params.get("source", "")
+        if source not in registry.SOURCES:
+            raise BadParameter("source", _("Unknown data source."), code=ErrorCode.UNKNOWN_SOURCE)
+        units = selectors.missing_units(unit=unit, year=year, source=source).only("pk", "code", "name", "kind")
+        paginator = StandardPagination()
+        page = paginator.paginate_queryset(units, request, view=self)
+        return paginator.get_paginated_response(MissingUnitSerializer(page, many=True).data)
+
+
+def _indicator_row(row) -> dict:
+    return {
+        "key": row.indicator.key,
+        "name": str(row.indicator.name),
+        "measure": row.indicator.measure,
+        "source": row.indicator.source,
+        "has_source": row.indicator.has_source,
+        "value": None if row.value is None else str(row.value),
+        "numerator": str(row.rollup.numerator) if row.rollup else None,
+        "denominator": None if not row.rollup or row.rollup.denominator is None else str(row.rollup.denominator),
+        "target": str(row.target.value) if row.target else None,
+        "status": row.status,
+        "units_reported": row.completeness.reported if row.completeness else None,
+        "units_expected": row.completeness.expected if row.completeness else None,
+    }

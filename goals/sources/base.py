@@ -1,5 +1,6 @@
-"""The grouped queries every compute function is built on: the records under a root unit, counted, divided or
-summed by their unit's path in one query, so a whole subtree is computed in one go whatever its size."""
+"""The grouped queries every compute function is built on: the records in a scope (under a unit, everywhere, or at
+a set of unit ids: `within`), counted, divided or summed by their unit's path in one query, so a whole subtree is
+computed in one go whatever its size."""
 
 from decimal import Decimal
 
@@ -8,7 +9,18 @@ from django.db.models.functions import Substr
 
 from organizations.models import PATH_STEP
 
-from ..indicators import Figure
+from ..indicators import Figure, Units
+
+
+def within(queryset, path_lookup: str, scope):
+    """The rows of `queryset` in `scope`: under a unit (its path prefix), everywhere (None), or at exactly the unit
+    ids of a `Units` set (filtered on the foreign key itself: the ids were resolved through the path index)."""
+    if scope is None:
+        return queryset
+    if isinstance(scope, Units):
+        id_lookup = "pk" if path_lookup == "path" else path_lookup.removesuffix("path") + "id"
+        return queryset.filter(**{f"{id_lookup}__in": sorted(scope)})
+    return queryset.filter(**{f"{path_lookup}__startswith": scope.path})
 
 
 def _group_key(path_lookup: str, depth: int | None):
@@ -17,8 +29,9 @@ def _group_key(path_lookup: str, depth: int | None):
 
 
 def counts_by_path(queryset, path_lookup: str, root, *, depth: int | None = None) -> dict[str, Figure]:
-    """Count the rows of `queryset` under `root`, grouped by their unit's path (or its ancestor's at `depth`)."""
-    qs = queryset.filter(**{f"{path_lookup}__startswith": root.path})
+    """Count the rows of `queryset` in the scope `root` (see `within`), grouped by their unit's path (or its
+    ancestor's at `depth`)."""
+    qs = within(queryset, path_lookup, root)
     key = _group_key(path_lookup, depth)
     if key is not None:
         qs = qs.annotate(group_path=key)
@@ -28,8 +41,9 @@ def counts_by_path(queryset, path_lookup: str, root, *, depth: int | None = None
 
 
 def ratio_by_path(queryset, path_lookup: str, root, numerator: Q, *, depth: int | None = None) -> dict[str, Figure]:
-    """Rows of `queryset` under `root` are the denominator, those matching `numerator` the numerator, by path."""
-    qs = queryset.filter(**{f"{path_lookup}__startswith": root.path})
+    """Rows of `queryset` in the scope `root` (see `within`) are the denominator, those matching `numerator` the
+    numerator, by path."""
+    qs = within(queryset, path_lookup, root)
     key = _group_key(path_lookup, depth)
     if key is not None:
         qs = qs.annotate(group_path=key)
@@ -39,11 +53,6 @@ def ratio_by_path(queryset, path_lookup: str, root, numerator: Q, *, depth: int 
 
 
 def sums_by_path(queryset, path_lookup: str, root, field: str) -> dict[str, Figure]:
-    """Sum `field` over the rows of `queryset` under `root`, grouped by their unit's path."""
-    rows = (
-        queryset.filter(**{f"{path_lookup}__startswith": root.path})
-        .values(path_lookup)
-        .annotate(total=Sum(field))
-        .order_by()
-    )
+    """Sum `field` over the rows of `queryset` in the scope `root` (see `within`), grouped by their unit's path."""
+    rows = within(queryset, path_lookup, root).values(path_lookup).annotate(total=Sum(field)).order_by()
     return {row[path_lookup]: Figure(Decimal(row["total"] or 0)) for row in rows}

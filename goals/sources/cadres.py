@@ -19,8 +19,8 @@ from cadres.models import (
 )
 from organizations.models import VILLAGE_LEVEL, OrganizationUnit, UnitKind
 
-from ..indicators import Aggregation, Figure, Measure, indicator
-from .base import counts_by_path, ratio_by_path
+from ..indicators import Aggregation, Figure, Measure, Units, indicator
+from .base import counts_by_path, ratio_by_path, within
 
 SOURCE = "cadres"
 COUNT, SUM, PERCENT, RATIO = Measure.COUNT, Aggregation.SUM, Measure.PERCENT, Aggregation.RATIO
@@ -55,10 +55,16 @@ def training_person_times(root, year):
 
 @indicator("training_coverage", _("Training coverage of party members"), PERCENT, RATIO, SOURCE, sort=43)
 def training_coverage(root, year):
-    """Party members (joined by year end) who attended at least one training that year, over all of them."""
-    trained = TrainingAttendance.objects.filter(person=OuterRef("person_id"), session__starts_on__year=year)
-    members = PartyMember.objects.filter(joined_on__lte=_end(year)).annotate(trained=Exists(trained))
-    return ratio_by_path(members, "unit__path", root, Q(trained=True))
+    """Party members (joined by year end) who attended at least one training that year, over all of them.
+
+    A few members (an incremental recompute's `Units`) probe their attendances one by one; a subtree or every tree
+    tests membership in the year's attendees, which the database hashes once instead of probing per member."""
+    attended = TrainingAttendance.objects.filter(session__starts_on__year=year)
+    members = PartyMember.objects.filter(joined_on__lte=_end(year))
+    if isinstance(root, Units):
+        members = members.annotate(trained=Exists(attended.filter(person=OuterRef("person_id"))))
+        return ratio_by_path(members, "unit__path", root, Q(trained=True))
+    return ratio_by_path(members, "unit__path", root, Q(person_id__in=attended.values("person_id")))
 
 
 @indicator("reserve_cadres", _("Reserve cadres"), COUNT, SUM, SOURCE, sort=44)
@@ -122,7 +128,7 @@ def college_degree_share(root, year):
     """Village and community cadres (people holding a committee post at year end) with a college degree or above."""
     cadres = _posts_held(year).exclude(post__in=[PostKind.FIRST_SECRETARY, PostKind.WORK_TEAM_MEMBER])
     rows = (
-        cadres.filter(unit__path__startswith=root.path)
+        within(cadres, "unit__path", root)
         .values("unit__path")
         .annotate(
             num=Count("person", filter=Q(person__education__in=COLLEGE_OR_ABOVE), distinct=True),

@@ -183,3 +183,60 @@ def test_a_full_recompute_of_one_source_leaves_the_others(county):
         )
     )
     assert changed == set(registry.of_source("cadres"))
+
+
+def test_dashboard_kinds_sit_only_under_dashboard_kinds():
+    """What the incremental roll-up relies on: a dashboard unit's nearest dashboard ancestor is its parent, and a
+    non-dashboard unit has no dashboard unit below it (so the records a chain unit owns are its own and those under
+    its non-dashboard children)."""
+    from organizations.models import ALLOWED_PARENTS
+
+    for kind in services.DASHBOARD_KINDS:
+        assert set(ALLOWED_PARENTS[kind]) <= set(services.DASHBOARD_KINDS), kind
+
+
+@pytest.mark.parametrize("year", [1985, 2101])
+def test_rollups_of_years_outside_the_kept_range_are_skipped_and_logged(county, year, caplog):
+    with caplog.at_level("INFO", logger="goals.services"):
+        assert services.rollup_chain(unit_id=county["village_a1"].pk, year=year, source="cadres") == 0
+        assert tasks.recompute_year(year) == 0
+    assert not RollupValue.objects.exists()
+    assert sum(f"year {year} is outside" in r.getMessage() for r in caplog.records) == 2
+
+
+def test_nightly_check_logs_figures_that_differ_from_the_stored_ones(county, caplog):
+    services.rollup_year(year=2024)
+    city = RollupValue.objects.get(indicator="demonstration_villages", unit=county["city"], year=2024)
+    RollupValue.objects.filter(pk=city.pk).update(numerator=7, value=7)  # a figure the incremental path lost
+    with caplog.at_level("INFO", logger="goals.services"):
+        tasks.recompute_year(2024)  # the nightly entry: every source, a check
+    [warning] = [r for r in caplog.records if r.levelname == "WARNING"]
+    assert "1 figures of year 2024 differed" in warning.getMessage()
+    assert f"('demonstration_villages', {county['city'].pk})" in warning.getMessage()
+    assert RollupValue.objects.get(pk=city.pk).numerator == 0  # and repaired
+
+
+def test_a_full_recompute_writes_only_the_figures_that_changed(county, monkeypatch):
+    services.rollup_year(year=2024)
+    grant(county["village_a1"], 2024, T.VILLAGE)
+    written = []
+    upsert = services._upsert
+    monkeypatch.setattr(services, "_upsert", lambda rows: (written.extend(rows), upsert(rows)))
+    services.rollup_year(year=2024, source="organizations")
+    chain = {county["village_a1"].pk, county["township_a"].pk, county["city"].pk}
+    expected = {
+        (key, unit_id) for key in ("demonstration_villages", "demonstration_village_share") for unit_id in chain
+    }
+    assert {(row.indicator, row.unit_id) for row in written} == expected
+
+
+def test_full_recompute_of_a_subtree_carries_its_figures_up_its_ancestors(county):
+    """A root below the top (a county under its prefecture, here a township under the city): its ancestors add it up."""
+    services.rollup_year(year=2024)
+    grant(county["village_a1"], 2024, T.VILLAGE)
+    services.rollup_year(year=2024, root_id=county["township_a"].pk, source="organizations")
+
+    def value(u):
+        return RollupValue.objects.get(indicator="demonstration_villages", unit=u, year=2024).value
+
+    assert (value(county["township_a"]), value(county["city"]), value(county["township_b"])) == (1, 1, 0)
