@@ -81,7 +81,12 @@ def transfer_receive(*, transfer: MemberTransfer, on: date, actor) -> MemberTran
     transfer.status, transfer.received_on = TransferStatus.RECEIVED, on
     transfer.save(update_fields=["status", "received_on"])
     PartyMember.objects.filter(pk=transfer.member_id).update(
-        unit=transfer.to_unit, is_floating=False, floating_location="", floating_managing_unit=None
+        unit=transfer.to_unit,
+        unit_path=transfer.to_unit.path,
+        is_floating=False,
+        floating_location="",
+        floating_managing_unit=None,
+        floating_path="",
     )
     audit.record(actor=actor, action="transfer.received", obj=transfer, unit=transfer.to_unit)
     _changed([transfer.from_unit_id, transfer.to_unit_id], on)
