@@ -14,7 +14,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 TEST_KEYS := SECRET_KEY=test-only-secret-key-not-for-any-deployment-5f0c9e2a7b41d836 \
 	FIELD_ENCRYPTION_KEY=test-only-field-key-not-for-any-deployment-93ad27c4e1b6f058
 # Code scanned by bandit; the findings judged harmless are kept in .bandit-baseline.json (docs/security.md).
-BANDIT_EXCLUDE := ./.venv,./node_modules,./var,./tests,./static,*/migrations/*
+BANDIT_EXCLUDE := ./.venv,./node_modules,./var,./tests,./bench,./static,*/migrations/*
 
 .PHONY: run test audit setup messages vendor services chromium lint typecheck check bench clean
 

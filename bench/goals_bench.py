@@ -2,6 +2,7 @@
 
 import http.client
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -133,45 +134,57 @@ def goal1(places):
     return rows
 
 
-class Worker:
-    """One Celery worker (solo pool) on the benchmark's own queue."""
+class Server:
+    """A process the benchmark starts and stops (its log in /tmp/bench_<name>.log), ready when `ready()` says so."""
+
+    name = ""
+
+    def command(self) -> list[str]:
+        raise NotImplementedError
+
+    def ready(self) -> bool:
+        raise NotImplementedError
 
     def __enter__(self):
-        import os
-
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "dangjian",
-                "worker",
-                "-P",
-                "solo",
-                "-c",
-                "1",
-                "-Q",
-                os.environ["CELERY_QUEUE"],
-                "--without-gossip",
-                "--without-mingle",
-                "-l",
-                "warning",
-            ],
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=open("/tmp/bench_worker.log", "w"),
-        )
-        from dangjian.celery import app
-
-        for _ in range(60):
-            if app.control.inspect(timeout=1).ping():
+        log = open(f"/tmp/bench_{self.name}.log", "w")  # noqa: SIM115 (closed with the process)
+        self.process = subprocess.Popen(self.command(), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log)
+        for _ in range(120):
+            if self.ready():
                 break
+            time.sleep(0.25)
         return self
 
     def __exit__(self, *exc):
         self.process.terminate()
         self.process.wait(timeout=30)
+
+
+class Worker(Server):
+    """One Celery worker (solo pool) on the benchmark's own queue."""
+
+    name = "worker"
+
+    def command(self):
+        queue = os.environ["CELERY_QUEUE"]
+        return [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "dangjian",
+            "worker",
+            "-P",
+            "solo",
+            "-Q",
+            queue,
+            "-l",
+            "warning",
+        ] + ["--without-mingle"]
+
+    def ready(self):
+        from dangjian.celery import app
+
+        return bool(app.control.inspect(timeout=1).ping())
 
 
 # One grouped query per record table the indicators read, rolled up the tree by path prefix (the baseline of goal 2).
@@ -373,41 +386,26 @@ def load(port, requests, clients=20, seconds=10.0, limit=20_000):
     return len(latencies), errors[0], len(latencies) / elapsed, p95
 
 
-class Gunicorn:
+class Gunicorn(Server):
+    """gunicorn with 2 sync workers serving bench/wsgi.py on 127.0.0.1."""
+
+    name = "gunicorn"
+
     def __init__(self, port):
         self.port = port
 
-    def __enter__(self):
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "-w",
-                "2",
-                "-b",
-                f"127.0.0.1:{self.port}",
-                "--pythonpath",
-                str(ROOT / "bench"),
-                "--timeout",
-                "120",
-                "wsgi:application",
-            ],
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=open("/tmp/bench_gunicorn.log", "w"),
-        )
-        for _ in range(200):
-            try:
-                http.client.HTTPConnection("127.0.0.1", self.port, timeout=1).request("GET", "/raw/clues?path=x")
-                break
-            except OSError:
-                time.sleep(0.1)
-        return self
+    def command(self):
+        bind, path = f"127.0.0.1:{self.port}", str(ROOT / "bench")
+        return [sys.executable, "-m", "gunicorn", "-w", "2", "-b", bind, "--pythonpath", path, "--timeout", "120"] + [
+            "wsgi:application"
+        ]
 
-    def __exit__(self, *exc):
-        self.process.terminate()
-        self.process.wait(timeout=30)
+    def ready(self):
+        try:
+            http.client.HTTPConnection("127.0.0.1", self.port, timeout=1).request("GET", "/raw/clues?path=x")
+        except OSError:
+            return False
+        return True
 
 
 def goal5(places, port):

@@ -90,8 +90,9 @@ def main():
     if not args.reuse:
         call_command("migrate", verbosity=0)
         counts, seconds, _ = generate.generate(args.scale, dist)
-        invalid = {k: v for k, v in generate.validate_sample().items() if v}
         lines.append(f"load: {seconds:.0f} s by COPY — " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+        print(lines[-1], flush=True)
+        invalid = {k: v for k, v in generate.validate_sample().items() if v}
         lines.append(
             "sample of 200 rows per table through full_clean(): "
             + ("all pass" if not invalid else "; ".join(f"{k}: {len(v)} fail, e.g. {v[0]}" for k, v in invalid.items()))

@@ -2,20 +2,8 @@
 
 from django.conf import settings
 from django.db import migrations, models
-from django.db.models import OuterRef, Subquery
 
-
-def backfill(model_name, columns):
-    """Copy each row's unit path into its cached column: one UPDATE per column, a correlated subquery."""
-
-    def run(apps, schema_editor):
-        model = apps.get_model(*model_name.split("."))
-        unit = apps.get_model("organizations", "OrganizationUnit")
-        for fk, column in columns.items():
-            path = unit.objects.filter(pk=OuterRef(f"{fk}_id")).values("path")[:1]
-            model.objects.filter(**{f"{fk}__isnull": False}).update(**{column: Subquery(path)})
-
-    return run
+from accounts.scoping import backfill_cached_paths
 
 
 class Migration(migrations.Migration):
@@ -31,7 +19,7 @@ class Migration(migrations.Migration):
             name="grid_path",
             field=models.CharField(blank=True, default="", editable=False, max_length=255),
         ),
-        migrations.RunPython(backfill("grid_woodpecker.Clue", {"grid": "grid_path"}), migrations.RunPython.noop),
+        migrations.RunPython(backfill_cached_paths("grid_woodpecker.Clue", {"grid": "grid_path"}), migrations.RunPython.noop),
         migrations.AddIndex(
             model_name="clue",
             index=models.Index(fields=["grid_path"], name="clue_grid_path", opclasses=["text_pattern_ops"]),
