@@ -15,12 +15,13 @@ from django.db import close_old_connections, connection  # noqa: E402
 portal = get_wsgi_application()
 
 RAW = {
-    # 100 members of a county: the unit ids through the path index, then the members, with the person's name.
+    # 100 members of a county in the API's order: the unit ids through the path index, then the members by unit,
+    # with the person's name.
     "/raw/members": (
         "SELECT m.id, p.name, m.status, m.joined_on::text, u.name FROM cadres_partymember m "
         "JOIN cadres_person p ON p.id = m.person_id JOIN organizations_organizationunit u ON u.id = m.unit_id "
         "WHERE m.unit_id = ANY(ARRAY(SELECT id FROM organizations_organizationunit WHERE path LIKE %s)) "
-        "ORDER BY m.id LIMIT 100"
+        "ORDER BY m.unit_id, p.name, m.id LIMIT 100"
     ),
     # One page (50) of a county's clues, newest first.
     "/raw/clues": (
