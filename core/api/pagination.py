@@ -46,6 +46,12 @@ class StandardPagination(PageNumberPagination):
             return keyset.get_paginated_response(data)
         return super().get_paginated_response(data)
 
+    def get_paginated_response_schema(self, schema):
+        # A cursor page has no count: the documented body allows both.
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["required"] = [name for name in paginated.get("required", []) if name != "count"]
+        return paginated
+
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
         cursor = {
