@@ -1,7 +1,8 @@
 """The one permission path for objects and actions, beside `restrict()` (which answers "which rows").
 
 Every decision of the form "may this user do X to this object" is `can(user, action, obj)`; "at which units may
-this user do X to records of this model" is `units_for(user, model, action)`; services call `require(...)`, which
+this user do X to records of this model" is `units_for(user, model, action)` (and, for a department handler,
+`departments_for`; their queue is `dispatched(queryset, user, action)`); services call `require(...)`, which
 raises PermissionDenied. Views, serializers, forms, admin, services and templates (which buttons to show, through
 the `can` template filter in `core.templatetags.perms`) all ask here.
 
@@ -30,7 +31,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from .roles import GRANTING_ROLES, ROLE_RANK, Role
-from .scoping import CHANGE, VIEW, restrict, roles_for, scope_paths
+from .scoping import CHANGE, VIEW, department_paths, dispatched, restrict, roles_for, scope_paths
 
 APPROVE = "approve"
 TRIAGE = "triage"
@@ -61,6 +62,8 @@ __all__ = [
     "can_grant",
     "can_manage_account",
     "can_revoke",
+    "departments_for",
+    "dispatched",
     "grantable_roles",
     "require",
     "require_at",
@@ -130,6 +133,14 @@ def units_for(user, model: type[models.Model], action: str) -> list[str]:
     if _is_all_powerful(user):
         return [""]
     return scope_paths(user, roles=roles_for(model, action, model._default_manager.all()))
+
+
+def departments_for(user, model: type[models.Model], action: str) -> list[str]:
+    """Paths of the departments where `user`, as a department handler, may do `action` to the records of `model`
+    dispatched there (none for a superuser without that role: they act through `units_for`)."""
+    if not _authenticated(user):
+        return []
+    return department_paths(user, model, action)
 
 
 def units_queryset(user, model: type[models.Model], action: str):
@@ -229,7 +240,11 @@ def can_manage_account(user, target) -> bool:
         return True
     if target.pk == user.pk or target.is_superuser:
         return False
-    roles = list(target.role_assignments.values_list("role", "unit__path"))
+    return _outranks_every_role(user, list(target.role_assignments.values_list("role", "unit__path")))
+
+
+def _outranks_every_role(user, roles) -> bool:
+    """The ladder of `can_manage_account` for an account holding `roles` ((role, unit path) pairs)."""
     if not roles or not _grant_holdings(user):
         return False
     return all(
@@ -237,6 +252,22 @@ def can_manage_account(user, target) -> bool:
         and any(held > ROLE_RANK[role] and path.startswith(root) for held, root in _grant_holdings(user))
         for role, path in roles
     )
+
+
+def manageable_accounts(user, queryset):
+    """The accounts of `queryset` that `user` may manage (`can_manage_account` for each, in two queries)."""
+    if not _authenticated(user):
+        return queryset.none()
+    if _is_all_powerful(user):
+        return queryset
+    if not _grant_holdings(user):
+        return queryset.none()
+    candidates = queryset.exclude(pk=user.pk).exclude(is_superuser=True)
+    roles: dict[int, list] = {}
+    assignments = apps.get_model("accounts", "RoleAssignment").objects.filter(user__in=candidates.values("pk"))
+    for user_id, role, path in assignments.values_list("user_id", "role", "unit__path"):
+        roles.setdefault(user_id, []).append((role, path))
+    return queryset.filter(pk__in=[pk for pk, held in roles.items() if _outranks_every_role(user, held)])
 
 
 def can_revoke(user, assignment) -> bool:

@@ -99,6 +99,24 @@ def roles_for(model: type[models.Model], action: str, queryset=None) -> tuple | 
     return tuple(declared[action])
 
 
+def department_paths(user, model: type[models.Model], action: str) -> list[str]:
+    """Paths of the departments on whose rows of `model` the user may do `action` as a department handler (the
+    model's `scope_department_field` and `scope_department_actions`); [] when the model declares no department."""
+    if not getattr(model, "scope_department_field", None):
+        return []
+    if action not in getattr(model, "scope_department_actions", (VIEW, CHANGE)):
+        return []
+    return scope_paths(user, roles=[Role.DEPARTMENT_HANDLER])
+
+
+def department_q(model: type[models.Model], user, action: str) -> Q:
+    """A Q keeping the rows of `model` dispatched to a department where `user` may do `action` (`department_paths`)."""
+    q = Q(pk__in=[])
+    for path in department_paths(user, model, action):
+        q |= Q(**{f"{model.scope_department_field}__path__startswith": path})
+    return q
+
+
 def action_q(model: type[models.Model], user, action: str, queryset=None) -> Q:
     """A Q keeping the rows of `model` on which the (authenticated, non-superuser) `user` may do `action`.
 
@@ -108,11 +126,7 @@ def action_q(model: type[models.Model], user, action: str, queryset=None) -> Q:
     - `scope_owner_field`: a lookup to a User who may do `scope_owner_actions` (default VIEW) on their own rows
       wherever they lie.
     """
-    q = scope_q(model, scope_paths(user, roles=roles_for(model, action, queryset)))
-    department_field = getattr(model, "scope_department_field", None)
-    if department_field and action in getattr(model, "scope_department_actions", (VIEW, CHANGE)):
-        for path in scope_paths(user, roles=[Role.DEPARTMENT_HANDLER]):
-            q |= Q(**{f"{department_field}__path__startswith": path})
+    q = scope_q(model, scope_paths(user, roles=roles_for(model, action, queryset))) | department_q(model, user, action)
     owner_field = getattr(model, "scope_owner_field", None)
     if owner_field and action in getattr(model, "scope_owner_actions", (VIEW,)):
         q |= Q(OwnRows(model, owner_field, user))
@@ -201,6 +215,12 @@ def backfill_cached_paths(label: str, columns: dict[str, str]):
             model.objects.filter(**{f"{fk}__isnull": False}).update(**{column: Subquery(path)})
 
     return run
+
+
+def dispatched(queryset: models.QuerySet, user, action: str = VIEW) -> models.QuerySet:
+    """The rows of `queryset` dispatched to the user's departments on which they may do `action` (a department
+    handler's queue), whatever else their other roles let them see."""
+    return restrict(queryset, user, action).filter(department_q(queryset.model, user, action))
 
 
 class ScopedQuerySet(models.QuerySet):

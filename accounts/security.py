@@ -20,8 +20,8 @@ from core.errors import Conflict, Invalid
 from .auth import _user_unit, token_expires_at
 from .errors import ErrorCode
 from .models import User
+from .permissions import manageable_accounts
 from .roles import STAFF_ROLES, Role
-from .scoping import CHANGE, restrict
 
 audit.ACTION_LABELS.update(
     {
@@ -40,12 +40,10 @@ BACKUP_CODES = 10
 
 
 def managed_users(actor):
-    """The accounts `actor` may unlock or whose token they may rotate: staff roles over the account's units."""
-    if actor.is_superuser:
-        return User.objects.all()
-    if not actor.has_role(*STAFF_ROLES):
-        return User.objects.none()
-    return restrict(User.objects.all(), actor, CHANGE).distinct()
+    """The accounts `actor` may unlock or whose token they may rotate: those the grant ladder lets them manage
+    (`accounts.permissions.can_manage_account`: every role of the account strictly below a granting role of the
+    actor's, inside its subtree), so never a peer of the same rank."""
+    return manageable_accounts(actor, User.objects.all())
 
 
 # ---- API tokens --------------------------------------------------------------------------------------------------

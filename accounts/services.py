@@ -130,6 +130,18 @@ def _sync_staff_flag(user: User) -> None:
         user.save(update_fields=["is_staff"])
 
 
+def _audit_role(actor, user: User, role: str, unit, *, granted: bool) -> None:
+    """The audit row of a role granted or revoked, filed under the role's unit."""
+    values = {"role": str(role), "unit": str(unit)}
+    audit.record(
+        actor=actor,
+        action="role.grant" if granted else "role.revoke",
+        obj=user,
+        unit=unit,
+        changes={name: [None, value] if granted else [value, None] for name, value in values.items()},
+    )
+
+
 def _assign(*, user: User, role: str, unit, actor) -> RoleAssignment:
     if role not in Role.values:
         raise Invalid(_("Choose a role."), code=CoreCode.REQUIRED, field="role")
@@ -140,13 +152,7 @@ def _assign(*, user: User, role: str, unit, actor) -> RoleAssignment:
             _("This account already holds this role at this unit."), code=ErrorCode.ROLE_ALREADY_HELD, field="role"
         )
     assignment = RoleAssignment.objects.create(user=user, role=role, unit=unit)
-    audit.record(
-        actor=actor,
-        action="role.grant",
-        obj=user,
-        unit=unit,
-        changes={"role": [None, str(role)], "unit": [None, str(unit)]},
-    )
+    _audit_role(actor, user, role, unit, granted=True)
     return assignment
 
 
@@ -170,19 +176,14 @@ def role_revoke(*, assignment: RoleAssignment, actor) -> None:
     try:
         assignment = RoleAssignment.objects.select_related("unit").get(pk=assignment.pk, user=user)
     except RoleAssignment.DoesNotExist as exc:
+        logger.info("role revoke: assignment %s of account %s already gone", assignment.pk, user.pk)
         raise Conflict(_("This role assignment no longer exists."), code=ErrorCode.ROLE_ASSIGNMENT_GONE) from exc
     _require_not_self(actor, user)
     _require_grant(actor, assignment.role, assignment.unit)
     _require_manage(actor, user, _("This account also holds roles you may not manage; ask a higher level."))
     unit, role = assignment.unit, assignment.role
     assignment.delete()
-    audit.record(
-        actor=actor,
-        action="role.revoke",
-        obj=user,
-        unit=unit,
-        changes={"role": [str(role), None], "unit": [str(unit), None]},
-    )
+    _audit_role(actor, user, role, unit, granted=False)
     _sync_staff_flag(user)
 
 
@@ -275,19 +276,22 @@ def account_update(*, user: User, actor, **fields) -> User:
 
 
 def _set_active(*, user: User, actor, active: bool) -> User:
-    user = _lock(user)
-    _require_not_self(actor, user)
-    _require_manage(actor, user)
-    if user.is_active != active:
-        user.is_active = active
-        user.save(update_fields=["is_active"])
-        audit.record(
-            actor=actor,
-            action="account.reactivate" if active else "account.deactivate",
-            obj=user,
-            unit=account_unit(user),
-            changes={"is_active": [str(not active), str(active)]},
-        )
+    def guard(locked):
+        _require_not_self(actor, locked)
+        _require_manage(actor, locked)
+
+    user, _changes = update_fields(
+        user,
+        actor=actor,
+        fields={"is_active": active},
+        allowed=("is_active",),
+        audit_action="account.reactivate" if active else "account.deactivate",
+        unit=account_unit,
+        guard=guard,
+        exclude=["password"],
+        validate_unique=False,
+        only_changed=True,
+    )
     return user
 
 

@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from core.context_processors import menu_for
-from core.views import add_service_errors, submit_form
+from core.views import submit_form
 from core.views.generic import ObjectActionView
 from organizations.selectors import scope_roots
 
@@ -93,37 +93,31 @@ def account_list(request):
     return render(request, "accounts/list.html", context)
 
 
+def _account_fields(data):
+    """The account form's fields as `services.account_create` takes them (one role at one unit)."""
+    fields = ("username", "display_name", "email")
+    return {**{name: data[name] for name in fields}, "roles": [(data["role"], data["unit"])]}
+
+
+def _account_created(result):
+    return _("Account “%(name)s” created.") % {"name": result[0].username}
+
+
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def account_create(request):
     _require_grant_power(request)
     form = AccountCreateForm(request.POST or None, actor=request.user)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            account, password = services.account_create(
-                username=data["username"],
-                display_name=data["display_name"],
-                email=data["email"],
-                roles=[(data["role"], data["unit"])],
-                actor=request.user,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error("role", str(exc))
-            status = 403
-        else:
-            messages.success(request, _("Account “%(name)s” created.") % {"name": account.username})
-            return _no_store(
-                render(
-                    request, "accounts/password_shown.html", {"account": account, "password": password, "created": True}
-                )
-            )
+    created = submit_form(
+        request, form, services.account_create, _account_created, prepare=_account_fields, refusal_field="role"
+    )
+    if created[0]:
+        account, password = created[1]
+        context = {"account": account, "password": password, "created": True}
+        return _no_store(render(request, "accounts/password_shown.html", context))
     context = {"form": form, "title": _("New account"), "cancel": reverse("accounts:list")}
-    return render(request, "accounts/form.html", context, status=status)
+    return render(request, "accounts/form.html", context, status=created.status)
 
 
 @login_required
@@ -168,27 +162,16 @@ def account_edit(request, pk):
 def role_grant(request, pk):
     account = _manageable_or_403(request, pk, not_self=True)
     form = GrantForm(request.POST or None, actor=request.user)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.role_grant(
-                user=account, role=form.cleaned_data["role"], unit=form.cleaned_data["unit"], actor=request.user
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error("role", str(exc))
-            status = 403
-        else:
-            messages.success(request, _("Role granted."))
-            return redirect("accounts:detail", pk=account.pk)
+    granted = submit_form(request, form, services.role_grant, _("Role granted."), refusal_field="role", user=account)
+    if granted[0]:
+        return redirect("accounts:detail", pk=account.pk)
     context = {
         "form": form,
         "title": _("Grant a role"),
         "account": account,
         "cancel": reverse("accounts:detail", args=[pk]),
     }
-    return render(request, "accounts/form.html", context, status=status)
+    return render(request, "accounts/form.html", context, status=granted.status)
 
 
 def _confirm(request, account, *, title, question, button, danger=False, error=None, status=200):
@@ -206,8 +189,8 @@ def _confirm(request, account, *, title, question, button, danger=False, error=N
 
 class AccountAction(ObjectActionView):
     """A confirmed change of one account (the object of the URL's `pk`, in the user's GRANT scope, manageable by
-    them, never their own): GET asks `question` (`%(name)s`: the account), POST calls `service`; a refusal comes
-    back as a message."""
+    them, never their own): GET asks `question` (`%(name)s`: the account), POST calls `service`; a refusal of the
+    account's state comes back as a message, a refusal of the user is 403."""
 
     template_name = "accounts/confirm.html"
     redirect_url = "accounts:detail"

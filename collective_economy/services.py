@@ -14,7 +14,7 @@ from core import audit, events
 from core.errors import Conflict, Invalid
 from core.errors import ErrorCode as CoreCode
 from core.logs import timed
-from core.services import update_fields
+from core.services import given, save_new, transition, update_fields
 from organizations.models import OrganizationUnit, UnitKind
 
 from . import selectors
@@ -160,8 +160,9 @@ def income_report_update(*, report: IncomeReport, actor, **figures) -> IncomeRep
     return report
 
 
-def _approve(report: IncomeReport, actor):
-    """Make `report` the current approved version, superseding the one it corrects (same transaction)."""
+def _supersede(report: IncomeReport) -> None:
+    """Mark superseded the approved version `report` replaces (kept, and linked as its `previous`), before `report`
+    takes the single approved place (same transaction)."""
     current = (
         IncomeReport.objects.select_for_update()
         .filter(village_id=report.village_id, year=report.year, status=ReportStatus.APPROVED)
@@ -169,29 +170,54 @@ def _approve(report: IncomeReport, actor):
         .first()
     )
     if current is not None:
-        # The old version is kept, marked superseded, before the new one takes the single approved place.
         current.status = ReportStatus.SUPERSEDED
         current.save(update_fields=["status"])
         report.previous = report.previous or current
+
+
+def _review(actor) -> dict:
+    """Who reviewed a report and when: set on the report, not audited (the audit row has the actor)."""
+    return {"reviewed_by": _user(actor), "reviewed_at": timezone.now()}
+
+
+def _approve(report: IncomeReport, actor):
+    """Make the new version `report` (a correction, a township's record) the current approved one."""
+    _supersede(report)
     report.status = ReportStatus.APPROVED
-    report.reviewed_by = _user(actor)
-    report.reviewed_at = timezone.now()
+    report.reviewed_by, report.reviewed_at = _review(actor).values()
     report.return_reason = ""
     report.full_clean()
     report.save()
 
 
+def _review_submitted(report: IncomeReport, *, actor, denied: str, **options) -> IncomeReport:
+    """The township's decision on a submitted report: approve it or send it back."""
+    report, _diff = transition(
+        report,
+        actor=actor,
+        allowed_from=(ReportStatus.SUBMITTED,),
+        related=("village",),
+        guard=lambda report: require(actor, APPROVE, report, denied),
+        unit=lambda report: report.village,
+        error_code=ErrorCode.REPORT_NOT_SUBMITTED,
+        **options,
+    )
+    return report
+
+
 @transaction.atomic
 def income_report_approve(*, report: IncomeReport, actor) -> IncomeReport:
     """The township approves a submitted report; from then on it is locked. A correction replaces the old version."""
-    report = IncomeReport.objects.select_for_update().select_related("village").get(pk=report.pk)
-    require(actor, APPROVE, report, _("Only township staff may approve income reports."))
-    if report.status != ReportStatus.SUBMITTED:
-        raise Conflict(
-            _("Only a submitted report can be approved."), code=ErrorCode.REPORT_NOT_SUBMITTED, field="status"
-        )
-    _approve(report, actor)
-    audit.record(actor=actor, action="income_report.approve", obj=report, unit=report.village)
+    report = _review_submitted(
+        report,
+        actor=actor,
+        to=ReportStatus.APPROVED,
+        also={**_review(actor), "return_reason": ""},
+        check=_supersede,
+        audit_action="income_report.approve",
+        denied=_("Only township staff may approve income reports."),
+        message=_("Only a submitted report can be approved."),
+    )
     _changed(report)
     return report
 
@@ -199,25 +225,18 @@ def income_report_approve(*, report: IncomeReport, actor) -> IncomeReport:
 @transaction.atomic
 def income_report_send_back(*, report: IncomeReport, actor, reason: str) -> IncomeReport:
     """The township sends a submitted report back to the secretary with the reason."""
-    report = IncomeReport.objects.select_for_update().select_related("village").get(pk=report.pk)
-    require(actor, APPROVE, report, _("Only township staff may send income reports back."))
-    if report.status != ReportStatus.SUBMITTED:
-        raise Conflict(
-            _("Only a submitted report can be sent back."), code=ErrorCode.REPORT_NOT_SUBMITTED, field="status"
-        )
-    reason = (reason or "").strip()
-    if not reason:
-        raise Invalid(_("Give the reason for sending the report back."), code=CoreCode.REQUIRED, field="reason")
-    report.status = ReportStatus.RETURNED
-    report.return_reason = reason
-    report.reviewed_by = _user(actor)
-    report.reviewed_at = timezone.now()
-    report.full_clean()
-    report.save()
-    audit.record(
-        actor=actor, action="income_report.send_back", obj=report, unit=report.village, changes={"reason": reason}
+    message = _("Give the reason for sending the report back.")
+    return _review_submitted(
+        report,
+        actor=actor,
+        to=ReportStatus.RETURNED,
+        changes={"return_reason": (reason or "").strip()},
+        also=_review(actor),
+        check=lambda _report: given(reason, message, code=CoreCode.REQUIRED, field="reason"),
+        audit_action="income_report.send_back",
+        denied=_("Only township staff may send income reports back."),
+        message=_("Only a submitted report can be sent back."),
     )
-    return report
 
 
 @transaction.atomic
@@ -232,9 +251,7 @@ def income_report_correct(*, report: IncomeReport, actor, reason: str, **figures
         raise Conflict(
             _("Only the current approved report can be corrected."), code=ErrorCode.REPORT_NOT_CURRENT, field="status"
         )
-    reason = (reason or "").strip()
-    if not reason:
-        raise Invalid(_("Give the reason for the correction."), code=CoreCode.REQUIRED, field="correction_reason")
+    reason = given(reason, _("Give the reason for the correction."), code=CoreCode.REQUIRED, field="correction_reason")
     if IncomeReport.objects.filter(
         village=report.village, year=report.year, status__in=["submitted", "returned"]
     ).exists():
@@ -352,9 +369,7 @@ def project_create(*, village: OrganizationUnit, actor, **fields) -> Project:
     _check_village(village)
     require_at(actor, CHANGE, Project, village, _projects_message())
     project = Project(village=village, **{k: v for k, v in fields.items() if k in PROJECT_FIELDS})
-    project.full_clean()
-    project.save()
-    audit.record(actor=actor, action="project.create", obj=project, unit=village)
+    save_new(project, actor=actor, audit_action="project.create", unit=village)
     return project
 
 
@@ -447,9 +462,7 @@ def doubling_plan_set(*, unit, base_year: int, target_year: int, multiple: Decim
         unit=unit, base_year=base_year
     )
     plan.target_year, plan.multiple = target_year, multiple
-    plan.full_clean()
-    plan.save()
-    audit.record(actor=actor, action="doubling_plan.set", obj=plan, unit=unit)
+    save_new(plan, actor=actor, audit_action="doubling_plan.set", unit=unit)
     return plan
 
 
@@ -526,9 +539,7 @@ def competition_create(*, unit, year: int, name: str, actor) -> ProjectCompetiti
     _check_scope_kind(unit)
     require_at(actor, CHANGE, ProjectCompetition, unit, _not_here())
     competition = ProjectCompetition(unit=unit, year=year, name=name)
-    competition.full_clean()
-    competition.save()
-    audit.record(actor=actor, action="competition.create", obj=competition, unit=unit)
+    save_new(competition, actor=actor, audit_action="competition.create", unit=unit)
     return competition
 
 

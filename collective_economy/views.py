@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.permissions import APPROVE, CHANGE, VIEW, can, can_at, restrict, units_for, units_queryset
 from core.errors import ErrorCode as CoreCode
 from core.params import parse_year
-from core.views import add_service_errors, get_scoped_or_404, submit_form
+from core.views import add_service_errors, get_scoped_or_404, run_service, submit_form
 from core.views.imports import SheetImportView
 from organizations.models import TOWNSHIP_LEVEL, OrganizationUnit, UnitKind
 
@@ -233,12 +233,11 @@ def report_correct(request, pk):
 @require_POST
 def report_approve(request, pk):
     report = _report(request, pk, CHANGE)
-    try:
-        services.income_report_approve(report=report, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Report approved and locked."))
+    run_service(
+        request,
+        lambda: services.income_report_approve(report=report, actor=request.user),
+        _("Report approved and locked."),
+    )
     return redirect("collective_economy:report", pk=report.pk)
 
 
@@ -247,14 +246,13 @@ def report_approve(request, pk):
 def report_send_back(request, pk):
     report = _report(request, pk, CHANGE)
     form = SendBackForm(request.POST)
-    try:
+
+    def send_back():
         if not form.is_valid():
             raise ValidationError(_("Give the reason for sending the report back."), code=CoreCode.REQUIRED)
-        services.income_report_send_back(report=report, actor=request.user, reason=form.cleaned_data["reason"])
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Report sent back to the village."))
+        return services.income_report_send_back(report=report, actor=request.user, reason=form.cleaned_data["reason"])
+
+    run_service(request, send_back, _("Report sent back to the village."))
     return redirect("collective_economy:report", pk=report.pk)
 
 
@@ -399,14 +397,11 @@ def competition_detail(request, pk):
     if request.method == "POST":
         if not can_score:
             raise PermissionDenied(_("Only staff of the unit holding the competition may score."))
-        if form.is_valid():
-            try:
-                services.project_score_set(competition=competition, reviewer=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Score saved."))
-                return redirect("collective_economy:competition", pk=competition.pk)
+        scored = submit_form(
+            request, form, services.project_score_set, _("Score saved."), actor_arg="reviewer", competition=competition
+        )
+        if scored[0]:
+            return redirect("collective_economy:competition", pk=competition.pk)
     ranking = selectors.competition_ranking(user=request.user, competition=competition)
     context = {"competition": competition, "ranking": ranking, "form": form, "can_score": can_score}
     return render(request, "collective_economy/competition.html", context)

@@ -1,4 +1,5 @@
-"""The one update helper every update service uses (lock, refuse unknown fields, set, full_clean, save, audit)."""
+"""The one update helper every update service uses (lock, refuse unknown fields, set, full_clean, save, audit), and
+the one state-transition helper built on it (the same, with the "only from these states, else 409" rule)."""
 
 import logging
 from collections.abc import Callable, Iterable
@@ -9,7 +10,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from . import audit
-from .errors import ErrorCode
+from .errors import Conflict, ErrorCode, Invalid
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +40,26 @@ def _lock(instance: M, related: Iterable[str]) -> M:
         # Lock the row itself only: the related rows are read, not locked (and a nullable join cannot be locked).
         return queryset.select_for_update(of=("self",)).select_related(*related).get(pk=instance.pk)
     return queryset.select_for_update().get(pk=instance.pk)
+
+
+def given(text, message, *, code, field: str) -> str:
+    """`text` stripped, or `Invalid(message, code=code, field=field)` when it is blank (the reason a return, a
+    drop or an end needs)."""
+    text = (text or "").strip()
+    if not text:
+        raise Invalid(message, code=code, field=field)
+    return text
+
+
+def save_new(instance: M, *, actor, audit_action: str, unit=_DEFAULT, changes: dict | None = None, **clean) -> M:
+    """The create path: `full_clean(**clean)`, save, and an audit row `audit_action` at `unit` (by default the
+    row's own `unit`) with `changes`. Returns the saved row."""
+    instance.full_clean(**clean)
+    instance.save()
+    if unit is _DEFAULT:
+        unit = getattr(instance, "unit", None)
+    audit.record(actor=actor, action=audit_action, obj=instance, unit=unit, changes=changes)
+    return instance
 
 
 def update_fields(
@@ -104,3 +125,60 @@ def update_fields(
             unit = unit(locked)
         audit.record(actor=actor, action=audit_action, obj=locked, unit=unit, changes=changes)
     return locked, changes
+
+
+def transition(
+    instance: M,
+    *,
+    actor,
+    allowed_from: Iterable,
+    to,
+    audit_action: str,
+    error_code: str,
+    message: str,
+    field: str = "status",
+    error_field: str | None = None,
+    changes: dict | None = None,
+    also: dict | None = None,
+    guard: Hook | None = None,
+    check: Hook | None = None,
+    related: Iterable[str] = (),
+    unit=_DEFAULT,
+    only_changed: bool = False,
+) -> tuple[M, dict]:
+    """Move `instance` from one of the states `allowed_from` to `to` and return (the saved row, the audit diff).
+
+    The same path as `update_fields` (lock, set, full_clean, save, one audit row `audit_action` with the diff of
+    `field` and `changes`), with the state rule in one place: on the locked row, `guard(locked)` (who may act) runs
+    first, then a state outside `allowed_from` is refused with `Conflict(message, code=error_code)` on
+    `error_field` (default `field`), then `check(locked)` (the step's own rules on the row as it stands: a date
+    after the previous one, a reason given) may raise. `to` may be a function of the locked row (the next stage).
+    `also` is set but not audited (who decided, when).
+    """
+    allowed_from = tuple(allowed_from)
+    fields = {field: to, **(changes or {})}
+
+    def refuse(locked):
+        if guard is not None:
+            guard(locked)
+        state = getattr(locked, field)
+        if state not in allowed_from:
+            logger.info("%s refused: %s %s is %r", audit_action, instance._meta.label, locked.pk, state)
+            raise Conflict(message, code=error_code, field=error_field or field)
+        if check is not None:
+            check(locked)
+        if callable(to):
+            fields[field] = to(locked)  # update_fields sets the values after this guard
+
+    return update_fields(
+        instance,
+        actor=actor,
+        fields=fields,
+        allowed=tuple(fields),
+        audit_action=audit_action,
+        unit=unit,
+        guard=refuse,
+        also=also,
+        related=related,
+        only_changed=only_changed,
+    )

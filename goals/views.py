@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.permissions import CHANGE, can_at
 from core.errors import ErrorCode as CoreCode
 from core.params import parse_year
-from core.views import add_service_errors, get_scoped_or_404
+from core.views import add_service_errors, get_scoped_or_404, run_service
 from core.views.imports import SheetImportView
 from organizations.models import OrganizationUnit
 
@@ -119,12 +119,13 @@ def dashboard_export(request, pk):
 def report_confirm(request, pk):
     unit = _unit_or_404(request, pk)
     year = _year(request, unit)
-    try:
-        services.report_confirm(source=request.POST.get("source", ""), unit=unit, year=year, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Report confirmed for %(year)s.") % {"year": year})
+    run_service(
+        request,
+        lambda: services.report_confirm(
+            source=request.POST.get("source", ""), unit=unit, year=year, actor=request.user
+        ),
+        _("Report confirmed for %(year)s.") % {"year": year},
+    )
     return redirect(f"{reverse('goals:dashboard', args=[unit.pk])}?year={year}")
 
 

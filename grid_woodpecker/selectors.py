@@ -8,9 +8,7 @@ from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.permissions import CHANGE, units_queryset
-from accounts.roles import Role
-from accounts.scoping import scope_paths
+from accounts.permissions import CHANGE, dispatched, units_queryset
 from organizations.models import OrganizationUnit, UnitKind
 
 from .models import (
@@ -103,13 +101,9 @@ def community_queue(*, user):
 
 def department_queue(*, user):
     """Clues dispatched to the handler's department: to start, in progress."""
-    paths = scope_paths(user, roles=[Role.DEPARTMENT_HANDLER])
-    q = Q(pk__in=[])
-    for path in paths:
-        q |= Q(department__path__startswith=path)
     return (
-        Clue.objects.restrict(user)
-        .filter(q, handler_kind=HandlerKind.DEPARTMENT, status__in=[ClueStatus.DISPATCHED, ClueStatus.IN_PROGRESS])
+        dispatched(Clue.objects.all(), user)
+        .filter(handler_kind=HandlerKind.DEPARTMENT, status__in=[ClueStatus.DISPATCHED, ClueStatus.IN_PROGRESS])
         .select_related("grid", "category", "department")
         .order_by("deadline")
     )

@@ -16,10 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.permissions import CHANGE, COUNTER, IMPORT, TRIAGE, VIEW, can, require, units_for
-from accounts.roles import Role
+from accounts.permissions import CHANGE, COUNTER, HANDLE, IMPORT, TRIAGE, VIEW, can, departments_for, require, units_for
 from core.params import parse_int, parse_year
-from core.views import add_service_errors
+from core.views import add_service_errors, run_service, submit_form
 from core.views.generic import ObjectActionView
 from core.views.imports import SheetImportView
 from organizations.models import OrganizationUnit, UnitKind
@@ -27,6 +26,7 @@ from organizations.models import OrganizationUnit, UnitKind
 from . import forms, selectors
 from .clue_actions import CLUE_ACTIONS
 from .models import (
+    DESK,
     Clue,
     CluePhoto,
     ClueStatus,
@@ -70,13 +70,13 @@ def _is_triage(user) -> bool:
 
 @login_required
 def index(request):
-    """Each role lands on its own work."""
+    """Each role lands on its own work (asked of the permission path: the actions `Clue` declares)."""
     user = request.user
     if selectors.woodpecker_of(user) and not _is_triage(user):
         return redirect("grid_woodpecker:me")
-    if user.has_role(Role.DEPARTMENT_HANDLER) and not _is_triage(user):
+    if departments_for(user, Clue, HANDLE) and not _is_triage(user):
         return redirect("grid_woodpecker:department_queue")
-    if user.has_role(Role.GRID_WORKER, Role.SECRETARY):
+    if units_for(user, Clue, DESK):
         return redirect("grid_woodpecker:triage")
     return redirect("grid_woodpecker:oversight")
 
@@ -130,16 +130,11 @@ def clue_new(request):
         tasks=InspectionTask.objects.filter(grid=woodpecker.grid, ends_on__gte=timezone.localdate()),
         initial={"task": request.GET.get("task")},
     )
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data["photos"] = request.FILES.getlist("photos")
-        try:
-            clue = clue_submit(actor=request.user, **data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Clue filed. You can follow every step here."))
-            return redirect("grid_woodpecker:clue_detail", pk=clue.pk)
+    filed = _("Clue filed. You can follow every step here.")
+    photos = request.FILES.getlist("photos")
+    done, clue = submit_form(request, form, clue_submit, filed, prepare=lambda data: {**data, "photos": photos})
+    if done:
+        return redirect("grid_woodpecker:clue_detail", pk=clue.pk)
     return render(request, "grid_woodpecker/clue_form.html", {"form": form, "woodpecker": woodpecker})
 
 
@@ -164,21 +159,19 @@ def points(request):
 def redeem(request, pk):
     woodpecker = _my_woodpecker(request)
     goods = get_object_or_404(selectors.goods_queryset_near(woodpecker=woodpecker), pk=pk)
-    try:
-        redemption = redemption_reserve(
+    run_service(
+        request,
+        lambda: redemption_reserve(
             woodpecker=woodpecker,
             goods=goods,
             actor=request.user,
             idempotency_key=request.POST.get("idempotency_key", ""),
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request,
+        ),
+        lambda redemption: (
             _("Reserved “%(goods)s” for %(points)d points: collect it at %(station)s.")
-            % {"goods": goods.name, "points": redemption.points, "station": goods.station.name},
-        )
+            % {"goods": goods.name, "points": redemption.points, "station": goods.station.name}
+        ),
+    )
     return redirect("grid_woodpecker:points")
 
 
@@ -186,12 +179,11 @@ def redeem(request, pk):
 @require_POST
 def task_take(request, pk):
     task = get_object_or_404(InspectionTask, pk=pk, grid=_my_woodpecker(request).grid)
-    try:
-        inspections.task_take(task=task, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Task taken. File what you find against it."))
+    run_service(
+        request,
+        lambda: inspections.task_take(task=task, actor=request.user),
+        _("Task taken. File what you find against it."),
+    )
     return redirect("grid_woodpecker:me")
 
 
@@ -233,7 +225,6 @@ class ClueAction(ObjectActionView):
     http_method_names = ["post"]
     queryset = Clue.objects.select_related("grid", "department", "reporter", "category")
     redirect_url = "grid_woodpecker:clue_detail"
-    refusal_as_message = False
 
     def dispatch(self, request, *args, **kwargs):
         self.action = CLUE_ACTIONS.get(kwargs["name"])
@@ -381,27 +372,29 @@ def woodpecker_detail(request, pk):
 @require_POST
 def woodpecker_action(request, pk, name):
     woodpecker = _scoped_or_404(Woodpecker.objects.all(), request.user, pk=pk)
-    try:
-        if name == "confirm":
-            woodpecker_confirm(woodpecker=woodpecker, actor=request.user)
-            done = _("The registration is confirmed: the woodpecker may file clues now.")
-        elif name == "deactivate":
-            woodpecker_deactivate(woodpecker=woodpecker, reason=request.POST.get("reason", ""), actor=request.user)
-            done = _("The woodpecker is deactivated; their points and history stay.")
-        elif name == "lead":
-            changed = woodpecker_set_lead(
+    post = request.POST
+    step = {
+        "confirm": (
+            lambda: woodpecker_confirm(woodpecker=woodpecker, actor=request.user),
+            _("The registration is confirmed: the woodpecker may file clues now."),
+        ),
+        "deactivate": (
+            lambda: woodpecker_deactivate(woodpecker=woodpecker, reason=post.get("reason", ""), actor=request.user),
+            _("The woodpecker is deactivated; their points and history stay."),
+        ),
+        "lead": (
+            lambda: woodpecker_set_lead(
                 woodpecker=woodpecker,
-                is_lead=bool(request.POST.get("is_lead")),
-                duties=request.POST.get("duties", ""),
+                is_lead=bool(post.get("is_lead")),
+                duties=post.get("duties", ""),
                 actor=request.user,
-            )
-            done = _("Now a lead woodpecker.") if changed.is_lead else _("No longer a lead woodpecker.")
-        else:
-            raise Http404
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, done)
+            ),
+            lambda changed: _("Now a lead woodpecker.") if changed.is_lead else _("No longer a lead woodpecker."),
+        ),
+    }.get(name)
+    if step is None:
+        raise Http404
+    run_service(request, *step)
     next_url = request.POST.get("next", "")
     if next_url.startswith("/") and not next_url.startswith("//"):
         return redirect(next_url)
@@ -413,14 +406,8 @@ def woodpecker_action(request, pk, name):
 def tasks(request):
     grids = selectors.task_grids(user=request.user)
     form = forms.TaskForm(request.POST or None, grids=grids)
-    if request.method == "POST" and form.is_valid():
-        try:
-            inspections.task_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Task posted."))
-            return redirect("grid_woodpecker:tasks")
+    if submit_form(request, form, inspections.task_create, _("Task posted."))[0]:
+        return redirect("grid_woodpecker:tasks")
     qs = InspectionTask.objects.restrict(request.user).select_related("grid").prefetch_related("takers")
     return render(
         request,
@@ -454,12 +441,7 @@ def redemption_action(request, pk, name):
     if step is None:
         raise Http404
     service, done = step
-    try:
-        service(redemption=redemption, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, done)
+    run_service(request, lambda: service(redemption=redemption, actor=request.user), done)
     return redirect("grid_woodpecker:counter")
 
 

@@ -16,7 +16,7 @@ from core import audit, events
 from core.errors import Conflict, Invalid
 from core.errors import ErrorCode as CoreCode
 from core.logs import timed
-from core.services import update_fields
+from core.services import save_new, update_fields
 
 from .errors import ErrorCode
 from .models import (
@@ -72,6 +72,7 @@ def _save_unique(unit: OrganizationUnit) -> None:
         with transaction.atomic():
             unit.save()
     except IntegrityError as exc:
+        logger.info("unit code %s taken by a concurrent transaction", unit.code)
         raise Invalid(
             _("An organization unit with this code already exists."), code=CoreCode.UNIQUE, field="code"
         ) from exc
@@ -258,9 +259,7 @@ def demonstration_title_grant(*, party_org: PartyOrganization, year: int, title:
     """Record that a party organization holds a demonstration title for a year."""
     require_at(actor, CHANGE, DemonstrationTitle, party_org.unit, _outside())
     item = DemonstrationTitle(party_org=party_org, year=year, title=title)
-    item.full_clean()
-    item.save()
-    audit.record(actor=actor, action="demonstration_title.grant", obj=item, unit=party_org.unit)
+    save_new(item, actor=actor, audit_action="demonstration_title.grant", unit=party_org.unit)
     events.records_changed(source="organizations", unit_ids=[party_org.unit_id], year=year)
     return item
 

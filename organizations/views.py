@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.permissions import CHANGE, can, require, units_queryset
-from core.views import add_service_errors, get_scoped_or_404, submit_form
+from core.views import get_scoped_or_404, submit_form
 
 from . import selectors, services
 from .forms import PartyOrganizationForm, UnitCreateForm, UnitForm, UnitMoveForm
@@ -58,29 +58,23 @@ def unit_detail(request, pk):
     return render(request, "organizations/unit_detail.html", context)
 
 
+def _sort_order_or_0(data):
+    return {**data, "sort_order": data["sort_order"] or 0}
+
+
+def _created(unit):
+    return _("Unit “%(name)s” created.") % {"name": unit.name}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def unit_create(request, parent_pk):
     parent = _unit_or_404(request, parent_pk)
     require(request.user, CHANGE, parent, _("You may view this unit but not change it."))
     form = UnitCreateForm(request.POST or None, initial={"kind": request.GET.get("kind")})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            unit = services.unit_create(
-                name=data["name"],
-                code=data["code"],
-                kind=data["kind"],
-                parent=parent,
-                party_org_name=data["party_org_name"],
-                sort_order=data["sort_order"] or 0,
-                actor=request.user,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Unit “%(name)s” created.") % {"name": unit.name})
-            return redirect("organizations:unit_detail", pk=unit.pk)
+    done, unit = submit_form(request, form, services.unit_create, _created, prepare=_sort_order_or_0, parent=parent)
+    if done:
+        return redirect("organizations:unit_detail", pk=unit.pk)
     return render(request, "organizations/unit_form.html", {"form": form, "parent": parent, "title": _("New unit")})
 
 
@@ -91,22 +85,8 @@ def unit_edit(request, pk):
     require(request.user, CHANGE, unit, _("You may view this unit but not change it."))
     initial = {"name": unit.name, "code": unit.code, "kind": unit.kind, "sort_order": unit.sort_order}
     form = UnitForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.unit_update(
-                unit=unit,
-                actor=request.user,
-                name=data["name"],
-                code=data["code"],
-                kind=data["kind"],
-                sort_order=data["sort_order"] or 0,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("organizations:unit_detail", pk=unit.pk)
+    if submit_form(request, form, services.unit_update, _("Changes saved."), prepare=_sort_order_or_0, unit=unit)[0]:
+        return redirect("organizations:unit_detail", pk=unit.pk)
     return render(request, "organizations/unit_form.html", {"form": form, "unit": unit, "title": _("Edit unit")})
 
 
@@ -122,14 +102,11 @@ def unit_move(request, pk):
         .order_by("path")
     )
     form = UnitMoveForm(request.POST or None, parent_queryset=candidates)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.unit_move(unit=unit, new_parent=form.cleaned_data["parent"], actor=request.user)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Unit moved with everything under it."))
-            return redirect("organizations:unit_detail", pk=unit.pk)
+    moved = _("Unit moved with everything under it.")
+    if submit_form(
+        request, form, services.unit_move, moved, prepare=lambda data: {"new_parent": data["parent"]}, unit=unit
+    )[0]:
+        return redirect("organizations:unit_detail", pk=unit.pk)
     return render(request, "organizations/unit_move.html", {"form": form, "unit": unit})
 
 

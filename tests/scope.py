@@ -17,7 +17,7 @@ from django.db import models
 
 @dataclass(frozen=True)
 class Act:
-    """A custom API action on one object (a DRF `@action(detail=True)` of the model's viewset), as data.
+    """A custom API action on one object (a DRF `@action` of the model's viewset), as data.
 
     `name` is the route suffix (the action's url_path), `action` what accounts.permissions is asked of the object.
     `body`: a dict, or body(county, obj) -> dict. `prepare(county, users, obj)` -> the object in the state the action
@@ -37,6 +37,11 @@ class Act:
     expect: Callable | None = None
     # A portal action page instead of an API route: url(obj) -> the page the form is POSTed to (body: the form).
     url: Callable | None = None
+    # A list-wide action (`@action(detail=False)`): the route is f"{api_list}{name}/", aimed at the object through
+    # its body (its unit, its year). `shows(data, obj)`, for a GET: whether the answer lists the object; it must
+    # exactly when the matrix lets the user do `action` to it (a list-wide answer holds only in-scope rows).
+    detail: bool = True
+    shows: Callable | None = None
 
 
 def as_act(entry) -> Act:

@@ -13,18 +13,6 @@ from grid_woodpecker.clue_actions import CLUE_ACTIONS
 from tests import sweep
 from tests.scope import all_cases, as_act
 
-# Actions still without case data: (model label, url_path). Each must really exist and really lack data (the test
-# below fails otherwise), so this list only shrinks. Collection-level actions (`detail=False`) are listed here too
-# until the cases take them.
-PENDING: set = {
-    ("cadres.CapabilityAssessment", "ranking"),
-    ("cadres.ReserveCadre", "under-30"),
-    ("cadres.TrainingSession", "coverage"),
-    ("collective_economy.ProjectCompetition", "ranking"),
-    ("collective_economy.VillageReward", "compute"),
-    ("grid_woodpecker.PointsAccount", "adjust"),
-}
-
 
 def _declared() -> set:
     return {(case.model._meta.label, as_act(entry).name) for case in all_cases() for entry in case.api_actions}
@@ -49,10 +37,9 @@ def test_every_custom_action_has_case_data():
     actions = custom_actions()
     assert ("grid_woodpecker.Clue", "accept") in actions, "the enumeration found no custom actions"
     declared = _declared()
-    missing = sorted(f"{label} {name} ({actions[label, name][0]})" for label, name in set(actions) - declared - PENDING)
+    # Collection-level actions (`detail=False`) take data too (`Act(detail=False)`).
+    missing = sorted(f"{label} {name} ({actions[label, name][0]})" for label, name in set(actions) - declared)
     assert not missing, f"custom actions without data in tests/<app>/scope_cases.py (api_actions): {missing}"
-    stale = sorted(PENDING - (set(actions) - declared))
-    assert not stale, f"PENDING names actions that are gone or now have data: {stale}"
     unknown = sorted(declared - set(actions))
     assert not unknown, f"api_actions name routes that do not exist: {unknown}"
 
@@ -61,23 +48,6 @@ def test_every_custom_action_has_case_data():
 
 # Pages on one object (a `pk` in the route) that are not actions: its edit and delete forms, a print view, an export.
 NOT_ACTIONS = {"edit/", "delete/", "print/", "export.xlsx", "children/", "targets/", "party-organization/"}
-# Action pages still without case data (route names); this list only shrinks (the test fails on a stale entry).
-PENDING_PAGES = {
-    "accounts:deactivate",
-    "accounts:grant",
-    "accounts:password_reset",
-    "accounts:reactivate",
-    "accounts:revoke",
-    "cadres:development_approve",
-    "cadres:development_propose",
-    "cadres:development_return",
-    "cadres:elevation_create",
-    "cadres:member_transfer",
-    "goals:report_confirm",
-    "goals:targets_defaults",
-    "grid_woodpecker:redeem",
-    "organizations:unit_move",
-}
 # Action pages that run one of several named steps (a slug in the route), with the registry naming them.
 STEP_REGISTRIES = {
     "grid_woodpecker:clue_action": set(CLUE_ACTIONS),
@@ -118,9 +88,7 @@ def declared_pages() -> dict:
 def test_every_action_page_has_case_data():
     pages, declared = action_pages(), declared_pages()
     assert "grid_woodpecker:clue_action" in pages, "the enumeration found no action pages"
-    missing = sorted(pages - set(declared) - PENDING_PAGES)
+    missing = sorted(pages - set(declared))
     assert not missing, f"action pages without ui_actions in tests/<app>/scope_cases.py: {missing}"
-    stale = sorted(PENDING_PAGES - (pages - set(declared)))
-    assert not stale, f"PENDING_PAGES names pages that are gone or now have data: {stale}"
     for route, steps in STEP_REGISTRIES.items():
         assert steps <= declared.get(route, set()), f"{route}: steps without case data: {steps - declared[route]}"

@@ -243,7 +243,7 @@ def _send_act(client, world, case, act, obj, user):
         target.refresh_from_db()
         body = act.body(world.county, target) if callable(act.body) else (act.body or {})
         allowed = act.expect(user, target) if act.expect else roles.expected(user, act.action, target)
-        url = act.url(target) if act.url else f"{case.api_list}{target.pk}/{act.name}/"
+        url = act.url(target) if act.url else f"{case.api_list}{f'{target.pk}/' if act.detail else ''}{act.name}/"
         allowed = allowed and (act.url is None or roles.uses_portal(user))
         before = (_state(target), type(target)._default_manager.count(), sweep.writes())
         if act.method == "get" or act.url:
@@ -251,9 +251,10 @@ def _send_act(client, world, case, act, obj, user):
         else:
             response = getattr(client, act.method)(url, body, format="json")
         after = (_state(target), type(target)._default_manager.count(), sweep.writes())
+        listed = bool(act.shows and response.status_code == 200 and act.shows(response.json(), target))
     tables = sweep.changed(before[2], after[2])
     # An action's own write: the object changed, or it wrote a row elsewhere (a reveal logs who saw the value).
-    return response, Wrote(before[:2] != after[:2] or bool(tables), tables), allowed
+    return response, Wrote(before[:2] != after[:2] or bool(tables), tables), allowed, listed
 
 
 def _api_action(check, world, case, client, user, act, where, obj):
@@ -261,8 +262,11 @@ def _api_action(check, world, case, client, user, act, where, obj):
     key = (case.name, what)
     if key not in _PROBES:
         prober = act.prober(world, obj) if act.prober else world.users["admin"]
-        response, wrote, _allowed = _send_act(_client(prober), world, case, act, obj, prober)
-        ok = response.status_code == 200 if act.method == "get" else response.status_code in WRITE_OK | {302} and wrote
+        response, wrote, _allowed, listed = _send_act(_client(prober), world, case, act, obj, prober)
+        if act.method == "get":
+            ok = response.status_code == 200 and (listed or not act.shows)
+        else:
+            ok = response.status_code in WRITE_OK | {302} and wrote
         _PROBES[key] = (
             "exists"
             if ok
@@ -271,10 +275,19 @@ def _api_action(check, world, case, client, user, act, where, obj):
     if _PROBES[key] != "exists":
         check.fail(case, what, _PROBES[key])
         return
-    response, wrote, allowed = _send_act(client, world, case, act, obj, user)
+    response, wrote, allowed, listed = _send_act(client, world, case, act, obj, user)
     if act.url and not allowed and response.status_code == 302 and not wrote.tables:
-        # A portal action page (core ObjectActionView) shows a service's refusal as an error message on the object's
-        # page (a redirect) once its own check let the user in: refused all the same, nothing written.
+        # A portal action page (core ObjectActionView) shows a refusal because of the record's state (a ValidationError
+        # such as core.errors.Conflict) as an error message on the object's page (a redirect): nothing written.
+        return
+    if not act.detail and not allowed and user is not None and response.status_code == 400 and not wrote.tables:
+        return  # a list-wide action aimed at a unit outside one's scope: a field error, like a create there
+    if act.shows and user is not None and response.status_code == 200:
+        # A list-wide report: everybody who may use it gets an answer, holding the object exactly when in scope.
+        if listed != allowed or wrote.tables:
+            check.fail(case, what, f"lists the object: {listed}, matrix allows: {allowed}, wrote {wrote.tables}")
+        elif allowed:
+            check.successes.append(f"{case.name} {what}")
         return
     if act.method != "get":
         _judge(check, case, what, allowed, "exists", response, wrote)
@@ -371,6 +384,13 @@ def _ui_writes(check, world, case, client, user, inside, outside):
 # --- the tests ---------------------------------------------------------------------------------------------------
 
 
+# Writes only a role other than the representative may do, asserted for that role (not blind).
+ONLY_FOR = {
+    "org_department": {"goals_target ui page load defaults inside"},
+    "woodpecker_a": {"goods ui page redeem inside"},
+}
+
+
 @pytest.mark.parametrize("spec", roles.MATRIX, ids=str)
 def test_standard_cases(world, spec):
     user = roles.user_for(world, spec)
@@ -401,6 +421,14 @@ def test_standard_cases(world, spec):
         assert {"woodpecker api deactivate inside", "organization_unit api move inside"} <= done, done
         assert {"development_record api approve inside", "member_transfer api cancel inside"} <= done, done
         assert {"training_session api attendees inside", "income_report api approve inside"} <= done, done
+        assert {"organization_unit ui page move inside", "development_record ui page approve inside"} <= done, done
+        assert {"development_record ui page send-back inside"} <= done, done
+        assert {"user ui page deactivate inside", "user ui page grant inside", "user ui page revoke inside"} <= done
+        assert {"user ui page reactivate inside", "user ui page password reset inside"} <= done, done
+        assert {"development_record ui page propose inside", "party_member ui page transfer inside"} <= done, done
+        assert {"cadre_post ui page elevate inside", "goals_report_confirmation ui page confirm inside"} <= done, done
+    # The pages only another role may use: tried and asserted for that role.
+    assert ONLY_FOR.get(spec.name, set()) <= set(check.successes), check.successes
 
 
 def test_every_scoped_model_has_a_case():

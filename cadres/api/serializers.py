@@ -2,24 +2,11 @@
 
 from rest_framework import serializers
 
+from core.api.serializers import IdentitySerializer, ReadOnlyModelSerializer
 from core.fields import DateField
 from core.params import ID_MAX
 
-from ..models import (
-    CadrePost,
-    CapabilityAssessment,
-    DegreeStudy,
-    DevelopmentRecord,
-    DevelopmentStep,
-    ElevatedManagement,
-    JointVetting,
-    MemberTransfer,
-    PartyMember,
-    Person,
-    ReserveCadre,
-    ReserveStep,
-    TrainingSession,
-)
+from .. import models
 from ..personal import age_band, sees_personal_data
 
 UNIT_CODE = serializers.SlugRelatedField(source="unit", slug_field="code", read_only=True)
@@ -29,7 +16,9 @@ class PersonalDataMixin(serializers.Serializer):
     """Birth date and gender only for the roles that hold REVEAL on the person (null for the others); the age band
     for everybody. The masked ID number shows its first and last character only (cadres.personal)."""
 
-    gender = serializers.ChoiceField(choices=Person._meta.get_field("gender").choices, read_only=True, allow_null=True)
+    gender = serializers.ChoiceField(
+        choices=models.Person._meta.get_field("gender").choices, read_only=True, allow_null=True
+    )
     birth_date = serializers.DateField(read_only=True, allow_null=True)
     age_band = serializers.SerializerMethodField()
 
@@ -44,11 +33,11 @@ class PersonalDataMixin(serializers.Serializer):
         return data
 
 
-class PersonSerializer(PersonalDataMixin, serializers.ModelSerializer):
+class PersonSerializer(PersonalDataMixin, ReadOnlyModelSerializer):
     unit_code = serializers.SlugRelatedField(source="unit", slug_field="code", read_only=True)
 
     class Meta:
-        model = Person
+        model = models.Person
         fields = [
             "id",
             "name",
@@ -64,13 +53,9 @@ class PersonSerializer(PersonalDataMixin, serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = fields
 
 
-class PersonCreateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=50)
-    id_number = serializers.CharField(max_length=18)
-    mobile = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+class PersonCreateSerializer(IdentitySerializer):
     education = serializers.CharField(max_length=16, required=False, allow_blank=True, default="")
     employment_type = serializers.CharField(max_length=16, required=False, allow_blank=True, default="")
     unit_code = serializers.CharField(max_length=32)
@@ -89,11 +74,11 @@ class RevealSerializer(serializers.Serializer):
 
 class PersonBriefSerializer(PersonalDataMixin, serializers.ModelSerializer):
     class Meta:
-        model = Person
+        model = models.Person
         fields = ["id", "name", "gender", "birth_date", "age_band", "id_number_masked", "mobile_masked", "education"]
 
 
-class PartyMemberSerializer(serializers.ModelSerializer):
+class PartyMemberSerializer(ReadOnlyModelSerializer):
     person = PersonBriefSerializer(read_only=True)
     unit_code = serializers.SlugRelatedField(source="unit", slug_field="code", read_only=True)
     floating_managing_unit_code = serializers.SlugRelatedField(
@@ -102,7 +87,7 @@ class PartyMemberSerializer(serializers.ModelSerializer):
     report_community_code = serializers.SlugRelatedField(source="report_community", slug_field="code", read_only=True)
 
     class Meta:
-        model = PartyMember
+        model = models.PartyMember
         fields = [
             "id",
             "person",
@@ -122,16 +107,15 @@ class PartyMemberSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = fields
 
 
 class PartyMemberCreateSerializer(PersonCreateSerializer):
-    status = serializers.ChoiceField(choices=PartyMember._meta.get_field("status").choices)
+    status = serializers.ChoiceField(choices=models.PartyMember._meta.get_field("status").choices)
     joined_on = DateField()
 
 
 class PartyMemberUpdateSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=PartyMember._meta.get_field("status").choices, required=False)
+    status = serializers.ChoiceField(choices=models.PartyMember._meta.get_field("status").choices, required=False)
     full_on = DateField(required=False, allow_null=True)
     is_floating = serializers.BooleanField(required=False)
     floating_location = serializers.CharField(max_length=100, required=False, allow_blank=True)
@@ -141,14 +125,14 @@ class PartyMemberUpdateSerializer(serializers.Serializer):
     is_household = serializers.BooleanField(required=False)
 
 
-class MemberTransferSerializer(serializers.ModelSerializer):
+class MemberTransferSerializer(ReadOnlyModelSerializer):
     member_name = serializers.CharField(source="member.person.name", read_only=True)
     member_id_number_masked = serializers.CharField(source="member.person.id_number_masked", read_only=True)
     from_unit_code = serializers.SlugRelatedField(source="from_unit", slug_field="code", read_only=True)
     to_unit_code = serializers.SlugRelatedField(source="to_unit", slug_field="code", read_only=True)
 
     class Meta:
-        model = MemberTransfer
+        model = models.MemberTransfer
         fields = [
             "id",
             "member",
@@ -162,7 +146,6 @@ class MemberTransferSerializer(serializers.ModelSerializer):
             "in_on",
             "received_on",
         ]
-        read_only_fields = fields
 
 
 class TransferCreateSerializer(serializers.Serializer):
@@ -181,7 +164,7 @@ class DevelopmentStepSerializer(serializers.ModelSerializer):
     decided_by = serializers.StringRelatedField()
 
     class Meta:
-        model = DevelopmentStep
+        model = models.DevelopmentStep
         fields = [
             "id",
             "kind",
@@ -199,13 +182,13 @@ class DevelopmentStepSerializer(serializers.ModelSerializer):
         ]
 
 
-class DevelopmentRecordSerializer(serializers.ModelSerializer):
+class DevelopmentRecordSerializer(ReadOnlyModelSerializer):
     person = PersonBriefSerializer(read_only=True)
     unit_code = serializers.SlugRelatedField(source="unit", slug_field="code", read_only=True)
     steps = DevelopmentStepSerializer(many=True, read_only=True)
 
     class Meta:
-        model = DevelopmentRecord
+        model = models.DevelopmentRecord
         fields = [
             "id",
             "person",
@@ -222,7 +205,6 @@ class DevelopmentRecordSerializer(serializers.ModelSerializer):
             "disqualified_reason",
             "steps",
         ]
-        read_only_fields = fields
 
 
 class DevelopmentCreateSerializer(serializers.Serializer):
@@ -232,7 +214,7 @@ class DevelopmentCreateSerializer(serializers.Serializer):
 
 
 class ProposeSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=DevelopmentStep._meta.get_field("kind").choices, default="advance")
+    kind = serializers.ChoiceField(choices=models.DevelopmentStep._meta.get_field("kind").choices, default="advance")
     effective_on = DateField()
     extended_until = DateField(required=False, allow_null=True)
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
@@ -242,12 +224,12 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200)
 
 
-class CadrePostSerializer(serializers.ModelSerializer):
+class CadrePostSerializer(ReadOnlyModelSerializer):
     person = PersonBriefSerializer(read_only=True)
     unit_code = serializers.SlugRelatedField(source="unit", slug_field="code", read_only=True)
 
     class Meta:
-        model = CadrePost
+        model = models.CadrePost
         fields = [
             "id",
             "person",
@@ -263,14 +245,13 @@ class CadrePostSerializer(serializers.ModelSerializer):
             "ended_on",
             "end_reason",
         ]
-        read_only_fields = fields
 
 
 class CadrePostCreateSerializer(serializers.Serializer):
     person = serializers.IntegerField(min_value=1, max_value=ID_MAX)
     unit_code = serializers.CharField(max_length=32)
-    committee = serializers.ChoiceField(choices=CadrePost._meta.get_field("committee").choices, default="party")
-    post = serializers.ChoiceField(choices=CadrePost._meta.get_field("post").choices)
+    committee = serializers.ChoiceField(choices=models.CadrePost._meta.get_field("committee").choices, default="party")
+    post = serializers.ChoiceField(choices=models.CadrePost._meta.get_field("post").choices)
     is_one_shoulder = serializers.BooleanField(default=False)
     is_dispatched = serializers.BooleanField(default=False)
     term_start_year = serializers.IntegerField(min_value=1990, max_value=2100)
@@ -286,39 +267,36 @@ class ElevatedManagementSerializer(serializers.ModelSerializer):
     person_name = serializers.CharField(source="post.person.name", read_only=True)
 
     class Meta:
-        model = ElevatedManagement
+        model = models.ElevatedManagement
         fields = ["id", "post", "person_name", "direction", "reason", "started_on", "review_on", "closed_on"]
         read_only_fields = ["id", "person_name", "closed_on"]
 
 
-class JointVettingSerializer(serializers.ModelSerializer):
+class JointVettingSerializer(ReadOnlyModelSerializer):
     person = PersonBriefSerializer(read_only=True)
     unit_code = serializers.SlugRelatedField(source="unit", slug_field="code", read_only=True)
 
     class Meta:
-        model = JointVetting
+        model = models.JointVetting
         fields = ["id", "person", "unit_code", "post", "vetted_on", "departments", "result", "filed_on", "note"]
-        read_only_fields = fields
 
 
-class DegreeStudySerializer(serializers.ModelSerializer):
+class DegreeStudySerializer(ReadOnlyModelSerializer):
     person = PersonBriefSerializer(read_only=True)
     unit_code = serializers.SlugRelatedField(source="unit", slug_field="code", read_only=True)
 
     class Meta:
-        model = DegreeStudy
+        model = models.DegreeStudy
         fields = ["id", "person", "unit_code", "school", "target_level", "enrolled_on", "graduated_on"]
-        read_only_fields = fields
 
 
-class CapabilityAssessmentSerializer(serializers.ModelSerializer):
+class CapabilityAssessmentSerializer(ReadOnlyModelSerializer):
     person = PersonBriefSerializer(read_only=True)
     unit_code = serializers.SlugRelatedField(source="unit", slug_field="code", read_only=True)
 
     class Meta:
-        model = CapabilityAssessment
+        model = models.CapabilityAssessment
         fields = ["id", "person", "unit_code", "year", "score", "comment"]
-        read_only_fields = fields
 
 
 class PersonAtUnitSerializer(serializers.Serializer):
@@ -330,14 +308,14 @@ class PersonAtUnitSerializer(serializers.Serializer):
 
 class VettingCreateSerializer(PersonAtUnitSerializer):
     vetted_on = DateField()
-    result = serializers.ChoiceField(choices=JointVetting._meta.get_field("result").choices)
+    result = serializers.ChoiceField(choices=models.JointVetting._meta.get_field("result").choices)
     departments = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     filed_on = DateField(required=False, allow_null=True)
 
 
 class StudyCreateSerializer(PersonAtUnitSerializer):
     school = serializers.CharField(max_length=100)
-    target_level = serializers.ChoiceField(choices=DegreeStudy._meta.get_field("target_level").choices)
+    target_level = serializers.ChoiceField(choices=models.DegreeStudy._meta.get_field("target_level").choices)
     enrolled_on = DateField()
 
 
@@ -349,7 +327,7 @@ class AssessmentCreateSerializer(PersonAtUnitSerializer):
 
 class ElevationCreateSerializer(serializers.Serializer):
     post = serializers.IntegerField(min_value=1, max_value=ID_MAX)
-    direction = serializers.ChoiceField(choices=ElevatedManagement._meta.get_field("direction").choices)
+    direction = serializers.ChoiceField(choices=models.ElevatedManagement._meta.get_field("direction").choices)
     reason = serializers.CharField(max_length=200)
     started_on = DateField()
     review_on = DateField()
@@ -357,17 +335,17 @@ class ElevationCreateSerializer(serializers.Serializer):
 
 class ReserveStepSerializer(serializers.ModelSerializer):
     class Meta:
-        model = ReserveStep
+        model = models.ReserveStep
         fields = ["from_stage", "to_stage", "on", "reason"]
 
 
-class ReserveCadreSerializer(serializers.ModelSerializer):
+class ReserveCadreSerializer(ReadOnlyModelSerializer):
     person = PersonBriefSerializer(read_only=True)
     unit_code = serializers.SlugRelatedField(source="unit", slug_field="code", read_only=True)
     steps = ReserveStepSerializer(many=True, read_only=True)
 
     class Meta:
-        model = ReserveCadre
+        model = models.ReserveCadre
         fields = [
             "id",
             "person",
@@ -381,12 +359,11 @@ class ReserveCadreSerializer(serializers.ModelSerializer):
             "dropped_reason",
             "steps",
         ]
-        read_only_fields = fields
 
 
 class ReserveCreateSerializer(PersonAtUnitSerializer):
-    post_for = serializers.ChoiceField(choices=ReserveCadre._meta.get_field("post_for").choices)
-    nomination = serializers.ChoiceField(choices=ReserveCadre._meta.get_field("nomination").choices)
+    post_for = serializers.ChoiceField(choices=models.ReserveCadre._meta.get_field("post_for").choices)
+    nomination = serializers.ChoiceField(choices=models.ReserveCadre._meta.get_field("nomination").choices)
     nominated_on = DateField()
 
 
@@ -394,14 +371,13 @@ class DropSerializer(DateSerializer):
     reason = serializers.CharField(max_length=200)
 
 
-class TrainingSessionSerializer(serializers.ModelSerializer):
+class TrainingSessionSerializer(ReadOnlyModelSerializer):
     organizer_code = serializers.SlugRelatedField(source="organizer", slug_field="code", read_only=True)
     person_times = serializers.SerializerMethodField()
 
     class Meta:
-        model = TrainingSession
+        model = models.TrainingSession
         fields = ["id", "topic", "organizer", "organizer_code", "level", "starts_on", "ends_on", "person_times"]
-        read_only_fields = fields
 
     def get_person_times(self, obj) -> int:
         annotated = getattr(obj, "n_attendances", None)  # 0 is an answer too: count only when not annotated
@@ -411,7 +387,7 @@ class TrainingSessionSerializer(serializers.ModelSerializer):
 class TrainingCreateSerializer(serializers.Serializer):
     topic = serializers.CharField(max_length=150)
     organizer_code = serializers.CharField(max_length=32)
-    level = serializers.ChoiceField(choices=TrainingSession._meta.get_field("level").choices)
+    level = serializers.ChoiceField(choices=models.TrainingSession._meta.get_field("level").choices)
     starts_on = DateField()
     ends_on = DateField()
 

@@ -5,33 +5,19 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.permissions import CHANGE, VIEW, can, restrict
-from core.api.viewsets import ScopedModelViewSet
+from core.api.viewsets import ScopedModelViewSet, ServiceWrittenMixin
 from core.errors import Conflict
 from core.params import parse_int, parse_year
 from organizations.models import OrganizationUnit
 from organizations.selectors import unit_by_code
 
-from .. import selectors, services
+from .. import models, selectors, services
 from ..errors import ErrorCode
-from ..models import (
-    CadrePost,
-    CapabilityAssessment,
-    DegreeStudy,
-    DevelopmentRecord,
-    ElevatedManagement,
-    JointVetting,
-    MemberTransfer,
-    PartyMember,
-    Person,
-    ReserveCadre,
-    StepStatus,
-    TrainingSession,
-)
 from . import serializers as s
 
 YEAR_PARAMETER = OpenApiParameter("year", int, description="The year (1900–2100); the current year by default.")
@@ -40,16 +26,11 @@ UNIT_LIST = inline_serializer(
 )
 
 
-class CadresViewSet(ScopedModelViewSet):
+class CadresViewSet(ServiceWrittenMixin, ScopedModelViewSet):
     """Reads, creation through `perform_service_create`, and no generic update or delete unless a subclass says."""
 
     create_serializer = None
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
-
-    def body(self, serializer_class):
-        body = serializer_class(data=self.request.data)
-        body.is_valid(raise_exception=True)
-        return dict(body.validated_data)
 
     def unit_by_code(self, code, field="unit_code", model=None, any_county=False):
         # The one lookup (organizations.selectors.unit_by_code), for records of this viewset's model by default.
@@ -57,7 +38,7 @@ class CadresViewSet(ScopedModelViewSet):
         return unit_by_code(self.request.user, code, field=field, model=model, anywhere=any_county)
 
     def person_by_id(self, pk, field="person"):
-        person = restrict(Person.objects.all(), self.request.user, VIEW).filter(pk=pk).first()
+        person = restrict(models.Person.objects.all(), self.request.user, VIEW).filter(pk=pk).first()
         if person is None:
             raise exceptions.ValidationError(
                 {field: [_("No such person in your jurisdiction.")]}, code=ErrorCode.UNKNOWN_PERSON
@@ -67,25 +48,24 @@ class CadresViewSet(ScopedModelViewSet):
     def create(self, request, *args, **kwargs):
         if self.create_serializer is None:
             raise exceptions.MethodNotAllowed(request.method)
-        obj = self.perform_service_create(self.body(self.create_serializer))
-        return Response(self.get_serializer(obj).data, status=status.HTTP_201_CREATED)
+        obj = self.perform_service_create(self.validated(self.create_serializer))
+        return self.answer(obj, created=True)
 
-    def update(self, request, *args, **kwargs):
-        self.get_object()  # 404 outside the jurisdiction, 403 when visible but not changeable
-        raise exceptions.MethodNotAllowed(request.method)
-
-    def destroy(self, request, *args, **kwargs):
-        self.get_object()
-        raise exceptions.MethodNotAllowed(request.method)
+    def perform_service_create(self, data):
+        # A record of one person at one unit, by `create_service(person=, unit=, actor=, **data)`.
+        person, unit = self.person_by_id(data.pop("person")), self.unit_by_code(data.pop("unit_code"))
+        return self.create_service(person=person, unit=unit, actor=self.request.user, **data)
 
     def done(self, obj):
-        return Response(self.get_serializer(obj).data)
+        return self.answer(obj)
 
 
 class PersonViewSet(CadresViewSet):
     """People in scope, with masked ID numbers and phones. `q` searches names, or a full ID number exactly."""
 
-    queryset = Person.objects.select_related("unit").order_by("id")
+    api_route = "people", "person"
+
+    queryset = models.Person.objects.select_related("unit").order_by("id")
     serializer_class = s.PersonSerializer
     create_serializer = s.PersonCreateSerializer
 
@@ -97,7 +77,7 @@ class PersonViewSet(CadresViewSet):
         return qs
 
     def perform_service_create(self, data):
-        unit = self.unit_by_code(data.pop("unit_code"), model=Person)
+        unit = self.unit_by_code(data.pop("unit_code"), model=models.Person)
         return services.person_create(unit=unit, actor=self.request.user, **data)
 
     @extend_schema(request=s.PersonUpdateSerializer, responses=s.PersonSerializer)
@@ -111,10 +91,10 @@ class PersonViewSet(CadresViewSet):
     @action(detail=True, methods=["post"])
     def reveal(self, request, pk=None):
         """The full ID number or phone, for roles whose work needs it. Every call is logged."""
-        person = restrict(Person.objects.select_related("unit"), request.user, VIEW).filter(pk=pk).first()
+        person = restrict(models.Person.objects.select_related("unit"), request.user, VIEW).filter(pk=pk).first()
         if person is None:
             raise exceptions.NotFound()
-        field = self.body(s.RevealSerializer)["field"]
+        field = self.validated(s.RevealSerializer)["field"]
         return Response(
             {"field": field, "value": services.person_reveal(person=person, field=field, actor=request.user)}
         )
@@ -123,7 +103,9 @@ class PersonViewSet(CadresViewSet):
 class PartyMemberViewSet(CadresViewSet):
     """Party members: filters `status`, `unit_code` (its subtree), `floating`, `month` (political birthdays)."""
 
-    queryset = PartyMember.objects.select_related(
+    api_route = "members", "member"
+
+    queryset = models.PartyMember.objects.select_related(
         "person", "unit", "floating_managing_unit", "report_community"
     ).order_by("id")
     serializer_class = s.PartyMemberSerializer
@@ -151,7 +133,7 @@ class PartyMemberViewSet(CadresViewSet):
     @extend_schema(request=s.PartyMemberUpdateSerializer, responses=s.PartyMemberSerializer)
     def update(self, request, *args, **kwargs):
         member = self.get_object()
-        data = self.body(s.PartyMemberUpdateSerializer)
+        data = self.validated(s.PartyMemberUpdateSerializer)
         if "floating_managing_unit_code" in data:
             code = data.pop("floating_managing_unit_code")
             data["floating_managing_unit"] = (
@@ -163,12 +145,14 @@ class PartyMemberViewSet(CadresViewSet):
 class MemberTransferViewSet(CadresViewSet):
     """Transfers of organization relationships, seen by both sides: `out` → `arrive` → `receive`."""
 
-    queryset = MemberTransfer.objects.select_related("member__person", "from_unit", "to_unit").order_by("-id")
+    api_route = "transfers", "transfer"
+
+    queryset = models.MemberTransfer.objects.select_related("member__person", "from_unit", "to_unit").order_by("-id")
     serializer_class = s.MemberTransferSerializer
     create_serializer = s.TransferCreateSerializer
 
     def perform_service_create(self, data):
-        member = restrict(PartyMember.objects.all(), self.request.user, VIEW).filter(pk=data["member"]).first()
+        member = restrict(models.PartyMember.objects.all(), self.request.user, VIEW).filter(pk=data["member"]).first()
         if member is None:
             raise exceptions.ValidationError(
                 {"member": [_("No such member in your jurisdiction.")]}, code=ErrorCode.UNKNOWN_MEMBER
@@ -179,7 +163,7 @@ class MemberTransferViewSet(CadresViewSet):
         )
 
     def _transfer(self, pk):
-        transfer = restrict(MemberTransfer.objects.all(), self.request.user, VIEW).filter(pk=pk).first()
+        transfer = restrict(models.MemberTransfer.objects.all(), self.request.user, VIEW).filter(pk=pk).first()
         if transfer is None:
             raise exceptions.NotFound()
         return transfer
@@ -187,13 +171,13 @@ class MemberTransferViewSet(CadresViewSet):
     @extend_schema(request=s.DateSerializer, responses=s.MemberTransferSerializer)
     @action(detail=True, methods=["post"])
     def arrive(self, request, pk=None):
-        day = self.body(s.DateSerializer)["on"]
+        day = self.validated(s.DateSerializer)["on"]
         return self.done(services.transfer_arrive(transfer=self._transfer(pk), on=day, actor=request.user))
 
     @extend_schema(request=s.DateSerializer, responses=s.MemberTransferSerializer)
     @action(detail=True, methods=["post"])
     def receive(self, request, pk=None):
-        day = self.body(s.DateSerializer)["on"]
+        day = self.validated(s.DateSerializer)["on"]
         return self.done(services.transfer_receive(transfer=self._transfer(pk), on=day, actor=request.user))
 
     @extend_schema(request=None, responses=s.MemberTransferSerializer)
@@ -205,8 +189,10 @@ class MemberTransferViewSet(CadresViewSet):
 class DevelopmentRecordViewSet(CadresViewSet):
     """Member development records with their steps. The branch proposes; township staff approve or send back."""
 
+    api_route = "development", "development"
+
     queryset = (
-        DevelopmentRecord.objects.select_related("person", "unit")
+        models.DevelopmentRecord.objects.select_related("person", "unit")
         .prefetch_related("steps__proposed_by", "steps__decided_by")
         .order_by("id")
     )
@@ -227,13 +213,13 @@ class DevelopmentRecordViewSet(CadresViewSet):
         )
 
     def _record(self, pk):
-        record = restrict(DevelopmentRecord.objects.all(), self.request.user, VIEW).filter(pk=pk).first()
+        record = restrict(models.DevelopmentRecord.objects.all(), self.request.user, VIEW).filter(pk=pk).first()
         if record is None:
             raise exceptions.NotFound()
         return record
 
     def _pending(self, record):
-        step = record.steps.filter(status=StepStatus.PROPOSED).first()
+        step = record.steps.filter(status=models.StepStatus.PROPOSED).first()
         if step is None:
             raise Conflict(
                 _("No step of this record is awaiting approval."), code=ErrorCode.NO_PENDING_STEP, field="status"
@@ -244,7 +230,7 @@ class DevelopmentRecordViewSet(CadresViewSet):
     @action(detail=True, methods=["post"])
     def propose(self, request, pk=None):
         record = self._record(pk)
-        services.development_propose(record=record, actor=request.user, **self.body(s.ProposeSerializer))
+        services.development_propose(record=record, actor=request.user, **self.validated(s.ProposeSerializer))
         return self.done(self.get_queryset().model.objects.get(pk=record.pk))
 
     @extend_schema(request=None, responses=s.DevelopmentRecordSerializer)
@@ -252,21 +238,23 @@ class DevelopmentRecordViewSet(CadresViewSet):
     def approve(self, request, pk=None):
         record = self.get_object()  # 404 outside the view scope, 403 where the record is seen but not changed
         services.development_approve(step=self._pending(record), actor=request.user)
-        return self.done(DevelopmentRecord.objects.get(pk=record.pk))
+        return self.done(models.DevelopmentRecord.objects.get(pk=record.pk))
 
     @extend_schema(request=s.ReasonSerializer, responses=s.DevelopmentRecordSerializer)
     @action(detail=True, methods=["post"], url_path="send-back")
     def send_back(self, request, pk=None):
         record = self.get_object()  # as approve: refused before the record's state is told
-        reason = self.body(s.ReasonSerializer)["reason"]
+        reason = self.validated(s.ReasonSerializer)["reason"]
         services.development_return(step=self._pending(record), reason=reason, actor=request.user)
-        return self.done(DevelopmentRecord.objects.get(pk=record.pk))
+        return self.done(models.DevelopmentRecord.objects.get(pk=record.pk))
 
 
 class CadrePostViewSet(CadresViewSet):
     """Posts in village/community committees; `current=1` keeps sitting cadres; `post=secretary` filters."""
 
-    queryset = CadrePost.objects.select_related("person__unit", "unit").order_by("id")
+    api_route = "posts", "post"
+
+    queryset = models.CadrePost.objects.select_related("person__unit", "unit").order_by("id")
     serializer_class = s.CadrePostSerializer
     create_serializer = s.CadrePostCreateSerializer
 
@@ -286,22 +274,23 @@ class CadrePostViewSet(CadresViewSet):
     @extend_schema(request=s.PostEndSerializer, responses=s.CadrePostSerializer)
     @action(detail=True, methods=["post"])
     def end(self, request, pk=None):
-        post = restrict(CadrePost.objects.all(), request.user, VIEW).filter(pk=pk).first()
+        post = restrict(models.CadrePost.objects.all(), request.user, VIEW).filter(pk=pk).first()
         if post is None:
             raise exceptions.NotFound()
-        data = self.body(s.PostEndSerializer)
+        data = self.validated(s.PostEndSerializer)
         return self.done(
             services.post_end(post=post, ended_on=data["ended_on"], reason=data["reason"], actor=request.user)
         )
 
 
 class ElevatedManagementViewSet(CadresViewSet):
-    queryset = ElevatedManagement.objects.select_related("post__person").order_by("id")
+    api_route = "elevations", "elevation"
+    queryset = models.ElevatedManagement.objects.select_related("post__person").order_by("id")
     serializer_class = s.ElevatedManagementSerializer
     create_serializer = s.ElevationCreateSerializer
 
     def perform_service_create(self, data):
-        post = restrict(CadrePost.objects.all(), self.request.user, VIEW).filter(pk=data.pop("post")).first()
+        post = restrict(models.CadrePost.objects.all(), self.request.user, VIEW).filter(pk=data.pop("post")).first()
         if post is None:
             raise exceptions.ValidationError(
                 {"post": [_("No such post in your jurisdiction.")]}, code=ErrorCode.UNKNOWN_POST
@@ -310,35 +299,30 @@ class ElevatedManagementViewSet(CadresViewSet):
 
 
 class JointVettingViewSet(CadresViewSet):
-    queryset = JointVetting.objects.select_related("person", "unit").order_by("id")
+    api_route = "vettings", "vetting"
+    queryset = models.JointVetting.objects.select_related("person", "unit").order_by("id")
     serializer_class = s.JointVettingSerializer
     create_serializer = s.VettingCreateSerializer
-
-    def perform_service_create(self, data):
-        person, unit = self.person_by_id(data.pop("person")), self.unit_by_code(data.pop("unit_code"))
-        return services.vetting_create(person=person, unit=unit, actor=self.request.user, **data)
+    create_service = staticmethod(services.vetting_create)
 
 
 class DegreeStudyViewSet(CadresViewSet):
-    queryset = DegreeStudy.objects.select_related("person", "unit").order_by("id")
+    api_route = "studies", "study"
+    queryset = models.DegreeStudy.objects.select_related("person", "unit").order_by("id")
     serializer_class = s.DegreeStudySerializer
     create_serializer = s.StudyCreateSerializer
-
-    def perform_service_create(self, data):
-        person, unit = self.person_by_id(data.pop("person")), self.unit_by_code(data.pop("unit_code"))
-        return services.study_create(person=person, unit=unit, actor=self.request.user, **data)
+    create_service = staticmethod(services.study_create)
 
 
 class CapabilityAssessmentViewSet(CadresViewSet):
     """Yearly capability scores of secretaries; `ranking/?year=2024` lists them ranked."""
 
-    queryset = CapabilityAssessment.objects.select_related("person", "unit").order_by("id")
+    api_route = "assessments", "assessment"
+
+    queryset = models.CapabilityAssessment.objects.select_related("person", "unit").order_by("id")
     serializer_class = s.CapabilityAssessmentSerializer
     create_serializer = s.AssessmentCreateSerializer
-
-    def perform_service_create(self, data):
-        person, unit = self.person_by_id(data.pop("person")), self.unit_by_code(data.pop("unit_code"))
-        return services.assessment_record(person=person, unit=unit, actor=self.request.user, **data)
+    create_service = staticmethod(services.assessment_record)
 
     @extend_schema(
         parameters=[YEAR_PARAMETER],
@@ -365,7 +349,9 @@ class CapabilityAssessmentViewSet(CadresViewSet):
 class ReserveCadreViewSet(CadresViewSet):
     """Reserve cadres and their pipeline; `under-30/` reports villages without a reserve under 30."""
 
-    queryset = ReserveCadre.objects.select_related("person", "unit").prefetch_related("steps").order_by("id")
+    api_route = "reserves", "reserve"
+
+    queryset = models.ReserveCadre.objects.select_related("person", "unit").prefetch_related("steps").order_by("id")
     serializer_class = s.ReserveCadreSerializer
     create_serializer = s.ReserveCreateSerializer
 
@@ -381,7 +367,7 @@ class ReserveCadreViewSet(CadresViewSet):
         return services.reserve_nominate(person=person, unit=unit, actor=self.request.user, **data)
 
     def _reserve(self, pk):
-        reserve = restrict(ReserveCadre.objects.all(), self.request.user, VIEW).filter(pk=pk).first()
+        reserve = restrict(models.ReserveCadre.objects.all(), self.request.user, VIEW).filter(pk=pk).first()
         if reserve is None:
             raise exceptions.NotFound()
         return reserve
@@ -389,13 +375,13 @@ class ReserveCadreViewSet(CadresViewSet):
     @extend_schema(request=s.DateSerializer, responses=s.ReserveCadreSerializer)
     @action(detail=True, methods=["post"])
     def advance(self, request, pk=None):
-        day = self.body(s.DateSerializer)["on"]
+        day = self.validated(s.DateSerializer)["on"]
         return self.done(services.reserve_advance(reserve=self._reserve(pk), on=day, actor=request.user))
 
     @extend_schema(request=s.DropSerializer, responses=s.ReserveCadreSerializer)
     @action(detail=True, methods=["post"])
     def drop(self, request, pk=None):
-        data = self.body(s.DropSerializer)
+        data = self.validated(s.DropSerializer)
         return self.done(
             services.reserve_drop(reserve=self._reserve(pk), on=data["on"], reason=data["reason"], actor=request.user)
         )
@@ -432,7 +418,9 @@ class ReserveCadreViewSet(CadresViewSet):
 class TrainingSessionViewSet(CadresViewSet):
     """Training sessions with person-times; `coverage/?year=` lists sitting secretaries not trained that year."""
 
-    queryset = TrainingSession.objects.select_related("organizer").annotate(n_attendances=Count("attendances"))
+    api_route = "trainings", "training"
+
+    queryset = models.TrainingSession.objects.select_related("organizer").annotate(n_attendances=Count("attendances"))
     serializer_class = s.TrainingSessionSerializer
     create_serializer = s.TrainingCreateSerializer
 
@@ -446,13 +434,13 @@ class TrainingSessionViewSet(CadresViewSet):
     @extend_schema(request=s.AttendeesSerializer, responses=s.TrainingSessionSerializer)
     @action(detail=True, methods=["post"])
     def attendees(self, request, pk=None):
-        session = restrict(TrainingSession.objects.all(), request.user, VIEW).filter(pk=pk).first()
+        session = restrict(models.TrainingSession.objects.all(), request.user, VIEW).filter(pk=pk).first()
         if session is None:
             raise exceptions.NotFound()
         if not can(request.user, CHANGE, session):  # refused before the body is read, so nothing is revealed
             raise exceptions.PermissionDenied()
-        ids = self.body(s.AttendeesSerializer)["people"]
-        people = list(restrict(Person.objects.filter(pk__in=ids), request.user, VIEW))
+        ids = self.validated(s.AttendeesSerializer)["people"]
+        people = list(restrict(models.Person.objects.filter(pk__in=ids), request.user, VIEW))
         if len(people) != len(set(ids)):
             raise exceptions.ValidationError(
                 {"people": [_("Some of these people are not in your jurisdiction.")]}, code=ErrorCode.UNKNOWN_PERSON

@@ -48,6 +48,7 @@ from .reserves import (
     ReserveStep,
 )
 from .roles import (
+    APPROVE_AS_COUNTY,
     CADRES_IMPORT_ROLES,
     CADRES_WRITE_ROLES,
     STAFF_ONLY,
@@ -62,6 +63,7 @@ __all__ = [
     "ACTIVE_RESERVE_STAGES",
     "ApprovalLevel",
     "CADRES_IMPORT_ROLES",
+    "APPROVE_AS_COUNTY",
     "CADRES_WRITE_ROLES",
     "COLLEGE_OR_ABOVE",
     "CadrePost",

@@ -7,7 +7,7 @@ from accounts.permissions import APPROVE
 from accounts.scoping import ScopedQuerySet
 
 from .people import Person
-from .roles import CADRES_WRITE_ROLES, STAFF_ONLY
+from .roles import APPROVE_AS_COUNTY, CADRES_WRITE_ROLES, COUNTY_ROLES, STAFF_ONLY
 
 
 class DevelopmentStage(models.TextChoices):
@@ -33,7 +33,10 @@ class DevelopmentRecord(models.Model):
 
     scope_field = "unit"
     scope_write_roles = CADRES_WRITE_ROLES
-    scope_actions = {APPROVE: STAFF_ONLY}  # the branch proposes a step, the township approves it
+    scope_actions = {
+        APPROVE: STAFF_ONLY,  # the branch proposes a step, the township approves it
+        APPROVE_AS_COUNTY: COUNTY_ROLES,  # the level a decision is recorded at (ApprovalLevel.COUNTY)
+    }
 
     person = models.ForeignKey(
         Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="development_records"

@@ -3,7 +3,10 @@
 
 Every service takes `actor` — a User, or `accounts.permissions.SYSTEM` for the demo and bulk loads; None is
 refused — and asks the one permission path (`require`/`require_at` with the actions the models declare) before
-it writes. Updates go through `core.services.update_fields`. The demo's bulk builders are in `cadres.demo.builders`.
+it writes. Updates go through `core.services.update_fields`, state changes (a post ended, a reserve's stage, a
+transfer's step, a development decision) through `core.services.transition`. The sub-domain modules share one
+logger, `cadres.services` (`base.logger`: ids and codes, never personal data), used where a failure is caught.
+The demo's bulk builders are in `cadres.demo.builders`.
 
 The names below are re-exported only while callers move to the sub-domain modules (`cadres.services.people`, …);
 new code imports from those modules.

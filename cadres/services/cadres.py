@@ -5,8 +5,8 @@ from datetime import date
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core import audit
 from core.errors import Conflict, Invalid
+from core.services import given, save_new, transition
 
 from ..errors import ErrorCode
 from ..models import (
@@ -60,9 +60,7 @@ def post_create(
         is_one_shoulder=is_one_shoulder,
         is_dispatched=is_dispatched,
     )
-    record.full_clean()
-    record.save()
-    audit.record(actor=actor, action="post.create", obj=record, unit=unit)
+    save_new(record, actor=actor, audit_action="post.create", unit=unit)
     _changed([unit.pk], started_on)
     return record
 
@@ -70,17 +68,25 @@ def post_create(
 @transaction.atomic
 def post_end(*, post: CadrePost, ended_on: date, reason: str, actor) -> CadrePost:
     """End a post (dynamic adjustment 动态调整); the ended post stays as history with its reason."""
-    post = CadrePost.objects.select_for_update().get(pk=post.pk)
-    _require_change(actor, post)
-    if post.ended_on:
-        raise Conflict(_("This post has already ended."), code=ErrorCode.POST_ENDED, field="ended_on")
-    if not (reason or "").strip():
-        raise Invalid(_("Give the reason for the adjustment."), code=ErrorCode.REASON_REQUIRED, field="end_reason")
-    if ended_on < post.started_on:
-        raise Invalid(_("A post cannot end before it started."), code=ErrorCode.DATE_ORDER, field="ended_on")
-    post.ended_on, post.end_reason = ended_on, reason.strip()
-    post.save(update_fields=["ended_on", "end_reason"])
-    audit.record(actor=actor, action="post.end", obj=post, unit=post.unit, changes={"reason": post.end_reason})
+
+    def check(post):
+        given(reason, _("Give the reason for the adjustment."), code=ErrorCode.REASON_REQUIRED, field="end_reason")
+        if ended_on < post.started_on:
+            raise Invalid(_("A post cannot end before it started."), code=ErrorCode.DATE_ORDER, field="ended_on")
+
+    post, _diff = transition(
+        post,
+        actor=actor,
+        field="ended_on",
+        allowed_from=(None,),
+        to=ended_on,
+        changes={"end_reason": (reason or "").strip()},
+        guard=lambda post: _require_change(actor, post),
+        check=check,
+        audit_action="post.end",
+        error_code=ErrorCode.POST_ENDED,
+        message=_("This post has already ended."),
+    )
     _changed([post.unit_id], ended_on)
     return post
 
@@ -106,9 +112,7 @@ def elevation_create(
     )
     if review_on <= started_on:
         raise Invalid(_("The review date must come after the start."), code=ErrorCode.DATE_ORDER, field="review_on")
-    record.full_clean()
-    record.save()
-    audit.record(actor=actor, action="elevation.create", obj=record, unit=post.unit)
+    save_new(record, actor=actor, audit_action="elevation.create", unit=post.unit)
     return record
 
 
@@ -143,9 +147,7 @@ def vetting_create(
             code=ErrorCode.VETTING_NOT_PASSED,
             field="filed_on",
         )
-    record.full_clean()
-    record.save()
-    audit.record(actor=actor, action="vetting.create", obj=record, unit=unit)
+    save_new(record, actor=actor, audit_action="vetting.create", unit=unit)
     return record
 
 
@@ -172,9 +174,7 @@ def study_create(
     )
     if graduated_on and graduated_on <= enrolled_on:
         raise Invalid(_("Graduation must come after enrolment."), code=ErrorCode.DATE_ORDER, field="graduated_on")
-    record.full_clean()
-    record.save()
-    audit.record(actor=actor, action="study.create", obj=record, unit=unit)
+    save_new(record, actor=actor, audit_action="study.create", unit=unit)
     _changed([unit.pk], enrolled_on)
     return record
 
@@ -187,7 +187,5 @@ def assessment_record(*, person: Person, unit, year: int, score, actor, comment:
         person=person, unit=unit, year=year, defaults={"score": score, "comment": comment}
     )
     record.score, record.comment = score, comment
-    record.full_clean()
-    record.save()
-    audit.record(actor=actor, action="assessment.record", obj=record, unit=unit, changes={"score": str(score)})
+    save_new(record, actor=actor, audit_action="assessment.record", unit=unit, changes={"score": str(score)})
     return record

@@ -9,13 +9,14 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from accounts.permissions import APPROVE, require
-from accounts.roles import Role
+from accounts.permissions import APPROVE, require, units_for
 from core import audit
 from core.errors import Conflict, Invalid
+from core.services import given, save_new, transition
 
 from ..errors import CONFLICTS, ErrorCode
 from ..models import (
+    APPROVE_AS_COUNTY,
     STAGE_ORDER,
     ApprovalLevel,
     DevelopmentRecord,
@@ -45,9 +46,7 @@ def development_start(*, person: Person, unit, applied_on: date, actor) -> Devel
     if applied_on > timezone.localdate():
         raise Invalid(_("The date cannot be in the future."), code=ErrorCode.FUTURE_DATE, field="applied_on")
     record = DevelopmentRecord(person=person, unit=unit, applied_on=applied_on)
-    record.full_clean()
-    record.save()
-    audit.record(actor=actor, action="development.start", obj=record, unit=unit)
+    save_new(record, actor=actor, audit_action="development.start", unit=unit)
     _changed([unit.pk], applied_on)
     return record
 
@@ -240,27 +239,37 @@ def development_propose(
 
 
 def _approval_level(actor) -> str:
-    # The level recorded with a decision (not a permission: APPROVE has been asked already). SYSTEM: the county.
-    if actor.is_superuser or actor.has_role(Role.ORG_DEPARTMENT):
+    # The level recorded with a decision (APPROVE has been asked already): the county where the actor holds
+    # APPROVE_AS_COUNTY anywhere (the organization department; superusers and SYSTEM too), else the township.
+    if units_for(actor, DevelopmentRecord, APPROVE_AS_COUNTY):
         return ApprovalLevel.COUNTY
     return ApprovalLevel.TOWNSHIP
 
 
-@transaction.atomic
-def development_approve(*, step: DevelopmentStep, actor) -> DevelopmentRecord:
-    """Township (or county) staff approve a proposed step: the record moves on, dated and with the approver kept."""
-    step = DevelopmentStep.objects.select_for_update().select_related("record").get(pk=step.pk)
-    record = DevelopmentRecord.objects.select_for_update().get(pk=step.record_id)
-    require(actor, APPROVE, record, _("Only township or organization-department staff may approve development steps."))
-    if step.status != StepStatus.PROPOSED:
-        raise Conflict(_("This step has already been decided."), code=ErrorCode.STEP_DECIDED, field="status")
-    # The rules are checked again: the record may have changed since the proposal.
-    errors = development_step_errors(
-        record, kind=step.kind, effective_on=step.effective_on, extended_until=step.extended_until, note=step.note
+def _decision(actor) -> dict:
+    """Who decided a step, when and at which level: set on the step, not audited (the audit row has the actor)."""
+    return {"decided_by": _user(actor), "decided_at": timezone.now(), "level": _approval_level(actor)}
+
+
+def _decide(step: DevelopmentStep, *, actor, denied: str, **options) -> DevelopmentStep:
+    """The township's (or county's) decision on a proposed step: approve it or send it back."""
+    step, _diff = transition(
+        step,
+        actor=actor,
+        allowed_from=(StepStatus.PROPOSED,),
+        also=_decision(actor),
+        related=("record",),
+        guard=lambda step: require(actor, APPROVE, step.record, denied),
+        unit=lambda step: step.record.unit,
+        error_code=ErrorCode.STEP_DECIDED,
+        message=_("This step has already been decided."),
+        **options,
     )
-    if errors:
-        logger.info("development_approve: step %s no longer meets the rules (%s)", step.pk, ", ".join(sorted(errors)))
-        raise _refuse_step(errors)
+    return step
+
+
+def _apply_step(record: DevelopmentRecord, step: DevelopmentStep, actor) -> None:
+    """The approved step takes effect on the (locked) record and, at admission and full membership, the member."""
     day = step.effective_on
     if step.kind == StepKind.EXTEND:
         record.probation_extended_until = step.extended_until
@@ -284,45 +293,48 @@ def development_approve(*, step: DevelopmentStep, actor) -> DevelopmentRecord:
             PartyMember.objects.filter(person=record.person).update(status=MemberStatus.FULL, full_on=day)
     record.full_clean()
     record.save()
-    step.status, step.decided_by, step.decided_at = StepStatus.APPROVED, _user(actor), timezone.now()
-    step.level = _approval_level(actor)
-    step.save(update_fields=["status", "decided_by", "decided_at", "level"])
-    audit.record(
+
+
+@transaction.atomic
+def development_approve(*, step: DevelopmentStep, actor) -> DevelopmentRecord:
+    """Township (or county) staff approve a proposed step: the record moves on, dated and with the approver kept."""
+    locked = {}
+
+    def check(step):
+        # The rules are checked again: the record may have changed since the proposal.
+        record = locked["record"] = DevelopmentRecord.objects.select_for_update().get(pk=step.record_id)
+        errors = development_step_errors(
+            record, kind=step.kind, effective_on=step.effective_on, extended_until=step.extended_until, note=step.note
+        )
+        if errors:
+            logger.info("development_approve: step %s no longer meets the rules (%s)", step.pk, ", ".join(errors))
+            raise _refuse_step(errors)
+
+    step = _decide(
+        step,
         actor=actor,
-        action="development.approve",
-        obj=step,
-        unit=record.unit,
-        changes={"stage": record.stage, "effective_on": str(day)},
+        to=StepStatus.APPROVED,
+        check=check,
+        audit_action="development.approve",
+        denied=_("Only township or organization-department staff may approve development steps."),
     )
-    _changed([record.unit_id], day)
+    record = locked["record"]
+    _apply_step(record, step, actor)
+    _changed([record.unit_id], step.effective_on)
     return record
 
 
 @transaction.atomic
 def development_return(*, step: DevelopmentStep, reason: str, actor) -> DevelopmentStep:
     """Send a proposed step back to the branch with a reason; the step stays in the record's history."""
-    step = DevelopmentStep.objects.select_for_update().select_related("record").get(pk=step.pk)
-    require(
-        actor,
-        APPROVE,
-        step.record,
-        _("Only township or organization-department staff may send development steps back."),
-    )
-    if step.status != StepStatus.PROPOSED:
-        raise Conflict(_("This step has already been decided."), code=ErrorCode.STEP_DECIDED, field="status")
-    if not (reason or "").strip():
-        raise Invalid(
-            _("Give the reason for sending the step back."), code=ErrorCode.REASON_REQUIRED, field="return_reason"
-        )
-    step.status, step.return_reason = StepStatus.RETURNED, reason.strip()
-    step.decided_by, step.decided_at, step.level = _user(actor), timezone.now(), _approval_level(actor)
-    step.full_clean()
-    step.save()
-    audit.record(
+
+    message = _("Give the reason for sending the step back.")
+    return _decide(
+        step,
         actor=actor,
-        action="development.return",
-        obj=step,
-        unit=step.record.unit,
-        changes={"reason": step.return_reason},
+        to=StepStatus.RETURNED,
+        changes={"return_reason": (reason or "").strip()},
+        check=lambda _step: given(reason, message, code=ErrorCode.REASON_REQUIRED, field="return_reason"),
+        audit_action="development.return",
+        denied=_("Only township or organization-department staff may send development steps back."),
     )
-    return step

@@ -6,10 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core import audit
 from core.errors import Conflict
 from core.errors import ErrorCode as CoreCode
-from core.services import update_fields
+from core.services import save_new, update_fields
 
 from ..errors import ErrorCode
 from ..models import (
@@ -82,9 +81,7 @@ def member_create(
     errors = _check_member_facts(member)
     if errors:
         raise ValidationError(errors)
-    member.full_clean()
-    member.save()
-    audit.record(actor=actor, action="member.create", obj=member, unit=unit)
+    save_new(member, actor=actor, audit_action="member.create", unit=unit)
     _changed([unit.pk], joined_on)
     return member
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.permissions import APPROVE, require
 from core import audit
 from core.errors import Conflict, Invalid
+from core.services import given, transition
 
 from ..errors import ErrorCode
 from ..models import (
@@ -19,7 +20,7 @@ from ..models import (
     ReserveStage,
     ReserveStep,
 )
-from .base import _changed, _require_change, _require_write
+from .base import _changed, _require_change, _require_write, _user
 
 
 @transaction.atomic
@@ -64,66 +65,71 @@ def reserve_next_stage(reserve: ReserveCadre) -> str | None:
     return RESERVE_ORDER[RESERVE_ORDER.index(reserve.stage) + 1]
 
 
+def _step(reserve: ReserveCadre, diff: dict, on: date, actor, reason: str = "") -> None:
+    """The pipeline's history row for a transition just made (`diff` from `core.services.transition`)."""
+    from_stage, to_stage = diff["stage"]
+    ReserveStep.objects.create(
+        reserve=reserve, from_stage=from_stage, to_stage=to_stage, on=on, reason=reason, actor=_user(actor)
+    )
+    _changed([reserve.unit_id], on)
+
+
 @transaction.atomic
 def reserve_advance(*, reserve: ReserveCadre, on: date, actor, reason: str = "") -> ReserveCadre:
     """Move a reserve cadre to the next stage (review → inspection → reserve → trained → appointed)."""
-    reserve = ReserveCadre.objects.select_for_update().get(pk=reserve.pk)
-    _require_change(actor, reserve)
-    to_stage = reserve_next_stage(reserve)
-    if to_stage is None:
-        raise Conflict(_("This reserve cadre's pipeline is closed."), code=ErrorCode.RESERVE_CLOSED, field="stage")
-    if to_stage in (ReserveStage.REVIEWED, ReserveStage.INSPECTED, ReserveStage.APPOINTED):
-        # Review, inspection and appointment are decisions of the township ("township manages").
-        require(
-            actor,
-            APPROVE,
-            reserve,
-            _("Qualification review, inspection and appointment are decided by township staff."),
-        )
-    if on < reserve.stage_on:
-        raise Invalid(
-            _("A step cannot be dated before the previous one (%(d)s).") % {"d": date_format(reserve.stage_on)},
-            code=ErrorCode.DATE_ORDER,
-            field="on",
-        )
-    if on > timezone.localdate():
-        raise Invalid(_("The date cannot be in the future."), code=ErrorCode.FUTURE_DATE, field="on")
-    ReserveStep.objects.create(
-        reserve=reserve,
-        from_stage=reserve.stage,
-        to_stage=to_stage,
-        on=on,
-        reason=reason,
-        actor=actor if getattr(actor, "pk", None) else None,
+
+    def check(reserve):
+        if reserve_next_stage(reserve) in (ReserveStage.REVIEWED, ReserveStage.INSPECTED, ReserveStage.APPOINTED):
+            # Review, inspection and appointment are decisions of the township ("township manages").
+            require(
+                actor,
+                APPROVE,
+                reserve,
+                _("Qualification review, inspection and appointment are decided by township staff."),
+            )
+        if on < reserve.stage_on:
+            raise Invalid(
+                _("A step cannot be dated before the previous one (%(d)s).") % {"d": date_format(reserve.stage_on)},
+                code=ErrorCode.DATE_ORDER,
+                field="on",
+            )
+        if on > timezone.localdate():
+            raise Invalid(_("The date cannot be in the future."), code=ErrorCode.FUTURE_DATE, field="on")
+
+    reserve, diff = transition(
+        reserve,
+        actor=actor,
+        field="stage",
+        allowed_from=RESERVE_ORDER[:-1],
+        to=reserve_next_stage,
+        changes={"stage_on": on},
+        guard=lambda reserve: _require_change(actor, reserve),
+        check=check,
+        audit_action="reserve.advance",
+        error_code=ErrorCode.RESERVE_CLOSED,
+        message=_("This reserve cadre's pipeline is closed."),
     )
-    reserve.stage, reserve.stage_on = to_stage, on
-    reserve.save(update_fields=["stage", "stage_on"])
-    audit.record(actor=actor, action="reserve.advance", obj=reserve, unit=reserve.unit, changes={"stage": to_stage})
-    _changed([reserve.unit_id], on)
+    _step(reserve, diff, on, actor, reason)
     return reserve
 
 
 @transaction.atomic
 def reserve_drop(*, reserve: ReserveCadre, on: date, reason: str, actor) -> ReserveCadre:
     """Drop a reserve cadre from the pipeline with a reason; the history is kept."""
-    reserve = ReserveCadre.objects.select_for_update().get(pk=reserve.pk)
-    _require_change(actor, reserve)
-    if reserve.stage in (ReserveStage.DROPPED, ReserveStage.APPOINTED):
-        raise Conflict(_("This reserve cadre's pipeline is closed."), code=ErrorCode.RESERVE_CLOSED, field="stage")
-    if not (reason or "").strip():
-        raise Invalid(
-            _("Give the reason for dropping the reserve cadre."), code=ErrorCode.REASON_REQUIRED, field="dropped_reason"
-        )
-    ReserveStep.objects.create(
-        reserve=reserve,
-        from_stage=reserve.stage,
-        to_stage=ReserveStage.DROPPED,
-        on=on,
-        reason=reason.strip(),
-        actor=actor if getattr(actor, "pk", None) else None,
+
+    message = _("Give the reason for dropping the reserve cadre.")
+    reserve, diff = transition(
+        reserve,
+        actor=actor,
+        field="stage",
+        allowed_from=[stage for stage in ReserveStage if stage not in (ReserveStage.DROPPED, ReserveStage.APPOINTED)],
+        to=ReserveStage.DROPPED,
+        changes={"stage_on": on, "dropped_reason": (reason or "").strip()},
+        guard=lambda reserve: _require_change(actor, reserve),
+        check=lambda _reserve: given(reason, message, code=ErrorCode.REASON_REQUIRED, field="dropped_reason"),
+        audit_action="reserve.drop",
+        error_code=ErrorCode.RESERVE_CLOSED,
+        message=_("This reserve cadre's pipeline is closed."),
     )
-    reserve.stage, reserve.stage_on, reserve.dropped_reason = ReserveStage.DROPPED, on, reason.strip()
-    reserve.save(update_fields=["stage", "stage_on", "dropped_reason"])
-    audit.record(actor=actor, action="reserve.drop", obj=reserve, unit=reserve.unit, changes={"reason": reason})
-    _changed([reserve.unit_id], on)
+    _step(reserve, diff, on, actor, reserve.dropped_reason)
     return reserve

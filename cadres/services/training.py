@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from core import audit
 from core.errors import Invalid
+from core.services import save_new
 
 from ..errors import ErrorCode
 from ..models import (
@@ -23,9 +24,7 @@ def training_create(*, topic: str, organizer, level: str, starts_on: date, ends_
     if ends_on < starts_on:
         raise Invalid(_("A session cannot end before it starts."), code=ErrorCode.DATE_ORDER, field="ends_on")
     session = TrainingSession(topic=topic, organizer=organizer, level=level, starts_on=starts_on, ends_on=ends_on)
-    session.full_clean()
-    session.save()
-    audit.record(actor=actor, action="training.create", obj=session, unit=organizer)
+    save_new(session, actor=actor, audit_action="training.create", unit=organizer)
     return session
 
 

@@ -5,8 +5,8 @@ from datetime import date
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core import audit
 from core.errors import Conflict, Invalid
+from core.services import save_new, transition
 
 from ..errors import ErrorCode
 from ..models import (
@@ -36,50 +36,63 @@ def transfer_start(*, member: PartyMember, to_unit, out_on: date, actor, reason:
         reason=reason,
         created_by=actor if getattr(actor, "pk", None) else None,
     )
-    transfer.full_clean()
-    transfer.save()
-    audit.record(actor=actor, action="transfer.out", obj=transfer, unit=member.unit)
+    save_new(transfer, actor=actor, audit_action="transfer.out", unit=member.unit)
     return transfer
 
 
-def _receiving_side(transfer, actor):
-    _require_write(actor, MemberTransfer, transfer.to_unit, _("Only the receiving organization may record this step."))
+def _receiving_side(actor):
+    def guard(transfer):
+        message = _("Only the receiving organization may record this step.")
+        _require_write(actor, MemberTransfer, transfer.to_unit, message)
+
+    return guard
+
+
+def _not_before(day: date, earlier: str, message, field: str):
+    """The step's date comes no earlier than the transfer's `earlier` date."""
+
+    def check(transfer):
+        if day < getattr(transfer, earlier):
+            raise Invalid(message, code=ErrorCode.DATE_ORDER, field=field)
+
+    return check
 
 
 @transaction.atomic
 def transfer_arrive(*, transfer: MemberTransfer, on: date, actor) -> MemberTransfer:
     """The receiving side records that the member has reported with the introduction letter."""
-    transfer = MemberTransfer.objects.select_for_update().get(pk=transfer.pk)
-    _receiving_side(transfer, actor)
-    if transfer.status != TransferStatus.OUT:
-        raise Conflict(
-            _("Only a transfer that has been sent out can arrive."), code=ErrorCode.TRANSFER_NOT_SENT, field="status"
-        )
-    if on < transfer.out_on:
-        raise Invalid(
-            _("The member cannot arrive before being transferred out."), code=ErrorCode.DATE_ORDER, field="in_on"
-        )
-    transfer.status, transfer.in_on = TransferStatus.IN, on
-    transfer.save(update_fields=["status", "in_on"])
-    audit.record(actor=actor, action="transfer.in", obj=transfer, unit=transfer.to_unit)
+    transfer, _diff = transition(
+        transfer,
+        actor=actor,
+        allowed_from=(TransferStatus.OUT,),
+        to=TransferStatus.IN,
+        changes={"in_on": on},
+        guard=_receiving_side(actor),
+        check=_not_before(on, "out_on", _("The member cannot arrive before being transferred out."), "in_on"),
+        unit=lambda transfer: transfer.to_unit,
+        audit_action="transfer.in",
+        error_code=ErrorCode.TRANSFER_NOT_SENT,
+        message=_("Only a transfer that has been sent out can arrive."),
+    )
     return transfer
 
 
 @transaction.atomic
 def transfer_receive(*, transfer: MemberTransfer, on: date, actor) -> MemberTransfer:
     """The receiving side accepts the member: from now on the member belongs to the receiving unit."""
-    transfer = MemberTransfer.objects.select_for_update().get(pk=transfer.pk)
-    _receiving_side(transfer, actor)
-    if transfer.status != TransferStatus.IN:
-        raise Conflict(
-            _("Record the member's arrival before receiving them."), code=ErrorCode.TRANSFER_NOT_ARRIVED, field="status"
-        )
-    if on < transfer.in_on:
-        raise Invalid(
-            _("The member cannot be received before arriving."), code=ErrorCode.DATE_ORDER, field="received_on"
-        )
-    transfer.status, transfer.received_on = TransferStatus.RECEIVED, on
-    transfer.save(update_fields=["status", "received_on"])
+    transfer, _diff = transition(
+        transfer,
+        actor=actor,
+        allowed_from=(TransferStatus.IN,),
+        to=TransferStatus.RECEIVED,
+        changes={"received_on": on},
+        guard=_receiving_side(actor),
+        check=_not_before(on, "in_on", _("The member cannot be received before arriving."), "received_on"),
+        unit=lambda transfer: transfer.to_unit,
+        audit_action="transfer.received",
+        error_code=ErrorCode.TRANSFER_NOT_ARRIVED,
+        message=_("Record the member's arrival before receiving them."),
+    )
     PartyMember.objects.filter(pk=transfer.member_id).update(
         unit=transfer.to_unit,
         unit_path=transfer.to_unit.path,
@@ -88,7 +101,6 @@ def transfer_receive(*, transfer: MemberTransfer, on: date, actor) -> MemberTran
         floating_managing_unit=None,
         floating_path="",
     )
-    audit.record(actor=actor, action="transfer.received", obj=transfer, unit=transfer.to_unit)
     _changed([transfer.from_unit_id, transfer.to_unit_id], on)
     return transfer
 
@@ -96,15 +108,16 @@ def transfer_receive(*, transfer: MemberTransfer, on: date, actor) -> MemberTran
 @transaction.atomic
 def transfer_cancel(*, transfer: MemberTransfer, actor) -> MemberTransfer:
     """The sending side withdraws a transfer the receiving side has not yet seen arrive."""
-    transfer = MemberTransfer.objects.select_for_update().get(pk=transfer.pk)
-    _require_write(
-        actor, MemberTransfer, transfer.from_unit, _("Only the sending organization may cancel the transfer.")
+    message = _("Only the sending organization may cancel the transfer.")
+    transfer, _diff = transition(
+        transfer,
+        actor=actor,
+        allowed_from=(TransferStatus.OUT,),
+        to=TransferStatus.CANCELLED,
+        guard=lambda transfer: _require_write(actor, MemberTransfer, transfer.from_unit, message),
+        unit=lambda transfer: transfer.from_unit,
+        audit_action="transfer.cancel",
+        error_code=ErrorCode.TRANSFER_ARRIVED,
+        message=_("Only a transfer not yet arrived can be cancelled."),
     )
-    if transfer.status != TransferStatus.OUT:
-        raise Conflict(
-            _("Only a transfer not yet arrived can be cancelled."), code=ErrorCode.TRANSFER_ARRIVED, field="status"
-        )
-    transfer.status = TransferStatus.CANCELLED
-    transfer.save(update_fields=["status"])
-    audit.record(actor=actor, action="transfer.cancel", obj=transfer, unit=transfer.from_unit)
     return transfer

@@ -1,14 +1,12 @@
 """Member development: applications, the steps a branch proposes and the township approves or sends back."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import APPROVE, CHANGE, can
-from core.views import Column, add_service_errors, get_scoped_or_404
+from core.views import Column, get_scoped_or_404, submit_form
 from core.views.generic import ObjectActionView
 
 from .. import filters, forms, services
@@ -96,14 +94,9 @@ def development_propose(request, pk):
     record = _record(request, pk)
     write_or_403(request, record)
     form = forms.DevelopmentProposeForm(request.POST)
-    if form.is_valid():
-        try:
-            services.development_propose(record=record, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Step proposed; it takes effect when the township approves it."))
-            return redirect("cadres:development_detail", pk=record.pk)
+    proposed = _("Step proposed; it takes effect when the township approves it.")
+    if submit_form(request, form, services.development_propose, proposed, record=record)[0]:
+        return redirect("cadres:development_detail", pk=record.pk)
     return _development_page(request, record, propose_form=form)
 
 
@@ -134,12 +127,6 @@ def development_return(request, pk):
     step = get_scoped_or_404(DevelopmentStep.objects.select_related("record__unit"), request.user, pk=pk)
     write_or_403(request, step.record, action=APPROVE)
     form = forms.ReturnForm(request.POST)
-    if form.is_valid():
-        try:
-            services.development_return(step=step, reason=form.cleaned_data["reason"], actor=request.user)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Step sent back to the branch."))
-            return redirect("cadres:development_detail", pk=step.record_id)
+    if submit_form(request, form, services.development_return, _("Step sent back to the branch."), step=step)[0]:
+        return redirect("cadres:development_detail", pk=step.record_id)
     return _development_page(request, _record(request, step.record_id), return_form=form)

@@ -1,33 +1,17 @@
 from rest_framework import serializers
 
-from ..models import (
-    DevelopmentModel,
-    DoublingPlan,
-    IncomeReport,
-    Project,
-    ProjectCompetition,
-    ProjectScore,
-    RewardRule,
-    RewardScheme,
-    ThresholdTarget,
-    VillageReward,
-)
+from core.api.serializers import ReadOnlyModelSerializer, VillageNamedSerializer
+
+from .. import models
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": 0}
 
 
-class IncomeReportSerializer(serializers.ModelSerializer):
-    village_code = serializers.CharField(source="village.code", read_only=True)
-    village_name = serializers.CharField(source="village.name", read_only=True)
-
+class IncomeReportSerializer(VillageNamedSerializer):
     class Meta:
-        model = IncomeReport
+        model = models.IncomeReport
         fields = [
-            "id",
-            "village",
-            "village_code",
-            "village_name",
-            "year",
+            *VillageNamedSerializer.FIELDS,
             "version",
             "status",
             "total_income",
@@ -42,14 +26,13 @@ class IncomeReportSerializer(serializers.ModelSerializer):
             "submitted_at",
             "reviewed_at",
         ]
-        read_only_fields = fields
 
 
 class IncomeFiguresSerializer(serializers.Serializer):
     total_income = serializers.DecimalField(**MONEY)
     operating_income = serializers.DecimalField(**MONEY)
     income_sources = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
-    development_model = serializers.ChoiceField(choices=DevelopmentModel.choices)
+    development_model = serializers.ChoiceField(choices=models.DevelopmentModel.choices)
     # Required: a string default here reached the service unconverted and failed there (a 500) when left out.
     assets = serializers.DecimalField(**MONEY)
     debt = serializers.DecimalField(**MONEY)
@@ -64,7 +47,7 @@ class IncomeReportUpdateSerializer(serializers.Serializer):
     total_income = serializers.DecimalField(**MONEY, required=False)
     operating_income = serializers.DecimalField(**MONEY, required=False)
     income_sources = serializers.CharField(max_length=2000, required=False, allow_blank=True)
-    development_model = serializers.ChoiceField(choices=DevelopmentModel.choices, required=False)
+    development_model = serializers.ChoiceField(choices=models.DevelopmentModel.choices, required=False)
     assets = serializers.DecimalField(**MONEY, required=False)
     debt = serializers.DecimalField(**MONEY, required=False)
 
@@ -81,7 +64,7 @@ class ProjectSerializer(serializers.ModelSerializer):
     village_code = serializers.SlugRelatedField(source="village", slug_field="code", read_only=True)
 
     class Meta:
-        model = Project
+        model = models.Project
         fields = [
             "id",
             "village",
@@ -106,7 +89,7 @@ class ThresholdTargetSerializer(serializers.ModelSerializer):
     unit_code = serializers.SlugRelatedField(source="unit", slug_field="code", read_only=True)
 
     class Meta:
-        model = ThresholdTarget
+        model = models.ThresholdTarget
         fields = ["id", "unit", "unit_code", "year", "threshold", "target_share"]
         read_only_fields = ["unit"]
 
@@ -118,47 +101,36 @@ class ThresholdTargetCreateSerializer(serializers.Serializer):
     target_share = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100)
 
 
-class DoublingPlanSerializer(serializers.ModelSerializer):
+class DoublingPlanSerializer(ReadOnlyModelSerializer):
     class Meta:
-        model = DoublingPlan
+        model = models.DoublingPlan
         fields = ["id", "unit", "base_year", "target_year", "multiple"]
-        read_only_fields = fields
 
 
-class RewardRuleSerializer(serializers.ModelSerializer):
+class RewardRuleSerializer(ReadOnlyModelSerializer):
     class Meta:
-        model = RewardRule
+        model = models.RewardRule
         fields = ["id", "kind", "basis", "threshold", "amount", "rate", "min_growth", "cap", "sort_order"]
-        read_only_fields = fields
 
 
-class RewardSchemeSerializer(serializers.ModelSerializer):
+class RewardSchemeSerializer(ReadOnlyModelSerializer):
     rules = RewardRuleSerializer(many=True, read_only=True)
 
     class Meta:
-        model = RewardScheme
+        model = models.RewardScheme
         fields = ["id", "unit", "name", "effective_year", "village_cap", "rules"]
-        read_only_fields = fields
 
 
-class VillageRewardSerializer(serializers.ModelSerializer):
-    village_code = serializers.CharField(source="village.code", read_only=True)
-    village_name = serializers.CharField(source="village.name", read_only=True)
-
+class VillageRewardSerializer(VillageNamedSerializer):
     class Meta:
-        model = VillageReward
+        model = models.VillageReward
         fields = [
-            "id",
-            "village",
-            "village_code",
-            "village_name",
-            "year",
+            *VillageNamedSerializer.FIELDS,
             "scheme",
             "amount",
             "explanation",
             "computed_at",
         ]
-        read_only_fields = fields
 
 
 class ComputeRewardsSerializer(serializers.Serializer):
@@ -166,15 +138,13 @@ class ComputeRewardsSerializer(serializers.Serializer):
     year = serializers.IntegerField(min_value=2000, max_value=2100)
 
 
-class ProjectCompetitionSerializer(serializers.ModelSerializer):
+class ProjectCompetitionSerializer(ReadOnlyModelSerializer):
     class Meta:
-        model = ProjectCompetition
+        model = models.ProjectCompetition
         fields = ["id", "unit", "year", "name"]
-        read_only_fields = fields
 
 
-class ProjectScoreSerializer(serializers.ModelSerializer):
+class ProjectScoreSerializer(ReadOnlyModelSerializer):
     class Meta:
-        model = ProjectScore
+        model = models.ProjectScore
         fields = ["id", "competition", "project", "reviewer", "score", "comment", "scored_at"]
-        read_only_fields = fields

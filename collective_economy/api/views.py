@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import VIEW, restrict
-from core.api.viewsets import ScopedModelViewSet
+from core.api.viewsets import ScopedModelViewSet, ServiceWrittenMixin
 from core.errors import ErrorCode as CoreCode
 from core.params import parse_year
 from organizations.models import OrganizationUnit
@@ -28,19 +28,10 @@ from ..models import (
 from . import serializers as s
 
 
-class ReadOnlyWritesMixin:
-    """Records written only by their own services: writes through the generic endpoints are refused, after the
-    object lookup (so an object outside the jurisdiction still answers 404)."""
+class ReadOnlyWritesMixin(ServiceWrittenMixin):
+    """Records written only by their own services: no create through the generic endpoint either."""
 
     def create(self, request, *args, **kwargs):
-        raise exceptions.MethodNotAllowed(request.method)
-
-    def update(self, request, *args, **kwargs):
-        self.get_object()
-        raise exceptions.MethodNotAllowed(request.method)
-
-    def destroy(self, request, *args, **kwargs):
-        self.get_object()
         raise exceptions.MethodNotAllowed(request.method)
 
 
@@ -57,6 +48,8 @@ class YearFilterMixin:
 class IncomeReportViewSet(YearFilterMixin, ScopedModelViewSet):
     """Income reports (every version). Filters: `year`, `status`, `village_code`, `within` (a unit code).
     POST submits (village secretary); PATCH changes a report not yet approved; actions approve, send_back, correct."""
+
+    api_route = "income-reports", "income-report"
 
     queryset = IncomeReport.objects.select_related("village").order_by("village__path", "-year", "-version")
     serializer_class = s.IncomeReportSerializer
@@ -75,12 +68,10 @@ class IncomeReportViewSet(YearFilterMixin, ScopedModelViewSet):
 
     @extend_schema(request=s.IncomeReportSubmitSerializer, responses=s.IncomeReportSerializer)
     def create(self, request, *args, **kwargs):
-        body = s.IncomeReportSubmitSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = dict(body.validated_data)
+        data = self.validated(s.IncomeReportSubmitSerializer)
         village = unit_by_code(request.user, data.pop("village_code"), field="village_code", action=VIEW)
         report = services.income_report_submit(village=village, year=data.pop("year"), actor=request.user, **data)
-        return Response(self.get_serializer(report).data, status=status.HTTP_201_CREATED)
+        return self.answer(report, created=True)
 
     @extend_schema(request=s.IncomeReportUpdateSerializer, responses=s.IncomeReportSerializer)
     def update(self, request, *args, **kwargs):
@@ -88,7 +79,7 @@ class IncomeReportViewSet(YearFilterMixin, ScopedModelViewSet):
         body = s.IncomeReportUpdateSerializer(data=request.data, partial=True)
         body.is_valid(raise_exception=True)
         report = services.income_report_update(report=report, actor=request.user, **body.validated_data)
-        return Response(self.get_serializer(report).data)
+        return self.answer(report)
 
     def destroy(self, request, *args, **kwargs):
         self.get_object()
@@ -99,7 +90,7 @@ class IncomeReportViewSet(YearFilterMixin, ScopedModelViewSet):
     def approve(self, request, pk=None):
         """Township staff approve a submitted report; it is locked from then on."""
         report = services.income_report_approve(report=self.get_object(), actor=request.user)
-        return Response(self.get_serializer(report).data)
+        return self.answer(report)
 
     @extend_schema(request=s.SendBackSerializer, responses=s.IncomeReportSerializer)
     @action(detail=True, methods=["post"], url_path="send-back")
@@ -111,36 +102,34 @@ class IncomeReportViewSet(YearFilterMixin, ScopedModelViewSet):
         report = services.income_report_send_back(
             report=report, actor=request.user, reason=body.validated_data["reason"]
         )
-        return Response(self.get_serializer(report).data)
+        return self.answer(report)
 
     @extend_schema(request=s.IncomeCorrectionSerializer, responses=s.IncomeReportSerializer)
     @action(detail=True, methods=["post"])
     def correct(self, request, pk=None):
         """Correct an approved report: a new version with the reason (township staff: approved at once)."""
         report = self.get_object()
-        body = s.IncomeCorrectionSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = dict(body.validated_data)
+        data = self.validated(s.IncomeCorrectionSerializer)
         new = services.income_report_correct(
             report=report, actor=request.user, reason=data.pop("correction_reason"), **data
         )
-        return Response(self.get_serializer(new).data, status=status.HTTP_201_CREATED)
+        return self.answer(new, created=True)
 
 
 class ProjectViewSet(ScopedModelViewSet):
     """Projects behind village income. Create with `village_code`."""
+
+    api_route = "projects", "project"
 
     queryset = Project.objects.select_related("village").order_by("village__path", "name")
     serializer_class = s.ProjectSerializer
 
     @extend_schema(request=s.ProjectCreateSerializer, responses=s.ProjectSerializer)
     def create(self, request, *args, **kwargs):
-        body = s.ProjectCreateSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = dict(body.validated_data)
+        data = self.validated(s.ProjectCreateSerializer)
         village = unit_by_code(request.user, data.pop("village_code"), field="village_code", action=VIEW)
         project = services.project_create(village=village, actor=request.user, **data)
-        return Response(self.get_serializer(project).data, status=status.HTTP_201_CREATED)
+        return self.answer(project, created=True)
 
     def update(self, request, *args, **kwargs):
         project = self.get_object()
@@ -148,7 +137,7 @@ class ProjectViewSet(ScopedModelViewSet):
         body.is_valid(raise_exception=True)
         data = {k: v for k, v in body.validated_data.items() if k != "village"}
         project = services.project_update(project=project, actor=request.user, **data)
-        return Response(self.get_serializer(project).data)
+        return self.answer(project)
 
     def destroy(self, request, *args, **kwargs):
         services.project_delete(project=self.get_object(), actor=request.user)
@@ -158,17 +147,17 @@ class ProjectViewSet(ScopedModelViewSet):
 class ThresholdTargetViewSet(YearFilterMixin, ScopedModelViewSet):
     """Threshold targets per scope and year. POST sets (or changes) one by `unit_code`, `year`, `threshold`."""
 
+    api_route = "threshold-targets", "threshold-target"
+
     queryset = ThresholdTarget.objects.select_related("unit").order_by("unit__path", "year", "threshold")
     serializer_class = s.ThresholdTargetSerializer
 
     @extend_schema(request=s.ThresholdTargetCreateSerializer, responses=s.ThresholdTargetSerializer)
     def create(self, request, *args, **kwargs):
-        body = s.ThresholdTargetCreateSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = dict(body.validated_data)
+        data = self.validated(s.ThresholdTargetCreateSerializer)
         unit = unit_by_code(request.user, data.pop("unit_code"), field="unit_code", model=ThresholdTarget)
         target = services.threshold_target_set(unit=unit, actor=request.user, **data)
-        return Response(self.get_serializer(target).data, status=status.HTTP_201_CREATED)
+        return self.answer(target, created=True)
 
     def update(self, request, *args, **kwargs):
         target = self.get_object()
@@ -181,7 +170,7 @@ class ThresholdTargetViewSet(YearFilterMixin, ScopedModelViewSet):
             target_share=body.validated_data.get("target_share", target.target_share),
             actor=request.user,
         )
-        return Response(self.get_serializer(target).data)
+        return self.answer(target)
 
     def destroy(self, request, *args, **kwargs):
         services.threshold_target_delete(target=self.get_object(), actor=request.user)
@@ -191,6 +180,8 @@ class ThresholdTargetViewSet(YearFilterMixin, ScopedModelViewSet):
 class DoublingPlanViewSet(ReadOnlyWritesMixin, ScopedModelViewSet):
     """Doubling plans (read-only here; set in the back office)."""
 
+    api_route = "doubling-plans", "doubling-plan"
+
     queryset = DoublingPlan.objects.select_related("unit").order_by("unit__path", "base_year")
     serializer_class = s.DoublingPlanSerializer
 
@@ -198,12 +189,16 @@ class DoublingPlanViewSet(ReadOnlyWritesMixin, ScopedModelViewSet):
 class RewardSchemeViewSet(ReadOnlyWritesMixin, ScopedModelViewSet):
     """Reward schemes with their rules."""
 
+    api_route = "reward-schemes", "reward-scheme"
+
     queryset = RewardScheme.objects.prefetch_related("rules").order_by("unit__path", "-effective_year")
     serializer_class = s.RewardSchemeSerializer
 
 
 class VillageRewardViewSet(YearFilterMixin, ReadOnlyWritesMixin, ScopedModelViewSet):
     """Computed rewards with their explanation. POST `compute/` computes a year for a scope."""
+
+    api_route = "rewards", "reward"
 
     queryset = VillageReward.objects.select_related("village").order_by("village__path", "-year")
     serializer_class = s.VillageRewardSerializer
@@ -221,6 +216,8 @@ class VillageRewardViewSet(YearFilterMixin, ReadOnlyWritesMixin, ScopedModelView
 
 class ProjectCompetitionViewSet(YearFilterMixin, ReadOnlyWritesMixin, ScopedModelViewSet):
     """Project competitions; `ranking/` lists projects by their average score."""
+
+    api_route = "competitions", "competition"
 
     queryset = ProjectCompetition.objects.select_related("unit").order_by("-year", "unit__path")
     serializer_class = s.ProjectCompetitionSerializer
@@ -257,6 +254,8 @@ class ProjectCompetitionViewSet(YearFilterMixin, ReadOnlyWritesMixin, ScopedMode
 
 class ProjectScoreViewSet(ReadOnlyWritesMixin, ScopedModelViewSet):
     """Reviewers' scores of projects."""
+
+    api_route = "project-scores", "project-score"
 
     queryset = ProjectScore.objects.order_by("competition", "project", "reviewer")
     serializer_class = s.ProjectScoreSerializer

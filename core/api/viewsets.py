@@ -3,7 +3,8 @@
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, viewsets
+from rest_framework import exceptions, status, viewsets
+from rest_framework.response import Response
 
 from accounts.scoping import CHANGE, VIEW, restrict
 
@@ -31,6 +32,19 @@ class ScopedViewSetMixin:
                 raise exceptions.PermissionDenied()
         return super().get_object()
 
+    def validated(self, serializer_class, instance=None) -> dict:
+        """The request body checked by `serializer_class` (400 with field errors otherwise), as a plain dict; with
+        `instance`, a partial update of it."""
+        body = serializer_class(instance, data=self.request.data, partial=instance is not None)
+        body.is_valid(raise_exception=True)
+        return dict(body.validated_data)
+
+    def answer(self, obj, *, created: bool = False) -> Response:
+        """`obj` in the viewset's representation: 201 for a new object, 200 otherwise."""
+        return Response(
+            self.get_serializer(obj).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
+
     def handle_exception(self, exc):
         if isinstance(exc, DjangoPermissionDenied):
             exc = exceptions.PermissionDenied(str(exc) or None)
@@ -43,3 +57,15 @@ class ScopedModelViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
 
 class ScopedReadOnlyModelViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     pass
+
+
+class ServiceWrittenMixin:
+    """Rows written only by their services: PATCH/PUT/DELETE find the object (404 outside) and then refuse."""
+
+    def update(self, request, *args, **kwargs):
+        self.get_object()
+        raise exceptions.MethodNotAllowed(request.method)
+
+    def destroy(self, request, *args, **kwargs):
+        self.get_object()
+        raise exceptions.MethodNotAllowed(request.method)

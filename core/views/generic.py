@@ -8,7 +8,7 @@ Every view requires a login, reads through `accounts.scoping.restrict` (out of s
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -20,7 +20,7 @@ from accounts.permissions import CHANGE, require, require_at
 from accounts.scoping import VIEW, restrict
 from core.paginator import EstimatedCountPaginator
 
-from .helpers import Column, add_service_errors, get_scoped_or_404
+from .helpers import Column, add_service_errors, get_scoped_or_404, run_service
 
 NOT_ALLOWED = _("You may view this record but not change it.")
 
@@ -235,9 +235,10 @@ class ObjectActionView(ObjectMixin, PortalView):
     - `form_class`: optional parameters (a date, a reason), shown on the confirmation page;
     - `perform(obj, data)`: call the service; `success_message` says what happened (may use `%(name)s` keys
       from `message_params(obj, result)`);
-    - `redirect_url`: a URL name taking `redirect_pk(obj)`. A refusal (ValidationError, PermissionDenied from
-      the service) is shown as an error message on that page (`refusal_as_message = False`: a PermissionDenied
-      is the 403 page);
+    - `redirect_url`: a URL name taking `redirect_pk(obj)`. A refusal because of the record's state or the input
+      (a ValidationError: `core.errors.Conflict`, `Invalid`) is shown as an error message on that page; a refusal
+      of the user (PermissionDenied, from the view's check or the service's) is the 403 page, and a record outside
+      the user's scope is 404;
     - `get_form(obj)` / `form_data(form)` / `get_success_message(obj, result)` for forms that need more than the
       POST, or messages that need more than `%(name)s` keys.
     """
@@ -249,7 +250,6 @@ class ObjectActionView(ObjectMixin, PortalView):
     success_message: str | Promise = ""
     question: str | Promise = ""
     redirect_url: str | None = None
-    refusal_as_message = True  # a service's PermissionDenied: a message on the page (False: the 403 page)
 
     def permission_object(self, obj):
         return obj
@@ -298,16 +298,8 @@ class ObjectActionView(ObjectMixin, PortalView):
                 messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
                 return self.get_redirect(obj)
             data = self.form_data(form)
-        try:
-            result = self.perform(obj, data)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        except PermissionDenied as exc:
-            if not self.refusal_as_message:
-                raise
-            messages.error(request, str(exc) or str(NOT_ALLOWED))
-        else:
-            messages.success(request, self.get_success_message(obj, result))
+        # A refusal because of the record's state or the input is an error message (a PermissionDenied: 403).
+        run_service(request, lambda: self.perform(obj, data), lambda result: self.get_success_message(obj, result))
         return self.get_redirect(obj)
 
 

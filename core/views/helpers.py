@@ -5,7 +5,7 @@ and detail views."""
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import Http404
 
 from accounts.scoping import VIEW, restrict
@@ -33,20 +33,57 @@ def add_service_errors(form, exc: ValidationError) -> None:
             form.add_error(None, message)
 
 
-def submit_form(request, form, service, message, **arguments) -> tuple[bool, object]:
+class Submission(tuple):
+    """What `submit_form` returns: (done, the service's result), and `status`, the HTTP status to draw the page
+    again with (403 when the service refused the actor and `refusal_field` took the refusal)."""
+
+    status = 200
+
+
+def submit_form(
+    request, form, service, message, *, prepare=None, actor_arg="actor", refusal_field=None, **arguments
+) -> Submission:
     """The POST half of a form page written as a function: when `form` is valid, call
     `service(actor=request.user, **arguments, **form.cleaned_data)`. Returns (done, the service's result): on
     success `message` is shown (a callable gets the result); a refusal (ValidationError) lands on the form and
-    (False, None) says to draw the page again. A GET or an invalid form is (False, None) too."""
+    (False, None) says to draw the page again. A GET or an invalid form is (False, None) too.
+
+    - `prepare(cleaned_data)`: the keyword arguments the form gives the service (when they are not its fields as
+      they stand);
+    - `actor_arg`: the service's name for the acting user (`reviewer`, …);
+    - `refusal_field`: a PermissionDenied from the service lands on that field and `status` is 403 (without it, a
+      PermissionDenied is the 403 page)."""
     if request.method != "POST" or not form.is_valid():
-        return False, None
+        return Submission((False, None))
+    data = prepare(form.cleaned_data) if prepare is not None else form.cleaned_data
     try:
-        result = service(actor=request.user, **arguments, **form.cleaned_data)
+        result = service(**{actor_arg: request.user}, **arguments, **data)
     except ValidationError as exc:
         add_service_errors(form, exc)
-        return False, None
+        return Submission((False, None))
+    except PermissionDenied as exc:
+        if refusal_field is None:
+            raise
+        form.add_error(refusal_field, str(exc))
+        refused = Submission((False, None))
+        refused.status = 403
+        return refused
     messages.success(request, message(result) if callable(message) else message)
-    return True, result
+    return Submission((True, result))
+
+
+def run_service(request, call, message):
+    """The POST of an action button written as a function: run `call()` (the service call) and say how it went.
+    On success `message` is shown (a callable gets the result) and the result returned; a refusal because of the
+    record's state or the input (a ValidationError) is shown as an error message and None returned. A
+    PermissionDenied is not caught: the 403 page."""
+    try:
+        result = call()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return None
+    messages.success(request, message(result) if callable(message) else message)
+    return result
 
 
 def resolve(obj, accessor):

@@ -9,14 +9,15 @@ class _UnitYearFilter(django_filters.FilterSet):
     year = django_filters.NumberFilter()
     indicator = django_filters.CharFilter()
 
+    class Meta:
+        fields = ["unit", "unit_code", "year", "indicator"]
+
 
 class TargetFilter(_UnitYearFilter):
-    class Meta:
+    class Meta(_UnitYearFilter.Meta):
         model = Target
-        fields = ["unit", "unit_code", "year", "indicator"]
 
 
 class RollupValueFilter(_UnitYearFilter):
-    class Meta:
+    class Meta(_UnitYearFilter.Meta):
         model = RollupValue
-        fields = ["unit", "unit_code", "year", "indicator"]

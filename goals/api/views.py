@@ -63,12 +63,10 @@ class TargetViewSet(ScopedModelViewSet):
 
     @extend_schema(request=TargetWriteSerializer, responses=TargetSerializer)
     def create(self, request, *args, **kwargs):
-        body = TargetWriteSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = dict(body.validated_data)
+        data = self.validated(TargetWriteSerializer)
         unit = unit_by_code(request.user, data.pop("unit_code"), field="unit_code", action=VIEW)
         target = services.target_set(unit=unit, actor=request.user, **data)
-        return Response(self.get_serializer(target).data, status=status.HTTP_201_CREATED)
+        return self.answer(target, created=True)
 
     @extend_schema(request=TargetUpdateSerializer, responses=TargetSerializer)
     def update(self, request, *args, **kwargs):
@@ -84,7 +82,7 @@ class TargetViewSet(ScopedModelViewSet):
             note=data.get("note", target.note),
             actor=request.user,
         )
-        return Response(self.get_serializer(target).data)
+        return self.answer(target)
 
     def destroy(self, request, *args, **kwargs):
         services.target_delete(target=self.get_object(), actor=request.user)

@@ -1,37 +1,22 @@
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
+from core.api.serializers import IdentitySerializer, ReadOnlyModelSerializer
 from core.fields import DateTimeField
 from core.params import ID_MAX, INT_MAX
 
-from ..models import (
-    AbuseListEntry,
-    Clue,
-    ClueCategory,
-    ClueEvent,
-    CluePhoto,
-    Goods,
-    InspectionTask,
-    PointsAccount,
-    PointsEntry,
-    PointsPolicy,
-    Rating,
-    Redemption,
-    Station,
-    Woodpecker,
-    WoodpeckerGroup,
-)
+from .. import models
 from ..services.points import MAX_ADJUST_POINTS
 
 
-class WoodpeckerSerializer(serializers.ModelSerializer):
+class WoodpeckerSerializer(ReadOnlyModelSerializer):
     name = serializers.CharField(source="person.name", read_only=True)
     mobile_masked = serializers.CharField(source="person.mobile_masked", read_only=True)
     grid_code = serializers.CharField(source="grid.code", read_only=True)
     balance = serializers.IntegerField(source="account.balance", read_only=True, default=0)
 
     class Meta:
-        model = Woodpecker
+        model = models.Woodpecker
         fields = [
             "id",
             "name",
@@ -48,15 +33,11 @@ class WoodpeckerSerializer(serializers.ModelSerializer):
             "deactivation_reason",
             "balance",
         ]
-        read_only_fields = fields
 
 
-class WoodpeckerCreateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=50)
-    id_number = serializers.CharField(max_length=18)
-    mobile = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+class WoodpeckerCreateSerializer(IdentitySerializer):
     grid_code = serializers.CharField(max_length=32)
-    group = serializers.ChoiceField(choices=WoodpeckerGroup.choices)
+    group = serializers.ChoiceField(choices=models.WoodpeckerGroup.choices)
     is_lead = serializers.BooleanField(required=False, default=False)
     lead_duties = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
@@ -76,7 +57,7 @@ class ReasonSerializer(serializers.Serializer):
 
 class CategorySerializer(serializers.ModelSerializer):
     class Meta:
-        model = ClueCategory
+        model = models.ClueCategory
         fields = ["id", "unit", "code", "name", "deadline_days", "default_department", "is_active"]
 
 
@@ -84,7 +65,7 @@ class ClueEventSerializer(serializers.ModelSerializer):
     actor_name = serializers.SerializerMethodField()
 
     class Meta:
-        model = ClueEvent
+        model = models.ClueEvent
         fields = ["id", "clue", "kind", "from_status", "to_status", "note", "actor_name", "created_at"]
         extra_kwargs = {"note": {"max_length": 500}}
 
@@ -94,18 +75,18 @@ class ClueEventSerializer(serializers.ModelSerializer):
 
 class CluePhotoSerializer(serializers.ModelSerializer):
     class Meta:
-        model = CluePhoto
+        model = models.CluePhoto
         fields = ["id", "stage", "width", "height", "uploaded_at"]
 
 
-class ClueSerializer(serializers.ModelSerializer):
+class ClueSerializer(ReadOnlyModelSerializer):
     category_name = serializers.CharField(source="category.name", read_only=True)
     grid_code = serializers.CharField(source="grid.code", read_only=True)
     reporter_name = serializers.CharField(source="reporter.person.name", read_only=True, default="")
     photos = CluePhotoSerializer(many=True, read_only=True)
 
     class Meta:
-        model = Clue
+        model = models.Clue
         fields = [
             "id",
             "public_id",
@@ -140,7 +121,6 @@ class ClueSerializer(serializers.ModelSerializer):
             "closed_at",
             "photos",
         ]
-        read_only_fields = fields
 
 
 class PublicClueSerializer(serializers.ModelSerializer):
@@ -150,12 +130,12 @@ class PublicClueSerializer(serializers.ModelSerializer):
     grid = serializers.CharField(source="grid.name")
 
     class Meta:
-        model = Clue
+        model = models.Clue
         fields = ["public_id", "category", "grid", "status", "description", "resolution", "submitted_at"]
 
 
 class ClueSubmitSerializer(serializers.Serializer):
-    category = serializers.PrimaryKeyRelatedField(queryset=ClueCategory.objects.filter(is_active=True))
+    category = serializers.PrimaryKeyRelatedField(queryset=models.ClueCategory.objects.filter(is_active=True))
     description = serializers.CharField(max_length=2000)
     address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     latitude = serializers.DecimalField(
@@ -164,7 +144,9 @@ class ClueSubmitSerializer(serializers.Serializer):
     longitude = serializers.DecimalField(
         max_digits=9, decimal_places=6, min_value=-180, max_value=180, required=False, allow_null=True, default=None
     )
-    task = serializers.PrimaryKeyRelatedField(queryset=InspectionTask.objects.all(), required=False, allow_null=True)
+    task = serializers.PrimaryKeyRelatedField(
+        queryset=models.InspectionTask.objects.all(), required=False, allow_null=True
+    )
     photos = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
 
@@ -186,7 +168,7 @@ class ResolveSerializer(serializers.Serializer):
 
 
 class RateSerializer(serializers.Serializer):
-    rating = serializers.ChoiceField(choices=Rating.choices)
+    rating = serializers.ChoiceField(choices=models.Rating.choices)
     reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
@@ -198,7 +180,7 @@ class TaskSerializer(serializers.ModelSerializer):
     takers_count = serializers.IntegerField(source="takers.count", read_only=True)
 
     class Meta:
-        model = InspectionTask
+        model = models.InspectionTask
         fields = ["id", "grid", "title", "description", "starts_on", "ends_on", "created_at", "takers_count"]
         read_only_fields = ["created_at", "takers_count"]
         extra_kwargs = {"description": {"max_length": 2000}}
@@ -206,21 +188,20 @@ class TaskSerializer(serializers.ModelSerializer):
 
 class PolicySerializer(serializers.ModelSerializer):
     class Meta:
-        model = PointsPolicy
+        model = models.PointsPolicy
         fields = ["id", "unit", "effective_from", "points_per_clue", "points_per_yuan", "expiry_days", "created_at"]
         read_only_fields = ["created_at"]
 
 
-class AccountSerializer(serializers.ModelSerializer):
+class AccountSerializer(ReadOnlyModelSerializer):
     class Meta:
-        model = PointsAccount
+        model = models.PointsAccount
         fields = ["id", "woodpecker", "balance", "updated_at"]
-        read_only_fields = fields
 
 
-class EntrySerializer(serializers.ModelSerializer):
+class EntrySerializer(ReadOnlyModelSerializer):
     class Meta:
-        model = PointsEntry
+        model = models.PointsEntry
         fields = [
             "id",
             "account",
@@ -235,7 +216,6 @@ class EntrySerializer(serializers.ModelSerializer):
             "expires_on",
             "created_at",
         ]
-        read_only_fields = fields
 
 
 class AdjustSerializer(serializers.Serializer):
@@ -248,19 +228,19 @@ class AdjustSerializer(serializers.Serializer):
 
 class StationSerializer(serializers.ModelSerializer):
     class Meta:
-        model = Station
+        model = models.Station
         fields = ["id", "unit", "name", "kind", "address", "services", "is_active"]
 
 
 class GoodsSerializer(serializers.ModelSerializer):
     class Meta:
-        model = Goods
+        model = models.Goods
         fields = ["id", "station", "name", "price_yuan", "stock", "is_active"]
 
 
-class RedemptionSerializer(serializers.ModelSerializer):
+class RedemptionSerializer(ReadOnlyModelSerializer):
     class Meta:
-        model = Redemption
+        model = models.Redemption
         fields = [
             "id",
             "woodpecker",
@@ -272,7 +252,6 @@ class RedemptionSerializer(serializers.ModelSerializer):
             "reserved_at",
             "settled_at",
         ]
-        read_only_fields = fields
 
 
 class RedeemSerializer(serializers.Serializer):
@@ -283,6 +262,6 @@ class RedeemSerializer(serializers.Serializer):
 
 class AbuseSerializer(serializers.ModelSerializer):
     class Meta:
-        model = AbuseListEntry
+        model = models.AbuseListEntry
         fields = ["id", "user", "unit", "reason", "until", "created_at"]
         read_only_fields = ["created_at"]

@@ -11,7 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.permissions import CHANGE, VIEW, restrict
-from core.api.viewsets import ScopedViewSetMixin
+from core.api.viewsets import ScopedViewSetMixin, ServiceWrittenMixin
 from organizations.errors import ErrorCode as UnitCode
 from organizations.models import OrganizationUnit
 
@@ -32,18 +32,7 @@ from ..models import (
     Station,
     Woodpecker,
 )
-from ..services.clues import (
-    clue_accept,
-    clue_dispatch,
-    clue_handle_in_community,
-    clue_merge,
-    clue_rate,
-    clue_recategorize,
-    clue_reject,
-    clue_resolve,
-    clue_start,
-    clue_submit,
-)
+from ..services import clues
 from ..services.config import abuse_list_add, abuse_list_remove, category_create, category_update
 from ..services.inspections import task_create, task_take
 from ..services.points import points_adjust, policy_set
@@ -68,25 +57,15 @@ class GridScopedMixin(ScopedViewSetMixin):
         return unit
 
 
-class ImmutableMixin:
-    """Rows written only by their services: PATCH/PUT/DELETE find the object (404 outside) and then refuse."""
-
-    def update(self, request, *args, **kwargs):
-        self.get_object()
-        raise exceptions.MethodNotAllowed(request.method)
-
-    def destroy(self, request, *args, **kwargs):
-        self.get_object()
-        raise exceptions.MethodNotAllowed(request.method)
-
-
-class ReadOnlyScoped(ImmutableMixin, GridScopedMixin, viewsets.ReadOnlyModelViewSet):
+class ReadOnlyScoped(ServiceWrittenMixin, GridScopedMixin, viewsets.ReadOnlyModelViewSet):
     def partial_update(self, request, *args, **kwargs):
         return self.update(request, *args, **kwargs)
 
 
-class WoodpeckerViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
+class WoodpeckerViewSet(ServiceWrittenMixin, GridScopedMixin, viewsets.ModelViewSet):
     """Woodpeckers of the caller's jurisdiction (a woodpecker sees themself). PATCH sets the lead duties."""
+
+    api_route = "woodpeckers", "woodpecker"
 
     queryset = Woodpecker.objects.select_related("person", "grid", "account")
     serializer_class = s.WoodpeckerSerializer
@@ -94,12 +73,10 @@ class WoodpeckerViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
 
     @extend_schema(request=s.WoodpeckerCreateSerializer, responses=s.WoodpeckerSerializer)
     def create(self, request, *args, **kwargs):
-        body = s.WoodpeckerCreateSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = dict(body.validated_data)
+        data = self.validated(s.WoodpeckerCreateSerializer)
         grid = self._unit(data.pop("grid_code"), "grid_code", VIEW)
         woodpecker = woodpecker_create(grid=grid, actor=request.user, **data)
-        return Response(self.get_serializer(woodpecker).data, status=status.HTTP_201_CREATED)
+        return self.answer(woodpecker, created=True)
 
     @extend_schema(request=s.WoodpeckerUpdateSerializer, responses=s.WoodpeckerSerializer)
     def partial_update(self, request, *args, **kwargs):
@@ -112,12 +89,12 @@ class WoodpeckerViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
             duties=body.validated_data["lead_duties"],
             actor=request.user,
         )
-        return Response(self.get_serializer(woodpecker).data)
+        return self.answer(woodpecker)
 
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
         woodpecker = woodpecker_confirm(woodpecker=self.get_object(), actor=request.user)
-        return Response(self.get_serializer(woodpecker).data)
+        return self.answer(woodpecker)
 
     @extend_schema(request=s.ReasonSerializer)
     @action(detail=True, methods=["post"])
@@ -127,22 +104,22 @@ class WoodpeckerViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
         woodpecker = woodpecker_deactivate(
             woodpecker=self.get_object(), reason=body.validated_data["reason"], actor=request.user
         )
-        return Response(self.get_serializer(woodpecker).data)
+        return self.answer(woodpecker)
 
 
-class CategoryViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
+class CategoryViewSet(ServiceWrittenMixin, GridScopedMixin, viewsets.ModelViewSet):
     """Clue categories configured in the caller's jurisdiction (a city's categories apply to all its grids)."""
+
+    api_route = "categories", "category"
 
     queryset = ClueCategory.objects.select_related("unit")
     serializer_class = s.CategorySerializer
 
     def create(self, request, *args, **kwargs):
-        body = self.get_serializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = dict(body.validated_data)
+        data = self.validated(self.get_serializer)
         data.pop("is_active", None)
         category = category_create(actor=request.user, **data)
-        return Response(self.get_serializer(category).data, status=status.HTTP_201_CREATED)
+        return self.answer(category, created=True)
 
     def partial_update(self, request, *args, **kwargs):
         category = self.get_object()
@@ -150,12 +127,14 @@ class CategoryViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
         body.is_valid(raise_exception=True)
         fields = {k: v for k, v in body.validated_data.items() if k not in ("unit", "code")}
         category = category_update(category=category, actor=request.user, **fields)
-        return Response(self.get_serializer(category).data)
+        return self.answer(category)
 
 
-class ClueViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
+class ClueViewSet(ServiceWrittenMixin, GridScopedMixin, viewsets.ModelViewSet):
     """Clues: a woodpecker files and sees their own; staff see their jurisdiction's, handlers those dispatched to
     their department. Each step of the closed loop is an action; PATCH re-categorises."""
+
+    api_route = "clues", "clue"
 
     queryset = Clue.objects.select_related("category", "grid", "reporter__person").prefetch_related("photos")
     serializer_class = s.ClueSerializer
@@ -172,12 +151,10 @@ class ClueViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
 
     @extend_schema(request=s.ClueSubmitSerializer, responses=s.ClueSerializer)
     def create(self, request, *args, **kwargs):
-        body = s.ClueSubmitSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = dict(body.validated_data)
+        data = self.validated(s.ClueSubmitSerializer)
         data["photos"] = request.FILES.getlist("photos") or data["photos"]
         try:
-            clue = clue_submit(actor=request.user, source=ClueSource.WOODPECKER, **data)
+            clue = clues.clue_submit(actor=request.user, source=ClueSource.WOODPECKER, **data)
         except ValidationError as exc:
             if getattr(exc, "code", None) == "rate_limited":
                 throttled = exceptions.Throttled(detail=exc.messages[0])
@@ -192,14 +169,14 @@ class ClueViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
         body = s.ClueUpdateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         category = get_object_or_404(ClueCategory, pk=body.validated_data["category"])
-        return self._run(clue_recategorize, clue=clue, category=category, note=body.validated_data["note"])
+        return self._run(clues.clue_recategorize, clue=clue, category=category, note=body.validated_data["note"])
 
     @extend_schema(request=s.NoteSerializer, responses=s.ClueSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         body = s.NoteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        return self._run(clue_accept, clue=self.get_object(), note=body.validated_data["note"])
+        return self._run(clues.clue_accept, clue=self.get_object(), note=body.validated_data["note"])
 
     @extend_schema(request=s.MergeSerializer, responses=s.ClueSerializer)
     @action(detail=True, methods=["post"])
@@ -207,21 +184,21 @@ class ClueViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
         body = s.MergeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         original = get_object_or_404(Clue.objects.restrict(request.user), pk=body.validated_data["duplicate_of"])
-        return self._run(clue_merge, clue=self.get_object(), original=original, note=body.validated_data["note"])
+        return self._run(clues.clue_merge, clue=self.get_object(), original=original, note=body.validated_data["note"])
 
     @extend_schema(request=s.ReasonSerializer, responses=s.ClueSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         body = s.ReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        return self._run(clue_reject, clue=self.get_object(), reason=body.validated_data["reason"])
+        return self._run(clues.clue_reject, clue=self.get_object(), reason=body.validated_data["reason"])
 
     @extend_schema(request=s.NoteSerializer, responses=s.ClueSerializer)
     @action(detail=True, methods=["post"])
     def handle(self, request, pk=None):
         body = s.NoteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        return self._run(clue_handle_in_community, clue=self.get_object(), note=body.validated_data["note"])
+        return self._run(clues.clue_handle_in_community, clue=self.get_object(), note=body.validated_data["note"])
 
     @extend_schema(request=s.DispatchSerializer, responses=s.ClueSerializer)
     @action(detail=True, methods=["post"])
@@ -230,7 +207,7 @@ class ClueViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
         body.is_valid(raise_exception=True)
         department = get_object_or_404(OrganizationUnit, pk=body.validated_data["department"])
         return self._run(
-            clue_dispatch,
+            clues.clue_dispatch,
             clue=self.get_object(),
             department=department,
             deadline=body.validated_data["deadline"],
@@ -242,7 +219,7 @@ class ClueViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
     def start(self, request, pk=None):
         body = s.NoteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        return self._run(clue_start, clue=self.get_object(), note=body.validated_data["note"])
+        return self._run(clues.clue_start, clue=self.get_object(), note=body.validated_data["note"])
 
     @extend_schema(request=s.ResolveSerializer, responses=s.ClueSerializer)
     @action(detail=True, methods=["post"])
@@ -250,7 +227,7 @@ class ClueViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
         body = s.ResolveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         return self._run(
-            clue_resolve,
+            clues.clue_resolve,
             clue=self.get_object(),
             resolution=body.validated_data["resolution"],
             photos=request.FILES.getlist("photos"),
@@ -261,7 +238,7 @@ class ClueViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
     def rate(self, request, pk=None):
         body = s.RateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        return self._run(clue_rate, clue=self.get_object(), **body.validated_data)
+        return self._run(clues.clue_rate, clue=self.get_object(), **body.validated_data)
 
     @extend_schema(responses=s.ClueEventSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
@@ -278,6 +255,8 @@ class ClueViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
 class PublicClueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """The public version of clues in a grid (`?grid=<code>`): no reporter and no personal data."""
 
+    api_route = "public-clues", "public-clue"
+
     serializer_class = s.PublicClueSerializer
     permission_classes = [permissions.AllowAny]
 
@@ -289,13 +268,16 @@ class PublicClueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 
 class ClueEventViewSet(ReadOnlyScoped):
+    api_route = "clue-events", "clue-event"
     queryset = ClueEvent.objects.select_related("actor")
     serializer_class = s.ClueEventSerializer
     filterset_fields = ["clue", "kind"]
 
 
-class TaskViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
+class TaskViewSet(ServiceWrittenMixin, GridScopedMixin, viewsets.ModelViewSet):
     """Inspection tasks (挑刺找茬) posted by communities for a grid and period; woodpeckers take them."""
+
+    api_route = "tasks", "task"
 
     queryset = InspectionTask.objects.select_related("grid").prefetch_related("takers")  # takers_count, no N+1
     serializer_class = s.TaskSerializer
@@ -311,7 +293,7 @@ class TaskViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
         body = self.get_serializer(data=request.data)
         body.is_valid(raise_exception=True)
         task = task_create(actor=request.user, **body.validated_data)
-        return Response(self.get_serializer(task).data, status=status.HTTP_201_CREATED)
+        return self.answer(task, created=True)
 
     def partial_update(self, request, *args, **kwargs):
         return self.update(request, *args, **kwargs)
@@ -326,8 +308,10 @@ class TaskViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
         return Response(self.get_serializer(task_take(task=task, actor=request.user)).data)
 
 
-class PolicyViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
+class PolicyViewSet(ServiceWrittenMixin, GridScopedMixin, viewsets.ModelViewSet):
     """Points policies with their effective dates; a new rule is a new row, old ones stay as they were."""
+
+    api_route = "policies", "policy"
 
     queryset = PointsPolicy.objects.all()
     serializer_class = s.PolicySerializer
@@ -336,7 +320,7 @@ class PolicyViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
         body = self.get_serializer(data=request.data)
         body.is_valid(raise_exception=True)
         policy = policy_set(actor=request.user, **body.validated_data)
-        return Response(self.get_serializer(policy).data, status=status.HTTP_201_CREATED)
+        return self.answer(policy, created=True)
 
     def partial_update(self, request, *args, **kwargs):
         return self.update(request, *args, **kwargs)
@@ -345,15 +329,15 @@ class PolicyViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
 class AccountViewSet(ReadOnlyScoped):
     """Points balances; POST adjust/ to correct one (staff, with a reason)."""
 
+    api_route = "accounts", "account"
+
     queryset = PointsAccount.objects.select_related("woodpecker")
     serializer_class = s.AccountSerializer
 
     @extend_schema(request=s.AdjustSerializer, responses=s.EntrySerializer)
     @action(detail=False, methods=["post"])
     def adjust(self, request):
-        body = s.AdjustSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = dict(body.validated_data)
+        data = self.validated(s.AdjustSerializer)
         woodpecker = get_object_or_404(Woodpecker.objects.restrict(request.user), pk=data.pop("woodpecker"))
         entry = points_adjust(woodpecker=woodpecker, actor=request.user, **data)
         return Response(s.EntrySerializer(entry).data, status=status.HTTP_201_CREATED)
@@ -362,22 +346,23 @@ class AccountViewSet(ReadOnlyScoped):
 class EntryViewSet(ReadOnlyScoped):
     """The append-only points ledger."""
 
+    api_route = "ledger", "ledger"
+
     queryset = PointsEntry.objects.all()
     serializer_class = s.EntrySerializer
     filterset_fields = ["account", "kind", "clue"]
 
 
-class StationViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
+class StationViewSet(ServiceWrittenMixin, GridScopedMixin, viewsets.ModelViewSet):
+    api_route = "stations", "station"
     queryset = Station.objects.select_related("unit")
     serializer_class = s.StationSerializer
 
     def create(self, request, *args, **kwargs):
-        body = self.get_serializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = dict(body.validated_data)
+        data = self.validated(self.get_serializer)
         data.pop("is_active", None)
         station = station_create(actor=request.user, **data)
-        return Response(self.get_serializer(station).data, status=status.HTTP_201_CREATED)
+        return self.answer(station, created=True)
 
     def partial_update(self, request, *args, **kwargs):
         station = self.get_object()
@@ -387,17 +372,16 @@ class StationViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
         return Response(self.get_serializer(station_update(station=station, actor=request.user, **fields)).data)
 
 
-class GoodsViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
+class GoodsViewSet(ServiceWrittenMixin, GridScopedMixin, viewsets.ModelViewSet):
+    api_route = "goods", "goods"
     queryset = Goods.objects.select_related("station")
     serializer_class = s.GoodsSerializer
 
     def create(self, request, *args, **kwargs):
-        body = self.get_serializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = dict(body.validated_data)
+        data = self.validated(self.get_serializer)
         data.pop("is_active", None)
         goods = goods_create(actor=request.user, **data)
-        return Response(self.get_serializer(goods).data, status=status.HTTP_201_CREATED)
+        return self.answer(goods, created=True)
 
     def partial_update(self, request, *args, **kwargs):
         goods = self.get_object()
@@ -407,8 +391,10 @@ class GoodsViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
         return Response(self.get_serializer(goods_update(goods=goods, actor=request.user, **fields)).data)
 
 
-class RedemptionViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
+class RedemptionViewSet(ServiceWrittenMixin, GridScopedMixin, viewsets.ModelViewSet):
     """Redemptions: a woodpecker reserves goods for points; the counter confirms or cancels."""
+
+    api_route = "redemptions", "redemption"
 
     queryset = Redemption.objects.select_related("goods", "woodpecker")
     serializer_class = s.RedemptionSerializer
@@ -428,7 +414,7 @@ class RedemptionViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
             quantity=body.validated_data["quantity"],
             idempotency_key=body.validated_data["idempotency_key"],
         )
-        return Response(self.get_serializer(redemption).data, status=status.HTTP_201_CREATED)
+        return self.answer(redemption, created=True)
 
     def partial_update(self, request, *args, **kwargs):
         return self.update(request, *args, **kwargs)
@@ -446,7 +432,8 @@ class RedemptionViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
         return self._settle(redemption_cancel, pk)
 
 
-class AbuseViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
+class AbuseViewSet(ServiceWrittenMixin, GridScopedMixin, viewsets.ModelViewSet):
+    api_route = "abuse-list", "abuse"
     queryset = AbuseListEntry.objects.select_related("unit", "user")
     serializer_class = s.AbuseSerializer
 
@@ -454,7 +441,7 @@ class AbuseViewSet(ImmutableMixin, GridScopedMixin, viewsets.ModelViewSet):
         body = self.get_serializer(data=request.data)
         body.is_valid(raise_exception=True)
         entry = abuse_list_add(actor=request.user, **body.validated_data)
-        return Response(self.get_serializer(entry).data, status=status.HTTP_201_CREATED)
+        return self.answer(entry, created=True)
 
     def partial_update(self, request, *args, **kwargs):
         return self.update(request, *args, **kwargs)

@@ -27,6 +27,7 @@ from .clues import (
 from .common import (
     ADJUST_ROLES,
     CANCEL,
+    DESK,
     REDEEM,
     TAKE,
     TRIAGE_ROLES,
@@ -78,6 +79,7 @@ __all__ = [
     "RedemptionStatus",
     "Station",
     "StationKind",
+    "DESK",
     "TAKE",
     "TRIAGE_ROLES",
     "VIEW_ROLES",

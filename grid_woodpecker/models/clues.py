@@ -14,7 +14,7 @@ from accounts.permissions import HANDLE, IMPORT, RATE, TRIAGE, VIEW
 from accounts.roles import Role
 from accounts.scoping import CachedScopePathMixin
 
-from .common import TAKE, TRIAGE_ROLES, GridScopedQuerySet
+from .common import DESK, DESK_ROLES, TAKE, TRIAGE_ROLES, GridScopedQuerySet
 from .woodpeckers import Woodpecker
 
 
@@ -134,6 +134,7 @@ class Clue(CachedScopePathMixin, models.Model):
         HANDLE: TRIAGE_ROLES,  # start, resolve (and the department's handlers, below)
         RATE: (),  # the reporter only (scope_owner_actions)
         IMPORT: TRIAGE_ROLES,  # import the history of an earlier platform
+        DESK: DESK_ROLES,  # whose work page is the triage queue (the landing page)
     }
     scope_owner_field = "reporter__user"
     scope_owner_actions = (VIEW, RATE)

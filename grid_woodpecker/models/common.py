@@ -7,6 +7,8 @@ from accounts.scoping import ScopedQuerySet
 # Who triages and handles clues in their grid or community: township/org staff, the community secretary and the
 # grid worker.
 TRIAGE_ROLES = (*STAFF_ROLES, Role.SECRETARY, Role.GRID_WORKER)
+# The triagers of the grid and community themselves, whose work page is the triage queue (staff land on oversight).
+DESK_ROLES = (Role.SECRETARY, Role.GRID_WORKER)
 # Who corrects a points balance by hand (`accounts/adjust`): staff only — organization-department and township
 # staff; a grid worker or secretary does not credit points.
 ADJUST_ROLES = STAFF_ROLES
@@ -16,6 +18,7 @@ ADJUST_ROLES = STAFF_ROLES
 REDEEM = "redeem"
 CANCEL = "cancel"
 TAKE = "take"
+DESK = "desk"  # work at the triage desk: the landing page sends these triagers to the triage queue
 # Whose role lets them see the records of their jurisdiction. A woodpecker's role at a grid does not show them their
 # neighbours' clues or points: they see their own (`scope_owner_field`) and the public version of the rest.
 VIEW_ROLES = (*TRIAGE_ROLES, Role.DEPARTMENT_HANDLER)

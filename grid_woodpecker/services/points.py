@@ -75,6 +75,7 @@ def policy_set(
         with transaction.atomic():
             policy.save()
     except IntegrityError:
+        logger.info("points policy of unit %s from %s: a concurrent one was saved first", unit.pk, effective_from)
         raise Conflict(_("A policy already starts on this date."), code=ErrorCode.POLICY_EXISTS, field="effective_from")
     audit.record(actor=actor, action="points_policy.set", obj=policy, unit=unit)
     return policy

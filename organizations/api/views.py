@@ -27,12 +27,10 @@ class OrganizationUnitViewSet(ScopedModelViewSet):
 
     @extend_schema(request=OrganizationUnitCreateSerializer, responses=OrganizationUnitSerializer)
     def create(self, request, *args, **kwargs):
-        body = OrganizationUnitCreateSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        data = dict(body.validated_data)
+        data = self.validated(OrganizationUnitCreateSerializer)
         parent = unit_by_code(self.request.user, data.pop("parent_code"), field="parent_code")
         unit = services.unit_create(parent=parent, actor=request.user, **data)
-        return Response(self.get_serializer(unit).data, status=status.HTTP_201_CREATED)
+        return self.answer(unit, created=True)
 
     @extend_schema(request=OrganizationUnitUpdateSerializer, responses=OrganizationUnitSerializer)
     def update(self, request, *args, **kwargs):
@@ -40,7 +38,7 @@ class OrganizationUnitViewSet(ScopedModelViewSet):
         body = OrganizationUnitUpdateSerializer(data=request.data, partial=kwargs.get("partial", False))
         body.is_valid(raise_exception=True)
         unit = services.unit_update(unit=unit, actor=request.user, **body.validated_data)
-        return Response(self.get_serializer(unit).data)
+        return self.answer(unit)
 
     def destroy(self, request, *args, **kwargs):
         services.unit_delete(unit=self.get_object(), actor=request.user)
@@ -71,4 +69,4 @@ class OrganizationUnitViewSet(ScopedModelViewSet):
         body.is_valid(raise_exception=True)
         new_parent = unit_by_code(self.request.user, body.validated_data["parent_code"], field="parent_code")
         unit = services.unit_move(unit=unit, new_parent=new_parent, actor=request.user)
-        return Response(self.get_serializer(unit).data)
+        return self.answer(unit)

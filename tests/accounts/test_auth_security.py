@@ -471,3 +471,34 @@ def test_login_rows_keep_a_snapshot_of_the_account(client, county, users):
     client.post("/login/", {"username": "staff_a", "password": "wrong-password"})
     entry = AuditEntry.objects.filter(action="login.failed").latest("id")
     assert entry.actor_username == "staff_a" and entry.unit_code == county["township_a"].code
+
+
+def test_township_staff_neither_unlock_nor_rotate_a_peer_of_their_own_level_county_staff_do(client, users, client_for):
+    from django.core.exceptions import PermissionDenied
+
+    from accounts import security
+    from accounts.roles import Role
+    from tests.factories import user_with_role
+
+    peer = user_with_role("staff_a2", Role.TOWNSHIP_STAFF, users["staff_a"].role_assignments.get().unit, staff=True)
+    for _i in range(settings.AXES_FAILURE_LIMIT):
+        login(client, "staff_a2", "wrong-password")
+    assert login(client, "staff_a2").status_code == 429
+
+    township = client_for(users["staff_a"])
+    assert "staff_a2" not in township.get("/account/lockouts/").content.decode()
+    assert township.post("/account/lockouts/", {"user": peer.pk}).status_code == 404
+    with pytest.raises(PermissionDenied):
+        security.account_unlock(user=peer, actor=users["staff_a"])
+    with pytest.raises(PermissionDenied):
+        security.token_rotate(user=peer, actor=users["staff_a"])
+    assert not AuditEntry.objects.filter(action__in=["account.unlock", "account.token_rotate"]).exists()
+    township.logout()
+
+    county = client_for(users["city_staff"])
+    assert "staff_a2" in county.get("/account/lockouts/").content.decode()
+    assert county.post("/account/lockouts/", {"user": peer.pk}).status_code == 302
+    assert security.token_rotate(user=peer, actor=users["city_staff"]).user == peer
+    assert AuditEntry.objects.get(action="account.unlock").actor == users["city_staff"]
+    county.logout()
+    assert login(client, "staff_a2").status_code == 302

@@ -3,7 +3,7 @@ from datetime import date
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.permissions import APPROVE, CHANGE, REVEAL, SYSTEM
+from accounts.permissions import APPROVE, CHANGE, REVEAL, SYSTEM, VIEW
 from cadres import services
 from cadres.models import (
     CadrePost,
@@ -19,6 +19,7 @@ from cadres.models import (
     PersonalDataReveal,
     ReserveCadre,
     ReserveStep,
+    StepKind,
     StepStatus,
     TrainingAttendance,
     TrainingSession,
@@ -189,6 +190,54 @@ RESERVE_ACTIONS = (
 )
 
 
+def _aged_reserves(county, users, obj):
+    """The object's village without a reserve under 30 (every reserve there born long ago): the under-30 report
+    lists it."""
+    Person.objects.filter(reserves__unit=obj.unit).update(birth_date=date(1960, 1, 1))
+    return obj
+
+
+def _sitting_secretary(unit):
+    return CadrePost.objects.filter(unit=unit, post="secretary", ended_on__isnull=True).first()
+
+
+def _secretary_at_organizer(county, users, obj):
+    """A sitting secretary at the session's village (none trained in 2023): the coverage report lists them."""
+    if _sitting_secretary(obj.organizer) is None:
+        h.secretary_post(obj.organizer, _name(obj.organizer, "书记"))
+    return obj
+
+
+# List-wide reports, aimed at the object's unit and year; they list it exactly when in the user's scope.
+RANKING = Act(
+    "ranking",
+    VIEW,
+    lambda county, obj: {"year": obj.year},
+    method="get",
+    detail=False,
+    shows=lambda data, obj: any(r["person"] == obj.person.name and r["unit_code"] == obj.unit.code for r in data),
+)
+UNDER_30 = Act(
+    "under-30",
+    VIEW,
+    method="get",
+    detail=False,
+    prepare=_aged_reserves,
+    expect=lambda user, obj: roles.expected(user, VIEW, obj.unit),
+    shows=lambda data, obj: any(v["code"] == obj.unit.code for t in data["townships"] for v in t["villages"]),
+)
+COVERAGE = Act(
+    "coverage",
+    VIEW,
+    {"year": 2023},
+    method="get",
+    detail=False,
+    prepare=_secretary_at_organizer,
+    expect=lambda user, obj: roles.expected(user, VIEW, _sitting_secretary(obj.organizer)),
+    shows=lambda data, obj: any(r["unit_code"] == obj.organizer.code for r in data["not_trained"]),
+)
+
+
 def _step_page(route, step):
     return lambda obj: reverse(f"cadres:{route}", args=[obj.pk, step])
 
@@ -229,6 +278,57 @@ def _url(name):
     return lambda obj: reverse(name, args=[obj.pk])
 
 
+def _pending_step_page(name):
+    # The route walker of tests/test_standard_actions.py passes a stand-in whose every attribute is a number.
+    return lambda record: reverse(
+        name, args=[record.steps.get(status=StepStatus.PROPOSED).pk if hasattr(record.steps, "get") else 1]
+    )
+
+
+DEVELOPMENT_PAGES = (
+    Act("page approve", APPROVE, prepare=_proposed, url=_pending_step_page("cadres:development_approve")),
+    Act(
+        "page send-back",
+        APPROVE,
+        DEVELOPMENT_ACTIONS[2].body,
+        prepare=_proposed,
+        url=_pending_step_page("cadres:development_return"),
+    ),
+    Act(
+        "page propose",
+        CHANGE,
+        {"kind": StepKind.ADVANCE, "effective_on": "2022-06-01"},
+        prepare=_open,
+        url=_url("cadres:development_propose"),
+    ),
+)
+# The member's page sends the member's relationship out to another unit (a grid under the member's village).
+MEMBER_PAGES = (
+    Act(
+        "page transfer",
+        CHANGE,
+        lambda county, member: {"to_unit_code": _first_child(member.unit).code, "out_on": "2024-03-01"},
+        url=_url("cadres:member_transfer"),
+    ),
+)
+# A sitting secretary's post page puts the post under elevated management (a record of its own model at the unit).
+POST_PAGES = (
+    Act(
+        "page end",
+        CHANGE,
+        lambda county, obj: {"ended_on": str(timezone.localdate()), "reason": "换届"},
+        url=_url("cadres:post_end"),
+    ),
+    Act(
+        "page elevate",
+        CHANGE,
+        {"direction": "negative", "reason": "整改", "started_on": "2024-01-01", "review_on": "2024-12-31"},
+        expect=lambda user, post: roles.expected_at(user, CHANGE, ElevatedManagement, post.unit),
+        url=_url("cadres:elevation_create"),
+    ),
+)
+
+
 CASES = [
     ScopeCase(
         name="person",
@@ -255,6 +355,7 @@ CASES = [
         api_list="/api/v1/cadres/members/",
         api_update_data={"without_post": True},
         api_create_body=member_body,
+        ui_actions=MEMBER_PAGES,
     ),
     ScopeCase(
         name="member_transfer",
@@ -277,6 +378,7 @@ CASES = [
         api_list="/api/v1/cadres/development/",
         api_create_body=person_ref_body({"applied_on": "2024-01-01"}),
         api_actions=DEVELOPMENT_ACTIONS,
+        ui_actions=DEVELOPMENT_PAGES,
         marker=lambda obj: obj.person.name,
     ),
     ScopeCase(name="development_step", model=DevelopmentStep, make=make_step),
@@ -291,14 +393,7 @@ CASES = [
         api_actions=(
             Act("end", CHANGE, lambda county, obj: {"ended_on": str(timezone.localdate()), "reason": "换届"}),
         ),
-        ui_actions=(
-            Act(
-                "page end",
-                CHANGE,
-                lambda county, obj: {"ended_on": str(timezone.localdate()), "reason": "换届"},
-                url=_url("cadres:post_end"),
-            ),
-        ),
+        ui_actions=POST_PAGES,
         marker=lambda obj: obj.person.name,
     ),
     ScopeCase(
@@ -361,6 +456,7 @@ CASES = [
         ui_detail=_url("cadres:assessment_detail"),
         api_list="/api/v1/cadres/assessments/",
         api_create_body=person_ref_body({"year": 2024, "score": "90.5"}),
+        api_actions=(RANKING,),
         marker=lambda obj: obj.person.name,
     ),
     ScopeCase(
@@ -371,7 +467,7 @@ CASES = [
         ui_detail=_url("cadres:reserve_detail"),
         api_list="/api/v1/cadres/reserves/",
         api_create_body=person_ref_body({"post_for": "other", "nomination": "open", "nominated_on": "2024-02-01"}),
-        api_actions=RESERVE_ACTIONS,
+        api_actions=(*RESERVE_ACTIONS, UNDER_30),
         ui_actions=RESERVE_PAGES,
         marker=lambda obj: obj.person.name,
     ),
@@ -384,7 +480,7 @@ CASES = [
         ui_detail=_url("cadres:training_detail"),
         api_list="/api/v1/cadres/trainings/",
         api_create_body=session_body,
-        api_actions=(Act("attendees", CHANGE, _attendee_body),),
+        api_actions=(Act("attendees", CHANGE, _attendee_body), COVERAGE),
     ),
     ScopeCase(name="training_attendance", model=TrainingAttendance, make=make_attendance),
     ScopeCase(name="personal_data_reveal", model=PersonalDataReveal, make=make_reveal),

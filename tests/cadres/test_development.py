@@ -9,6 +9,7 @@ from accounts.permissions import SYSTEM
 from cadres import services
 from cadres.models import ApprovalLevel, DevelopmentRecord, DevelopmentStage, MemberStatus, PartyMember, StepStatus
 from core import events
+from core.models import AuditEntry
 from tests.cadres import helpers as h
 
 pytestmark = pytest.mark.django_db
@@ -209,3 +210,20 @@ def test_secretary_records_an_application_of_someone_not_yet_registered(county, 
     assert response.status_code == 302
     record = DevelopmentRecord.objects.get(person__name="新申请人")
     assert record.stage == DevelopmentStage.APPLICANT and record.person.birth_date.year == 2000
+
+
+def test_the_level_of_a_decision_is_the_declared_county_action_not_a_role_test(county, users):
+    """ApprovalLevel.COUNTY where the approver holds APPROVE_AS_COUNTY anywhere (organization department,
+    superusers, the system), else the township."""
+    for actor, level in (
+        (users["staff_a"], ApprovalLevel.TOWNSHIP),
+        (users["city_staff"], ApprovalLevel.COUNTY),
+        (users["admin"], ApprovalLevel.COUNTY),
+        (SYSTEM, ApprovalLevel.COUNTY),
+    ):
+        record = h.activist(county["village_a1"], activist_days_ago=400)
+        step = services.development_propose(record=record, effective_on=h.days_ago(1), actor=users["secretary_a1"])
+        step = services.development_return(step=step, reason="材料不全", actor=actor)
+        assert step.level == level and step.status == StepStatus.RETURNED and step.return_reason == "材料不全"
+        entry = AuditEntry.objects.filter(action="development.return").latest("pk")
+        assert entry.changes["status"] == ["proposed", "returned"]

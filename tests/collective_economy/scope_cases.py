@@ -2,9 +2,10 @@ from decimal import Decimal
 
 from django.urls import reverse
 
-from accounts.permissions import APPROVE, CHANGE, SYSTEM
+from accounts.permissions import APPROVE, CHANGE, SYSTEM, VIEW
 from collective_economy import services
 from collective_economy.models import (
+    COMPUTE,
     DevelopmentModel,
     DoublingPlan,
     IncomeReport,
@@ -18,6 +19,7 @@ from collective_economy.models import (
     ThresholdTarget,
     VillageReward,
 )
+from tests import roles
 from tests.scope import Act, ScopeCase
 
 from .helpers import approved
@@ -188,6 +190,16 @@ CASES = [
         make=_reward,
         api_list="/api/v1/collective_economy/rewards/",
         api_update_data={"amount": "1.00"},
+        api_actions=(
+            # List-wide: (re)computes every reward of the scope (the object's village) and year.
+            Act(
+                "compute",
+                COMPUTE,
+                lambda county, obj: {"scope_code": obj.village.code, "year": obj.year},
+                detail=False,
+                expect=lambda user, obj: roles.expected_at(user, COMPUTE, VillageReward, obj.village),
+            ),
+        ),
     ),
     ScopeCase(
         name="project_competition",
@@ -198,6 +210,7 @@ CASES = [
         ui_list=lambda: reverse("collective_economy:projects"),
         api_list="/api/v1/collective_economy/competitions/",
         api_update_data={"name": "改名"},
+        api_actions=(Act("ranking", VIEW, method="get"),),
     ),
     ScopeCase(
         name="project_score",

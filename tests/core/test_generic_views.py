@@ -3,14 +3,17 @@ declared sorting and pagination, the card layout's labels, detail 404 outside th
 service, and an action with a confirmation page and a 403 for a visible record the user may not change."""
 
 from datetime import date
+from unittest import mock
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.permissions import SYSTEM
 from cadres import services
 from cadres.models import JointVetting, MemberTransfer
+from core.errors import Conflict
 from tests.cadres import helpers as h
 
 pytestmark = pytest.mark.django_db
@@ -125,3 +128,47 @@ def test_submit_form_calls_the_service_with_the_actor_and_puts_a_refusal_on_the_
     get = rf.get("/")
     get.user = users["staff_a"]
     assert submit_form(get, NameForm(), service, "x") == (False, None) and len(calls) == 2
+
+
+def test_submit_form_prepares_the_arguments_names_the_actor_and_takes_a_refusal_of_the_user_on_a_field(rf, users):
+    from django import forms as django_forms
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.core.exceptions import PermissionDenied
+
+    from core.views import submit_form
+
+    class NameForm(django_forms.Form):
+        name = django_forms.CharField()
+
+    def service(*, reviewer, label):
+        if label == "NO":
+            raise PermissionDenied("不可以")
+        return label
+
+    def post(name, **options):
+        request = rf.post("/", {"name": name})
+        request.user, request.session = users["staff_a"], {}
+        request._messages = FallbackStorage(request)
+        form = NameForm(request.POST)
+        prepare = lambda data: {"label": data["name"].upper()}  # noqa: E731
+        return submit_form(request, form, service, "ok", prepare=prepare, actor_arg="reviewer", **options), form
+
+    done, _form = post("yes")
+    assert tuple(done) == (True, "YES") and done.status == 200
+    refused, form = post("no", refusal_field="name")
+    assert tuple(refused) == (False, None) and refused.status == 403 and form.errors["name"] == ["不可以"]
+    with pytest.raises(PermissionDenied):
+        post("no")
+
+
+def test_action_refused_by_the_service_for_the_user_is_403_and_for_the_state_a_message(client_for, county, users):
+    record = h.activist(county["village_a1"], "己", activist_days_ago=430)
+    step = services.development_propose(record=record, effective_on=timezone.localdate(), actor=SYSTEM)
+    url = reverse("cadres:development_approve", args=[step.pk])
+    staff = client_for(users["staff_a"])
+    with mock.patch.object(services, "development_approve", side_effect=PermissionDenied("不可以")):
+        assert staff.post(url).status_code == 403
+    conflict = Conflict("该步骤已处理。", code="invalid")
+    with mock.patch.object(services, "development_approve", side_effect=conflict):
+        response = staff.post(url, follow=True)
+    assert response.redirect_chain[-1][1] == 302 and "该步骤已处理。" in response.content.decode()

@@ -1,9 +1,11 @@
+from django.urls import reverse
 from django.utils import timezone
 
-from accounts.permissions import SYSTEM
+from accounts.permissions import CHANGE, SYSTEM
 from goals import services
 from goals.models import ReportConfirmation, RollupValue, Target
-from tests.scope import ScopeCase
+from tests import roles
+from tests.scope import Act, ScopeCase
 
 
 def make_target(county, users, unit):
@@ -20,6 +22,31 @@ def make_confirmation(county, users, unit):
     return services.report_confirm(source="organizations", unit=unit, year=2024, actor=SYSTEM)
 
 
+def _unit_page(name):
+    """A page on the object's unit (a scope's dashboard or targets), for the year the page defaults to."""
+    return lambda obj: reverse(name, args=[obj.unit_id])
+
+
+# A scope's targets page loads the Jingzhou table as its targets (the scope's targets: a change of Target there).
+TARGET_PAGES = (
+    Act(
+        "page load defaults",
+        CHANGE,
+        expect=lambda user, target: roles.expected_at(user, CHANGE, Target, target.unit),
+        url=_unit_page("goals:targets_defaults"),
+    ),
+)
+# A village's dashboard confirms its report of one more source for the year (the case's object confirms another).
+CONFIRMATION_PAGES = (
+    Act(
+        "page confirm",
+        CHANGE,
+        {"source": "cadres"},
+        expect=lambda user, obj: roles.expected_at(user, CHANGE, ReportConfirmation, obj.unit),
+        url=_unit_page("goals:report_confirm"),
+    ),
+)
+
 CASES = [
     ScopeCase(
         name="goals_target",
@@ -31,6 +58,7 @@ CASES = [
         marker=lambda obj: obj.unit.code,
         api_list="/api/v1/goals/targets/",
         api_update_data={"value": "9"},
+        ui_actions=TARGET_PAGES,
     ),
     ScopeCase(
         name="goals_rollup_value",
@@ -39,5 +67,10 @@ CASES = [
         api_list="/api/v1/goals/rollups/",
         api_update_data={"value": "9"},
     ),
-    ScopeCase(name="goals_report_confirmation", model=ReportConfirmation, make=make_confirmation),
+    ScopeCase(
+        name="goals_report_confirmation",
+        model=ReportConfirmation,
+        make=make_confirmation,
+        ui_actions=CONFIRMATION_PAGES,
+    ),
 ]

@@ -4,9 +4,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.permissions import CHANGE, COUNTER, HANDLE, RATE, SYSTEM, TRIAGE, VIEW
+from accounts.permissions import ADJUST, CHANGE, COUNTER, HANDLE, RATE, SYSTEM, TRIAGE, VIEW
+from grid_woodpecker import selectors
 from grid_woodpecker.models import (
     CANCEL,
+    REDEEM,
     TAKE,
     AbuseListEntry,
     Clue,
@@ -37,6 +39,8 @@ from grid_woodpecker.services.open311_keys import open311_key_create
 from grid_woodpecker.services.points import points_adjust, policy_set
 from grid_woodpecker.services.redemptions import redemption_reserve
 from grid_woodpecker.services.stations import station_create
+from organizations.models import OrganizationUnit, UnitKind
+from tests import roles
 from tests.grid_woodpecker import helpers
 from tests.scope import Act, ScopeCase
 
@@ -155,6 +159,42 @@ def goods_body(county, unit):
     return {"station": station.pk, "name": "大米", "price_yuan": "10.00", "stock": 5}
 
 
+def _funded(county, users, goods):
+    """The goods with every woodpecker of their township holding points enough to redeem them."""
+    township = goods.station.unit.parent
+    for woodpecker in Woodpecker.objects.filter(grid__path__startswith=township.path, status=WoodpeckerStatus.ACTIVE):
+        points_adjust(woodpecker=woodpecker, points=100, reason="兑换测试", actor=SYSTEM)
+    return goods
+
+
+def _may_redeem(user, goods) -> bool:
+    """A woodpecker redeems their own points (the matrix: REDEEM on their account) for goods of their township's
+    catalogue (grid_woodpecker.selectors.goods_queryset_near)."""
+    woodpecker = selectors.woodpecker_of(user)
+    if woodpecker is None:
+        return False
+    near = selectors.goods_queryset_near(woodpecker=woodpecker).filter(pk=goods.pk).exists()
+    return near and roles.expected(user, REDEEM, woodpecker.account)
+
+
+def _redeemer(world, goods):
+    """A woodpecker of the goods' village, who may redeem them (the superuser is nobody's woodpecker)."""
+    unit = goods.station.unit
+    grid = OrganizationUnit.objects.filter(kind=UnitKind.GRID, path__startswith=unit.path).order_by("path").first()
+    return helpers.woodpecker(grid, name=f"{grid.name}兑换人").user
+
+
+GOODS_PAGES = (
+    Act(
+        "page redeem",
+        REDEEM,
+        prepare=_funded,
+        prober=_redeemer,
+        expect=_may_redeem,
+        url=lambda goods: reverse("grid_woodpecker:redeem", args=[goods.pk]),
+    ),
+)
+
 CASES = [
     ScopeCase(
         name="woodpecker",
@@ -270,6 +310,16 @@ CASES = [
         **GRIDS,
         api_list=f"{API}accounts/",
         api_update_data={"balance": 999},
+        api_actions=(
+            # List-wide: adjusts the balance of the woodpecker named in the body.
+            Act(
+                "adjust",
+                ADJUST,
+                lambda county, obj: {"woodpecker": obj.woodpecker_id, "points": 5, "reason": "范围测试"},
+                detail=False,
+                expect=lambda user, obj: roles.expected_at(user, ADJUST, PointsAccount, obj.woodpecker.grid),
+            ),
+        ),
     ),
     ScopeCase(
         name="points_entry",
@@ -298,6 +348,7 @@ CASES = [
         api_list=f"{API}goods/",
         api_update_data={"stock": 0},
         api_create_body=goods_body,
+        ui_actions=GOODS_PAGES,
     ),
     ScopeCase(
         name="redemption",

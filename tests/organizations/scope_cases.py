@@ -13,6 +13,11 @@ def move_body(county, grid):
     return {"parent_code": unit(f"{village.name}迁入", village.kind, village.parent).code}
 
 
+def move_form(county, grid):
+    """The move page's form: the same new parent as `move_body`, by primary key."""
+    return {"parent": OrganizationUnit.objects.get(code=move_body(county, grid)["parent_code"]).pk}
+
+
 CASES = [
     ScopeCase(
         name="organization_unit",
@@ -35,6 +40,9 @@ CASES = [
             Act("children", VIEW, method="get"),
             Act("ancestors", VIEW, method="get"),
             Act("move", CHANGE, move_body),
+        ),
+        ui_actions=(
+            Act("page move", CHANGE, move_form, url=lambda obj: reverse("organizations:unit_move", args=[obj.pk])),
         ),
         marker=lambda obj: obj.code,
     ),
