@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.permissions import CHANGE, can_at, require, require_at
+from accounts.scoping import repath_cached
 from core import audit, events
 from core.errors import Conflict, Invalid
 from core.errors import ErrorCode as CoreCode
@@ -189,6 +190,7 @@ def unit_move(*, unit: OrganizationUnit, new_parent: OrganizationUnit, actor) ->
             path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
             depth=F("depth") + delta,
         )
+        log["cached"] = repath_cached(old_path, new_path)
     OrganizationUnit.objects.filter(pk=unit.pk).update(parent=new_parent)
     unit.refresh_from_db()
     # Every figure of the old and the new ancestors changes: recompute both chains (all years) after commit.

@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import IMPORT
-from accounts.scoping import ScopedQuerySet
+from accounts.scoping import CachedScopePathMixin, ScopedQuerySet
 
 from .people import Person
 from .roles import CADRES_IMPORT_ROLES, CADRES_WRITE_ROLES
@@ -15,7 +15,7 @@ class MemberStatus(models.TextChoices):
     PROBATIONARY = "probationary", _("Probationary member")
 
 
-class PartyMember(models.Model):
+class PartyMember(CachedScopePathMixin, models.Model):
     """A party member (党员) of a branch: full or probationary, with floating, double-report and household facts.
 
     Visible from the member's own unit and, for a floating member, from the organization that manages them now
@@ -23,6 +23,8 @@ class PartyMember(models.Model):
     """
 
     scope_field = ("unit", "floating_managing_unit")
+    # Scoped lists use this table's own path indexes (accounts.scoping): the two sides are OR-ed on one table.
+    scope_path_cache = {"unit": "unit_path", "floating_managing_unit": "floating_path"}
     scope_write_roles = CADRES_WRITE_ROLES  # the services ask at the home unit (require_at): see services.py
     scope_actions = {IMPORT: CADRES_IMPORT_ROLES}
 
@@ -35,6 +37,7 @@ class PartyMember(models.Model):
         on_delete=models.PROTECT,
         related_name="party_members",
     )
+    unit_path = models.CharField(max_length=255, editable=False, blank=True, default="")
     status = models.CharField(_("membership status"), max_length=16, choices=MemberStatus.choices)
     joined_on = models.DateField(_("joining date"), help_text=_("The political birthday is its anniversary."))
     full_on = models.DateField(_("became full member on"), null=True, blank=True)
@@ -49,6 +52,7 @@ class PartyMember(models.Model):
         related_name="managed_floating_members",
         help_text=_("The organization that manages the floating member now; it may lie in another county."),
     )
+    floating_path = models.CharField(max_length=255, editable=False, blank=True, default="")
     is_in_service = models.BooleanField(_("in-service member"), default=False)
     report_community = models.ForeignKey(
         "organizations.OrganizationUnit",
@@ -77,7 +81,12 @@ class PartyMember(models.Model):
         verbose_name = _("party member")
         verbose_name_plural = _("party members")
         ordering = ["unit_id", "person__name", "id"]
-        indexes = [models.Index(fields=["unit", "status"]), models.Index(fields=["joined_on"])]
+        indexes = [
+            models.Index(fields=["unit", "status"]),
+            models.Index(fields=["joined_on"]),
+            models.Index(fields=["unit_path"], name="member_unit_path", opclasses=["text_pattern_ops"]),
+            models.Index(fields=["floating_path"], name="member_floating_path", opclasses=["text_pattern_ops"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(is_floating=True) | models.Q(floating_managing_unit__isnull=True),

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import REVEAL
 from accounts.roles import Role
-from accounts.scoping import ScopedQuerySet
+from accounts.scoping import CachedScopePathMixin, ScopedQuerySet
 from core import crypto
 
 # Roles whose work needs the full ID number or phone (organization work, vetting, contacting a reporter), and so
@@ -66,7 +66,7 @@ class EmploymentType(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Person(models.Model):
+class Person(CachedScopePathMixin, models.Model):
     """A natural person known to the system, attached to the unit where they live or work (their scope)."""
 
     scope_field = "unit"
@@ -74,6 +74,7 @@ class Person(models.Model):
     scope_actions = {REVEAL: REVEAL_ROLES}  # see the full ID number or phone (logged), the birth date and gender
     scope_view_roles = PERSON_VIEW_ROLES
     scope_owner_field = "woodpecker__user"  # a woodpecker sees its own record
+    scope_path_cache = {"unit": "unit_path"}  # scoped lists use this table's own path index (accounts.scoping)
 
     name = models.CharField(_("name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
@@ -92,6 +93,7 @@ class Person(models.Model):
         on_delete=models.PROTECT,
         related_name="people",
     )
+    unit_path = models.CharField(max_length=255, editable=False, blank=True, default="")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -101,7 +103,10 @@ class Person(models.Model):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering = ["name", "id"]
-        indexes = [models.Index(fields=["unit", "name"])]
+        indexes = [
+            models.Index(fields=["unit", "name"]),
+            models.Index(fields=["unit_path"], name="person_unit_path", opclasses=["text_pattern_ops"]),
+        ]
 
     def __str__(self):
         return self.name

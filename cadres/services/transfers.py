@@ -94,7 +94,12 @@ def transfer_receive(*, transfer: MemberTransfer, on: date, actor) -> MemberTran
         message=_("Record the member's arrival before receiving them."),
     )
     PartyMember.objects.filter(pk=transfer.member_id).update(
-        unit=transfer.to_unit, is_floating=False, floating_location="", floating_managing_unit=None
+        unit=transfer.to_unit,
+        unit_path=transfer.to_unit.path,
+        is_floating=False,
+        floating_location="",
+        floating_managing_unit=None,
+        floating_path="",
     )
     _changed([transfer.from_unit_id, transfer.to_unit_id], on)
     return transfer

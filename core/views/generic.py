@@ -9,7 +9,6 @@ Every view requires a login, reads through `accounts.scoping.restrict` (out of s
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ImproperlyConfigured, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -19,6 +18,7 @@ from django.views.generic import TemplateView
 
 from accounts.permissions import CHANGE, require, require_at
 from accounts.scoping import VIEW, restrict
+from core.paginator import EstimatedCountPaginator
 
 from .helpers import Column, add_service_errors, get_scoped_or_404, run_service
 
@@ -97,7 +97,7 @@ class ObjectListView(PortalView):
         if filterset is not None:
             queryset = filterset.qs
         queryset, sort = self.apply_sort(queryset)
-        page = Paginator(queryset, self.paginate_by).get_page(self.request.GET.get("page"))
+        page = EstimatedCountPaginator(queryset, self.paginate_by).get_page(self.request.GET.get("page"))
         params = {k: v for k, v in self.request.GET.items() if k not in ("page", "sort")}
         context.update(
             page=page,

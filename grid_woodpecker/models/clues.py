@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import HANDLE, IMPORT, RATE, TRIAGE, VIEW
 from accounts.roles import Role
+from accounts.scoping import CachedScopePathMixin
 
 from .common import DESK, DESK_ROLES, TAKE, TRIAGE_ROLES, GridScopedQuerySet
 from .woodpeckers import Woodpecker
@@ -123,7 +124,7 @@ class ClueSource(models.TextChoices):
     STAFF = "staff", _("Staff")
 
 
-class Clue(models.Model):
+class Clue(CachedScopePathMixin, models.Model):
     """A problem a woodpecker (or an external system) reports in a grid, followed through the closed loop."""
 
     scope_field = "grid"
@@ -139,11 +140,13 @@ class Clue(models.Model):
     scope_owner_actions = (VIEW, RATE)
     scope_department_field = "department"
     scope_department_actions = (VIEW, HANDLE)
+    scope_path_cache = {"grid": "grid_path"}  # scoped lists use this table's own path index (accounts.scoping)
 
     public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     grid = models.ForeignKey(
         "organizations.OrganizationUnit", verbose_name=_("grid"), on_delete=models.PROTECT, related_name="clues"
     )
+    grid_path = models.CharField(max_length=255, editable=False, blank=True, default="")
     building = models.ForeignKey(
         "organizations.OrganizationUnit",
         verbose_name=_("building"),
@@ -221,7 +224,11 @@ class Clue(models.Model):
         verbose_name = _("clue")
         verbose_name_plural = _("clues")
         ordering = ["-submitted_at", "-id"]
-        indexes = [models.Index(fields=["grid", "category", "submitted_at"]), models.Index(fields=["status", "flag"])]
+        indexes = [
+            models.Index(fields=["grid", "category", "submitted_at"]),
+            models.Index(fields=["status", "flag"]),
+            models.Index(fields=["grid_path"], name="clue_grid_path", opclasses=["text_pattern_ops"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="rejected") | ~Q(reject_reason=""), name="clue_rejection_needs_reason"
