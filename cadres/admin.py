@@ -2,7 +2,6 @@
 are read-only here — their steps go through the portal or the API, where the services enforce the rules."""
 
 from django.contrib import admin
-from import_export.admin import ImportExportMixin
 
 from core.admin import ActorResourceMixin, ReadOnlyAdmin
 
@@ -26,8 +25,8 @@ from .models import (
 from .resources import CadrePostResource, PartyMemberResource, ReserveCadreResource
 
 
-class SheetAdmin(ActorResourceMixin, ImportExportMixin, ReadOnlyAdmin):
-    """Import runs the same resource (and services) as the portal's import page, scoped to the user."""
+class SheetAdmin(ActorResourceMixin, ReadOnlyAdmin):
+    """Export scoped to the user; the change list links to the portal import page."""
 
 
 @admin.register(Person)
@@ -51,6 +50,7 @@ class PersonalDataRevealAdmin(ReadOnlyAdmin):
 @admin.register(PartyMember)
 class PartyMemberAdmin(SheetAdmin):
     resource_classes = [PartyMemberResource]
+    import_kind = "members"
     list_display = ["person", "unit", "status", "joined_on", "is_floating", "without_post"]
     list_filter = ["status", "is_floating", "is_in_service", "without_post", "is_household"]
     search_fields = ["person__name"]
@@ -87,6 +87,7 @@ class DevelopmentRecordAdmin(ReadOnlyAdmin):
 @admin.register(CadrePost)
 class CadrePostAdmin(SheetAdmin):
     resource_classes = [CadrePostResource]
+    import_kind = "posts"
     list_display = ["person", "unit", "committee", "post", "is_one_shoulder", "term_start_year", "ended_on"]
     list_filter = ["post", "committee", "is_one_shoulder", "is_dispatched"]
     search_fields = ["person__name", "unit__name"]
@@ -133,6 +134,7 @@ class ReserveStepInline(admin.TabularInline):
 @admin.register(ReserveCadre)
 class ReserveCadreAdmin(SheetAdmin):
     resource_classes = [ReserveCadreResource]
+    import_kind = "reserves"
     list_display = ["person", "unit", "post_for", "nomination", "stage", "nominated_on"]
     list_filter = ["stage", "post_for", "nomination"]
     search_fields = ["person__name", "unit__name"]

@@ -326,7 +326,3 @@ class AttendeesForm(forms.Form):
             )
         self.cleaned_data["people"] = people
         return self.cleaned_data["id_numbers"]
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(label=_("spreadsheet (.xlsx or .csv)"))

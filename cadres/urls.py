@@ -51,6 +51,5 @@ urlpatterns = [
     path("trainings/new/", training.TrainingCreate.as_view(), name="training_create"),
     path("trainings/coverage/", training.training_coverage, name="training_coverage"),
     path("trainings/<int:pk>/", training.training_detail, name="training_detail"),
-    path("import/<str:kind>/", sheets.SheetImport.as_view(), name="import"),
     path("export/<str:kind>/", sheets.export_view, name="export"),
 ]

@@ -2,7 +2,6 @@
 workflow is in the portal), and writes of targets and projects go through the services."""
 
 from django.contrib import admin
-from import_export.admin import ImportExportMixin
 
 from accounts.permissions import CHANGE, units_for
 from core import audit
@@ -24,8 +23,9 @@ from .resources import IncomeReportResource
 
 
 @admin.register(IncomeReport)
-class IncomeReportAdmin(ScopedAdminMixin, ActorResourceMixin, ImportExportMixin, admin.ModelAdmin):
+class IncomeReportAdmin(ScopedAdminMixin, ActorResourceMixin, admin.ModelAdmin):
     resource_classes = [IncomeReportResource]
+    import_kind = "income"
     list_display = ["village", "year", "version", "status", "total_income", "operating_income", "debt"]
     list_filter = ["year", "status", "development_model"]
     search_fields = ["village__name", "village__code"]

@@ -70,10 +70,6 @@ class YearForm(forms.Form):
     year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(label=_("income sheet (xlsx or csv)"))
-
-
 class ScoreForm(forms.Form):
     project = forms.ModelChoiceField(label=_("project"), queryset=Project.objects.none())
     score = forms.DecimalField(label=_("score"), min_value=0, max_value=100, decimal_places=2)

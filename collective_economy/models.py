@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.permissions import APPROVE
+from accounts.permissions import APPROVE, IMPORT
 from accounts.roles import ORG_DEPARTMENT_ROLES, SECRETARY_ROLES, STAFF_ROLES, VILLAGE_ROLES
 from accounts.scoping import ScopedQuerySet
 
@@ -58,7 +58,8 @@ class IncomeReport(models.Model):
     # CHANGE: correct an approved report (the secretary's correction waits for review, staff's is approved at once).
     scope_write_roles = VILLAGE_WRITE_ROLES
     # The organization department approves as township staff do.
-    scope_actions = {SUBMIT: SECRETARY_ROLES, APPROVE: STAFF_WRITE_ROLES}
+    # IMPORT: the township's income sheet (core.sheets), written as approved figures.
+    scope_actions = {SUBMIT: SECRETARY_ROLES, APPROVE: STAFF_WRITE_ROLES, IMPORT: STAFF_WRITE_ROLES}
 
     village = models.ForeignKey(
         "organizations.OrganizationUnit",

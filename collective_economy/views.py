@@ -1,27 +1,22 @@
 """Portal pages of the collective economy. Thin: scope, parse, call a service or selector, render."""
 
-import tablib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import APPROVE, CHANGE, VIEW, can, can_at, restrict, units_for, units_queryset
 from core.errors import ErrorCode as CoreCode
 from core.params import parse_year
 from core.views import add_service_errors, get_scoped_or_404, submit_form
-from core.views.imports import SheetImportView
 from organizations.models import TOWNSHIP_LEVEL, OrganizationUnit, UnitKind
 
 from . import charts, resources, selectors, services
 from .forms import (
-    ImportForm,
     IncomeCorrectionForm,
     IncomeReportForm,
     IncomeReportSubmitForm,
@@ -301,47 +296,6 @@ def rewards(request):
         "can_compute": can_at(request.user, COMPUTE, VillageReward, scope),
     }
     return render(request, "collective_economy/rewards.html", context)
-
-
-class IncomeImport(SheetImportView):
-    """Upload the township's sheet → dry run with every bad row → confirm. Any bad row: nothing written."""
-
-    template_name = "collective_economy/import.html"
-    form_class = ImportForm
-    upload_kind = "economy_income"
-    session_key = "economy-import"
-    expired_message = gettext_lazy("The checked sheet has expired; upload it again.")
-    model, access_action = IncomeReport, APPROVE
-    no_access_message = gettext_lazy("Only township staff may import income sheets.")
-
-    @staticmethod
-    def _format(name):
-        return "xlsx" if name.lower().endswith(".xlsx") else "csv"
-
-    def stored_name(self, name):
-        return f"sheet.{self._format(name)}"
-
-    def read_sheet(self, name, content):
-        file_format = self._format(name)
-        try:
-            return tablib.Dataset().load(
-                content if file_format == "xlsx" else content.decode("utf-8-sig"), format=file_format
-            )
-        except Exception as exc:  # noqa: BLE001 — any unreadable upload gets the same answer
-            raise ValueError(_("The file could not be read: upload an .xlsx or UTF-8 .csv sheet.")) from exc
-
-    def run_import(self, sheet, *, dry_run, valid_only=False):
-        _result, errors, _counts = resources.import_income(dataset=sheet, actor=self.request.user, dry_run=dry_run)
-        return errors
-
-    def success_message(self, report, sheet):
-        return _("%(n)s rows imported.") % {"n": len(sheet)}
-
-    def get_success_url(self):
-        return reverse("collective_economy:index")
-
-    def report_context(self, report, *, dry_run, token, sheet):
-        return {"errors": report, "rows": len(sheet), "token": token, "dry_run_ok": not report}
 
 
 @login_required

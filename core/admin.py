@@ -4,8 +4,10 @@ changes only the user's jurisdiction, exactly as the portal and the API do."""
 from django.apps import apps
 from django.contrib import admin
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from import_export.admin import ExportMixin
 from rest_framework.authtoken.admin import TokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 
@@ -97,14 +99,13 @@ class ReadOnlyAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return actions
 
 
-class ActorResourceMixin:
-    """For a django-import-export admin: pass the acting user to the resource (its services check the actor's
-    scope row by row) and export only the user's scoped queryset. Put it before ImportExportMixin."""
+class ActorResourceMixin(ExportMixin):
+    """Export for a django-import-export admin: the acting user goes to the resource and only the user's scoped
+    queryset is exported. There is no admin import: the change list links to the portal's import page
+    (`import_kind`, core.sheets), the one import path."""
 
-    def get_import_resource_kwargs(self, request, **kwargs):
-        kwargs = super().get_import_resource_kwargs(request, **kwargs)
-        kwargs["actor"] = request.user
-        return kwargs
+    import_kind = ""
+    import_export_change_list_template = "admin/core/change_list_export_portal_import.html"
 
     def get_export_resource_kwargs(self, request, **kwargs):
         kwargs = super().get_export_resource_kwargs(request, **kwargs)
@@ -113,6 +114,10 @@ class ActorResourceMixin:
 
     def get_export_queryset(self, request):
         return self.get_queryset(request)
+
+    def changelist_view(self, request, extra_context=None):
+        url = reverse("imports:start", args=[self.import_kind]) if self.import_kind else ""
+        return super().changelist_view(request, {**(extra_context or {}), "portal_import_url": url})
 
 
 @admin.register(AuditEntry)

@@ -4,7 +4,7 @@ from django.db import models
 
 from .models import ACTION_LABELS, AuditEntry
 
-__all__ = ["ACTION_LABELS", "AuditEntry", "diff", "record"]
+__all__ = ["ACTION_LABELS", "AuditEntry", "diff", "record", "record_many"]
 
 
 def record(*, actor, action: str, obj: models.Model, unit=None, changes: dict | None = None) -> AuditEntry:
@@ -25,6 +25,33 @@ def record(*, actor, action: str, obj: models.Model, unit=None, changes: dict | 
         unit=unit,
         changes=changes,
     )
+
+
+def record_many(*, actor, action: str, items, batch_size: int = 2000) -> int:
+    """One audit entry per (obj, unit, changes) in `items`, written in bulk (a sheet import's changed records);
+    returns how many. The objects must be saved (they need their primary keys)."""
+    user = actor if getattr(actor, "pk", None) else None
+    snapshots: dict = {}
+    entries = []
+    extra = {"by": "system"} if getattr(actor, "is_system", False) else {}
+    for obj, unit, changes in items:
+        key = getattr(unit, "pk", None)
+        if key not in snapshots:
+            snapshots[key] = AuditEntry.snapshot(actor, unit)
+        entries.append(
+            AuditEntry(
+                actor=user,
+                **snapshots[key],
+                action=action,
+                object_type=obj._meta.label_lower,
+                object_id=str(obj.pk),
+                object_repr=str(obj)[:200],
+                unit=unit,
+                changes={**(changes or {}), **extra},
+            )
+        )
+    AuditEntry.objects.bulk_create(entries, batch_size=batch_size)
+    return len(entries)
 
 
 def diff(instance: models.Model, before: dict, fields) -> dict:

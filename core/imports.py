@@ -21,7 +21,7 @@ from django.conf import settings
 logger = logging.getLogger(__name__)
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{43}$")  # secrets.token_urlsafe(32)
 _KIND = re.compile(r"^[a-z0-9_]{1,40}$")
-FORMATS = ("csv", "xlsx")
+FORMATS = ("csv", "xlsx", "xls")
 
 
 def _root() -> Path:
@@ -41,8 +41,11 @@ def _path(user, kind: str, token: str, fmt: str) -> Path | None:
 
 
 def format_of(name: str) -> str:
-    """'csv' for a .csv upload, 'xlsx' for anything else (the import reads it as a workbook)."""
-    return "csv" if (name or "").lower().endswith(".csv") else "xlsx"
+    """'csv' for a .csv upload, 'xls' for an .xls one, 'xlsx' for anything else (read as a workbook)."""
+    lowered = (name or "").lower()
+    if lowered.endswith(".csv"):
+        return "csv"
+    return "xls" if lowered.endswith(".xls") else "xlsx"
 
 
 def store(*, user, kind: str, name: str, content: bytes) -> str:

@@ -93,3 +93,69 @@ class AuditEntry(models.Model):
     @property
     def action_label(self) -> str:
         return str(ACTION_LABELS.get(self.action, self.action))
+
+
+class ImportJob(models.Model):
+    """One sheet import (core.sheets): the stored upload (a file under the uploader's directory, named by `token`),
+    the options chosen on the way (amount unit, column mapping, valid rows only, update existing), the parse
+    (dry run) and the write, each run as a Celery task (`task_id`). Visible to its uploader only."""
+
+    class Status(models.TextChoices):
+        PARSING = "parsing", _("checking")
+        NEEDS_MAPPING = "needs_mapping", _("columns to map")
+        NEEDS_UNIT = "needs_unit", _("amount unit to choose")
+        READY = "ready", _("checked")
+        REFUSED = "refused", _("refused")
+        WRITING = "writing", _("importing")
+        DONE = "done", _("imported")
+        FAILED = "failed", _("not imported")
+
+    kind = models.CharField(_("import kind"), max_length=40)
+    uploader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploader"), on_delete=models.CASCADE, related_name="import_jobs"
+    )
+    # The units where the uploader could import this kind when uploading (codes), for the record.
+    scope_units = models.JSONField(_("jurisdiction"), default=list, blank=True)
+    file_name = models.CharField(_("file name"), max_length=200)
+    token = models.CharField(max_length=64, editable=False)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PARSING)
+    options = models.JSONField(_("options"), default=dict, blank=True)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    # What the preview shows: columns, units, the first rows, warnings; row errors by row number and column.
+    preview = models.JSONField(default=dict, blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    error_summary = models.TextField(_("error summary"), blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sheet import")
+        verbose_name_plural = _("sheet imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.kind} #{self.pk} {self.file_name}"
+
+    @property
+    def running(self) -> bool:
+        return self.status in (self.Status.PARSING, self.Status.WRITING)
+
+
+class ColumnMapping(models.Model):
+    """The column-mapping step's answer, saved per uploader and import kind and offered again next time:
+    spec column key → the sheet's header text."""
+
+    uploader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("import kind"), max_length=40)
+    mapping = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("column mapping")
+        verbose_name_plural = _("column mappings")
+        constraints = [models.UniqueConstraint(fields=["uploader", "kind"], name="column_mapping_per_uploader_kind")]
+
+    def __str__(self):
+        return f"{self.kind}: {self.mapping}"

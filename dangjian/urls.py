@@ -33,6 +33,9 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("api/v1/", include(api_v1)),
     path("open311/v2/", include("grid_woodpecker.open311_urls")),
+    # Sheet imports of every kind (core.sheets); their progress is read through imports:progress, which checks the
+    # job's owner, rather than celery_progress.urls (any task's state to anyone who knows its id).
+    path("imports/", include("core.urls")),
 ] + [path(f"{prefix}/", include(f"{app}.urls")) for prefix, app in DOMAIN_APPS]
 
 if settings.DEBUG:

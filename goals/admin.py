@@ -1,6 +1,5 @@
 from django import forms
 from django.contrib import admin
-from import_export.admin import ImportExportMixin
 
 from core.admin import ActorResourceMixin, ReadOnlyAdmin, ScopedAdminMixin
 
@@ -11,8 +10,9 @@ from .resources import TargetResource
 
 
 @admin.register(Target)
-class TargetAdmin(ScopedAdminMixin, ActorResourceMixin, ImportExportMixin, admin.ModelAdmin):
+class TargetAdmin(ScopedAdminMixin, ActorResourceMixin, admin.ModelAdmin):
     resource_classes = [TargetResource]
+    import_kind = "targets"
     list_display = ["year", "unit", "indicator_name", "value", "note"]
     list_filter = ["year"]
     search_fields = ["unit__name", "unit__code", "indicator"]

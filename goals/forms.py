@@ -13,10 +13,3 @@ class TargetForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["indicator"].choices = registry.choices()
-
-
-class TargetImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("Excel file (.xlsx)"),
-        help_text=_("Columns: indicator, unit_code, year, value, note. Export the targets to get a template."),
-    )

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.permissions import IMPORT
 from accounts.roles import ORG_DEPARTMENT_ROLES, VILLAGE_ROLES
 from accounts.scoping import ScopedQuerySet
 
@@ -22,7 +23,8 @@ class Target(models.Model):
     """The value an indicator should reach by the end of a year in a scope (the city, or one township)."""
 
     scope_field = "unit"
-    scope_write_roles = ORG_DEPARTMENT_ROLES  # set, change, delete, import
+    scope_write_roles = ORG_DEPARTMENT_ROLES  # set, change, delete
+    scope_actions = {IMPORT: ORG_DEPARTMENT_ROLES}  # a sheet of targets (core.sheets)
 
     indicator = models.CharField(_("indicator"), max_length=64)
     unit = models.ForeignKey(

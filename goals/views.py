@@ -1,6 +1,5 @@
 """Portal pages of the annual goal dashboards. Thin: scope, parse, call a selector or service, render."""
 
-import tablib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,19 +8,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import CHANGE, can_at
-from core.errors import ErrorCode as CoreCode
 from core.params import parse_year
 from core.views import add_service_errors, get_scoped_or_404
-from core.views.imports import SheetImportView
 from organizations.models import OrganizationUnit
 
 from . import exports, selectors, services
 from . import indicators as registry
-from .forms import TargetForm, TargetImportForm
+from .forms import TargetForm
 from .models import ReportConfirmation, Target
 from .resources import TargetResource
 
@@ -199,68 +195,6 @@ def target_delete(request, pk):
     services.target_delete(target=target, actor=request.user)
     messages.success(request, _("Target deleted."))
     return redirect(f"{reverse('goals:targets', args=[target.unit_id])}?year={target.year}")
-
-
-def _dataset(content: bytes):
-    try:
-        return tablib.Dataset().load(content, format="xlsx")
-    except Exception as exc:  # a file that is not a readable workbook
-        raise ValidationError(
-            _("The file is not a readable Excel workbook (.xlsx)."), code=CoreCode.UNREADABLE_FILE
-        ) from exc
-
-
-def _report(result):
-    """Every bad row, by its row number in the sheet (header is row 1) and field, in Chinese."""
-    lines = []
-    for invalid in result.invalid_rows:
-        for field, errors in invalid.error_dict.items():
-            for message in errors:
-                lines.append(
-                    _("Row %(row)s, %(field)s: %(message)s")
-                    % {"row": invalid.number + 1, "field": field, "message": message}
-                )
-    for number, errors in result.row_errors():
-        for error in errors:
-            lines.append(_("Row %(row)s: %(message)s") % {"row": number + 1, "message": error.error})
-    return lines
-
-
-class TargetImport(SheetImportView):
-    """Upload an Excel sheet of targets → dry run reporting every bad row → confirm. All or nothing."""
-
-    template_name = "goals/target_import.html"
-    form_class = TargetImportForm
-    upload_kind = "goals_targets"
-    session_key = "goals_target_import"
-    expired_message = gettext_lazy("Upload the file again: the checked file has expired.")
-    model, access_action = Target, CHANGE
-    no_access_message = gettext_lazy("Only organization-department staff may import targets.")
-
-    def stored_name(self, name):
-        return "targets.xlsx"
-
-    def read_sheet(self, name, content):
-        try:
-            return _dataset(content)
-        except ValidationError as exc:
-            raise ValueError(exc.messages[0]) from exc
-
-    def run_import(self, sheet, *, dry_run, valid_only=False):
-        options = {} if dry_run else {"rollback_on_validation_errors": True}
-        self.result = TargetResource(actor=self.request.user).import_data(
-            sheet, dry_run=dry_run, use_transactions=True, **options
-        )
-        return _report(self.result)
-
-    def success_message(self, report, sheet):
-        return _("%(n)s targets imported.") % {"n": len(self.result.rows)}
-
-    def get_success_url(self):
-        return reverse("goals:target_list")
-
-    def report_context(self, report, *, dry_run, token, sheet):
-        return {"problems": report, **({"ready": len(self.result.rows)} if token else {})}
 
 
 @login_required

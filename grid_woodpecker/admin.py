@@ -4,7 +4,6 @@ the services (the portal and the API)."""
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
-from import_export.admin import ImportExportMixin
 
 from core.admin import ActorResourceMixin, ReadOnlyAdmin, ScopedAdminMixin
 
@@ -32,8 +31,9 @@ from .services.woodpeckers import woodpecker_deactivate, woodpecker_set_lead
 
 
 @admin.register(Woodpecker)
-class WoodpeckerAdmin(ScopedAdminMixin, ActorResourceMixin, ImportExportMixin, admin.ModelAdmin):
+class WoodpeckerAdmin(ScopedAdminMixin, ActorResourceMixin, admin.ModelAdmin):
     resource_classes = [WoodpeckerResource]
+    import_kind = "woodpeckers"
     list_display = ["person", "grid", "group", "status", "is_lead", "registered_at"]
     list_filter = ["status", "group", "is_lead"]
     search_fields = ["person__name", "grid__name", "grid__code"]
@@ -198,10 +198,9 @@ class StationAdmin(ServiceErrorsMixin, ServiceSaveMixin, ScopedAdminMixin, admin
 
 
 @admin.register(Goods)
-class GoodsAdmin(
-    ServiceErrorsMixin, ServiceSaveMixin, ScopedAdminMixin, ActorResourceMixin, ImportExportMixin, admin.ModelAdmin
-):
+class GoodsAdmin(ServiceErrorsMixin, ServiceSaveMixin, ScopedAdminMixin, ActorResourceMixin, admin.ModelAdmin):
     resource_classes = [GoodsResource]
+    import_kind = "goods"
     list_display = ["name", "station", "price_yuan", "stock", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "station__name"]

@@ -28,6 +28,5 @@ urlpatterns = [
     path("woodpeckers/<int:pk>/<slug:name>/", views.woodpecker_action, name="woodpecker_action"),
     path("counter/", views.counter, name="counter"),
     path("redemptions/<int:pk>/<slug:name>/", views.redemption_action, name="redemption_action"),
-    path("import/<slug:kind>/", views.SheetImport.as_view(), name="import"),
     path("export/<slug:kind>/", views.export_view, name="export"),
 ]

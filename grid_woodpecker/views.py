@@ -1,7 +1,6 @@
 """Portal pages of the grid woodpeckers: the woodpecker's phone pages, the triage, community and department
 queues, oversight, leaderboards, the counter, and imports. Thin: scope, parse, call a service, render."""
 
-import tablib
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -10,17 +9,14 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import CHANGE, COUNTER, HANDLE, IMPORT, TRIAGE, VIEW, can, departments_for, require, units_for
 from core.params import parse_int, parse_year
 from core.views import add_service_errors, submit_form
 from core.views.generic import ObjectActionView
-from core.views.imports import SheetImportView
 from organizations.models import OrganizationUnit, UnitKind
 
 from . import forms, selectors
@@ -454,69 +450,6 @@ def redemption_action(request, pk, name):
 # --- import / export ---------------------------------------------------------------------------------------------
 
 RESOURCES = {"woodpeckers": WoodpeckerResource, "goods": GoodsResource}
-
-
-def _dataset(upload_name: str, content: bytes):
-    fmt = "csv" if upload_name.lower().endswith(".csv") else "xlsx"
-    if fmt == "csv":
-        return tablib.Dataset().load(content.decode("utf-8-sig"), format="csv")
-    return tablib.Dataset().load(content, format="xlsx")
-
-
-def _row_errors(result) -> list[dict]:
-    """Every bad row, by row number and field, in the user's language."""
-    rows = []
-    for invalid in result.invalid_rows:
-        for field, messages_ in invalid.error_dict.items():
-            rows.append({"row": invalid.number, "field": field, "message": " ".join(map(str, messages_))})
-    for number, errors in result.row_errors():
-        for error in errors:
-            rows.append({"row": number, "field": "", "message": str(error.error)})
-    return rows
-
-
-class SheetImport(SheetImportView):
-    """Upload a sheet, see the dry run's report row by row, then confirm; nothing is written if a row fails."""
-
-    template_name = "grid_woodpecker/import.html"
-    form_class = forms.ImportForm
-    expired_message = gettext_lazy("The checked sheet has expired; upload it again.")
-
-    def check_access(self):
-        self.kind = self.kwargs["kind"]
-        if self.kind not in RESOURCES or not units_for(self.request.user, RESOURCES[self.kind].Meta.model, IMPORT):
-            raise Http404
-
-    def get_upload_kind(self):
-        return f"woodpecker_{self.kind}"
-
-    def get_session_key(self):
-        return f"woodpecker-import-{self.kind}"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(kind=self.kind, **kwargs)
-
-    def read_sheet(self, name, content):
-        try:
-            return _dataset(name, content)
-        except Exception as exc:  # noqa: BLE001 — any unreadable sheet gets the same clear answer
-            raise ValueError(_("This file cannot be read as a spreadsheet (.xlsx or .csv).")) from exc
-
-    def run_import(self, sheet, *, dry_run, valid_only=False):
-        result = RESOURCES[self.kind](actor=self.request.user).import_data(
-            sheet, dry_run=dry_run, use_transactions=True, raise_errors=False
-        )
-        self.totals = result.totals
-        return _row_errors(result)
-
-    def success_message(self, report, sheet):
-        return _("Imported %(n)d rows.") % {"n": self.totals.get("new", 0) + self.totals.get("update", 0)}
-
-    def get_success_url(self):
-        return reverse("grid_woodpecker:woodpecker_list" if self.kind == "woodpeckers" else "grid_woodpecker:counter")
-
-    def report_context(self, report, *, dry_run, token, sheet):
-        return {"report": report, "ready": bool(token)}
 
 
 @login_required

@@ -2,7 +2,6 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
-from import_export.admin import ImportExportMixin
 
 from core.admin import ActorResourceMixin, ScopedAdminMixin
 
@@ -18,9 +17,10 @@ class OrganizationUnitAdminForm(forms.ModelForm):
 
 
 @admin.register(OrganizationUnit)
-class OrganizationUnitAdmin(ScopedAdminMixin, ActorResourceMixin, ImportExportMixin, admin.ModelAdmin):
+class OrganizationUnitAdmin(ScopedAdminMixin, ActorResourceMixin, admin.ModelAdmin):
     form = OrganizationUnitAdminForm
     resource_classes = [OrganizationUnitResource]
+    import_kind = "units"
     list_display = ["name", "code", "kind", "parent", "depth", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "code"]

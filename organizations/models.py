@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 
+from accounts.permissions import IMPORT
 from accounts.roles import STAFF_ROLES
 from accounts.scoping import ScopedQuerySet
 
@@ -104,6 +105,7 @@ class OrganizationUnit(models.Model):
 
     scope_field = ""
     scope_write_roles = STAFF_ROLES  # create children, edit, move, delete (a top-level unit: superusers only)
+    scope_actions = {IMPORT: STAFF_ROLES}  # a sheet of units (core.sheets)
 
     name = models.CharField(_("name"), max_length=100)
     code = models.CharField(

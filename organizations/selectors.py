@@ -75,3 +75,24 @@ def unit_by_code(user, code, *, field: str = "unit_code", model=None, action: st
         message = _("No unit has this code.") if anywhere else _("No unit with this code in your jurisdiction.")
         raise exceptions.ValidationError({field: [message]}, code=ErrorCode.UNKNOWN_UNIT)
     return unit
+
+
+def units_for_sheet(user, model, action: str, texts) -> dict[str, OrganizationUnit]:
+    """The units a sheet names, in one query, among those where `user` may do `action` to records of `model`:
+    text → unit, by code (upper case), by the unit's exact name or by its party organization's exact name (a branch
+    by name). A name two units share in the scope is left out: the row must give the code."""
+    wanted = {str(t).strip() for t in texts if str(t or "").strip()}
+    codes = {t.upper() for t in wanted}
+    units = (units_queryset(user, model, action) & OrganizationUnit.objects.all()).filter(
+        Q(code__in=codes) | Q(name__in=wanted) | Q(party_org__name__in=wanted)
+    )
+    found: dict[str, OrganizationUnit] = {}
+    names: dict[str, set] = {}
+    for unit in units.select_related("party_org"):
+        found[unit.code] = unit
+        for name in {unit.name, getattr(getattr(unit, "party_org", None), "name", "")} - {""}:
+            names.setdefault(name, set()).add(unit)
+    for name, matches in names.items():
+        if len(matches) == 1 and name not in found:
+            found[name] = next(iter(matches))
+    return found

@@ -338,6 +338,7 @@ def _person():
     return Person
 
 
+IMPORT_KINDS = ["members", "posts", "reserves", "woodpeckers", "goods", "income", "targets", "units"]
 CLUE_ACTIONS = ["accept", "reject", "merge", "handle", "dispatch", "recategorize", "start", "resolve", "rate"]
 
 # Page routes (name -> samples). Admin and API routes are filled generically from their model.
@@ -373,7 +374,6 @@ PAGE_KWARGS = {
     "cadres:reserve_detail": _pk("cadres.ReserveCadre"),
     "cadres:reserve_action": _actions("cadres.ReserveCadre", ["advance", "drop"], "action"),
     "cadres:training_detail": _pk("cadres.TrainingSession"),
-    "cadres:import": _words("kind", ["members", "posts", "reserves"]),
     "cadres:export": _words("kind", ["members", "posts", "reserves"]),
     "grid_woodpecker:clue_detail": _pk("grid_woodpecker.Clue"),
     "grid_woodpecker:clue_action": _actions("grid_woodpecker.Clue", CLUE_ACTIONS, "name"),
@@ -386,7 +386,6 @@ PAGE_KWARGS = {
         "grid_woodpecker.Woodpecker", ["confirm", "deactivate", "lead"], "name"
     ),
     "grid_woodpecker:redemption_action": _actions("grid_woodpecker.Redemption", ["confirm", "cancel"], "name"),
-    "grid_woodpecker:import": _words("kind", ["woodpeckers", "goods"]),
     "grid_woodpecker:export": _words("kind", ["woodpeckers", "goods"]),
     "collective_economy:township": _unit("township_a"),
     "collective_economy:city": _unit("city", owned=False),
@@ -409,7 +408,21 @@ PAGE_KWARGS = {
     "goals:target_delete": _pk("goals.Target"),
     "open311:service": lambda w: [Sample({"code": "lights"}, owned=False)],
     "open311:request": _pk("grid_woodpecker.Clue"),
+    # The sheet imports (core.sheets): the kinds are words; a job belongs to its uploader (township A's staff).
+    "imports:start": _words("kind", IMPORT_KINDS),
 }
+
+
+def _import_job(w):
+    from core.models import ImportJob
+
+    job = ImportJob.objects.filter(uploader=w.users["staff_a"]).first() or ImportJob.objects.create(
+        kind="members", uploader=w.users["staff_a"], file_name="sweep.csv", token="sweep", status="ready"
+    )
+    return [Sample({"pk": job.pk}, model=ImportJob)]
+
+
+PAGE_KWARGS.update({f"imports:{name}": _import_job for name in ("job", "progress", "errors")})
 
 
 def _account(extra=None):

@@ -1,14 +1,14 @@
 """The standard import cases: every portal sheet import tried by every role of the matrix (tests/roles.py), with a
 row inside township A and a row outside it.
 
-The flow is the portal's (core/views/imports.py): upload a small valid sheet built here (the dry run keeps it as a
-file and puts its token in the session), then confirm the token. The matrix says whether the role may open the
-import at all (`units_for(user, model, IMPORT)`) and at which unit a row may be written (`can_at(user, IMPORT, …)`);
-an allowed row is asserted written (its model's rows at the unit grew by one), a refused one asserted absent, and
-a refused page (anonymous: the login page; others 403/404) writes nothing at all. Each role's attempts are rolled
-back.
+The flow is the engine's (core.sheets, core/views/imports.py): upload a small valid sheet built here (stored as a
+file, an ImportJob checks it in a Celery task, run eagerly here), then confirm the job. The matrix says whether the
+role may open the import at all (`units_for(user, model, IMPORT)`) and at which unit a row may be written
+(`can_at(user, IMPORT, …)`); an allowed row is asserted written (its model's rows at the unit grew by one), a
+refused one asserted absent, and a refused page (anonymous: the login page; others 403/404) writes nothing at all.
+Each role's attempts are rolled back.
 
-One table per app (the URL name, the form field, the sheet): the integrator adjusts them when the import pages move.
+One table per app (the import kind, the sheet): the integrator adjusts them when the importers change.
 """
 
 from collections.abc import Callable
@@ -16,13 +16,13 @@ from dataclasses import dataclass
 
 import pytest
 import tablib
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
 
 from accounts import permissions
-from accounts.permissions import APPROVE, CHANGE, IMPORT
+from accounts.permissions import IMPORT
+from core.models import ImportJob
 from tests import roles, sweep
 from tests.cadres import helpers as h
+from tests.core.sheet_helpers import confirm, upload
 from tests.grid_woodpecker import helpers as wp_helpers
 from tests.test_standard_cases import _client, _rolled_back
 
@@ -30,14 +30,12 @@ from tests.test_standard_cases import _client, _rolled_back
 @dataclass(frozen=True)
 class ImportCase:
     name: str
-    url: str  # the import page
+    kind: str  # the importer (core.sheets registry); its page is imports:start <kind>
     model: type
     unit_key: str  # where the row goes: a unit of township A (the row outside goes to its sibling in township B)
     # sheet(unit) -> (file name, bytes): one valid row at `unit`
     sheet: Callable
     at: Callable  # obj -> the unit a row of the model belongs to
-    field: str = "file"  # the upload field of the form
-    session_key: str = ""  # the session entry holding the checked sheet's token
     # The action the import asks of accounts.permissions: to open the page (units_for) and for a row's unit (can_at).
     action: str = IMPORT
     writer: str = roles.REPRESENTATIVE  # a role of the matrix whose row inside township A must be written (not blind)
@@ -60,12 +58,11 @@ def _cadres():
     return [
         ImportCase(
             "cadres members",
-            reverse("cadres:import", args=["members"]),
+            "members",
             PartyMember,
             "village_a1",
             _member_sheet,
             lambda obj: obj.unit,
-            session_key="import-members",
         )
     ]
 
@@ -83,22 +80,19 @@ def _woodpecker():
     return [
         ImportCase(
             "woodpeckers",
-            reverse("grid_woodpecker:import", args=["woodpeckers"]),
+            "woodpeckers",
             Woodpecker,
             "grid_a1",
             _woodpecker_sheet,
             lambda obj: obj.grid,
-            session_key="woodpecker-import-woodpeckers",
         )
     ]
 
 
 def _income_sheet(village):
-    from collective_economy.resources import COLUMNS
-
-    row = {"village_code": village.code, "year": "2023", "total_income": "120000", "operating_income": "60000"}
-    row |= {"development_model": "asset", "assets": "0", "debt": "0"}
-    return _csv([COLUMNS[k] for k in row], list(row.values()))
+    headers = ["村编码", "年度", "集体经济总收入（元）", "经营性收入（元）", "发展模式", "年末资产（元）"]
+    headers.append("年末负债（元）")
+    return _csv(headers, [village.code, "2023", "120000", "60000", "asset", "0", "0"])
 
 
 def _economy():
@@ -107,13 +101,11 @@ def _economy():
     return [
         ImportCase(
             "income reports",
-            reverse("collective_economy:import"),
+            "income",
             IncomeReport,
             "village_a1",
             _income_sheet,
             lambda obj: obj.village,
-            session_key="economy-import",
-            action=APPROVE,  # the township imports its villages' approved figures
         )
     ]
 
@@ -130,19 +122,37 @@ def _goals():
     return [
         ImportCase(
             "targets",
-            reverse("goals:target_import"),
+            "targets",
             Target,
             "township_a",
             _target_sheet,
             lambda obj: obj.unit,
-            session_key="goals_target_import",
-            action=CHANGE,  # organization-department staff set the targets
             writer="org_department",
         )
     ]
 
 
-CASES = [*_cadres(), *_woodpecker(), *_economy(), *_goals()]
+def _unit_sheet(township):
+    kind = "village" if township.kind == "township" else "community"
+    return _csv(["编码", "名称", "类型", "上级编码"], [f"N{township.code}", "新建村（社区）", kind, township.code])
+
+
+def _organizations():
+    from organizations.models import OrganizationUnit
+
+    return [
+        ImportCase(
+            "units",
+            "units",
+            OrganizationUnit,
+            "township_a",
+            _unit_sheet,
+            lambda obj: obj.parent,
+        )
+    ]
+
+
+CASES = [*_cadres(), *_woodpecker(), *_economy(), *_goals(), *_organizations()]
 OUTSIDE = {"village_a1": "village_b1", "grid_a1": "grid_b1", "township_a": "township_b"}
 
 
@@ -161,9 +171,11 @@ def _attempt(client, case, unit):
     with _rolled_back():
         before, writes = _rows_at(case, unit), sweep.writes()
         name, content = case.sheet(unit)
-        first = client.post(case.url, {case.field: SimpleUploadedFile(name, content)})
-        token = client.session.get(case.session_key, "")
-        second = client.post(case.url, {"confirm": "1", "token": token}) if token else None
+        first, job = upload(client, case.kind, name, content)
+        second = None
+        if job is not None and job.status == ImportJob.Status.READY:
+            second = confirm(client, job, warnings_confirmed=True)
+            second.job_status = job.status
         after = _rows_at(case, unit)
         tables = sweep.changed(writes, sweep.writes())
     return first, second, before, after, tables
@@ -187,10 +199,10 @@ def test_standard_imports(world, spec):
                     problems.append(f"{what}: must be refused, got {status}, rows {before}→{after}")
                 continue
             allowed = roles.expected_at(user, case.action, case.model, unit)
-            if first.status_code != 200:
+            if first.status_code != 302:
                 problems.append(f"{what}: the upload answered {first.status_code}")
-            elif allowed and (second is None or second.status_code != 302 or after != before + 1):
-                got = second.status_code if second is not None else "no token"
+            elif allowed and (second is None or second.job_status != ImportJob.Status.DONE or after != before + 1):
+                got = second.job_status if second is not None else "not checked"
                 problems.append(f"{what}: allowed by the matrix but confirm {got}, rows {before}→{after}")
             elif not allowed and after != before:
                 problems.append(f"{what}: refused by the matrix but rows {before}→{after} ({tables})")

@@ -42,7 +42,7 @@ class PostList(ListView):
         ("cadres:vetting_list", _("Joint vetting and filing")),
         ("cadres:study_list", _("Degree study")),
         ("cadres:assessment_list", _("Capability ranking")),
-        ("cadres:import", _("Import"), ["posts"]),
+        ("imports:start", _("Import"), ["posts"]),
         ("cadres:export", _("Export"), ["posts"]),
     )
 

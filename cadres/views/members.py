@@ -56,7 +56,7 @@ class MemberList(ListView):
         ("cadres:birthdays", _("Political birthdays")),
         ("cadres:transfer_list", _("Organization relationship transfers")),
         ("cadres:person_list", _("People")),
-        ("cadres:import", _("Import"), ["members"]),
+        ("imports:start", _("Import"), ["members"]),
         ("cadres:export", _("Export"), ["members"]),
     )
 

@@ -32,7 +32,7 @@ class ReserveList(ListView):
     actions = (
         ("cadres:reserve_create", _("Nominate a reserve cadre")),
         ("cadres:under_30", _("Villages without a reserve under 30")),
-        ("cadres:import", _("Import"), ["reserves"]),
+        ("imports:start", _("Import"), ["reserves"]),
         ("cadres:export", _("Export"), ["reserves"]),
     )
 

@@ -1,149 +1,184 @@
-"""The one sheet import page of the portal: upload → dry run report → confirm.
+"""The one set of sheet import pages (core.sheets): upload → check with a progress bar → column mapping or amount
+unit when needed → preview → confirm → result, for every import kind an app registers (`core.sheets.importers`).
 
-The sheet waits for the confirmation as a file (`core.imports`: under the uploader's directory, named by an
-opaque token); the session holds only the token, and a confirmation form may repeat it (it must match the
-session's). An app configures:
-- `upload_kind`: the `core.imports` kind (`get_upload_kind()` when it depends on the URL);
-- `form_class` (a `file` field) and `template_name`;
-- `check_access()`: who may open the page (default: `access_action`, IMPORT, somewhere on `model`, else 403
-  with `no_access_message`);
-- `read_sheet(name, content)` → the sheet, raising ValueError (its message shown on the file field) when the
-  file cannot be read;
-- `run_import(sheet, *, dry_run, valid_only)` → a report; `has_errors(report)`, `succeeded(report)` (a confirmed
-  import that wrote: the sheet is discarded and the user sent to `get_success_url()` with
-  `success_message(report, sheet)`);
-- `report_context(report, *, dry_run, token, sheet)`: what the app's template shows of the report;
-- `keep_invalid`: keep a sheet with bad rows after the dry run (to import only its valid rows); otherwise only a
-  correct sheet is kept, and a confirmation that fails discards it;
-- `expired_message`: shown when the confirmed sheet is gone (expired, confirmed already, someone else's).
+Who may open the upload page: IMPORT on the importer's model somewhere (`accounts.permissions.units_for`), else 403.
+A job is visible to its uploader only: anyone else gets 404. The check and the write are Celery tasks
+(`core.tasks`); while one runs, the page polls `progress/` (celery-progress's format) and reloads when it ends.
+Eager (no worker) the task has ended before the page is drawn, which then shows its outcome at once.
 """
 
-from django.contrib import messages
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied
-from django.shortcuts import redirect
-from django.utils.translation import gettext_lazy
+import json
 
-from accounts.permissions import IMPORT, units_for
-from core import imports as uploads
+from celery.result import AsyncResult
+from celery_progress.backend import Progress
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from core import tasks
+from core.models import ImportJob
+from core.sheets import annotate, jobs
+from core.sheets.forms import ConfirmForm, MappingForm, UnitForm, UploadForm
 
 from .generic import PortalView
 
+Status = ImportJob.Status
+ERRORS_PER_PAGE = 50
 
-class SheetImportView(PortalView):
+
+def _importer(kind, user):
+    importer = jobs.importer_for(kind, user)  # 403 for a role that may not import this kind
+    if importer is None:
+        raise Http404
+    return importer
+
+
+class ImportStart(PortalView):
+    """The upload page of one import kind, with the uploader's recent jobs of that kind."""
+
+    template_name = "core/import_start.html"
     http_method_names = ["get", "post"]
-    form_class = None
-    upload_kind = ""
-    session_key = ""  # where the session keeps the token (default `import-<upload kind>`)
-    keep_invalid = False
-    model = None  # who may open the page: `access_action` somewhere on `model`, else 403 `no_access_message`
-    access_action = IMPORT
-    expired_message = gettext_lazy("The uploaded sheet has expired; upload it again.")
-    no_access_message = gettext_lazy("Your role may not import records.")
-
-    # --- what an app configures -----------------------------------------------------------------------------------
-
-    def get_model(self):
-        if self.model is None:
-            raise ImproperlyConfigured(f"{type(self).__name__} needs a model, get_model() or check_access()")
-        return self.model
-
-    def check_access(self):
-        if not units_for(self.request.user, self.get_model(), self.access_action):
-            raise PermissionDenied(str(self.no_access_message))
-
-    def get_upload_kind(self) -> str:
-        return self.upload_kind
-
-    def get_session_key(self) -> str:
-        return self.session_key or f"import-{self.get_upload_kind()}"
-
-    def read_sheet(self, name: str, content: bytes):
-        raise NotImplementedError
-
-    def stored_name(self, name: str) -> str:
-        """The name the sheet is kept under: its extension decides how `read_sheet` reads it back."""
-        return name
-
-    def run_import(self, sheet, *, dry_run: bool, valid_only: bool = False):
-        raise NotImplementedError
-
-    def has_errors(self, report) -> bool:
-        return bool(report)
-
-    def succeeded(self, report) -> bool:
-        return not self.has_errors(report)
-
-    def success_message(self, report, sheet) -> str:
-        raise NotImplementedError
-
-    def get_success_url(self) -> str:
-        raise NotImplementedError
-
-    def report_context(self, report, *, dry_run: bool, token: str, sheet) -> dict:
-        return {"report": report, "token": token}
-
-    # --- the flow -------------------------------------------------------------------------------------------------
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        self.check_access()
-        self.session_key = self.get_session_key()
+        self.importer = _importer(kwargs["kind"], request.user)
         return super().dispatch(request, *args, **kwargs)
 
-    def render_page(self, form, **context):
-        return self.render_to_response(self.get_context_data(form=form, **context))
+    def get_title(self):
+        return _("Import: %(title)s") % {"title": self.importer.spec.title}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        spec = self.importer.spec
+        context.update(
+            spec=spec,
+            required=[c.label for c in spec.columns if c.required],
+            optional=[c.label for c in spec.columns if not c.required],
+            recent=ImportJob.objects.filter(uploader=self.request.user, kind=spec.kind)[:5],
+        )
+        return context
 
     def get(self, request, *args, **kwargs):
-        return self.render_page(self.form_class())
+        return self.render_to_response(self.get_context_data(form=UploadForm()))
 
     def post(self, request, *args, **kwargs):
-        if request.POST.get("confirm"):
-            return self.confirm(request)
-        form = self.form_class(request.POST, request.FILES)
+        form = UploadForm(request.POST, request.FILES)
         if not form.is_valid():
-            return self.render_page(form)
+            return self.render_to_response(self.get_context_data(form=form))
         upload = form.cleaned_data["file"]
-        upload.seek(0)
-        name, content = upload.name, upload.read()
-        try:
-            sheet = self.read_sheet(name, content)
-        except ValueError as exc:
-            form.add_error("file", str(exc))
-            return self.render_page(form)
-        report = self.run_import(sheet, dry_run=True)
-        # The upload token (not a secret) stays empty until the checked sheet is stored.
-        token = ""  # nosec B105
-        if self.keep_invalid or not self.has_errors(report):
-            token = uploads.store(
-                user=request.user, kind=self.get_upload_kind(), name=self.stored_name(name), content=content
-            )
-            request.session[self.session_key] = token
-        return self.render_page(form, **self.report_context(report, dry_run=True, token=token, sheet=sheet))
+        job = jobs.job_create(actor=request.user, kind=self.importer.spec.kind, name=upload.name, content=upload.read())
+        tasks.queue(job, tasks.import_check)
+        return redirect("imports:job", pk=job.pk)
 
-    def confirm(self, request):
-        token = request.POST.get("token") or request.session.get(self.session_key, "")
-        kind = self.get_upload_kind()
-        stored = None
-        if token and request.session.get(self.session_key) == token:
-            stored = uploads.load(user=request.user, kind=kind, token=token)
-        if stored is None:  # a forged or stale token leaves the session's own sheet in place
-            messages.error(request, str(self.expired_message))
-            return redirect(request.path)
-        try:
-            sheet = self.read_sheet(*stored)
-        except ValueError as exc:  # read once already; only a changed reader could refuse it now
-            messages.error(request, str(exc))
-            return redirect(request.path)
-        report = self.run_import(sheet, dry_run=False, valid_only=request.POST.get("valid_only") == "1")
-        done = self.succeeded(report)
-        if done or not self.keep_invalid:
-            request.session.pop(self.session_key, None)
-            uploads.discard(user=request.user, kind=kind, token=token)
-        if done:
-            messages.success(request, self.success_message(report, sheet))
-            return redirect(self.get_success_url())
-        # Nothing written: with `keep_invalid` the user may still choose to import only the valid rows.
-        token = token if self.keep_invalid else ""
-        context = self.report_context(report, dry_run=False, token=token, sheet=sheet)
-        return self.render_page(self.form_class(), **context)
+
+def _job_or_404(request, pk) -> ImportJob:
+    return get_object_or_404(ImportJob, pk=pk, uploader=request.user)
+
+
+class ImportJobPage(PortalView):
+    """One job: progress while it runs, then the mapping step, the unit choice, the preview or the result."""
+
+    template_name = "core/import_job.html"
+    http_method_names = ["get", "post"]
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.job = _job_or_404(request, kwargs["pk"])
+        self.importer = _importer(self.job.kind, request.user)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_title(self):
+        return _("Import: %(title)s") % {"title": self.importer.spec.title}
+
+    def forms(self, data=None) -> dict:
+        job, spec = self.job, self.importer.spec
+        forms = {}
+        if job.status == Status.NEEDS_MAPPING:
+            preview = job.preview
+            forms["mapping_form"] = MappingForm(
+                data, spec=spec, headers=preview.get("headers", []), missing=preview.get("missing", [])
+            )
+        elif job.status == Status.NEEDS_UNIT:
+            forms["unit_form"] = UnitForm(data)
+        elif job.status == Status.READY and job.counts.get("valid"):
+            forms["confirm_form"] = ConfirmForm(data, job=job, importer=self.importer)
+        elif job.status == Status.READY and self.importer.can_update:
+            forms["confirm_form"] = ConfirmForm(data, job=job, importer=self.importer)
+        return forms
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        job = self.job
+        page = Paginator(job.errors, ERRORS_PER_PAGE).get_page(self.request.GET.get("page"))
+        context.update(
+            job=job,
+            spec=self.importer.spec,
+            errors_page=page,
+            list_url=reverse(self.importer.list_url) if self.importer.list_url else "",
+            progress_url=reverse("imports:progress", args=[job.pk]) if job.running else "",
+        )
+        return context
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(self.get_context_data(**self.forms()))
+
+    def post(self, request, *args, **kwargs):
+        job = self.job
+        forms = self.forms(request.POST)
+        form = next(iter(forms.values()), None)
+        if form is None:  # the job has moved on (another tab, a double click)
+            return redirect("imports:job", pk=job.pk)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(**forms))
+        if isinstance(form, MappingForm):
+            mapping = form.mapping()
+            jobs.job_set_options(job, status=Status.PARSING, mapping=mapping)
+            if form.cleaned_data.get("remember"):
+                jobs.save_mapping(job, mapping)
+            tasks.queue(job, tasks.import_check)
+        elif isinstance(form, UnitForm):
+            jobs.job_set_options(job, status=Status.PARSING, amount_unit=form.cleaned_data["amount_unit"])
+            tasks.queue(job, tasks.import_check)
+        else:
+            choices = {name: bool(form.cleaned_data.get(name)) for name in form.fields}
+            jobs.job_set_options(job, status=Status.WRITING, **choices)
+            tasks.queue(job, tasks.import_write)
+        return redirect("imports:job", pk=job.pk)
+
+
+@never_cache
+def progress(request, pk):
+    """celery-progress's JSON for the job's task (its own view would show any task's state to anyone who knows the
+    id). The result is left out: the page reloads and reads the job."""
+    if not request.user.is_authenticated:
+        raise Http404
+    job = _job_or_404(request, pk)
+    if not job.task_id:
+        info = {"state": "SUCCESS", "complete": True, "success": True, "progress": {"percent": 100}}
+    else:
+        info = Progress(AsyncResult(job.task_id)).get_info()
+        if info.get("complete") or not job.running:
+            info.update(complete=True, success=True)
+    info["result"] = None
+    return HttpResponse(json.dumps(info), content_type="application/json")
+
+
+def error_sheet(request, pk):
+    """The uploaded sheet with an error column added (row errors by row), as it was uploaded otherwise."""
+    if not request.user.is_authenticated:
+        raise Http404
+    job = _job_or_404(request, pk)
+    built = annotate.with_errors(job)
+    if built is None:
+        messages.error(request, _("The uploaded sheet has expired; upload it again."))
+        return redirect("imports:job", pk=job.pk)
+    name, content_type, content = built
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from accounts.permissions import SYSTEM
 from cadres import selectors, services
@@ -200,7 +200,7 @@ def test_every_page_renders_for_staff_and_secretary(county, users, client_for):
     for name, pk in detail:
         assert client.get(reverse(f"cadres:{name}", args=[pk])).status_code == 200, name
     for kind in ("members", "posts", "reserves"):
-        assert client.get(reverse("cadres:import", args=[kind])).status_code == 200
+        assert client.get(reverse("imports:start", args=[kind])).status_code == 200
         assert client.get(reverse("cadres:export", args=[kind])).status_code == 200
     secretary = client_for(users["secretary_a1"])
     assert secretary.get(reverse("cadres:member_list")).status_code == 200
@@ -224,5 +224,8 @@ def test_member_list_and_api_query_counts_do_not_grow_with_rows(
         api.get("/api/v1/cadres/members/")
 
 
-def test_back_office_import_page_opens_for_staff(county, users, client_for):
-    assert client_for(users["staff_a"]).get(reverse("admin:cadres_partymember_import")).status_code == 200
+def test_back_office_points_to_the_one_import_page(county, users, client_for):
+    changelist = client_for(users["staff_a"]).get(reverse("admin:cadres_partymember_changelist"))
+    assert changelist.status_code == 200 and reverse("imports:start", args=["members"]) in changelist.content.decode()
+    with pytest.raises(NoReverseMatch):  # no second import path in the admin
+        reverse("admin:cadres_partymember_import")

@@ -165,7 +165,7 @@ def test_api_refuses_a_unit_where_the_model_may_not_be_written(api_for, county, 
 
 
 def test_import_page_follows_the_declared_import_action(client_for, users, roles):
-    url = reverse("cadres:import", args=["members"])
+    url = reverse("imports:start", args=["members"])
     assert not units_for(roles["gridworker"], PartyMember, IMPORT)
     assert client_for(roles["gridworker"]).get(url).status_code == 403
     assert client_for(users["secretary_a1"]).get(url).status_code == 200

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 import tablib
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -22,10 +21,12 @@ from cadres.models import PartyMember, Person
 from cadres.personal import age_band
 from collective_economy.models import IncomeReport
 from core import imports
+from core.models import ImportJob
 from core.tasks import purge_import_uploads
 from grid_woodpecker.models import Woodpecker
 from tests import factories
 from tests.cadres import helpers as h
+from tests.core import sheet_helpers as sheets
 from tests.grid_woodpecker import helpers as wp_helpers
 
 pytestmark = pytest.mark.django_db
@@ -158,69 +159,67 @@ def _uploads(settings) -> list[Path]:
     return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
 
 
-def test_member_import_dry_run_keeps_no_personal_data_in_session_or_page(county, users, client_for, settings):
+def _job_text(job) -> str:
+    return json.dumps([job.preview, job.errors, job.options, job.counts, job.error_summary], ensure_ascii=False)
+
+
+def test_member_import_keeps_no_personal_data_in_session_page_or_job(county, users, client_for, settings):
     number, phone = h.make_id(birth="19830621"), "13822223333"
     sheet = tablib.Dataset(
         ["导入人", number, phone, "VILA10001", "正式党员", "2020-07-01"],
         headers=["姓名", "身份证号", "手机号码", "单位编码", "党员类别", "入党日期"],
     )
     client = client_for(users["staff_a"])
-    url = reverse("cadres:import", args=["members"])
-    page = client.post(url, {"file": SimpleUploadedFile("m.xlsx", sheet.export("xlsx"))})
-    body = page.content.decode()
-    token = page.context["report"].token
+    _response, job = sheets.upload(client, "members", "m.xlsx", sheet.export("xlsx"))
+    body = sheets.page(client, job)
     for secret in (number, phone, number[6:14]):
-        assert secret not in body and secret not in _session_text(client)
-    assert f'name="token" value="{token}"' in body and len(token) == 43
+        assert secret not in body and secret not in _session_text(client) and secret not in _job_text(job)
+    assert "导入人" in body and "138****3333" in body  # the preview shows the masked forms
     files = _uploads(settings)
     assert len(files) == 1 and files[0].parent.name == str(users["staff_a"].pk)
     assert oct(files[0].stat().st_mode & 0o777) == "0o600"
-    # Another user holding the token cannot confirm it: it is neither in their session nor in their directory.
+    # Another user cannot see or confirm the job: it is not theirs (404), and nothing is written.
     other = Client()
     other.force_login(users["city_staff"])
-    assert other.post(url, {"confirm": "1", "token": token}).status_code == 302
+    assert sheets.post(other, reverse("imports:job", args=[job.pk]), {}).status_code == 404
     assert not PartyMember.objects.filter(person__name="导入人").exists()
-    assert imports.load(user=users["city_staff"], kind="cadres_members", token=token) is None
+    assert imports.load(user=users["city_staff"], kind="members", token=job.token) is None
     # The uploader confirms; the file is gone afterwards.
-    assert client.post(url, {"confirm": "1", "token": token}).status_code == 302
+    assert sheets.confirm(client, job).status_code == 302
     assert PartyMember.objects.get(person__name="导入人").person.mobile_masked == "138****3333"
-    assert _uploads(settings) == [] and "import-members" not in client.session
+    assert _uploads(settings) == []
 
 
-def test_woodpecker_import_dry_run_keeps_no_personal_data_in_session_or_page(county, users, client_for, settings):
+def test_woodpecker_import_keeps_no_personal_data_in_session_page_or_job(county, users, client_for, settings):
     number, phone = wp_helpers.id_number(birth="19920214"), "13966667777"
     header = "name,id_number,mobile,grid_code,group,is_lead,lead_duties"
     sheet = f"{header}\n导入啄木鸟,{number},{phone},COMA00001-G01,resident,0,\n"
     client = client_for(users["staff_a"])
-    url = reverse("grid_woodpecker:import", args=["woodpeckers"])
-    page = client.post(url, {"file": SimpleUploadedFile("w.csv", sheet.encode(), content_type="text/csv")})
-    assert page.context["report"] == [] and page.context["ready"]
+    _response, job = sheets.upload(client, "woodpeckers", "w.csv", sheet.encode())
+    assert job.errors == [] and job.status == ImportJob.Status.READY
+    body = sheets.page(client, job)
     for secret in (number, phone):
-        assert secret not in page.content.decode() and secret not in _session_text(client)
+        assert secret not in body and secret not in _session_text(client) and secret not in _job_text(job)
     assert len(_uploads(settings)) == 1
-    client.post(url, {"confirm": "1"})
+    sheets.confirm(client, job)
     assert Woodpecker.objects.get(person__name="导入啄木鸟")
     assert _uploads(settings) == []
 
 
-def test_income_import_confirms_by_token_not_by_a_hidden_payload(county, users, client_for, settings):
-    headers = "村编码,年度,集体经济总收入,经营性收入,收入来源,发展模式,年末资产,年末负债"
+def test_income_import_confirms_a_job_not_a_hidden_payload(county, users, client_for, settings):
+    headers = "村编码,年度,集体经济总收入（元）,经营性收入（元）,收入来源,发展模式,年末资产（元）,年末负债（元）"
     sheet = f"{headers}\nVILA10001,2024,250000,200000,,产业带动,0,0\n".encode()
     client = client_for(users["staff_a"])
-    bad = f"{headers}\nVILA10001,2024,-5,0,,产业带动,0,0\n".encode()
-    page = client.post("/economy/import/", {"file": SimpleUploadedFile("bad.csv", bad)})
-    assert page.context["errors"] and _uploads(settings) == []  # a sheet that cannot be confirmed is not kept
-    page = client.post("/economy/import/", {"file": SimpleUploadedFile("s.csv", sheet)})
-    body = page.content.decode()
-    assert 'name="payload"' not in body and "250000" not in _session_text(client)
-    token = page.context["token"]
-    # A forged token, or the right token from another user's session, writes nothing.
-    assert client.post("/economy/import/", {"token": "x" * 43, "confirm": "1"}).status_code == 302
+    _response, job = sheets.upload(client, "income", "s.csv", sheet)
+    body = sheets.page(client, job)
+    assert 'name="payload"' not in body and 'name="token"' not in body and "250000" not in _session_text(client)
+    # Another user of the same township cannot confirm it (not their job: 404) and writes nothing.
     other = Client()
     other.force_login(factories.user_with_role("staff_a2", Role.TOWNSHIP_STAFF, county["township_a"]))
-    assert other.post("/economy/import/", {"token": token, "confirm": "1"}).status_code == 302
+    url = reverse("imports:job", args=[job.pk])
+    assert sheets.post(other, url, {"warnings_confirmed": "on"}).status_code == 404
     assert not IncomeReport.objects.exists()
-    assert client.post("/economy/import/", {"token": token, "confirm": "1"}).status_code == 302
+    sheets.confirm(client, job, warnings_confirmed=True)
     assert IncomeReport.objects.count() == 1 and _uploads(settings) == []
 
 
@@ -250,15 +249,14 @@ def test_an_external_system_reads_no_people(county, users, api_for):
     assert api_for(users["staff_a"]).get(f"/api/v1/cadres/people/{member.person_id}/").status_code == 200
 
 
-def test_target_import_keeps_only_a_token_in_the_session(county, users, client_for, settings):
+def test_target_import_keeps_nothing_in_the_session(county, users, client_for, settings):
     from goals.models import Target
     from tests.goals.test_targets import _sheet
 
     client = client_for(users["city_staff"])
     sheet = _sheet([["demonstration_villages", county["township_a"].code, 2024, 3, "市定备注"]])
-    response = client.post("/goals/targets/import/", {"file": sheet})
-    assert response.context["ready"] == 1
-    token = client.session["goals_target_import"]
-    assert len(token) == 43 and "市定备注" not in _session_text(client) and len(_uploads(settings)) == 1
-    assert client.post("/goals/targets/import/", {"confirm": "1"}).status_code == 302
+    _response, job = sheets.upload(client, "targets", "targets.xlsx", sheet.read())
+    assert job.counts["valid"] == 1
+    assert "市定备注" not in _session_text(client) and len(_uploads(settings)) == 1
+    sheets.confirm(client, job)
     assert Target.objects.get().note == "市定备注" and _uploads(settings) == []

@@ -250,9 +250,10 @@ def test_rewards_page_refuses_compute_to_township_staff(county, users, client_fo
     assert client_for(users["staff_a"]).get(reverse("collective_economy:rewards")).context["can_compute"] is False
 
 
-def test_import_page_needs_approve_somewhere(county, users, client_for):
-    assert client_for(users["secretary_a1"]).get(reverse("collective_economy:import")).status_code == 403
-    assert client_for(users["staff_a"]).get(reverse("collective_economy:import")).status_code == 200
+def test_import_page_needs_the_import_action_somewhere(county, users, client_for):
+    url = reverse("imports:start", args=["income"])
+    assert client_for(users["secretary_a1"]).get(url).status_code == 403
+    assert client_for(users["staff_a"]).get(url).status_code == 200
 
 
 def test_targets_form_offers_only_units_where_targets_may_be_set(county, users, client_for):

@@ -121,8 +121,9 @@ def test_dashboard_buttons_follow_can(county, users, client_for, grid_a):
 
 
 def test_import_page_needs_the_target_action_somewhere(county, users, client_for, org_b):
-    assert client_for(users["staff_a"]).get(reverse("goals:target_import")).status_code == 403
-    assert client_for(org_b).get(reverse("goals:target_import")).status_code == 200
+    url = reverse("imports:start", args=["targets"])
+    assert client_for(users["staff_a"]).get(url).status_code == 403
+    assert client_for(org_b).get(url).status_code == 200
 
 
 def test_api_target_change_403_without_action_404_outside(county, users, api_for, org_b):

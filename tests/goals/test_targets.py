@@ -9,10 +9,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from openpyxl import Workbook
 
 from accounts.permissions import SYSTEM
+from core.models import ImportJob
 from goals import indicators as registry
 from goals import selectors, services
 from goals.models import Target
 from organizations.models import DemonstrationTitleKind as T
+from tests.core import sheet_helpers as sheets
 
 from .conftest import grant
 
@@ -122,6 +124,11 @@ def _sheet(rows):
     return out
 
 
+def _import(client, sheet):
+    _response, job = sheets.upload(client, "targets", "targets.xlsx", sheet.read())
+    return job
+
+
 def test_excel_import_reports_bad_rows_and_writes_nothing(county, users, client_for):
     client = client_for(users["city_staff"])
     sheet = _sheet(
@@ -131,12 +138,12 @@ def test_excel_import_reports_bad_rows_and_writes_nothing(county, users, client_
             ["示范社区", "NOSUCHUNIT", 2024, 2, ""],
         ]
     )
-    response = client.post("/goals/targets/import/", {"file": sheet})
-    body = response.content.decode()
+    job = _import(client, sheet)
+    body = sheets.page(client, job)
     assert "第 3 行" in body and "第 4 行" in body and "第 2 行" not in body
     assert Target.objects.count() == 0
-    assert client.post("/goals/targets/import/", {"confirm": "1"}).status_code == 302  # nothing pending
-    assert Target.objects.count() == 0
+    sheets.confirm(client, job)  # all or nothing
+    assert job.status == ImportJob.Status.FAILED and Target.objects.count() == 0
 
 
 def test_excel_import_dry_run_then_confirm(county, users, client_for):
@@ -147,15 +154,21 @@ def test_excel_import_dry_run_then_confirm(county, users, client_for):
             ["示范社区", county["city"].code, 2024, 2, ""],
         ]
     )
-    response = client.post("/goals/targets/import/", {"file": sheet})
-    assert response.context["ready"] == 2 and Target.objects.count() == 0
-    assert client.post("/goals/targets/import/", {"confirm": "1"}).status_code == 302
+    job = _import(client, sheet)
+    assert job.counts["valid"] == 2 and Target.objects.count() == 0
+    assert sheets.confirm(client, job).status_code == 302
     assert Target.objects.get(indicator="demonstration_communities", unit=county["city"]).value == 2
     assert Target.objects.get(indicator="demonstration_villages", unit=county["township_a"]).note == "市定"
+    # The same sheet with a changed value updates only when asked to.
+    again = _import(client, _sheet([["demonstration_villages", county["township_a"].code, 2024, 5, "市定"]]))
+    assert again.counts["invalid"] == 1
+    sheets.confirm(client, again, update_existing=True)
+    assert again.counts["updated"] == 1
+    assert Target.objects.get(indicator="demonstration_villages", unit=county["township_a"]).value == 5
 
 
 def test_township_staff_cannot_import_targets(users, client_for):
-    assert client_for(users["staff_a"]).get("/goals/targets/import/").status_code == 403
+    assert client_for(users["staff_a"]).get("/imports/targets/").status_code == 403
 
 
 def test_portal_target_form_and_jingzhou_defaults(county, users, client_for):

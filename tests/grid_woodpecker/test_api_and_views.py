@@ -4,10 +4,12 @@ import pytest
 from django.urls import reverse
 
 from accounts.permissions import SYSTEM
+from core.models import ImportJob
 from grid_woodpecker.models import Clue, ClueStatus, PointsAccount, Woodpecker, WoodpeckerStatus
 from grid_woodpecker.services.clues import clue_accept, clue_dispatch, clue_submit
 from grid_woodpecker.services.points import points_adjust
 from grid_woodpecker.services.woodpeckers import woodpecker_deactivate
+from tests.core import sheet_helpers as sheets
 from tests.grid_woodpecker import helpers
 
 pytestmark = pytest.mark.django_db
@@ -137,18 +139,15 @@ def test_import_woodpeckers_dry_run_reports_rows_and_writes_nothing(client_for, 
     good = f"甲,{helpers.id_number()},13900000001,{county['grid_ac'].code},resident,0,"
     bad = f"乙,123,,{county['grid_b1'].code},pilot,0,"
     sheet = "name,id_number,mobile,grid_code,group,is_lead,lead_duties\n" + good + "\n" + bad + "\n"
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    upload = SimpleUploadedFile("w.csv", sheet.encode(), content_type="text/csv")
-    response = client.post(reverse("grid_woodpecker:import", args=["woodpeckers"]), {"file": upload})
-    report = response.context["report"]
-    assert {(e["row"], e["field"]) for e in report} == {(2, "id_number"), (2, "grid_code"), (2, "group")}
-    assert Woodpecker.objects.count() == 0
+    _response, job = sheets.upload(client, "woodpeckers", "w.csv", sheet.encode())
+    # Rows by their sheet line (the header is line 1), columns by their Chinese header.
+    assert {(e["row"], e["column"]) for e in job.errors} == {(3, "身份证号码"), (3, "网格编码"), (3, "队员类别")}
+    sheets.confirm(client, job)
+    assert job.status == ImportJob.Status.FAILED and Woodpecker.objects.count() == 0
     ok_sheet = "name,id_number,mobile,grid_code,group,is_lead,lead_duties\n" + good + "\n"
-    upload = SimpleUploadedFile("w.csv", ok_sheet.encode(), content_type="text/csv")
-    response = client.post(reverse("grid_woodpecker:import", args=["woodpeckers"]), {"file": upload})
-    assert response.context["report"] == [] and Woodpecker.objects.count() == 0
-    client.post(reverse("grid_woodpecker:import", args=["woodpeckers"]), {"confirm": "1"})
+    _response, job = sheets.upload(client, "woodpeckers", "w.csv", ok_sheet.encode())
+    assert job.errors == [] and Woodpecker.objects.count() == 0
+    sheets.confirm(client, job)
     assert Woodpecker.objects.get().status == WoodpeckerStatus.ACTIVE
     export = client.get(reverse("grid_woodpecker:export", args=["woodpeckers"]))
     assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd.openxml")
@@ -189,8 +188,6 @@ def test_admin_category_change_goes_through_service(client_for, users, county):
 
 
 def test_import_goods_reports_bad_rows_and_writes_nothing(client_for, users, county):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     from grid_woodpecker.models import Goods
 
     station, _goods = helpers.station_with_goods(county["village_a1"])
@@ -203,9 +200,9 @@ def test_import_goods_reports_bad_rows_and_writes_nothing(client_for, users, cou
         f",{station.pk},毛巾,0,-1,1\n"
     )
     client = client_for(users["staff_a"])
-    upload = SimpleUploadedFile("g.csv", sheet.encode(), content_type="text/csv")
-    report = client.post(reverse("grid_woodpecker:import", args=["goods"]), {"file": upload}).context["report"]
-    assert {(e["row"], e["field"]) for e in report} >= {(2, "station"), (3, "price_yuan")}
+    _response, job = sheets.upload(client, "goods", "g.csv", sheet.encode())
+    assert {(e["row"], e["column"]) for e in job.errors} >= {(3, "站点编号"), (4, "价格（元）"), (4, "库存")}
+    sheets.confirm(client, job)
     assert Goods.objects.count() == before
 
 

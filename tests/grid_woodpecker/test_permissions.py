@@ -306,9 +306,10 @@ def test_task_taken_only_by_a_woodpecker_of_its_grid(api_for, wp_world, county):
 
 
 def test_import_pages_follow_the_declared_import_action(client_for, wp_world, users):
-    url = reverse("grid_woodpecker:import", args=["woodpeckers"])
-    assert client_for(wp_world["wp_user"]).get(url).status_code == 404
-    assert client_for(wp_world["handler"]).get(url).status_code == 404
+    url = reverse("imports:start", args=["woodpeckers"])
+    # No IMPORT role anywhere: 403 (the one permission path: no role → 403, out of scope → 404).
+    assert client_for(wp_world["wp_user"]).get(url).status_code == 403
+    assert client_for(wp_world["handler"]).get(url).status_code == 403
     assert client_for(wp_world["gridworker"]).get(url).status_code == 200
     assert units_for(wp_world["gridworker"], Woodpecker, "import") == [wp_world["woodpecker"].grid.path]
 

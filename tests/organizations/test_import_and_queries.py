@@ -1,29 +1,31 @@
+"""Units from a sheet on the engine (core.sheets, organizations/importers.py); the export; query counts."""
+
 import pytest
-import tablib
 from django.urls import reverse
 
+from core.models import ImportJob
 from organizations.models import OrganizationUnit
 from organizations.resources import OrganizationUnitResource
+from tests.core.sheet_helpers import confirm, csv_bytes, upload
 
 pytestmark = pytest.mark.django_db
 HEADERS = ["code", "name", "kind", "parent_code", "sort_order", "is_active"]
 
 
-def _import(rows, actor, dry_run):
-    dataset = tablib.Dataset(*rows, headers=HEADERS)
-    return OrganizationUnitResource(actor=actor).import_data(dataset, dry_run=dry_run, use_transactions=True)
+def _import(client, rows, *, write):
+    _response, job = upload(client, "units", "units.csv", csv_bytes([HEADERS, *rows]))
+    if write and job.status == ImportJob.Status.READY:
+        confirm(client, job)
+    return job
 
 
-def test_import_creates_units_through_the_service(county, users):
-    result = _import(
-        [
-            ["VILA50001", "甲五村", "village", "TOWNA0001", 0, 1],
-            ["VILA50001-G01", "甲五村一组", "grid", "VILA50001", 0, 1],
-        ],
-        users["staff_a"],
-        dry_run=False,
-    )
-    assert not result.has_errors() and not result.has_validation_errors()
+def test_import_creates_units_through_the_service(county, users, client_for):
+    rows = [
+        ["VILA50001", "甲五村", "village", "TOWNA0001", 0, 1],
+        ["VILA50001-G01", "甲五村一组", "grid", "VILA50001", 0, 1],
+    ]
+    job = _import(client_for(users["staff_a"]), rows, write=True)
+    assert job.status == ImportJob.Status.DONE and job.counts["created"] == 2, (job.errors, job.error_summary)
     grid = OrganizationUnit.objects.get(code="VILA50001-G01")
     assert grid.path.startswith(county["township_a"].path) and grid.depth == 3 and grid.party_org
 
@@ -36,12 +38,13 @@ def test_import_creates_units_through_the_service(county, users):
         ["BADIMP003", "无上级", "village", "NOSUCH01", 0, 1],  # unknown parent
     ],
 )
-@pytest.mark.parametrize("dry_run", [True, False])
-def test_import_reports_bad_rows_and_writes_nothing(county, users, bad_row, dry_run):
+@pytest.mark.parametrize("write", [False, True])
+def test_import_reports_bad_rows_and_writes_nothing(county, users, client_for, bad_row, write):
     before = OrganizationUnit.objects.count()
     good = ["VILA60001", "甲六村", "village", "TOWNA0001", 0, 1]
-    result = _import([good, bad_row], users["staff_a"], dry_run=dry_run)
-    assert result.has_errors() or result.has_validation_errors()
+    job = _import(client_for(users["staff_a"]), [good, bad_row], write=write)
+    assert [e["row"] for e in job.errors] == [3]
+    assert job.status == (ImportJob.Status.FAILED if write else ImportJob.Status.READY)
     assert OrganizationUnit.objects.count() == before
 
 

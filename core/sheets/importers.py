@@ -1,0 +1,113 @@
+"""The importer protocol of the one sheet import engine, and the registry of importers by kind.
+
+An app declares one `Importer` subclass per sheet kind in its `importers.py` and registers it with `@register`;
+core finds those modules at run time (core never imports a domain app). The engine (`core.sheets.jobs`) reads the
+sheet with `core.sheets.reader.read_table(..., spec)`, then calls, for the check (dry run) and again for the write:
+
+- `prepare(table, *, actor, options)`: cached lookups for the whole sheet (units in scope by code and name, the
+  people by ID number hash, the existing records), a query or two for any number of rows;
+- `check_row(row, ctx)`: domain checks, adding Chinese messages to `row.errors` (key → message);
+- `warnings(table, ctx)`: what the uploader must confirm with a checkbox (outliers, expected villages missing);
+- `write(rows, *, actor, options)` → `Counts`: the valid rows, in bulk, inside the engine's transaction; audit rows
+  per changed record (`core.audit.record_many`) and `core.events.records_changed` once per year (the roll-ups run
+  once, after commit).
+
+`model` is the permission path: IMPORT on it, at the units `accounts.permissions.units_for` gives.
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils.module_loading import autodiscover_modules
+
+from core import crypto
+
+from .spec import Column, SheetSpec
+
+# Characters kept at the start and the end, as the portal shows them (cadres.models.people.mask_id_number).
+MASKED = {"id_number": (1, 1), "phone": (3, 4)}
+REGISTRY: dict[str, type["Importer"]] = {}
+_discovered: list[bool] = []  # set once the apps' importers modules are imported
+
+
+@dataclass
+class Counts:
+    """What a write did. `skipped`: valid-only rows left out plus the sheet's total rows."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+
+    def as_dict(self) -> dict:
+        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged, "skipped": self.skipped}
+
+
+@dataclass
+class Context:
+    """Per-run state handed to `check_row` and `warnings`: who imports, the options, and a scratch dict (rows
+    seen so far, to find a value repeated within the sheet)."""
+
+    actor: object
+    options: dict
+    seen: dict = field(default_factory=dict)
+
+    @property
+    def update_existing(self) -> bool:
+        return bool(self.options.get("update_existing"))
+
+
+class Importer:
+    spec: SheetSpec
+    model = None
+    list_url = ""  # URL name of the list the result page links back to
+    # Whether "更新已有记录" is offered (an existing record is otherwise a row error).
+    can_update = True
+
+    def prepare(self, table, *, actor, options) -> None:
+        """Load what `check_row` needs for the whole sheet (override)."""
+
+    def check_row(self, row, ctx: Context) -> None:
+        """Add domain errors to `row.errors` (override)."""
+
+    def warnings(self, table, ctx: Context) -> list[str]:
+        return []
+
+    def write(self, rows, *, actor, options) -> Counts:
+        raise NotImplementedError
+
+    # -- shown on the preview --------------------------------------------------------------------------------------
+
+    def display(self, column, value) -> str:
+        """A parsed value as the preview shows it (a choice by its label, an amount in yuan with two decimals)."""
+        if value is None or value == "":
+            return ""
+        if column.type in MASKED:  # the preview (and the job row) never holds a full ID number or phone
+            return crypto.mask(str(value), *MASKED[column.type])
+        if column.type == "choice":
+            return dict(column.choices).get(value, str(value))
+        if column.type == "bool":
+            return "是" if value else "否"
+        if column.type == "amount":
+            return f"{value:,.2f}"
+        if hasattr(value, "isoformat"):
+            return value.isoformat()
+        return str(value)
+
+
+def register(cls: type[Importer]) -> type[Importer]:
+    REGISTRY[cls.spec.kind] = cls
+    return cls
+
+
+def get(kind: str) -> Importer | None:
+    """A fresh importer for `kind`, or None when no app declares one."""
+    if not _discovered:
+        autodiscover_modules("importers")
+        _discovered.append(True)
+    cls = REGISTRY.get(kind)
+    return cls() if cls else None
+
+
+def column(key: str, label: str, aliases: tuple = (), **kwargs) -> Column:
+    """A spec column that also answers to its field key (the headers of the earlier English-keyed exports)."""
+    return Column(key, label, (*aliases, key), **kwargs)
