@@ -1,0 +1,74 @@
+"""Exports of members, cadre posts and reserve cadres (core.sheets.export), written from their importers' specs.
+
+A person is identified by their code (人员编码), never by an ID number: exports leave out the ID number and the
+phone (docs/security.md, "Exports"), which the pages show masked and a masked value matches nobody."""
+
+from core.sheets.export import Exporter, register
+from core.sheets.spec import Column
+
+from .models import CadrePost, PartyMember, ReserveCadre, ReserveStage
+
+PERSON_CODE = Column("person_code", "人员编码", ("人员代码",), help="系统生成的人员编码，用于匹配已有人员")
+PRIVATE = ("id_number", "mobile")
+
+
+class PersonExporter(Exporter):
+    extra = (PERSON_CODE,)
+    omit = PRIVATE
+
+    def base_queryset(self, params):
+        return self.model.objects.select_related("person", "unit").order_by("unit__path", "person__name", "pk")
+
+    def person_values(self, obj) -> dict:
+        person = obj.person
+        return {
+            "person_code": person.code,
+            "name": person.name,
+            "education": person.education,
+            "employment_type": person.employment_type,
+            "unit_code": obj.unit.code,
+        }
+
+
+@register
+class MemberExporter(PersonExporter):
+    kind = "members"
+    model = PartyMember
+
+    def row(self, obj) -> dict:
+        return {**self.person_values(obj), "status": obj.status, "joined_on": obj.joined_on}
+
+
+@register
+class CadrePostExporter(PersonExporter):
+    kind = "posts"
+    model = CadrePost
+
+    def row(self, obj) -> dict:
+        return {
+            **self.person_values(obj),
+            "committee": obj.committee,
+            "post": obj.post,
+            "is_one_shoulder": obj.is_one_shoulder,
+            "term_start_year": obj.term_start_year,
+            "started_on": obj.started_on,
+        }
+
+
+@register
+class ReserveExporter(PersonExporter):
+    kind = "reserves"
+    model = ReserveCadre
+    extra = (
+        PERSON_CODE,
+        Column("stage", "培养阶段", type="choice", choices=tuple((v, str(label)) for v, label in ReserveStage.choices)),
+    )
+
+    def row(self, obj) -> dict:
+        return {
+            **self.person_values(obj),
+            "stage": obj.stage,
+            "post_for": obj.post_for,
+            "nomination": obj.nomination,
+            "nominated_on": obj.nominated_on,
+        }
