@@ -1,15 +1,17 @@
 """Exports of members, cadre posts and reserve cadres (core.sheets.export), written from their importers' specs.
 
-A person is identified by their code (人员编码), never by an ID number: exports leave out the ID number and the
-phone (docs/security.md, "Exports"), which the pages show masked and a masked value matches nobody."""
+A person is identified by their code (人员编码, a column of the importers' specs), never by an ID number: exports
+leave out the ID number and the phone (docs/security.md, "Exports"), which the pages show masked and a masked value
+matches nobody. A member export goes back in unchanged as an update, each row finding its person by the code."""
 
 from core.sheets.export import Exporter, register
 from core.sheets.spec import Column
 
+from .importers import PERSON_CODE
 from .models import CadrePost, PartyMember, ReserveCadre, ReserveStage
 
-PERSON_CODE = Column("person_code", "人员编码", ("人员代码",), help="系统生成的人员编码，用于匹配已有人员")
 PRIVATE = ("id_number", "mobile")
+__all__ = ["PERSON_CODE", "PRIVATE"]
 
 
 class PersonExporter(Exporter):
