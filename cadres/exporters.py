@@ -1,8 +1,8 @@
 """Exports of members, cadre posts and reserve cadres (core.sheets.export), written from their importers' specs.
 
 A person is identified by their code (人员编码, a column of the importers' specs), never by an ID number: exports
-leave out the ID number and the phone (docs/security.md, "Exports"), which the pages show masked and a masked value
-matches nobody. A member export goes back in unchanged as an update, each row finding its person by the code."""
+leave out the ID number and the phone (docs/security.md), which the pages show masked and a masked value matches
+nobody. A member export goes back in unchanged as an update, each row finding its person by the code."""
 
 from core.sheets.export import Exporter, register
 from core.sheets.spec import Column

@@ -1,5 +1,5 @@
 """Exports of woodpeckers and goods (core.sheets.export), written from their importers' specs. Woodpeckers carry
-their person's code, never the ID number or phone (docs/security.md, "Exports")."""
+their person's code, never the ID number or phone (docs/security.md, personal data in exports)."""
 
 from accounts.permissions import CHANGE, IMPORT
 from cadres.exporters import PERSON_CODE, PRIVATE
