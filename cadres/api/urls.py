@@ -1,5 +1,6 @@
-from core.api.routers import api_urls
+from core.api.routers import api_router
 
 from . import views
 
-urlpatterns = api_urls(views)
+router = api_router(views)
+urlpatterns = router.urls

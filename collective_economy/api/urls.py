@@ -1,7 +1,8 @@
 from django.urls import path
 
-from core.api.routers import api_urls
+from core.api.routers import api_router
 
 from . import views
 
-urlpatterns = [path("shares/", views.SharesView.as_view(), name="shares"), *api_urls(views)]
+router = api_router(views)
+urlpatterns = [path("shares/", views.SharesView.as_view(), name="shares"), *router.urls]
