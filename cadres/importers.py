@@ -40,6 +40,7 @@ def _choices(choices) -> tuple:
 # A registered person's code (Person.code): what an export carries instead of the ID number (core.sheets.export),
 # so that the export goes back in unchanged as an update. A row gives the ID number, the code, or both (agreeing).
 PERSON_CODE = Column("person_code", "人员编码", ("人员代码",), help="系统生成的人员编码，填写后按编码匹配已登记人员")
+PERSON_KEYS = (("id_number", "person_code"),)  # a sheet names its people by one or the other (or both)
 PERSON_COLUMNS = (
     PERSON_CODE,
     Column("name", "姓名", required=True),
@@ -171,6 +172,7 @@ class MemberImporter(PersonImporter):
     spec = SheetSpec(
         kind="members",
         title="党员信息",
+        either=PERSON_KEYS,
         columns=(
             *PERSON_COLUMNS,
             Column("employment_type", "从业类型", ("职业",), type="choice", choices=_choices(EmploymentType.choices)),
@@ -262,6 +264,7 @@ class CadrePostImporter(PersonImporter):
     spec = SheetSpec(
         kind="posts",
         title="干部任职",
+        either=PERSON_KEYS,
         columns=(
             *PERSON_COLUMNS,
             UNIT,
@@ -303,6 +306,7 @@ class ReserveImporter(PersonImporter):
     spec = SheetSpec(
         kind="reserves",
         title="后备干部",
+        either=PERSON_KEYS,
         columns=(
             *PERSON_COLUMNS,
             UNIT,
