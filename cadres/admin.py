@@ -3,7 +3,7 @@ are read-only here — their steps go through the portal or the API, where the s
 
 from django.contrib import admin
 
-from core.admin import ActorResourceMixin, ReadOnlyAdmin
+from core.admin import PortalSheetsMixin, ReadOnlyAdmin
 
 from .models import (
     CadrePost,
@@ -22,10 +22,9 @@ from .models import (
     TrainingAttendance,
     TrainingSession,
 )
-from .resources import CadrePostResource, PartyMemberResource, ReserveCadreResource
 
 
-class SheetAdmin(ActorResourceMixin, ReadOnlyAdmin):
+class SheetAdmin(PortalSheetsMixin, ReadOnlyAdmin):
     """Export scoped to the user; the change list links to the portal import page."""
 
 
@@ -49,7 +48,6 @@ class PersonalDataRevealAdmin(ReadOnlyAdmin):
 
 @admin.register(PartyMember)
 class PartyMemberAdmin(SheetAdmin):
-    resource_classes = [PartyMemberResource]
     import_kind = "members"
     list_display = ["person", "unit", "status", "joined_on", "is_floating", "without_post"]
     list_filter = ["status", "is_floating", "is_in_service", "without_post", "is_household"]
@@ -86,7 +84,6 @@ class DevelopmentRecordAdmin(ReadOnlyAdmin):
 
 @admin.register(CadrePost)
 class CadrePostAdmin(SheetAdmin):
-    resource_classes = [CadrePostResource]
     import_kind = "posts"
     list_display = ["person", "unit", "committee", "post", "is_one_shoulder", "term_start_year", "ended_on"]
     list_filter = ["post", "committee", "is_one_shoulder", "is_dispatched"]
@@ -133,7 +130,6 @@ class ReserveStepInline(admin.TabularInline):
 
 @admin.register(ReserveCadre)
 class ReserveCadreAdmin(SheetAdmin):
-    resource_classes = [ReserveCadreResource]
     import_kind = "reserves"
     list_display = ["person", "unit", "post_for", "nomination", "stage", "nominated_on"]
     list_filter = ["stage", "post_for", "nomination"]

@@ -7,6 +7,7 @@ few queries); posts and reserves, fewer and richer, through their services. Roll
 """
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts.permissions import CHANGE, IMPORT, VIEW, restrict, units_for
@@ -36,9 +37,20 @@ def _choices(choices) -> tuple:
     return tuple((value, str(label)) for value, label in choices)
 
 
+# A registered person's code (Person.code): what an export carries instead of the ID number (core.sheets.export),
+# so that the export goes back in unchanged as an update. A row gives the ID number, the code, or both (agreeing).
+PERSON_CODE = Column("person_code", "人员编码", ("人员代码",), help="系统生成的人员编码，填写后按编码匹配已登记人员")
+PERSON_KEYS = (("id_number", "person_code"),)  # a sheet names its people by one or the other (or both)
 PERSON_COLUMNS = (
+    PERSON_CODE,
     Column("name", "姓名", required=True),
-    Column("id_number", "身份证号码", ("身份证号", "身份证", "公民身份号码"), type="id_number", required=True),
+    Column(
+        "id_number",
+        "身份证号码",
+        ("身份证号", "身份证", "公民身份号码"),
+        type="id_number",
+        help="新登记人员必填；已有人员可只填人员编码",
+    ),
     Column("mobile", "手机号码", ("手机", "手机号", "联系电话"), type="phone"),
     Column("education", "文化程度", ("学历",), type="choice", choices=_choices(EducationLevel.choices)),
 )
@@ -62,9 +74,11 @@ class PersonImporter(Importer):
             except Exception:  # noqa: BLE001 - reported by check_row as the column's error
                 self.numbers[row.number] = None
         hashes = {crypto.search_hash(n) for n in self.numbers.values() if n}
-        self.people = {p.id_number_hash: p for p in Person.objects.filter(id_number_hash__in=hashes)}
-        visible = restrict(Person.objects.filter(id_number_hash__in=hashes), actor, VIEW)
-        self.visible = set(visible.values_list("pk", flat=True))
+        codes = {str(r.values.get("person_code") or "").strip().upper() for r in table.rows} - {""}
+        found = Person.objects.filter(Q(id_number_hash__in=hashes) | Q(code__in=codes))
+        self.people = {p.id_number_hash: p for p in found}
+        self.by_code = {p.code: p for p in found if p.code in codes}
+        self.visible = set(restrict(found, actor, VIEW).values_list("pk", flat=True))
 
     def check_row(self, row, ctx):
         values, errors = row.values, row.errors
@@ -78,7 +92,10 @@ class PersonImporter(Importer):
                 values["mobile"] = normalize_mobile(str(values["mobile"]))
             except Exception as exc:  # noqa: BLE001 - a ValidationError with the Chinese message
                 errors.setdefault("mobile", "；".join(getattr(exc, "messages", [str(exc)])))
-        if "id_number" in errors or not values.get("id_number"):
+        if "id_number" in errors:
+            return
+        if not values.get("id_number"):
+            self.check_by_code(row, ctx)
             return
         try:
             number, _birth, _gender = parse_resident_id(str(values["id_number"]))
@@ -95,6 +112,34 @@ class PersonImporter(Importer):
         values["id_hash"], values["id_clean"] = key, number
         person = self.people.get(key)
         values["person"] = person
+        code = str(values.get("person_code") or "").strip().upper()
+        if code and (person is None or person.code != code):
+            errors["person_code"] = _("The person code does not belong to the owner of this ID number.")
+            return
+        self.check_person(row, person, ctx)
+
+    def check_by_code(self, row, ctx):
+        """A row without an ID number names a registered person by their code (an export read back)."""
+        values, errors = row.values, row.errors
+        code = str(values.get("person_code") or "").strip().upper()
+        if not code:
+            errors["id_number"] = _("Give the ID number (or the person code of a registered person).")
+            return
+        person = self.by_code.get(code)
+        if person is None or person.pk not in self.visible:
+            errors["person_code"] = _("No person with code %(code)s in your jurisdiction.") % {"code": code}
+            return
+        if person.id_number_hash in ctx.seen:
+            errors["person_code"] = _("This person already appears on line %(line)d of the sheet.") % {
+                "line": ctx.seen[person.id_number_hash]
+            }
+            return
+        ctx.seen[person.id_number_hash] = row.number
+        values["id_hash"], values["person"] = person.id_number_hash, person
+        self.check_person(row, person, ctx)
+
+    def check_person(self, row, person, ctx):
+        values, errors = row.values, row.errors
         if person is not None:
             if person.pk not in self.visible:
                 errors["id_number"] = _("A person with this ID number is registered outside your jurisdiction.")
@@ -127,6 +172,7 @@ class MemberImporter(PersonImporter):
     spec = SheetSpec(
         kind="members",
         title="党员信息",
+        either=PERSON_KEYS,
         columns=(
             *PERSON_COLUMNS,
             Column("employment_type", "从业类型", ("职业",), type="choice", choices=_choices(EmploymentType.choices)),
@@ -218,6 +264,7 @@ class CadrePostImporter(PersonImporter):
     spec = SheetSpec(
         kind="posts",
         title="干部任职",
+        either=PERSON_KEYS,
         columns=(
             *PERSON_COLUMNS,
             UNIT,
@@ -259,6 +306,7 @@ class ReserveImporter(PersonImporter):
     spec = SheetSpec(
         kind="reserves",
         title="后备干部",
+        either=PERSON_KEYS,
         columns=(
             *PERSON_COLUMNS,
             UNIT,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cadres, development, members, overview, people, reserves, sheets, training
+from .views import cadres, development, members, overview, people, reserves, training
 
 app_name = "cadres"
 
@@ -51,5 +51,4 @@ urlpatterns = [
     path("trainings/new/", training.TrainingCreate.as_view(), name="training_create"),
     path("trainings/coverage/", training.training_coverage, name="training_coverage"),
     path("trainings/<int:pk>/", training.training_detail, name="training_detail"),
-    path("export/<str:kind>/", sheets.export_view, name="export"),
 ]

@@ -5,7 +5,7 @@ from django.contrib import admin
 
 from accounts.permissions import CHANGE, units_for
 from core import audit
-from core.admin import ActorResourceMixin, ReadOnlyAdmin, ScopedAdminMixin
+from core.admin import PortalSheetsMixin, ReadOnlyAdmin, ScopedAdminMixin
 
 from . import services
 from .models import (
@@ -19,12 +19,10 @@ from .models import (
     ThresholdTarget,
     VillageReward,
 )
-from .resources import IncomeReportResource
 
 
 @admin.register(IncomeReport)
-class IncomeReportAdmin(ScopedAdminMixin, ActorResourceMixin, admin.ModelAdmin):
-    resource_classes = [IncomeReportResource]
+class IncomeReportAdmin(ScopedAdminMixin, PortalSheetsMixin, admin.ModelAdmin):
     import_kind = "income"
     list_display = ["village", "year", "version", "status", "total_income", "operating_income", "debt"]
     list_filter = ["year", "status", "development_model"]

@@ -18,7 +18,6 @@ urlpatterns = [
     path("reports/<int:pk>/send-back/", views.report_send_back, name="report_send_back"),
     path("review/", views.review_queue, name="review_queue"),
     path("rewards/", views.rewards, name="rewards"),
-    path("export/", views.income_export, name="export"),
     path("projects/", views.project_list, name="projects"),
     path("projects/<int:pk>/edit/", views.project_edit, name="project_edit"),
     path("competitions/<int:pk>/", views.competition_detail, name="competition"),

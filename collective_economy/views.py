@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +14,7 @@ from core.params import parse_year
 from core.views import add_service_errors, get_scoped_or_404, run_service, submit_form
 from organizations.models import TOWNSHIP_LEVEL, OrganizationUnit, UnitKind
 
-from . import charts, resources, selectors, services
+from . import charts, selectors, services
 from .forms import (
     IncomeCorrectionForm,
     IncomeReportForm,
@@ -294,23 +293,6 @@ def rewards(request):
         "can_compute": can_at(request.user, COMPUTE, VillageReward, scope),
     }
     return render(request, "collective_economy/rewards.html", context)
-
-
-@login_required
-def income_export(request):
-    year = _year(request)
-    resource = resources.IncomeReportResource(actor=request.user, year=year)
-    data = resource.export()
-    fmt = request.GET.get("format", "xlsx")
-    if fmt == "csv":
-        response = HttpResponse(data.csv, content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="income-{year}.csv"'
-    else:
-        response = HttpResponse(
-            data.export("xlsx"), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = f'attachment; filename="income-{year}.xlsx"'
-    return response
 
 
 @login_required

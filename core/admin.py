@@ -7,7 +7,6 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from import_export.admin import ExportMixin
 from rest_framework.authtoken.admin import TokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 
@@ -99,25 +98,22 @@ class ReadOnlyAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return actions
 
 
-class ActorResourceMixin(ExportMixin):
-    """Export for a django-import-export admin: the acting user goes to the resource and only the user's scoped
-    queryset is exported. There is no admin import: the change list links to the portal's import page
-    (`import_kind`, core.sheets), the one import path."""
+class PortalSheetsMixin:
+    """A change list of records kept by sheets links to the portal's pages for them (core.sheets): the import, the
+    export (the one writer: the rows the user may view, re-importable) and the blank template. The admin has no
+    import or export of its own."""
 
     import_kind = ""
-    import_export_change_list_template = "admin/core/change_list_export_portal_import.html"
-
-    def get_export_resource_kwargs(self, request, **kwargs):
-        kwargs = super().get_export_resource_kwargs(request, **kwargs)
-        kwargs["actor"] = request.user
-        return kwargs
-
-    def get_export_queryset(self, request):
-        return self.get_queryset(request)
+    change_list_template = "admin/core/change_list_portal_sheets.html"
 
     def changelist_view(self, request, extra_context=None):
-        url = reverse("imports:start", args=[self.import_kind]) if self.import_kind else ""
-        return super().changelist_view(request, {**(extra_context or {}), "portal_import_url": url})
+        kind = self.import_kind
+        links = {
+            "portal_import_url": reverse("imports:start", args=[kind]),
+            "portal_export_url": reverse("sheets:export", args=[kind, "xlsx"]),
+            "portal_template_url": reverse("sheets:template", args=[kind]),
+        }
+        return super().changelist_view(request, {**(extra_context or {}), **links})
 
 
 @admin.register(AuditEntry)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
-from csp.constants import NONE, SELF, UNSAFE_HASHES, UNSAFE_INLINE
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -45,7 +45,6 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "csp",
-    "import_export",
     "celery_progress",  # its progress bar script (static/celery_progress/), served by whitenoise
     "axes",
     "django_otp",
@@ -271,9 +270,6 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
-IMPORT_EXPORT_USE_TRANSACTIONS = True
-IMPORT_EXPORT_SKIP_ADMIN_LOG = False
-
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
@@ -291,9 +287,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 # Content-Security-Policy (django-csp). Everything is served from this origin (static/vendor, whitenoise); no inline
-# script anywhere: page scripts live in static/. Exceptions, each one narrow:
-# - script-src-attr allows, by hash, the single inline handler of django-import-export's export page
-#   (onchange="onSelectToggleChange(event)"; tests/test_security_headers.py recomputes the hash);
+# script and no inline handler anywhere: page scripts live in static/. Exceptions, each one narrow:
 # - style-src-attr allows style="" attributes (ECharts writes its tooltip markers that way); <style> elements and
 #   foreign style sheets stay blocked;
 # - the API docs pages (Swagger UI, ReDoc) get their own additions in core/views_docs.py.
@@ -301,7 +295,6 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
-        "script-src-attr": [UNSAFE_HASHES, "'sha256-wid4zL8fR53ZYy1ljOepzR77Dn6vWUUxuNnnWWBP3I8='"],
         "style-src": [SELF],
         "style-src-attr": [UNSAFE_INLINE],
         "img-src": [SELF, "data:"],

@@ -36,6 +36,8 @@ urlpatterns = [
     # Sheet imports of every kind (core.sheets); their progress is read through imports:progress, which checks the
     # job's owner, rather than celery_progress.urls (any task's state to anyone who knows its id).
     path("imports/", include("core.urls")),
+    # Every list's export and every import's blank template (core.sheets.export).
+    path("sheets/", include("core.export_urls")),
 ] + [path(f"{prefix}/", include(f"{app}.urls")) for prefix, app in DOMAIN_APPS]
 
 if settings.DEBUG:

@@ -1,17 +1,15 @@
 from django import forms
 from django.contrib import admin
 
-from core.admin import ActorResourceMixin, ReadOnlyAdmin, ScopedAdminMixin
+from core.admin import PortalSheetsMixin, ReadOnlyAdmin, ScopedAdminMixin
 
 from . import indicators as registry
 from . import services
 from .models import ReportConfirmation, RollupValue, Target
-from .resources import TargetResource
 
 
 @admin.register(Target)
-class TargetAdmin(ScopedAdminMixin, ActorResourceMixin, admin.ModelAdmin):
-    resource_classes = [TargetResource]
+class TargetAdmin(ScopedAdminMixin, PortalSheetsMixin, admin.ModelAdmin):
     import_kind = "targets"
     list_display = ["year", "unit", "indicator_name", "value", "note"]
     list_filter = ["year"]

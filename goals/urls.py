@@ -15,5 +15,4 @@ urlpatterns = [
     path("units/<int:pk>/targets/defaults/", views.targets_defaults, name="targets_defaults"),
     path("targets/", views.target_list, name="target_list"),
     path("targets/<int:pk>/delete/", views.target_delete, name="target_delete"),
-    path("targets/export.xlsx", views.target_export, name="target_export"),
 ]

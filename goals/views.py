@@ -23,7 +23,6 @@ from . import indicators as registry
 from .errors import ErrorCode
 from .forms import TargetForm
 from .models import ReportConfirmation, Target
-from .resources import TargetResource
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HISTORY_YEARS = 5
@@ -222,11 +221,3 @@ def target_delete(request, pk):
     services.target_delete(target=target, actor=request.user)
     messages.success(request, _("Target deleted."))
     return redirect(f"{reverse('goals:targets', args=[target.unit_id])}?year={target.year}")
-
-
-@login_required
-def target_export(request):
-    dataset = TargetResource(actor=request.user).export()
-    response = HttpResponse(dataset.export("xlsx"), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="goals-targets.xlsx"'
-    return response

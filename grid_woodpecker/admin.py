@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 
-from core.admin import ActorResourceMixin, ReadOnlyAdmin, ScopedAdminMixin
+from core.admin import PortalSheetsMixin, ReadOnlyAdmin, ScopedAdminMixin
 
 from .models import (
     AbuseListEntry,
@@ -23,7 +23,6 @@ from .models import (
     Station,
     Woodpecker,
 )
-from .resources import GoodsResource, WoodpeckerResource
 from .services.config import category_create, category_update
 from .services.points import policy_set
 from .services.stations import goods_create, goods_update, station_create, station_update
@@ -31,8 +30,7 @@ from .services.woodpeckers import woodpecker_deactivate, woodpecker_set_lead
 
 
 @admin.register(Woodpecker)
-class WoodpeckerAdmin(ScopedAdminMixin, ActorResourceMixin, admin.ModelAdmin):
-    resource_classes = [WoodpeckerResource]
+class WoodpeckerAdmin(ScopedAdminMixin, PortalSheetsMixin, admin.ModelAdmin):
     import_kind = "woodpeckers"
     list_display = ["person", "grid", "group", "status", "is_lead", "registered_at"]
     list_filter = ["status", "group", "is_lead"]
@@ -198,8 +196,7 @@ class StationAdmin(ServiceErrorsMixin, ServiceSaveMixin, ScopedAdminMixin, admin
 
 
 @admin.register(Goods)
-class GoodsAdmin(ServiceErrorsMixin, ServiceSaveMixin, ScopedAdminMixin, ActorResourceMixin, admin.ModelAdmin):
-    resource_classes = [GoodsResource]
+class GoodsAdmin(ServiceErrorsMixin, ServiceSaveMixin, ScopedAdminMixin, PortalSheetsMixin, admin.ModelAdmin):
     import_kind = "goods"
     list_display = ["name", "station", "price_yuan", "stock", "is_active"]
     list_filter = ["is_active"]

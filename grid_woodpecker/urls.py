@@ -28,5 +28,4 @@ urlpatterns = [
     path("woodpeckers/<int:pk>/<slug:name>/", views.woodpecker_action, name="woodpecker_action"),
     path("counter/", views.counter, name="counter"),
     path("redemptions/<int:pk>/<slug:name>/", views.redemption_action, name="redemption_action"),
-    path("export/<slug:kind>/", views.export_view, name="export"),
 ]

@@ -7,13 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.permissions import CHANGE, COUNTER, HANDLE, IMPORT, TRIAGE, VIEW, can, departments_for, require, units_for
+from accounts.permissions import CHANGE, COUNTER, HANDLE, TRIAGE, VIEW, can, departments_for, require, units_for
 from core.params import parse_int, parse_year
 from core.views import add_service_errors, run_service, submit_form
 from core.views.generic import ObjectActionView
@@ -33,7 +33,6 @@ from .models import (
     Woodpecker,
     WoodpeckerStatus,
 )
-from .resources import GoodsResource, WoodpeckerResource
 from .services import inspections
 from .services.clues import (
     clue_submit,
@@ -439,19 +438,3 @@ def redemption_action(request, pk, name):
     service, done = step
     run_service(request, lambda: service(redemption=redemption, actor=request.user), done)
     return redirect("grid_woodpecker:counter")
-
-
-# --- import / export ---------------------------------------------------------------------------------------------
-
-RESOURCES = {"woodpeckers": WoodpeckerResource, "goods": GoodsResource}
-
-
-@login_required
-def export_view(request, kind):
-    if kind not in RESOURCES or not units_for(request.user, RESOURCES[kind].Meta.model, IMPORT):
-        raise Http404
-    resource = RESOURCES[kind](actor=request.user)
-    data = resource.export(resource.get_queryset())
-    response = HttpResponse(data.xlsx, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{kind}.xlsx"'
-    return response

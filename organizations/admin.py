@@ -3,11 +3,10 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 
-from core.admin import ActorResourceMixin, ScopedAdminMixin
+from core.admin import PortalSheetsMixin, ScopedAdminMixin
 
 from . import services
 from .models import DemonstrationTitle, OrganizationUnit, PartyOrganization
-from .resources import OrganizationUnitResource
 
 
 class OrganizationUnitAdminForm(forms.ModelForm):
@@ -17,9 +16,8 @@ class OrganizationUnitAdminForm(forms.ModelForm):
 
 
 @admin.register(OrganizationUnit)
-class OrganizationUnitAdmin(ScopedAdminMixin, ActorResourceMixin, admin.ModelAdmin):
+class OrganizationUnitAdmin(ScopedAdminMixin, PortalSheetsMixin, admin.ModelAdmin):
     form = OrganizationUnitAdminForm
-    resource_classes = [OrganizationUnitResource]
     import_kind = "units"
     list_display = ["name", "code", "kind", "parent", "depth", "is_active"]
     list_filter = ["kind", "is_active"]

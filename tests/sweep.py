@@ -338,6 +338,8 @@ def _person():
     return Person
 
 
+FORMATS = ("xlsx", "csv")
+# Every import kind has its export too (core.sheets.export).
 IMPORT_KINDS = ["members", "posts", "reserves", "woodpeckers", "goods", "income", "targets", "units"]
 CLUE_ACTIONS = ["accept", "reject", "merge", "handle", "dispatch", "recategorize", "start", "resolve", "rate"]
 
@@ -374,7 +376,6 @@ PAGE_KWARGS = {
     "cadres:reserve_detail": _pk("cadres.ReserveCadre"),
     "cadres:reserve_action": _actions("cadres.ReserveCadre", ["advance", "drop"], "action"),
     "cadres:training_detail": _pk("cadres.TrainingSession"),
-    "cadres:export": _words("kind", ["members", "posts", "reserves"]),
     "grid_woodpecker:clue_detail": _pk("grid_woodpecker.Clue"),
     "grid_woodpecker:clue_action": _actions("grid_woodpecker.Clue", CLUE_ACTIONS, "name"),
     "grid_woodpecker:photo": _pk("grid_woodpecker.CluePhoto"),
@@ -386,7 +387,6 @@ PAGE_KWARGS = {
         "grid_woodpecker.Woodpecker", ["confirm", "deactivate", "lead"], "name"
     ),
     "grid_woodpecker:redemption_action": _actions("grid_woodpecker.Redemption", ["confirm", "cancel"], "name"),
-    "grid_woodpecker:export": _words("kind", ["woodpeckers", "goods"]),
     "collective_economy:township": _unit("township_a"),
     "collective_economy:city": _unit("city", owned=False),
     "collective_economy:village": _unit("village_a1"),
@@ -411,6 +411,8 @@ PAGE_KWARGS = {
     "open311:request": _pk("grid_woodpecker.Clue"),
     # The sheet imports (core.sheets): the kinds are words; a job belongs to its uploader (township A's staff).
     "imports:start": _words("kind", IMPORT_KINDS),
+    "sheets:template": _words("kind", IMPORT_KINDS),
+    "sheets:export": lambda w: [Sample({"kind": k, "fmt": f}, owned=False) for k in IMPORT_KINDS for f in FORMATS],
 }
 
 

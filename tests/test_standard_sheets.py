@@ -11,6 +11,7 @@ Every export page of the URL configuration (a page route named `export` or `*_ex
 a new export plugs in. One table per app: the integrator adjusts the URL names and columns here when they move.
 """
 
+import csv
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -51,10 +52,10 @@ def _cadres():
     return [
         ExportCase(
             f"cadres {kind}",
-            "cadres:export",
-            lambda world, kind=kind: reverse("cadres:export", args=[kind]),
+            "sheets:export",
+            lambda world, kind=kind: reverse("sheets:export", args=[kind, "xlsx"]),
             model,
-            "unit_code",
+            "单位编码",
             lambda obj: obj.unit.code,
         )
         for kind, model in (("members", PartyMember), ("posts", CadrePost), ("reserves", ReserveCadre))
@@ -67,19 +68,19 @@ def _woodpecker():
     return [
         ExportCase(
             "woodpeckers",
-            "grid_woodpecker:export",
-            lambda world: reverse("grid_woodpecker:export", args=["woodpeckers"]),
+            "sheets:export",
+            lambda world: reverse("sheets:export", args=["woodpeckers", "xlsx"]),
             Woodpecker,
-            "grid_code",
+            "网格编码",
             lambda obj: obj.grid.code,
             gate=_import_gate(Woodpecker),
         ),
         ExportCase(
             "goods",
-            "grid_woodpecker:export",
-            lambda world: reverse("grid_woodpecker:export", args=["goods"]),
+            "sheets:export",
+            lambda world: reverse("sheets:export", args=["goods", "csv"]),
             Goods,
-            "id",
+            "物品编号",
             lambda obj: obj.pk,
             action=CHANGE,
             gate=_import_gate(Goods),
@@ -93,8 +94,8 @@ def _economy():
     return [
         ExportCase(
             "income reports",
-            "collective_economy:export",
-            lambda world: reverse("collective_economy:export") + "?year=2024",
+            "sheets:export",
+            lambda world: reverse("sheets:export", args=["income", "xlsx"]) + "?year=2024",
             IncomeReport,
             "村编码",
             lambda obj: obj.village.code,
@@ -109,16 +110,33 @@ def _goals():
     return [
         ExportCase(
             "targets",
-            "goals:target_export",
-            lambda world: reverse("goals:target_export"),
+            "sheets:export",
+            lambda world: reverse("sheets:export", args=["targets", "xlsx"]),
             Target,
-            "unit_code",
+            "单位编码",
             lambda obj: obj.unit.code,
         )
     ]
 
 
-EXPORTS = [*_cadres(), *_woodpecker(), *_economy(), *_goals()]
+def _units():
+    from organizations.models import OrganizationUnit
+
+    return [
+        ExportCase(
+            "units",
+            "sheets:export",
+            lambda world: reverse("sheets:export", args=["units", "csv"]),
+            OrganizationUnit,
+            "编码",
+            lambda obj: obj.code,
+            action=CHANGE,
+            gate=lambda user: bool(permissions.units_for(user, OrganizationUnit, CHANGE)),
+        )
+    ]
+
+
+EXPORTS = [*_cadres(), *_woodpecker(), *_economy(), *_goals(), *_units()]
 # Exports that are not a list of one model's rows: one unit's dashboard (its own scope test: tests/goals).
 NOT_ROW_EXPORTS = {"goals:dashboard_export"}
 
@@ -126,7 +144,7 @@ NOT_ROW_EXPORTS = {"goals:dashboard_export"}
 def test_every_export_has_a_case():
     # The admin's export views (django-import-export) are the sweep's (tests/test_authorization_sweep.py).
     routes = {r.name for r in sweep.all_routes() if r.kind == "page" and r.name.split(":")[-1].endswith("export")}
-    assert "cadres:export" in routes
+    assert "sheets:export" in routes
     missing = routes - {case.route for case in EXPORTS} - NOT_ROW_EXPORTS
     assert not missing, f"exports without a case in tests/test_standard_sheets.py: {sorted(missing)}"
 
@@ -137,8 +155,11 @@ def world(db):
 
 
 def _sheet_keys(response, column):
-    sheet = openpyxl.load_workbook(BytesIO(response.content), read_only=True).active
-    rows = list(sheet.iter_rows(values_only=True))
+    body = response.getvalue()
+    if response["Content-Type"].startswith("text/csv"):
+        rows = list(csv.reader(body.decode("utf-8-sig").splitlines()))
+    else:
+        rows = list(openpyxl.load_workbook(BytesIO(body), read_only=True).active.iter_rows(values_only=True))
     headers = [str(h) for h in rows[0]]
     assert column in headers, f"no column {column!r} in {headers}"
     index = headers.index(column)

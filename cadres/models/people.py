@@ -3,6 +3,8 @@
 ID numbers and phones are personal information: stored encrypted, searchable through a keyed hash, shown masked.
 """
 
+import secrets
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -33,6 +35,16 @@ def mask_id_number(number: str) -> str:
     the age band times every sequence number open (tests/cadres/test_id_rebuild.py counts them).
     """
     return crypto.mask(number, 1, 1)
+
+
+# A person's code: "P" and 8 characters without look-alikes (0/O, 1/I/L): 31**8 ≈ 8.5e11 codes.
+PERSON_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def new_person_code() -> str:
+    """A stable, non-sensitive code for a person (exports carry it so a re-imported row finds its person without
+    the ID number). Random, not derived from the id: it says nothing and is set before the row is saved (bulk)."""
+    return "P" + "".join(secrets.choice(PERSON_CODE_ALPHABET) for _position in range(8))
 
 
 class Gender(models.TextChoices):
@@ -76,6 +88,7 @@ class Person(CachedScopePathMixin, models.Model):
     scope_owner_field = "woodpecker__user"  # a woodpecker sees its own record
     scope_path_cache = {"unit": "unit_path"}  # scoped lists use this table's own path index (accounts.scoping)
 
+    code = models.CharField(_("person code"), max_length=12, unique=True, default=new_person_code, editable=False)
     name = models.CharField(_("name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     birth_date = models.DateField(_("birth date"))

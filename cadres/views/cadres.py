@@ -43,7 +43,7 @@ class PostList(ListView):
         ("cadres:study_list", _("Degree study")),
         ("cadres:assessment_list", _("Capability ranking")),
         ("imports:start", _("Import"), ["posts"]),
-        ("cadres:export", _("Export"), ["posts"]),
+        ("sheets:export", _("Export"), ["posts", "xlsx"]),
     )
 
     def get_queryset(self):

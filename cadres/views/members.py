@@ -57,7 +57,7 @@ class MemberList(ListView):
         ("cadres:transfer_list", _("Organization relationship transfers")),
         ("cadres:person_list", _("People")),
         ("imports:start", _("Import"), ["members"]),
-        ("cadres:export", _("Export"), ["members"]),
+        ("sheets:export", _("Export"), ["members", "xlsx"]),
     )
 
 

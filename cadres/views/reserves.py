@@ -33,7 +33,7 @@ class ReserveList(ListView):
         ("cadres:reserve_create", _("Nominate a reserve cadre")),
         ("cadres:under_30", _("Villages without a reserve under 30")),
         ("imports:start", _("Import"), ["reserves"]),
-        ("cadres:export", _("Export"), ["reserves"]),
+        ("sheets:export", _("Export"), ["reserves", "xlsx"]),
     )
 
 

@@ -274,7 +274,7 @@ def _read(content, spec, mapping, amount_unit, max_rows) -> Table:
         columns=columns,
         headers=header.headers,
         unmatched=[text for index, text in enumerate(header.headers) if text and index not in taken],
-        missing=[key for key in spec.required if key not in columns],
+        missing=spec.missing(columns),
         amount_unit=unit,
         amount_unit_source=source,
         rows=_parse(body.records, spec, columns, column_units),

@@ -39,6 +39,9 @@ class SheetSpec:
     title: str  # Chinese, e.g. "党员信息": sheet and template names
     columns: tuple[Column, ...]
     has_amounts: bool = False  # set when any Column.type == "amount"
+    # Groups of keys of which a sheet must hold one (("id_number", "person_code"): a person by ID number or by code);
+    # when none is found, the group's first key is missing (the mapping step offers it).
+    either: tuple[tuple[str, ...], ...] = ()
 
     def __post_init__(self):
         keys = [column.key for column in self.columns]
@@ -56,6 +59,11 @@ class SheetSpec:
     @property
     def required(self) -> tuple[str, ...]:
         return tuple(column.key for column in self.columns if column.required)
+
+    def missing(self, found) -> list[str]:
+        """The required keys, and one key of each `either` group, not among `found`."""
+        keys = [key for key in self.required if key not in found]
+        return keys + [group[0] for group in self.either if not any(key in found for key in group)]
 
     @property
     def amount_keys(self) -> tuple[str, ...]:

@@ -201,7 +201,7 @@ def test_every_page_renders_for_staff_and_secretary(county, users, client_for):
         assert client.get(reverse(f"cadres:{name}", args=[pk])).status_code == 200, name
     for kind in ("members", "posts", "reserves"):
         assert client.get(reverse("imports:start", args=[kind])).status_code == 200
-        assert client.get(reverse("cadres:export", args=[kind])).status_code == 200
+        assert client.get(reverse("sheets:export", args=[kind, "xlsx"])).status_code == 200
     secretary = client_for(users["secretary_a1"])
     assert secretary.get(reverse("cadres:member_list")).status_code == 200
     assert secretary.get(reverse("cadres:post_detail", args=[post.pk])).status_code == 404  # another village

@@ -47,6 +47,7 @@ from cadres.models import (
 from cadres.personal import age_band
 from cadres.urls import urlpatterns as cadres_pages
 from cadres.validators import id_check_digit
+from core.export_urls import urlpatterns as sheet_pages
 from grid_woodpecker import services as wp_services
 from grid_woodpecker.api.urls import router as woodpecker_router
 from grid_woodpecker.models import Clue, ClueCategory, Goods, InspectionTask, Redemption, Woodpecker
@@ -243,8 +244,10 @@ def wp_services_id(woodpecker):
 def _text_of(response) -> str:
     content_type = response.get("Content-Type", "")
     if "spreadsheetml" in content_type:
-        dataset = tablib.Dataset().load(response.content, format="xlsx")
+        dataset = tablib.Dataset().load(response.getvalue(), format="xlsx")
         return "\n".join(["\t".join(map(str, dataset.headers or []))] + ["\t".join(map(str, r)) for r in dataset])
+    if content_type.startswith("text/csv"):
+        return response.getvalue().decode("utf-8-sig")
     if content_type.startswith("image/") or getattr(response, "streaming", False):
         return ""
     return response.content.decode("utf-8", "replace")
@@ -285,18 +288,20 @@ def _api_reads(api, router, prefix):
 def _page_urls():
     """(name, url) of every GET-able page of the cadres and woodpecker apps, with every key it can take."""
     urls = []
-    for namespace, patterns in (("cadres", cadres_pages), ("grid_woodpecker", woodpecker_pages)):
+    for namespace, patterns in (
+        ("cadres", cadres_pages),
+        ("grid_woodpecker", woodpecker_pages),
+        ("sheets", sheet_pages),
+    ):
         for pattern in patterns:
             name = f"{namespace}:{pattern.name}"
             params = set(pattern.pattern.converters)
             if not params:
                 urls.append((name, reverse(name)))
-            elif params == {"kind"}:
-                from cadres.resources import SHEETS
-                from grid_woodpecker.views import RESOURCES
-
-                for kind in SHEETS if namespace == "cadres" else RESOURCES:
-                    urls.append((name, reverse(name, kwargs={"kind": kind})))
+            elif params == {"kind", "fmt"}:
+                for kind in ("members", "posts", "reserves", "woodpeckers"):
+                    urls.append((name, reverse(name, kwargs={"kind": kind, "fmt": "xlsx"})))
+                    urls.append((name, reverse(name, kwargs={"kind": kind, "fmt": "csv"})))
             elif params == {"code"}:
                 for code in OrganizationUnit.objects.filter(kind=UnitKind.GRID).values_list("code", flat=True):
                     urls.append((name, reverse(name, kwargs={"code": code})))

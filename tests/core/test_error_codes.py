@@ -27,7 +27,7 @@ WALKED = [
     "organizations/services.py",
     "organizations/models.py",
     "organizations/views.py",
-    "organizations/resources.py",
+    "organizations/exporters.py",
     "organizations/api",
     "collective_economy/services.py",
     "collective_economy/models.py",

@@ -149,7 +149,7 @@ def test_import_woodpeckers_dry_run_reports_rows_and_writes_nothing(client_for, 
     assert job.errors == [] and Woodpecker.objects.count() == 0
     sheets.confirm(client, job)
     assert Woodpecker.objects.get().status == WoodpeckerStatus.ACTIVE
-    export = client.get(reverse("grid_woodpecker:export", args=["woodpeckers"]))
+    export = client.get(reverse("sheets:export", args=["woodpeckers", "xlsx"]))
     assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd.openxml")
 
 
