@@ -4,7 +4,7 @@ import cadres.models.people
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cadres", "0004_person_code")]
+    dependencies = [("cadres", "0005_person_code")]
 
     operations = [
         migrations.AlterField(

@@ -26,7 +26,7 @@ def fill_codes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cadres", "0003_mask_id_numbers_first_and_last")]
+    dependencies = [("cadres", "0004_unit_path_cache")]
 
     operations = [
         migrations.AddField(
