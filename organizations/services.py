@@ -141,7 +141,7 @@ def unit_update(*, unit: OrganizationUnit, actor, **fields) -> OrganizationUnit:
                 _("The kind of a unit with children cannot be changed."), code=ErrorCode.UNIT_HAS_CHILDREN, field="kind"
             )
 
-    unit, _changes = update_fields(
+    unit, changes = update_fields(
         unit,
         actor=actor,
         fields=fields,
@@ -151,6 +151,9 @@ def unit_update(*, unit: OrganizationUnit, actor, **fields) -> OrganizationUnit:
         guard=guard,
         save=_save_unique,
     )
+    if {"is_active", "kind"} & set(changes):
+        # Whether a unit counts, and as what, changes the expected units and ratio denominators of every source.
+        events.records_changed(source="organizations", unit_ids=[unit.pk], year=None)
     return unit
 
 

@@ -21,7 +21,7 @@ from goals import rollup, services, tasks
 from goals.models import RollupValue
 from grid_woodpecker.models import Clue, ClueStatus, Rating
 from organizations.models import DemonstrationTitle, DemonstrationTitleKind, UnitKind
-from organizations.services import unit_move
+from organizations.services import unit_move, unit_update
 from tests.cadres.test_person import make_id
 from tests.factories import unit, user_with_role
 from tests.grid_woodpecker import helpers as wp_helpers
@@ -95,6 +95,13 @@ class World:
         village.refresh_from_db()
         target = self.rng.choice([t for t in self.tree["townships"] if t.pk != village.parent_id])
         unit_move(unit=village, new_parent=target, actor=SYSTEM)  # announces the change itself
+        return None, []
+
+    def toggle(self):
+        village = self.pick("villages")
+        village.refresh_from_db()
+        # An inactive village leaves every village ratio's denominator: unit_update announces it itself.
+        unit_update(unit=village, actor=SYSTEM, is_active=not village.is_active)
         return None, []
 
     # cadres
@@ -175,7 +182,7 @@ class World:
         )
         return "collective_economy", [village.pk]
 
-    CHANGES = ("title", "move", "member", "member_moves", "clue", "clue_closes", "income", "reward")
+    CHANGES = ("title", "move", "toggle", "member", "member_moves", "clue", "clue_closes", "income", "reward")
 
     def change(self):
         name = self.rng.choice(self.CHANGES)
