@@ -4,6 +4,7 @@ import tablib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +18,7 @@ from core.errors import ErrorCode as CoreCode
 from core.params import parse_year
 from core.views import add_service_errors, get_scoped_or_404, submit_form
 from core.views.imports import SheetImportView
-from organizations.models import COUNTY_LEVEL, TOWNSHIP_LEVEL, OrganizationUnit, UnitKind
+from organizations.models import ABOVE_COUNTY, COUNTY_LEVEL, TOWNSHIP_LEVEL, OrganizationUnit, UnitKind
 
 from . import charts, resources, selectors, services
 from .forms import (
@@ -65,6 +66,16 @@ def _years_around(year):
     return list(range(year - 3, year + 2))
 
 
+def _counties_for_upper_levels(roots):
+    """A province or prefecture keeps no collective income of its own: it stands for its county-level units."""
+    upper = [root for root in roots if root.kind in ABOVE_COUNTY]
+    if not upper:
+        return roots
+    counties = OrganizationUnit.objects.filter(kind__in=COUNTY_LEVEL)
+    counties = counties.filter(Q(*[Q(path__startswith=root.path) for root in upper], _connector=Q.OR))
+    return [root for root in roots if root.kind not in ABOVE_COUNTY] + list(counties.order_by("path"))
+
+
 @login_required
 def index(request):
     """Each user lands on their scope: the city view, their township's table or their village."""
@@ -73,7 +84,7 @@ def index(request):
         if request.user.is_superuser
         else OrganizationUnit.objects.filter(path__in=units_for(request.user, OrganizationUnit, VIEW))
     )
-    roots = list(roots.order_by("path"))
+    roots = _counties_for_upper_levels(list(roots.order_by("path")))
     if len(roots) == 1:
         root = roots[0]
         if root.kind in COUNTY_LEVEL:
@@ -82,7 +93,7 @@ def index(request):
             return redirect("collective_economy:township", pk=root.pk)
         if root.kind == UnitKind.VILLAGE:
             return redirect("collective_economy:village", pk=root.pk)
-    return render(request, "collective_economy/index.html", {"roots": roots})
+    return render(request, "collective_economy/index.html", {"roots": roots, "county_kinds": COUNTY_LEVEL})
 
 
 @login_required

@@ -226,3 +226,14 @@ def test_targets_fit_the_level(hubei):
         goals.targets_load_defaults(unit=hubei["dongsheng"], actor=SYSTEM)
     assert info.value.error_dict["unit"][0].code == "no_default_targets"
     assert goals.target_set(indicator="demonstration_counties", unit=hubei["hubei"], year=2024, value=5, actor=SYSTEM)
+
+
+def test_the_collective_economy_of_a_prefecture_is_its_counties(hubei, client_for):
+    user = user_with_role("jingzhou_economy", Role.ORG_DEPARTMENT, hubei["jingzhou"], staff=True)
+    client = client_for(user)
+    page = client.get(reverse("collective_economy:index"))
+    assert page.status_code == 200
+    assert sorted(unit.code for unit in page.context["roots"]) == ["421002", "421022", "421081"]
+    assert reverse("collective_economy:city", args=[hubei["shashi"].pk]) in page.content.decode()
+    assert client.get(reverse("collective_economy:city", args=[hubei["gongan"].pk])).status_code == 200
+    assert client.get(reverse("collective_economy:city", args=[hubei["jiangan"].pk])).status_code == 404
