@@ -15,7 +15,7 @@ from core.errors import Conflict, Invalid
 from core.errors import ErrorCode as CoreCode
 from core.logs import timed
 from core.services import given, save_new, transition, update_fields
-from organizations.models import OrganizationUnit, UnitKind
+from organizations.models import COUNTY_LEVEL, TOWNSHIP_LEVEL, OrganizationUnit, UnitKind
 
 from . import selectors
 from .errors import ErrorCode
@@ -406,7 +406,7 @@ def project_delete(*, project: Project, actor) -> None:
 
 
 def _check_scope_kind(unit):
-    if unit.kind not in (UnitKind.CITY, UnitKind.TOWNSHIP, UnitKind.STREET, UnitKind.DEVELOPMENT_ZONE):
+    if unit.kind not in (*COUNTY_LEVEL, *TOWNSHIP_LEVEL):
         raise Invalid(_("Targets are set for the city or a township."), code=ErrorCode.SCOPE_UNIT_KIND, field="unit")
 
 

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,7 +13,7 @@ from accounts.permissions import APPROVE, CHANGE, VIEW, can, can_at, restrict, u
 from core.errors import ErrorCode as CoreCode
 from core.params import parse_year
 from core.views import add_service_errors, get_scoped_or_404, run_service, submit_form
-from organizations.models import TOWNSHIP_LEVEL, OrganizationUnit, UnitKind
+from organizations.models import ABOVE_COUNTY, COUNTY_LEVEL, TOWNSHIP_LEVEL, OrganizationUnit, UnitKind
 
 from . import charts, selectors, services
 from .forms import (
@@ -59,6 +60,16 @@ def _years_around(year):
     return list(range(year - 3, year + 2))
 
 
+def _counties_for_upper_levels(roots):
+    """A province or prefecture keeps no collective income of its own: it stands for its county-level units."""
+    upper = [root for root in roots if root.kind in ABOVE_COUNTY]
+    if not upper:
+        return roots
+    counties = OrganizationUnit.objects.filter(kind__in=COUNTY_LEVEL)
+    counties = counties.filter(Q(*[Q(path__startswith=root.path) for root in upper], _connector=Q.OR))
+    return [root for root in roots if root.kind not in ABOVE_COUNTY] + list(counties.order_by("path"))
+
+
 @login_required
 def index(request):
     """Each user lands on their scope: the city view, their township's table or their village."""
@@ -67,16 +78,16 @@ def index(request):
         if request.user.is_superuser
         else OrganizationUnit.objects.filter(path__in=units_for(request.user, OrganizationUnit, VIEW))
     )
-    roots = list(roots.order_by("path"))
+    roots = _counties_for_upper_levels(list(roots.order_by("path")))
     if len(roots) == 1:
         root = roots[0]
-        if root.kind == UnitKind.CITY:
+        if root.kind in COUNTY_LEVEL:
             return redirect("collective_economy:city", pk=root.pk)
         if root.kind in TOWNSHIP_LEVEL:
             return redirect("collective_economy:township", pk=root.pk)
         if root.kind == UnitKind.VILLAGE:
             return redirect("collective_economy:village", pk=root.pk)
-    return render(request, "collective_economy/index.html", {"roots": roots})
+    return render(request, "collective_economy/index.html", {"roots": roots, "county_kinds": COUNTY_LEVEL})
 
 
 @login_required
@@ -96,7 +107,7 @@ def township_table(request, pk):
 
 @login_required
 def city_view(request, pk):
-    city = _unit(request, pk, [UnitKind.CITY])
+    city = _unit(request, pk, COUNTY_LEVEL)
     year = _year(request)
     table, townships = selectors.city_overview(user=request.user, city=city, year=year)
     context = {"scope": city, "table": table, "townships": townships, "year": year, "years": _years_around(year)}
@@ -258,9 +269,9 @@ def review_queue(request):
 
 def _city_of(request):
     units = (
-        OrganizationUnit.objects.filter(kind=UnitKind.CITY)
+        OrganizationUnit.objects.filter(kind__in=COUNTY_LEVEL)
         if request.user.is_superuser
-        else restrict(OrganizationUnit.objects.filter(kind__in=[UnitKind.CITY, *TOWNSHIP_LEVEL]), request.user)
+        else restrict(OrganizationUnit.objects.filter(kind__in=[*COUNTY_LEVEL, *TOWNSHIP_LEVEL]), request.user)
     )
     return units.order_by("depth", "path").first()
 
@@ -347,7 +358,7 @@ def competition_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def targets(request):
     """Threshold targets as data: those set in the user's jurisdiction, and a form for staff to set one."""
-    scopes = units_queryset(request.user, ThresholdTarget, CHANGE).filter(kind__in=[UnitKind.CITY, *TOWNSHIP_LEVEL])
+    scopes = units_queryset(request.user, ThresholdTarget, CHANGE).filter(kind__in=[*COUNTY_LEVEL, *TOWNSHIP_LEVEL])
     form = TargetForm(request.POST or None, scopes=scopes.order_by("path"))
     if request.method == "POST":
         if not units_for(request.user, ThresholdTarget, CHANGE):

@@ -1,5 +1,6 @@
-"""Demo goals: the Jingzhou table as the city's default targets, townships' targets, demonstration titles and
-weak-and-lax rectifications for 2022–2024 (docs/domain.md: 10 of 10 rectified in 2024), then a full recompute.
+"""Demo goals: the Jingzhou table as Jingzhou's targets and its county share as Shishou's, townships' targets,
+demonstration titles and weak-and-lax rectifications for 2022–2024 (docs/domain.md: 10 of 10 rectified in 2024),
+then a full recompute of the whole tree (Hubei → Jingzhou → its counties, Shishou alone with records).
 
 Runs last (goals is last in INSTALLED_APPS), so the roll-ups include every other app's demo records.
 """
@@ -86,7 +87,10 @@ def build(ctx):
             changed.append(po)
     PartyOrganization.objects.bulk_update(changed, ["status", "rectification_started_on", "rectified_on"])
 
-    services.targets_load_defaults(unit=city, actor=actor)
+    above = list(OrganizationUnit.objects.ancestors_of(city))  # Hubei, Jingzhou
+    prefectures = [u for u in above if u.kind == UnitKind.PREFECTURE]
+    for unit in [*prefectures, city]:
+        services.targets_load_defaults(unit=unit, actor=ctx.users.get("jingzhou") or SYSTEM)
     by_parent: dict[int, int] = {}
     for u in villages + communities:
         by_parent[u.parent_id] = by_parent.get(u.parent_id, 0) + 1
@@ -110,5 +114,6 @@ def build(ctx):
         for u in reporting
         if not (year == 2024 and u.pk in late)
     )
+    root = above[0] if above else city
     for year in YEARS:
-        services.rollup_year(year=year, root_id=city.pk)
+        services.rollup_year(year=year, root_id=root.pk)

@@ -6,7 +6,12 @@ from django.utils.translation import gettext_lazy as _
 
 class ErrorCode(models.TextChoices):
     UNKNOWN_INDICATOR = "unknown_indicator", _("No indicator with this key.")
-    TARGET_UNIT_KIND = "target_unit_kind", _("Targets are set for the city or a township, street or zone.")
+    TARGET_UNIT_KIND = (
+        "target_unit_kind",
+        _("Targets are set for the province, a prefecture, a county-level unit, or a township, street or zone."),
+    )
+    TARGET_LEVEL = "target_level", _("The indicator's target does not fit this level.")
+    NO_DEFAULT_TARGETS = "no_default_targets", _("No default target table fits this level.")
     NEGATIVE_TARGET = "negative_target", _("A target cannot be negative.")
     PERCENT_OVER_100 = "percent_over_100", _("A percentage target lies between 0 and 100.")
     UNKNOWN_SOURCE = "unknown_source", _("No data source with this name.")

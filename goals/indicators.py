@@ -55,6 +55,9 @@ class Indicator:
     compute: Callable | None = None
     description: str = ""
     sort: int = 100
+    # The unit kinds a target of this indicator fits (empty: every kind that takes targets). Demonstration counties
+    # count county-level units: their target is a prefecture's or the province's, never a county's.
+    target_kinds: tuple = ()
 
     @property
     def has_source(self) -> bool:
@@ -96,7 +99,7 @@ def register(indicator: Indicator) -> Indicator:
 
 
 def indicator(
-    key: str, name, measure: str, aggregation: str, source: str, *, description="", sort: int = 100
+    key: str, name, measure: str, aggregation: str, source: str, *, description="", sort: int = 100, target_kinds=()
 ) -> Callable[[Callable], Callable]:
     """Declare the decorated function as the compute function of an indicator and register it:
 
@@ -105,7 +108,19 @@ def indicator(
     """
 
     def declare(compute: Callable) -> Callable:
-        register(Indicator(key, name, measure, aggregation, source, compute, description=description, sort=sort))
+        register(
+            Indicator(
+                key,
+                name,
+                measure,
+                aggregation,
+                source,
+                compute,
+                description=description,
+                sort=sort,
+                target_kinds=tuple(target_kinds),
+            )
+        )
         return compute
 
     return declare

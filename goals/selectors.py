@@ -6,10 +6,11 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, Q
+from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from organizations.models import OrganizationUnit
+from organizations.models import PATH_STEP, OrganizationUnit
 
 from . import indicators as registry
 from .models import ReportConfirmation, RollupValue, Target
@@ -231,6 +232,30 @@ def children_table(*, user, unit: OrganizationUnit, year: int, rank_by: str):
     rows = [(child, values[child.pk]) for child in children]
     rows.sort(key=lambda row: (row[1].get(rank_by) is None, -(row[1].get(rank_by) or 0)))
     return rows
+
+
+def children_not_reporting(*, unit: OrganizationUnit, year: int, children) -> set[int]:
+    """The ids of `children` (units directly under `unit`) with no unit under them that reported any source for the
+    year: a prefecture's counties not on the portal yet, a township's silent villages. One query, whatever the
+    number of children: the reporting units (report confirmations, and each source's own notion) grouped by their
+    ancestor one level below `unit`."""
+    confirmed_sources = [source for source in registry.SOURCES if source not in registry.SOURCE_REPORTED]
+    reported = Q(
+        pk__in=ReportConfirmation.objects.filter(
+            source__in=confirmed_sources, year=year, unit__path__startswith=unit.path
+        ).values("unit_id")
+    )
+    for source, custom in registry.SOURCE_REPORTED.items():
+        if source in registry.SOURCES:
+            reported |= Q(pk__in=custom(unit, year))
+    child_of = {child.path: child.pk for child in children}
+    paths = (
+        OrganizationUnit.objects.filter(reported, path__startswith=unit.path)
+        .annotate(child_path=Substr("path", 1, len(unit.path) + PATH_STEP))
+        .values_list("child_path", flat=True)
+        .distinct()
+    )
+    return set(child_of.values()) - {child_of[path] for path in paths if path in child_of}
 
 
 def latest_year(*, unit: OrganizationUnit) -> int | None:

@@ -14,21 +14,30 @@ from core.errors import ErrorCode as CoreCode
 from core.errors import Invalid
 from core.logs import timed
 from organizations.errors import ErrorCode as OrgCode
-from organizations.models import PATH_STEP, TOWNSHIP_LEVEL, VILLAGE_LEVEL, OrganizationUnit, UnitKind
+from organizations.models import (
+    ABOVE_COUNTY,
+    COUNTY_LEVEL,
+    PATH_STEP,
+    TOWNSHIP_LEVEL,
+    VILLAGE_LEVEL,
+    OrganizationUnit,
+    UnitKind,
+)
 
 from . import indicators as registry
 from . import rollup
-from .defaults import JINGZHOU_TABLE
+from .defaults import table_for
 from .errors import ErrorCode
 from .models import ReportConfirmation, RollupValue, Target
 
 # Ids, years and timings only: never a person's data (core/logs.py).
 logger = logging.getLogger(__name__)
 
-# Units that have a dashboard (and stored roll-ups): every territorial kind from the village up (goals/rollup.py).
+# Units that have a dashboard (and stored roll-ups): every territorial kind from the village up (goals/rollup.py):
+# the province, prefectures, the county level (county-level cities, districts, counties), townships, villages.
 DASHBOARD_KINDS = rollup.DASHBOARD_KINDS
-# Scopes targets are set for: the city's and each township's.
-TARGET_KINDS = (UnitKind.CITY, *TOWNSHIP_LEVEL)
+# Scopes targets are set for: every level down to the township.
+TARGET_KINDS = (*ABOVE_COUNTY, *COUNTY_LEVEL, *TOWNSHIP_LEVEL)
 # The units expected to report each year (completeness).
 REPORTING_KINDS = VILLAGE_LEVEL
 LOCK_NAMESPACE = 71_000_000
@@ -239,8 +248,15 @@ def target_clean(*, indicator: str, unit: OrganizationUnit | None, year, value, 
         errors["unit"] = ValidationError(_("No unit with this code in your jurisdiction."), code=OrgCode.UNKNOWN_UNIT)
     elif unit.kind not in TARGET_KINDS:
         errors["unit"] = ValidationError(
-            _("Targets are set for the city or for a township, street or zone."), code=ErrorCode.TARGET_UNIT_KIND
+            _("Targets are set for the province, a prefecture, a county-level unit, or a township, street or zone."),
+            code=ErrorCode.TARGET_UNIT_KIND,
         )
+    elif definition and definition.target_kinds and unit.kind not in definition.target_kinds:
+        message = _("The target of %(indicator)s is set for: %(kinds)s.") % {
+            "indicator": definition.name,
+            "kinds": "、".join(str(UnitKind(kind).label) for kind in definition.target_kinds),
+        }
+        errors["unit"] = ValidationError(message, code=ErrorCode.TARGET_LEVEL)
     try:
         year = _clean_year(year)
     except ValidationError as exc:
@@ -315,10 +331,18 @@ def report_confirm(*, source: str, unit: OrganizationUnit, year: int, actor) -> 
 
 
 def targets_load_defaults(*, unit: OrganizationUnit, actor, table: dict | None = None) -> int:
-    """Load the Jingzhou three-year table as `unit`'s targets (existing targets of those rows are overwritten)."""
+    """Load the default table that fits `unit`'s level as its targets (`defaults.table_for`: the Jingzhou plan at a
+    prefecture, its share at a county-level unit); existing targets of those rows are overwritten."""
+    table = table or table_for(unit.kind)
+    if table is None:
+        raise Invalid(
+            _("No default targets fit this level: the Jingzhou plan loads at a prefecture, its share at a county."),
+            code=ErrorCode.NO_DEFAULT_TARGETS,
+            field="unit",
+        )
     count = 0
     with transaction.atomic():
-        for key, by_year in (table or JINGZHOU_TABLE).items():
+        for key, by_year in table.items():
             for year, value in by_year.items():
                 target_set(indicator=key, unit=unit, year=year, value=value, actor=actor, note=_("Jingzhou plan"))
                 count += 1

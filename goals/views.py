@@ -20,6 +20,7 @@ from organizations.models import OrganizationUnit
 
 from . import exports, selectors, services
 from . import indicators as registry
+from .defaults import table_for
 from .errors import ErrorCode
 from .forms import TargetForm
 from .models import ReportConfirmation, Target
@@ -55,6 +56,7 @@ def _context(request, unit, *, names_missing: bool = True):
         ratios = [i.key for i in computable if i.aggregation == registry.Aggregation.RATIO]
         rank_by = (ratios or [i.key for i in computable] or [""])[0]
     years = list(range(year - HISTORY_YEARS + 1, year + 1))
+    children = selectors.children_table(user=request.user, unit=unit, year=year, rank_by=rank_by)
     history = selectors.history(user=request.user, unit=unit, years=years)
     sources = {}
     for row in rows:
@@ -67,7 +69,10 @@ def _context(request, unit, *, names_missing: bool = True):
         "rows": rows,
         "computable": computable,
         "rank_by": rank_by,
-        "children": selectors.children_table(user=request.user, unit=unit, year=year, rank_by=rank_by),
+        "children": children,
+        "not_reporting": selectors.children_not_reporting(
+            unit=unit, year=year, children=[child for child, _values in children]
+        ),
         "computed_at": selectors.computed_at(rows),
         "breadcrumbs": list(selectors.dashboard_units(user=request.user).ancestors_of(unit, include_self=True)),
         "sources": [(registry.source_label(key), key, c) for key, c in sources.items()],
@@ -181,6 +186,7 @@ def targets(request, pk):
     context = {
         "unit": unit,
         "year": year,
+        "has_defaults": table_for(unit.kind) is not None,
         "items": [
             (t, registry.label(t.indicator))
             for t in sorted(items, key=lambda t: registry.get(t.indicator).sort if registry.get(t.indicator) else 999)
@@ -194,12 +200,16 @@ def targets(request, pk):
 @login_required
 @require_POST
 def targets_defaults(request, pk):
-    """Load the Jingzhou three-year table as this scope's targets."""
+    """Load the default table that fits this scope's level (the Jingzhou plan, or a county's share of it)."""
     unit = _unit_or_404(request, pk)
     if unit.kind not in services.TARGET_KINDS or not can_at(request.user, CHANGE, Target, unit):
         raise PermissionDenied(_("Only organization-department staff may set targets here."))
-    count = services.targets_load_defaults(unit=unit, actor=request.user)
-    messages.success(request, _("%(n)s default targets loaded from the Jingzhou plan.") % {"n": count})
+    try:
+        count = services.targets_load_defaults(unit=unit, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("%(n)s default targets loaded from the Jingzhou plan.") % {"n": count})
     return redirect(f"{reverse('goals:targets', args=[unit.pk])}?year={_year(request, unit)}")
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 class ErrorCode(models.TextChoices):
     UNKNOWN_UNIT = "unknown_unit", _("No unit with this code in your jurisdiction.")
     KIND_NOT_ALLOWED = "kind_not_allowed", _("A unit of this kind cannot be placed under that parent.")
+    DIVISION_CODE = "division_code", _("The code does not fit the unit's level or its parent's division code.")
     MOVE_INTO_DESCENDANT = "move_into_descendant", _("A unit cannot be moved under itself or one of its descendants.")
     TREE_TOO_DEEP = "tree_too_deep", _("The tree would become too deep.")
     TOP_LEVEL_UNIT = "top_level_unit", _("Only a system administrator creates or deletes a top-level unit.")

@@ -1,6 +1,9 @@
-"""The organization tree: territorial units (city → township/street → village/community → grid → building) and
-non-territorial ones (agencies, enterprises, two-new and new-economy organizations, co-building units), each
-carrying its party organization.
+"""The organization tree: territorial units (province → prefecture → county-level city, district or county →
+township/street → village/community → grid → building) and non-territorial ones (agencies, enterprises, two-new and
+new-economy organizations, co-building units), each carrying its party organization.
+
+Territorial units down to the village carry the national division code where they have one (2, 4, 6, 9 and 12
+digits: docs/domain.md "Levels and codes"); `code_rule_error` checks it against the kind and the parent's code.
 
 The parent foreign key is the truth; `path` is a materialized path kept beside it ("0000000001.0000000042.") so
 that "everything under X" is one indexed prefix query at any depth.
@@ -23,7 +26,11 @@ MAX_PATH = 255
 
 
 class UnitKind(models.TextChoices):
-    CITY = "city", _("City")
+    PROVINCE = "province", _("Province")
+    PREFECTURE = "prefecture", _("Prefecture-level city (autonomous prefecture)")
+    CITY = "city", _("County-level city")
+    DISTRICT = "district", _("District")
+    COUNTY = "county", _("County")
     TOWNSHIP = "township", _("Township")
     STREET = "street", _("Street")
     DEVELOPMENT_ZONE = "zone", _("Development zone")
@@ -39,30 +46,68 @@ class UnitKind(models.TextChoices):
 
 
 K = UnitKind
+ABOVE_COUNTY = (K.PROVINCE, K.PREFECTURE)
+# The county level: a county-level city, a district, a county (神农架林区, a forestry district, is a county: see
+# organizations/divisions.py).
+COUNTY_LEVEL = (K.CITY, K.DISTRICT, K.COUNTY)
 TOWNSHIP_LEVEL = (K.TOWNSHIP, K.STREET, K.DEVELOPMENT_ZONE)
 VILLAGE_LEVEL = (K.VILLAGE, K.COMMUNITY)
 
-# Which kinds each kind may sit under. An empty tuple means it is a root.
+# Which kinds each kind may sit under. An empty tuple means it is always a root.
 ALLOWED_PARENTS: dict[str, tuple] = {
-    K.CITY: (),
-    K.TOWNSHIP: (K.CITY,),
-    K.STREET: (K.CITY,),
-    K.DEVELOPMENT_ZONE: (K.CITY,),
+    K.PROVINCE: (),
+    K.PREFECTURE: (K.PROVINCE,),
+    # Under a prefecture, or directly under the province (Hubei's 仙桃, 潜江, 天门, 神农架).
+    **{kind: (K.PREFECTURE, K.PROVINCE) for kind in COUNTY_LEVEL},
+    K.TOWNSHIP: COUNTY_LEVEL,
+    K.STREET: COUNTY_LEVEL,
+    K.DEVELOPMENT_ZONE: COUNTY_LEVEL,
     K.VILLAGE: TOWNSHIP_LEVEL,
     K.COMMUNITY: TOWNSHIP_LEVEL,
     K.GRID: VILLAGE_LEVEL,
     K.BUILDING: (K.GRID,),
-    K.AGENCY: (K.CITY,),
-    K.ENTERPRISE: (K.CITY, *TOWNSHIP_LEVEL),
-    K.TWO_NEW: (K.CITY, *TOWNSHIP_LEVEL, K.COMMUNITY),
-    K.NEW_ECONOMY: (K.CITY, *TOWNSHIP_LEVEL),
-    K.CO_BUILDING: (K.CITY, *TOWNSHIP_LEVEL, K.COMMUNITY),
+    K.AGENCY: (*ABOVE_COUNTY, *COUNTY_LEVEL),
+    K.ENTERPRISE: (*COUNTY_LEVEL, *TOWNSHIP_LEVEL),
+    K.TWO_NEW: (*COUNTY_LEVEL, *TOWNSHIP_LEVEL, K.COMMUNITY),
+    K.NEW_ECONOMY: (*COUNTY_LEVEL, *TOWNSHIP_LEVEL),
+    K.CO_BUILDING: (*COUNTY_LEVEL, *TOWNSHIP_LEVEL, K.COMMUNITY),
 }
+# Kinds that may also stand without a parent: a province, and a county that deploys the portal on its own.
+ROOT_KINDS = (K.PROVINCE, *COUNTY_LEVEL)
+
+# The national division code of each territorial level: its length in digits.
+DIVISION_CODE_LENGTH: dict[str, int] = {
+    K.PROVINCE: 2,
+    K.PREFECTURE: 4,
+    **{kind: 6 for kind in COUNTY_LEVEL},
+    **{kind: 9 for kind in TOWNSHIP_LEVEL},
+    **{kind: 12 for kind in VILLAGE_LEVEL},
+}
+# Levels above the county exist only with their division code; below, a local code (letters) is still accepted.
+DIVISION_CODE_REQUIRED = ABOVE_COUNTY
+# County-level units directly under their province: those coded xx90yy (省直辖县级行政区划: Hubei's 429004 仙桃市,
+# 429005 潜江市, 429006 天门市, 429021 神农架林区) and every district and county of the four municipalities (直辖市),
+# which have no prefecture level. Their four-digit grouping (4290, 1101 市辖区) is not a unit: no prefecture carries it.
+PROVINCE_DIRECT = "90"
+MUNICIPALITIES = ("11", "12", "31", "50")
+
+
+def is_province_direct(code: str) -> bool:
+    """Whether a division code (4 digits or more) lies in a grouping administered directly by the province."""
+    return code[:2] in MUNICIPALITIES or code[2:4] == PROVINCE_DIRECT
+
 
 unit_code_validator = RegexValidator(
-    r"^[0-9A-Z][0-9A-Z-]{5,31}$",
-    _("Use 6 to 32 characters: digits, capital letters and hyphens, starting with a digit or letter."),
+    r"^(?:[0-9]{2}|[0-9]{4}|[0-9A-Z][0-9A-Z-]{5,31})$",
+    _(
+        "Use a national division code (2 or 4 digits above the county) or 6 to 32 characters: digits, capital "
+        "letters and hyphens, starting with a digit or letter."
+    ),
 )
+
+
+def is_division_code(code: str) -> bool:
+    return bool(code) and code.isascii() and code.isdigit()
 
 
 def kind_rule_error(kind: str, parent_kind: str | None):
@@ -71,7 +116,7 @@ def kind_rule_error(kind: str, parent_kind: str | None):
     if allowed is None:
         return _("Unknown unit kind.")
     if parent_kind is None:
-        if allowed:
+        if allowed and kind not in ROOT_KINDS:
             return _("A %(kind)s must have a parent unit (one of: %(allowed)s).") % {
                 "kind": UnitKind(kind).label,
                 "allowed": "、".join(str(UnitKind(k).label) for k in allowed),
@@ -88,6 +133,38 @@ def kind_rule_error(kind: str, parent_kind: str | None):
     return None
 
 
+def code_rule_error(kind: str, code: str, parent_kind: str | None, parent_code: str | None):
+    """The message for a unit of `kind` with `code` under a parent of `parent_kind` and `parent_code`, or None.
+
+    A code of digits only is a national division code: its length must be the kind's (2, 4, 6, 9, 12), and it must
+    start with the parent's code when that is a division code too. A county-level unit directly under its province
+    has the province-administered code xx90yy; a prefecture never does.
+    """
+    length = DIVISION_CODE_LENGTH.get(kind)
+    if length is None or not code:
+        return None
+    label = UnitKind(kind).label
+    if not is_division_code(code):
+        if kind in DIVISION_CODE_REQUIRED:
+            return _("A %(kind)s is identified by its national division code of %(n)s digits.") % {
+                "kind": label,
+                "n": length,
+            }
+        return None
+    if len(code) != length:
+        return _("The division code of a %(kind)s has %(n)s digits.") % {"kind": label, "n": length}
+    if parent_code and is_division_code(parent_code) and not code.startswith(parent_code):
+        return _("The division code must start with the parent unit's code %(code)s.") % {"code": parent_code}
+    if kind == K.PREFECTURE and is_province_direct(code):
+        return _("Code %(code)s groups the county-level units directly under the province; it is not a unit.") % {
+            "code": code
+        }
+    if kind in COUNTY_LEVEL and parent_kind == K.PROVINCE and not is_province_direct(code):
+        message = _("Directly under the province sit only the county-level units it administers (code %(prefix)s90…).")
+        return message % {"prefix": code[:2]}
+    return None
+
+
 class OrganizationUnitQuerySet(ScopedQuerySet):
     def subtree(self, unit, *, include_self=True):
         """Every unit under `unit` at any depth: one prefix query on the indexed path."""
@@ -101,7 +178,7 @@ class OrganizationUnitQuerySet(ScopedQuerySet):
 
 
 class OrganizationUnit(models.Model):
-    """A node of the county's organization tree (a territory or a non-territorial organization)."""
+    """A node of the organization tree (a territory or a non-territorial organization)."""
 
     scope_field = ""
     scope_write_roles = STAFF_ROLES  # create children, edit, move, delete (a top-level unit: superusers only)
@@ -153,13 +230,16 @@ class OrganizationUnit(models.Model):
             if message:
                 field = "parent" if parent or ALLOWED_PARENTS.get(self.kind) else "kind"
                 raise ValidationError({field: ValidationError(message, code=ErrorCode.KIND_NOT_ALLOWED)})
+            message = code_rule_error(self.kind, self.code, *((parent.kind, parent.code) if parent else (None, None)))
+            if message:
+                raise ValidationError({"code": ValidationError(message, code=ErrorCode.DIVISION_CODE)})
             if self.pk and parent and parent.path.startswith(self.path) and self.path:
                 message = _("A unit cannot be moved under itself or one of its descendants.")
                 raise ValidationError({"parent": ValidationError(message, code=ErrorCode.MOVE_INTO_DESCENDANT)})
 
     @property
     def is_territorial(self) -> bool:
-        return self.kind in (K.CITY, *TOWNSHIP_LEVEL, *VILLAGE_LEVEL, K.GRID, K.BUILDING)
+        return self.kind in (*ABOVE_COUNTY, *COUNTY_LEVEL, *TOWNSHIP_LEVEL, *VILLAGE_LEVEL, K.GRID, K.BUILDING)
 
 
 class PartyOrgType(models.TextChoices):

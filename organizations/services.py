@@ -44,7 +44,11 @@ UNIT_FIELDS = ("name", "code", "kind", "sort_order", "is_active")
 PARTY_ORG_FIELDS = ("name", "org_type", "founded_on", "status", "rectification_started_on", "rectified_on")
 
 DEFAULT_PARTY_ORG_TYPE = {
+    "province": PartyOrgType.COMMITTEE,
+    "prefecture": PartyOrgType.COMMITTEE,
     "city": PartyOrgType.COMMITTEE,
+    "district": PartyOrgType.COMMITTEE,
+    "county": PartyOrgType.COMMITTEE,
     "township": PartyOrgType.COMMITTEE,
     "zone": PartyOrgType.WORKING_COMMITTEE,
     "street": PartyOrgType.WORKING_COMMITTEE,

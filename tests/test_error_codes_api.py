@@ -191,7 +191,7 @@ def test_unit_refusals(county, users, api_for):
 def test_target_refusals(county, users, api_for):
     from goals import indicators
 
-    key = indicators.all_indicators()[0].key
+    key = next(i.key for i in indicators.all_indicators() if not i.target_kinds)
     body = {"indicator": key, "unit_code": "TCITY0001", "year": 2024, "value": "10"}
     township = {**body, "unit_code": "TOWNA0001"}  # township staff read their township's targets, set none
     _refused(api_for(users["staff_a"]).post(TARGETS, township, format="json"), 403, "permission_denied")
@@ -201,6 +201,9 @@ def test_target_refusals(county, users, api_for):
     response = city.post(TARGETS, {**body, "unit_code": "VILA10001", "value": "-1"}, format="json")
     mixed = _refused(response, 400, "invalid")
     assert mixed["codes"] == {"unit": ["target_unit_kind"], "value": ["negative_target"]}
+    # Demonstration counties count county-level units: their target is a prefecture's, not a county's.
+    above = city.post(TARGETS, {**body, "indicator": "demonstration_counties"}, format="json")
+    _refused(above, 400, "target_level", "unit")
 
 
 # --- accounts and the request itself ----------------------------------------------------------------------------

@@ -68,7 +68,8 @@ def _build_data():
     economy_services.threshold_target_set(
         unit=county["township_a"], year=2024, threshold=Decimal("100000"), target_share=Decimal("50"), actor=staff
     )
-    indicator = indicators.all_indicators()[0].key
+    # A target the test county (a county-level city) takes: demonstration counties are a prefecture's.
+    indicator = next(i.key for i in indicators.all_indicators() if not i.target_kinds)
     goals_services.target_set(indicator=indicator, unit=county["city"], year=2024, value=10, actor=users["city_staff"])
     return county, users
 

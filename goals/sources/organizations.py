@@ -7,6 +7,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import (
+    ABOVE_COUNTY,
+    COUNTY_LEVEL,
     VILLAGE_LEVEL,
     DemonstrationTitle,
     DemonstrationTitleKind,
@@ -33,9 +35,25 @@ def _titles(key: str, name, title: str, sort: int):
 
 
 T = DemonstrationTitleKind
-demonstration_counties = _titles(
-    "demonstration_counties", _("Demonstration counties (cities, districts)"), T.COUNTY, 10
+
+
+@indicator(
+    "demonstration_counties",
+    _("Demonstration counties (cities, districts)"),
+    Measure.COUNT,
+    Aggregation.SUM,
+    SOURCE,
+    description=_("County-level units (county-level cities, districts, counties) holding 示范县 for the year."),
+    sort=10,
+    target_kinds=ABOVE_COUNTY,
 )
+def demonstration_counties(root, year):
+    """The prefecture's own indicator: county-level units holding 示范县 that year, counted on the prefecture and
+    the province (on a county, 1 when it holds the title)."""
+    titles = DemonstrationTitle.objects.filter(year=year, title=T.COUNTY, party_org__unit__kind__in=COUNTY_LEVEL)
+    return counts_by_path(titles, TITLE_PATH, root)
+
+
 demonstration_townships = _titles("demonstration_townships", _("Demonstration townships"), T.TOWNSHIP, 11)
 demonstration_streets = _titles("demonstration_streets", _("Demonstration streets"), T.STREET, 12)
 demonstration_villages = _titles("demonstration_villages", _("Demonstration villages"), T.VILLAGE, 13)

@@ -20,7 +20,8 @@ def test_demo_figures_follow_the_shishou_2024_seeds():
     training = selectors.training_figures(user=orgdept, year=2024)
     assert (training["sessions"], training["person_times"]) == (6, 547)
     cadres = selectors.cadre_figures(user=orgdept, year=2024)
-    assert cadres["secretaries"] == 176 and cadres["one_shoulder_rate"] >= 95
+    # One secretary in each of Shishou's 203 villages and communities (153 + 50 in the national division list).
+    assert cadres["secretaries"] == 203 and cadres["one_shoulder_rate"] >= 95
     young = selectors.villages_missing_young_reserve(user=orgdept, on=date(2024, 12, 31))
     assert 1 <= young["missing"] <= 15 and young["villages"] == 153
     assert CadrePost.objects.filter(ended_on__isnull=False).count() == 18

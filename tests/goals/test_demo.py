@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from goals.models import ReportConfirmation, RollupValue, Target
-from organizations.demo import CITY_CODE
+from organizations.demo import CITY_CODE, PREFECTURE_CODE
 from organizations.models import DemonstrationTitle, OrganizationUnit, PartyOrganization
 
 pytestmark = pytest.mark.django_db
@@ -25,11 +25,16 @@ def test_demo_dashboard_figures_come_from_the_records(client):
     assert PartyOrganization.objects.filter(rectified_on__year=2024).count() == 10
     titled = DemonstrationTitle.objects.filter(year=2024, title="village").count()
     assert city_value("demonstration_villages") == titled > 0
-    # The Jingzhou table is the city's default target.
-    assert Target.objects.get(indicator="demonstration_villages", unit=city, year=2024).value == 300
+    # The Jingzhou table is Jingzhou's default target; Shishou takes its share (counts split between the eight
+    # county-level units, rounded up; percentages unchanged; no demonstration-county target for a county).
+    jingzhou = OrganizationUnit.objects.get(code=PREFECTURE_CODE)
+    assert Target.objects.get(indicator="demonstration_villages", unit=jingzhou, year=2024).value == 300
+    assert Target.objects.get(indicator="demonstration_counties", unit=jingzhou, year=2024).value == 2
+    assert Target.objects.get(indicator="demonstration_villages", unit=city, year=2024).value == 38
     assert Target.objects.get(indicator="villages_income_over_200k", unit=city, year=2022).value == 50
-    # A few villages have not confirmed 2024: completeness lists them.
-    assert ReportConfirmation.objects.filter(year=2024).count() == 176 - 7
+    assert not Target.objects.filter(indicator="demonstration_counties", unit=city).exists()
+    # A few of the 203 villages and communities have not confirmed 2024: completeness lists them.
+    assert ReportConfirmation.objects.filter(year=2024).count() == 203 - 7
 
     # Through the login page: django-axes needs the request that Client.login() does not pass.
     assert client.post("/login/", {"username": "orgdept", "password": "Shishou@2024"}).status_code == 302
@@ -43,3 +48,26 @@ def test_demo_dashboard_figures_come_from_the_records(client):
     assert city_value("villages_income_over_100k") == Decimal("92.16")  # 141 of 153 villages
     assert city_value("villages_income_over_200k") > 50
     assert rows["members_developed"].value == 210
+
+    # Jingzhou's dashboard, for its own organization department: its county-level units, Shishou with the figures
+    # above and the others (empty) listed as not reporting; the prefecture's figures are its counties' sums.
+    client.logout()
+    jingzhou = OrganizationUnit.objects.get(code=PREFECTURE_CODE)
+    assert client.post("/login/", {"username": "jingzhou", "password": "Shishou@2024"}).status_code == 302
+    assert client.get("/goals/").url == f"/goals/units/{jingzhou.pk}/"
+    response = client.get(f"/goals/units/{jingzhou.pk}/?year=2024")
+    assert response.status_code == 200
+    children = {child.code: values for child, values in response.context["children"]}
+    assert set(children) == set(OrganizationUnit.objects.filter(parent=jingzhou).values_list("code", flat=True))
+    assert len(children) == 9
+    silent = {OrganizationUnit.objects.get(pk=pk).code for pk in response.context["not_reporting"]}
+    assert silent == set(children) - {CITY_CODE}
+    assert response.content.decode().count('not-reporting">未报送<') == len(silent)
+    assert children[CITY_CODE]["members_developed"] == 210
+    rows = {row.indicator.key: row for row in response.context["rows"]}
+    assert rows["members_developed"].value == 210
+    assert rows["villages_income_over_100k"].value == city_value("villages_income_over_100k")
+    # The prefecture's own indicator: Shishou holds 示范县 in 2024, against Jingzhou's target of two.
+    assert rows["demonstration_counties"].value == 1 and rows["demonstration_counties"].target.value == 2
+    assert rows["demonstration_counties"].status == "behind"
+    assert client.get(f"/goals/units/{city.pk}/?year=2024").status_code == 200

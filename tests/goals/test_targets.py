@@ -92,10 +92,14 @@ def test_target_rules_give_chinese_field_errors(county, users):
     assert "value" in exc.value.message_dict
 
 
-def test_jingzhou_table_loads_as_default_targets(county):
-    assert services.targets_load_defaults(unit=county["city"], actor=SYSTEM) == 21
-    assert Target.objects.get(indicator="demonstration_villages", unit=county["city"], year=2024).value == 300
+def test_jingzhou_table_loads_its_county_share_at_a_county(county):
+    # A county-level unit takes its share of the prefecture's plan (tests/organizations/test_levels.py: the whole
+    # table at a prefecture): counts split between Jingzhou's eight county-level units, percentages unchanged, and
+    # no demonstration-county target (a county cannot hold two).
+    assert services.targets_load_defaults(unit=county["city"], actor=SYSTEM) == 18
+    assert Target.objects.get(indicator="demonstration_villages", unit=county["city"], year=2024).value == 38
     assert Target.objects.get(indicator="villages_income_over_200k", unit=county["city"], year=2023).value == 60
+    assert not Target.objects.filter(indicator="demonstration_counties").exists()
 
 
 def test_api_sets_targets_for_organization_department_only(county, users, api_for):
@@ -181,7 +185,12 @@ def test_portal_target_form_and_jingzhou_defaults(county, users, client_for):
     assert response.status_code == 302
     assert Target.objects.get(indicator="demonstration_villages", unit=city, year=2024).value == 12
     assert client.post(f"/goals/units/{city.pk}/targets/defaults/").status_code == 302
-    assert Target.objects.filter(unit=city).count() == 21
+    assert Target.objects.filter(unit=city).count() == 18
+    # A township has no default table: a message, nothing written.
+    township_a = county["township_a"]
+    page = client.post(f"/goals/units/{township_a.pk}/targets/defaults/", follow=True)
+    assert page.status_code == 200 and "这一层级没有适用的默认目标" in page.content.decode()
+    assert not Target.objects.filter(unit=township_a).exists()
     township_client = client_for(users["staff_a"])
     township = county["township_a"]
     assert township_client.get(f"/goals/units/{township.pk}/targets/").status_code == 200

@@ -1,6 +1,7 @@
 """Build the demo county for `make run`: deterministic (seeded), idempotent, and fast.
 
-The organization tree comes first; then each app that has a `demo` module with `build(ctx)` adds its records
+The organization tree comes first (Shishou under Hubei → Jingzhou, its townships and villages read from the national
+division list: organizations/demo.py); then each app that has a `demo` module with `build(ctx)` adds its records
 (members, clues, income, targets…) in INSTALLED_APPS order, through the same services a user would call.
 """
 
@@ -12,7 +13,7 @@ from importlib import import_module
 from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
@@ -21,6 +22,7 @@ from accounts.roles import Role
 from accounts.security import token_ensure_fresh
 from core import events
 from organizations import demo as org_demo
+from organizations.divisions import DivisionDataMissing
 from organizations.models import OrganizationUnit, UnitKind
 
 DEMO_PASSWORD = "Shishou@2024"
@@ -37,7 +39,7 @@ class DemoContext:
 
 
 class Command(BaseCommand):
-    help = "Load the demo county (a Shishou-like city). Safe to run twice: an existing county is kept."
+    help = "Load the demo county (Shishou, under Hubei → Jingzhou). Safe to run twice: an existing county is kept."
 
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=2024)
@@ -53,7 +55,10 @@ class Command(BaseCommand):
             with transaction.atomic(), events.muted():
                 rng = random.Random(seed)
                 timings = {}
-                city = org_demo.build_tree(rng)
+                try:
+                    city = org_demo.build_tree(rng)
+                except DivisionDataMissing as exc:
+                    raise CommandError(str(exc)) from exc
                 users = self._users(city)
                 ctx = DemoContext(rng=rng, city=city, users=users, stdout=self.stdout)
                 for config in apps.get_app_configs():
@@ -85,9 +90,11 @@ class Command(BaseCommand):
         village = subtree.filter(kind=UnitKind.VILLAGE).order_by("code").first()
         community = subtree.filter(kind=UnitKind.COMMUNITY).order_by("code").first()
         grid = subtree.filter(kind=UnitKind.GRID, parent=community).order_by("code").first()
-        department = OrganizationUnit.objects.get(code="421081A02")
+        department = OrganizationUnit.objects.get(code=f"{org_demo.CITY_CODE}A02")
+        prefecture = OrganizationUnit.objects.get(code=org_demo.PREFECTURE_CODE)
         plan = [
             ("admin", "系统管理员", None, None, True),
+            ("jingzhou", "荆州市委组织部 张干事", Role.ORG_DEPARTMENT, prefecture, True),
             ("orgdept", "市委组织部 王干事", Role.ORG_DEPARTMENT, city, True),
             ("township", "东升镇 组织委员", Role.TOWNSHIP_STAFF, township, True),
             ("secretary", f"{village.name} 书记", Role.SECRETARY, village, False),
@@ -120,6 +127,7 @@ class Command(BaseCommand):
         for user in User.objects.filter(
             username__in=[
                 "admin",
+                "jingzhou",
                 "orgdept",
                 "township",
                 "secretary",
