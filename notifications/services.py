@@ -11,11 +11,12 @@ from celery import current_app
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core import crypto
 
 from . import backends
-from .models import Channel, Delivery, Notification, Preference
+from .models import Channel, Delivery, Event, Notification, Preference
 from .text import scrub
 
 logger = logging.getLogger(__name__)
@@ -126,3 +127,12 @@ def preference_save(*, user, sms: bool, wechat: bool, muted_events, mobile: str 
         pref.full_clean()
         pref.save()
     return pref
+
+
+def notify_decision(*, submitter, approved: bool, what: str, url: str, actor, reason: str = "") -> None:
+    """Tell the one who submitted something (a report, a step) that it was approved or sent back, with the reason."""
+    if approved:
+        event, title = Event.APPROVAL_APPROVED, _("%(what)s was approved.") % {"what": what}
+    else:
+        event, title = Event.APPROVAL_RETURNED, _("%(what)s was sent back.") % {"what": what}
+    notify(recipients=[submitter], event=event, title=title, body=reason, url=url, actor=actor)

@@ -16,6 +16,7 @@ from ..models import (
     ClueStatus,
     OverdueFlag,
 )
+from . import notices
 from .clues import move
 from .common import announce, by_user, require_system
 
@@ -66,6 +67,7 @@ def clue_flag_overdue(*, clue_id: int, actor, now: datetime | None = None) -> st
         actor=by_user(actor),
     )
     audit.record(actor=actor, action="clue.flag", obj=clue, unit=clue.grid, changes={"flag": flag})
+    notices.clue_flagged(clue, flag, actor=actor)
     logger.info("clue %s supervision flag now %r", clue.pk, flag)
     return flag
 
