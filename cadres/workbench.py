@@ -3,7 +3,6 @@ and the deadlines of this month (probations that end). Every queryset starts fro
 
 from datetime import date, timedelta
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -13,6 +12,7 @@ from accounts.permissions import APPROVE, CHANGE, holds_action
 from core import workbench
 
 from .models import DevelopmentRecord, DevelopmentStage, DevelopmentStep, ReserveCadre, ReserveStage, StepStatus
+from .services.reminders import month_of, probation_ends_in
 
 # A selection step of a reserve (review, inspection, placing in reserve) is due this many days after the last one.
 RESERVE_STEP_DAYS = 30
@@ -70,22 +70,11 @@ def reserve_due(user):
     return workbench.short(reserves_due(user), _reserve_item, reverse("cadres:reserve_list"))
 
 
-def _month(today: date) -> tuple[date, date]:
-    first = today.replace(day=1)
-    return first, (first + timedelta(days=32)).replace(day=1)
-
-
 def probations_ending(user, today: date | None = None):
     """Probationary members whose probation ends this month (a year after admission, or the extension's end)."""
-    first, after = _month(today or timezone.localdate())
-    ends = Q(probation_extended_until__gte=first, probation_extended_until__lt=after) | Q(
-        probation_extended_until__isnull=True,
-        admitted_on__gte=first.replace(year=first.year - 1),
-        admitted_on__lt=after.replace(year=after.year - 1),
-    )
     return (
         DevelopmentRecord.objects.restrict(user, CHANGE)
-        .filter(ends, stage=DevelopmentStage.PROBATIONARY)
+        .filter(probation_ends_in(*month_of(today or timezone.localdate())))
         .select_related("person", "unit")
         .order_by("admitted_on", "id")
     )

@@ -209,6 +209,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "grid_woodpecker.tasks.flag_overdue_clues",
         "schedule": timedelta(minutes=30),
     },
+    "woodpecker: remind of clues due within a day": {
+        "task": "grid_woodpecker.tasks.remind_due_clues",
+        "schedule": timedelta(hours=1),
+    },
+    "cadres: remind of probations ending this month": {
+        "task": "cadres.tasks.remind_probations",
+        "schedule": crontab(hour=8, minute=0),
+    },
     "woodpecker: close unrated resolved clues": {
         "task": "grid_woodpecker.tasks.auto_close_unrated_clues",
         "schedule": timedelta(hours=6),

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_noop as N_
 
 from accounts.models import User
 from accounts.roles import Role
-from notifications.models import Event
+from notifications.models import Event, Notification
 from notifications.services import notify
 
 from ..models import ClueStatus, OverdueFlag
@@ -28,6 +28,9 @@ _FLAGS = {
     OverdueFlag.YELLOW: (Event.CLUE_OVERDUE_YELLOW, N_("Clue #%(id)s (%(category)s) is overdue: yellow card.")),
     OverdueFlag.RED: (Event.CLUE_OVERDUE_RED, N_("Clue #%(id)s (%(category)s) is overdue: red card.")),
 }
+
+
+_DUE = (Event.DEADLINE_REMINDER, N_("Clue #%(id)s (%(category)s) is due within a day."))
 
 
 def _ancestor_paths(path: str) -> list[str]:
@@ -51,6 +54,10 @@ def clue_recipients(clue) -> list:
     return [reporter, *users]
 
 
+def _url(clue) -> str:
+    return reverse("grid_woodpecker:clue_detail", args=[clue.pk])
+
+
 def _tell(clue, spec, *, actor) -> None:
     event, title = spec
     params = {
@@ -58,8 +65,7 @@ def _tell(clue, spec, *, actor) -> None:
         "category": clue.category.name,
         "department": clue.department.name if clue.department_id else "",
     }
-    url = reverse("grid_woodpecker:clue_detail", args=[clue.pk])
-    notify(recipients=clue_recipients(clue), event=event, title=_(title) % params, url=url, actor=actor)
+    notify(recipients=clue_recipients(clue), event=event, title=_(title) % params, url=_url(clue), actor=actor)
 
 
 def clue_moved(clue, from_status: str, to_status: str, *, actor) -> None:
@@ -90,3 +96,16 @@ def redemption_ready(redemption) -> None:
         url=reverse("grid_woodpecker:points"),
         actor=None,  # they reserved it themselves, and still want the message they show at the counter
     )
+
+
+def remind_due(clues, *, actor, since) -> int:
+    """Remind the people of each clue of `clues` (due soon) not reminded of since `since`; how many were told."""
+    reminded = set(
+        Notification.objects.filter(event=Event.DEADLINE_REMINDER, created__gte=since).values_list("url", flat=True)
+    )
+    told = 0
+    for clue in clues:
+        if _url(clue) not in reminded:
+            _tell(clue, _DUE, actor=actor)
+            told += 1
+    return told

@@ -19,7 +19,7 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 class MarkReadSerializer(serializers.Serializer):
     ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
         required=False,
         max_length=500,
         help_text=_("The notifications to mark read; none given: every unread one."),
@@ -35,8 +35,11 @@ class NotificationListView(generics.ListAPIView):
     """The caller's notifications, newest first; `?unread=1` for the unread ones only."""
 
     serializer_class = NotificationSerializer
+    queryset = Notification.objects.none()  # the schema's model; the caller's rows come from get_queryset
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
         rows = selectors.notifications_of(user=self.request.user)
         if self.request.query_params.get("unread"):
             rows = rows.filter(read_at__isnull=True)
