@@ -19,13 +19,17 @@ def _item(report) -> workbench.Item:
     )
 
 
-def reports_to_approve(user):
+def _reports(user, action: str, status: str):
     return (
-        IncomeReport.objects.restrict(user, APPROVE)
-        .filter(status=ReportStatus.SUBMITTED)
+        IncomeReport.objects.restrict(user, action)
+        .filter(status=status)
         .select_related("village")
         .order_by("submitted_at", "id")
     )
+
+
+def reports_to_approve(user):
+    return _reports(user, APPROVE, ReportStatus.SUBMITTED)
 
 
 @workbench.queue(key="income_reports_approval", label=gettext_lazy("Income reports to approve"), order=35)
@@ -36,12 +40,7 @@ def income_reports_approval(user):
 
 
 def reports_returned(user):
-    return (
-        IncomeReport.objects.restrict(user, SUBMIT)
-        .filter(status=ReportStatus.RETURNED)
-        .select_related("village")
-        .order_by("submitted_at", "id")
-    )
+    return _reports(user, SUBMIT, ReportStatus.RETURNED)
 
 
 @workbench.queue(key="income_reports_returned", label=gettext_lazy("Income reports sent back"), order=36)

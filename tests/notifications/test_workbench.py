@@ -112,9 +112,9 @@ def test_items_link_to_their_records(day, client):
     assert queues["development_approval"].url.endswith("?pending=1")
 
 
-# The home page of township staff: the session, the user, the roles held (names; units), the units of the
-# jurisdiction, the roles card, the badge, and one query (the short list with its count) for each of its 7 queues.
-# Fixed whatever the rows.
+# The home page of township staff: the session, the user, the roles held (names; units and roles for every scope),
+# the roles card, the badge, and one query (the short list with its count) for each of its 8 queues. Fixed whatever
+# the rows.
 HOME_QUERIES = 14
 
 
