@@ -143,6 +143,26 @@ def departments_for(user, model: type[models.Model], action: str) -> list[str]:
     return department_paths(user, model, action)
 
 
+def holds_action(user, model: type[models.Model], action: str) -> bool:
+    """Whether `user` holds a role that may do `action` to some records of `model` (its declared roles, or a
+    department handler's role where the model is dispatched to departments) — from the roles alone, with no query
+    beyond the user's role names. For menus and the workbench: which pages and queues this user can use at all."""
+    if not _authenticated(user):
+        return False
+    if _is_all_powerful(user):
+        return True
+    held = user.role_names()
+    roles = roles_for(model, action, model._default_manager.all())
+    if held and (roles is None or held & set(roles)):
+        return True
+    department_actions = getattr(model, "scope_department_actions", (VIEW, CHANGE))
+    return bool(
+        getattr(model, "scope_department_field", None)
+        and action in department_actions
+        and Role.DEPARTMENT_HANDLER in held
+    )
+
+
 def units_queryset(user, model: type[models.Model], action: str):
     """The OrganizationUnits at which `user` may do `action` to records of `model` — for form choices."""
     # By name, not imported: organizations' models import accounts (scoping), which sits below them.

@@ -39,10 +39,11 @@ def scope_paths(user, *, roles: Iterable[str] | None = None) -> list[str]:
     cache = user.__dict__.setdefault("_scope_paths_cache", {})
     key = None if roles is None else frozenset(roles)
     if key not in cache:
-        assignments = user.role_assignments.all()
-        if roles is not None:
-            assignments = assignments.filter(role__in=list(roles))
-        cache[key] = _collapse(assignments.values_list("unit__path", flat=True))
+        # One query for every role set the request asks about (a page with several queues asks for several).
+        if "_held_paths" not in user.__dict__:
+            user.__dict__["_held_paths"] = list(user.role_assignments.values_list("role", "unit__path"))
+        held = user.__dict__["_held_paths"]
+        cache[key] = _collapse(path for role, path in held if key is None or role in key)
     return cache[key]
 
 

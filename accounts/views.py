@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from core import workbench
 from core.context_processors import menu_for
 from core.views import submit_form
 from core.views.generic import ObjectActionView
@@ -28,12 +29,13 @@ from .permissions import can_manage_account, can_revoke, grantable_roles
 
 @login_required
 def home(request):
-    """Each role lands on its own work: the menu entries for its roles and the units of its jurisdiction."""
+    """Each role lands on its workbench: what waits for it (core.workbench), its roles and its menu."""
     assignments = request.user.role_assignments.select_related("unit").order_by("unit__path")
     context = {
         "assignments": assignments,
         "roots": scope_roots(user=request.user),
         "work": [item for item in menu_for(request.user)],
+        "queues": workbench.queues_for(request.user),
     }
     return render(request, "home.html", context)
 

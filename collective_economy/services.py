@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,6 +16,7 @@ from core.errors import Conflict, Invalid
 from core.errors import ErrorCode as CoreCode
 from core.logs import timed
 from core.services import given, save_new, transition, update_fields
+from notifications.services import notify_decision
 from organizations.models import COUNTY_LEVEL, TOWNSHIP_LEVEL, OrganizationUnit, UnitKind
 
 from . import selectors
@@ -219,6 +221,7 @@ def income_report_approve(*, report: IncomeReport, actor) -> IncomeReport:
         message=_("Only a submitted report can be approved."),
     )
     _changed(report)
+    notify_decision(submitter=report.submitted_by, approved=True, what=_title(report), url=_url(report), actor=actor)
     return report
 
 
@@ -226,7 +229,7 @@ def income_report_approve(*, report: IncomeReport, actor) -> IncomeReport:
 def income_report_send_back(*, report: IncomeReport, actor, reason: str) -> IncomeReport:
     """The township sends a submitted report back to the secretary with the reason."""
     message = _("Give the reason for sending the report back.")
-    return _review_submitted(
+    report = _review_submitted(
         report,
         actor=actor,
         to=ReportStatus.RETURNED,
@@ -237,6 +240,23 @@ def income_report_send_back(*, report: IncomeReport, actor, reason: str) -> Inco
         denied=_("Only township staff may send income reports back."),
         message=_("Only a submitted report can be sent back."),
     )
+    notify_decision(
+        submitter=report.submitted_by,
+        approved=False,
+        what=_title(report),
+        url=_url(report),
+        actor=actor,
+        reason=report.return_reason,
+    )
+    return report
+
+
+def _title(report: IncomeReport) -> str:
+    return _("The %(year)s income report of %(village)s") % {"year": report.year, "village": report.village.name}
+
+
+def _url(report) -> str:
+    return reverse("collective_economy:report", args=[report.pk])
 
 
 @transaction.atomic

@@ -6,6 +6,9 @@ from importlib import import_module
 from django.apps import apps
 from django.urls import reverse
 
+from accounts.permissions import holds_action
+from accounts.roles import Role
+
 
 @cache
 def _menu_entries():
@@ -22,6 +25,14 @@ def _menu_entries():
     return sorted(entries, key=lambda entry: entry.weight)
 
 
+def _visible(entry, user, roles) -> bool:
+    if user.is_superuser:
+        return True
+    if entry.roles and not roles & set(entry.roles):
+        return False
+    return entry.action is None or holds_action(user, apps.get_model(entry.action[0]), entry.action[1])
+
+
 def menu_for(user):
     if not user.is_authenticated:
         return []
@@ -29,8 +40,13 @@ def menu_for(user):
     return [
         {"label": entry.label, "url": reverse(entry.url_name), "url_name": entry.url_name}
         for entry in _menu_entries()
-        if user.is_superuser or not entry.roles or roles & set(entry.roles)
+        if _visible(entry, user, roles)
     ]
+
+
+def shows_api_docs(user) -> bool:
+    """The API documentation is for staff and external systems: not for a woodpecker, who has no use for it."""
+    return user.is_authenticated and (user.is_superuser or bool(user.role_names() - {Role.WOODPECKER}))
 
 
 def navigation(request):
@@ -40,4 +56,4 @@ def navigation(request):
     active = max(matches, key=lambda item: len(item["url"]), default=None)
     for item in items:
         item["active"] = item is active
-    return {"nav_items": items}
+    return {"nav_items": items, "show_api_docs": shows_api_docs(request.user)}

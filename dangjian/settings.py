@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "collective_economy",
     # Last: its demo step recomputes the roll-ups after every other app has built its records.
     "goals",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -94,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.navigation",
+                "notifications.context_processors.badge",
             ],
         },
     },
@@ -190,12 +192,37 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="dangjian")
+# Notifications (notifications/): delivery backends for the extra channels (the portal's own list is always kept).
+# Console or file by default; the HTTP backends post to a gateway configured here (never called in the tests).
+NOTIFICATION_SMS_BACKEND = env.str("NOTIFICATION_SMS_BACKEND", default="notifications.backends.ConsoleSmsBackend")
+NOTIFICATION_WECHAT_BACKEND = env.str(
+    "NOTIFICATION_WECHAT_BACKEND", default="notifications.backends.ConsoleWechatBackend"
+)
+NOTIFICATION_FILE_DIR = env.path("NOTIFICATION_FILE_DIR", default=VAR_DIR / "notifications")
+NOTIFICATION_SMS_URL = env.str("NOTIFICATION_SMS_URL", default="")
+NOTIFICATION_SMS_KEY = env.str("NOTIFICATION_SMS_KEY", default="")
+NOTIFICATION_WECHAT_URL = env.str("NOTIFICATION_WECHAT_URL", default="")
+NOTIFICATION_WECHAT_KEY = env.str("NOTIFICATION_WECHAT_KEY", default="")
+NOTIFICATION_WECHAT_TEMPLATE = env.str("NOTIFICATION_WECHAT_TEMPLATE", default="")
+NOTIFICATION_HTTP_TIMEOUT = env.int("NOTIFICATION_HTTP_TIMEOUT", default=10)
+# One-time SMS codes: minutes valid, tries per code, seconds before another code for the same number and purpose.
+SMS_CODE_MINUTES = env.int("SMS_CODE_MINUTES", default=10)
+SMS_CODE_ATTEMPTS = env.int("SMS_CODE_ATTEMPTS", default=5)
+SMS_CODE_RESEND_SECONDS = env.int("SMS_CODE_RESEND_SECONDS", default=60)
 # Periodic jobs, run by `celery -A dangjian worker -B` (or a separate `celery beat`).
 CELERY_BEAT_SCHEDULE = {
     "goals: nightly full recompute": {"task": "goals.recompute_year", "schedule": crontab(hour=2, minute=30)},
     "woodpecker: yellow/red cards for overdue clues": {
         "task": "grid_woodpecker.tasks.flag_overdue_clues",
         "schedule": timedelta(minutes=30),
+    },
+    "woodpecker: remind of clues due within a day": {
+        "task": "grid_woodpecker.tasks.remind_due_clues",
+        "schedule": timedelta(hours=1),
+    },
+    "cadres: remind of probations ending this month": {
+        "task": "cadres.tasks.remind_probations",
+        "schedule": crontab(hour=8, minute=0),
     },
     "woodpecker: close unrated resolved clues": {
         "task": "grid_woodpecker.tasks.auto_close_unrated_clues",

@@ -22,6 +22,7 @@ api_v1 = [
     path("docs/", api_docs.swagger_view, name="api-docs"),
     path("redoc/", api_docs.redoc_view, name="api-redoc"),
     path("accounts/", include("accounts.api.urls")),
+    path("notifications/", include("notifications.api.urls")),
 ] + [path(f"{app}/", include(f"{app}.api.urls")) for _prefix, app in DOMAIN_APPS]
 
 urlpatterns = [
@@ -31,6 +32,7 @@ urlpatterns = [
     path("account/", include("accounts.security_urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
+    path("notifications/", include("notifications.urls")),
     path("api/v1/", include(api_v1)),
     path("open311/v2/", include("grid_woodpecker.open311_urls")),
     # Sheet imports of every kind (core.sheets); their progress is read through imports:progress, which checks the

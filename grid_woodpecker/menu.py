@@ -1,22 +1,21 @@
 from django.utils.translation import gettext_lazy as _
 
+from accounts.permissions import COUNTER
 from accounts.roles import Role
 from core.menu import MenuEntry
+
+from .models.common import DESK
+
+CLUE, REDEMPTION = "grid_woodpecker.Clue", "grid_woodpecker.Redemption"
 
 STAFF = (Role.ORG_DEPARTMENT, Role.TOWNSHIP_STAFF, Role.SECRETARY, Role.GRID_WORKER)
 
 MENU = [
     MenuEntry(label=_("My clues"), url_name="grid_woodpecker:me", roles=(Role.WOODPECKER,), weight=30),
     MenuEntry(label=_("My points"), url_name="grid_woodpecker:points", roles=(Role.WOODPECKER,), weight=31),
-    MenuEntry(
-        label=_("Clue triage"), url_name="grid_woodpecker:triage", roles=(Role.SECRETARY, Role.GRID_WORKER), weight=32
-    ),
-    MenuEntry(
-        label=_("Community queue"),
-        url_name="grid_woodpecker:community_queue",
-        roles=(Role.SECRETARY, Role.GRID_WORKER),
-        weight=33,
-    ),
+    # The desk's queues: for those whose work page is the triage queue (Clue's DESK action).
+    MenuEntry(label=_("Clue triage"), url_name="grid_woodpecker:triage", action=(CLUE, DESK), weight=32),
+    MenuEntry(label=_("Community queue"), url_name="grid_woodpecker:community_queue", action=(CLUE, DESK), weight=33),
     MenuEntry(
         label=_("Department queue"),
         url_name="grid_woodpecker:department_queue",
@@ -25,6 +24,11 @@ MENU = [
     ),
     MenuEntry(label=_("Woodpecker oversight"), url_name="grid_woodpecker:oversight", roles=STAFF, weight=35),
     MenuEntry(label=_("Woodpeckers"), url_name="grid_woodpecker:woodpecker_list", roles=STAFF, weight=36),
-    MenuEntry(label=_("Station counter"), url_name="grid_woodpecker:counter", roles=STAFF, weight=37),
+    MenuEntry(
+        label=_("Station counter"),
+        url_name="grid_woodpecker:counter",
+        action=("grid_woodpecker.Redemption", COUNTER),
+        weight=37,
+    ),
     MenuEntry(label=_("Leaderboard"), url_name="grid_woodpecker:leaderboard", weight=38),
 ]

@@ -13,7 +13,7 @@ from dangjian.celery import app
 
 from .models import Clue, ClueStatus, EntryKind, PointsEntry
 from .services.points import points_expire_for_account
-from .services.supervision import AUTO_CLOSE_DAYS, OPEN_WORK, clue_auto_close, clue_flag_overdue
+from .services.supervision import AUTO_CLOSE_DAYS, OPEN_WORK, clue_auto_close, clue_flag_overdue, clue_remind_due
 
 logger = logging.getLogger(__name__)
 # A job that takes longer than this is logged as a warning (the beat runs them nightly or hourly).
@@ -73,3 +73,10 @@ def expire_points() -> int:
         "account_id", flat=True
     )
     return sum(points_expire_for_account(account_id=pk, actor=SYSTEM, today=today) for pk in set(accounts))
+
+
+@app.task
+@_timed
+def remind_due_clues() -> int:
+    """Remind the handlers, grid staff and reporters of open clues due within a day (once for a deadline)."""
+    return clue_remind_due(actor=SYSTEM)

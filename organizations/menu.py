@@ -1,5 +1,15 @@
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import Role
 from core.menu import MenuEntry
 
-MENU = [MenuEntry(label=_("Organizations"), url_name="organizations:browser", weight=10)]
+# The tree is browsed by those who work on units (staff, secretaries, grid workers); a woodpecker, a department's
+# handler or an external system has nothing to do there (they still may open a unit's page they are linked to).
+MENU = [
+    MenuEntry(
+        label=_("Organizations"),
+        url_name="organizations:browser",
+        roles=(Role.ORG_DEPARTMENT, Role.TOWNSHIP_STAFF, Role.SECRETARY, Role.GRID_WORKER),
+        weight=10,
+    )
+]

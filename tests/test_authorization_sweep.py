@@ -76,6 +76,10 @@ ROLE_MAY: dict[str, set] = {
 # Routes where any signed-in user acts on their own account only (no object of anyone else in the URL or body).
 SELF_SERVICE = {
     ("api-token-rotate", "POST"),  # rotate one's own API token
+    # One's own notifications: mark read, and one's own notification preferences (notifications/).
+    ("notifications:read", "POST"),
+    ("notifications:preferences", "POST"),
+    ("notification-read", "POST"),
 }
 
 # Known open authorization bugs another branch fixes (issue 9). The sweep skips them in the big sweep and runs

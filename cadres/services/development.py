@@ -5,6 +5,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -13,6 +14,7 @@ from accounts.permissions import APPROVE, require, units_for
 from core import audit
 from core.errors import Conflict, Invalid
 from core.services import given, save_new, transition
+from notifications.services import notify_decision
 
 from ..errors import CONFLICTS, ErrorCode
 from ..models import (
@@ -321,6 +323,7 @@ def development_approve(*, step: DevelopmentStep, actor) -> DevelopmentRecord:
     record = locked["record"]
     _apply_step(record, step, actor)
     _changed([record.unit_id], step.effective_on)
+    notify_decision(submitter=step.proposed_by, approved=True, what=_step_title(step), url=_url(step), actor=actor)
     return record
 
 
@@ -329,7 +332,7 @@ def development_return(*, step: DevelopmentStep, reason: str, actor) -> Developm
     """Send a proposed step back to the branch with a reason; the step stays in the record's history."""
 
     message = _("Give the reason for sending the step back.")
-    return _decide(
+    step = _decide(
         step,
         actor=actor,
         to=StepStatus.RETURNED,
@@ -338,3 +341,23 @@ def development_return(*, step: DevelopmentStep, reason: str, actor) -> Developm
         audit_action="development.return",
         denied=_("Only township or organization-department staff may send development steps back."),
     )
+    notify_decision(
+        submitter=step.proposed_by,
+        approved=False,
+        what=_step_title(step),
+        url=_url(step),
+        actor=actor,
+        reason=step.return_reason,
+    )
+    return step
+
+
+def _step_title(step: DevelopmentStep) -> str:
+    return _("The development step “%(stage)s” of %(name)s") % {
+        "stage": step.get_to_stage_display(),
+        "name": step.record.person.name,
+    }
+
+
+def _url(step: DevelopmentStep) -> str:
+    return reverse("cadres:development_detail", args=[step.record_id])

@@ -41,6 +41,7 @@ from ..models import (
     WoodpeckerStatus,
 )
 from ..photos import MAX_PHOTOS, clean_photo
+from . import notices
 from .common import announce, by_user, categories_for, check_department, validate_grid
 from .points import points_earn_for_clue, points_reverse_for_clue
 
@@ -86,6 +87,7 @@ def move(clue: Clue, to_status: str, *, actor, note: str = "", kind=ClueEvent.Ki
     clue.status = to_status
     # The services have checked every field they set; the rejection and merge rules are CheckConstraints too.
     clue.save()
+    notices.clue_moved(clue, from_status, to_status, actor=actor)
     return ClueEvent.objects.create(
         clue=clue, kind=kind, from_status=from_status, to_status=to_status, note=note, actor=by_user(actor)
     )

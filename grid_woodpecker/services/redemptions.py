@@ -30,6 +30,7 @@ from ..models import (
     Woodpecker,
     WoodpeckerStatus,
 )
+from . import notices
 from .common import by_user
 from .points import policy_for, post_entry
 from .stations import price_in_points
@@ -99,6 +100,7 @@ def _redemption_reserve(*, woodpecker, goods, actor, quantity, key) -> Redemptio
         reason=f"{goods.name} × {quantity}",
     )
     audit.record(actor=actor, action="redemption.reserve", obj=redemption, unit=woodpecker.grid)
+    notices.redemption_ready(redemption)
     return redemption
 
 

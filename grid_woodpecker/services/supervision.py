@@ -16,6 +16,7 @@ from ..models import (
     ClueStatus,
     OverdueFlag,
 )
+from . import notices
 from .clues import move
 from .common import announce, by_user, require_system
 
@@ -23,6 +24,8 @@ logger = logging.getLogger(__name__)
 
 # Days after the deadline when a yellow card becomes a red card.
 RED_CARD_AFTER_DAYS = 3
+# Open clues due within this many hours are reminded of (once for a deadline).
+REMIND_HOURS = 24
 # A resolved clue nobody rates closes itself after this many days.
 AUTO_CLOSE_DAYS = 7
 
@@ -66,6 +69,7 @@ def clue_flag_overdue(*, clue_id: int, actor, now: datetime | None = None) -> st
         actor=by_user(actor),
     )
     audit.record(actor=actor, action="clue.flag", obj=clue, unit=clue.grid, changes={"flag": flag})
+    notices.clue_flagged(clue, flag, actor=actor)
     logger.info("clue %s supervision flag now %r", clue.pk, flag)
     return flag
 
@@ -86,3 +90,16 @@ def clue_auto_close(*, clue_id: int, actor, days: int = AUTO_CLOSE_DAYS, now: da
     announce(clue.grid, now)
     logger.info("clue %s closed automatically after %d days unrated", clue.pk, days)
     return True
+
+
+@transaction.atomic
+def clue_remind_due(*, actor, now: datetime | None = None) -> int:
+    """Remind the people of every open clue due within REMIND_HOURS, once for a deadline. A job: SYSTEM."""
+    require_system(actor)
+    now = now or timezone.now()
+    due = (
+        Clue.objects.filter(status__in=OPEN_WORK, deadline__gte=now, deadline__lt=now + timedelta(hours=REMIND_HOURS))
+        .select_related("grid", "category", "department", "reporter__user")
+        .order_by("deadline", "id")
+    )
+    return notices.remind_due(due, actor=actor, since=now - timedelta(hours=REMIND_HOURS))
