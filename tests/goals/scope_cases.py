@@ -27,13 +27,15 @@ def _unit_page(name):
     return lambda obj: reverse(name, args=[obj.unit_id])
 
 
-# A scope's targets page loads the Jingzhou table as its targets (the scope's targets: a change of Target there).
+# A county-level scope's targets page loads its share of the Jingzhou table (a change of Target there). Default
+# tables exist from the county level up (goals/defaults.py), so the page is tried on the target's county: the same
+# city for the targets inside and outside township A, each expected where the role may change the city's targets.
 TARGET_PAGES = (
     Act(
         "page load defaults",
         CHANGE,
-        expect=lambda user, target: roles.expected_at(user, CHANGE, Target, target.unit),
-        url=_unit_page("goals:targets_defaults"),
+        expect=lambda user, target: roles.expected_at(user, CHANGE, Target, target.unit.parent),
+        url=lambda target: reverse("goals:targets_defaults", args=[target.unit.parent_id]),
     ),
 )
 # A village's dashboard confirms its report of one more source for the year (the case's object confirms another).
