@@ -111,3 +111,8 @@ def test_superuser_change_list_offers_the_export_without_an_inline_handler(recor
     assert _admin_url(PartyMember, "export").encode() in changelist.content
     assert b"export_admin_action" in changelist.content
     assert b"onchange=" not in changelist.content
+
+
+def test_a_bad_filter_is_a_bad_request_not_an_error(records, users, client_for):
+    client = client_for(users["admin"])
+    assert client.get(_admin_url(IncomeReport, "export") + "?year__exact=abc").status_code == 400  # not a year
