@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "csp",
+    "import_export",  # the admin's export action for superusers (core.admin.SpecResource)
     "celery_progress",  # its progress bar script (static/celery_progress/), served by whitenoise
     "axes",
     "django_otp",

@@ -39,7 +39,8 @@ def test_portal_pages_run_under_the_csp(live_server, page, login, county, users)
     assert "nav-open" in page.evaluate("document.body.className")
     page.goto(f"{live_server.url}/admin/")
     page.wait_for_selector("#content")
-    # A change list of sheet-kept records links to the portal's import, export and template (no admin export).
+    # A change list of sheet-kept records links to the portal's import, export and template (a superuser also gets
+    # django-import-export's export, straight to the file: no format page, no inline handler).
     page.goto(f"{live_server.url}/admin/organizations/organizationunit/")
     page.wait_for_selector("a[href='/sheets/export/units.xlsx']")
     assert problems() == []

@@ -47,8 +47,9 @@ def test_no_template_has_an_inline_script_or_event_handler():
 
 
 def test_no_inline_handler_is_allowed():
-    """The admin's export page (django-import-export, the one inline handler once allowed by hash) is gone: every
-    export is the portal's (core.sheets.export), and no inline handler runs anywhere."""
+    """django-import-export's export format page (the one inline handler once allowed by hash) is never shown: the
+    admin's export (superusers, core.admin.PortalSheetsMixin) skips it and goes straight to the file, so no inline
+    handler runs anywhere."""
     assert "script-src-attr" not in settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]
 
 
