@@ -3,6 +3,7 @@ once per sheet inside the importer's jurisdiction; rows are written through the 
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from accounts.permissions import CHANGE, IMPORT, restrict, units_queryset
@@ -56,7 +57,7 @@ class WoodpeckerImporter(Importer):
         for row in table.rows:
             try:
                 hashes.add(crypto.search_hash(parse_resident_id(str(row.values.get("id_number") or ""))[0]))
-            except Exception:  # noqa: BLE001 - the row's error, found by check_row
+            except ValidationError:  # the row's error, reported by check_row
                 continue
         self.known = set(Person.objects.filter(id_number_hash__in=hashes).values_list("id_number_hash", flat=True))
 

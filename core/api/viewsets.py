@@ -1,5 +1,7 @@
 """Base viewsets: every queryset goes through the scoping path; writes re-check the change scope."""
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -11,6 +13,10 @@ from accounts.scoping import CHANGE, VIEW, restrict
 
 class ScopedViewSetMixin:
     """Restricts `queryset` to the caller's jurisdiction: VIEW for reads, CHANGE for writes (404 outside it)."""
+
+    # Given by the DRF view the mixin is combined with (declared for the type checker).
+    request: Any
+    get_serializer: Any
 
     # Ids are numbers: anything else matches no route (404), for the detail routes and every detail action alike.
     lookup_value_regex = r"[0-9]+"

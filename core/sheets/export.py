@@ -20,6 +20,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 from urllib.parse import quote
 
 from django.http import FileResponse, StreamingHttpResponse
@@ -262,7 +263,7 @@ class Exporter:
     come first (a person's code, a village's name: shown, ignored on re-import unless the spec holds them)."""
 
     kind = ""
-    model = None
+    model: Any = None  # the model class an exporter reads (set by each exporter)
     action = VIEW  # the rows: `restrict(queryset, user, action)`
     gate = VIEW  # who may fetch the export at all: `action` somewhere (`units_for`)
     extra: tuple[Column, ...] = ()

@@ -16,6 +16,7 @@ sheet with `core.sheets.reader.read_table(..., spec)`, then calls, for the check
 """
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils.module_loading import autodiscover_modules
 
@@ -58,7 +59,7 @@ class Context:
 
 class Importer:
     spec: SheetSpec
-    model = None
+    model: Any = None  # the model class an importer writes (set by each importer)
     list_url = ""  # URL name of the list the result page links back to
     # Whether "更新已有记录" is offered (an existing record is otherwise a row error).
     can_update = True

@@ -220,6 +220,8 @@ def confirm(job_id: int, progress=lambda current, total: None) -> ImportJob | No
     if job is None or job.status == Status.DONE:
         return job
     importer = importers.get(job.kind)
+    if importer is None:  # a kind no app registers any more: the job stays unwritten
+        return _finish(job, Status.FAILED, error_summary=_("This kind of import no longer exists."))
     try:
         table = _read(job, importer)
     except SheetRefused as exc:

@@ -8,6 +8,7 @@ Eager (no worker) the task has ended before the page is drawn, which then shows 
 """
 
 import json
+from typing import Any
 
 from celery.result import AsyncResult
 from celery_progress.backend import Progress
@@ -100,7 +101,7 @@ class ImportJobPage(PortalView):
 
     def forms(self, data=None) -> dict:
         job, spec = self.job, self.importer.spec
-        forms = {}
+        forms: dict[str, Any] = {}
         if job.status == Status.NEEDS_MAPPING:
             preview = job.preview
             forms["mapping_form"] = MappingForm(

@@ -50,7 +50,9 @@ def test_a_slow_subtree_move_is_logged_by_id(county, monkeypatch, caplog):
     with caplog.at_level(logging.WARNING, logger="organizations.services"):
         org_services.unit_move(unit=unit, new_parent=parent, actor=SYSTEM)
     [record] = caplog.records
-    assert record.getMessage().startswith(f"slow subtree move: unit {unit.pk}, parent {parent.pk}, units 2, cached 0 in ")
+    assert record.getMessage().startswith(
+        f"slow subtree move: unit {unit.pk}, parent {parent.pk}, units 2, cached 0 in "
+    )
     assert unit.name not in caplog.text and unit.code not in caplog.text
 
 
