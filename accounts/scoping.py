@@ -114,7 +114,7 @@ def department_q(model: type[models.Model], user, action: str) -> Q:
     """A Q keeping the rows of `model` dispatched to a department where `user` may do `action` (`department_paths`)."""
     q = Q(pk__in=[])
     for path in department_paths(user, model, action):
-        q |= Q(**{f"{model.scope_department_field}__path__startswith": path})
+        q |= Q(**{f"{getattr(model, 'scope_department_field', '')}__path__startswith": path})
     return q
 
 
