@@ -70,10 +70,11 @@ def action_pages() -> set:
 
 
 class _AnyObject:
-    """Stands for a case's object when its page URLs are built: every attribute (pk, unit_id, …) is 1."""
+    """Stands for a case's object when its page URLs are built: every attribute (pk, unit_id, …) is 1, and a related
+    unit or parent is another such object (a page on the object's county: `target.unit.parent_id`)."""
 
     def __getattr__(self, name):
-        return 1
+        return _AnyObject() if name in ("unit", "parent") else 1
 
 
 def declared_pages() -> dict:
