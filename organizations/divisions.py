@@ -128,13 +128,7 @@ def unit_name(level: str, name: str) -> str:
 
 
 def _division(level: str, row: dict) -> Division | None:
-    length, parent_column = LEVELS[level]
-    if level == "cities" and is_province_direct(row["code"]):
-        return None  # 省直辖县级行政区划, 市辖区: no unit
-    parent = row[parent_column] if parent_column else None
-    if level == "areas" and is_province_direct(parent):
-        parent = row["provinceCode"]
-    return Division(row["code"], unit_name(level, row["name"]), kind_of(level, row["name"]), parent)
+    return from_list(row["code"], row["name"])
 
 
 def level_of(code: str) -> str:
@@ -162,3 +156,38 @@ def under(code: str, *, levels: int | None = None) -> Iterator[Division]:
             division = _division(level, row)
             if division is not None:
                 yield division
+
+
+def short_code(code: str) -> str:
+    """A division code as the portal keeps it: 2, 4, 6, 9 or 12 digits. The statistical lists (统计用区划代码) pad
+    every level to 12 digits ("420000000000" is Hubei, "421081106000" 东升镇); the padding is dropped. Anything
+    else is returned as given."""
+    if len(code) != 12 or not code.isdigit():
+        return code
+    for length in (2, 4, 6, 9):
+        if code[length:] == "0" * (12 - length):
+            return code[:length]
+    return code
+
+
+def parent_code_of(code: str) -> str | None:
+    """The parent's code of a division by its code alone (None for a province): a village's township is its
+    first 9 digits, a township's county its first 6, a county-level unit's prefecture its first 4 — or the
+    province, for the units of the groupings 省直辖县级行政区划 and 市辖区/县 (`is_province_direct`)."""
+    length = len(code)
+    if length == 2:
+        return None
+    if length == 6 and is_province_direct(code):
+        return code[:2]
+    return code[: {4: 2, 6: 4, 9: 6, 12: 9}[length]]
+
+
+def from_list(code: str, name: str) -> Division | None:
+    """A row of a national division list (its code and name only, as the statistical lists and this package give
+    them) as the unit it describes: kind from the level and the name, parent from the code, the unit's name
+    (`unit_name`). None for a grouping that is no unit; ValueError for a code that is no division code."""
+    code = short_code(code)
+    level = level_of(code)
+    if level == "cities" and is_province_direct(code):
+        return None
+    return Division(code, unit_name(level, name), kind_of(level, name), parent_code_of(code))

@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import User
+from core.models import ImportJob
 from organizations import demo as org_demo
 from organizations import divisions
 from organizations.models import COUNTY_LEVEL, OrganizationUnit, UnitKind
@@ -30,7 +31,10 @@ SHISHOU_TOWNSHIPS = {
 
 
 def test_demo_tree_is_shishou_with_its_real_divisions_under_hubei_and_jingzhou():
-    city = org_demo.build_tree(random.Random(1))
+    admin = User.objects.create_superuser(username="demo_admin", password="x")
+    city = org_demo.build_tree(random.Random(1), admin)
+    job = ImportJob.objects.get(kind="units", uploader=admin)  # the list went in through the unit import
+    assert job.status == ImportJob.Status.DONE and job.counts["created"] == 2 + 9 + 15 + 203
     assert (city.code, city.name, city.kind) == ("421081", "石首市", UnitKind.CITY)
     chain = list(OrganizationUnit.objects.ancestors_of(city).values_list("code", "name", "kind"))
     assert chain == [("42", "湖北省", UnitKind.PROVINCE), ("4210", "荆州市", UnitKind.PREFECTURE)]

@@ -56,7 +56,8 @@ class Command(BaseCommand):
                 rng = random.Random(seed)
                 timings = {}
                 try:
-                    city = org_demo.build_tree(rng)
+                    admin = self._admin()
+                    city = org_demo.build_tree(rng, admin)
                 except DivisionDataMissing as exc:
                     raise CommandError(str(exc)) from exc
                 users = self._users(city)
@@ -82,6 +83,13 @@ class Command(BaseCommand):
             self.stdout.write("Demo county already loaded; kept as it is (use --reset to rebuild).")
         if not quiet_users:
             self._print_users()
+
+    def _admin(self):
+        """The demo's system administrator: the uploader of the division sheet (a top-level unit needs one)."""
+        admin, _created = User.objects.get_or_create(
+            username="admin", defaults={"display_name": "系统管理员", "is_staff": True, "is_superuser": True}
+        )
+        return admin
 
     def _users(self, city):
         """Create (or reset the passwords of) one demo user per role."""
