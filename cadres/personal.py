@@ -37,6 +37,9 @@ def age_band(birth: date | None, on: date | None = None) -> str:
 
 
 def _unit_path(user, person) -> str:
+    cached = person.__dict__.get("unit_path")  # the row's cached unit path (Person.scope_path_cache)
+    if cached:
+        return cached
     unit = person._state.fields_cache.get("unit")
     if unit is not None:
         return unit.path
