@@ -53,10 +53,14 @@ def _lock(root_ids, year: int) -> None:
     """Serialize recomputations under each root for a year (in id order): whoever holds the lock reads the records
     (and the stored figures of the chain's siblings) after the previous writer committed, so the last write is always
     computed from the latest records. JIT compilation is off for the transaction: it cost the grouped queries more
-    than it saved (up to 0.85 s each at province scale)."""
+    than it saved (up to 0.85 s each at province scale). The commit does not wait for the WAL flush
+    (synchronous_commit off, for this transaction only): the figures are derived from records that were committed
+    durably, a crash can lose at most the last fraction of a second of them, and the nightly full recompute puts
+    them back; the flush was a third of an incremental roll-up's time (bench/RESULTS.md, goal 3)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL jit = off")
+            cursor.execute("SET LOCAL synchronous_commit = off")
             for root_id in sorted(root_ids):
                 cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE + year, root_id])
 
