@@ -29,8 +29,13 @@ from .models import (
     PostKind,
     ReserveCadre,
     ReservePost,
+    ReserveStage,
 )
+from .services.cadres import post_update
+from .services.reserves import reserve_update
 from .validators import normalize_mobile, parse_resident_id
+
+CLOSED_RESERVE_STAGES = (ReserveStage.DROPPED, ReserveStage.APPOINTED)
 
 
 def _choices(choices) -> tuple:
@@ -79,6 +84,7 @@ class PersonImporter(Importer):
         self.people = {p.id_number_hash: p for p in found}
         self.by_code = {p.code: p for p in found if p.code in codes}
         self.visible = set(restrict(found, actor, VIEW).values_list("pk", flat=True))
+        self.created = {}  # people registered by this sheet's earlier rows, by ID-number hash (see person_for)
 
     def check_row(self, row, ctx):
         values, errors = row.values, row.errors
@@ -103,12 +109,13 @@ class PersonImporter(Importer):
             errors["id_number"] = "；".join(getattr(exc, "messages", [str(exc)]))
             return
         key = crypto.search_hash(number)
-        if key in ctx.seen:
+        seen = self.duplicate_key(row, key)
+        if seen in ctx.seen:
             errors["id_number"] = _("This ID number already appears on line %(line)d of the sheet.") % {
-                "line": ctx.seen[key]
+                "line": ctx.seen[seen]
             }
             return
-        ctx.seen[key] = row.number
+        ctx.seen[seen] = row.number
         values["id_hash"], values["id_clean"] = key, number
         person = self.people.get(key)
         values["person"] = person
@@ -129,35 +136,59 @@ class PersonImporter(Importer):
         if person is None or person.pk not in self.visible:
             errors["person_code"] = _("No person with code %(code)s in your jurisdiction.") % {"code": code}
             return
-        if person.id_number_hash in ctx.seen:
+        seen = self.duplicate_key(row, person.id_number_hash)
+        if seen in ctx.seen:
             errors["person_code"] = _("This person already appears on line %(line)d of the sheet.") % {
-                "line": ctx.seen[person.id_number_hash]
+                "line": ctx.seen[seen]
             }
             return
-        ctx.seen[person.id_number_hash] = row.number
+        ctx.seen[seen] = row.number
         values["id_hash"], values["person"] = person.id_number_hash, person
         self.check_person(row, person, ctx)
 
+    def duplicate_key(self, row, id_hash):
+        """What a row must not share with an earlier row of the sheet: its person (a member sheet); posts and
+        reserves name a person once per record (a person may hold two posts)."""
+        return id_hash
+
     def check_person(self, row, person, ctx):
         values, errors = row.values, row.errors
-        if person is not None:
-            if person.pk not in self.visible:
-                errors["id_number"] = _("A person with this ID number is registered outside your jurisdiction.")
-            elif values.get("name") and person.name != str(values["name"]).strip():
-                errors["name"] = _("The name differs from the registered owner of this ID number (%(name)s).") % {
-                    "name": person.name
-                }
-            elif not self.person_may_exist:
-                self.existing_person(row, person, ctx)
+        if person is None:
+            return
+        if person.pk not in self.visible:
+            errors["id_number"] = _("A person with this ID number is registered outside your jurisdiction.")
+        elif values.get("name") and person.name != str(values["name"]).strip():
+            errors["name"] = _("The name differs from the registered owner of this ID number (%(name)s).") % {
+                "name": person.name
+            }
+        elif not self.person_may_exist:
+            self.existing_person(row, person, ctx)
+        else:
+            self.existing_record(row, person, ctx)
 
     def existing_person(self, row, person, ctx):
         row.errors["id_number"] = _("A person with this ID number is already registered.")
+
+    def existing_record(self, row, person, ctx):
+        """A registered person named by a cadre or reserve row: find the record the row updates (override)."""
+
+    def exists(self, row, ctx, record) -> bool:
+        """Whether the row may update `record`, its existing record: with "update existing records" only (else the
+        row's error, on the column that named the person)."""
+        if ctx.update_existing:
+            row.values["record"] = record
+            return True
+        column = "id_number" if row.values.get("id_number") else "person_code"
+        row.errors[column] = _("This record exists already: choose “update existing records”.")
+        return False
 
     def person_for(self, row, *, actor):
         values = row.values
         if values.get("person") is not None:
             return values["person"]
-        return services.person_create(
+        if values["id_hash"] in self.created:  # the same new person on an earlier row (another post)
+            return self.created[values["id_hash"]]
+        person = services.person_create(
             name=values["name"],
             id_number=values["id_clean"],
             unit=values["unit"],
@@ -165,6 +196,13 @@ class PersonImporter(Importer):
             mobile=values.get("mobile") or "",
             education=values.get("education") or "",
         )
+        self.created[values["id_hash"]] = person
+        return person
+
+
+def _unit_key(row):
+    unit = row.values.get("unit")
+    return unit.pk if unit is not None else (row.raw.get("unit_code") or "").strip()
 
 
 @register
@@ -277,28 +315,80 @@ class CadrePostImporter(PersonImporter):
     )
     model = CadrePost
     list_url = "cadres:post_list"
-    can_update = False
+
+    def prepare(self, table, *, actor, options):
+        super().prepare(table, actor=actor, options=options)
+        people = {p.pk for p in self.people.values()}
+        units = {u.pk for u in self.units.values()}
+        sitting = CadrePost.objects.filter(ended_on__isnull=True).filter(
+            Q(person_id__in=people) | Q(unit_id__in=units, post=PostKind.SECRETARY)
+        )
+        self.posts, self.secretaries = {}, {}
+        for post in restrict(sitting, actor, CHANGE).order_by("pk"):
+            self.posts.setdefault((post.person_id, post.unit_id, post.post), []).append(post)
+            if post.post == PostKind.SECRETARY:
+                self.secretaries[post.unit_id] = post
+
+    def duplicate_key(self, row, id_hash):
+        values = row.values
+        return (id_hash, _unit_key(row), values.get("post"), values.get("committee") or Committee.PARTY)
 
     def check_row(self, row, ctx):
         super().check_row(row, ctx)
-        year = row.values.get("term_start_year")
+        values, errors = row.values, row.errors
+        year = values.get("term_start_year")
         if year is not None and not 1949 <= int(year) <= 2100:
-            row.errors.setdefault("term_start_year", _("Enter a year such as 2021."))
+            errors.setdefault("term_start_year", _("Enter a year such as 2021."))
+        if errors or values.get("post") != PostKind.SECRETARY or values.get("record") is not None:
+            return
+        # A new secretary: the unit's seat must be free, in the database and in the sheet.
+        unit = values["unit"]
+        if unit.pk in self.secretaries or ("secretary", unit.pk) in ctx.seen:
+            errors["post"] = _("This unit already has a sitting secretary; end that post first.")
+        ctx.seen[("secretary", unit.pk)] = row.number
+
+    def existing_record(self, row, person, ctx):
+        """The person's sitting post of this kind in this unit (the one in the row's committee, if several)."""
+        values = row.values
+        if values.get("unit") is None or not values.get("post"):
+            return
+        candidates = self.posts.get((person.pk, values["unit"].pk, values["post"]), [])
+        committee = values.get("committee") or Committee.PARTY
+        same = [post for post in candidates if post.committee == committee]
+        record = same[0] if same else candidates[0] if len(candidates) == 1 else None
+        if record is None:
+            if candidates:  # several posts of this kind, none in the row's committee: which one is meant?
+                row.errors["committee"] = _("This person holds this post in several committees; choose one of them.")
+            return
+        if ("post", record.pk) in ctx.seen:
+            row.errors["post"] = _("This person already appears on line %(line)d of the sheet.") % {
+                "line": ctx.seen[("post", record.pk)]
+            }
+            return
+        ctx.seen[("post", record.pk)] = row.number
+        self.exists(row, ctx, record)
 
     def write(self, rows, *, actor, options):
+        counts = Counts()
         for row in rows:
             v = row.values
-            services.post_create(
-                person=self.person_for(row, actor=actor),
-                unit=v["unit"],
-                post=v["post"],
-                committee=v.get("committee") or Committee.PARTY,
-                term_start_year=int(v["term_start_year"]),
-                started_on=v["started_on"],
-                is_one_shoulder=bool(v.get("is_one_shoulder")),
-                actor=actor,
-            )
-        return Counts(created=len(rows))
+            fields = {
+                "committee": v.get("committee") or Committee.PARTY,
+                "is_one_shoulder": bool(v.get("is_one_shoulder")),
+                "term_start_year": int(v["term_start_year"]),
+                "started_on": v["started_on"],
+            }
+            post = v.get("record")
+            if post is None:
+                person = self.person_for(row, actor=actor)
+                services.post_create(person=person, unit=v["unit"], post=v["post"], actor=actor, **fields)
+                counts.created += 1
+            elif all(getattr(post, name) == value for name, value in fields.items()):
+                counts.unchanged += 1
+            else:
+                post_update(post=post, actor=actor, **fields)
+                counts.updated += 1
+        return counts
 
 
 @register
@@ -317,17 +407,38 @@ class ReserveImporter(PersonImporter):
     )
     model = ReserveCadre
     list_url = "cadres:reserve_list"
-    can_update = False
+
+    def prepare(self, table, *, actor, options):
+        super().prepare(table, actor=actor, options=options)
+        people = {p.pk for p in self.people.values()}
+        open_ = ReserveCadre.objects.filter(person_id__in=people).exclude(stage__in=CLOSED_RESERVE_STAGES)
+        # One open record per person, unit and post (a database constraint).
+        self.reserves = {(r.person_id, r.unit_id, r.post_for): r for r in restrict(open_, actor, CHANGE)}
+
+    def duplicate_key(self, row, id_hash):
+        return (id_hash, _unit_key(row), row.values.get("post_for"))
+
+    def existing_record(self, row, person, ctx):
+        values = row.values
+        if values.get("unit") is None or not values.get("post_for"):
+            return
+        record = self.reserves.get((person.pk, values["unit"].pk, values["post_for"]))
+        if record is not None:
+            self.exists(row, ctx, record)
 
     def write(self, rows, *, actor, options):
+        counts = Counts()
         for row in rows:
             v = row.values
-            services.reserve_nominate(
-                person=self.person_for(row, actor=actor),
-                unit=v["unit"],
-                post_for=v["post_for"],
-                nomination=v["nomination"],
-                nominated_on=v["nominated_on"],
-                actor=actor,
-            )
-        return Counts(created=len(rows))
+            fields = {"nomination": v["nomination"], "nominated_on": v["nominated_on"]}
+            reserve = v.get("record")
+            if reserve is None:
+                person = self.person_for(row, actor=actor)
+                services.reserve_nominate(person=person, unit=v["unit"], post_for=v["post_for"], actor=actor, **fields)
+                counts.created += 1
+            elif all(getattr(reserve, name) == value for name, value in fields.items()):
+                counts.unchanged += 1
+            else:
+                reserve_update(reserve=reserve, actor=actor, **fields)
+                counts.updated += 1
+        return counts

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict, Invalid
-from core.services import given, save_new, transition
+from core.services import given, save_new, transition, update_fields
 
 from ..errors import ErrorCode
 from ..models import (
@@ -63,6 +63,51 @@ def post_create(
     save_new(record, actor=actor, audit_action="post.create", unit=unit)
     _changed([unit.pk], started_on)
     return record
+
+
+POST_CHANGEABLE = ("committee", "is_one_shoulder", "term_start_year", "term_end_year", "started_on")
+
+
+@transaction.atomic
+def post_update(*, post: CadrePost, actor, **fields) -> CadrePost:
+    """Correct a sitting cadre's post: committee, one shoulder, term and start date (not the person, the unit or
+    the post itself: that is a new appointment). A term moved without its end keeps its length."""
+
+    def guard(locked):
+        _require_change(actor, locked)
+        if locked.ended_on is not None:
+            raise Conflict(_("This post has already ended."), code=ErrorCode.POST_ENDED, field="ended_on")
+        start = fields.get("term_start_year")
+        if start is not None and "term_end_year" not in fields and start != locked.term_start_year:
+            fields["term_end_year"] = start + (locked.term_end_year - locked.term_start_year)
+
+    def check(locked):
+        if locked.is_one_shoulder and locked.post != PostKind.SECRETARY:
+            raise Invalid(
+                _("Only the secretary can also chair the committee."),
+                code=ErrorCode.ONE_SHOULDER_SECRETARY_ONLY,
+                field="is_one_shoulder",
+            )
+        if locked.term_end_year <= locked.term_start_year:
+            raise Invalid(
+                _("The term must end after the year it starts."), code=ErrorCode.DATE_ORDER, field="term_end_year"
+            )
+
+    before = post.started_on
+    post, _changes = update_fields(
+        post,
+        actor=actor,
+        fields=fields,
+        allowed=POST_CHANGEABLE,
+        audit_action="post.update",
+        related=("unit",),
+        guard=guard,
+        check=check,
+    )
+    _changed([post.unit_id], post.started_on)
+    if before.year != post.started_on.year:
+        _changed([post.unit_id], before)
+    return post
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.permissions import APPROVE, require
 from core import audit
 from core.errors import Conflict, Invalid
-from core.services import given, transition
+from core.services import given, transition, update_fields
 
 from ..errors import ErrorCode
 from ..models import (
@@ -56,6 +56,55 @@ def reserve_nominate(
     )
     audit.record(actor=actor, action="reserve.nominate", obj=reserve, unit=unit)
     _changed([unit.pk], nominated_on)
+    return reserve
+
+
+@transaction.atomic
+def reserve_update(*, reserve: ReserveCadre, actor, nomination: str | None = None, nominated_on: date | None = None):
+    """Correct how and when a reserve cadre in the pipeline was nominated (not the stage: that is a step). While
+    the reserve is still at the nomination, the stage's date and the nomination step move with the date; later, the
+    nomination cannot come after the next step."""
+    fields = {"nomination": nomination, "nominated_on": nominated_on}
+    fields = {name: value for name, value in fields.items() if value is not None}
+    open_stages = [stage for stage in ReserveStage if stage not in (ReserveStage.DROPPED, ReserveStage.APPOINTED)]
+
+    def guard(locked):
+        _require_change(actor, locked)
+        if locked.stage not in open_stages:
+            raise Conflict(_("This reserve cadre's pipeline is closed."), code=ErrorCode.RESERVE_CLOSED, field="stage")
+
+    def check(locked):
+        if locked.stage == ReserveStage.NOMINATED:
+            locked.stage_on = locked.nominated_on
+            return
+        later = locked.steps.exclude(to_stage=ReserveStage.NOMINATED).order_by("on").values_list("on", flat=True)
+        first = later.first() or locked.stage_on
+        if locked.nominated_on > first:
+            message = _("The nomination cannot come after the next step of the pipeline (%(d)s).")
+            raise Invalid(
+                message % {"d": date_format(first)},
+                code=ErrorCode.DATE_ORDER,
+                field="nominated_on",
+            )
+
+    before = reserve.nominated_on
+    reserve, changes = update_fields(
+        reserve,
+        actor=actor,
+        fields=fields,
+        allowed=("nomination", "nominated_on"),
+        audit_action="reserve.update",
+        related=("unit",),
+        guard=guard,
+        check=check,
+    )
+    if "nominated_on" in changes:
+        ReserveStep.objects.filter(reserve=reserve, to_stage=ReserveStage.NOMINATED, from_stage="").update(
+            on=reserve.nominated_on
+        )
+        _changed([reserve.unit_id], reserve.nominated_on)
+        if before.year != reserve.nominated_on.year:
+            _changed([reserve.unit_id], before)
     return reserve
 
 

@@ -1,5 +1,5 @@
 """Registration of woodpeckers: self-registration on a phone, registration by staff, confirmation by the grid,
-deactivation and lead woodpeckers (头鸟)."""
+deactivation, lead woodpeckers (头鸟) and corrections (grid, group, lead duties)."""
 
 import logging
 
@@ -20,6 +20,7 @@ from cadres.services import person_create
 from core import audit
 from core.errors import Conflict, Invalid
 from core.errors import ErrorCode as CoreCode
+from core.services import update_fields
 from organizations.models import OrganizationUnit
 
 from ..errors import ErrorCode
@@ -168,3 +169,71 @@ def woodpecker_set_lead(*, woodpecker: Woodpecker, is_lead: bool, duties: str, a
     woodpecker.save(update_fields=["is_lead", "lead_duties"])
     audit.record(actor=actor, action="woodpecker.lead", obj=woodpecker, unit=woodpecker.grid)
     return woodpecker
+
+
+WOODPECKER_CHANGEABLE = ("grid", "group", "is_lead", "lead_duties")
+
+
+@transaction.atomic
+def woodpecker_update(*, woodpecker: Woodpecker, actor, **fields) -> Woodpecker:
+    """Correct a woodpecker's grid, group or lead duties (a sheet read back, "update existing records").
+
+    A move to another grid needs the right to change woodpeckers at both grids; the login's woodpecker role moves
+    with it, and so does the person's record when it was attached to the old grid (as registration does). A lead
+    woodpecker needs duties, as `woodpecker_set_lead` asks; one who is not a lead keeps none."""
+    old = {}
+
+    def guard(locked):
+        require(actor, CHANGE, locked, _("You may not change woodpeckers of this grid."))
+        old.update(grid=locked.grid, is_lead=locked.is_lead, lead_duties=locked.lead_duties)
+
+    def check(locked):
+        if locked.grid_id != old["grid"].pk:
+            validate_grid(locked.grid)
+            require_at(
+                actor, CHANGE, Woodpecker, locked.grid, _("You may not register woodpeckers outside your jurisdiction.")
+            )
+        locked.lead_duties = (locked.lead_duties or "").strip() if locked.is_lead else ""
+        lead_changed = (locked.is_lead, locked.lead_duties) != (old["is_lead"], old["lead_duties"])
+        if locked.is_lead and not locked.lead_duties and lead_changed:
+            raise Invalid(
+                _("Describe the lead woodpecker's duties."), code=ErrorCode.NOTE_REQUIRED, field="lead_duties"
+            )
+
+    woodpecker, changes = update_fields(
+        woodpecker,
+        actor=actor,
+        fields=fields,
+        allowed=WOODPECKER_CHANGEABLE,
+        audit_action="woodpecker.update",
+        unit=lambda locked: locked.grid,
+        related=("grid", "person"),
+        exclude=("person", "user", "grid"),
+        guard=guard,
+        check=check,
+    )
+    if "grid" in changes:
+        _move_grid(woodpecker, old["grid"], actor)
+    if changes:
+        announce(woodpecker.grid)
+    return woodpecker
+
+
+def _move_grid(woodpecker: Woodpecker, old_grid: OrganizationUnit, actor) -> None:
+    """What follows a woodpecker to its new grid: the login's role there, the person's record if it was the old
+    grid's."""
+    grid = woodpecker.grid
+    if woodpecker.user_id:
+        moved = RoleAssignment.objects.filter(user_id=woodpecker.user_id, role=Role.WOODPECKER, unit=old_grid)
+        if moved.exists():
+            moved.delete()
+            RoleAssignment.objects.get_or_create(user_id=woodpecker.user_id, role=Role.WOODPECKER, unit=grid)
+    person = woodpecker.person
+    if person.unit_id == old_grid.pk:
+        person.unit = grid
+        person.save(update_fields=["unit"])
+        audit.record(
+            actor=actor, action="person.update", obj=person, unit=grid, changes={"unit": [str(old_grid), str(grid)]}
+        )
+    announce(old_grid)
+    logger.info("woodpecker %s moved from grid %s to %s", woodpecker.pk, old_grid.pk, grid.pk)

@@ -62,3 +62,23 @@ def confirm(client, job, **choices):
 
 def page(client, job):
     return client.get(reverse("imports:job", args=[job.pk])).content.decode()
+
+
+def export(client, kind) -> bytes:
+    """The list's xlsx export as the user downloads it."""
+    response = client.get(reverse("sheets:export", args=[kind, "xlsx"]))
+    assert response.status_code == 200, (kind, response.status_code)
+    return response.getvalue()
+
+
+def corrected(body: bytes, name: str, header: str, value) -> bytes:
+    """An exported sheet with one cell changed: column `header` of the one row whose 姓名 is `name`."""
+    book = openpyxl.load_workbook(io.BytesIO(body))
+    sheet = book.active
+    headers = [cell.value for cell in sheet[1]]
+    rows = [row for row in sheet.iter_rows(min_row=2) if row[headers.index("姓名")].value == name]
+    assert len(rows) == 1, (name, len(rows))
+    rows[0][headers.index(header)].value = value
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

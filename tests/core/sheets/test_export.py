@@ -24,9 +24,9 @@ from tests.grid_woodpecker import helpers as wp
 
 pytestmark = pytest.mark.django_db
 KINDS = ("members", "posts", "reserves", "woodpeckers", "goods", "income", "targets", "units")
-# Exports leave the ID number out (docs/security.md): the cadres' importers find the person by 人员编码;
-# the woodpecker import still asks for the ID number (the reader reports it missing: the mapping step).
-NEEDS_ID_NUMBER = ("woodpeckers",)
+# Exports leave the ID number out (docs/security.md): the importers of people (members, posts, reserves,
+# woodpeckers) find the person by 人员编码, so no export needs the mapping step.
+NEEDS_ID_NUMBER = ()
 
 
 @pytest.fixture
