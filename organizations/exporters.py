@@ -15,7 +15,7 @@ class UnitExporter(Exporter):
     gate = CHANGE
 
     def base_queryset(self, params):
-        return OrganizationUnit.objects.select_related("parent").order_by("path")
+        return OrganizationUnit.objects.select_related("parent", "party_org").order_by("path")
 
     def row(self, obj) -> dict:
         return {
@@ -25,4 +25,5 @@ class UnitExporter(Exporter):
             "parent_code": obj.parent.code if obj.parent_id else "",
             "sort_order": obj.sort_order,
             "is_active": obj.is_active,
+            "party_org_name": getattr(getattr(obj, "party_org", None), "name", ""),
         }
