@@ -170,6 +170,9 @@ IMPORT_UPLOAD_ROOT = env.path("IMPORT_UPLOAD_ROOT", default=VAR_DIR / "imports")
 IMPORT_UPLOAD_MAX_AGE_HOURS = env.int("IMPORT_UPLOAD_MAX_AGE_HOURS", default=24)
 # An uploaded sheet larger than this is refused; an .xlsx whose declared uncompressed size passes the second is a
 # zip bomb (core/sheets/formats.py).
+# PostgreSQL's work_mem inside a roll-up's transaction (goals.services): its grouped queries and hash joins over
+# millions of records stay in memory instead of spilling to disk in batches.
+ROLLUP_WORK_MEM = env.str("ROLLUP_WORK_MEM", default="256MB")
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 IMPORT_MAX_UNZIPPED_BYTES = env.int("IMPORT_MAX_UNZIPPED_BYTES", default=400 * 1024 * 1024)
 # A pause after each checked row, in ms. Always 0 in a deployment: the browser test sets it in its worker so that the

@@ -3,6 +3,7 @@
 import logging
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -56,11 +57,14 @@ def _lock(root_ids, year: int) -> None:
     than it saved (up to 0.85 s each at province scale). The commit does not wait for the WAL flush
     (synchronous_commit off, for this transaction only): the figures are derived from records that were committed
     durably, a crash can lose at most the last fraction of a second of them, and the nightly full recompute puts
-    them back; the flush was a third of an incremental roll-up's time (bench/RESULTS.md, goal 3)."""
+    them back; the flush was a third of an incremental roll-up's time (bench/RESULTS.md, goal 3). `work_mem` is
+    raised to settings.ROLLUP_WORK_MEM for the transaction, so that a full recompute's grouped queries and hash
+    joins over millions of records do not spill to disk."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL jit = off")
             cursor.execute("SET LOCAL synchronous_commit = off")
+            cursor.execute("SET LOCAL work_mem = %s", [settings.ROLLUP_WORK_MEM])
             for root_id in sorted(root_ids):
                 cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE + year, root_id])
 

@@ -57,14 +57,21 @@ def training_person_times(root, year):
 def training_coverage(root, year):
     """Party members (joined by year end) who attended at least one training that year, over all of them.
 
-    A few members (an incremental recompute's `Units`) probe their attendances one by one; a subtree or every tree
-    tests membership in the year's attendees, which the database hashes once instead of probing per member."""
+    A few members (an incremental recompute's `Units`) probe their attendances one by one. A subtree or every tree
+    counts the trained members as a semi-join (`person_id IN (the year's attendees)` in WHERE: a hash join, which
+    spills to disk in batches when it must) and the members in a second grouped query. Testing membership inside the
+    count's FILTER instead is a subplan that PostgreSQL hashes only while the year's attendees fit in work_mem;
+    past that it rescans them for every member (over ten minutes at 4 million members: bench/RESULTS.md, goal 2)."""
     attended = TrainingAttendance.objects.filter(session__starts_on__year=year)
     members = PartyMember.objects.filter(joined_on__lte=_end(year))
     if isinstance(root, Units):
         members = members.annotate(trained=Exists(attended.filter(person=OuterRef("person_id"))))
         return ratio_by_path(members, "unit__path", root, Q(trained=True))
-    return ratio_by_path(members, "unit__path", root, Q(person_id__in=attended.values("person_id")))
+    trained = counts_by_path(members.filter(person_id__in=attended.values("person_id")), "unit__path", root)
+    return {
+        path: Figure(trained[path].numerator if path in trained else Decimal(0), figure.numerator)
+        for path, figure in counts_by_path(members, "unit__path", root).items()
+    }
 
 
 @indicator("reserve_cadres", _("Reserve cadres"), COUNT, SUM, SOURCE, sort=44)
