@@ -268,6 +268,7 @@ REST_FRAMEWORK = {
         "client": env.str("THROTTLE_CLIENT", default="1200/minute"),
         # Not DRF views: clue filing per woodpecker (every window applies) and Open311 filing per api_key.
         "clue_submit": ["5/10m", "30/1d"],
+        "pickup_code": "5/10m",  # wrong pickup codes at one station's counter (grid_woodpecker.services.redemptions)
         "open311": env.str("THROTTLE_OPEN311", default="60/minute"),
     },
 }

@@ -211,6 +211,13 @@ class GoodsAdmin(ServiceErrorsMixin, ServiceSaveMixin, ScopedAdminMixin, PortalS
 class RedemptionAdmin(ReadOnlyAdmin):
     list_display = ["woodpecker", "goods", "quantity", "points", "status", "reserved_at", "settled_at"]
     list_filter = ["status"]
+    hidden = ("pickup_code_encrypted", "pickup_code_hash")  # the woodpecker's alone to show at the counter
+
+    def get_readonly_fields(self, request, obj=None):
+        return [name for name in super().get_readonly_fields(request, obj) if name not in self.hidden]
+
+    def get_fields(self, request, obj=None):
+        return [name for name in super().get_fields(request, obj) if name not in self.hidden]
 
 
 @admin.register(Open311Key)

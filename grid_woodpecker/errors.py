@@ -31,6 +31,10 @@ class ErrorCode(models.TextChoices):
     # Points.
     ADJUSTMENT_ZERO = "adjustment_zero", _("The adjustment cannot be zero.")
     ADJUSTMENT_RANGE = "adjustment_range", _("The adjustment is too large.")
+    # The counter.
+    PICKUP_CODE_WRONG = "pickup_code_wrong", _("No redemption waits at the station under this pickup code.")
+    PICKUP_LOCKED = "pickup_locked", _("Too many wrong pickup codes at the station; try again later.")
+    STOCK_NEGATIVE = "stock_negative", _("The stock cannot go below zero.")
     # The record's state (409).
     CLUE_TRANSITION_NOT_ALLOWED = "clue_transition_not_allowed", _("The clue's current status does not allow this.")
     CLUE_FINISHED = "clue_finished", _("The clue is finished.")
@@ -63,4 +67,4 @@ CONFLICTS = frozenset(
     }
 )
 # Not answered with 400 by the API: the clue-filing limit becomes DRF's Throttled (grid_woodpecker/api/views.py).
-STATUS = {ErrorCode.RATE_LIMITED: 429}
+STATUS = {ErrorCode.RATE_LIMITED: 429, ErrorCode.PICKUP_LOCKED: 429}

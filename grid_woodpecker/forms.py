@@ -3,6 +3,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import VIEW
+from cadres.validators import normalize_mobile
 from core.fields import FormDateField, FormDateTimeField
 from core.params import ID_MAX
 from organizations.models import OrganizationUnit
@@ -158,4 +159,39 @@ class TaskForm(forms.Form):
 
 
 class DeactivateForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
+class RedeemForm(forms.Form):
+    """The confirmation of a redemption: the key drawn when the page was shown, so a second POST of the same
+    page (a double tap, a reload) answers with the first redemption instead of spending again."""
+
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100, required=False)
+
+
+class PickupCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Pickup code"),
+        max_length=6,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "off", "pattern": "[0-9]{6}", "placeholder": "000000"}
+        ),
+    )
+
+
+class PhoneLookupForm(forms.Form):
+    phone = forms.CharField(
+        label=_("The woodpecker's mobile phone"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+
+    def clean_phone(self):
+        return normalize_mobile(self.cleaned_data["phone"])
+
+
+class StockAdjustForm(forms.Form):
+    delta = forms.IntegerField(
+        label=_("Add (+) or take away (−)"), min_value=-10_000, max_value=10_000, widget=forms.NumberInput()
+    )
     reason = forms.CharField(label=_("Reason"), max_length=200)

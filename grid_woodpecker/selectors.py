@@ -8,7 +8,8 @@ from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.permissions import CHANGE, dispatched, units_queryset
+from accounts.permissions import CHANGE, COUNTER, dispatched, units_queryset
+from core import crypto
 from organizations.models import OrganizationUnit, UnitKind
 
 from .models import (
@@ -21,6 +22,8 @@ from .models import (
     OverdueFlag,
     PointsEntry,
     Rating,
+    Redemption,
+    RedemptionStatus,
     Station,
     Woodpecker,
     WoodpeckerStatus,
@@ -185,6 +188,40 @@ def goods_for(*, woodpecker: Woodpecker):
         points = price_in_points(item, 1, policy)
         rows.append({"goods": item, "points": points, "affordable": item.stock > 0 and points <= balance})
     return rows
+
+
+def redemption_preview(*, woodpecker: Woodpecker, goods: Goods, quantity: int = 1) -> dict:
+    """What the confirmation page shows before anything is spent: the price in points, the balance before and
+    after, and whether the balance and the stock allow it (the service decides again when it is confirmed)."""
+    points = price_in_points(goods, quantity, policy_for(woodpecker.grid))
+    balance = woodpecker.account.balance if hasattr(woodpecker, "account") else 0
+    return {
+        "quantity": quantity,
+        "points": points,
+        "balance": balance,
+        "after": balance - points,
+        "enough_points": points <= balance,
+        "in_stock": goods.stock >= quantity,
+    }
+
+
+def counter_waiting(*, user, station: Station):
+    """The redemptions waiting to be handed out at a station's counter, oldest first (no codes: the woodpecker
+    brings theirs)."""
+    return (
+        Redemption.objects.restrict(user, COUNTER)
+        .filter(goods__station=station, status=RedemptionStatus.RESERVED)
+        .select_related("goods", "woodpecker__person")
+        .order_by("reserved_at", "id")
+    )
+
+
+def counter_by_phone(*, user, station: Station, mobile: str):
+    """A woodpecker's redemptions ready at this station, found by their (normalized) mobile number through the
+    person's keyed hash: the number itself is never stored or searched in clear."""
+    return counter_waiting(user=user, station=station).filter(
+        woodpecker__person__mobile_hash=crypto.search_hash(mobile)
+    )
 
 
 def leaderboard(*, user, unit: OrganizationUnit, days: int | None = None, limit: int = 20):

@@ -15,6 +15,7 @@ urlpatterns = [
     path("photos/<int:pk>/", views.photo, name="photo"),
     path("points/", views.points, name="points"),
     path("goods/<int:pk>/redeem/", views.redeem, name="redeem"),
+    path("goods/<int:pk>/stock/", views.goods_stock, name="goods_stock"),
     path("tasks/", views.tasks, name="tasks"),
     path("tasks/<int:pk>/take/", views.task_take, name="task_take"),
     path("triage/", views.triage, name="triage"),
@@ -27,5 +28,8 @@ urlpatterns = [
     path("woodpeckers/<int:pk>/", views.woodpecker_detail, name="woodpecker_detail"),
     path("woodpeckers/<int:pk>/<slug:name>/", views.woodpecker_action, name="woodpecker_action"),
     path("counter/", views.counter, name="counter"),
+    path("counter/<int:pk>/", views.counter_station, name="counter_station"),
+    path("counter/<int:pk>/hand-out/", views.hand_out, name="hand_out"),
+    path("redemptions/<int:pk>/", views.redemption_detail, name="redemption_detail"),
     path("redemptions/<int:pk>/<slug:name>/", views.redemption_action, name="redemption_action"),
 ]

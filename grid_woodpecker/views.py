@@ -1,6 +1,8 @@
 """Portal pages of the grid woodpeckers: the woodpecker's phone pages, the triage, community and department
 queues, oversight, leaderboards, the counter, and imports. Thin: scope, parse, call a service, render."""
 
+import secrets
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -30,16 +32,18 @@ from .models import (
     InspectionTask,
     Redemption,
     RedemptionStatus,
+    Station,
     Woodpecker,
     WoodpeckerStatus,
 )
-from .services import inspections
+from .services import inspections, redemptions
 from .services.clues import (
     clue_submit,
 )
 from .services.common import categories_for
 from .services.points import policy_for
 from .services.redemptions import redemption_cancel, redemption_confirm, redemption_reserve
+from .services.stations import goods_stock_adjust
 from .services.woodpeckers import woodpecker_confirm, woodpecker_deactivate, woodpecker_register, woodpecker_set_lead
 
 
@@ -150,24 +154,57 @@ def points(request):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def redeem(request, pk):
+    """The confirmation of a redemption: the goods, their price in points, the balance before and after, the
+    station; only the confirming POST spends (redemption_reserve, one transaction). A refusal (points, stock)
+    is shown on this page and nothing is written."""
     woodpecker = _my_woodpecker(request)
-    goods = get_object_or_404(selectors.goods_queryset_near(woodpecker=woodpecker), pk=pk)
-    run_service(
+    goods = get_object_or_404(selectors.goods_queryset_near(woodpecker=woodpecker).select_related("station"), pk=pk)
+    data = request.POST if request.method == "POST" else None  # an empty POST (no key) still confirms
+    form = forms.RedeemForm(data, initial={"idempotency_key": secrets.token_urlsafe(16)})
+    done, redemption = submit_form(
         request,
-        lambda: redemption_reserve(
-            woodpecker=woodpecker,
-            goods=goods,
-            actor=request.user,
-            idempotency_key=request.POST.get("idempotency_key", ""),
-        ),
+        form,
+        redemption_reserve,
         lambda redemption: (
-            _("Reserved “%(goods)s” for %(points)d points: collect it at %(station)s.")
-            % {"goods": goods.name, "points": redemption.points, "station": goods.station.name}
+            _("Redeemed “%(goods)s” for %(points)d points. Show the pickup code %(code)s at %(station)s.")
+            % {
+                "goods": goods.name,
+                "points": redemption.points,
+                "code": redemption.pickup_code,
+                "station": goods.station.name,
+            }
         ),
+        woodpecker=woodpecker,
+        goods=goods,
     )
-    return redirect("grid_woodpecker:points")
+    if done:
+        return redirect("grid_woodpecker:redemption_detail", pk=redemption.pk)
+    context = {
+        "goods": goods,
+        "station": goods.station,
+        "form": form,
+        **selectors.redemption_preview(woodpecker=woodpecker, goods=goods),
+    }
+    return render(request, "grid_woodpecker/redeem_confirm.html", context)
+
+
+@login_required
+def redemption_detail(request, pk):
+    """A redemption's page: its goods, station and state; to the woodpecker themself also the pickup code while it
+    waits at the counter."""
+    redemption = _scoped_or_404(
+        Redemption.objects.select_related("goods__station", "woodpecker__person", "settled_by"), request.user, pk=pk
+    )
+    mine = redemption.woodpecker.user_id == request.user.pk
+    context = {
+        "r": redemption,
+        "station": redemption.goods.station,
+        "mine": mine,
+        "pickup_code": redemption.pickup_code if mine and redemption.status == RedemptionStatus.RESERVED else "",
+    }
+    return render(request, "grid_woodpecker/redemption_detail.html", context)
 
 
 @login_required
@@ -413,15 +450,82 @@ def tasks(request):
 
 @login_required
 def counter(request):
-    """The station counter: reservations waiting to be handed over at a counter the user keeps (the station's side
-    or the woodpecker's grid side, Redemption.scope_field)."""
+    """The counters the user keeps: the stations (Station's COUNTER) and the reservations waiting at a counter of
+    either side (Redemption.scope_field); goods are handed out on a station's own counter page, against a code."""
     reserved = (
         Redemption.objects.restrict(request.user, COUNTER)
         .filter(status=RedemptionStatus.RESERVED)
         .select_related("goods__station", "woodpecker__person")
     )
-    goods = Goods.objects.restrict(request.user).select_related("station")
-    return render(request, "grid_woodpecker/counter.html", {"reserved": reserved[:100], "goods": goods})
+    stations = Station.objects.restrict(request.user, COUNTER).filter(is_active=True).select_related("unit")
+    return render(request, "grid_woodpecker/counter.html", {"reserved": reserved[:100], "stations": stations[:100]})
+
+
+def _station_counter(request, station, *, phone_form=None, found=None):
+    context = {
+        "station": station,
+        "code_form": forms.PickupCodeForm(),
+        "phone_form": phone_form or forms.PhoneLookupForm(),
+        "found": found,
+        "locked": redemptions.pickup_locked(station),
+        "waiting": selectors.counter_waiting(user=request.user, station=station)[:100],
+        "goods": station.goods.order_by("name", "id"),
+        "stock_form": forms.StockAdjustForm(),
+        "can_stock": can(request.user, CHANGE, station),
+    }
+    return render(request, "grid_woodpecker/counter_station.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def counter_station(request, pk):
+    """One station's counter: hand out against the woodpecker's pickup code, or find their redemptions ready
+    here by their phone number (the POST of this page: a lookup, nothing written); adjust the stock."""
+    station = _scoped_or_404(Station.objects.select_related("unit"), request.user, COUNTER, pk=pk)
+    phone_form, found = None, None
+    if request.method == "POST":
+        phone_form = forms.PhoneLookupForm(request.POST)
+        if phone_form.is_valid():
+            found = list(
+                selectors.counter_by_phone(user=request.user, station=station, mobile=phone_form.cleaned_data["phone"])
+            )
+    return _station_counter(request, station, phone_form=phone_form, found=found)
+
+
+@login_required
+@require_POST
+def hand_out(request, pk):
+    """Hand out the goods waiting at the station under the pickup code the woodpecker shows (wrong codes counted
+    and, past 5 in 10 minutes, refused for a while)."""
+    station = _scoped_or_404(Station.objects.all(), request.user, pk=pk)  # the service asks COUNTER: 403
+    form = forms.PickupCodeForm(request.POST)
+    code = form.data.get("code", "")
+    run_service(
+        request,
+        lambda: redemptions.redemption_hand_out(station=station, code=code, actor=request.user),
+        lambda r: (
+            _("Handed out: %(goods)s × %(quantity)s to %(name)s.")
+            % {"goods": r.goods.name, "quantity": r.quantity, "name": r.woodpecker.person.name}
+        ),
+    )
+    return redirect("grid_woodpecker:counter_station", pk=station.pk)
+
+
+@login_required
+@require_POST
+def goods_stock(request, pk):
+    """Adjust an item's stock at the counter (+/- and a reason); never below zero."""
+    goods = _scoped_or_404(Goods.objects.select_related("station"), request.user, pk=pk)  # the service asks CHANGE
+    form = forms.StockAdjustForm(request.POST)
+    if form.is_valid():
+        run_service(
+            request,
+            lambda: goods_stock_adjust(goods=goods, actor=request.user, **form.cleaned_data),
+            lambda g: _("The stock of “%(name)s” is now %(stock)d.") % {"name": g.name, "stock": g.stock},
+        )
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("grid_woodpecker:counter_station", pk=goods.station_id)
 
 
 @login_required
@@ -429,12 +533,22 @@ def counter(request):
 def redemption_action(request, pk, name):
     # Found in the view scope (404 outside); the service asks can(COUNTER/CANCEL) and refuses with 403.
     redemption = _scoped_or_404(Redemption.objects.all(), request.user, pk=pk)
+    # The counter hands out after finding the woodpecker by phone (its page says so); the audit records how.
+    verified_by = "phone" if request.POST.get("verified_by") == "phone" else "staff"
     step = {
-        "confirm": (redemption_confirm, _("Handed over: the redemption is settled.")),
-        "cancel": (redemption_cancel, _("The redemption is cancelled; the stock and the points are back.")),
+        "confirm": (
+            lambda: redemption_confirm(redemption=redemption, actor=request.user, verified_by=verified_by),
+            _("Handed over: the redemption is settled."),
+        ),
+        "cancel": (
+            lambda: redemption_cancel(redemption=redemption, actor=request.user),
+            _("The redemption is cancelled; the stock and the points are back."),
+        ),
     }.get(name)
     if step is None:
         raise Http404
-    service, done = step
-    run_service(request, lambda: service(redemption=redemption, actor=request.user), done)
+    run_service(request, *step)
+    next_url = request.POST.get("next", "")
+    if next_url.startswith("/") and not next_url.startswith("//"):
+        return redirect(next_url)
     return redirect("grid_woodpecker:counter")

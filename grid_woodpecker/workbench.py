@@ -96,16 +96,20 @@ def clue_rating(user):
     return workbench.short(awaiting_rating(user), _clue_item, reverse("grid_woodpecker:me"))
 
 
-def _redemption_item(redemption, url_name="grid_woodpecker:counter") -> workbench.Item:
+def _redemption_item(redemption) -> workbench.Item:
     return workbench.Item(
         label=_("%(goods)s × %(quantity)s") % {"goods": redemption.goods.name, "quantity": redemption.quantity},
-        url=reverse(url_name),
+        url=reverse("grid_woodpecker:counter"),
         note=redemption.goods.station.name,
     )
 
 
 def _pickup_item(redemption) -> workbench.Item:
-    return _redemption_item(redemption, "grid_woodpecker:points")
+    return workbench.Item(
+        label=_("%(goods)s × %(quantity)s") % {"goods": redemption.goods.name, "quantity": redemption.quantity},
+        url=reverse("grid_woodpecker:redemption_detail", args=[redemption.pk]),  # the pickup code is there
+        note=redemption.goods.station.name,
+    )
 
 
 def to_hand_out(user):

@@ -239,19 +239,44 @@ class GoodsSerializer(serializers.ModelSerializer):
 
 
 class RedemptionSerializer(ReadOnlyModelSerializer):
+    # The pickup code goes to the woodpecker who redeemed only, while the goods wait at the counter: the counter's
+    # staff must hear it from the woodpecker, never read it from a list.
+    pickup_code = serializers.SerializerMethodField()
+    station = serializers.IntegerField(source="goods.station_id", read_only=True)
+
     class Meta:
         model = models.Redemption
         fields = [
             "id",
             "woodpecker",
             "goods",
+            "station",
             "quantity",
             "points",
             "status",
             "idempotency_key",
+            "pickup_code",
             "reserved_at",
             "settled_at",
+            "settled_by",
         ]
+
+    def get_pickup_code(self, obj) -> str | None:
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is None or obj.status != models.RedemptionStatus.RESERVED or obj.woodpecker.user_id != user.pk:
+            return None
+        return obj.pickup_code
+
+
+class HandOutSerializer(serializers.Serializer):
+    station = serializers.IntegerField(min_value=1, max_value=ID_MAX)
+    pickup_code = serializers.CharField(max_length=6, min_length=1)
+
+
+class StockAdjustSerializer(serializers.Serializer):
+    delta = serializers.IntegerField(min_value=-10_000, max_value=10_000)
+    reason = serializers.CharField(max_length=200)
 
 
 class RedeemSerializer(serializers.Serializer):

@@ -16,6 +16,7 @@ from organizations.errors import ErrorCode as UnitCode
 from organizations.models import OrganizationUnit
 
 from .. import selectors
+from ..errors import ErrorCode
 from ..models import (
     TAKE,
     AbuseListEntry,
@@ -36,8 +37,8 @@ from ..services import clues
 from ..services.config import abuse_list_add, abuse_list_remove, category_create, category_update
 from ..services.inspections import task_create, task_take
 from ..services.points import points_adjust, policy_set
-from ..services.redemptions import redemption_cancel, redemption_confirm, redemption_reserve
-from ..services.stations import goods_create, goods_update, station_create, station_update
+from ..services.redemptions import redemption_cancel, redemption_confirm, redemption_hand_out, redemption_reserve
+from ..services.stations import goods_create, goods_stock_adjust, goods_update, station_create, station_update
 from ..services.woodpeckers import woodpecker_confirm, woodpecker_create, woodpecker_deactivate, woodpecker_set_lead
 from . import serializers as s
 
@@ -390,6 +391,14 @@ class GoodsViewSet(ServiceWrittenMixin, GridScopedMixin, viewsets.ModelViewSet):
         fields = {k: v for k, v in body.validated_data.items() if k != "station"}
         return Response(self.get_serializer(goods_update(goods=goods, actor=request.user, **fields)).data)
 
+    @extend_schema(request=s.StockAdjustSerializer, responses=s.GoodsSerializer)
+    @action(detail=True, methods=["post"])
+    def stock(self, request, pk=None):
+        """Add to or take from the stock with a reason (never below zero), as the counter's form does."""
+        goods = self.get_object()
+        data = self.validated(s.StockAdjustSerializer)
+        return self.answer(goods_stock_adjust(goods=goods, actor=request.user, **data))
+
 
 class RedemptionViewSet(ServiceWrittenMixin, GridScopedMixin, viewsets.ModelViewSet):
     """Redemptions: a woodpecker reserves goods for points; the counter confirms or cancels."""
@@ -430,6 +439,23 @@ class RedemptionViewSet(ServiceWrittenMixin, GridScopedMixin, viewsets.ModelView
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         return self._settle(redemption_cancel, pk)
+
+    @extend_schema(request=s.HandOutSerializer, responses=s.RedemptionSerializer)
+    @action(detail=False, methods=["post"])
+    def hand_out(self, request):
+        """The station's counter hands out the redemption waiting there under the woodpecker's pickup code. A wrong
+        code is 400 `pickup_code_wrong`; past 5 wrong codes at a station in 10 minutes, 429 `pickup_locked`."""
+        data = self.validated(s.HandOutSerializer)
+        station = get_object_or_404(Station.objects.restrict(request.user), pk=data["station"])
+        try:
+            redemption = redemption_hand_out(station=station, code=data["pickup_code"], actor=request.user)
+        except ValidationError as exc:
+            if getattr(exc, "code", None) == ErrorCode.PICKUP_LOCKED:
+                throttled = exceptions.Throttled(detail=exc.messages[0])
+                throttled.wait = math.ceil(getattr(exc, "wait", None) or 1)  # DRF sends it as Retry-After
+                raise throttled from exc
+            raise
+        return self.answer(redemption)
 
 
 class AbuseViewSet(ServiceWrittenMixin, GridScopedMixin, viewsets.ModelViewSet):

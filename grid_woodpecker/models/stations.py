@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import COUNTER, IMPORT, VIEW
+from core import crypto
 
 from .common import CANCEL, TRIAGE_ROLES, GridScopedQuerySet
 from .woodpeckers import Woodpecker
@@ -21,6 +22,7 @@ class Station(models.Model):
 
     scope_field = "unit"
     scope_write_roles = TRIAGE_ROLES
+    scope_actions = {COUNTER: TRIAGE_ROLES}  # keep its counter: hand goods out against a pickup code or a phone
 
     unit = models.ForeignKey(
         "organizations.OrganizationUnit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
@@ -97,6 +99,12 @@ class Redemption(models.Model):
         _("status"), max_length=16, choices=RedemptionStatus.choices, default=RedemptionStatus.RESERVED
     )
     idempotency_key = models.CharField(_("idempotency key"), max_length=100)
+    # The 6-digit pickup code the woodpecker shows at the counter: encrypted like personal data (core.crypto, so
+    # a key rotation re-encrypts it) with a keyed hash for the counter's lookup; unique among the station's
+    # redemptions not yet handed out (redemption_reserve draws it under the station's row lock). No expiry: a
+    # redemption waits until it is handed out or cancelled.
+    pickup_code_encrypted = models.CharField(max_length=200, editable=False, blank=True)
+    pickup_code_hash = models.CharField(max_length=64, editable=False, blank=True, db_index=True)
     reserved_at = models.DateTimeField(_("reserved at"), auto_now_add=True)
     settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
     settled_by = models.ForeignKey(
@@ -121,3 +129,12 @@ class Redemption(models.Model):
 
     def __str__(self):
         return f"{self.woodpecker} · {self.goods} × {self.quantity}"
+
+    @property
+    def pickup_code(self) -> str:
+        """The code in clear, for the woodpecker's own page and notification only (never the counter's lists)."""
+        return crypto.decrypt(self.pickup_code_encrypted)
+
+    def set_pickup_code(self, code: str) -> None:
+        self.pickup_code_encrypted = crypto.encrypt(code)
+        self.pickup_code_hash = crypto.search_hash(code)

@@ -5,8 +5,8 @@
 - `supervision`: the jobs' yellow/red cards and auto close;
 - `inspections`: 挑刺找茬 inspection tasks;
 - `points`: the points ledger and the policy in force;
-- `stations`: stations, goods and prices in points;
-- `redemptions`: reserving, confirming and cancelling redemptions;
+- `stations`: stations, goods, their stock and prices in points;
+- `redemptions`: confirming a redemption (points, stock, pickup code), handing it out at the counter, cancelling;
 - `config`: clue categories and the abuse list;
 - `open311_keys`: the Open311 API keys of external systems;
 - `common`: the helpers they share (the "by" column, grid and department checks).

@@ -82,18 +82,20 @@ def clue_flagged(clue, flag: str, *, actor) -> None:
         _tell(clue, _FLAGS[flag], actor=actor)
 
 
-def redemption_ready(redemption) -> None:
-    """Tell the woodpecker their goods wait at the station's counter."""
-    title = _("Your %(goods)s × %(quantity)s wait for you at %(station)s.") % {
+def redemption_ready(redemption, code: str) -> None:
+    """Tell the woodpecker their goods wait at the station's counter, with the pickup code to show there (the code
+    only: never a phone or ID number)."""
+    title = _("Your %(goods)s × %(quantity)s wait for you at %(station)s. Pickup code: %(code)s.") % {
         "goods": redemption.goods.name,
         "quantity": redemption.quantity,
         "station": redemption.goods.station.name,
+        "code": code,
     }
     notify(
         recipients=[redemption.woodpecker.user],
         event=Event.REDEMPTION_READY,
         title=title,
-        url=reverse("grid_woodpecker:points"),
+        url=reverse("grid_woodpecker:redemption_detail", args=[redemption.pk]),
         actor=None,  # they reserved it themselves, and still want the message they show at the counter
     )
 

@@ -1,20 +1,24 @@
-"""Redeeming points for goods: a reservation holds the points and the stock together; the counter confirms
-the handover or either side cancels it (stock and points come back)."""
+"""Redeeming points for goods: the woodpecker confirms a redemption, which spends the points and holds the stock
+at once and issues a 6-digit pickup code; the station's counter hands the goods out against that code (or after
+finding the woodpecker by phone), or either side cancels it (stock and points come back)."""
 
 import logging
+import math
 import secrets
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from rest_framework.settings import api_settings
 
 from accounts.permissions import (
     COUNTER,
     can,
     require,
 )
-from core import audit
+from core import audit, crypto
+from core.api.throttling import WindowThrottle
 from core.errors import Conflict, Invalid
 from core.errors import ErrorCode as CoreCode
 
@@ -27,6 +31,7 @@ from ..models import (
     PointsAccount,
     Redemption,
     RedemptionStatus,
+    Station,
     Woodpecker,
     WoodpeckerStatus,
 )
@@ -36,6 +41,12 @@ from .points import policy_for, post_entry
 from .stations import price_in_points
 
 logger = logging.getLogger(__name__)
+
+PICKUP_CODE_DIGITS = 6
+PICKUP_CODE_DRAWS = 50
+# Wrong pickup codes at one station: the rate in REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["pickup_code"] (5 in
+# 10 minutes); past it the station's code form refuses until the window has room again.
+PICKUP_THROTTLE = "pickup_code"
 
 
 @transaction.atomic
@@ -87,9 +98,10 @@ def _redemption_reserve(*, woodpecker, goods, actor, quantity, key) -> Redemptio
     points = price_in_points(goods, quantity, policy_for(woodpecker.grid))
     goods.stock -= quantity
     goods.save(update_fields=["stock"])
-    redemption = Redemption.objects.create(
-        woodpecker=woodpecker, goods=goods, quantity=quantity, points=points, idempotency_key=key
-    )
+    code = _new_pickup_code(goods.station)
+    redemption = Redemption(woodpecker=woodpecker, goods=goods, quantity=quantity, points=points, idempotency_key=key)
+    redemption.set_pickup_code(code)
+    redemption.save()
     post_entry(
         woodpecker_id=woodpecker.pk,
         kind=EntryKind.REDEEM,
@@ -100,8 +112,21 @@ def _redemption_reserve(*, woodpecker, goods, actor, quantity, key) -> Redemptio
         reason=f"{goods.name} × {quantity}",
     )
     audit.record(actor=actor, action="redemption.reserve", obj=redemption, unit=woodpecker.grid)
-    notices.redemption_ready(redemption)
+    notices.redemption_ready(redemption, code)
     return redemption
+
+
+def _new_pickup_code(station: Station) -> str:
+    """A random 6-digit code no other redemption of the station still waiting for its hand-out holds. The station's
+    row lock (taken after the goods' lock: one order for every redemption) makes two redemptions at one station
+    draw one after the other, so the check below sees the other's committed code."""
+    Station.objects.select_for_update().filter(pk=station.pk).first()
+    waiting = Redemption.objects.filter(goods__station=station, status=RedemptionStatus.RESERVED)
+    for _draw in range(PICKUP_CODE_DRAWS):  # a station holds far fewer than a million codes waiting: one draw or two
+        code = f"{secrets.randbelow(10**PICKUP_CODE_DIGITS):0{PICKUP_CODE_DIGITS}d}"
+        if not waiting.filter(pickup_code_hash=crypto.search_hash(code)).exists():
+            return code
+    raise RuntimeError(f"no free pickup code at station {station.pk} after {PICKUP_CODE_DRAWS} draws")
 
 
 def _lock_redemption(redemption: Redemption) -> Redemption:
@@ -118,8 +143,10 @@ def _check_reserved(redemption: Redemption) -> None:
 
 
 @transaction.atomic
-def redemption_confirm(*, redemption: Redemption, actor) -> Redemption:
-    """The goods are handed over at the counter: the reservation becomes final."""
+def redemption_confirm(*, redemption: Redemption, actor, verified_by: str = "staff") -> Redemption:
+    """The goods are handed over at the counter: the reservation becomes final, with who handed it out and when.
+    `verified_by` says how the counter knew the woodpecker ("phone": found by their phone number; "code": their
+    pickup code, `redemption_hand_out`; "staff": an API client that checked them itself) and goes to the audit."""
     redemption = _lock_redemption(redemption)
     # The counter of either side: the station's staff or the woodpecker's grid staff (Redemption.scope_field).
     require(actor, COUNTER, redemption, _("Only the station's staff may settle this redemption."))
@@ -127,8 +154,69 @@ def redemption_confirm(*, redemption: Redemption, actor) -> Redemption:
     redemption.status = RedemptionStatus.CONFIRMED
     redemption.settled_at, redemption.settled_by = timezone.now(), by_user(actor)
     redemption.save()
-    audit.record(actor=actor, action="redemption.confirm", obj=redemption, unit=redemption.woodpecker.grid)
+    audit.record(
+        actor=actor,
+        action="redemption.confirm",
+        obj=redemption,
+        unit=redemption.woodpecker.grid,
+        changes={"verified_by": verified_by, "station": redemption.goods.station_id},
+    )
     return redemption
+
+
+def _window(station: Station) -> WindowThrottle:
+    """The station's window of wrong codes as it stands (DRF's sliding history in the cache), nothing recorded."""
+    rates = api_settings.DEFAULT_THROTTLE_RATES[PICKUP_THROTTLE]
+    throttle = WindowThrottle(PICKUP_THROTTLE, str(station.pk), rates if isinstance(rates, str) else rates[0])
+    throttle.key = throttle.get_cache_key()
+    throttle.now = throttle.timer()
+    throttle.history = [t for t in throttle.cache.get(throttle.key, []) if t > throttle.now - throttle.duration]
+    return throttle
+
+
+def pickup_locked(station: Station) -> int:
+    """Seconds until the station's code form takes codes again after too many wrong ones (0: open now)."""
+    window = _window(station)
+    if len(window.history) >= window.num_requests:
+        return max(1, int(window.wait() or 1))
+    return 0
+
+
+@transaction.atomic
+def redemption_hand_out(*, station: Station, code: str, actor) -> Redemption:
+    """Hand out the goods of the redemption waiting at `station` under the pickup `code`. A wrong code is refused
+    with a message and counted: past the rate (5 in 10 minutes) the station refuses codes for a while."""
+    require(actor, COUNTER, station, _("Only the station's staff may hand out its goods."))
+    wait = pickup_locked(station)
+    if wait:
+        logger.info("pickup code refused at station %s: too many wrong codes", station.pk)
+        exc = ValidationError(
+            _(
+                "Too many wrong pickup codes at this station. Try again in %(minutes)d minutes, "
+                "or find the woodpecker by phone."
+            )
+            % {"minutes": max(1, math.ceil(wait / 60))},
+            code=ErrorCode.PICKUP_LOCKED,
+        )
+        exc.wait = wait  # the API sends it as Retry-After (429)
+        raise exc
+    code = (code or "").strip()
+    found = None
+    if code.isdigit() and len(code) == PICKUP_CODE_DIGITS:
+        found = (
+            Redemption.objects.restrict(actor, COUNTER)
+            .filter(goods__station=station, status=RedemptionStatus.RESERVED, pickup_code_hash=crypto.search_hash(code))
+            .first()
+        )
+    if found is None:
+        WindowThrottle.check(PICKUP_THROTTLE, station.pk)  # counts the wrong code in the station's window
+        logger.info("wrong pickup code at station %s", station.pk)
+        raise Invalid(
+            _("No redemption waits at this station under this pickup code. Check the 6 digits with the woodpecker."),
+            code=ErrorCode.PICKUP_CODE_WRONG,
+            field="code",
+        )
+    return redemption_confirm(redemption=found, actor=actor, verified_by="code")
 
 
 @transaction.atomic

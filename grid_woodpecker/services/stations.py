@@ -17,6 +17,7 @@ from core.errors import ErrorCode as CoreCode
 from core.errors import Invalid
 from core.services import update_fields
 
+from ..errors import ErrorCode
 from ..models import (
     Goods,
     PointsPolicy,
@@ -65,6 +66,47 @@ def goods_update(*, goods: Goods, actor, **fields) -> Goods:
         exclude=("station",),
         check=_check_goods,
     )
+    return goods
+
+
+STOCK_ADJUST_LIMIT = 10_000
+
+
+@transaction.atomic
+def goods_stock_adjust(*, goods: Goods, delta: int, reason: str, actor) -> Goods:
+    """Add to or take from an item's stock at the counter (a delivery, a breakage, a count), with a reason; the
+    stock never goes below zero (refused with a message, nothing written). Audited with the old and new stock."""
+    goods = Goods.objects.select_for_update(of=("self",)).select_related("station__unit").get(pk=goods.pk)
+    require(actor, CHANGE, goods, _("You may not change this station's goods."))
+    reason = (reason or "").strip()
+    if not delta:
+        raise Invalid(_("The stock adjustment cannot be zero."), code=ErrorCode.ADJUSTMENT_ZERO, field="delta")
+    if abs(delta) > STOCK_ADJUST_LIMIT:
+        raise Invalid(
+            _("Adjust the stock by at most %(limit)d at a time.") % {"limit": STOCK_ADJUST_LIMIT},
+            code=ErrorCode.ADJUSTMENT_RANGE,
+            field="delta",
+        )
+    if not reason:
+        raise Invalid(_("Give a reason for the adjustment."), code=ErrorCode.NOTE_REQUIRED, field="reason")
+    if goods.stock + delta < 0:
+        raise Invalid(
+            _("The stock of “%(name)s” cannot go below zero: %(stock)d in stock, %(taken)d taken away.")
+            % {"name": goods.name, "stock": goods.stock, "taken": -delta},
+            code=ErrorCode.STOCK_NEGATIVE,
+            field="delta",
+        )
+    before = goods.stock
+    goods.stock = before + delta
+    goods.save(update_fields=["stock"])
+    audit.record(
+        actor=actor,
+        action="goods.stock_adjust",
+        obj=goods,
+        unit=goods.station.unit,
+        changes={"stock": [before, goods.stock], "delta": delta, "reason": reason[:200]},
+    )
+    logger.info("stock of goods %s adjusted by %d", goods.pk, delta)
     return goods
 
 

@@ -1,4 +1,5 @@
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +23,7 @@ from grid_woodpecker.models import (
     PointsEntry,
     PointsPolicy,
     Redemption,
+    RedemptionStatus,
     Station,
     Woodpecker,
     WoodpeckerStatus,
@@ -38,7 +40,7 @@ from grid_woodpecker.services.inspections import task_create
 from grid_woodpecker.services.open311_keys import open311_key_create
 from grid_woodpecker.services.points import points_adjust, policy_set
 from grid_woodpecker.services.redemptions import redemption_reserve
-from grid_woodpecker.services.stations import station_create
+from grid_woodpecker.services.stations import goods_create, station_create
 from organizations.models import OrganizationUnit, UnitKind
 from tests import roles
 from tests.grid_woodpecker import helpers
@@ -184,6 +186,8 @@ def _redeemer(world, goods):
     return helpers.woodpecker(grid, name=f"{grid.name}兑换人").user
 
 
+STOCK_BODY = {"delta": 2, "reason": "到货"}
+
 GOODS_PAGES = (
     Act(
         "page redeem",
@@ -193,6 +197,48 @@ GOODS_PAGES = (
         expect=_may_redeem,
         url=lambda goods: reverse("grid_woodpecker:redeem", args=[goods.pk]),
     ),
+    Act("page stock", CHANGE, STOCK_BODY, url=lambda goods: reverse("grid_woodpecker:goods_stock", args=[goods.pk])),
+)
+
+
+def _waiting_at(county, users, station):
+    """The station with a redemption waiting at its counter (a funded woodpecker of a grid under its unit)."""
+    grid = OrganizationUnit.objects.filter(kind=UnitKind.GRID, path__startswith=station.unit.path).first()
+    woodpecker = helpers.woodpecker(grid, name=f"{grid.name}取件人")
+    points_adjust(woodpecker=woodpecker, points=20, reason="测试", actor=SYSTEM)
+    goods = goods_create(station=station, name="香皂", price_yuan=Decimal("5.00"), stock=2, actor=SYSTEM)
+    redemption_reserve(woodpecker=woodpecker, goods=goods, actor=SYSTEM)
+    return station
+
+
+def _code_waiting_at(county, station) -> dict:
+    """The pickup code of the redemption waiting at the station (_waiting_at), as the woodpecker shows it."""
+    waiting = Redemption.objects.filter(goods__station=station, status=RedemptionStatus.RESERVED).latest("id")
+    return {"code": waiting.pickup_code}
+
+
+STATION_PAGES = (
+    Act(
+        "page hand-out",
+        COUNTER,
+        _code_waiting_at,
+        prepare=_waiting_at,
+        url=lambda station: reverse("grid_woodpecker:hand_out", args=[station.pk]),
+    ),
+)
+
+
+def _hand_out_body(county, redemption) -> dict:
+    return {"station": redemption.goods.station_id, "pickup_code": redemption.pickup_code}
+
+
+# The counter's hand-out by code is the station's counter (Station's COUNTER), not either side of the redemption.
+HAND_OUT = Act(
+    "hand_out",
+    COUNTER,
+    _hand_out_body,
+    detail=False,
+    expect=lambda user, redemption: roles.expected(user, COUNTER, redemption.goods.station),
 )
 
 CASES = [
@@ -340,6 +386,7 @@ CASES = [
         api_list=f"{API}stations/",
         api_update_data={"name": "改名"},
         api_create_body=lambda county, unit: {"unit": unit.pk, "name": "红色蜂巢驿站", "kind": "red_beehive"},
+        ui_actions=STATION_PAGES,
     ),
     ScopeCase(
         name="goods",
@@ -348,6 +395,7 @@ CASES = [
         api_list=f"{API}goods/",
         api_update_data={"stock": 0},
         api_create_body=goods_body,
+        api_actions=(("stock", CHANGE, STOCK_BODY),),
         ui_actions=GOODS_PAGES,
     ),
     ScopeCase(
@@ -356,7 +404,8 @@ CASES = [
         make=make_redemption,
         **GRIDS,
         api_list=f"{API}redemptions/",
-        api_actions=(("confirm", COUNTER, {}), ("cancel", CANCEL, {})),
+        api_actions=(("confirm", COUNTER, {}), ("cancel", CANCEL, {}), HAND_OUT),
+        ui_detail=lambda obj: reverse("grid_woodpecker:redemption_detail", args=[obj.pk]),
         ui_actions=(
             Act("page confirm", COUNTER, url=_page("redemption_action", "confirm")),
             Act("page cancel", CANCEL, url=_page("redemption_action", "cancel")),

@@ -11,6 +11,7 @@ from accounts.permissions import SYSTEM
 from cadres.services import development_approve, development_return
 from cadres.services.reminders import remind_probations
 from collective_economy.services import income_report_approve, income_report_send_back
+from core import crypto
 from grid_woodpecker.models import Clue, Rating
 from grid_woodpecker.services.clues import clue_rate
 from grid_woodpecker.services.supervision import clue_flag_overdue, clue_remind_due
@@ -105,4 +106,10 @@ def test_approval_tells_the_submitter(day, users):
 
 def test_redemption_ready_tells_the_woodpecker(day):
     note = Notification.objects.get(event="redemption.ready", recipient=day["people"]["woodpecker_a"])
-    assert "洗衣液" in note.title and note.url == "/woodpecker/points/"
+    redemption = day["redemption"]
+    assert "洗衣液" in note.title and note.url == f"/woodpecker/redemptions/{redemption.pk}/"
+    # The pickup code to show at the counter, and nothing personal (no phone, no ID number).
+    assert redemption.pickup_code in note.title and "取件码" in note.title
+    person = redemption.woodpecker.person
+    assert crypto.decrypt(person.mobile_encrypted) not in note.title
+    assert crypto.decrypt(person.id_number_encrypted) not in note.title
