@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 class Measure(models.TextChoices):
     COUNT = "count", _("count")
+    PEOPLE = "people", _("persons")  # a count of people: 人, not 个
     PERCENT = "percent", _("percent")
     YUAN = "yuan", _("yuan")
     PERSON_TIMES = "person_times", _("person-times")
