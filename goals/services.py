@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.permissions import CHANGE, require, require_at
 from core import audit
@@ -29,6 +30,14 @@ from . import rollup
 from .defaults import table_for
 from .errors import ErrorCode
 from .models import ReportConfirmation, RollupValue, Target
+
+audit.ACTION_LABELS.update(
+    {
+        "target.set": gettext_lazy("Target set"),
+        "target.delete": gettext_lazy("Target deleted"),
+        "report.confirm": gettext_lazy("Records confirmed complete"),
+    }
+)
 
 # Ids, years and timings only: never a person's data (core/logs.py).
 logger = logging.getLogger(__name__)
