@@ -61,6 +61,11 @@ class Indicator:
     target_kinds: tuple = ()
 
     @property
+    def measure_label(self) -> str:
+        """The unit a figure is counted in (个, 人, 元, 人次; a percentage shows its own "%")."""
+        return "" if self.measure == Measure.PERCENT else str(Measure(self.measure).label)
+
+    @property
     def has_source(self) -> bool:
         return self.compute is not None
 

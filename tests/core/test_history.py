@@ -108,3 +108,13 @@ def test_change_lines_name_fields_and_choices():
         ]
         assert change_lines("cadres.partymember", {"count": 3}) == ["记录数：3"]
         assert change_lines("nope.nothing", {"value": ["1.00", str(Decimal("2.50"))]}) == ["value由 1 改为 2.5"]
+
+
+@pytest.mark.django_db
+def test_admin_lists_actions_by_their_label(county, users, client_for):
+    from accounts.permissions import SYSTEM
+    from goals import services
+
+    services.target_set(indicator="demonstration_villages", unit=county["city"], year=2024, value=3, actor=SYSTEM)
+    body = client_for(users["admin"]).get("/admin/core/auditentry/").content.decode()
+    assert "设定目标" in body

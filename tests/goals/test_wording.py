@@ -47,3 +47,12 @@ def test_counts_of_people_are_in_persons(key):
 def test_counts_of_things_stay_in_units():
     with translation.override("zh-hans"):
         assert str(registry.Measure(registry.get("demonstration_villages").measure).label) == "个"
+
+
+def test_the_dashboard_names_each_figure_s_unit(county, users, client_for):
+    services.rollup_year(year=2024)
+    body = client_for(users["city_staff"]).get(f"/goals/units/{county['city'].pk}/?year=2024").content.decode()
+    row = re.search(r'<tr data-indicator="members_developed">.*?</tr>', body, re.S).group(0)
+    assert "（人）" in row
+    row = re.search(r'<tr data-indicator="demonstration_villages">.*?</tr>', body, re.S).group(0)
+    assert "（个）" in row
