@@ -30,6 +30,8 @@ KEY_LABELS = {
     "added": _("number added"),
     "rules": _("number of rules"),
 }
+# Codes stored as values, by (key, code): filled by the apps that write them (accounts: a failed login's reason).
+VALUE_LABELS: dict[tuple[str, str], object] = {}
 # Keys that repeat what the row already shows ("by": "system" is the actor column's 系统).
 HIDDEN_KEYS = {"by"}
 
@@ -94,11 +96,12 @@ def change_lines(object_type: str, changes: dict) -> list[str]:
     """The lines of an audit row's changes: "目标值由 70 改为 75", "数据来源：cadres"."""
     model = _model(object_type)
     lines = []
-    for key, value in (changes or {}).items():
+    for key, stored in (changes or {}).items():
         if key in HIDDEN_KEYS:
             continue
         field = _field(model, key)
         label = key_label(model, key)
+        value = VALUE_LABELS.get((key, stored), stored) if isinstance(stored, str) else stored
         if isinstance(value, list) and len(value) == 2:
             old, new = show_value(field, value[0]), show_value(field, value[1])
             if old == new:  # None → "": nothing a user would call a change

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.permissions import CHANGE, require, require_at
-from core import audit
+from core import audit, history
 from core.errors import ErrorCode as CoreCode
 from core.errors import Invalid
 from core.logs import timed
@@ -38,6 +38,8 @@ audit.ACTION_LABELS.update(
         "report.confirm": gettext_lazy("Records confirmed complete"),
     }
 )
+# A confirmation's data source by its name in the change history ("数据来源：党员和干部", not "cadres").
+history.VALUE_LABELS.update({("source", key): label for key, label in registry.SOURCES.items()})
 
 # Ids, years and timings only: never a person's data (core/logs.py).
 logger = logging.getLogger(__name__)

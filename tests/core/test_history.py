@@ -107,6 +107,8 @@ def test_change_lines_name_fields_and_choices():
             "状态由 正常 改为 软弱涣散（整顿中）"
         ]
         assert change_lines("cadres.partymember", {"count": 3}) == ["记录数：3"]
+        assert change_lines("goals.reportconfirmation", {"source": "cadres"})[0].endswith("：党员和干部队伍")
+        assert change_lines("accounts.user", {"reason": "bad_credentials"})[0].endswith("：密码错误")
         assert change_lines("nope.nothing", {"value": ["1.00", str(Decimal("2.50"))]}) == ["value由 1 改为 2.5"]
 
 
