@@ -17,9 +17,11 @@ from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_otp import user_has_device
 from rest_framework import authentication, exceptions
 
+from core.history import VALUE_LABELS
 from core.models import AuditEntry
 
 from .errors import ErrorCode
@@ -27,6 +29,16 @@ from .roles import STAFF_ROLES, Role
 
 LOGIN_SUCCESS = "login.success"
 LOGIN_FAILED = "login.failed"
+# The reasons a login failed, as the account page's history says them (core.history).
+VALUE_LABELS.update(
+    {
+        ("reason", "bad_credentials"): gettext_lazy("wrong password"),
+        ("reason", "unknown_user"): gettext_lazy("unknown login name"),
+        ("reason", "locked_out"): gettext_lazy("locked after repeated failures"),
+        ("reason", "service_account"): gettext_lazy("an external system's account cannot log in here"),
+        ("reason", "otp_token"): gettext_lazy("wrong second-factor code"),
+    }
+)
 
 
 def is_service_account(user) -> bool:

@@ -19,7 +19,7 @@ from core.services import given, save_new, transition, update_fields
 from notifications.services import notify_decision
 from organizations.models import COUNTY_LEVEL, TOWNSHIP_LEVEL, OrganizationUnit, UnitKind
 
-from . import selectors
+from . import audit_labels, selectors  # noqa: F401 (audit_labels: the action labels, registered on import)
 from .errors import ErrorCode
 from .models import (
     COMPUTE,

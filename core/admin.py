@@ -170,7 +170,7 @@ class PortalSheetsMixin(ExportActionMixin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["created_at", "actor_display", "action", "object_type", "object_repr", "unit_display"]
+    list_display = ["created_at", "actor_display", "action_display", "object_type", "object_repr", "unit_display"]
     list_filter = ["action", "object_type"]
     search_fields = ["object_repr", "object_id", "actor_username", "actor_repr", "unit_code", "unit_name"]
     readonly_fields = [f.name for f in AuditEntry._meta.fields]
@@ -178,6 +178,10 @@ class AuditEntryAdmin(ScopedAdminMixin, admin.ModelAdmin):
     @admin.display(description=gettext_lazy("actor"))
     def actor_display(self, entry):
         return entry.actor_display
+
+    @admin.display(description=gettext_lazy("action"), ordering="action")
+    def action_display(self, entry):
+        return entry.action_label
 
     @admin.display(description=gettext_lazy("organization unit"))
     def unit_display(self, entry):

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import ScopedQuerySet
 
+from .history import change_lines
+
 # Human labels of action codes ("unit.move" → 调整隶属), filled by each app's services module (`core.audit` offers it
 # to them; it lives here so that AuditEntry can read it without importing `core.audit`, which imports this module).
 ACTION_LABELS: dict[str, str | Promise] = {}
@@ -93,6 +95,11 @@ class AuditEntry(models.Model):
     @property
     def action_label(self) -> str:
         return str(ACTION_LABELS.get(self.action, self.action))
+
+    @property
+    def change_lines(self) -> list[str]:
+        """The changes as a user reads them ("目标值由 70 改为 75"): `core.history`."""
+        return change_lines(self.object_type, self.changes)
 
 
 class ImportJob(models.Model):

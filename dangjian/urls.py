@@ -1,7 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static as static_path
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 
 from accounts import security_views
 from accounts import views as account_views
@@ -25,8 +28,12 @@ api_v1 = [
     path("notifications/", include("notifications.api.urls")),
 ] + [path(f"{app}/", include(f"{app}.api.urls")) for _prefix, app in DOMAIN_APPS]
 
+FAVICON = lazy(static_path, str)("img/favicon.ico")  # lazy: the static storage is asked when the view answers
+
 urlpatterns = [
     path("", account_views.home, name="home"),
+    # Browsers ask for /favicon.ico whatever the page's <link rel="icon"> says (base.html): the committed icon.
+    path("favicon.ico", RedirectView.as_view(url=FAVICON, permanent=True), name="favicon"),
     path("login/", security_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", include("accounts.security_urls")),

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 class Measure(models.TextChoices):
     COUNT = "count", _("count")
+    PEOPLE = "people", _("persons")  # a count of people: 人, not 个
     PERCENT = "percent", _("percent")
     YUAN = "yuan", _("yuan")
     PERSON_TIMES = "person_times", _("person-times")
@@ -58,6 +59,11 @@ class Indicator:
     # The unit kinds a target of this indicator fits (empty: every kind that takes targets). Demonstration counties
     # count county-level units: their target is a prefecture's or the province's, never a county's.
     target_kinds: tuple = ()
+
+    @property
+    def measure_label(self) -> str:
+        """The unit a figure is counted in (个, 人, 元, 人次; a percentage shows its own "%")."""
+        return "" if self.measure == Measure.PERCENT else str(Measure(self.measure).label)
 
     @property
     def has_source(self) -> bool:

@@ -17,14 +17,17 @@ from .models import ReportConfirmation, RollupValue, Target
 from .services import DASHBOARD_KINDS, REPORTING_KINDS
 
 MET, ON_TRACK, BEHIND, NO_TARGET, NO_DATA = "met", "on_track", "behind", "no_target", "no_data"
+# A rate with nothing to divide (0/0: no clue accepted, no village yet): neither met nor behind.
+EMPTY = "empty"
 STATUS_LABELS = {
     MET: _("Met"),
     ON_TRACK: _("On track"),
     BEHIND: _("Behind"),
     NO_TARGET: _("No target"),
     NO_DATA: _("No data source yet"),
+    EMPTY: _("No data"),
 }
-STATUS_BADGES = {MET: "ok", ON_TRACK: "ok", BEHIND: "bad", NO_TARGET: "", NO_DATA: "warn"}
+STATUS_BADGES = {MET: "ok", ON_TRACK: "ok", BEHIND: "bad", NO_TARGET: "", NO_DATA: "warn", EMPTY: ""}
 
 
 def dashboard_units(*, user):
@@ -49,11 +52,14 @@ def elapsed_fraction(year: int, today: date | None = None) -> Decimal:
 
 def status_of(indicator, value, target, year: int, today: date | None = None) -> str:
     """met: value ≥ target. on track: the year is not over and value ≥ target × elapsed fraction of the year.
-    behind: otherwise (a past year that missed its target is behind)."""
+    behind: otherwise (a past year that missed its target is behind). empty: a rate whose denominator is 0 (or
+    not computed), which has no value to compare; a count without a figure counts 0."""
     if not indicator.has_source:
         return NO_DATA
     if target is None:
         return NO_TARGET
+    if value is None and indicator.aggregation == registry.Aggregation.RATIO:
+        return EMPTY
     if value is None:
         return BEHIND if target.value > 0 else MET
     if value >= target.value:

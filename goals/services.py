@@ -8,9 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.permissions import CHANGE, require, require_at
-from core import audit
+from core import audit, history
 from core.errors import ErrorCode as CoreCode
 from core.errors import Invalid
 from core.logs import timed
@@ -30,6 +31,16 @@ from . import rollup
 from .defaults import table_for
 from .errors import ErrorCode
 from .models import ReportConfirmation, RollupValue, Target
+
+audit.ACTION_LABELS.update(
+    {
+        "target.set": gettext_lazy("Target set"),
+        "target.delete": gettext_lazy("Target deleted"),
+        "report.confirm": gettext_lazy("Records confirmed complete"),
+    }
+)
+# A confirmation's data source by its name in the change history ("数据来源：党员和干部", not "cadres").
+history.VALUE_LABELS.update({("source", key): label for key, label in registry.SOURCES.items()})
 
 # Ids, years and timings only: never a person's data (core/logs.py).
 logger = logging.getLogger(__name__)

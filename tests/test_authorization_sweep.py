@@ -31,6 +31,7 @@ PUBLIC = {
     "admin:login": "the back office's login page",
     "admin:logout": "ends the caller's own session",
     "admin:jsi18n": "the admin's JavaScript translation catalogue, no data",
+    "favicon": "a redirect to the site's icon in static/, no data",
     "grid_woodpecker:register": "woodpeckers register themselves on a phone; the account waits for confirmation",
     "grid_woodpecker:public": "the public board of a grid: published clues without reporter or personal data",
     "public-clue-list": "the same public board in the API (GET only)",

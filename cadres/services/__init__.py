@@ -12,6 +12,10 @@ The names below are re-exported only while callers move to the sub-domain module
 new code imports from those modules.
 """
 
+from django.utils.translation import gettext_lazy
+
+from core import audit
+
 from .cadres import assessment_record, elevation_create, post_create, post_end, study_create, vetting_create
 from .development import (
     development_approve,
@@ -27,6 +31,40 @@ from .people import REVEAL_ROLES, person_create, person_find_by_id_number, perso
 from .reserves import reserve_advance, reserve_drop, reserve_next_stage, reserve_nominate
 from .training import training_add_attendees, training_create
 from .transfers import transfer_arrive, transfer_cancel, transfer_receive, transfer_start
+
+audit.ACTION_LABELS.update(
+    {
+        "person.create": gettext_lazy("Person registered"),
+        "person.update": gettext_lazy("Person changed"),
+        "person.bulk_create": gettext_lazy("People registered in bulk"),
+        "member.create": gettext_lazy("Party member registered"),
+        "member.update": gettext_lazy("Party member changed"),
+        "member.bulk_create": gettext_lazy("Party members registered in bulk"),
+        "transfer.out": gettext_lazy("Transfer out started"),
+        "transfer.in": gettext_lazy("Transfer in started"),
+        "transfer.received": gettext_lazy("Transfer received"),
+        "transfer.cancel": gettext_lazy("Transfer cancelled"),
+        "development.start": gettext_lazy("Development record opened"),
+        "development.propose": gettext_lazy("Development step submitted"),
+        "development.approve": gettext_lazy("Development step approved"),
+        "development.return": gettext_lazy("Development step sent back"),
+        "post.create": gettext_lazy("Post taken up"),
+        "post.end": gettext_lazy("Post ended"),
+        "elevation.create": gettext_lazy("Elevated management registered"),
+        "elevation.bulk_create": gettext_lazy("Elevated management registered in bulk"),
+        "vetting.create": gettext_lazy("Joint vetting recorded"),
+        "vetting.bulk_create": gettext_lazy("Joint vettings recorded in bulk"),
+        "study.create": gettext_lazy("Degree study registered"),
+        "study.bulk_create": gettext_lazy("Degree studies registered in bulk"),
+        "assessment.record": gettext_lazy("Capability assessment recorded"),
+        "assessment.bulk_create": gettext_lazy("Capability assessments recorded in bulk"),
+        "reserve.nominate": gettext_lazy("Reserve cadre nominated"),
+        "reserve.advance": gettext_lazy("Reserve cadre advanced"),
+        "reserve.drop": gettext_lazy("Reserve cadre dropped"),
+        "training.create": gettext_lazy("Training session created"),
+        "training.attendees": gettext_lazy("Training attendees added"),
+    }
+)
 
 __all__ = [
     "MEMBER_FACTS",

@@ -30,13 +30,13 @@ def _end(year: int) -> date:
     return date(year, 12, 31)
 
 
-@indicator("members_developed", _("Party members developed"), COUNT, SUM, SOURCE, sort=40)
+@indicator("members_developed", _("Party members developed"), Measure.PEOPLE, SUM, SOURCE, sort=40)
 def members_developed(root, year):
     """Development records admitted as probationary members during the year (发展党员)."""
     return counts_by_path(DevelopmentRecord.objects.filter(admitted_on__year=year), "unit__path", root)
 
 
-@indicator("activists", _("Activists in reserve"), COUNT, SUM, SOURCE, sort=41)
+@indicator("activists", _("Activists in reserve"), Measure.PEOPLE, SUM, SOURCE, sort=41)
 def activists(root, year):
     """Activists in reserve on 31 December: activist by then, not yet a target, not disqualified."""
     end = _end(year)
@@ -74,7 +74,7 @@ def training_coverage(root, year):
     }
 
 
-@indicator("reserve_cadres", _("Reserve cadres"), COUNT, SUM, SOURCE, sort=44)
+@indicator("reserve_cadres", _("Reserve cadres"), Measure.PEOPLE, SUM, SOURCE, sort=44)
 def reserve_cadres(root, year):
     """Reserve cadres held in reserve (in reserve or trained) who reached that stage by year end."""
     held = ReserveCadre.objects.filter(stage__in=ACTIVE_RESERVE_STAGES, stage_on__lte=_end(year))

@@ -15,7 +15,7 @@ SOURCE = "grid_woodpecker"
 COUNT, SUM, PERCENT, RATIO = Measure.COUNT, Aggregation.SUM, Measure.PERCENT, Aggregation.RATIO
 
 
-@indicator("woodpeckers", _("Grid woodpeckers"), COUNT, SUM, SOURCE, sort=48)
+@indicator("woodpeckers", _("Grid woodpeckers"), Measure.PEOPLE, SUM, SOURCE, sort=48)
 def woodpeckers(root, year):
     """Active woodpeckers confirmed by 31 December of the year."""
     active = Woodpecker.objects.filter(status=WoodpeckerStatus.ACTIVE, confirmed_at__date__lte=date(year, 12, 31))

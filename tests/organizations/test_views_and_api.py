@@ -209,5 +209,5 @@ def test_unit_page_shows_change_history_to_staff_only(county, users, client_for)
     services.unit_update(unit=county["village_a1"], actor=users["staff_a"], name="甲一新村")
     url = reverse("organizations:unit_detail", args=[county["village_a1"].pk])
     staff_page = client_for(users["staff_a"]).get(url).content.decode()
-    assert "变更记录" in staff_page and "修改组织" in staff_page and "甲一村 → 甲一新村" in staff_page
+    assert "变更记录" in staff_page and "修改组织" in staff_page and "名称由 甲一村 改为 甲一新村" in staff_page
     assert "变更记录" not in client_for(users["secretary_a1"]).get(url).content.decode()
