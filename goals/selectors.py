@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from organizations.models import PATH_STEP, OrganizationUnit
 
 from . import indicators as registry
-from .models import ReportConfirmation, RollupValue, Target
+from .models import ReportConfirmation, RollupRun, RollupValue, Target
 from .services import DASHBOARD_KINDS, REPORTING_KINDS
 
 MET, ON_TRACK, BEHIND, NO_TARGET, NO_DATA = "met", "on_track", "behind", "no_target", "no_data"
@@ -192,9 +192,24 @@ def dashboard_rows(
     return rows
 
 
-def computed_at(rows: list[DashboardRow]):
-    """The oldest computation time among the unit's figures (what the page says the figures are as of)."""
-    times = [row.rollup.computed_at for row in rows if row.rollup]
+def computed_at(rows: list[DashboardRow], *, unit: OrganizationUnit, year: int):
+    """What the page says the unit's figures are as of: for each figure, the later of the time it was last written
+    and the last full recompute that checked it (`RollupRun`: of its source or of every source, over every tree or
+    under a root on the unit's line); the oldest of those. One query."""
+    prefixes = [unit.path[:end] for end in range(PATH_STEP, len(unit.path) + 1, PATH_STEP)]
+    runs: dict[str, object] = {}
+    for source, finished in (
+        RollupRun.objects.filter(year=year)
+        .filter(Q(root__isnull=True) | Q(root__path__in=prefixes))
+        .values_list("source", "finished_at")
+    ):
+        runs[source] = max(finished, runs.get(source, finished))
+    times = []
+    for row in rows:
+        if row.rollup is None:
+            continue
+        checked = [t for t in (runs.get(row.indicator.source), runs.get("")) if t is not None]
+        times.append(max([row.rollup.computed_at, *checked]))
     return min(times) if times else None
 
 

@@ -30,7 +30,7 @@ from . import indicators as registry
 from . import rollup
 from .defaults import table_for
 from .errors import ErrorCode
-from .models import ReportConfirmation, RollupValue, Target
+from .models import ReportConfirmation, RollupRun, RollupValue, Target
 
 audit.ACTION_LABELS.update(
     {
@@ -169,6 +169,10 @@ def rollup_year(
         indicators = rollup.indicators_of(source=source, keys=keys)
         totals = rollup.full_totals(year=year, indicators=indicators, root=root)
         changed = _store_differences(totals, year, [i.key for i in indicators], root)
+        if keys is None:  # every figure of the source (or of every source) was checked
+            RollupRun.objects.update_or_create(
+                year=year, source=source or "", root=root, defaults={"finished_at": timezone.now()}
+            )
         # A subtree below the top (a county under its prefecture): its ancestors add up its new figures.
         above = [u for u in above if u.pk != root.pk] if root else []
         if above:
@@ -179,13 +183,13 @@ def rollup_year(
 
 
 def _store_differences(totals: dict, year: int, keys: list[str], root) -> dict:
-    """Upsert the figures that differ from the stored ones (or are not stored yet) and mark the rest as computed
-    now (one UPDATE). Returns {(key, unit id): stored figure or None} of those written."""
+    """Upsert the figures that differ from the stored ones (or are not stored yet); the others are left as they
+    are (the run's time is kept once, in `RollupRun`). Returns {(key, unit id): stored figure or None} of those
+    written."""
     stored_rows = RollupValue.objects.filter(year=year, indicator__in=keys)
     if root is not None:
         stored_rows = stored_rows.filter(unit__path__startswith=root.path)
     now = timezone.now()
-    stored_rows.update(computed_at=now)
     stored = {
         (key, unit_id): (numerator, denominator, value)
         for key, unit_id, numerator, denominator, value in stored_rows.values_list(

@@ -73,7 +73,7 @@ def _context(request, unit, *, names_missing: bool = True):
         "not_reporting": selectors.children_not_reporting(
             unit=unit, year=year, children=[child for child, _values in children]
         ),
-        "computed_at": selectors.computed_at(rows),
+        "computed_at": selectors.computed_at(rows, unit=unit, year=year),
         "breadcrumbs": list(selectors.dashboard_units(user=request.user).ancestors_of(unit, include_self=True)),
         "sources": [(registry.source_label(key), key, c) for key, c in sources.items()],
         "chart_data": {

@@ -137,7 +137,7 @@ class DashboardViewSet(viewsets.ViewSet):
     def retrieve(self, request, pk=None):
         unit, year = self._unit_and_year(request, pk)
         rows = selectors.dashboard_rows(user=request.user, unit=unit, year=year)
-        computed = selectors.computed_at(rows)
+        computed = selectors.computed_at(rows, unit=unit, year=year)
         by_source = {row.indicator.source: row.completeness for row in rows if row.completeness is not None}
         return Response(
             {

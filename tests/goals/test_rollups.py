@@ -9,8 +9,8 @@ from django.db import connection
 
 from accounts.permissions import SYSTEM
 from goals import indicators as registry
-from goals import services, tasks
-from goals.models import RollupValue
+from goals import selectors, services, tasks
+from goals.models import RollupRun, RollupValue
 from organizations.models import DemonstrationTitleKind as T
 from organizations.models import UnitKind
 from tests.factories import unit
@@ -175,14 +175,26 @@ def test_slow_rollup_logs_a_warning_with_its_unit_and_year(county, monkeypatch, 
 def test_a_full_recompute_of_one_source_leaves_the_others(county):
     services.rollup_year(year=2024)
     before = dict(RollupValue.objects.filter(year=2024).values_list("pk", "computed_at"))
+    RollupValue.objects.filter(year=2024, indicator="activists").delete()  # cadres figures to write again
     services.rollup_year(year=2024, source="cadres")
     after = dict(RollupValue.objects.filter(year=2024).values_list("pk", "computed_at"))
-    changed = set(
-        RollupValue.objects.filter(pk__in=[pk for pk in after if after[pk] != before[pk]]).values_list(
-            "indicator", flat=True
-        )
-    )
-    assert changed == set(registry.of_source("cadres"))
+    # Figures that did not change are not rewritten; the missing ones are written again.
+    assert {pk: after[pk] for pk in before if pk in after} == {pk: before[pk] for pk in before if pk in after}
+    written = set(RollupValue.objects.filter(year=2024).exclude(pk__in=before).values_list("indicator", flat=True))
+    assert written == {"activists"}
+    runs = {run.source: run.finished_at for run in RollupRun.objects.filter(year=2024, root__isnull=True)}
+    assert set(runs) == {"", "cadres"} and runs["cadres"] >= runs[""]
+
+
+def test_dashboard_figures_are_as_of_the_last_full_run_that_checked_them(county, users):
+    services.rollup_year(year=2024)
+    first = RollupRun.objects.get(year=2024, source="", root__isnull=True).finished_at
+    services.rollup_year(year=2024, source="cadres")
+    second = RollupRun.objects.get(year=2024, source="cadres", root__isnull=True).finished_at
+    rows = selectors.dashboard_rows(user=users["city_staff"], unit=county["city"], year=2024)
+    cadres = [row for row in rows if row.rollup and row.indicator.source == "cadres"]
+    assert cadres and selectors.computed_at(cadres, unit=county["city"], year=2024) == second
+    assert selectors.computed_at(rows, unit=county["city"], year=2024) == first  # the other sources'
 
 
 def test_dashboard_kinds_sit_only_under_dashboard_kinds():
