@@ -50,6 +50,7 @@ audit.ACTION_LABELS.update(
         "development.return": gettext_lazy("Development step sent back"),
         "post.create": gettext_lazy("Post taken up"),
         "post.end": gettext_lazy("Post ended"),
+        "post.update": gettext_lazy("Post changed"),
         "elevation.create": gettext_lazy("Elevated management registered"),
         "elevation.bulk_create": gettext_lazy("Elevated management registered in bulk"),
         "vetting.create": gettext_lazy("Joint vetting recorded"),
@@ -61,6 +62,7 @@ audit.ACTION_LABELS.update(
         "reserve.nominate": gettext_lazy("Reserve cadre nominated"),
         "reserve.advance": gettext_lazy("Reserve cadre advanced"),
         "reserve.drop": gettext_lazy("Reserve cadre dropped"),
+        "reserve.update": gettext_lazy("Reserve cadre nomination changed"),
         "training.create": gettext_lazy("Training session created"),
         "training.attendees": gettext_lazy("Training attendees added"),
     }
