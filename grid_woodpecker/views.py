@@ -515,7 +515,9 @@ def hand_out(request, pk):
 @require_POST
 def goods_stock(request, pk):
     """Adjust an item's stock at the counter (+/- and a reason); never below zero."""
-    goods = _scoped_or_404(Goods.objects.select_related("station"), request.user, pk=pk)  # the service asks CHANGE
+    goods = _scoped_or_404(Goods.objects.select_related("station"), request.user, pk=pk)
+    # Asked before the form is read, so that a role without it gets 403 whatever it posts (the service asks again).
+    require(request.user, CHANGE, goods, _("You may not change this station's goods."))
     form = forms.StockAdjustForm(request.POST)
     if form.is_valid():
         run_service(
