@@ -50,7 +50,7 @@ from cadres.validators import id_check_digit
 from core.export_urls import urlpatterns as sheet_pages
 from grid_woodpecker import services as wp_services
 from grid_woodpecker.api.urls import router as woodpecker_router
-from grid_woodpecker.models import Clue, ClueCategory, Goods, InspectionTask, Redemption, Woodpecker
+from grid_woodpecker.models import Clue, ClueCategory, Goods, InspectionTask, Redemption, Station, Woodpecker
 from grid_woodpecker.urls import urlpatterns as woodpecker_pages
 from organizations.models import OrganizationUnit, UnitKind
 from tests import factories
@@ -97,6 +97,10 @@ PK_PAGES = {
     "grid_woodpecker:woodpecker_detail": Woodpecker,
     "grid_woodpecker:woodpecker_action": Woodpecker,
     "grid_woodpecker:redemption_action": Redemption,
+    "grid_woodpecker:redemption_detail": Redemption,
+    "grid_woodpecker:goods_stock": Goods,
+    "grid_woodpecker:counter_station": Station,
+    "grid_woodpecker:hand_out": Station,
 }
 OTHER_ARGS = {"field": "id_number", "action": "view", "name": "view"}  # the second argument of action routes
 
