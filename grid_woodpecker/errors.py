@@ -33,6 +33,7 @@ class ErrorCode(models.TextChoices):
     ADJUSTMENT_RANGE = "adjustment_range", _("The adjustment is too large.")
     # The counter.
     PICKUP_CODE_WRONG = "pickup_code_wrong", _("No redemption waits at the station under this pickup code.")
+    PICKUP_PHONE_WRONG = "pickup_phone_wrong", _("The phone number is not the woodpecker's of the redemption.")
     PICKUP_LOCKED = "pickup_locked", _("Too many wrong pickup codes at the station; try again later.")
     STOCK_NEGATIVE = "stock_negative", _("The stock cannot go below zero.")
     # The record's state (409).

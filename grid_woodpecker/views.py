@@ -42,7 +42,7 @@ from .services.clues import (
 )
 from .services.common import categories_for
 from .services.points import policy_for
-from .services.redemptions import redemption_cancel, redemption_confirm, redemption_reserve
+from .services.redemptions import redemption_cancel, redemption_reserve
 from .services.stations import goods_stock_adjust
 from .services.woodpeckers import woodpecker_confirm, woodpecker_deactivate, woodpecker_register, woodpecker_set_lead
 
@@ -535,11 +535,12 @@ def goods_stock(request, pk):
 def redemption_action(request, pk, name):
     # Found in the view scope (404 outside); the service asks can(COUNTER/CANCEL) and refuses with 403.
     redemption = _scoped_or_404(Redemption.objects.all(), request.user, pk=pk)
-    # The counter hands out after finding the woodpecker by phone (its page says so); the audit records how.
-    verified_by = "phone" if request.POST.get("verified_by") == "phone" else "staff"
+    # The counter hands out after finding the woodpecker by phone: the number found with goes back with the form
+    # and the service checks it is theirs (by code, the station's hand-out page).
+    phone = request.POST.get("phone", "")
     step = {
         "confirm": (
-            lambda: redemption_confirm(redemption=redemption, actor=request.user, verified_by=verified_by),
+            lambda: redemptions.redemption_hand_out_by_phone(redemption=redemption, phone=phone, actor=request.user),
             _("Handed over: the redemption is settled."),
         ),
         "cancel": (

@@ -17,6 +17,7 @@ from accounts.permissions import (
     can,
     require,
 )
+from cadres.validators import normalize_mobile
 from core import audit, crypto
 from core.api.throttling import WindowThrottle
 from core.errors import Conflict, Invalid
@@ -182,14 +183,11 @@ def pickup_locked(station: Station) -> int:
     return 0
 
 
-@transaction.atomic
-def redemption_hand_out(*, station: Station, code: str, actor) -> Redemption:
-    """Hand out the goods of the redemption waiting at `station` under the pickup `code`. A wrong code is refused
-    with a message and counted: past the rate (5 in 10 minutes) the station refuses codes for a while."""
-    require(actor, COUNTER, station, _("Only the station's staff may hand out its goods."))
+def _check_locked(station: Station) -> None:
+    """Refuse while the station's window of wrong codes and numbers is full (429 with Retry-After in the API)."""
     wait = pickup_locked(station)
     if wait:
-        logger.info("pickup code refused at station %s: too many wrong codes", station.pk)
+        logger.info("pickup refused at station %s: too many wrong codes", station.pk)
         exc = ValidationError(
             _(
                 "Too many wrong pickup codes at this station. Try again in %(minutes)d minutes, "
@@ -200,6 +198,14 @@ def redemption_hand_out(*, station: Station, code: str, actor) -> Redemption:
         )
         exc.wait = wait  # the API sends it as Retry-After (429)
         raise exc
+
+
+@transaction.atomic
+def redemption_hand_out(*, station: Station, code: str, actor) -> Redemption:
+    """Hand out the goods of the redemption waiting at `station` under the pickup `code`. A wrong code is refused
+    with a message and counted: past the rate (5 in 10 minutes) the station refuses codes for a while."""
+    require(actor, COUNTER, station, _("Only the station's staff may hand out its goods."))
+    _check_locked(station)
     code = (code or "").strip()
     found = None
     if code.isdigit() and len(code) == PICKUP_CODE_DIGITS:
@@ -217,6 +223,27 @@ def redemption_hand_out(*, station: Station, code: str, actor) -> Redemption:
             field="code",
         )
     return redemption_confirm(redemption=found, actor=actor, verified_by="code")
+
+
+@transaction.atomic
+def redemption_hand_out_by_phone(*, redemption: Redemption, phone: str, actor) -> Redemption:
+    """Hand out a reservation after the counter found the woodpecker by their phone number: the number typed at the
+    counter must be the woodpecker's own (compared by keyed hash), so that nothing is handed out on a click alone.
+    Still open while the code form is closed after wrong codes (the lock's message sends the counter here)."""
+    redemption = _lock_redemption(redemption)
+    require(actor, COUNTER, redemption, _("Only the station's staff may settle this redemption."))
+    try:
+        phone = normalize_mobile(phone)
+    except ValidationError:
+        phone = ""
+    if not phone or crypto.search_hash(phone) != redemption.woodpecker.person.mobile_hash:
+        logger.info("wrong phone for redemption %s", redemption.pk)
+        raise Invalid(
+            _("This phone number is not the woodpecker's of this redemption. Check it with the woodpecker."),
+            code=ErrorCode.PICKUP_PHONE_WRONG,
+            field="phone",
+        )
+    return redemption_confirm(redemption=redemption, actor=actor, verified_by="phone")
 
 
 @transaction.atomic

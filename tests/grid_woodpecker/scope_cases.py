@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.permissions import ADJUST, CHANGE, COUNTER, HANDLE, RATE, SYSTEM, TRIAGE, VIEW
+from core import crypto
 from grid_woodpecker import selectors
 from grid_woodpecker.models import (
     CANCEL,
@@ -154,6 +155,11 @@ def make_redemption(county, users, grid):
     points_adjust(woodpecker=wp, points=20, reason="测试", actor=SYSTEM)
     _station, goods = helpers.station_with_goods(grid.parent)
     return redemption_reserve(woodpecker=wp, goods=goods, actor=SYSTEM)
+
+
+def _woodpecker_phone(county, redemption):
+    """The counter's hand-over form: the woodpecker's own number, as found at the counter."""
+    return {"phone": crypto.decrypt(redemption.woodpecker.person.mobile_encrypted)}
 
 
 def goods_body(county, unit):
@@ -407,7 +413,7 @@ CASES = [
         api_actions=(("confirm", COUNTER, {}), ("cancel", CANCEL, {}), HAND_OUT),
         ui_detail=lambda obj: reverse("grid_woodpecker:redemption_detail", args=[obj.pk]),
         ui_actions=(
-            Act("page confirm", COUNTER, url=_page("redemption_action", "confirm")),
+            Act("page confirm", COUNTER, url=_page("redemption_action", "confirm"), body=_woodpecker_phone),
             Act("page cancel", CANCEL, url=_page("redemption_action", "cancel")),
         ),
         api_update_data={"quantity": 5},

@@ -304,10 +304,15 @@ def test_counter_finds_by_phone_and_hands_out(shop, client_for, county):
     assert "该手机号在本站点没有待领的兑换" in other
     bad = client.post(_url("counter_station", shop["station"].pk), {"phone": "12345"}).content.decode()
     assert "11" in bad and Redemption.objects.get(pk=redemption.pk).status == RedemptionStatus.RESERVED
+    assert f'name="phone" value="{phone}"' in body  # the number found with goes back with the hand-over
     next_url = _url("counter_station", shop["station"].pk)
-    response = client.post(
-        _url("redemption_action", redemption.pk, "confirm"), {"verified_by": "phone", "next": next_url}
-    )
+    confirm = _url("redemption_action", redemption.pk, "confirm")
+    # A click alone, or another woodpecker's number, hands nothing out.
+    for data in ({"next": next_url}, {"phone": _phone(neighbour), "next": next_url}, {"phone": "1", "next": next_url}):
+        refused = client.post(confirm, data, follow=True)
+        assert "该手机号不是这笔兑换的啄木鸟本人的" in refused.content.decode()
+        assert Redemption.objects.get(pk=redemption.pk).status == RedemptionStatus.RESERVED
+    response = client.post(confirm, {"phone": phone, "next": next_url})
     assert response.status_code == 302 and response["Location"] == next_url
     done = Redemption.objects.get(pk=redemption.pk)
     assert done.status == RedemptionStatus.CONFIRMED and done.settled_by == shop["keeper"]
