@@ -3,13 +3,18 @@ wider than the screen, and the unread badge leads to the notification centre."""
 
 import pytest
 
+from accounts.roles import Role
 from core import workbench
 from tests.browser.conftest import screenshot
 from tests.notifications.world import build_day
+from tests.roles import MATRIX
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-ROLES = ["township_staff_a", "secretary_a", "grid_worker_a", "department_handler", "woodpecker_a"]
+# Every role of the matrix that works in the portal (the external system is an API client and has no home page).
+ROLES = [spec.name for spec in MATRIX if spec.role not in (None, Role.EXTERNAL_SYSTEM)]
+# Roles the day gives nothing to wait for (a township other than the day's): their workbench says so, with zeros.
+IDLE = {"township_staff_b"}
 
 
 def test_every_roles_workbench_on_a_phone(live_server, browser, login, county, users):
@@ -28,7 +33,7 @@ def test_every_roles_workbench_on_a_phone(live_server, browser, login, county, u
             for element in page.locator("[data-queue]").all()
         }
         assert shown == expected, name
-        assert any(expected.values()), name  # every role of the day has something waiting
+        assert any(expected.values()) != (name in IDLE), (name, expected)  # the day gives the others work
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, (name, width)
         screenshot(page, f"workbench-{name}")
