@@ -33,3 +33,20 @@ def test_a_narrow_scope_sorts_its_own_rows_and_a_broad_one_walks_the_key(county,
     # Township A holds 12 of 13: the page walks the primary key, in the same order.
     page, sql = _page(api_for, users["staff_a"])
     assert page == sorted(page) and len(page) == 5 and "+ 0" not in sql
+
+
+def test_a_count_past_the_exact_limit_says_it_is_an_estimate(county, users, client_for, monkeypatch):
+    from django.urls import reverse
+
+    from core import paginator
+
+    for index in range(6):
+        h.member(county["village_a1"], f"甲镇党员{index}")
+    url = reverse("cadres:member_list")
+    exact = client_for(users["staff_a"]).get(url).content.decode()
+    assert "共 6 条记录" in exact and "估算" not in exact
+    monkeypatch.setattr(paginator, "EXACT_LIMIT", 3)  # past it the count is the planner's
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE cadres_partymember")
+    estimated = client_for(users["staff_a"]).get(url).content.decode()
+    assert "约 " in estimated and "条记录（估算）" in estimated and "共 6 条记录" not in estimated
