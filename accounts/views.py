@@ -36,6 +36,7 @@ def home(request):
         "roots": scope_roots(user=request.user),
         "work": [item for item in menu_for(request.user)],
         "queues": workbench.queues_for(request.user),
+        "shortcuts": workbench.shortcuts_for(request.user),
     }
     return render(request, "home.html", context)
 

@@ -8,7 +8,14 @@ Apps register queues in their own `<app>/workbench.py` (core discovers them at r
 A queue function returns None when the user's roles have no such work (`accounts.permissions.holds_action`), or a
 `Queue(count, items, url)`: the count of every waiting record, the first few as `Item`s, and the link to the
 filtered list. Each is computed by a selector starting from the scoped queryset (`restrict`), in one query (the
-short list with the count), so the page's query count is fixed (tests/core/test_workbench.py)."""
+short list with the count), so the page's query count is fixed (tests/core/test_workbench.py).
+
+An app may also register a shortcut: the one task a role starts most often, drawn as a big button at the top of the
+home page (a woodpecker's "report a problem"):
+
+    @workbench.shortcut(key="clue_new", order=10)
+    def report_problem(user) -> workbench.Shortcut | None: ...
+"""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,6 +37,13 @@ class Item:
     tone: str = ""  # "", "warn" (soon due, a yellow card) or "alert" (overdue, a red card)
 
 
+@dataclass(frozen=True)
+class Shortcut:
+    key: str
+    label: str
+    url: str
+
+
 @dataclass
 class Queue:
     count: int
@@ -48,11 +62,22 @@ class QueueSpec:
 
 
 _QUEUES: dict[str, QueueSpec] = {}
+_SHORTCUTS: dict[str, tuple[int, Callable]] = {}
 
 
 def queue(*, key: str, label, order: int = 100):
     def register(function):
         _QUEUES[key] = QueueSpec(key=key, label=label, order=order, compute=function)
+        return function
+
+    return register
+
+
+def shortcut(*, key: str, order: int = 100):
+    """Register `function(user) -> Shortcut | None`: a button at the top of the user's home page (None: not theirs)."""
+
+    def register(function):
+        _SHORTCUTS[key] = (order, function)
         return function
 
     return register
@@ -89,4 +114,15 @@ def queues_for(user) -> list[Queue]:
         if result is not None:
             result.key, result.label = spec.key, spec.label
             found.append(result)
+    return found
+
+
+def shortcuts_for(user) -> list[Shortcut]:
+    """The buttons at the top of the user's home page, in order (those their roles have)."""
+    _discover()
+    found = []
+    for _order, key in sorted((order, key) for key, (order, _function) in _SHORTCUTS.items()):
+        item = _SHORTCUTS[key][1](user)
+        if item is not None:
+            found.append(item)
     return found

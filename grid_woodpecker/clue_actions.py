@@ -43,12 +43,18 @@ def _accepted(clue) -> str:
     earned = clue.points_entries.filter(kind=EntryKind.EARN).first() if clue.reporter_id else None
     if earned is None:
         return _("The clue is accepted; its deadline has started.")
-    return _("The clue is accepted and the reporter has been credited %(points)d points.") % {"points": earned.points}
+    return _("The clue is accepted, the reporter is credited %(points)d points and has been told.") % {
+        "points": earned.points
+    }
 
 
 def _rejected(clue) -> str:
+    if clue.found_false and clue.reporter_id:
+        return _("The clue is found false and rejected; the points it earned are reversed and the reporter is told.")
     if clue.found_false:
-        return _("The clue is found false and rejected; the points it earned have been reversed.")
+        return _("The clue is found false and rejected.")
+    if clue.reporter_id:
+        return _("The clue is rejected; the reason is kept in its history and the reporter is told.")
     return _("The clue is rejected; the reason is kept in its history.")
 
 
@@ -59,12 +65,12 @@ def _merged(clue) -> str:
 
 
 def _handled(clue) -> str:
-    return _("The community now handles the clue itself.")
+    return _("The community now handles the clue itself; write back the result when it is done.")
 
 
 def _dispatched(clue) -> str:
     deadline = date_format(timezone.localtime(clue.deadline), "SHORT_DATETIME_FORMAT")
-    return _("The clue is dispatched to %(department)s, to be handled by %(deadline)s.") % {
+    return _("The clue is dispatched to %(department)s, to be handled by %(deadline)s; its handlers are told.") % {
         "department": clue.department.name,
         "deadline": deadline,
     }
@@ -77,17 +83,19 @@ def _recategorized(clue) -> str:
 
 
 def _started(clue) -> str:
-    return _("Work on the clue has started.")
+    return _("Work on the clue has started; write back the result when it is done.")
 
 
 def _resolved(clue) -> str:
-    return _("The result is written back; the reporter is asked to rate it.")
+    if clue.reporter_id:
+        return _("The result is written back; the reporter is told and asked to rate it.")
+    return _("The result is written back.")
 
 
 def _rated(clue) -> str:
     if clue.rating == Rating.SATISFIED:
         return _("Thank you for rating: the clue is closed.")
-    return _("The clue is reopened and will be handled again.")
+    return _("Thank you. The clue is reopened and its handler is told to handle it again.")
 
 
 CLUE_ACTIONS: dict[str, ClueAction] = {

@@ -60,7 +60,7 @@ class ClueForm(forms.Form):
         min_value=-90,
         max_value=90,
         required=False,
-        widget=forms.HiddenInput,
+        widget=forms.NumberInput(attrs={"step": "0.000001", "inputmode": "decimal", "placeholder": "30.123456"}),
     )
     longitude = forms.DecimalField(
         label=_("Longitude"),
@@ -69,16 +69,36 @@ class ClueForm(forms.Form):
         min_value=-180,
         max_value=180,
         required=False,
-        widget=forms.HiddenInput,
+        widget=forms.NumberInput(attrs={"step": "0.000001", "inputmode": "decimal", "placeholder": "112.123456"}),
     )
     task = forms.ModelChoiceField(label=_("Inspection task"), queryset=None, required=False)
-    photos = MultiplePhotoField(label=_("Photos"), help_text=_("Up to %(n)d photos.") % {"n": MAX_PHOTOS})
+    photos = MultiplePhotoField(
+        label=_("Photos"),
+        help_text=_("Take them with the camera or choose them from the album; up to %(n)d photos.") % {"n": MAX_PHOTOS},
+    )
+
+    # The optional place by coordinates, drawn together under the "Use my location" button (clue_form.html).
+    LOCATION = ("latitude", "longitude")
 
     def __init__(self, *args, categories=None, buildings=None, tasks=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = categories
         self.fields["building"].queryset = buildings
         self.fields["task"].queryset = tasks
+        if not tasks.exists():  # no open inspection task in the grid: nothing to choose
+            del self.fields["task"]
+
+    def what_fields(self):
+        return [self[name] for name in ("category", "description", "photos")]
+
+    def where_fields(self):
+        return [self[name] for name in ("address", "building") if name in self.fields]
+
+    def location_fields(self):
+        return [self[name] for name in self.LOCATION]
+
+    def other_fields(self):
+        return [self[name] for name in ("task",) if name in self.fields]
 
 
 class ClueActionForm(forms.Form):

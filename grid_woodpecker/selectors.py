@@ -4,7 +4,7 @@ import difflib
 import math
 from datetime import timedelta
 
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models import Case, Count, OuterRef, Prefetch, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -15,6 +15,7 @@ from organizations.models import OrganizationUnit, UnitKind
 from .models import (
     Clue,
     ClueEvent,
+    CluePhoto,
     ClueStatus,
     Goods,
     HandlerKind,
@@ -42,6 +43,25 @@ def woodpecker_of(user) -> Woodpecker | None:
     if user is None or not user.is_authenticated:
         return None
     return Woodpecker.objects.select_related("grid", "person", "account").filter(user=user).first()
+
+
+def my_clues(*, user, woodpecker: Woodpecker):
+    """The clues a woodpecker reported ("我的线索"), those awaiting their rating first, then the newest: each with its
+    category and its report photos (`report_photos`, for the thumbnail) in one more query for the whole page."""
+    return (
+        Clue.objects.restrict(user)
+        .filter(reporter=woodpecker)
+        .select_related("category")
+        .prefetch_related(
+            Prefetch(
+                "photos",
+                queryset=CluePhoto.objects.filter(stage=CluePhoto.Stage.REPORT).only("id", "clue_id").order_by("id"),
+                to_attr="report_photos",
+            )
+        )
+        .annotate(awaits_rating=Case(When(status=ClueStatus.RESOLVED, then=Value(True)), default=Value(False)))
+        .order_by("-awaits_rating", "-submitted_at", "-id")
+    )
 
 
 def _distance_m(a: Clue, b: Clue) -> float | None:

@@ -103,7 +103,7 @@ def register(request):
 @login_required
 def me(request):
     woodpecker = _my_woodpecker(request)
-    clues = Clue.objects.restrict(request.user).filter(reporter=woodpecker).select_related("category")
+    clues = selectors.my_clues(user=request.user, woodpecker=woodpecker)
     tasks = InspectionTask.objects.filter(grid=woodpecker.grid, ends_on__gte=timezone.localdate())
     context = {
         "woodpecker": woodpecker,

@@ -14,7 +14,7 @@ from accounts.permissions import COUNTER, HANDLE, RATE, TRIAGE, holds_action
 from accounts.roles import Role
 from core import workbench
 
-from .models import Clue, ClueStatus, OverdueFlag, Redemption, RedemptionStatus
+from .models import Clue, ClueStatus, OverdueFlag, Redemption, RedemptionStatus, Woodpecker, WoodpeckerStatus
 from .models.common import DESK
 from .services.supervision import OPEN_WORK
 
@@ -32,6 +32,16 @@ def _clue_item(clue) -> workbench.Item:
         note=note,
         tone=tone,
     )
+
+
+@workbench.shortcut(key="clue_new", order=10)
+def report_problem(user):
+    """ "Report a problem", one tap from an active woodpecker's home (one query, for woodpeckers only)."""
+    if not user.has_role(Role.WOODPECKER) or user.is_superuser:
+        return None
+    if not Woodpecker.objects.filter(user=user, status=WoodpeckerStatus.ACTIVE).exists():
+        return None
+    return workbench.Shortcut(key="clue_new", label=_("Report a problem"), url=reverse("grid_woodpecker:clue_new"))
 
 
 def triage_clues(user):

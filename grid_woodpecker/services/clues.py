@@ -48,11 +48,13 @@ from .points import points_earn_for_clue, points_reverse_for_clue
 logger = logging.getLogger(__name__)
 
 
-# The closed loop: from each state, the states a clue may go to.
+# The closed loop: from each state, the states a clue may go to. A handler may write back the result straight from
+# accepted (the community fixed it itself) or dispatched (the department fixed it): "start work" is optional, and the
+# event of the resolution records the state it came from.
 TRANSITIONS = {
     ClueStatus.SUBMITTED: {ClueStatus.ACCEPTED, ClueStatus.MERGED, ClueStatus.REJECTED},
-    ClueStatus.ACCEPTED: {ClueStatus.IN_PROGRESS, ClueStatus.DISPATCHED, ClueStatus.REJECTED},
-    ClueStatus.DISPATCHED: {ClueStatus.IN_PROGRESS, ClueStatus.DISPATCHED, ClueStatus.REJECTED},
+    ClueStatus.ACCEPTED: {ClueStatus.IN_PROGRESS, ClueStatus.DISPATCHED, ClueStatus.RESOLVED, ClueStatus.REJECTED},
+    ClueStatus.DISPATCHED: {ClueStatus.IN_PROGRESS, ClueStatus.DISPATCHED, ClueStatus.RESOLVED, ClueStatus.REJECTED},
     ClueStatus.IN_PROGRESS: {ClueStatus.RESOLVED, ClueStatus.DISPATCHED, ClueStatus.REJECTED},
     ClueStatus.RESOLVED: {ClueStatus.CLOSED, ClueStatus.IN_PROGRESS},
     ClueStatus.MERGED: set(),
@@ -386,12 +388,16 @@ def clue_recategorize(*, clue: Clue, category: ClueCategory, actor, note: str = 
 
 @transaction.atomic
 def clue_resolve(*, clue: Clue, resolution: str, actor, photos=()) -> Clue:
-    """The handler writes back what was done (with optional photos); the reporter is asked to rate it."""
+    """The handler writes back what was done (with optional photos); the reporter is asked to rate it. From in
+    progress, or directly from dispatched (the department) or accepted (the community handled it itself)."""
     clue = _locked_for(clue, actor, HANDLE)
     resolution = (resolution or "").strip()
     if not resolution:
         raise Invalid(_("Write what was done."), code=ErrorCode.NOTE_REQUIRED, field="resolution")
     photos = _validate_photos(photos)
+    if clue.status == ClueStatus.ACCEPTED:  # nobody was dispatched: the community handled it
+        clue.handler_kind = HandlerKind.COMMUNITY
+        clue.department = None
     clue.resolution = resolution
     clue.resolved_at = timezone.now()
     move(clue, ClueStatus.RESOLVED, actor=actor, note=resolution)

@@ -231,7 +231,7 @@ def test_clue_page_actions_say_what_happened(client_for, wp_world, county):
     assert Clue.objects.get(pk=clue.pk).status == ClueStatus.SUBMITTED and "线索已驳回" not in followed
     action = reverse("grid_woodpecker:clue_action", args=[clue.pk, "accept"])
     followed = client.post(action, {"note": ""}, follow=True).content.decode()
-    assert "线索已受理，已为上报人记 10 分。" in followed
+    assert "线索已受理，已为上报人记 10 分，并已通知上报人。" in followed
     action = reverse("grid_woodpecker:clue_action", args=[clue.pk, "dispatch"])
     followed = client.post(action, {"department": county["agency"].pk}, follow=True).content.decode()
     assert Clue.objects.get(pk=clue.pk).status == ClueStatus.DISPATCHED
