@@ -11,8 +11,9 @@ from accounts.roles import Role
 
 
 @cache
-def _menu_entries():
-    # Found once per process: each app's `menu` module, discovered at run time (so core imports no app).
+def menu_entries():
+    """Every app's menu entries by weight, found once per process: each app's `menu` module, discovered at run
+    time (so core imports no app)."""
     entries = []
     for config in apps.get_app_configs():
         try:
@@ -39,7 +40,7 @@ def menu_for(user):
     roles = user.role_names()
     return [
         {"label": entry.label, "url": reverse(entry.url_name), "url_name": entry.url_name}
-        for entry in _menu_entries()
+        for entry in menu_entries()
         if _visible(entry, user, roles)
     ]
 

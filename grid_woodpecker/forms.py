@@ -1,17 +1,21 @@
+from decimal import Decimal
+
 from django import forms
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from accounts.permissions import VIEW
+from accounts.permissions import CHANGE, VIEW, units_queryset
+from cadres.forms import UnitChoiceField, unit_field
 from cadres.validators import normalize_mobile
 from core.fields import FormDateField, FormDateTimeField
 from core.params import ID_MAX
-from organizations.models import OrganizationUnit
+from organizations.models import COUNTY_LEVEL, TOWNSHIP_LEVEL, VILLAGE_LEVEL, OrganizationUnit
 
-from .models import Clue, ClueCategory, Rating, WoodpeckerGroup
+from .models import Clue, ClueCategory, Rating, Station, StationKind, WoodpeckerGroup
 from .photos import MAX_PHOTOS
 from .selectors import departments_for
-from .services.common import categories_for
+from .services.common import DEPARTMENT_KINDS, categories_for
+from .services.stations import STOCK_ADJUST_LIMIT
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -215,3 +219,87 @@ class StockAdjustForm(forms.Form):
         label=_("Add (+) or take away (−)"), min_value=-10_000, max_value=10_000, widget=forms.NumberInput()
     )
     reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
+# --- stations, goods and clue categories, kept by staff in the portal (config_views) -------------------------------
+
+# Where a station stands, and where a category is configured (a city's categories serve all its grids).
+STATION_UNIT_KINDS = (*TOWNSHIP_LEVEL, *VILLAGE_LEVEL)
+CATEGORY_UNIT_KINDS = (*COUNTY_LEVEL, *TOWNSHIP_LEVEL)
+
+
+class StationEditForm(forms.Form):
+    name = forms.CharField(label=_("name"), max_length=100)
+    kind = forms.ChoiceField(label=_("kind"), choices=StationKind.choices)
+    address = forms.CharField(label=_("address"), max_length=200, required=False)
+    services = forms.CharField(label=_("services offered"), max_length=200, required=False)
+    is_active = forms.BooleanField(
+        label=_("open"), required=False, help_text=_("A closed station keeps its goods and redemptions.")
+    )
+
+
+def _units(user, model, kinds):
+    """The units where `user` may create records of `model` (the permission path), of the kinds offered."""
+    return units_queryset(user, model, CHANGE).filter(kind__in=kinds, is_active=True).order_by("path")
+
+
+class StationForm(StationEditForm):
+    unit = unit_field()
+
+    field_order = ("unit", "name", "kind", "address", "services")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = _units(user, Station, STATION_UNIT_KINDS)
+        del self.fields["is_active"]  # a new station is open
+
+
+class GoodsEditForm(forms.Form):
+    name = forms.CharField(label=_("name"), max_length=100)
+    price_yuan = forms.DecimalField(label=_("price (yuan)"), min_value=Decimal("0.01"), max_digits=8, decimal_places=2)
+    is_active = forms.BooleanField(
+        label=_("on offer"), required=False, help_text=_("Goods taken off the shelf keep their redemptions.")
+    )
+
+
+class GoodsForm(GoodsEditForm):
+    station = forms.ModelChoiceField(label=_("station"), queryset=Station.objects.none())
+    stock = forms.IntegerField(label=_("stock"), min_value=0, max_value=STOCK_ADJUST_LIMIT, initial=0)
+
+    field_order = ("station", "name", "price_yuan", "stock")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["is_active"]  # new goods are on offer
+        stations = Station.objects.restrict(user, CHANGE).filter(is_active=True).select_related("unit")
+        self.fields["station"].queryset = stations.order_by("unit__path", "name", "id")
+        self.fields["station"].label_from_instance = lambda station: f"{station.name}（{station.unit.name}）"
+
+
+class CategoryEditForm(forms.Form):
+    name = forms.CharField(label=_("name"), max_length=50)
+    deadline_days = forms.IntegerField(label=_("deadline (days)"), min_value=1, max_value=365, initial=7)
+    default_department = UnitChoiceField(
+        label=_("default department"), queryset=OrganizationUnit.objects.none(), required=False
+    )
+    is_active = forms.BooleanField(
+        label=_("in use"),
+        required=False,
+        help_text=_("A retired category keeps its clues; no new clue is filed in it."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["default_department"].queryset = _units(user, ClueCategory, DEPARTMENT_KINDS)
+
+
+class CategoryForm(CategoryEditForm):
+    unit = unit_field(_("configured for"))
+    code = forms.SlugField(label=_("code"), max_length=32, help_text=_("Letters, digits and hyphens; unique per unit."))
+
+    field_order = ("unit", "code", "name", "deadline_days", "default_department")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["unit"].queryset = _units(user, ClueCategory, CATEGORY_UNIT_KINDS)
+        del self.fields["is_active"]  # a new category is in use

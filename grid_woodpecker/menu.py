@@ -1,12 +1,12 @@
 from django.utils.translation import gettext_lazy as _
 
-from accounts.permissions import COUNTER
+from accounts.permissions import CHANGE, COUNTER
 from accounts.roles import Role
 from core.menu import MenuEntry
 
 from .models.common import DESK
 
-CLUE, REDEMPTION = "grid_woodpecker.Clue", "grid_woodpecker.Redemption"
+CLUE, REDEMPTION, STATION = "grid_woodpecker.Clue", "grid_woodpecker.Redemption", "grid_woodpecker.Station"
 
 STAFF = (Role.ORG_DEPARTMENT, Role.TOWNSHIP_STAFF, Role.SECRETARY, Role.GRID_WORKER)
 
@@ -27,8 +27,22 @@ MENU = [
     MenuEntry(
         label=_("Station counter"),
         url_name="grid_woodpecker:counter",
-        action=("grid_woodpecker.Redemption", COUNTER),
+        action=(REDEMPTION, COUNTER),
         weight=37,
     ),
-    MenuEntry(label=_("Leaderboard"), url_name="grid_woodpecker:leaderboard", weight=38),
+    # A department's handler has no grid to rank: the leaderboard is for the grids' people.
+    MenuEntry(
+        label=_("Leaderboard"), url_name="grid_woodpecker:leaderboard", roles=(*STAFF, Role.WOODPECKER), weight=38
+    ),
+    # The scheme's configuration, kept by those who may change it (the models' scope_write_roles).
+    MenuEntry(label=_("Stations"), url_name="grid_woodpecker:station_list", action=(STATION, CHANGE), weight=39),
+    MenuEntry(
+        label=_("Goods"), url_name="grid_woodpecker:goods_list", action=("grid_woodpecker.Goods", CHANGE), weight=40
+    ),
+    MenuEntry(
+        label=_("Clue categories"),
+        url_name="grid_woodpecker:category_list",
+        action=("grid_woodpecker.ClueCategory", CHANGE),
+        weight=41,
+    ),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import config_views, views
 
 app_name = "grid_woodpecker"
 
@@ -32,4 +32,14 @@ urlpatterns = [
     path("counter/<int:pk>/hand-out/", views.hand_out, name="hand_out"),
     path("redemptions/<int:pk>/", views.redemption_detail, name="redemption_detail"),
     path("redemptions/<int:pk>/<slug:name>/", views.redemption_action, name="redemption_action"),
+    # Stations, goods and clue categories, kept by staff (config_views).
+    path("stations/", config_views.StationList.as_view(), name="station_list"),
+    path("stations/new/", config_views.StationCreate.as_view(), name="station_create"),
+    path("stations/<int:pk>/edit/", config_views.StationEdit.as_view(), name="station_edit"),
+    path("goods/", config_views.GoodsList.as_view(), name="goods_list"),
+    path("goods/new/", config_views.GoodsCreate.as_view(), name="goods_create"),
+    path("goods/<int:pk>/edit/", config_views.GoodsEdit.as_view(), name="goods_edit"),
+    path("categories/", config_views.CategoryList.as_view(), name="category_list"),
+    path("categories/new/", config_views.CategoryCreate.as_view(), name="category_create"),
+    path("categories/<int:pk>/edit/", config_views.CategoryEdit.as_view(), name="category_edit"),
 ]

@@ -1,10 +1,21 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.permissions import CHANGE, units_queryset
 from core.fields import FormDateField
 from core.params import INT_MAX
 
-from .models import OrganizationUnit, PartyOrganization, UnitKind
+from .models import (
+    COUNTY_LEVEL,
+    TOWNSHIP_LEVEL,
+    VILLAGE_LEVEL,
+    DemonstrationTitle,
+    DemonstrationTitleKind,
+    OrganizationUnit,
+    PartyOrganization,
+    UnitKind,
+)
 
 
 class UnitForm(forms.Form):
@@ -42,3 +53,29 @@ class PartyOrganizationForm(forms.ModelForm):
             "rectified_on": forms.DateInput(attrs={"type": "date"}),
         }
         field_classes = dict.fromkeys(["founded_on", "rectification_started_on", "rectified_on"], FormDateField)
+
+
+# The units whose party organizations hold titles: the county level, the township level and villages and communities.
+TITLE_UNIT_KINDS = (*COUNTY_LEVEL, *TOWNSHIP_LEVEL, *VILLAGE_LEVEL)
+
+
+class DemonstrationTitleEditForm(forms.Form):
+    year = forms.IntegerField(label=_("year"), min_value=1921, max_value=2100)
+    title = forms.ChoiceField(label=_("demonstration title"), choices=DemonstrationTitleKind.choices)
+
+
+class DemonstrationTitleForm(DemonstrationTitleEditForm):
+    """A title granted to the party organization of a unit where the user may grant titles."""
+
+    unit = forms.ModelChoiceField(label=_("organization unit"), queryset=OrganizationUnit.objects.none())
+
+    field_order = ("unit", "title", "year")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = units_queryset(user, DemonstrationTitle, CHANGE).filter(
+            kind__in=TITLE_UNIT_KINDS, is_active=True, party_org__isnull=False
+        )
+        self.fields["unit"].queryset = units.order_by("path")
+        self.fields["unit"].label_from_instance = lambda unit: f"{unit.name}（{unit.code}）"
+        self.fields["year"].initial = timezone.localdate().year

@@ -37,6 +37,8 @@ audit.ACTION_LABELS.update(
         "unit.delete": gettext_lazy("Unit deleted"),
         "party_org.update": gettext_lazy("Party organization changed"),
         "demonstration_title.grant": gettext_lazy("Demonstration title granted"),
+        "demonstration_title.update": gettext_lazy("Demonstration title changed"),
+        "demonstration_title.revoke": gettext_lazy("Demonstration title revoked"),
     }
 )
 
@@ -269,6 +271,44 @@ def demonstration_title_grant(*, party_org: PartyOrganization, year: int, title:
     save_new(item, actor=actor, audit_action="demonstration_title.grant", unit=party_org.unit)
     events.records_changed(source="organizations", unit_ids=[party_org.unit_id], year=year)
     return item
+
+
+@transaction.atomic
+def demonstration_title_update(*, title: DemonstrationTitle, actor, **fields) -> DemonstrationTitle:
+    """Correct a title's year or kind (a title recorded in error is revoked instead)."""
+    year_before = title.year
+    title, _changes = update_fields(
+        title,
+        actor=actor,
+        fields=fields,
+        allowed=("year", "title"),
+        audit_action="demonstration_title.update",
+        unit=lambda title: title.party_org.unit,
+        related=("party_org__unit",),
+        guard=lambda title: require(actor, CHANGE, title, _outside()),
+    )
+    for year in {year_before, title.year}:
+        events.records_changed(source="organizations", unit_ids=[title.party_org.unit_id], year=year)
+    return title
+
+
+@transaction.atomic
+def demonstration_title_revoke(*, title: DemonstrationTitle, actor) -> None:
+    """Withdraw a title (granted in error, or taken back): the row goes, the audit trail keeps what it was."""
+    title = (
+        DemonstrationTitle.objects.select_for_update(of=("self",)).select_related("party_org__unit").get(pk=title.pk)
+    )
+    require(actor, CHANGE, title, _outside())
+    unit = title.party_org.unit
+    audit.record(
+        actor=actor,
+        action="demonstration_title.revoke",
+        obj=title,
+        unit=unit,
+        changes={"year": [title.year, None], "title": [title.title, None]},
+    )
+    title.delete()
+    events.records_changed(source="organizations", unit_ids=[unit.pk], year=title.year)
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import title_views, views
 
 app_name = "organizations"
 
@@ -13,4 +13,8 @@ urlpatterns = [
     path("units/<int:pk>/move/", views.unit_move, name="unit_move"),
     path("units/<int:pk>/delete/", views.unit_delete, name="unit_delete"),
     path("units/<int:pk>/party-organization/", views.party_org_edit, name="party_org_edit"),
+    path("titles/", title_views.TitleList.as_view(), name="title_list"),
+    path("titles/new/", title_views.TitleCreate.as_view(), name="title_create"),
+    path("titles/<int:pk>/edit/", title_views.TitleEdit.as_view(), name="title_edit"),
+    path("titles/<int:pk>/revoke/", title_views.TitleRevoke.as_view(), name="title_revoke"),
 ]

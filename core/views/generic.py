@@ -11,16 +11,16 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.functional import Promise
+from django.utils.functional import Promise, cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from accounts.permissions import CHANGE, require, require_at
+from accounts.permissions import CHANGE, require, require_at, units_for
 from accounts.scoping import VIEW, restrict
 from core.paginator import EstimatedCountPaginator
 
-from .helpers import Column, add_service_errors, get_scoped_or_404, run_service
+from .helpers import Column, add_service_errors, get_scoped_or_404, resolve, run_service
 
 NOT_ALLOWED = _("You may view this record but not change it.")
 
@@ -50,7 +50,11 @@ class ObjectListView(PortalView):
     - `columns`: `Column`s; the first links to `detail_url` (a URL name taking the pk); a column's `sort` names
       the field `?sort=` may order by (`-` for descending); nothing else is accepted;
     - `actions`: (URL name, label[, URL args]) buttons; `search_hint`: the placeholder of a `q` filter;
-    - `paginate_by` rows a page.
+    - `paginate_by` rows a page;
+    - records kept in the portal by staff (stations, categories, titles): `edit_url` (a URL name taking the pk)
+      instead of `detail_url`, linked from the rows the user may change — the row's unit path (`unit_path`, an
+      accessor) inside `accounts.permissions.units_for(user, model, CHANGE)`, the same answer as `can()`, with no
+      query per row —; `write_actions` are shown only to users who may change such records somewhere.
     """
 
     template_name = "core/object_list.html"
@@ -61,6 +65,9 @@ class ObjectListView(PortalView):
     actions: tuple = ()
     search_hint = ""
     paginate_by = 50
+    edit_url: str | None = None
+    unit_path = "unit.path"
+    write_actions: tuple = ()
 
     def get_queryset(self):
         if self.queryset is None:
@@ -82,13 +89,24 @@ class ObjectListView(PortalView):
             return queryset.order_by(sort, "pk"), sort
         return queryset, ""
 
+    @cached_property
+    def writable_paths(self) -> tuple[str, ...]:
+        """Where the user may change records of the list's model (for `edit_url` and `write_actions`)."""
+        return tuple(units_for(self.request.user, self.get_queryset().model, CHANGE))
+
     def get_actions(self):
-        """`actions` entries: (URL name, label) or (URL name, label, args)."""
-        return [(reverse(name, args=rest[0] if rest else ()), label) for name, label, *rest in self.actions]
+        """`actions` entries: (URL name, label) or (URL name, label, args); `write_actions` for writers only."""
+        actions = (*self.write_actions, *self.actions) if self.write_actions and self.writable_paths else self.actions
+        return [(reverse(name, args=rest[0] if rest else ()), label) for name, label, *rest in actions]
+
+    def row_url(self, obj) -> str:
+        if self.edit_url:
+            path = resolve(obj, self.unit_path)
+            return reverse(self.edit_url, args=[obj.pk]) if path.startswith(self.writable_paths) else ""
+        return reverse(self.detail_url, args=[obj.pk]) if self.detail_url else ""
 
     def row(self, obj):
-        url = reverse(self.detail_url, args=[obj.pk]) if self.detail_url else ""
-        return url, [(column.label, column.value(obj)) for column in self.columns]
+        return self.row_url(obj), [(column.label, column.value(obj)) for column in self.columns]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -151,9 +169,10 @@ class ObjectFormView(PortalView):
 
     - `form_class`: given `user=` when `form_user` (its unit fields offer `accounts.permissions.units_queryset`);
     - `service`: called with `actor=` and `service_kwargs(form.cleaned_data)` (plus `edit_object_arg=obj` on edit);
-    - edit asks `require(user, CHANGE, obj)` first (`check_permission` to change that);
+    - edit asks `require(user, CHANGE, obj)` first (`check_permission` to change that) and fills the form with the
+      object's attributes of the same names (`get_initial`);
     - `success_message`, `success_url` (a URL name taking the saved object's pk), `cancel_url` (URL name; on edit
-      it takes the object's pk).
+      it takes the object's pk), or `list_url` (a list, for create and edit alike).
     """
 
     template_name = "core/object_form.html"
@@ -166,6 +185,7 @@ class ObjectFormView(PortalView):
     success_message = ""
     success_url: str | None = None
     cancel_url: str | None = None
+    list_url: str | None = None
     drop_fields: tuple[str, ...] = ()
 
     def get_object(self):
@@ -180,7 +200,10 @@ class ObjectFormView(PortalView):
             require(self.request.user, CHANGE, obj, str(NOT_ALLOWED))
 
     def get_initial(self, obj):
-        return {}
+        """On edit, the form's fields as the object holds them (override for fields that are not attributes)."""
+        if obj is None:
+            return {}
+        return {name: getattr(obj, name) for name in self.form_class.base_fields if hasattr(obj, name)}
 
     def get_form(self, obj):
         kwargs = {"initial": self.get_initial(obj)}
@@ -202,6 +225,8 @@ class ObjectFormView(PortalView):
         return reverse(self.success_url, args=[saved.pk])
 
     def get_cancel_url(self, obj):
+        if self.list_url:
+            return reverse(self.list_url)
         return reverse(self.cancel_url, args=[obj.pk] if obj is not None else [])
 
     def render_form(self, obj, form):

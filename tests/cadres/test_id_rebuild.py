@@ -101,6 +101,9 @@ PK_PAGES = {
     "grid_woodpecker:goods_stock": Goods,
     "grid_woodpecker:counter_station": Station,
     "grid_woodpecker:hand_out": Station,
+    "grid_woodpecker:station_edit": Station,
+    "grid_woodpecker:goods_edit": Goods,
+    "grid_woodpecker:category_edit": ClueCategory,
 }
 OTHER_ARGS = {"field": "id_number", "action": "view", "name": "view"}  # the second argument of action routes
 

@@ -4,10 +4,14 @@ menus per role; the unread badge."""
 import re
 
 import pytest
+from django.apps import apps
 
+from accounts.permissions import holds_action
+from accounts.roles import Role
 from cadres import workbench as cadres_queues
 from collective_economy import workbench as economy_queues
 from core import workbench
+from core.context_processors import menu_entries
 from grid_woodpecker import workbench as clue_queues
 from grid_woodpecker.services.clues import clue_submit
 from notifications.services import notify
@@ -153,6 +157,42 @@ def test_menus_show_only_what_the_role_can_use(day, client):
     assert {"/woodpecker/triage/", "/woodpecker/community/", "/woodpecker/counter/", "/org/"} <= worker
     staff, staff_api, _html = menu("township_staff_a")
     assert "/woodpecker/triage/" not in staff and "/woodpecker/counter/" in staff and staff_api
+    # The pages where staff keep what Django's admin used to: stations and goods (those who keep the counter too),
+    # clue categories and demonstration titles (organization-department and township staff).
+    assert {"/woodpecker/stations/", "/woodpecker/goods/", "/woodpecker/categories/", "/org/titles/"} <= staff
+    assert {"/woodpecker/stations/", "/woodpecker/goods/"} <= worker
+    assert not {"/woodpecker/categories/", "/org/titles/"} & worker
+    assert not {"/woodpecker/stations/", "/woodpecker/leaderboard/"} & handler
+
+
+def test_every_roles_menu_leads_to_pages_it_may_use(day, client):
+    """For every role of accounts/roles.py held by a portal user of the matrix (tests/roles.py), each menu link is
+    one the role may use — the entry names the role or an action the role holds (the models' declarations,
+    `holds_action`) — and answers 200. An entry open to everyone is not allowed: a page someone has no use for
+    shows up empty or forbidden."""
+    entries = {entry.url_name: entry for entry in menu_entries()}
+    assert all(entry.roles or entry.action for entry in entries.values()), "a menu entry must name roles or an action"
+    tried, service_accounts = set(), set()
+    for spec in roles.MATRIX:
+        if spec.role is None:
+            continue
+        user = day["people"][spec.name]
+        if not roles.uses_portal(user):
+            service_accounts.add(spec.role)
+            continue
+        tried.add(spec.role)
+        client.force_login(user)
+        items = client.get("/").context["nav_items"]
+        assert items, spec.name
+        for item in items:
+            entry = entries[item["url_name"]]
+            assert not entry.roles or user.role_names() & set(entry.roles), (spec.name, item["url"])
+            if entry.action:
+                model, action = entry.action
+                assert holds_action(user, apps.get_model(model), action), (spec.name, item["url"])
+            response = client.get(item["url"], follow=True)  # a section's front page may send to the user's own
+            assert response.status_code == 200, (spec.name, item["url"], response.redirect_chain)
+    assert tried | service_accounts == set(Role.values), "the matrix must hold every role"
 
 
 def test_unread_badge(day, client):

@@ -60,5 +60,17 @@ def make_title(county, users, unit):
     return demonstration_title_grant(party_org=unit.party_org, year=2024, title="village", actor=SYSTEM)
 
 
-# Titles are granted through a service and shown inline in the party organization's admin: no page of their own.
-CASES.append(ScopeCase(name="demonstration_title", model=DemonstrationTitle, make=make_title, admin=False))
+# Titles are kept on their own pages (granted, corrected, revoked) and shown inline in the party organization's admin.
+CASES.append(
+    ScopeCase(
+        name="demonstration_title",
+        model=DemonstrationTitle,
+        make=make_title,
+        admin=False,
+        ui_list=lambda: reverse("organizations:title_list"),
+        ui_update=lambda obj: reverse("organizations:title_edit", args=[obj.pk]),
+        ui_update_data={"year": 2023, "title": "village"},
+        ui_delete=lambda obj: reverse("organizations:title_revoke", args=[obj.pk]),
+        marker=lambda title: title.party_org.unit.name,  # the builder's titles read alike ("2024 示范村")
+    )
+)
