@@ -91,7 +91,10 @@ def _check_password(password: str, user: User) -> None:
     try:
         validate_password(password, user)
     except ValidationError as exc:
-        raise ValidationError({"password": exc.error_list}) from exc
+        # Django's validators' own codes (password_too_short, …): not API codes, as these pages have no API.
+        raise ValidationError(
+            {"password": [ValidationError(e.message, code=e.code, params=e.params) for e in exc.error_list]}
+        ) from exc
 
 
 def _check_signup_grid(grid) -> None:

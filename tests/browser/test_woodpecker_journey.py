@@ -146,3 +146,32 @@ def test_woodpecker_journey_on_a_phone(live_server, phone_page, page, login, cou
     page.wait_for_selector(".msg-success")
     assert Redemption.objects.get().status == "confirmed"
     screenshot(page, "woodpecker-journey-counter")
+
+
+def test_sign_up_without_javascript_on_a_phone(live_server, browser, county, settings, tmp_path):
+    """With scripts off, "获取验证码" still posts the number and "下一步" fills the next select step by step."""
+    settings.NOTIFICATION_SMS_BACKEND = "notifications.backends.FileSmsBackend"
+    settings.NOTIFICATION_FILE_DIR = tmp_path
+    context = browser.new_context(
+        locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True, java_script_enabled=False
+    )
+    phone = context.new_page()
+    phone.set_default_timeout(15000)
+    phone.goto(f"{live_server.url}/woodpecker/register/")
+    phone.get_by_label("手机号码").fill("13712340099")
+    phone.get_by_role("button", name="获取验证码").click()
+    phone.wait_for_selector(".msg-success")
+    phone.get_by_label("短信验证码").fill(_sms_code(tmp_path, "13712340099"))
+    phone.get_by_label("姓名").fill("小吴")
+    phone.get_by_label("乡镇（街道）").select_option(label="甲镇")
+    phone.get_by_role("button", name="下一步").click()
+    phone.get_by_label("村（社区）").select_option(label="甲社区")
+    phone.get_by_role("button", name="下一步").click()
+    phone.get_by_label(re.compile(r"^网格")).select_option(label="甲社区一网格")
+    assert phone.get_by_label("姓名").input_value() == "小吴"  # kept across the steps
+    phone.get_by_label("密码").fill(PASSWORD)
+    _no_sideways_scrolling(phone)
+    phone.get_by_role("button", name="注册", exact=True).click()
+    phone.wait_for_url(f"{live_server.url}/woodpecker/me/")
+    assert Woodpecker.objects.get(user__username="13712340099").grid == county["grid_ac"]
+    context.close()
