@@ -1,11 +1,15 @@
 """Forms of the login, second-factor and password pages."""
 
+import re
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from .auth import is_service_account, login_refused
 from .errors import ErrorCode
+
+PHONE = re.compile(r"^1[3-9]\d{9}$")
 
 
 class PortalLoginForm(AuthenticationForm):
@@ -15,6 +19,14 @@ class PortalLoginForm(AuthenticationForm):
         **AuthenticationForm.error_messages,
         "service_account": _("External-system accounts cannot log into the portal; they use their API token."),
     }
+
+    def clean_username(self):
+        """A mobile phone typed with spaces, dashes or +86 is the login it names (a woodpecker's login is the bare
+        11-digit number: grid_woodpecker.services.signup)."""
+        username = self.cleaned_data.get("username") or ""
+        compact = re.sub(r"[\s-]", "", username)
+        compact = compact.removeprefix("+86")
+        return compact if PHONE.match(compact) else username
 
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)

@@ -270,6 +270,10 @@ REST_FRAMEWORK = {
         "clue_submit": ["5/10m", "30/1d"],
         "pickup_code": "5/10m",  # wrong pickup codes at one station's counter (grid_woodpecker.services.redemptions)
         "open311": env.str("THROTTLE_OPEN311", default="60/minute"),
+        # The public sign-up and password-reset pages, per client address: their posts (codes, sign-ups, resets;
+        # every window applies) and the unit chooser's JSON (grid_woodpecker.views.signup_units).
+        "signup": env.list("THROTTLE_SIGNUP", default=["30/10m", "200/1d"]),
+        "signup_units": env.str("THROTTLE_SIGNUP_UNITS", default="300/10m"),
     },
 }
 # Request bodies: Django's limit for forms, and the API's JSON parser reads no more than this either.

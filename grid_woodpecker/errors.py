@@ -36,6 +36,10 @@ class ErrorCode(models.TextChoices):
     PICKUP_PHONE_WRONG = "pickup_phone_wrong", _("The phone number is not the woodpecker's of the redemption.")
     PICKUP_LOCKED = "pickup_locked", _("Too many wrong pickup codes at the station; try again later.")
     STOCK_NEGATIVE = "stock_negative", _("The stock cannot go below zero.")
+    # Signing up and resetting a password by phone.
+    PHONE_REGISTERED = "phone_registered", _("The mobile phone number is already registered.")
+    SMS_CODE_WRONG = "sms_code_wrong", _("The SMS verification code is wrong, used or expired.")
+    SIGNUP_THROTTLED = "signup_throttled", _("Too many sign-up or password-reset requests from this address.")
     # The record's state (409).
     CLUE_TRANSITION_NOT_ALLOWED = "clue_transition_not_allowed", _("The clue's current status does not allow this.")
     CLUE_FINISHED = "clue_finished", _("The clue is finished.")
@@ -58,6 +62,7 @@ CONFLICTS = frozenset(
         ErrorCode.CLUE_FINISHED,
         ErrorCode.MERGE_TARGET_CLOSED,
         ErrorCode.WOODPECKER_INACTIVE,
+        ErrorCode.PHONE_REGISTERED,
         ErrorCode.ALREADY_A_WOODPECKER,
         ErrorCode.TASK_ENDED,
         ErrorCode.POLICY_EXISTS,
@@ -68,4 +73,4 @@ CONFLICTS = frozenset(
     }
 )
 # Not answered with 400 by the API: the clue-filing limit becomes DRF's Throttled (grid_woodpecker/api/views.py).
-STATUS = {ErrorCode.RATE_LIMITED: 429, ErrorCode.PICKUP_LOCKED: 429}
+STATUS = {ErrorCode.RATE_LIMITED: 429, ErrorCode.PICKUP_LOCKED: 429, ErrorCode.SIGNUP_THROTTLED: 429}

@@ -11,6 +11,7 @@ from core.fields import FormDateField, FormDateTimeField
 from core.params import ID_MAX
 from organizations.models import COUNTY_LEVEL, TOWNSHIP_LEVEL, VILLAGE_LEVEL, OrganizationUnit
 
+from . import selectors
 from .models import Clue, ClueCategory, Rating, Station, StationKind, WoodpeckerGroup
 from .photos import MAX_PHOTOS
 from .selectors import departments_for
@@ -36,18 +37,91 @@ class MultiplePhotoField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
-class RegisterForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=50)
-    id_number = forms.CharField(label=_("Resident ID number"), max_length=18)
-    mobile = forms.CharField(label=_("Mobile phone"), max_length=20)
-    grid = forms.ModelChoiceField(label=_("Grid"), queryset=None)
-    group = forms.ChoiceField(label=_("Group"), choices=WoodpeckerGroup.choices)
-    username = forms.CharField(label=_("Login name"), max_length=150)
-    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, min_length=8, max_length=128)
+def _phone_input():
+    return forms.TextInput(attrs={"type": "tel", "inputmode": "numeric", "autocomplete": "tel", "maxlength": 14})
 
-    def __init__(self, *args, grids=None, **kwargs):
+
+def _code_input():
+    return forms.TextInput(
+        attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": 6, "pattern": "[0-9]{6}"}
+    )
+
+
+class PhoneForm(forms.Form):
+    """The first step of signing up or resetting a password: the number the code is sent to."""
+
+    phone = forms.CharField(label=_("Mobile phone"), max_length=20, widget=_phone_input())
+
+
+class SignupUnitField(forms.ChoiceField):
+    """A select over a list of units (`selectors.signup_units`); cleans to the unit, or None when empty."""
+
+    def set_units(self, units) -> None:
+        self.units = {str(unit.pk): unit for unit in units}
+        self.choices = [("", _("Choose…")), *((str(unit.pk), getattr(unit, "label", unit.name)) for unit in units)]
+
+    def clean(self, value):
+        value = super().clean(value)
+        return self.units.get(value)
+
+
+class SignupForm(forms.Form):
+    """Signing up by phone: the code, the grid (township → village or community → grid, each select's choices
+    depending on the one above: filled by the server from the posted or initial values, and by
+    static/js/signup.js from `signup_units` without a reload), the name, the password, the group and an optional
+    ID number. The three selects carry `data-level` so a script can preselect them (a grid proposed from the
+    phone's location)."""
+
+    phone = forms.CharField(label=_("Mobile phone"), max_length=20, widget=_phone_input())
+    code = forms.CharField(label=_("SMS verification code"), max_length=6, widget=_code_input())
+    township = SignupUnitField(label=_("Township or street"), required=False)
+    community = SignupUnitField(label=_("Village or community"), required=False)
+    grid = SignupUnitField(label=_("Grid"))
+    name = forms.CharField(label=_("Name"), max_length=50, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    group = forms.ChoiceField(label=_("Group"), choices=WoodpeckerGroup.choices, initial=WoodpeckerGroup.RESIDENT)
+    id_number = forms.CharField(
+        label=_("Resident ID number"),
+        max_length=18,
+        required=False,
+        help_text=_("Optional: woodpeckers need none."),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        min_length=8,
+        max_length=128,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters, not only digits; you log in with your phone number and this password."),
+    )
+
+    LEVELS = ("township", "community", "grid")
+
+    def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["grid"].queryset = grids
+        units = units or selectors.signup_units
+        source = self.data if self.is_bound else self.initial
+        parent = None
+        for level, name in enumerate(self.LEVELS):
+            field = self.fields[name]
+            field.set_units(units(parent) if level == 0 or parent is not None else [])
+            field.widget.attrs.update({"data-level": name})
+            chosen = str(source.get(name) or "")
+            parent = field.units.get(chosen)
+
+    def chosen(self, name):
+        """The unit chosen at a level as the page stands (None when none or not one of the choices)."""
+        source = self.data if self.is_bound else self.initial
+        return self.fields[name].units.get(str(source.get(name) or ""))
+
+
+class PasswordResetForm(forms.Form):
+    phone = forms.CharField(label=_("Mobile phone"), max_length=20, widget=_phone_input())
+    code = forms.CharField(label=_("SMS verification code"), max_length=6, widget=_code_input())
+    password = forms.CharField(
+        label=_("New password"),
+        min_length=8,
+        max_length=128,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
 
 
 class ClueForm(forms.Form):

@@ -4,13 +4,13 @@ import difflib
 import math
 from datetime import timedelta
 
-from django.db.models import Case, Count, OuterRef, Prefetch, Q, Subquery, Sum, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.permissions import CHANGE, COUNTER, dispatched, units_queryset
 from core import crypto
-from organizations.models import OrganizationUnit, UnitKind
+from organizations.models import TOWNSHIP_LEVEL, VILLAGE_LEVEL, OrganizationUnit, UnitKind
 
 from .models import (
     Clue,
@@ -289,3 +289,35 @@ def departments_for(grid: OrganizationUnit):
         kind__in=DEPARTMENT_KINDS,
         is_active=True,
     ).order_by("path")
+
+
+# --- the sign-up's unit chooser (public) ------------------------------------------------------------------------------
+
+SIGNUP_LEVELS = (TOWNSHIP_LEVEL, VILLAGE_LEVEL, (UnitKind.GRID,))
+
+
+def signup_units(parent: OrganizationUnit | None = None) -> list[OrganizationUnit]:
+    """The choices of the sign-up's township → village or community → grid chooser: without `parent` the active
+    townships (and streets, zones) with an active grid below them; under a township its active villages and
+    communities with an active grid; under a village or community its active grids. Anything else: none.
+
+    Public and not scoped (the page is anonymous): it lists only names of active units, the organization tree a
+    resident sees on any notice board. With townships of several county-level units, each township's label
+    carries its county's name (`label`)."""
+    if parent is None:
+        kinds, qs = TOWNSHIP_LEVEL, OrganizationUnit.objects.all()
+    elif parent.kind in TOWNSHIP_LEVEL:
+        kinds, qs = VILLAGE_LEVEL, OrganizationUnit.objects.filter(parent=parent)
+    elif parent.kind in VILLAGE_LEVEL:
+        kinds, qs = (UnitKind.GRID,), OrganizationUnit.objects.filter(parent=parent)
+    else:
+        return []
+    qs = qs.filter(kind__in=kinds, is_active=True)
+    if parent is None or parent.kind in TOWNSHIP_LEVEL:
+        grids = OrganizationUnit.objects.filter(kind=UnitKind.GRID, is_active=True, path__startswith=OuterRef("path"))
+        qs = qs.filter(Exists(grids))
+    units = list(qs.select_related("parent").order_by("path"))
+    several = len({unit.parent_id for unit in units}) > 1
+    for unit in units:
+        unit.label = f"{unit.parent.name} {unit.name}" if several and parent is None and unit.parent_id else unit.name
+    return units

@@ -1,12 +1,14 @@
 from django.urls import path
 
-from . import config_views, views
+from . import config_views, signup_views, views
 
 app_name = "grid_woodpecker"
 
 urlpatterns = [
     path("", views.index, name="index"),
-    path("register/", views.register, name="register"),
+    path("register/", signup_views.register, name="register"),
+    path("register/units/", signup_views.signup_units, name="signup_units"),
+    path("password-reset/", signup_views.password_reset, name="password_reset"),
     path("me/", views.me, name="me"),
     path("clues/new/", views.clue_new, name="clue_new"),
     path("clues/", views.clue_list, name="clue_list"),

@@ -4,9 +4,8 @@ queues, oversight, leaderboards, the counter, and imports. Thin: scope, parse, c
 import secrets
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import CHANGE, COUNTER, HANDLE, TRIAGE, VIEW, can, departments_for, require, units_for
 from core.params import parse_int, parse_year
-from core.views import add_service_errors, run_service, submit_form
+from core.views import run_service, submit_form
 from core.views.generic import ObjectActionView
 from organizations.models import OrganizationUnit, UnitKind
 
@@ -44,7 +43,7 @@ from .services.common import categories_for
 from .services.points import policy_for
 from .services.redemptions import redemption_cancel, redemption_reserve
 from .services.stations import goods_stock_adjust
-from .services.woodpeckers import woodpecker_confirm, woodpecker_deactivate, woodpecker_register, woodpecker_set_lead
+from .services.woodpeckers import woodpecker_confirm, woodpecker_deactivate, woodpecker_set_lead
 
 
 def _scoped_or_404(qs, user, action=VIEW, **lookup):
@@ -81,23 +80,6 @@ def index(request):
 
 
 # --- woodpecker pages (phone) --------------------------------------------------------------------------------------
-
-
-@require_http_methods(["GET", "POST"])
-def register(request):
-    """Self-registration on a phone: pending until the grid worker or community secretary confirms it."""
-    grids = OrganizationUnit.objects.filter(kind=UnitKind.GRID, is_active=True).order_by("path")
-    form = forms.RegisterForm(request.POST or None, grids=grids)
-    if request.method == "POST" and form.is_valid():
-        try:
-            woodpecker = woodpecker_register(**form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            login(request, woodpecker.user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("Registered. Your grid worker will confirm you soon."))
-            return redirect("grid_woodpecker:me")
-    return render(request, "grid_woodpecker/register.html", {"form": form})
 
 
 @login_required

@@ -90,11 +90,13 @@ class Person(CachedScopePathMixin, models.Model):
 
     code = models.CharField(_("person code"), max_length=12, unique=True, default=new_person_code, editable=False)
     name = models.CharField(_("name"), max_length=50)
-    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
-    birth_date = models.DateField(_("birth date"))
-    id_number_encrypted = models.TextField(editable=False)
-    id_number_hash = models.CharField(max_length=64, unique=True, editable=False)
-    id_number_masked = models.CharField(_("resident ID number"), max_length=18, editable=False)
+    # Gender and birth date come from the ID number; a woodpecker who signed up without one (the 1:10:5 scheme needs
+    # none) has neither, and no ID number (hash NULL: unique among the people who gave one).
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    id_number_encrypted = models.TextField(editable=False, blank=True)
+    id_number_hash = models.CharField(max_length=64, unique=True, editable=False, null=True, blank=True)
+    id_number_masked = models.CharField(_("resident ID number"), max_length=18, editable=False, blank=True)
     mobile_encrypted = models.TextField(editable=False, blank=True)
     mobile_hash = models.CharField(max_length=64, editable=False, blank=True, db_index=True)
     mobile_masked = models.CharField(_("mobile phone"), max_length=11, editable=False, blank=True)
@@ -134,9 +136,11 @@ class Person(CachedScopePathMixin, models.Model):
         self.mobile_hash = crypto.search_hash(number)
         self.mobile_masked = crypto.mask(number, 3, 4)
 
-    def age(self, on) -> int:
-        """Age in full years on the date `on` (the under-30 reserve rule, for instance)."""
+    def age(self, on) -> int | None:
+        """Age in full years on the date `on` (the under-30 reserve rule, for instance); None without a birth date."""
         born = self.birth_date
+        if born is None:
+            return None
         return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 

@@ -41,9 +41,15 @@ def person_create(
     birth_date: date | None = None,
     education: str = "",
     employment_type: str = "",
+    id_optional: bool = False,
 ) -> Person:
-    """Register a person. Birth date and gender come from the ID number; typed values must agree with it."""
+    """Register a person. Birth date and gender come from the ID number; typed values must agree with it.
+
+    With `id_optional` (a woodpecker signing up: the 1:10:5 scheme needs no ID number) an empty ID number is
+    accepted: the person then has no ID number, birth date or gender. A given one is validated as always."""
     require_at(actor, CHANGE, Person, unit, _("You may not register people outside your jurisdiction."))
+    if id_optional and not (id_number or "").strip():
+        return _person_create_without_id(name=name, unit=unit, actor=actor, mobile=mobile)
     errors = {}
     try:
         number, id_birth, id_gender = parse_resident_id(id_number)
@@ -91,6 +97,19 @@ def person_create(
         raise Invalid(
             _("A person with this ID number is already registered."), code=ErrorCode.ID_NUMBER_TAKEN, field="id_number"
         )
+    audit.record(actor=actor, action="person.create", obj=person, unit=unit)
+    return person
+
+
+def _person_create_without_id(*, name: str, unit, actor, mobile: str) -> Person:
+    person = Person(name=(name or "").strip(), unit=unit)
+    if mobile:
+        try:
+            person.set_mobile(normalize_mobile(mobile))
+        except ValidationError as exc:
+            raise Invalid(exc.messages[0], code=exc.code, field="mobile") from exc
+    person.full_clean()
+    person.save()
     audit.record(actor=actor, action="person.create", obj=person, unit=unit)
     return person
 

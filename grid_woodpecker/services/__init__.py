@@ -1,6 +1,7 @@
 """Write use-cases of the grid woodpeckers, one module per sub-domain:
 
-- `woodpeckers`: registration, confirmation, deactivation, lead woodpeckers;
+- `woodpeckers`: registration by staff, confirmation, deactivation, lead woodpeckers;
+- `signup`: sign-up by phone and SMS code, password reset by SMS code;
 - `clues`: the clue closed loop (TRANSITIONS) from submission to rating;
 - `supervision`: the jobs' yellow/red cards and auto close;
 - `inspections`: 挑刺找茬 inspection tasks;

@@ -1,4 +1,4 @@
-"""Registration of woodpeckers: self-registration on a phone, registration by staff, confirmation by the grid,
+"""Registration of woodpeckers by staff (self-registration by phone is `signup`), confirmation by the grid,
 deactivation, lead woodpeckers (头鸟) and corrections (grid, group, lead duties)."""
 
 import logging
@@ -11,7 +11,6 @@ from accounts.errors import ErrorCode as AccountCode
 from accounts.models import RoleAssignment, User
 from accounts.permissions import (
     CHANGE,
-    SYSTEM,
     require,
     require_at,
 )
@@ -19,7 +18,6 @@ from accounts.roles import Role
 from cadres.services import person_create
 from core import audit
 from core.errors import Conflict, Invalid
-from core.errors import ErrorCode as CoreCode
 from core.services import update_fields
 from organizations.models import OrganizationUnit
 
@@ -36,38 +34,6 @@ logger = logging.getLogger(__name__)
 
 def _lock_woodpecker(woodpecker: Woodpecker) -> Woodpecker:
     return Woodpecker.objects.select_for_update(of=("self",)).select_related("grid").get(pk=woodpecker.pk)
-
-
-@transaction.atomic
-def woodpecker_register(
-    *,
-    name: str,
-    id_number: str,
-    mobile: str,
-    grid: OrganizationUnit,
-    group: str,
-    username: str,
-    password: str,
-    actor=None,
-) -> Woodpecker:
-    """Self-registration on a phone: a login, the person record and a woodpecker pending confirmation by the grid.
-
-    Open to anyone (the public registration page): nothing is granted until the grid confirms it. `actor` is the
-    registering user when someone registers on another's behalf; otherwise the new login is the actor."""
-    validate_grid(grid)
-    if User.objects.filter(username__iexact=username).exists():
-        raise Invalid(_("This login name is taken; choose another."), code=AccountCode.USERNAME_TAKEN, field="username")
-    if not mobile:
-        raise Invalid(_("A mobile phone number is required."), code=CoreCode.REQUIRED, field="mobile")
-    # Self-registration has no user yet who could hold a scope: the person record is written by the system on the
-    # new user's behalf (the woodpecker stays pending, with no role, until the grid confirms it).
-    person = person_create(name=name, id_number=id_number, mobile=mobile, unit=grid, actor=SYSTEM)
-    user = User.objects.create_user(username=username, password=password, display_name=name)
-    woodpecker = Woodpecker(person=person, user=user, grid=grid, group=group, status=WoodpeckerStatus.PENDING)
-    woodpecker.full_clean(exclude=["person", "user", "grid"])
-    woodpecker.save()
-    audit.record(actor=actor or user, action="woodpecker.register", obj=woodpecker, unit=grid)
-    return woodpecker
 
 
 @transaction.atomic

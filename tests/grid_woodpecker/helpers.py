@@ -1,16 +1,19 @@
 """Builders for woodpecker tests, all through the services."""
 
 import io
+import re
 from decimal import Decimal
 from itertools import count
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 from PIL import Image
 
 from accounts.permissions import SYSTEM
 from accounts.roles import Role
 from cadres.validators import id_check_digit
 from grid_woodpecker.models import ClueCategory, StationKind
+from grid_woodpecker.services.signup import signup_send_code, woodpecker_register
 from grid_woodpecker.services.stations import goods_create, station_create
 from grid_woodpecker.services.woodpeckers import woodpecker_create
 from tests.factories import user_with_role
@@ -45,6 +48,41 @@ def woodpecker(grid, username=None, name="张啄木"):
         actor=SYSTEM,
         username=username,
         password="Test-pass-2024",
+    )
+
+
+class MemorySms:
+    """An SMS backend keeping the texts in memory (NOTIFICATION_SMS_BACKEND in `sms_backend` below)."""
+
+    sent: list[tuple[str, str]] = []
+
+    def send_text(self, phone, text):
+        MemorySms.sent.append((phone, text))
+
+
+def sms_backend():
+    return override_settings(NOTIFICATION_SMS_BACKEND="tests.grid_woodpecker.helpers.MemorySms")
+
+
+def last_code(phone: str) -> str:
+    """The code of the last text sent to `phone` by MemorySms."""
+    text = [text for number, text in MemorySms.sent if number == phone][-1]
+    return re.search(r"(?<!\d)(\d{6})(?!\d)", text).group(1)
+
+
+def signup(grid, *, phone=None, name="李四", password="Phone-pass-88", id_number="", group="resident"):
+    """A woodpecker signed up by phone (pending confirmation), its SMS code read from MemorySms."""
+    phone = phone or mobile()
+    with sms_backend():
+        signup_send_code(phone=phone)
+    return woodpecker_register(
+        phone=phone,
+        code=last_code(phone),
+        name=name,
+        password=password,
+        grid=grid,
+        group=group,
+        id_number=id_number,
     )
 
 

@@ -80,26 +80,6 @@ def test_department_handler_sees_only_dispatched_clues(api_for, wp_world, county
     assert api.post(f"{API}clues/{clue.pk}/resolve/", {"resolution": "已修复"}).json()["status"] == "resolved"
 
 
-def test_self_registration_page_creates_pending_woodpecker(client, county, wp_world):
-    response = client.post(
-        reverse("grid_woodpecker:register"),
-        {
-            "name": "王五",
-            "id_number": helpers.id_number(),
-            "mobile": "13912345678",
-            "grid": county["grid_ac"].pk,
-            "group": "delivery_rider",
-            "username": "wangwu",
-            "password": "Rider-pass-2024",
-        },
-    )
-    assert response.status_code == 302
-    woodpecker = Woodpecker.objects.get(user__username="wangwu")
-    assert woodpecker.status == WoodpeckerStatus.PENDING and woodpecker.person.mobile_masked.startswith("139")
-    page = client.get(reverse("grid_woodpecker:me"))
-    assert page.status_code == 200
-
-
 def test_triage_page_accepts_clue_and_woodpecker_sees_points(client_for, wp_world):
     clue = clue_submit(
         actor=wp_world["wp_user"], category=wp_world["category"], description="井盖缺失很危险", check_limits=False

@@ -23,7 +23,7 @@ from grid_woodpecker.services.clues import (
     move,
 )
 from grid_woodpecker.services.config import abuse_list_add
-from grid_woodpecker.services.woodpeckers import woodpecker_confirm, woodpecker_register
+from grid_woodpecker.services.woodpeckers import woodpecker_confirm
 from tests.grid_woodpecker import helpers
 
 pytestmark = pytest.mark.django_db
@@ -199,15 +199,7 @@ def test_abuse_listed_user_cannot_file(wp_world, county):
 
 
 def test_pending_woodpecker_cannot_file_until_confirmed(county, wp_world):
-    pending = woodpecker_register(
-        name="李四",
-        id_number=helpers.id_number(),
-        mobile=helpers.mobile(),
-        grid=county["grid_ac"],
-        group="courier",
-        username="lisi",
-        password="Phone-pass-88",
-    )
+    pending = helpers.signup(county["grid_ac"], name="李四")
     assert pending.status == WoodpeckerStatus.PENDING and not pending.user.has_role("woodpecker")
     with pytest.raises(ValidationError):
         clue_submit(actor=pending.user, category=wp_world["category"], description="路灯不亮了请修")

@@ -35,7 +35,6 @@ from grid_woodpecker.services.points import points_adjust
 from grid_woodpecker.services.redemptions import redemption_reserve
 from grid_woodpecker.services.stations import station_create
 from grid_woodpecker.services.supervision import AUTO_CLOSE_DAYS, clue_auto_close, clue_flag_overdue
-from grid_woodpecker.services.woodpeckers import woodpecker_register
 from organizations.models import UnitKind
 from tests.factories import unit, user_with_role
 from tests.grid_woodpecker import helpers
@@ -315,15 +314,7 @@ def test_import_pages_follow_the_declared_import_action(client_for, wp_world, us
 
 
 def test_confirming_a_woodpecker_needs_change_in_its_grid(client_for, wp_world, county, users):
-    pending = woodpecker_register(
-        name="王小二",
-        id_number=helpers.id_number(),
-        mobile=helpers.mobile(),
-        grid=county["grid_ac"],
-        group="resident",
-        username="wp_pending",
-        password="Test-pass-2024",
-    )
+    pending = helpers.signup(county["grid_ac"], name="王小二")
     url = reverse("grid_woodpecker:woodpecker_action", args=[pending.pk, "confirm"])
     assert client_for(users["staff_b"]).post(url).status_code == 404
     assert client_for(wp_world["handler"]).post(url).status_code == 404
