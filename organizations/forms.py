@@ -42,3 +42,14 @@ class PartyOrganizationForm(forms.ModelForm):
             "rectified_on": forms.DateInput(attrs={"type": "date"}),
         }
         field_classes = dict.fromkeys(["founded_on", "rectification_started_on", "rectified_on"], FormDateField)
+
+
+class BoundaryImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("GeoJSON file"),
+        help_text=_(
+            "A FeatureCollection of the units under this one, matched by division code or name, or one outline for "
+            "this unit. Coordinates are longitude and latitude in degrees."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".geojson,.json,application/geo+json,application/json"}),
+    )

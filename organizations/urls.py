@@ -13,4 +13,5 @@ urlpatterns = [
     path("units/<int:pk>/move/", views.unit_move, name="unit_move"),
     path("units/<int:pk>/delete/", views.unit_delete, name="unit_delete"),
     path("units/<int:pk>/party-organization/", views.party_org_edit, name="party_org_edit"),
+    path("units/<int:pk>/boundary/", views.boundary_import, name="boundary_import"),
 ]
