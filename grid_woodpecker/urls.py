@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import map_views, views
 
 app_name = "grid_woodpecker"
 
@@ -32,4 +32,6 @@ urlpatterns = [
     path("counter/<int:pk>/hand-out/", views.hand_out, name="hand_out"),
     path("redemptions/<int:pk>/", views.redemption_detail, name="redemption_detail"),
     path("redemptions/<int:pk>/<slug:name>/", views.redemption_action, name="redemption_action"),
+    path("map/<int:pk>/", map_views.unit_map, name="unit_map"),
+    path("map/<int:pk>/data/", map_views.unit_map_data, name="unit_map_data"),
 ]
