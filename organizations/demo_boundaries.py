@@ -57,7 +57,7 @@ def _children(unit: OrganizationUnit, kinds) -> list[OrganizationUnit]:
 
 def drawn_outlines(city: OrganizationUnit, outline) -> list[tuple[OrganizationUnit, object, bool]]:
     """Townships inside the county's real outline, villages and communities inside them, grids inside those."""
-    rng = random.Random(city.code)  # its own generator: the demo's other draws stay as they were
+    rng = random.Random(city.code)  # nosec B311: its own generator (demo data), the other draws stay as they were
     items = []
     parents = {city.pk: (city, outline)}
     for kinds in (TOWNSHIP_LEVEL, VILLAGE_LEVEL, (UnitKind.GRID,)):

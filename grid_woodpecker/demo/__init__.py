@@ -107,7 +107,7 @@ class _Places:
     them where they belong. Their own generator: the demo's other draws stay as they were."""
 
     def __init__(self):
-        self.rng = random.Random("demo-places")
+        self.rng = random.Random("demo-places")  # nosec B311: demo data, not a secret
         self.shapes = {b.unit_id: geo.from_geojson(b.geometry) for b in UnitBoundary.objects.all()}
 
     def at(self, unit_id) -> dict:
