@@ -1,5 +1,5 @@
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, permissions, status, throttling
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -98,10 +98,7 @@ class LocateView(APIView):
     permission_classes = [permissions.AllowAny]
     throttle_classes = [AnonThrottle, UserThrottle, ClientThrottle, LocateThrottle]
 
-    @extend_schema(
-        parameters=[LocateQuerySerializer],
-        responses={200: LocateSerializer, 400: OpenApiResponse(description="Bad coordinates"), 404: None},
-    )
+    @extend_schema(parameters=[LocateQuerySerializer], responses=LocateSerializer)
     def get(self, request):
         query = LocateQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
