@@ -67,9 +67,9 @@ class LocateQuerySerializer(serializers.Serializer):
 
 class LocatedUnitSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    name = serializers.CharField()
-    code = serializers.CharField()
-    kind = serializers.CharField()
+    name = serializers.CharField(max_length=100)
+    code = serializers.CharField(max_length=32)
+    kind = serializers.CharField(max_length=20)
 
 
 class LocateSerializer(serializers.Serializer):

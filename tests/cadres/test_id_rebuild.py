@@ -101,6 +101,9 @@ PK_PAGES = {
     "grid_woodpecker:goods_stock": Goods,
     "grid_woodpecker:counter_station": Station,
     "grid_woodpecker:hand_out": Station,
+    # A unit's map and its data: outlines, clue points and stations, no person (visited for every unit).
+    "grid_woodpecker:unit_map": OrganizationUnit,
+    "grid_woodpecker:unit_map_data": OrganizationUnit,
 }
 OTHER_ARGS = {"field": "id_number", "action": "view", "name": "view"}  # the second argument of action routes
 
