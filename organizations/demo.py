@@ -7,7 +7,9 @@ county-level units are created empty, so the prefecture's dashboard lists them a
 as a sheet through the unit import (core.sheets, organizations/importers.py), in the list's own shape — division
 code and name, no kind, no parent — uploaded, checked and written by the demo's administrator. Below the villages
 the demo generates what the list does not hold: villager groups and urban grids with their buildings, the county's
-agencies and new-economy organizations (created through the bulk service).
+agencies and new-economy organizations (created through the bulk service). Then the outlines: Jingzhou's and its
+counties' real ones from a package, the townships', villages' and grids' drawn inside Shishou's
+(organizations/demo_boundaries.py).
 """
 
 import csv
@@ -17,7 +19,7 @@ from accounts.permissions import SYSTEM
 from core.models import ImportJob
 from core.sheets import jobs
 
-from . import divisions
+from . import demo_boundaries, divisions
 from .models import OrganizationUnit, UnitKind
 from .services import units_bulk_create
 
@@ -122,4 +124,6 @@ def build_tree(rng, uploader) -> OrganizationUnit:
     if listed:
         import_divisions(listed, uploader)
     units_bulk_create(rows=[r for r in new if not r["code"].isdigit()], actor=SYSTEM)
-    return OrganizationUnit.objects.get(code=CITY_CODE)
+    city = OrganizationUnit.objects.select_related("parent").get(code=CITY_CODE)
+    demo_boundaries.build(city)
+    return city

@@ -18,6 +18,8 @@ class ErrorCode(models.TextChoices):
         _("A weak and lax organization needs the date rectification started."),
     )
     INVALID_ROWS = "invalid_rows", _("Rows of the batch are invalid.")
+    BAD_GEOJSON = "bad_geojson", _("The file is not a usable GeoJSON boundary.")
+    UNMATCHED_FEATURES = "unmatched_features", _("Features of the file match no unit under this one.")
 
 
 # "Not allowed in this state" (409): the request is well-formed, the unit's present state refuses it.

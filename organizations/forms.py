@@ -79,3 +79,14 @@ class DemonstrationTitleForm(DemonstrationTitleEditForm):
         self.fields["unit"].queryset = units.order_by("path")
         self.fields["unit"].label_from_instance = lambda unit: f"{unit.name}（{unit.code}）"
         self.fields["year"].initial = timezone.localdate().year
+
+
+class BoundaryImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("GeoJSON file"),
+        help_text=_(
+            "A FeatureCollection of the units under this one, matched by division code or name, or one outline for "
+            "this unit. Coordinates are longitude and latitude in degrees."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".geojson,.json,application/geo+json,application/json"}),
+    )

@@ -316,3 +316,41 @@ class DemonstrationTitle(models.Model):
 
     def __str__(self):
         return f"{self.year} {self.get_title_display()}"
+
+
+class UnitBoundary(models.Model):
+    """A unit's outline: a GeoJSON Polygon or MultiPolygon (longitude, latitude), imported from a file
+    (`services.boundaries_import`) or drawn for the demo. Kept beside the unit, not on it, so that the many queries
+    that join a unit (a clue's grid, a member's branch) never carry its polygon along; the bounding box is kept in
+    columns so that "which grid holds this point" reads a few candidates by index (`selectors.grid_at`)."""
+
+    scope_field = "unit"
+    scope_write_roles = STAFF_ROLES  # import an outline
+
+    unit = models.OneToOneField(
+        OrganizationUnit,
+        verbose_name=_("organization unit"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="boundary",
+    )
+    geometry = models.JSONField(_("boundary"))
+    min_lng = models.FloatField()
+    min_lat = models.FloatField()
+    max_lng = models.FloatField()
+    max_lat = models.FloatField()
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    generated = models.BooleanField(
+        _("drawn for illustration"), default=False, help_text=_("Not a surveyed outline: drawn to show the map.")
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("unit boundary")
+        verbose_name_plural = _("unit boundaries")
+        indexes = [models.Index(fields=["min_lng", "max_lng", "min_lat", "max_lat"], name="boundary_bbox")]
+
+    def __str__(self):
+        return str(self.unit)

@@ -7,8 +7,9 @@ from rest_framework import exceptions
 from accounts.permissions import CHANGE, VIEW, units_for, units_queryset
 from core.models import AuditEntry
 
+from . import geo
 from .errors import ErrorCode
-from .models import OrganizationUnit
+from .models import OrganizationUnit, UnitBoundary, UnitKind
 
 
 def units_visible(*, user):
@@ -96,3 +97,47 @@ def units_for_sheet(user, model, action: str, texts) -> dict[str, OrganizationUn
         if len(matches) == 1 and name not in found:
             found[name] = next(iter(matches))
     return found
+
+
+def unit_outlines(*, user, unit) -> tuple[list[dict], bool]:
+    """What a unit's map draws: the outlines of its children in the user's jurisdiction, as GeoJSON features
+    (`id`, `name`, `kind`), or the unit's own outline when none of its children has one. Also whether any of them
+    was drawn for illustration. Two queries."""
+    children = (
+        UnitBoundary.objects.filter(unit__in=units_visible(user=user).filter(parent=unit, is_active=True))
+        .select_related("unit")
+        .order_by("unit__sort_order", "unit__code")
+    )
+    rows = list(children) or list(UnitBoundary.objects.filter(unit=unit).select_related("unit"))
+    features = [
+        {
+            "type": "Feature",
+            "id": row.unit.pk,
+            "properties": {"name": row.unit.name, "id": row.unit.pk, "kind": row.unit.kind},
+            "geometry": row.geometry,
+        }
+        for row in rows
+    ]
+    return features, any(row.generated for row in rows)
+
+
+def grid_at(*, lng: float, lat: float) -> OrganizationUnit | None:
+    """The active grid whose outline holds the point (anyone may ask: grids and their names are public, the sign-up
+    lists them), with its village or community and township (`parent`, `parent.parent`). The bounding boxes pick
+    the few candidates by index; the outlines decide. Where drawn outlines overlap, the first grid by code."""
+    candidates = (
+        UnitBoundary.objects.filter(
+            unit__kind=UnitKind.GRID,
+            unit__is_active=True,
+            min_lng__lte=lng,
+            max_lng__gte=lng,
+            min_lat__lte=lat,
+            max_lat__gte=lat,
+        )
+        .select_related("unit__parent__parent")
+        .order_by("unit__code")
+    )
+    for row in candidates[:50]:
+        if geo.contains(row.geometry, lng, lat):
+            return row.unit
+    return None

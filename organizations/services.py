@@ -5,7 +5,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import CharField, F, OuterRef, ProtectedError, Subquery, Value
+from django.db.models import CharField, F, OuterRef, ProtectedError, Q, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Concat, LPad, Substr
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,6 +18,7 @@ from core.errors import ErrorCode as CoreCode
 from core.logs import timed
 from core.services import save_new, update_fields
 
+from . import geo
 from .errors import ErrorCode
 from .models import (
     MAX_PATH,
@@ -27,6 +28,7 @@ from .models import (
     PartyOrganization,
     PartyOrgStatus,
     PartyOrgType,
+    UnitBoundary,
 )
 
 audit.ACTION_LABELS.update(
@@ -442,3 +444,109 @@ def _bulk_party_orgs_and_audit(created: list[OrganizationUnit], rows: list[dict]
         )
         for unit in created
     )
+
+
+# --- boundaries ----------------------------------------------------------------------------------------------------
+
+audit.ACTION_LABELS["boundary.import"] = gettext_lazy("Boundary imported")
+
+BOUNDARY_MESSAGES = {
+    "too_large": gettext_lazy("The file is larger than %(mb)s MB."),
+    "not_json": gettext_lazy("The file is not JSON text: a GeoJSON file is JSON in UTF-8."),
+    "not_geojson": gettext_lazy(
+        "The file is not GeoJSON: give a FeatureCollection, a Feature, or a Polygon or MultiPolygon geometry."
+    ),
+    "no_features": gettext_lazy("The file holds no features."),
+    "not_polygon": gettext_lazy("Only a Polygon or a MultiPolygon can be a unit's boundary."),
+    "bad_coordinates": gettext_lazy(
+        "The coordinates do not draw a polygon: each ring needs at least four [longitude, latitude] pairs."
+    ),
+    "out_of_range": gettext_lazy("Coordinates are longitude (−180 to 180) and latitude (−90 to 90) in degrees."),
+    "too_detailed": gettext_lazy("The boundary has too many points (at most %(n)s)."),
+}
+
+
+def _bad_geojson(exc: geo.BadGeoJSON):
+    message = BOUNDARY_MESSAGES[exc.reason] % {"mb": geo.MAX_BYTES // (1024 * 1024), "n": geo.MAX_POINTS}
+    if exc.detail:
+        message = _("“%(name)s”: %(message)s") % {"name": exc.detail, "message": message}
+    return Invalid(message, code=ErrorCode.BAD_GEOJSON, field="file")
+
+
+def _match_features(unit: OrganizationUnit, features: list[geo.Feature]) -> list[tuple[OrganizationUnit, object]]:
+    """Each feature's unit: by division or unit code, else by a name only one unit under `unit` has. A lone feature
+    that names no unit under `unit` is the outline of `unit` itself."""
+    codes = {code for f in features for code in f.codes}
+    names = {f.name for f in features if f.name}
+    found = list(OrganizationUnit.objects.subtree(unit).filter(Q(code__in=codes) | Q(name__in=names)))
+    by_code = {u.code: u for u in found}
+    by_name: dict[str, list[OrganizationUnit]] = {}
+    for u in found:
+        by_name.setdefault(u.name, []).append(u)
+    matched, unmatched = [], []
+    for feature in features:
+        target = next((by_code[c] for c in feature.codes if c in by_code), None)
+        if target is None and len(by_name.get(feature.name, [])) == 1:
+            target = by_name[feature.name][0]
+        if target is None and len(features) == 1:
+            target = unit
+        if target is None:
+            unmatched.append(feature.name or "?")
+        else:
+            matched.append((target, feature.geometry))
+    if unmatched:
+        raise Invalid(
+            _("No unit under %(unit)s has the division code or the name of: %(names)s.")
+            % {"unit": unit.name, "names": "、".join(unmatched[:10]) + ("…" if len(unmatched) > 10 else "")},
+            code=ErrorCode.UNMATCHED_FEATURES,
+            field="file",
+        )
+    return matched
+
+
+@transaction.atomic
+def boundaries_import(*, unit: OrganizationUnit, content: bytes, name: str, actor) -> list[UnitBoundary]:
+    """Import outlines from a GeoJSON file for `unit` and the units under it (a county's file of its townships, or
+    one outline). The file is read and checked whole before anything is written: one bad geometry refuses it."""
+    require_at(actor, CHANGE, UnitBoundary, unit, _outside())
+    try:
+        features = geo.features(geo.read_json(content))
+    except geo.BadGeoJSON as exc:
+        raise _bad_geojson(exc) from exc
+    matched = _match_features(unit, features)
+    return boundaries_store(items=[(u, g, False) for u, g in matched], source=name[:200], actor=actor)
+
+
+@transaction.atomic
+def boundaries_store(*, items, source: str, actor) -> list[UnitBoundary]:
+    """Write outlines: `items` are (unit, shapely geometry, generated), one upsert for all and one audit row per
+    unit. The demo's generated outlines and an import both come here."""
+    require_at(actor, CHANGE, UnitBoundary, [unit for unit, _g, _d in items], _outside())
+    rows = []
+    for unit, geometry, generated in items:
+        min_lng, min_lat, max_lng, max_lat = geo.bbox(geometry)
+        rows.append(
+            UnitBoundary(
+                unit=unit,
+                geometry=geo.to_geojson(geometry),
+                min_lng=min_lng,
+                min_lat=min_lat,
+                max_lng=max_lng,
+                max_lat=max_lat,
+                source=source,
+                generated=generated,
+            )
+        )
+    UnitBoundary.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["unit"],
+        update_fields=["geometry", "min_lng", "min_lat", "max_lng", "max_lat", "source", "generated", "updated_at"],
+        batch_size=500,
+    )
+    audit.record_many(
+        actor=actor,
+        action="boundary.import",
+        items=[(row, row.unit, {"source": source, **({"generated": True} if row.generated else {})}) for row in rows],
+    )
+    return rows

@@ -17,4 +17,5 @@ urlpatterns = [
     path("titles/new/", title_views.TitleCreate.as_view(), name="title_create"),
     path("titles/<int:pk>/edit/", title_views.TitleEdit.as_view(), name="title_edit"),
     path("titles/<int:pk>/revoke/", title_views.TitleRevoke.as_view(), name="title_revoke"),
+    path("units/<int:pk>/boundary/", views.boundary_import, name="boundary_import"),
 ]

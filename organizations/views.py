@@ -7,12 +7,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.permissions import CHANGE, can, require, units_queryset
+from accounts.permissions import CHANGE, can, can_at, require, require_at, units_queryset
 from core.views import get_scoped_or_404, submit_form
 
-from . import selectors, services
-from .forms import PartyOrganizationForm, UnitCreateForm, UnitForm, UnitMoveForm
-from .models import ALLOWED_PARENTS, OrganizationUnit, UnitKind
+from . import geo, selectors, services
+from .forms import BoundaryImportForm, PartyOrganizationForm, UnitCreateForm, UnitForm, UnitMoveForm
+from .models import ALLOWED_PARENTS, OrganizationUnit, UnitBoundary, UnitKind
 
 
 def _unit_or_404(request, pk, action="view"):
@@ -52,6 +52,7 @@ def unit_detail(request, pk):
         "breadcrumbs": selectors.unit_breadcrumbs(user=request.user, unit=unit),
         "kind_counts": [(UnitKind(kind).label, n) for kind, n in sorted(kind_counts.items())],
         "can_change": can_change,
+        "can_import_boundaries": can_at(request.user, CHANGE, UnitBoundary, unit),
         "history": selectors.unit_history(user=request.user, unit=unit) if can_change else [],
         "child_kinds": [UnitKind(k) for k, parents in ALLOWED_PARENTS.items() if unit.kind in parents],
     }
@@ -139,3 +140,24 @@ def party_org_edit(request, pk):
     if submit_form(request, form, services.party_org_update, _("Changes saved."), party_org=unit.party_org)[0]:
         return redirect("organizations:unit_detail", pk=unit.pk)
     return render(request, "organizations/party_org_form.html", {"form": form, "unit": unit})
+
+
+def _imported(boundaries):
+    return _("Boundaries of %(n)s units imported.") % {"n": len(boundaries)}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def boundary_import(request, pk):
+    """Upload a GeoJSON file of outlines for the unit and the units under it (services.boundaries_import)."""
+    unit = _unit_or_404(request, pk)
+    require_at(request.user, CHANGE, UnitBoundary, unit, _("You may view this unit but not change it."))
+    form = BoundaryImportForm(request.POST or None, request.FILES or None)
+
+    def prepare(data):
+        upload = data["file"]
+        return {"content": upload.read(geo.MAX_BYTES + 1), "name": upload.name}
+
+    if submit_form(request, form, services.boundaries_import, _imported, prepare=prepare, unit=unit)[0]:
+        return redirect("grid_woodpecker:unit_map", pk=unit.pk)
+    return render(request, "organizations/boundary_import.html", {"form": form, "unit": unit})

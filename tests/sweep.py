@@ -352,6 +352,7 @@ PAGE_KWARGS = {
     "organizations:unit_move": _unit("village_a1"),
     "organizations:unit_delete": _unit("village_a2"),
     "organizations:party_org_edit": _unit("village_a1", model="organizations.PartyOrganization"),
+    "organizations:boundary_import": _unit("village_a1", model="organizations.UnitBoundary"),
     "cadres:person_detail": _pk("cadres.Person"),
     "cadres:person_edit": _pk("cadres.Person"),
     "cadres:person_reveal": lambda w: [
@@ -391,6 +392,8 @@ PAGE_KWARGS = {
     "organizations:title_revoke": _pk("organizations.DemonstrationTitle"),
     "grid_woodpecker:task_take": _pk("grid_woodpecker.InspectionTask"),
     "grid_woodpecker:public": lambda w: [Sample({"code": w.county["grid_a1"].code}, owned=False)],
+    "grid_woodpecker:unit_map": _unit("village_a1"),
+    "grid_woodpecker:unit_map_data": _unit("village_a1"),
     "grid_woodpecker:woodpecker_detail": _pk("grid_woodpecker.Woodpecker"),
     "grid_woodpecker:woodpecker_action": _actions(
         "grid_woodpecker.Woodpecker", ["confirm", "deactivate", "lead"], "name"

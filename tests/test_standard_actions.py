@@ -48,9 +48,9 @@ def test_every_custom_action_has_case_data():
 
 # Pages on one object (a `pk` in the route) that are not actions: its edit and delete forms, a print view, an export,
 # an import job's progress (JSON) and its sheet with the error column (GET only, the uploader's own job), a read-only
-# list under it (the units of a dashboard not reporting).
+# list under it (the units of a dashboard not reporting), a unit map's data (JSON, GET only).
 NOT_ACTIONS = {"edit/", "delete/", "print/", "export.xlsx", "children/", "targets/", "party-organization/", "missing/"}
-NOT_ACTIONS |= {"progress/", "errors.xlsx"}
+NOT_ACTIONS |= {"progress/", "errors.xlsx", "data/"}
 # Action pages that run one of several named steps (a slug in the route), with the registry naming them.
 STEP_REGISTRIES = {
     "grid_woodpecker:clue_action": set(CLUE_ACTIONS),

@@ -229,7 +229,7 @@ class AdjustSerializer(serializers.Serializer):
 class StationSerializer(serializers.ModelSerializer):
     class Meta:
         model = models.Station
-        fields = ["id", "unit", "name", "kind", "address", "services", "is_active"]
+        fields = ["id", "unit", "name", "kind", "address", "services", "latitude", "longitude", "is_active"]
 
 
 class GoodsSerializer(serializers.ModelSerializer):

@@ -6,6 +6,7 @@ submit → accept → handle/dispatch → resolve → rate, so histories, points
 are moved back afterwards (a demo cannot wait a year), by plain updates that touch nothing the services decide.
 """
 
+import random
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -15,7 +16,8 @@ from django.utils import timezone
 
 from accounts.permissions import SYSTEM
 from cadres.validators import id_check_digit
-from organizations.models import OrganizationUnit, UnitKind
+from organizations import geo
+from organizations.models import OrganizationUnit, UnitBoundary, UnitKind
 
 from .. import tasks
 from ..models import Clue, ClueEvent, ClueStatus, PointsEntry, Rating, StationKind, Woodpecker, WoodpeckerGroup
@@ -100,8 +102,26 @@ def _group(rng) -> str:
 DEMO_YEAR_END = datetime(2024, 12, 28, 17, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
+class _Places:
+    """Points inside units' outlines (organizations/demo_boundaries.py) for the clues and stations, so the map shows
+    them where they belong. Their own generator: the demo's other draws stay as they were."""
+
+    def __init__(self):
+        self.rng = random.Random("demo-places")  # nosec B311: demo data, not a secret
+        self.shapes = {b.unit_id: geo.from_geojson(b.geometry) for b in UnitBoundary.objects.all()}
+
+    def at(self, unit_id) -> dict:
+        """latitude and longitude inside the unit's outline, or nothing when it has none."""
+        shape = self.shapes.get(unit_id)
+        if shape is None:
+            return {}
+        lng, lat = geo.point_inside(shape, self.rng)
+        return {"latitude": Decimal(f"{lat:.6f}"), "longitude": Decimal(f"{lng:.6f}")}
+
+
 def build(ctx):
     rng, city = ctx.rng, ctx.city
+    places = _Places()
     now = timezone.now()
     categories = _categories(city)
     points.policy_set(unit=city, effective_from=date(2023, 1, 1), actor=SYSTEM)
@@ -112,13 +132,13 @@ def build(ctx):
     reporters = _reporters(rng, ids, grids, demo_user, demo_grid)
     me = reporters[0]
     _volume(rng, ids, grids, len(reporters))
-    _stations(rng, city, demo_grid)
-    _history(rng, reporters, categories)
-    backdate = _closed_loop(rng, reporters, categories, now)
+    _stations(rng, city, demo_grid, places)
+    _history(rng, reporters, categories, places)
+    backdate = _closed_loop(rng, reporters, categories, now, places)
     _backdate(backdate)
     tasks.auto_close_unrated_clues()
     tasks.flag_overdue_clues()
-    _waiting_work(ctx, categories, demo_user=demo_user, demo_grid=demo_grid, me=me, now=now)
+    _waiting_work(ctx, categories, demo_user=demo_user, demo_grid=demo_grid, me=me, now=now, places=places)
 
 
 def _categories(city) -> list:
@@ -184,7 +204,7 @@ def _volume(rng, ids, grids, registered: int) -> None:
         )
 
 
-def _stations(rng, city, demo_grid) -> None:
+def _stations(rng, city, demo_grid, places) -> None:
     """Red Beehive stations (30+) and love supermarkets, with goods; one near the demo woodpecker."""
     townships = list(
         OrganizationUnit.objects.filter(
@@ -203,6 +223,7 @@ def _stations(rng, city, demo_grid) -> None:
             actor=SYSTEM,
             address=f"{unit.name}党群服务中心",
             services="遮阳、取暖、饮水、充电、急救" if kind == StationKind.RED_BEEHIVE else "",
+            **places.at(unit.pk),
         )
         for name, price in rng.sample(GOODS, 4) if n else GOODS:
             stations.goods_create(
@@ -210,7 +231,7 @@ def _stations(rng, city, demo_grid) -> None:
             )
 
 
-def _history(rng, reporters, categories) -> None:
+def _history(rng, reporters, categories, places) -> None:
     """The first months of clues come from the earlier platform, loaded in bulk with their history and points."""
     history = []
     for index in range(HISTORY_HANDLED + HISTORY_REJECTED):
@@ -225,12 +246,13 @@ def _history(rng, reporters, categories) -> None:
                 "outcome": ClueStatus.CLOSED if index < HISTORY_HANDLED else ClueStatus.REJECTED,
                 "resolution": "已现场处置并回访",
                 "reject_reason": "经核实信息不实",
+                **places.at(reporter.grid_id),
             }
         )
     clues_import_history(rows=history, actor=SYSTEM)
 
 
-def _closed_loop(rng, reporters, categories, now) -> dict:
+def _closed_loop(rng, reporters, categories, now, places) -> dict:
     """The recent months through the closed loop, step by step. Returns when each clue should have started."""
     plan = ["handled"] * (HANDLED - HISTORY_HANDLED) + ["rejected"] * REJECTED + ["merged"] * MERGED
     plan += ["open"] * OPEN_WORK + ["waiting"] * WAITING
@@ -241,7 +263,13 @@ def _closed_loop(rng, reporters, categories, now) -> dict:
         reporter = reporters[0] if index % 12 == 0 else rng.choice(reporters)
         category = rng.choice(categories)
         text = rng.choice(PROBLEMS[category.code]).format(b=reporter.grid.name)
-        clue = clues.clue_submit(actor=reporter.user, category=category, description=text, check_limits=False)
+        clue = clues.clue_submit(
+            actor=reporter.user,
+            category=category,
+            description=text,
+            check_limits=False,
+            **places.at(reporter.grid_id),
+        )
         if outcome in ("handled", "rejected", "merged"):
             backdate[clue.pk] = DEMO_YEAR_END - timedelta(days=rng.randint(20, 110), hours=rng.randint(0, 12))
         else:
@@ -305,11 +333,15 @@ def _backdate(backdate: dict) -> None:
         PointsEntry.objects.filter(clue_id=clue.pk).update(created_at=accepted)
 
 
-def _waiting_work(ctx, categories, *, demo_user, demo_grid, me, now) -> None:
+def _waiting_work(ctx, categories, *, demo_user, demo_grid, me, now, places) -> None:
     """Work waiting for the demo staff: a clue in the grid worker's triage queue, an inspection task, an award,
     and the hotline's Open311 key."""
     clues.clue_submit(
-        actor=demo_user, category=categories[0], description=f"{demo_grid.name}3栋楼道灯不亮", check_limits=False
+        actor=demo_user,
+        category=categories[0],
+        description=f"{demo_grid.name}3栋楼道灯不亮",
+        check_limits=False,
+        **places.at(demo_grid.pk),
     )
     today = now.date()
     inspections.task_create(

@@ -109,6 +109,8 @@ def _history_clue(row: dict, by) -> tuple[Clue, list[tuple]]:
         rated_at=resolved + timedelta(days=1) if closed else None,
         closed_at=resolved + timedelta(days=1) if closed else None,
         submitted_at=start,
+        latitude=row.get("latitude"),
+        longitude=row.get("longitude"),
     )
     clue.full_clean(
         exclude=["grid", "category", "reporter", "submitted_by", "public_id"],

@@ -29,11 +29,30 @@ logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
-def station_create(*, unit, name: str, kind: str, actor, address: str = "", services: str = "") -> Station:
-    """Open a Red Beehive station or love supermarket at a unit."""
+def station_create(
+    *,
+    unit,
+    name: str,
+    kind: str,
+    actor,
+    address: str = "",
+    services: str = "",
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+) -> Station:
+    """Open a Red Beehive station or love supermarket at a unit (with its coordinates, optional, for the map)."""
     require_at(actor, CHANGE, Station, unit, _("You may not open stations outside your jurisdiction."))
-    station = Station(unit=unit, name=(name or "").strip(), kind=kind, address=address, services=services)
+    station = Station(
+        unit=unit,
+        name=(name or "").strip(),
+        kind=kind,
+        address=address,
+        services=services,
+        latitude=latitude,
+        longitude=longitude,
+    )
     station.full_clean(exclude=["unit"])
+    _check_coordinates(station)
     station.save()
     audit.record(actor=actor, action="station.create", obj=station, unit=unit)
     return station
@@ -125,15 +144,23 @@ def price_in_points(goods: Goods, quantity: int, policy: PointsPolicy | None) ->
 
 @transaction.atomic
 def station_update(*, station: Station, actor, **fields) -> Station:
-    """Change a station's name, kind, address, services or whether it is open."""
+    """Change a station's name, kind, address, services, coordinates or whether it is open."""
     require(actor, CHANGE, station, _("You may not change this station."))
     station, _changes = update_fields(
         station,
         actor=actor,
         fields=fields,
-        allowed=("name", "kind", "address", "services", "is_active"),
+        allowed=("name", "kind", "address", "services", "latitude", "longitude", "is_active"),
         audit_action="station.update",
         related=("unit",),
         exclude=("unit",),
+        check=_check_coordinates,
     )
     return station
+
+
+def _check_coordinates(station: Station) -> None:
+    if (station.latitude is None) != (station.longitude is None):
+        raise Invalid(
+            _("Give both latitude and longitude, or neither."), code=ErrorCode.COORDINATES_INCOMPLETE, field="latitude"
+        )

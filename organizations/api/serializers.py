@@ -56,3 +56,25 @@ class OrganizationUnitUpdateSerializer(serializers.Serializer):
 
 class UnitMoveSerializer(serializers.Serializer):
     parent_code = serializers.CharField(max_length=32, help_text=_("Code of the new parent unit."))
+
+
+class LocateQuerySerializer(serializers.Serializer):
+    """The point to look up: latitude and longitude in degrees (the phone's location)."""
+
+    lat = serializers.DecimalField(max_digits=12, decimal_places=8, min_value=-90, max_value=90)
+    lng = serializers.DecimalField(max_digits=12, decimal_places=8, min_value=-180, max_value=180)
+
+
+class LocatedUnitSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(max_length=100)
+    code = serializers.CharField(max_length=32)
+    kind = serializers.CharField(max_length=20)
+
+
+class LocateSerializer(serializers.Serializer):
+    """The active grid whose boundary holds the point, with its village or community and its township."""
+
+    grid = LocatedUnitSerializer()
+    community = LocatedUnitSerializer()
+    township = LocatedUnitSerializer()

@@ -1,16 +1,21 @@
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from rest_framework import exceptions, permissions, status, throttling
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from accounts.permissions import VIEW, restrict
+from core.api.throttling import AnonThrottle, ClientThrottle, LiveRatesMixin, UserThrottle
 from core.api.viewsets import ScopedModelViewSet
 
 from .. import services
 from ..models import OrganizationUnit
-from ..selectors import unit_by_code
+from ..selectors import grid_at, unit_by_code
 from .filters import OrganizationUnitFilter
 from .serializers import (
+    LocateQuerySerializer,
+    LocateSerializer,
     OrganizationUnitCreateSerializer,
     OrganizationUnitSerializer,
     OrganizationUnitUpdateSerializer,
@@ -70,3 +75,36 @@ class OrganizationUnitViewSet(ScopedModelViewSet):
         new_parent = unit_by_code(self.request.user, body.validated_data["parent_code"], field="parent_code")
         unit = services.unit_move(unit=unit, new_parent=new_parent, actor=request.user)
         return self.answer(unit)
+
+
+class LocateThrottle(LiveRatesMixin, throttling.SimpleRateThrottle):
+    """Per client address, signed in or not (`locate` rate): a phone asks once when its location is known."""
+
+    scope = "locate"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+def _located(unit: OrganizationUnit) -> dict:
+    return {"id": unit.pk, "name": unit.name, "code": unit.code, "kind": unit.kind}
+
+
+class LocateView(APIView):
+    """The grid a point lies in, for the woodpecker sign-up (anyone may ask; throttled per address): `?lat=&lng=`.
+    200 with the active grid whose boundary holds the point and its village or community and township; 404 when no
+    grid's boundary holds it; 400 for a missing or bad coordinate."""
+
+    permission_classes = [permissions.AllowAny]
+    throttle_classes = [AnonThrottle, UserThrottle, ClientThrottle, LocateThrottle]
+
+    @extend_schema(parameters=[LocateQuerySerializer], responses=LocateSerializer)
+    def get(self, request):
+        query = LocateQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        grid = grid_at(lng=float(query.validated_data["lng"]), lat=float(query.validated_data["lat"]))
+        if grid is None or grid.parent is None or grid.parent.parent is None:
+            raise exceptions.NotFound(_("No grid's boundary holds this point."))
+        return Response(
+            {"grid": _located(grid), "community": _located(grid.parent), "township": _located(grid.parent.parent)}
+        )

@@ -104,6 +104,9 @@ PK_PAGES = {
     "grid_woodpecker:station_edit": Station,
     "grid_woodpecker:goods_edit": Goods,
     "grid_woodpecker:category_edit": ClueCategory,
+    # A unit's map and its data: outlines, clue points and stations, no person (visited for every unit).
+    "grid_woodpecker:unit_map": OrganizationUnit,
+    "grid_woodpecker:unit_map_data": OrganizationUnit,
 }
 OTHER_ARGS = {"field": "id_number", "action": "view", "name": "view"}  # the second argument of action routes
 

@@ -1,8 +1,12 @@
+import json
+
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from shapely.geometry import box
 
 from accounts.permissions import CHANGE, SYSTEM, VIEW
-from organizations.models import DemonstrationTitle, OrganizationUnit, PartyOrganization, UnitKind
-from organizations.services import demonstration_title_grant
+from organizations.models import DemonstrationTitle, OrganizationUnit, PartyOrganization, UnitBoundary, UnitKind
+from organizations.services import boundaries_store, demonstration_title_grant
 from tests.factories import unit
 from tests.scope import Act, ScopeCase
 
@@ -72,5 +76,37 @@ CASES.append(
         ui_update_data={"year": 2023, "title": "village"},
         ui_delete=lambda obj: reverse("organizations:title_revoke", args=[obj.pk]),
         marker=lambda title: title.party_org.unit.name,  # the builder's titles read alike ("2024 示范村")
+    )
+)
+
+
+def make_boundary(county, users, parent):
+    """An outline of a new grid under `parent` (each unit has one outline: a fresh grid per object)."""
+    grid = unit("边界范围测试网格", UnitKind.GRID, parent)
+    return boundaries_store(items=[(grid, box(112.3, 29.7, 112.31, 29.71), False)], source="test", actor=SYSTEM)[0]
+
+
+def boundary_file(county, boundary):
+    outline = {"type": "Polygon", "coordinates": [[[1, 2], [1.1, 2], [1.1, 2.1], [1, 2.1], [1, 2]]]}
+    return {"file": SimpleUploadedFile("b.geojson", json.dumps(outline).encode(), "application/geo+json")}
+
+
+# An outline is drawn on its unit's map (VIEW, the data endpoint) and imported on its unit's page (CHANGE).
+CASES.append(
+    ScopeCase(
+        name="unit_boundary",
+        model=UnitBoundary,
+        make=make_boundary,
+        ui_detail=lambda obj: reverse("grid_woodpecker:unit_map_data", args=[obj.unit_id]),
+        ui_actions=(
+            Act(
+                "page boundary import",
+                CHANGE,
+                boundary_file,
+                url=lambda obj: reverse("organizations:boundary_import", args=[obj.unit_id]),
+            ),
+        ),
+        admin=False,
+        marker=lambda obj: str(obj.unit_id),
     )
 )
