@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.permissions import VIEW
 from cadres.validators import normalize_mobile
 from core.fields import FormDateField, FormDateTimeField
+from core.forms import UnitChoiceField
 from core.params import ID_MAX
-from organizations.models import OrganizationUnit
 
 from .models import Clue, ClueCategory, Rating, WoodpeckerGroup
 from .photos import MAX_PHOTOS
@@ -113,7 +113,7 @@ class MergeForm(ClueActionForm):
 
 
 class DispatchForm(ClueActionForm):
-    department = forms.ModelChoiceField(label=_("Department"), queryset=OrganizationUnit.objects.none())
+    department = UnitChoiceField(label=_("Department"))
     deadline = FormDateTimeField(
         label=_("Deadline"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
@@ -145,7 +145,7 @@ class RateForm(ClueActionForm):
 
 
 class TaskForm(forms.Form):
-    grid = forms.ModelChoiceField(label=_("Grid"), queryset=None)
+    grid = UnitChoiceField(label=_("Grid"))
     title = forms.CharField(label=_("Title"), max_length=100)
     description = forms.CharField(
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000

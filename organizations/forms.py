@@ -2,9 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import FormDateField
+from core.forms import UnitChoiceField
 from core.params import INT_MAX
 
-from .models import OrganizationUnit, PartyOrganization, UnitKind
+from .models import PartyOrganization, UnitKind
 
 
 class UnitForm(forms.Form):
@@ -24,12 +25,11 @@ class UnitCreateForm(UnitForm):
 
 
 class UnitMoveForm(forms.Form):
-    parent = forms.ModelChoiceField(label=_("new parent unit"), queryset=OrganizationUnit.objects.none())
+    parent = UnitChoiceField(label=_("new parent unit"))
 
     def __init__(self, *args, parent_queryset, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = parent_queryset
-        self.fields["parent"].label_from_instance = lambda unit: f"{unit.name}（{unit.code}）"
 
 
 class PartyOrganizationForm(forms.ModelForm):
