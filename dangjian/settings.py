@@ -270,6 +270,7 @@ REST_FRAMEWORK = {
         "clue_submit": ["5/10m", "30/1d"],
         "pickup_code": "5/10m",  # wrong pickup codes at one station's counter (grid_woodpecker.services.redemptions)
         "open311": env.str("THROTTLE_OPEN311", default="60/minute"),
+        "person_search": ["60/m", "1000/1d"],  # the person picker's typeahead, per user (cadres.views.people)
     },
 }
 # Request bodies: Django's limit for forms, and the API's JSON parser reads no more than this either.
