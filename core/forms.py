@@ -20,7 +20,8 @@ class OnlyChoiceSelect(forms.Select):
     The choices are read once (one query, as the plain select), whether or not they collapse."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        options = list(self.choices)
+        # iter(): list() would ask a ModelChoiceIterator its len(), a COUNT query besides the one that reads.
+        options = list(iter(self.choices))
         choices = [(key, label) for key, label in options if key not in ("", None)]
         if self.is_required and len(choices) == 1:
             key, label = choices[0]
