@@ -4,6 +4,8 @@ refused by the service with its message (the forms accept every role so that the
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import UnitChoiceField
+
 from .models import RoleAssignment, User
 from .permissions import GRANT, grantable_roles, units_queryset
 from .roles import Role
@@ -11,7 +13,7 @@ from .roles import Role
 
 class RoleFields(forms.Form):
     role = forms.ChoiceField(label=_("role"), choices=Role.choices)
-    unit: forms.ModelChoiceField = forms.ModelChoiceField(label=_("organization unit"), queryset=None)
+    unit: forms.ModelChoiceField = UnitChoiceField(label=_("organization unit"))
 
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)

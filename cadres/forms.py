@@ -1,5 +1,6 @@
-"""Portal forms. Thin: they parse; the services decide. People are chosen by their full ID number (found through
-the keyed hash, inside the user's jurisdiction), so nobody needs to browse a list of personal data."""
+"""Portal forms. Thin: they parse; the services decide. A registered person is chosen by name with the person
+picker (`cadres.picker`: people inside the user's jurisdiction, namesakes told apart by masked ID number and unit,
+the chosen id checked again on the server); an ID number is typed only for someone not yet registered."""
 
 from django import forms
 from django.utils import timezone
@@ -7,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import CHANGE, units_queryset
 from core.fields import FormDateField
+from core.forms import UnitChoiceField
 from organizations.models import OrganizationUnit, UnitKind
 
 from . import selectors
@@ -32,23 +34,17 @@ from .models import (
     TrainingSession,
     VettingResult,
 )
+from .picker import PersonPickerField, PersonPickerMixin
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class UnitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, unit):
-        return f"{unit.name}（{unit.code}）"
-
-
 def unit_field(label=None, required=True):
-    return UnitChoiceField(
-        label=label or _("organization unit"), queryset=OrganizationUnit.objects.none(), required=required
-    )
+    return UnitChoiceField(label=label or _("organization unit"), required=required)
 
 
-class ScopedForm(forms.Form):
-    """A form whose unit fields offer only the units the user may write, and whose `person` is found by ID."""
+class ScopedForm(PersonPickerMixin, forms.Form):
+    """A form whose unit fields offer only the units the user may write, and whose `person` is picked by name."""
 
     unit_fields: dict = {}  # field name → kinds offered (empty tuple: any kind)
     unit_model = None  # the model the form creates: its units are those where the user may CHANGE it
@@ -61,20 +57,13 @@ class ScopedForm(forms.Form):
             if kinds:
                 qs = qs.filter(kind__in=kinds)
             self.fields[name].queryset = qs.order_by("path")
-
-    def clean_person_id_number(self):
-        number = self.cleaned_data["person_id_number"].strip().upper()
-        person = selectors.person_in_scope_by_id_number(user=self.user, id_number=number)
-        if person is None:
-            raise forms.ValidationError(
-                _("No person with this ID number in your jurisdiction; register the person first.")
-            )
-        self.cleaned_data["person"] = person
-        return number
+        self.bind_pickers(user)
 
 
-def person_id_field():
-    return forms.CharField(label=_("resident ID number of the person"), max_length=18)
+def person_field():
+    return PersonPickerField(
+        label=_("person"), help_text=_("Type part of the name, then choose the person; register newcomers first.")
+    )
 
 
 BRANCH_KINDS = (
@@ -186,28 +175,41 @@ class DateForm(forms.Form):
 
 
 class DevelopmentStartForm(ScopedForm):
-    """An application: the applicant is found by ID number, or registered on the spot when a name is given."""
+    """An application: the applicant is picked by name, or registered on the spot from a name and an ID number."""
 
     unit_fields = {"unit": BRANCH_KINDS}
     unit_model = DevelopmentRecord
-    person_id_number = person_id_field()
+    person = PersonPickerField(
+        label=_("applicant"),
+        required=False,
+        help_text=_("Type part of the name, then choose the person; for someone not yet registered, fill in below."),
+    )
     name = forms.CharField(
         label=_("name of a new applicant"),
         max_length=50,
         required=False,
         help_text=_("Only for someone not yet registered: the person is registered with this name."),
     )
+    person_id_number = forms.CharField(label=_("resident ID number of a new applicant"), max_length=18, required=False)
     unit = unit_field(_("party branch unit"))
     applied_on = FormDateField(label=_("applied on"), widget=DATE)
 
     def clean_person_id_number(self):
-        number = self.cleaned_data["person_id_number"].strip().upper()
-        self.cleaned_data["person"] = selectors.person_in_scope_by_id_number(user=self.user, id_number=number)
-        if self.cleaned_data["person"] is None and not (self.data.get("name") or "").strip():
-            raise forms.ValidationError(
-                _("No person with this ID number in your jurisdiction; give the name to register them.")
+        return self.cleaned_data["person_id_number"].strip().upper()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("person") is not None or "person" in self.errors:
+            return data
+        number = data.get("person_id_number")
+        if number:
+            # Someone registered already, whose number the user holds: found through the keyed hash, in scope.
+            data["person"] = selectors.person_in_scope_by_id_number(user=self.user, id_number=number)
+        if data.get("person") is None and not (number and (data.get("name") or "").strip()):
+            self.add_error(
+                "person", _("Choose the applicant, or give the name and ID number of someone not yet registered.")
             )
-        return number
+        return data
 
 
 class DevelopmentProposeForm(forms.Form):
@@ -224,7 +226,7 @@ class ReturnForm(forms.Form):
 class PostForm(ScopedForm):
     unit_fields = {"unit": VILLAGE_KINDS}
     unit_model = CadrePost
-    person_id_number = person_id_field()
+    person = person_field()
     unit = unit_field()
     committee = forms.ChoiceField(label=_("committee"), choices=Committee.choices)
     post = forms.ChoiceField(label=_("post"), choices=PostKind.choices)
@@ -249,7 +251,7 @@ class ElevationForm(forms.Form):
 class VettingForm(ScopedForm):
     unit_fields = {"unit": VILLAGE_KINDS}
     unit_model = JointVetting
-    person_id_number = person_id_field()
+    person = person_field()
     unit = unit_field()
     vetted_on = FormDateField(label=_("vetted on"), widget=DATE)
     departments = forms.CharField(label=_("vetting departments"), max_length=200, required=False)
@@ -260,7 +262,7 @@ class VettingForm(ScopedForm):
 class StudyForm(ScopedForm):
     unit_fields = {"unit": VILLAGE_KINDS}
     unit_model = DegreeStudy
-    person_id_number = person_id_field()
+    person = person_field()
     unit = unit_field()
     school = forms.CharField(label=_("school"), max_length=100)
     target_level = forms.ChoiceField(label=_("degree aimed at"), choices=EducationLevel.choices)
@@ -270,7 +272,7 @@ class StudyForm(ScopedForm):
 class AssessmentForm(ScopedForm):
     unit_fields = {"unit": VILLAGE_KINDS}
     unit_model = CapabilityAssessment
-    person_id_number = person_id_field()
+    person = person_field()
     unit = unit_field()
     year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
     score = forms.DecimalField(label=_("score"), min_value=0, max_value=100, decimal_places=1)
@@ -280,7 +282,7 @@ class AssessmentForm(ScopedForm):
 class ReserveForm(ScopedForm):
     unit_fields = {"unit": VILLAGE_KINDS}
     unit_model = ReserveCadre
-    person_id_number = person_id_field()
+    person = person_field()
     unit = unit_field()
     post_for = forms.ChoiceField(label=_("reserve for"), choices=ReservePost.choices)
     nomination = forms.ChoiceField(label=_("nominated by"), choices=Nomination.choices)
@@ -301,28 +303,16 @@ class TrainingForm(ScopedForm):
     ends_on = FormDateField(label=_("ends on"), widget=DATE)
 
 
-class AttendeesForm(forms.Form):
-    id_numbers = forms.CharField(
-        label=_("resident ID numbers of the attendees, one per line"),
-        widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=20000,
+class AttendeesForm(PersonPickerMixin, forms.Form):
+    """Attendees picked by name: each search adds its results, the ones checked are kept across searches."""
+
+    people = PersonPickerField(
+        label=_("attendees"),
+        multiple=True,
+        help_text=_("Search by name and check the attendees; several searches may be made before saving."),
     )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-
-    def clean_id_numbers(self):
-        people, unknown = [], []
-        for line in self.cleaned_data["id_numbers"].splitlines():
-            number = line.strip().upper()
-            if not number:
-                continue
-            person = selectors.person_in_scope_by_id_number(user=self.user, id_number=number)
-            (people.append(person) if person else unknown.append(number[:3] + "…" + number[-4:]))
-        if unknown:
-            raise forms.ValidationError(
-                _("No person in your jurisdiction has these ID numbers: %(list)s") % {"list": "、".join(unknown)}
-            )
-        self.cleaned_data["people"] = people
-        return self.cleaned_data["id_numbers"]
+        self.bind_pickers(user)

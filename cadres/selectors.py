@@ -8,6 +8,7 @@ from django.db.models.functions import Rank
 
 from accounts.permissions import REVEAL
 from core import crypto
+from core.params import ID_MAX
 from organizations.models import OrganizationUnit, UnitKind
 
 from .models import (
@@ -62,6 +63,47 @@ def people_search(*, user, query: str = "", unit=None):
     if unit is not None:
         qs = qs.filter(unit__path__startswith=unit.path)
     return qs
+
+
+PICKER_LIMIT = 20
+
+
+def people_for_picker(*, user, query: str, limit: int = PICKER_LIMIT):
+    """The person picker's search: people in scope whose name contains `query`, namesakes ordered by unit. Names
+    only: an ID number typed here finds nobody (it is never a way to test numbers)."""
+    query = (query or "").strip()[:50]
+    if not query or looks_like_id_number(query):
+        return Person.objects.none()
+    qs = Person.objects.restrict(user).filter(name__icontains=query).select_related("unit")
+    return qs.order_by("name", "unit__path", "id")[:limit]
+
+
+def person_for_picker(*, user, pk):
+    """The person with this id if the user may see them, else None (an id outside the scope is not told apart from
+    one that does not exist)."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    if not 0 < pk <= ID_MAX:
+        return None
+    return Person.objects.restrict(user).select_related("unit").filter(pk=pk).first()
+
+
+def people_for_picker_by_ids(*, user, ids):
+    """The people among `ids` the user may see (in the order given); ids outside the scope are left out."""
+    wanted = []
+    for given in ids:
+        try:
+            pk = int(given)
+        except (TypeError, ValueError):
+            continue
+        if 0 < pk <= ID_MAX and pk not in wanted:
+            wanted.append(pk)
+    if not wanted:
+        return []
+    found = {p.pk: p for p in Person.objects.restrict(user).select_related("unit").filter(pk__in=wanted)}
+    return [found[pk] for pk in wanted if pk in found]
 
 
 def person_in_scope_by_id_number(*, user, id_number: str):

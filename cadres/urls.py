@@ -8,6 +8,7 @@ urlpatterns = [
     path("", overview.index, name="index"),
     path("people/", people.PersonList.as_view(), name="person_list"),
     path("people/new/", people.PersonCreate.as_view(), name="person_create"),
+    path("people/search/", people.person_search, name="person_search"),
     path("people/<int:pk>/", people.person_detail, name="person_detail"),
     path("people/<int:pk>/edit/", people.PersonEdit.as_view(), name="person_edit"),
     path("people/<int:pk>/reveal/<str:field>/", people.person_reveal, name="person_reveal"),

@@ -4,7 +4,7 @@ from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
-from organizations.models import OrganizationUnit
+from core.forms import UnitChoiceField
 
 from .models import DevelopmentModel, Project
 
@@ -82,7 +82,7 @@ class ScoreForm(forms.Form):
 
 
 class TargetForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("scope"), queryset=OrganizationUnit.objects.none())
+    unit = UnitChoiceField(label=_("scope"))
     year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100, required=False)
     threshold = forms.DecimalField(
         label=_("income threshold (yuan)"), max_digits=14, decimal_places=2, min_value=Decimal("0.01"), required=False

@@ -279,6 +279,7 @@ REST_FRAMEWORK = {
         "signup_units": env.str("THROTTLE_SIGNUP_UNITS", default="300/10m"),
         # The grid a point lies in (organizations/api/views.py LocateView), per client address.
         "locate": env.str("THROTTLE_LOCATE", default="30/minute"),
+        "person_search": ["60/m", "1000/1d"],  # the person picker's typeahead, per user (cadres.views.people)
     },
 }
 # Request bodies: Django's limit for forms, and the API's JSON parser reads no more than this either.

@@ -5,9 +5,10 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import CHANGE, VIEW, units_queryset
-from cadres.forms import UnitChoiceField, unit_field
+from cadres.forms import unit_field
 from cadres.validators import normalize_mobile
 from core.fields import FormDateField, FormDateTimeField
+from core.forms import UnitChoiceField
 from core.params import ID_MAX
 from organizations.models import COUNTY_LEVEL, TOWNSHIP_LEVEL, VILLAGE_LEVEL, OrganizationUnit
 
@@ -211,7 +212,7 @@ class MergeForm(ClueActionForm):
 
 
 class DispatchForm(ClueActionForm):
-    department = forms.ModelChoiceField(label=_("Department"), queryset=OrganizationUnit.objects.none())
+    department = UnitChoiceField(label=_("Department"))
     deadline = FormDateTimeField(
         label=_("Deadline"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
@@ -243,7 +244,7 @@ class RateForm(ClueActionForm):
 
 
 class TaskForm(forms.Form):
-    grid = forms.ModelChoiceField(label=_("Grid"), queryset=None)
+    grid = UnitChoiceField(label=_("Grid"))
     title = forms.CharField(label=_("Title"), max_length=100)
     description = forms.CharField(
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import CHANGE, units_queryset
 from core.fields import FormDateField
+from core.forms import UnitChoiceField
 from core.params import INT_MAX
 
 from .models import (
@@ -35,12 +36,11 @@ class UnitCreateForm(UnitForm):
 
 
 class UnitMoveForm(forms.Form):
-    parent = forms.ModelChoiceField(label=_("new parent unit"), queryset=OrganizationUnit.objects.none())
+    parent = UnitChoiceField(label=_("new parent unit"))
 
     def __init__(self, *args, parent_queryset, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = parent_queryset
-        self.fields["parent"].label_from_instance = lambda unit: f"{unit.name}（{unit.code}）"
 
 
 class PartyOrganizationForm(forms.ModelForm):

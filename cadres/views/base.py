@@ -35,7 +35,5 @@ class FormView(ObjectFormView):
 
 
 class PersonRecordCreate(FormView):
-    """A record about a person found by ID number (vetting, study, assessment, post, reserve): the form's
-    `person_id_number` only finds the `person`, the service takes the person."""
-
-    drop_fields = ("person_id_number",)
+    """A record about a person picked by name (vetting, study, assessment, post, reserve): the form's `person`
+    (`cadres.picker.PersonPickerField`) is the person the service takes."""

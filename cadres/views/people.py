@@ -1,18 +1,23 @@
 """People: the list, registration, the person page (masked data; the full value only through `person_reveal`,
-which logs it) and editing."""
+which logs it), editing, and the person picker's search."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import CHANGE, REVEAL, can
+from core.api.errors import error_body
+from core.api.throttling import WindowThrottle
+from core.errors import ErrorCode
 from core.views import Column, get_scoped_or_404
 
-from .. import filters, forms, services
+from .. import filters, forms, selectors, services
 from ..models import CadrePost, DevelopmentRecord, PartyMember, Person, ReserveCadre
 from ..personal import age_band, person_facts
+from ..picker import person_option
 from .base import FormView, ListView
 
 
@@ -90,3 +95,17 @@ def person_reveal(request, pk, field):
     value = services.person_reveal(person=person, field=field, actor=request.user)
     # Shown once, in the answer to this POST: never kept in the session, the page's URL or a redirect.
     return _person_page(request, person, revealed={field: value})
+
+
+@login_required
+@require_GET
+def person_search(request):
+    """The person picker's typeahead: people in the user's jurisdiction whose name contains `q` — name, masked ID
+    number and unit, never a full ID number or phone. Throttled per user (`person_search` rate)."""
+    refused = WindowThrottle.check("person_search", request.user.pk)
+    if refused is not None:
+        response = JsonResponse(error_body(ErrorCode.THROTTLED.label, ErrorCode.THROTTLED), status=429)
+        response["Retry-After"] = str(max(1, round(refused.wait() or 1)))
+        return response
+    people = selectors.people_for_picker(user=request.user, query=request.GET.get("q", ""))
+    return JsonResponse({"results": [person_option(person) for person in people]})

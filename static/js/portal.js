@@ -31,3 +31,25 @@ document.addEventListener("click", (event) => {
 document.addEventListener("change", (event) => {
   if (event.target.matches("select[data-autosubmit]") && event.target.form) event.target.form.submit();
 });
+
+// Every table with a header becomes cards on a phone (static/css/portal.css, under 600px): each cell is labelled
+// with its column's header (data-label), as templates/core/object_list.html does on the server. A table marked
+// data-no-cards (a grid to read across) scrolls inside its own box instead.
+for (const table of document.querySelectorAll("table:not([data-no-cards])")) {
+  const headerRow = table.tHead && table.tHead.rows[table.tHead.rows.length - 1];
+  if (!headerRow) continue;
+  const labels = [];
+  for (const cell of headerRow.cells) {
+    for (let i = 0; i < (cell.colSpan || 1); i += 1) labels.push(cell.textContent.trim());
+  }
+  for (const body of table.tBodies) {
+    for (const row of body.rows) {
+      let column = 0;
+      for (const cell of row.cells) {
+        if (!cell.hasAttribute("data-label") && labels[column] && cell.colSpan === 1) cell.dataset.label = labels[column];
+        column += cell.colSpan || 1;
+      }
+    }
+  }
+  table.classList.add("cards");
+}

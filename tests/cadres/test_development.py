@@ -205,7 +205,7 @@ def test_secretary_records_an_application_of_someone_not_yet_registered(county, 
     url = reverse("cadres:development_create")
     body = {"person_id_number": number, "unit": county["village_a1"].pk, "applied_on": str(h.days_ago(3))}
     page = client.post(url, body).content.decode()
-    assert "请填写姓名" in page
+    assert "请选择申请人，或填写尚未登记人员的姓名和身份证号码" in page
     response = client.post(url, {**body, "name": "新申请人"})
     assert response.status_code == 302
     record = DevelopmentRecord.objects.get(person__name="新申请人")

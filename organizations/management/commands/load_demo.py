@@ -26,6 +26,19 @@ from organizations.divisions import DivisionDataMissing
 from organizations.models import OrganizationUnit, UnitKind
 
 DEMO_PASSWORD = "Shishou@2024"
+# The demo's accounts, one per role (made by `_users`), listed at the end of the command and tried by the tests.
+DEMO_ACCOUNTS = (
+    "admin",
+    "jingzhou",
+    "orgdept",
+    "township",
+    "secretary",
+    "community",
+    "gridworker",
+    "handler",
+    "woodpecker",
+    "external",
+)
 
 
 @dataclass
@@ -132,20 +145,7 @@ class Command(BaseCommand):
         token = Token.objects.filter(user__username="external").values_list("key", flat=True).first()
         self.stdout.write("")
         self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
-        for user in User.objects.filter(
-            username__in=[
-                "admin",
-                "jingzhou",
-                "orgdept",
-                "township",
-                "secretary",
-                "community",
-                "gridworker",
-                "handler",
-                "woodpecker",
-                "external",
-            ]
-        ).order_by("id"):
+        for user in User.objects.filter(username__in=DEMO_ACCOUNTS).order_by("id"):
             roles = ", ".join(
                 f"{a.get_role_display()}@{a.unit.name}" for a in user.role_assignments.select_related("unit")
             )
