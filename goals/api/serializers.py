@@ -64,7 +64,9 @@ class TargetHandDownSerializer(serializers.Serializer):
         help_text="`share`: a count shared by the children's base figure; `same`: a percentage given to each; "
         "`manual`: `values` per child.",
     )
-    base = serializers.CharField(required=False, help_text="For `share`: the base figure (the indicator's by default).")
+    base = serializers.CharField(
+        max_length=40, required=False, help_text="For `share`: the base figure (the indicator's by default)."
+    )
     values = serializers.DictField(
         child=serializers.DecimalField(max_digits=16, decimal_places=2, min_value=0),
         required=False,
