@@ -1,16 +1,13 @@
-"""Demo goals: the Jingzhou table as Jingzhou's targets and its county share as Shishou's, townships' targets,
-demonstration titles and weak-and-lax rectifications for 2022–2024 (docs/domain.md: 10 of 10 rectified in 2024),
-then a full recompute of the whole tree (Hubei → Jingzhou → its counties, Shishou alone with records).
-
-Runs last (goals is last in INSTALLED_APPS), so the roll-ups include every other app's demo records.
-"""
+"""Demo goals: the Jingzhou table as Jingzhou's targets; Shishou's fitted to its own villages, communities, townships
+and streets (`defaults.fitted_table`) and handed down to its townships (`services.target_hand_down`: counts shared
+by each township's villages or communities, percentages the same); demonstration titles and weak-and-lax
+rectifications for 2022–2024 (docs/domain.md: 10 of 10 rectified in 2024), then a full recompute of the whole tree
+(Hubei → Jingzhou → its counties, Shishou alone with records)."""
 
 from datetime import date
-from decimal import Decimal
 
 from accounts.permissions import SYSTEM
 from organizations.models import (
-    TOWNSHIP_LEVEL,
     DemonstrationTitle,
     DemonstrationTitleKind,
     OrganizationUnit,
@@ -19,8 +16,9 @@ from organizations.models import (
     UnitKind,
 )
 
+from . import indicators as registry
 from . import services
-from .models import ReportConfirmation
+from .models import ReportConfirmation, Target
 
 YEARS = (2022, 2023, 2024)
 # Titles held in the demo county each year (cumulative: a title once earned is held again the next year).
@@ -31,10 +29,9 @@ DEMO_SMART_STREETS = {2022: 1, 2023: 2, 2024: 2}
 # Weak-and-lax organizations: (started, accepted among them) per year; one left over from 2022 is accepted in 2023,
 # so 2022 has 8 of 9, 2023 10 of 10 and 2024 10 of 10 (the last as in docs/domain.md).
 WEAK_LAX = {2022: (9, 8), 2023: (9, 9), 2024: (10, 10)}
-# Township targets: share of its villages that should hold a title, and the percentage targets.
-TOWNSHIP_TITLE_SHARE = {2022: Decimal("0.10"), 2023: Decimal("0.20"), 2024: Decimal("0.30")}
-TOWNSHIP_PERCENT = {
-    "villages_income_over_200k": {2022: 50, 2023: 60, 2024: 70},
+# The county's percentage targets besides the Jingzhou table's (set by its organization department).
+COUNTY_PERCENT = {
+    "demonstration_village_share": {2022: 7, 2023: 14, 2024: 22},
     "weak_lax_rectification_rate": {2022: 100, 2023: 100, 2024: 100},
 }
 
@@ -89,21 +86,19 @@ def build(ctx):
 
     above = list(OrganizationUnit.objects.ancestors_of(city))  # Hubei, Jingzhou
     prefectures = [u for u in above if u.kind == UnitKind.PREFECTURE]
-    for unit in [*prefectures, city]:
-        services.targets_load_defaults(unit=unit, actor=ctx.users.get("jingzhou") or SYSTEM)
-    by_parent: dict[int, int] = {}
-    for u in villages + communities:
-        by_parent[u.parent_id] = by_parent.get(u.parent_id, 0) + 1
-    for township in [u for u in units if u.kind in TOWNSHIP_LEVEL]:
-        for year in YEARS:
-            share = TOWNSHIP_TITLE_SHARE[year]
-            n = (Decimal(by_parent.get(township.pk, 0)) * share).quantize(Decimal(1))
-            services.target_set(
-                indicator="demonstration_village_share", unit=township, year=year, value=share * 100, actor=actor
+    for prefecture in prefectures:
+        services.targets_load_defaults(unit=prefecture, actor=ctx.users.get("jingzhou") or SYSTEM)
+    services.targets_load_defaults(unit=city, actor=actor)
+    for key, by_year in COUNTY_PERCENT.items():
+        for year, value in by_year.items():
+            services.target_set(indicator=key, unit=city, year=year, value=value, actor=actor)
+    # Every county target a township can carry goes down to the townships: counts shared by their own base.
+    for target in Target.objects.filter(unit=city).select_related("unit").order_by("year", "indicator"):
+        if services.hand_down_children(target):
+            rule = (
+                services.SAME if registry.get(target.indicator).measure == registry.Measure.PERCENT else services.SHARE
             )
-            services.target_set(indicator="demonstration_villages", unit=township, year=year, value=n, actor=actor)
-            for key, by_year in TOWNSHIP_PERCENT.items():
-                services.target_set(indicator=key, unit=township, year=year, value=by_year[year], actor=actor)
+            services.target_hand_down(target=target, actor=actor, rule=rule)
 
     # Villages confirm their organization records: every year complete but for a few late ones in 2024.
     reporting = [u for u in units if u.kind in services.REPORTING_KINDS]

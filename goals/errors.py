@@ -11,6 +11,9 @@ class ErrorCode(models.TextChoices):
         _("Targets are set for the province, a prefecture, a county-level unit, or a township, street or zone."),
     )
     TARGET_LEVEL = "target_level", _("The indicator's target does not fit this level.")
+    HAND_DOWN_RULE = "hand_down_rule", _("This rule does not hand down this indicator's target.")
+    HAND_DOWN_NO_BASE = "hand_down_no_base", _("The units under the scope have nothing to share the target by.")
+    HAND_DOWN_NO_CHILDREN = "hand_down_no_children", _("No unit under the scope takes this target.")
     NO_DEFAULT_TARGETS = "no_default_targets", _("No default target table fits this level.")
     NEGATIVE_TARGET = "negative_target", _("A target cannot be negative.")
     PERCENT_OVER_100 = "percent_over_100", _("A percentage target lies between 0 and 100.")

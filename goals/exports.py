@@ -14,7 +14,13 @@ def _num(value):
     return None if value is None else float(value)
 
 
-def dashboard_workbook(*, unit, year, rows, children, computed_at) -> bytes:
+def _heading(indicator) -> str:
+    # The indicator's name and the unit its column counts in: 发展党员（人）, 示范村（个）, …（%）.
+    unit = "%" if indicator.measure == registry.Measure.PERCENT else indicator.measure_label
+    return f"{indicator.name}（{unit}）"
+
+
+def dashboard_workbook(*, unit, year, rows, columns, children, computed_at) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = _("Indicators")
@@ -55,13 +61,12 @@ def dashboard_workbook(*, unit, year, rows, children, computed_at) -> bytes:
             ]
         )
     sheet.column_dimensions["A"].width = 48
-    computable = [row.indicator for row in rows if row.indicator.has_source]
     table = book.create_sheet(_("Units under it"))
-    table.append([_("unit"), _("code")] + [str(i.name) for i in computable])
+    table.append([_("unit"), _("code")] + [_heading(i) for i in columns])
     for cell in table[1]:
         cell.font = Font(bold=True)
     for child, values in children:
-        table.append([child.name, child.code] + [_num(values.get(i.key)) for i in computable])
+        table.append([child.name, child.code] + [_num(values.get(i.key)) for i in columns])
     table.column_dimensions["A"].width = 24
     missing = book.create_sheet(_("Not reported"))
     missing.append([_("data source"), _("unit"), _("code")])

@@ -20,6 +20,8 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from organizations.models import ABOVE_COUNTY, COUNTY_LEVEL, TOWNSHIP_LEVEL, VILLAGE_LEVEL
+
 
 class Measure(models.TextChoices):
     COUNT = "count", _("count")
@@ -42,6 +44,15 @@ class Figure:
     denominator: Decimal | None = None
 
 
+# The levels an indicator shows at (`Indicator.levels`), by the unit kinds of each level. A figure about villages
+# (a share of villages, titles awarded to villages) says nothing on one village's own dashboard; a figure about
+# townships or counties (demonstration townships, demonstration counties) nothing below them. Every figure is still
+# computed and rolled up at every level: the levels only choose what a dashboard lists.
+EVERY_LEVEL = (*ABOVE_COUNTY, *COUNTY_LEVEL, *TOWNSHIP_LEVEL, *VILLAGE_LEVEL)
+FROM_TOWNSHIP = (*ABOVE_COUNTY, *COUNTY_LEVEL, *TOWNSHIP_LEVEL)
+FROM_COUNTY = (*ABOVE_COUNTY, *COUNTY_LEVEL)
+
+
 class Units(frozenset):
     """A compute scope: the records at exactly these unit ids (not below them)."""
 
@@ -59,6 +70,18 @@ class Indicator:
     # The unit kinds a target of this indicator fits (empty: every kind that takes targets). Demonstration counties
     # count county-level units: their target is a prefecture's or the province's, never a county's.
     target_kinds: tuple = ()
+    # The unit kinds whose dashboards list this indicator (its children table, charts, exports and API too); empty:
+    # every level. A target fits only where the indicator shows.
+    levels: tuple = ()
+    # What a target handed down to the children is shared by (`goals.bases`): villages, members, grids…
+    base: str = "equal"
+
+    def shows_at(self, kind: str) -> bool:
+        return not self.levels or kind in self.levels
+
+    def targets_at(self, kind: str) -> bool:
+        """Whether a target of this indicator fits a unit of `kind` (its target kinds, and where it shows)."""
+        return self.shows_at(kind) and (not self.target_kinds or kind in self.target_kinds)
 
     @property
     def measure_label(self) -> str:
@@ -105,7 +128,17 @@ def register(indicator: Indicator) -> Indicator:
 
 
 def indicator(
-    key: str, name, measure: str, aggregation: str, source: str, *, description="", sort: int = 100, target_kinds=()
+    key: str,
+    name,
+    measure: str,
+    aggregation: str,
+    source: str,
+    *,
+    description="",
+    sort: int = 100,
+    target_kinds=(),
+    levels=(),
+    base: str = "equal",
 ) -> Callable[[Callable], Callable]:
     """Declare the decorated function as the compute function of an indicator and register it:
 
@@ -125,6 +158,8 @@ def indicator(
                 description=description,
                 sort=sort,
                 target_kinds=tuple(target_kinds),
+                levels=tuple(levels),
+                base=base,
             )
         )
         return compute
@@ -157,6 +192,11 @@ def get(key: str) -> Indicator | None:
 
 def all_indicators() -> list[Indicator]:
     return sorted(REGISTRY.values(), key=lambda i: (i.sort, i.key))
+
+
+def for_level(kind: str) -> list[Indicator]:
+    """The indicators a dashboard of a unit of `kind` lists, in their order."""
+    return [i for i in all_indicators() if i.shows_at(kind)]
 
 
 def label(key: str) -> str:

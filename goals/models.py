@@ -38,6 +38,18 @@ class Target(models.Model):
         help_text=_("A count, a percentage (0–100), yuan or person-times, in the indicator's unit."),
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
+    # A target handed down from the parent scope's (`services.target_hand_down`): where it came from and by what
+    # rule (shared by a base such as "share:villages", "same" value, or set child by child: "manual"). Empty for a
+    # target set for the scope itself; setting it by hand later keeps the origin and says "manual".
+    origin = models.ForeignKey(
+        "self",
+        verbose_name=_("handed down from"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="handed_down",
+    )
+    rule = models.CharField(_("hand-down rule"), max_length=40, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = ScopedQuerySet.as_manager()

@@ -176,15 +176,20 @@ class DashboardRow:
 def dashboard_rows(
     *, user, unit: OrganizationUnit, year: int, today: date | None = None, missing: int = 0
 ) -> list[DashboardRow]:
-    """Every indicator for a unit and year: stored value, target, status and completeness (a fixed number of
+    """Every indicator shown at the unit's level (`Indicator.levels`) for a unit and year: stored value, the target
+    set for this unit or handed down to it (never a larger scope's), status and completeness (a fixed number of
     queries, whatever the number of indicators or of units below; `missing`: how many non-reporting units to name
     per source)."""
-    rollups = {r.indicator: r for r in RollupValue.objects.restrict(user).filter(unit=unit, year=year)}
-    targets = {t.indicator: t for t in Target.objects.restrict(user).filter(unit=unit, year=year)}
-    sources = [i.source for i in registry.all_indicators() if i.has_source]
+    shown = registry.for_level(unit.kind)
+    keys = [i.key for i in shown]
+    rollups = {
+        r.indicator: r for r in RollupValue.objects.restrict(user).filter(unit=unit, year=year, indicator__in=keys)
+    }
+    targets = {t.indicator: t for t in Target.objects.restrict(user).filter(unit=unit, year=year, indicator__in=keys)}
+    sources = [i.source for i in shown if i.has_source]
     by_source = completeness_by_source(unit=unit, year=year, sources=sources, missing=missing)
     rows = []
-    for indicator in registry.all_indicators():
+    for indicator in shown:
         rollup = rollups.get(indicator.key)
         target = targets.get(indicator.key)
         status = status_of(indicator, rollup.value if rollup else None, target, year, today)
@@ -214,7 +219,7 @@ def computed_at(rows: list[DashboardRow], *, unit: OrganizationUnit, year: int):
 
 
 def history(*, user, unit: OrganizationUnit, years: list[int]) -> dict[str, dict]:
-    """Values and targets of every indicator over `years` for one unit: two queries."""
+    """Values and targets over `years` of every indicator shown at the unit's level, for one unit: two queries."""
     values: dict[str, dict] = {}
     for key, year, value in (
         RollupValue.objects.restrict(user).filter(unit=unit, year__in=years).values_list("indicator", "year", "value")
@@ -234,14 +239,20 @@ def history(*, user, unit: OrganizationUnit, years: list[int]) -> dict[str, dict
             "values": [as_float(values.get(i.key, {}).get(y)) for y in years],
             "targets": [as_float(goals.get(i.key, {}).get(y)) for y in years],
         }
-        for i in registry.all_indicators()
+        for i in registry.for_level(unit.kind)
         if i.has_source
     }
 
 
+def children_columns(*, unit: OrganizationUnit, children) -> list[registry.Indicator]:
+    """The computable indicators the children table lists: those shown at the unit's level and at its children's."""
+    kinds = {child.kind for child in children}
+    return [i for i in registry.for_level(unit.kind) if i.has_source and any(i.shows_at(kind) for kind in kinds)]
+
+
 def children_table(*, user, unit: OrganizationUnit, year: int, rank_by: str):
     """The unit's children (in scope, with dashboards) and their values of every computable indicator, ranked by
-    `rank_by` (highest first, units without a figure last)."""
+    `rank_by` (highest first, units without a figure last). Which of the values are listed: `children_columns`."""
     children = list(dashboard_units(user=user).filter(parent=unit).order_by("sort_order", "code"))
     values: dict[int, dict[str, Decimal | None]] = {child.pk: {} for child in children}
     for unit_id, key, value in (
@@ -250,9 +261,12 @@ def children_table(*, user, unit: OrganizationUnit, year: int, rank_by: str):
         .values_list("unit_id", "indicator", "value")
     ):
         values[unit_id][key] = value
-    rows = [(child, values[child.pk]) for child in children]
-    rows.sort(key=lambda row: (row[1].get(rank_by) is None, -(row[1].get(rank_by) or 0)))
-    return rows
+    return rank_children([(child, values[child.pk]) for child in children], rank_by)
+
+
+def rank_children(rows: list, rank_by: str) -> list:
+    """The children table's rows ranked by `rank_by`: highest first, units without a figure last."""
+    return sorted(rows, key=lambda row: (row[1].get(rank_by) is None, -(row[1].get(rank_by) or 0)))
 
 
 def children_not_reporting(*, unit: OrganizationUnit, year: int, children) -> set[int]:

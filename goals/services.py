@@ -1,7 +1,7 @@
 """Write use-cases of the goals app: roll-up recomputation, targets and report confirmations."""
 
 import logging
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_FLOOR, Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -26,8 +26,8 @@ from organizations.models import (
     UnitKind,
 )
 
+from . import bases, rollup
 from . import indicators as registry
-from . import rollup
 from .defaults import table_for
 from .errors import ErrorCode
 from .models import ReportConfirmation, RollupRun, RollupValue, Target
@@ -36,6 +36,7 @@ audit.ACTION_LABELS.update(
     {
         "target.set": gettext_lazy("Target set"),
         "target.delete": gettext_lazy("Target deleted"),
+        "target.hand_down": gettext_lazy("Target handed down"),
         "report.confirm": gettext_lazy("Records confirmed complete"),
     }
 )
@@ -274,10 +275,11 @@ def target_clean(*, indicator: str, unit: OrganizationUnit | None, year, value, 
             _("Targets are set for the province, a prefecture, a county-level unit, or a township, street or zone."),
             code=ErrorCode.TARGET_UNIT_KIND,
         )
-    elif definition and definition.target_kinds and unit.kind not in definition.target_kinds:
+    elif definition and not definition.targets_at(unit.kind):
+        kinds = [k for k in TARGET_KINDS if definition.targets_at(k)]
         message = _("The target of %(indicator)s is set for: %(kinds)s.") % {
             "indicator": definition.name,
-            "kinds": "、".join(str(UnitKind(kind).label) for kind in definition.target_kinds),
+            "kinds": "、".join(str(UnitKind(kind).label) for kind in kinds),
         }
         errors["unit"] = ValidationError(message, code=ErrorCode.TARGET_LEVEL)
     try:
@@ -303,20 +305,153 @@ def target_clean(*, indicator: str, unit: OrganizationUnit | None, year, value, 
 
 @transaction.atomic
 def target_set(*, indicator: str, unit: OrganizationUnit, year: int, value, actor, note: str = "") -> Target:
-    """Set (create or change) the target of an indicator for a scope unit and year."""
+    """Set (create or change) the target of an indicator for a scope unit and year. A target handed down to the
+    scope and set again by hand keeps where it came from, its rule then "manual"."""
     year, value = target_clean(indicator=indicator, unit=unit, year=year, value=value, actor=actor)
+    return _target_write(
+        indicator=indicator, unit=unit, year=year, value=value, note=note, actor=actor, action="target.set"
+    )
+
+
+def _target_write(*, indicator, unit, year, value, note, actor, action, origin=None) -> Target:
     target = Target.objects.select_for_update().filter(indicator=indicator, unit=unit, year=year).first()
-    before = {"value": target.value, "note": target.note} if target else {}
+    before = (
+        {"value": target.value, "note": target.note, "origin": target.origin, "rule": target.rule} if target else {}
+    )
     if target is None:
         target = Target(indicator=indicator, unit=unit, year=year)
     target.value, target.note = value, note or ""
+    if origin is not None:
+        target.origin, target.rule = origin
+    elif target.origin_id is not None:
+        target.rule = MANUAL
     # Year range and value sign were checked by target_clean; the database constraints hold them under concurrency.
     target.full_clean(validate_unique=False, validate_constraints=False)
     target.save()
-    audit.record(
-        actor=actor, action="target.set", obj=target, unit=unit, changes=audit.diff(target, before, ["value", "note"])
-    )
+    changes = audit.diff(target, before, ["value", "note", "origin", "rule"])
+    audit.record(actor=actor, action=action, obj=target, unit=unit, changes=changes)
     return target
+
+
+# How a target is handed down to the children of its scope (`target_hand_down`).
+SHARE, SAME, MANUAL = "share", "same", "manual"
+HAND_DOWN_RULES = {
+    SHARE: gettext_lazy("Shared by the children's base figure"),
+    SAME: gettext_lazy("The same percentage for each child"),
+    MANUAL: gettext_lazy("Set for each child"),
+}
+
+
+def hand_down_children(target: Target) -> list[OrganizationUnit]:
+    """The active children of a target's scope that a target of its indicator fits, in their order."""
+    definition = registry.get(target.indicator)
+    if definition is None:
+        return []
+    children = OrganizationUnit.objects.filter(parent_id=target.unit_id, is_active=True, kind__in=TARGET_KINDS)
+    return [u for u in children.order_by("sort_order", "code") if definition.targets_at(u.kind)]
+
+
+def split(total: Decimal, weights: dict, step: Decimal) -> dict:
+    """Share `total` between the keys of `weights` in proportion to them, in whole `step`s, so that the parts add
+    up to `total` exactly (largest remainder: every part is rounded down, and the steps left over go one each to the
+    largest remainders, the first in order on a tie). A total that is not a whole number of steps is shared in
+    cents."""
+    if total % step:
+        step = Decimal("0.01")
+    steps = int(total / step)
+    weight = sum(weights.values())
+    quotas = {key: Decimal(steps) * w / weight for key, w in weights.items()}
+    parts = {key: int(q.to_integral_value(rounding=ROUND_FLOOR)) for key, q in quotas.items()}
+    left = steps - sum(parts.values())
+    order = sorted(quotas, key=lambda key: -(quotas[key] - parts[key]))  # stable: ties keep the children's order
+    for key in order[:left]:
+        parts[key] += 1
+    return {key: (Decimal(n) * step).quantize(Decimal("0.01")) for key, n in parts.items()}
+
+
+def _hand_down_values(target, definition, children, *, rule, base, values) -> tuple[dict, str]:
+    percent = definition.measure == registry.Measure.PERCENT
+    if rule == SAME:
+        if not percent:
+            raise Invalid(
+                _("A count is shared between the children, never given to each of them whole."),
+                code=ErrorCode.HAND_DOWN_RULE,
+                field="rule",
+            )
+        return {child.pk: target.value for child in children}, SAME
+    if rule == SHARE:
+        if percent:
+            raise Invalid(
+                _("A percentage is not shared: hand down the same percentage, or set each child's."),
+                code=ErrorCode.HAND_DOWN_RULE,
+                field="rule",
+            )
+        base = base or definition.base
+        if base not in bases.BASES:
+            raise Invalid(_("Unknown base figure."), code=ErrorCode.HAND_DOWN_RULE, field="base")
+        weights = bases.counts(base, children)
+        if not sum(weights.values()):
+            raise Invalid(
+                _("The units under this scope have no %(base)s to share the target by.") % {"base": bases.label(base)},
+                code=ErrorCode.HAND_DOWN_NO_BASE,
+                field="base",
+            )
+        step = Decimal("0.01") if definition.measure == registry.Measure.YUAN else Decimal(1)
+        return split(target.value, weights, step), f"{SHARE}:{base}"
+    if rule == MANUAL:
+        given = {child.pk: (values or {}).get(child.pk) for child in children}
+        given = {pk: v for pk, v in given.items() if v not in (None, "")}
+        if not given:
+            raise Invalid(_("Enter a value for at least one unit."), code=ErrorCode.HAND_DOWN_RULE, field="values")
+        return given, MANUAL
+    raise Invalid(_("Unknown hand-down rule."), code=ErrorCode.HAND_DOWN_RULE, field="rule")
+
+
+@transaction.atomic
+def target_hand_down(*, target: Target, actor, rule: str, base: str | None = None, values=None) -> list[Target]:
+    """Hand a scope's target down to its children (the townships of a county, the counties of a prefecture), each
+    child's target recorded with its origin and rule and audited (`target.hand_down`), in one transaction: a count
+    shared by the children's base figure (`bases`, the indicator's own by default) in whole units that add up to
+    the parent's, a percentage the same for each, or the values set child by child (`values`: {unit id: value}).
+    An existing target of a child is overwritten. Only organization-department staff of the parent scope."""
+    target = Target.objects.select_for_update().select_related("unit").get(pk=target.pk)
+    require(actor, CHANGE, target, _("Only organization-department staff may set targets here."))
+    definition = registry.get(target.indicator)
+    if definition is None:
+        raise Invalid(_("Unknown indicator."), code=ErrorCode.UNKNOWN_INDICATOR, field="indicator")
+    children = hand_down_children(target)
+    if not children:
+        raise Invalid(
+            _("No unit under this scope takes a target of this indicator."),
+            code=ErrorCode.HAND_DOWN_NO_CHILDREN,
+            field="rule",
+        )
+    shares, rule_used = _hand_down_values(target, definition, children, rule=rule, base=base, values=values)
+    by_pk = {child.pk: child for child in children}
+    cleaned, errors = {}, {}
+    for pk, value in shares.items():
+        try:
+            cleaned[pk] = target_clean(
+                indicator=target.indicator, unit=by_pk[pk], year=target.year, value=value, actor=actor
+            )[1]
+        except ValidationError as exc:
+            errors[f"value_{pk}"] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    note = _("Handed down from %(unit)s") % {"unit": target.unit.name}
+    return [
+        _target_write(
+            indicator=target.indicator,
+            unit=by_pk[pk],
+            year=target.year,
+            value=value,
+            note=note,
+            actor=actor,
+            action="target.hand_down",
+            origin=(target, rule_used),
+        )
+        for pk, value in cleaned.items()
+    ]
 
 
 @transaction.atomic
@@ -355,8 +490,8 @@ def report_confirm(*, source: str, unit: OrganizationUnit, year: int, actor) -> 
 
 def targets_load_defaults(*, unit: OrganizationUnit, actor, table: dict | None = None) -> int:
     """Load the default table that fits `unit`'s level as its targets (`defaults.table_for`: the Jingzhou plan at a
-    prefecture, its share at a county-level unit); existing targets of those rows are overwritten."""
-    table = table or table_for(unit.kind)
+    prefecture, its pace fitted to a county-level unit's own base); existing targets of those rows are overwritten."""
+    table = table or table_for(unit)
     if table is None:
         raise Invalid(
             _("No default targets fit this level: the Jingzhou plan loads at a prefecture, its share at a county."),

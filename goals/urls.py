@@ -15,4 +15,5 @@ urlpatterns = [
     path("units/<int:pk>/targets/defaults/", views.targets_defaults, name="targets_defaults"),
     path("targets/", views.target_list, name="target_list"),
     path("targets/<int:pk>/delete/", views.target_delete, name="target_delete"),
+    path("targets/<int:pk>/hand-down/", views.target_hand_down, name="target_hand_down"),
 ]

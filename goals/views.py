@@ -1,5 +1,6 @@
 """Portal pages of the annual goal dashboards. Thin: scope, parse, call a selector or service, render."""
 
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -13,16 +14,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.permissions import CHANGE, can_at
+from accounts.permissions import CHANGE, can, can_at
 from core.params import BadParameter, parse_year
 from core.views import add_service_errors, get_scoped_or_404, run_service
 from organizations.models import OrganizationUnit
 
-from . import exports, selectors, services
+from . import bases, exports, selectors, services
 from . import indicators as registry
-from .defaults import table_for
+from .defaults import has_table
 from .errors import ErrorCode
-from .forms import TargetForm
+from .forms import HandDownForm, TargetForm
 from .models import ReportConfirmation, Target
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -51,12 +52,14 @@ def _context(request, unit, *, names_missing: bool = True):
     missing = selectors.MISSING_SHOWN if names_missing else 0
     rows = selectors.dashboard_rows(user=request.user, unit=unit, year=year, missing=missing)
     computable = [row.indicator for row in rows if row.indicator.has_source]
-    rank_by = request.GET.get("rank")
-    if rank_by not in {i.key for i in computable}:
-        ratios = [i.key for i in computable if i.aggregation == registry.Aggregation.RATIO]
-        rank_by = (ratios or [i.key for i in computable] or [""])[0]
+    rank_by = request.GET.get("rank") or ""
     years = list(range(year - HISTORY_YEARS + 1, year + 1))
     children = selectors.children_table(user=request.user, unit=unit, year=year, rank_by=rank_by)
+    columns = selectors.children_columns(unit=unit, children=[child for child, _values in children])
+    if rank_by not in {i.key for i in columns}:
+        ratios = [i.key for i in columns if i.aggregation == registry.Aggregation.RATIO]
+        rank_by = (ratios or [i.key for i in columns] or [""])[0]
+        children = selectors.rank_children(children, rank_by)
     history = selectors.history(user=request.user, unit=unit, years=years)
     sources = {}
     for row in rows:
@@ -68,6 +71,7 @@ def _context(request, unit, *, names_missing: bool = True):
         "years": selectors.years_available(unit=unit),
         "rows": rows,
         "computable": computable,
+        "columns": columns,
         "rank_by": rank_by,
         "children": children,
         "not_reporting": selectors.children_not_reporting(
@@ -78,13 +82,39 @@ def _context(request, unit, *, names_missing: bool = True):
         "sources": [(registry.source_label(key), key, c) for key, c in sources.items()],
         "chart_data": {
             "years": years,
-            "series": {
-                key: {**data, "name": registry.label(key), "percent": registry.get(key).measure == "percent"}
-                for key, data in history.items()
-            },
+            "series": {key: {**data, **_chart_labels(registry.get(key))} for key, data in history.items()},
+            "children": _children_chart(unit, year, rank_by, children),
         },
         "can_set_targets": unit.kind in services.TARGET_KINDS and can_at(request.user, CHANGE, Target, unit),
         "can_confirm": unit.kind in services.REPORTING_KINDS and can_at(request.user, CHANGE, ReportConfirmation, unit),
+    }
+
+
+def _chart_labels(indicator) -> dict:
+    # What the charts write on the value axis: 人, 个, 元, 人次, or % (a percentage's axis runs to 100).
+    return {
+        "name": str(indicator.name),
+        "percent": indicator.measure == registry.Measure.PERCENT,
+        "axis": "%" if indicator.measure == registry.Measure.PERCENT else indicator.measure_label,
+    }
+
+
+def _children_chart(unit, year, rank_by, children) -> dict | None:
+    """The ranked indicator's values of the children, as the bars of a chart whose bars lead to their dashboards."""
+    indicator = registry.get(rank_by)
+    if indicator is None or not children:
+        return None
+    return {
+        "key": rank_by,
+        **_chart_labels(indicator),
+        "units": [
+            {
+                "name": child.name,
+                "url": f"{reverse('goals:dashboard', args=[child.pk])}?year={year}",
+                "value": None if values.get(rank_by) is None else float(values[rank_by]),
+            }
+            for child, values in children
+        ],
     }
 
 
@@ -113,7 +143,12 @@ def dashboard_export(request, pk):
     unit = _unit_or_404(request, pk)
     ctx = _context(request, unit, names_missing=False)
     body = exports.dashboard_workbook(
-        unit=unit, year=ctx["year"], rows=ctx["rows"], children=ctx["children"], computed_at=ctx["computed_at"]
+        unit=unit,
+        year=ctx["year"],
+        rows=ctx["rows"],
+        columns=ctx["columns"],
+        children=ctx["children"],
+        computed_at=ctx["computed_at"],
     )
     response = HttpResponse(body, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="goals-{unit.code}-{ctx["year"]}.xlsx"'
@@ -162,7 +197,7 @@ def targets(request, pk):
     unit = _unit_or_404(request, pk)
     year = _year(request, unit)
     can_set = unit.kind in services.TARGET_KINDS and can_at(request.user, CHANGE, Target, unit)
-    form = TargetForm(request.POST or None, initial={"year": year})
+    form = TargetForm(request.POST or None, initial={"year": year}, kind=unit.kind)
     if request.method == "POST":
         if not can_set:
             raise PermissionDenied(_("Only organization-department staff may set targets here."))
@@ -186,15 +221,27 @@ def targets(request, pk):
     context = {
         "unit": unit,
         "year": year,
-        "has_defaults": table_for(unit.kind) is not None,
+        "has_defaults": has_table(unit.kind),
         "items": [
             (t, registry.label(t.indicator))
             for t in sorted(items, key=lambda t: registry.get(t.indicator).sort if registry.get(t.indicator) else 999)
         ],
         "form": form,
         "can_set": can_set,
+        "hand_down_keys": _hand_down_keys(unit) if can_set else set(),
     }
     return render(request, "goals/targets.html", context)
+
+
+def _hand_down_keys(unit) -> set[str]:
+    """The indicators whose target at `unit` can be handed down: a target fits one of its children's kinds."""
+    kinds = set(
+        OrganizationUnit.objects.filter(parent=unit, is_active=True, kind__in=services.TARGET_KINDS)
+        .order_by()
+        .values_list("kind", flat=True)
+        .distinct()
+    )
+    return {i.key for i in registry.all_indicators() if any(i.targets_at(kind) for kind in kinds)}
 
 
 @login_required
@@ -231,3 +278,63 @@ def target_delete(request, pk):
     services.target_delete(target=target, actor=request.user)
     messages.success(request, _("Target deleted."))
     return redirect(f"{reverse('goals:targets', args=[target.unit_id])}?year={target.year}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def target_hand_down(request, pk):
+    """Hand a scope's target down to its children: shared by their base figure (a count) or the same percentage,
+    or a value for each child; the children's current targets are shown beside."""
+    target = get_scoped_or_404(Target.objects.select_related("unit"), request.user, pk=pk)
+    if not can(request.user, CHANGE, target):
+        raise PermissionDenied(_("Only organization-department staff may set targets here."))
+    definition = registry.get(target.indicator)
+    if definition is None:
+        raise Http404
+    children = services.hand_down_children(target)
+    percent = definition.measure == registry.Measure.PERCENT
+    base = request.POST.get("base") or definition.base
+    base = base if base in bases.BASES else definition.base
+    figures = bases.counts(base, children) if children and not percent else {}
+    if percent:
+        proposed = {child.pk: target.value for child in children}
+    elif figures and sum(figures.values()):
+        step = Decimal("0.01") if definition.measure == registry.Measure.YUAN else Decimal(1)
+        proposed = services.split(target.value, figures, step)
+    else:
+        proposed = {}
+    initial = {"base": definition.base, **{f"value_{pk}": value for pk, value in proposed.items()}}
+    form = HandDownForm(request.POST or None, initial=initial, children=children, percent=percent)
+    if request.method == "POST" and form.is_valid():
+        try:
+            written = services.target_hand_down(
+                target=target,
+                actor=request.user,
+                rule=form.cleaned_data["rule"],
+                base=form.cleaned_data.get("base") or None,
+                values=form.child_values(children),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Target handed down to %(n)s units.") % {"n": len(written)})
+            return redirect(f"{reverse('goals:targets', args=[target.unit_id])}?year={target.year}")
+    current = {
+        t.unit_id: t
+        for t in selectors.targets_visible(user=request.user).filter(
+            indicator=target.indicator, year=target.year, unit__in=children
+        )
+    }
+    context = {
+        "target": target,
+        "unit": target.unit,
+        "name": registry.label(target.indicator),
+        "measure": "%" if percent else definition.measure_label,
+        "base_label": bases.label(base),
+        "form": form,
+        "rows": [
+            (child, figures.get(child.pk), proposed.get(child.pk), current.get(child.pk), form[f"value_{child.pk}"])
+            for child in children
+        ],
+    }
+    return render(request, "goals/hand_down.html", context)

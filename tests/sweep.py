@@ -419,6 +419,7 @@ PAGE_KWARGS = {
     "goals:targets": _unit("township_a", model="goals.Target"),
     "goals:targets_defaults": _unit("township_a", model="goals.Target"),
     "goals:target_delete": _pk("goals.Target"),
+    "goals:target_hand_down": _pk("goals.Target"),
     "open311:service": lambda w: [Sample({"code": "lights"}, owned=False)],
     "open311:request": _pk("grid_woodpecker.Clue"),
     # The sheet imports (core.sheets): the kinds are words; a job belongs to its uploader (township A's staff).

@@ -191,7 +191,8 @@ def test_unit_refusals(county, users, api_for):
 def test_target_refusals(county, users, api_for):
     from goals import indicators
 
-    key = next(i.key for i in indicators.all_indicators() if not i.target_kinds)
+    # An indicator whose target fits a township and a county alike (demonstration villages).
+    key = next(i.key for i in indicators.all_indicators() if i.targets_at("township") and i.targets_at("city"))
     body = {"indicator": key, "unit_code": "TCITY0001", "year": 2024, "value": "10"}
     township = {**body, "unit_code": "TOWNA0001"}  # township staff read their township's targets, set none
     _refused(api_for(users["staff_a"]).post(TARGETS, township, format="json"), 403, "permission_denied")

@@ -12,6 +12,13 @@ class IndicatorSerializer(serializers.Serializer):
     source = serializers.CharField()
     has_source = serializers.BooleanField()
     description = serializers.CharField()
+    levels = serializers.ListField(
+        child=serializers.CharField(), help_text="The unit kinds whose dashboards list the indicator (empty: all)."
+    )
+    target_kinds = serializers.ListField(
+        child=serializers.CharField(), help_text="The unit kinds a target of it fits (empty: where it shows)."
+    )
+    base = serializers.CharField(help_text="What a target handed down is shared by (`villages`, `members`, …).")
 
 
 class TargetSerializer(serializers.ModelSerializer):
@@ -20,8 +27,20 @@ class TargetSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Target
-        fields = ["id", "indicator", "indicator_name", "unit", "unit_code", "year", "value", "note", "updated_at"]
-        read_only_fields = ["unit", "updated_at"]
+        fields = [
+            "id",
+            "indicator",
+            "indicator_name",
+            "unit",
+            "unit_code",
+            "year",
+            "value",
+            "note",
+            "origin",
+            "rule",
+            "updated_at",
+        ]
+        read_only_fields = ["unit", "origin", "rule", "updated_at"]
 
     def get_indicator_name(self, obj) -> str:
         return registry.label(obj.indicator)
@@ -35,6 +54,24 @@ class TargetWriteSerializer(serializers.Serializer):
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     value = serializers.DecimalField(max_digits=16, decimal_places=2)
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class TargetHandDownSerializer(serializers.Serializer):
+    """The body for handing a target down to the children of its scope."""
+
+    rule = serializers.ChoiceField(
+        choices=["share", "same", "manual"],
+        help_text="`share`: a count shared by the children's base figure; `same`: a percentage given to each; "
+        "`manual`: `values` per child.",
+    )
+    base = serializers.CharField(
+        max_length=40, required=False, help_text="For `share`: the base figure (the indicator's by default)."
+    )
+    values = serializers.DictField(
+        child=serializers.DecimalField(max_digits=16, decimal_places=2, min_value=0),
+        required=False,
+        help_text="For `manual`: {child unit code: value}.",
+    )
 
 
 class TargetUpdateSerializer(serializers.Serializer):

@@ -9,7 +9,9 @@ from rest_framework.response import Response
 from accounts.scoping import VIEW, restrict
 from core.api.pagination import StandardPagination
 from core.api.viewsets import ScopedModelViewSet, ScopedReadOnlyModelViewSet
+from core.errors import Invalid
 from core.params import BadParameter, parse_year
+from organizations.errors import ErrorCode as OrgCode
 from organizations.models import OrganizationUnit
 from organizations.selectors import unit_by_code
 
@@ -23,6 +25,7 @@ from .serializers import (
     IndicatorSerializer,
     MissingUnitSerializer,
     RollupValueSerializer,
+    TargetHandDownSerializer,
     TargetSerializer,
     TargetUpdateSerializer,
     TargetWriteSerializer,
@@ -44,6 +47,9 @@ class IndicatorViewSet(viewsets.ViewSet):
             "source": indicator.source,
             "has_source": indicator.has_source,
             "description": str(indicator.description),
+            "levels": list(indicator.levels),
+            "target_kinds": list(indicator.target_kinds),
+            "base": indicator.base,
         }
 
     @extend_schema(responses=IndicatorSerializer(many=True))
@@ -93,6 +99,27 @@ class TargetViewSet(ScopedModelViewSet):
     def destroy(self, request, *args, **kwargs):
         services.target_delete(target=self.get_object(), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=TargetHandDownSerializer, responses=TargetSerializer(many=True))
+    @action(detail=True, methods=["post"], url_path="hand-down")
+    def hand_down(self, request, pk=None):
+        """Hand the target down to the children of its scope (each child's target records this one as its
+        `origin`); answers the children's targets."""
+        target = self.get_object()
+        data = self.validated(TargetHandDownSerializer)
+        codes = {child.code: child.pk for child in services.hand_down_children(target)}
+        given = data.get("values") or {}
+        if set(given) - set(codes):
+            raise Invalid(
+                _("No unit with this code under the target's scope takes it."),
+                code=OrgCode.UNKNOWN_UNIT,
+                field="values",
+            )
+        values = {codes[code]: value for code, value in given.items()}
+        written = services.target_hand_down(
+            target=target, actor=request.user, rule=data["rule"], base=data.get("base"), values=values
+        )
+        return Response(TargetSerializer(written, many=True).data)
 
 
 class RollupValueViewSet(ScopedReadOnlyModelViewSet):

@@ -19,7 +19,7 @@ from cadres.models import (
 )
 from organizations.models import VILLAGE_LEVEL, OrganizationUnit, UnitKind
 
-from ..indicators import Aggregation, Figure, Measure, Units, indicator
+from ..indicators import EVERY_LEVEL, FROM_TOWNSHIP, Aggregation, Figure, Measure, Units, indicator
 from .base import counts_by_path, ratio_by_path, within
 
 SOURCE = "cadres"
@@ -30,13 +30,24 @@ def _end(year: int) -> date:
     return date(year, 12, 31)
 
 
-@indicator("members_developed", _("Party members developed"), Measure.PEOPLE, SUM, SOURCE, sort=40)
+@indicator(
+    "members_developed",
+    _("Party members developed"),
+    Measure.PEOPLE,
+    SUM,
+    SOURCE,
+    sort=40,
+    levels=EVERY_LEVEL,
+    base="members",
+)
 def members_developed(root, year):
     """Development records admitted as probationary members during the year (发展党员)."""
     return counts_by_path(DevelopmentRecord.objects.filter(admitted_on__year=year), "unit__path", root)
 
 
-@indicator("activists", _("Activists in reserve"), Measure.PEOPLE, SUM, SOURCE, sort=41)
+@indicator(
+    "activists", _("Activists in reserve"), Measure.PEOPLE, SUM, SOURCE, sort=41, levels=EVERY_LEVEL, base="members"
+)
 def activists(root, year):
     """Activists in reserve on 31 December: activist by then, not yet a target, not disqualified."""
     end = _end(year)
@@ -47,13 +58,24 @@ def activists(root, year):
     return counts_by_path(held, "unit__path", root)
 
 
-@indicator("training_person_times", _("Training person-times"), Measure.PERSON_TIMES, SUM, SOURCE, sort=42)
+@indicator(
+    "training_person_times",
+    _("Training person-times"),
+    Measure.PERSON_TIMES,
+    SUM,
+    SOURCE,
+    sort=42,
+    levels=EVERY_LEVEL,
+    base="members",
+)
 def training_person_times(root, year):
     """Attendances at training sessions starting in the year, counted at the attendee's unit."""
     return counts_by_path(TrainingAttendance.objects.filter(session__starts_on__year=year), "person__unit__path", root)
 
 
-@indicator("training_coverage", _("Training coverage of party members"), PERCENT, RATIO, SOURCE, sort=43)
+@indicator(
+    "training_coverage", _("Training coverage of party members"), PERCENT, RATIO, SOURCE, sort=43, levels=EVERY_LEVEL
+)
 def training_coverage(root, year):
     """Party members (joined by year end) who attended at least one training that year, over all of them.
 
@@ -74,7 +96,16 @@ def training_coverage(root, year):
     }
 
 
-@indicator("reserve_cadres", _("Reserve cadres"), Measure.PEOPLE, SUM, SOURCE, sort=44)
+@indicator(
+    "reserve_cadres",
+    _("Reserve cadres"),
+    Measure.PEOPLE,
+    SUM,
+    SOURCE,
+    sort=44,
+    levels=EVERY_LEVEL,
+    base="village_level",
+)
 def reserve_cadres(root, year):
     """Reserve cadres held in reserve (in reserve or trained) who reached that stage by year end."""
     held = ReserveCadre.objects.filter(stage__in=ACTIVE_RESERVE_STAGES, stage_on__lte=_end(year))
@@ -88,6 +119,7 @@ def reserve_cadres(root, year):
     RATIO,
     SOURCE,
     sort=45,
+    levels=FROM_TOWNSHIP,
 )
 def villages_with_young_reserve(root, year):
     """Villages with at least one reserve under 30 on 31 December, over all active villages (Jingzhou's rule)."""
@@ -116,6 +148,7 @@ def _posts_held(year):
     RATIO,
     SOURCE,
     sort=46,
+    levels=FROM_TOWNSHIP,
 )
 def one_shoulder_rate(root, year):
     """Village and community secretaries who also chair the villagers' (residents') committee, over all of them."""
@@ -130,6 +163,7 @@ def one_shoulder_rate(root, year):
     RATIO,
     SOURCE,
     sort=47,
+    levels=EVERY_LEVEL,
 )
 def college_degree_share(root, year):
     """Village and community cadres (people holding a committee post at year end) with a college degree or above."""

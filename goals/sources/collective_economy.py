@@ -9,14 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from collective_economy.models import IncomeReport, ReportStatus, VillageReward
 from organizations.models import OrganizationUnit, UnitKind
 
-from ..indicators import Aggregation, Measure, indicator, reported
+from ..indicators import EVERY_LEVEL, FROM_TOWNSHIP, Aggregation, Measure, indicator, reported
 from .base import ratio_by_path, sums_by_path
 
 SOURCE = "collective_economy"
 
 
 def _villages_over(threshold: Decimal, key: str, name, sort: int):
-    @indicator(key, name, Measure.PERCENT, Aggregation.RATIO, SOURCE, sort=sort)
+    # A share of villages: listed from the township up (one village's own is 0 or 100%).
+    @indicator(key, name, Measure.PERCENT, Aggregation.RATIO, SOURCE, sort=sort, levels=FROM_TOWNSHIP)
     def compute(root, year):
         over = IncomeReport.objects.filter(
             village=OuterRef("pk"), year=year, status=ReportStatus.APPROVED, total_income__gte=threshold
@@ -43,7 +44,14 @@ villages_over_100k = _villages_over(
 
 
 @indicator(
-    "reward_paid", _("Performance rewards paid to village cadres"), Measure.YUAN, Aggregation.SUM, SOURCE, sort=53
+    "reward_paid",
+    _("Performance rewards paid to village cadres"),
+    Measure.YUAN,
+    Aggregation.SUM,
+    SOURCE,
+    sort=53,
+    levels=EVERY_LEVEL,
+    base="villages",
 )
 def reward_paid(root, year):
     """Performance-linked rewards computed for the villages for the year, in yuan."""

@@ -8,34 +8,34 @@ from django.utils.translation import gettext_lazy as _
 
 from grid_woodpecker.models import Clue, ClueStatus, Rating, Woodpecker, WoodpeckerStatus
 
-from ..indicators import Aggregation, Measure, indicator
+from ..indicators import EVERY_LEVEL, Aggregation, Measure, indicator
 from .base import counts_by_path, ratio_by_path
 
 SOURCE = "grid_woodpecker"
 COUNT, SUM, PERCENT, RATIO = Measure.COUNT, Aggregation.SUM, Measure.PERCENT, Aggregation.RATIO
 
 
-@indicator("woodpeckers", _("Grid woodpeckers"), Measure.PEOPLE, SUM, SOURCE, sort=48)
+@indicator("woodpeckers", _("Grid woodpeckers"), Measure.PEOPLE, SUM, SOURCE, sort=48, levels=EVERY_LEVEL, base="grids")
 def woodpeckers(root, year):
     """Active woodpeckers confirmed by 31 December of the year."""
     active = Woodpecker.objects.filter(status=WoodpeckerStatus.ACTIVE, confirmed_at__date__lte=date(year, 12, 31))
     return counts_by_path(active, "grid__path", root)
 
 
-@indicator("clues_handled", _("Clues handled"), COUNT, SUM, SOURCE, sort=49)
+@indicator("clues_handled", _("Clues handled"), COUNT, SUM, SOURCE, sort=49, levels=EVERY_LEVEL, base="grids")
 def clues_handled(root, year):
     """Clues whose handling was finished (resolved) during the year."""
     return counts_by_path(Clue.objects.filter(resolved_at__year=year), "grid__path", root)
 
 
-@indicator("clue_closure_rate", _("Clue closure rate"), PERCENT, RATIO, SOURCE, sort=50)
+@indicator("clue_closure_rate", _("Clue closure rate"), PERCENT, RATIO, SOURCE, sort=50, levels=EVERY_LEVEL)
 def clue_closure_rate(root, year):
     """Of the clues accepted during the year, the share closed (the loop completed)."""
     accepted = Clue.objects.filter(accepted_at__year=year)
     return ratio_by_path(accepted, "grid__path", root, Q(status=ClueStatus.CLOSED))
 
 
-@indicator("clue_satisfaction_rate", _("Clue satisfaction rate"), PERCENT, RATIO, SOURCE, sort=51)
+@indicator("clue_satisfaction_rate", _("Clue satisfaction rate"), PERCENT, RATIO, SOURCE, sort=51, levels=EVERY_LEVEL)
 def clue_satisfaction_rate(root, year):
     """Of the clues rated during the year, the share whose (latest) rating is satisfied."""
     rated = Clue.objects.filter(rated_at__year=year).exclude(rating="")

@@ -17,16 +17,17 @@ from organizations.models import (
     UnitKind,
 )
 
-from ..indicators import Aggregation, Measure, indicator
+from ..indicators import FROM_COUNTY, FROM_TOWNSHIP, Aggregation, Measure, indicator
 from .base import counts_by_path, ratio_by_path
 
 SOURCE = "organizations"
 TITLE_PATH = "party_org__unit__path"
 
 
-def _titles(key: str, name, title: str, sort: int):
-    # The Jingzhou three-year table (docs/domain.md "Annual goals"): a count of one demonstration title a year.
-    @indicator(key, name, Measure.COUNT, Aggregation.SUM, SOURCE, sort=sort)
+def _titles(key: str, name, title: str, sort: int, *, levels: tuple, base: str):
+    # The Jingzhou three-year table (docs/domain.md "Annual goals"): a count of one demonstration title a year,
+    # listed at the levels above the units that hold it (a township's dashboard counts its demonstration villages).
+    @indicator(key, name, Measure.COUNT, Aggregation.SUM, SOURCE, sort=sort, levels=levels, base=base)
     def compute(root, year):
         return counts_by_path(DemonstrationTitle.objects.filter(year=year, title=title), TITLE_PATH, root)
 
@@ -46,6 +47,8 @@ T = DemonstrationTitleKind
     description=_("County-level units (county-level cities, districts, counties) holding 示范县 for the year."),
     sort=10,
     target_kinds=ABOVE_COUNTY,
+    levels=ABOVE_COUNTY,
+    base="counties",
 )
 def demonstration_counties(root, year):
     """The prefecture's own indicator: county-level units holding 示范县 that year, counted on the prefecture and
@@ -54,12 +57,30 @@ def demonstration_counties(root, year):
     return counts_by_path(titles, TITLE_PATH, root)
 
 
-demonstration_townships = _titles("demonstration_townships", _("Demonstration townships"), T.TOWNSHIP, 11)
-demonstration_streets = _titles("demonstration_streets", _("Demonstration streets"), T.STREET, 12)
-demonstration_villages = _titles("demonstration_villages", _("Demonstration villages"), T.VILLAGE, 13)
-demonstration_communities = _titles("demonstration_communities", _("Demonstration communities"), T.COMMUNITY, 14)
+demonstration_townships = _titles(
+    "demonstration_townships", _("Demonstration townships"), T.TOWNSHIP, 11, levels=FROM_COUNTY, base="townships"
+)
+demonstration_streets = _titles(
+    "demonstration_streets", _("Demonstration streets"), T.STREET, 12, levels=FROM_COUNTY, base="streets"
+)
+demonstration_villages = _titles(
+    "demonstration_villages", _("Demonstration villages"), T.VILLAGE, 13, levels=FROM_TOWNSHIP, base="villages"
+)
+demonstration_communities = _titles(
+    "demonstration_communities",
+    _("Demonstration communities"),
+    T.COMMUNITY,
+    14,
+    levels=FROM_TOWNSHIP,
+    base="communities",
+)
 smart_platform = _titles(
-    "smart_platform_streets", _("Streets with a comprehensive smart-service platform"), T.SMART_PLATFORM, 15
+    "smart_platform_streets",
+    _("Streets with a comprehensive smart-service platform"),
+    T.SMART_PLATFORM,
+    15,
+    levels=FROM_COUNTY,
+    base="streets",
 )
 
 
@@ -71,6 +92,7 @@ smart_platform = _titles(
     SOURCE,
     description=_("Villages holding 示范村 and communities holding 示范社区 for the year, over all of them."),
     sort=21,
+    levels=FROM_TOWNSHIP,
 )
 def demonstration_village_share(root, year):
     """Villages holding 示范村 (communities holding 示范社区) that year, over every active village and community."""
@@ -90,6 +112,8 @@ def demonstration_village_share(root, year):
     SOURCE,
     description=_("Party organizations whose rectification was accepted during the year."),
     sort=30,
+    levels=FROM_TOWNSHIP,
+    base="village_level",
 )
 def weak_lax_rectified(root, year):
     """Party organizations whose weak-and-lax rectification was accepted during the year."""
@@ -107,6 +131,7 @@ def weak_lax_rectified(root, year):
         "not accepted before it)."
     ),
     sort=31,
+    levels=FROM_TOWNSHIP,
 )
 def weak_lax_rectification_rate(root, year):
     """Accepted during the year, over those under rectification in the year (started by its end, not accepted

@@ -52,3 +52,60 @@ def test_township_dashboard_fits_a_phone(live_server, phone_page, login, county,
     page_width = phone_page.evaluate("document.documentElement.scrollWidth")
     assert page_width <= 390 + 1  # wide tables scroll inside their .table-wrap, not the page
     screenshot(phone_page, "goals-dashboard-phone")
+
+
+def _bar_point(page, selector, data_index, value_axis="x"):
+    """Page coordinates of the middle of bar `data_index` of the first series of the ECharts chart in `selector`."""
+    point = page.evaluate(
+        """([selector, index, valueAxis]) => {
+            const box = document.querySelector(selector);
+            box.scrollIntoView({ block: "center" });
+            const chart = echarts.getInstanceByDom(box);
+            const value = chart.getOption().series[0].data[index];
+            const pair = valueAxis === "x" ? [value / 2, index] : [index, value / 2];
+            const [x, y] = chart.convertToPixel({ seriesIndex: 0 }, pair);
+            const rect = box.getBoundingClientRect();
+            return { x: rect.left + x, y: rect.top + y };
+        }""",
+        [selector, data_index, value_axis],
+    )
+    return point["x"], point["y"]
+
+
+def test_clicking_a_childs_bar_drills_down_and_a_year_bar_opens_that_year(
+    live_server, phone_page, login, county, users
+):
+    page = phone_page
+    for key, year in [("village_a1", 2023), ("village_a1", 2024), ("village_a2", 2024), ("village_b1", 2024)]:
+        demonstration_title_grant(party_org=county[key].party_org, year=year, title=T.VILLAGE, actor=SYSTEM)
+    for year in (2023, 2024):
+        services.rollup_year(year=year)
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    login(page, "city_staff")
+    page.goto(f"{live_server.url}/goals/units/{county['city'].pk}/?year=2024&rank=demonstration_villages")
+    chart = ".goal-children-chart[data-ready]"
+    page.wait_for_selector(f"{chart} canvas")
+    # The children's names fit beside their bars on a 390-px phone: the grid leaves them room inside the chart.
+    room = page.evaluate(
+        """(selector) => {
+            const box = document.querySelector(selector);
+            const grid = echarts.getInstanceByDom(box).getModel().getComponent("grid").coordinateSystem.getRect();
+            return { left: grid.x, right: grid.x + grid.width, width: box.clientWidth };
+        }""",
+        chart,
+    )
+    assert room["left"] >= 30 and room["right"] <= room["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+    screenshot(page, "goals-dashboard-children-chart-phone")
+    # Township A holds two demonstration villages, street B one: A's bar comes first and opens A's dashboard.
+    page.mouse.click(*_bar_point(page, chart, 0))
+    page.wait_for_url(f"{live_server.url}/goals/units/{county['township_a'].pk}/?year=2024")
+    assert "甲镇" in page.locator("h1").inner_text()
+    # On the township's own chart over the years, the 2023 bar opens the 2023 dashboard.
+    year_chart = ".goal-chart[data-key='demonstration_villages']"
+    page.wait_for_selector(f"{year_chart} canvas")
+    years = page.evaluate("JSON.parse(document.getElementById('goal-chart-data').textContent).years")
+    page.mouse.click(*_bar_point(page, year_chart, years.index(2023), value_axis="y"))
+    page.wait_for_url(f"{live_server.url}/goals/units/{county['township_a'].pk}/?year=2023")
+    assert errors == []

@@ -38,6 +38,28 @@ TARGET_PAGES = (
         url=lambda target: reverse("goals:targets_defaults", args=[target.unit.parent_id]),
     ),
 )
+
+
+def _county_target(county, users, target):
+    """The target's indicator set for the county above it: what is handed down to the county's townships (a
+    township's own target goes down to nobody: its villages take no targets)."""
+    return services.target_set(
+        indicator=target.indicator, unit=target.unit.parent, year=target.year, value=6, actor=SYSTEM
+    )
+
+
+# The county's target handed down to its townships, shared by their villages (API and portal page); the matrix is
+# asked about the county's target, the same for the targets inside and outside township A.
+HAND_DOWN = (Act("hand-down", CHANGE, {"rule": "share"}, prepare=_county_target),)
+HAND_DOWN_PAGES = (
+    Act(
+        "page hand down",
+        CHANGE,
+        {"rule": "share"},
+        prepare=_county_target,
+        url=lambda target: reverse("goals:target_hand_down", args=[target.pk]),
+    ),
+)
 # A village's dashboard confirms its report of one more source for the year (the case's object confirms another).
 CONFIRMATION_PAGES = (
     Act(
@@ -60,7 +82,8 @@ CASES = [
         marker=lambda obj: obj.unit.code,
         api_list="/api/v1/goals/targets/",
         api_update_data={"value": "9"},
-        ui_actions=TARGET_PAGES,
+        api_actions=HAND_DOWN,
+        ui_actions=TARGET_PAGES + HAND_DOWN_PAGES,
     ),
     ScopeCase(
         name="goals_rollup_value",

@@ -25,14 +25,13 @@ def test_demo_dashboard_figures_come_from_the_records(client):
     assert PartyOrganization.objects.filter(rectified_on__year=2024).count() == 10
     titled = DemonstrationTitle.objects.filter(year=2024, title="village").count()
     assert city_value("demonstration_villages") == titled > 0
-    # The Jingzhou table is Jingzhou's default target; Shishou takes its share (counts split between the eight
-    # county-level units, rounded up; percentages unchanged; no demonstration-county target for a county).
+    # The Jingzhou table is Jingzhou's default target; Shishou's fit its own base (24% of its 153 villages in 2024,
+    # never Jingzhou's 300; percentages unchanged; no demonstration-county target for a county), and go down to its
+    # townships shared by their own villages, adding up to the county's.
     jingzhou = OrganizationUnit.objects.get(code=PREFECTURE_CODE)
     assert Target.objects.get(indicator="demonstration_villages", unit=jingzhou, year=2024).value == 300
     assert Target.objects.get(indicator="demonstration_counties", unit=jingzhou, year=2024).value == 2
-    assert Target.objects.get(indicator="demonstration_villages", unit=city, year=2024).value == 38
-    assert Target.objects.get(indicator="villages_income_over_200k", unit=city, year=2022).value == 50
-    assert not Target.objects.filter(indicator="demonstration_counties", unit=city).exists()
+    _assert_targets_fit_the_county(city)
     # A few of the 203 villages and communities have not confirmed 2024: completeness lists them.
     assert ReportConfirmation.objects.filter(year=2024).count() == 203 - 7
 
@@ -71,3 +70,22 @@ def test_demo_dashboard_figures_come_from_the_records(client):
     assert rows["demonstration_counties"].value == 1 and rows["demonstration_counties"].target.value == 2
     assert rows["demonstration_counties"].status == "behind"
     assert client.get(f"/goals/units/{city.pk}/?year=2024").status_code == 200
+
+
+def _assert_targets_fit_the_county(city):
+    villages = OrganizationUnit.objects.filter(kind="village", path__startswith=city.path, is_active=True)
+    assert villages.count() == 153
+    county_target = Target.objects.get(indicator="demonstration_villages", unit=city, year=2024)
+    assert county_target.value == 37 <= villages.count()
+    assert Target.objects.get(indicator="villages_income_over_200k", unit=city, year=2022).value == 50
+    assert not Target.objects.filter(indicator="demonstration_counties", unit=city).exists()
+    handed = Target.objects.filter(origin=county_target).select_related("unit")
+    assert (
+        handed.count() == OrganizationUnit.objects.filter(parent=city, kind__in=["township", "street", "zone"]).count()
+    )
+    assert sum(t.value for t in handed) == county_target.value
+    for target in handed:
+        assert target.value <= villages.filter(path__startswith=target.unit.path).count()
+    assert {
+        t.value for t in Target.objects.filter(indicator="villages_income_over_200k", year=2024, origin__unit=city)
+    } == {70}

@@ -92,12 +92,19 @@ def test_target_rules_give_chinese_field_errors(county, users):
     assert "value" in exc.value.message_dict
 
 
-def test_jingzhou_table_loads_its_county_share_at_a_county(county):
-    # A county-level unit takes its share of the prefecture's plan (tests/organizations/test_levels.py: the whole
-    # table at a prefecture): counts split between Jingzhou's eight county-level units, percentages unchanged, and
-    # no demonstration-county target (a county cannot hold two).
-    assert services.targets_load_defaults(unit=county["city"], actor=SYSTEM) == 18
-    assert Target.objects.get(indicator="demonstration_villages", unit=county["city"], year=2024).value == 38
+def test_jingzhou_table_fits_a_county_to_its_own_base(county):
+    # A county-level unit takes the plan's pace fitted to its own villages, communities, townships and streets
+    # (tests/organizations/test_levels.py: the whole table at a prefecture): the test county's three villages give one
+    # demonstration village in 2024 (24%), its one street one demonstration street (half, rounded half up), and a year
+    # whose share rounds to nothing no target; percentages unchanged; no demonstration-county target.
+    assert services.targets_load_defaults(unit=county["city"], actor=SYSTEM) == 10
+    city = Target.objects.filter(unit=county["city"])
+    assert dict(city.filter(indicator="demonstration_villages").values_list("year", "value")) == {2024: 1}
+    assert dict(city.filter(indicator="demonstration_streets").values_list("year", "value")) == {
+        2022: 1,
+        2023: 1,
+        2024: 1,
+    }
     assert Target.objects.get(indicator="villages_income_over_200k", unit=county["city"], year=2023).value == 60
     assert not Target.objects.filter(indicator="demonstration_counties").exists()
 
@@ -185,7 +192,7 @@ def test_portal_target_form_and_jingzhou_defaults(county, users, client_for):
     assert response.status_code == 302
     assert Target.objects.get(indicator="demonstration_villages", unit=city, year=2024).value == 12
     assert client.post(f"/goals/units/{city.pk}/targets/defaults/").status_code == 302
-    assert Target.objects.filter(unit=city).count() == 18
+    assert Target.objects.filter(unit=city).count() == 10  # the plan fitted to its base (test_jingzhou_table_fits…)
     # A township has no default table: a message, nothing written.
     township_a = county["township_a"]
     page = client.post(f"/goals/units/{township_a.pk}/targets/defaults/", follow=True)

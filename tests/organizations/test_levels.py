@@ -211,12 +211,14 @@ def test_demonstration_counties_count_county_level_units_on_the_prefecture(hubei
 
 
 def test_targets_fit_the_level(hubei):
-    # The prefecture's table as it stands at Jingzhou; its share at a county; no default table for a township.
+    # The prefecture's table as it stands at Jingzhou; at a county the plan's pace fitted to its own base (this
+    # Shishou has one village, one community, one township and one street); no default table for a township.
     assert goals.targets_load_defaults(unit=hubei["jingzhou"], actor=SYSTEM) == 21
     assert Target.objects.get(indicator="demonstration_villages", unit=hubei["jingzhou"], year=2024).value == 300
-    assert goals.targets_load_defaults(unit=hubei["shishou"], actor=SYSTEM) == 18
+    assert goals.targets_load_defaults(unit=hubei["shishou"], actor=SYSTEM) == 9
     county = {t.indicator: t.value for t in Target.objects.filter(unit=hubei["shishou"], year=2024)}
-    assert county["demonstration_villages"] == 38  # 300 / 8, rounded up
+    assert "demonstration_villages" not in county  # 24% of one village rounds to none (never Jingzhou's 300)
+    assert county["demonstration_streets"] == 1  # half of its one street, rounded half up
     assert county["villages_income_over_200k"] == 70  # a percentage holds at every level
     assert "demonstration_counties" not in county
     with pytest.raises(ValidationError) as info:
