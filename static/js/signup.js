@@ -42,4 +42,44 @@
         .then(function () { selects[2].value = String(gridId); });
     },
   };
+
+  // "Choose my grid from my location": the phone's position, the grid whose outline holds it (the locate endpoint,
+  // organizations.api.views.LocateView), then the three selects set as if chosen by hand. Hidden where the browser
+  // has no geolocation; every failure says so in words and leaves the selects to the hand.
+  var propose = document.getElementById("propose-grid");
+  if (!propose || !("geolocation" in navigator)) return;
+  var status = document.getElementById("proposed");
+  document.getElementById("propose-row").hidden = false;
+
+  function say(key, isError) {
+    status.textContent = propose.dataset[key] || "";
+    status.classList.toggle("field-error", Boolean(isError));
+    status.dataset.state = key;
+  }
+
+  propose.addEventListener("click", function () {
+    propose.disabled = true;
+    say("locating", false);
+    navigator.geolocation.getCurrentPosition(
+      function (position) {
+        var query = "?lat=" + position.coords.latitude.toFixed(6) + "&lng=" + position.coords.longitude.toFixed(6);
+        fetch(propose.dataset.locateUrl + query, { credentials: "same-origin", headers: { Accept: "application/json" } })
+          .then(function (response) {
+            if (!response.ok) throw new Error(String(response.status));
+            return response.json();
+          })
+          .then(function (found) {
+            return window.signupChooser.preselect(found.township.id, found.community.id, found.grid.id);
+          })
+          .then(function () { say("proposed", false); })
+          .catch(function () { say("outside", true); })
+          .finally(function () { propose.disabled = false; });
+      },
+      function (error) {
+        propose.disabled = false;
+        say(error.code === error.PERMISSION_DENIED ? "denied" : "unavailable", true);
+      },
+      { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 }
+    );
+  });
 })();
