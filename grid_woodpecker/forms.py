@@ -125,6 +125,19 @@ class PasswordResetForm(forms.Form):
     )
 
 
+def coordinate_field(label, bound: int, placeholder: str) -> forms.DecimalField:
+    """An optional latitude (bound 90) or longitude (bound 180) in degrees, 6 decimals, typed on a phone."""
+    return forms.DecimalField(
+        label=label,
+        max_digits=9,
+        decimal_places=6,
+        min_value=-bound,
+        max_value=bound,
+        required=False,
+        widget=forms.NumberInput(attrs={"step": "0.000001", "inputmode": "decimal", "placeholder": placeholder}),
+    )
+
+
 class ClueForm(forms.Form):
     category = forms.ModelChoiceField(label=_("Category"), queryset=None)
     description = forms.CharField(
@@ -132,24 +145,8 @@ class ClueForm(forms.Form):
     )
     building = forms.ModelChoiceField(label=_("Building"), queryset=None, required=False)
     address = forms.CharField(label=_("Address or landmark"), max_length=200, required=False)
-    latitude = forms.DecimalField(
-        label=_("Latitude"),
-        max_digits=9,
-        decimal_places=6,
-        min_value=-90,
-        max_value=90,
-        required=False,
-        widget=forms.NumberInput(attrs={"step": "0.000001", "inputmode": "decimal", "placeholder": "30.123456"}),
-    )
-    longitude = forms.DecimalField(
-        label=_("Longitude"),
-        max_digits=9,
-        decimal_places=6,
-        min_value=-180,
-        max_value=180,
-        required=False,
-        widget=forms.NumberInput(attrs={"step": "0.000001", "inputmode": "decimal", "placeholder": "112.123456"}),
-    )
+    latitude = coordinate_field(_("Latitude"), 90, "30.123456")
+    longitude = coordinate_field(_("Longitude"), 180, "112.123456")
     task = forms.ModelChoiceField(label=_("Inspection task"), queryset=None, required=False)
     photos = MultiplePhotoField(
         label=_("Photos"),
@@ -308,6 +305,8 @@ class StationEditForm(forms.Form):
     kind = forms.ChoiceField(label=_("kind"), choices=StationKind.choices)
     address = forms.CharField(label=_("address"), max_length=200, required=False)
     services = forms.CharField(label=_("services offered"), max_length=200, required=False)
+    latitude = coordinate_field(_("Latitude"), 90, "29.723456")
+    longitude = coordinate_field(_("Longitude"), 180, "112.403456")
     is_active = forms.BooleanField(
         label=_("open"), required=False, help_text=_("A closed station keeps its goods and redemptions.")
     )
@@ -321,7 +320,7 @@ def _units(user, model, kinds):
 class StationForm(StationEditForm):
     unit = unit_field()
 
-    field_order = ("unit", "name", "kind", "address", "services")
+    field_order = ("unit", "name", "kind", "address", "services", "latitude", "longitude")
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

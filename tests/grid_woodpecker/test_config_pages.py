@@ -95,3 +95,20 @@ def test_category_create_and_retire(county, users, client_for):
     assert AuditEntry.objects.filter(action="clue_category.update", object_id=str(category.pk)).exists()
     staff_a = client_for(users["staff_a"])
     assert staff_a.get(f"/woodpecker/categories/{category.pk}/edit/").status_code == 404  # the city's, above A
+
+
+def test_a_station_is_placed_on_the_map_from_its_page(county, users, client_for):
+    client = client_for(users["staff_a"])
+    station, _goods = helpers.station_with_goods(county["village_a1"])
+    url = f"/woodpecker/stations/{station.pk}/edit/"
+    data = {"name": station.name, "kind": station.kind, "is_active": "on"}
+    page = client.post(url, {**data, "latitude": "29.723456"})  # one without the other is refused on the form
+    assert page.status_code == 200 and "纬度和经度须同时填写或同时留空" in page.content.decode()
+    station.refresh_from_db()
+    assert station.latitude is None
+    page = client.post(url, {**data, "latitude": "95", "longitude": "112.4"})
+    assert page.status_code == 200 and page.context["form"].errors["latitude"]
+    assert client.post(url, {**data, "latitude": "29.723456", "longitude": "112.403456"}).status_code == 302
+    station.refresh_from_db()
+    assert (str(station.latitude), str(station.longitude)) == ("29.723456", "112.403456")
+    assert client.get(url).context["form"].initial["latitude"] == station.latitude
