@@ -92,6 +92,11 @@ def show_value(field, value) -> str:
     return text
 
 
+def _coded(key: str, stored):
+    """A code stored as a value, by its label where its app gave one (VALUE_LABELS)."""
+    return VALUE_LABELS.get((key, stored), stored) if isinstance(stored, str) else stored
+
+
 def change_lines(object_type: str, changes: dict) -> list[str]:
     """The lines of an audit row's changes: "目标值由 70 改为 75", "数据来源：cadres"."""
     model = _model(object_type)
@@ -101,7 +106,9 @@ def change_lines(object_type: str, changes: dict) -> list[str]:
             continue
         field = _field(model, key)
         label = key_label(model, key)
-        value = VALUE_LABELS.get((key, stored), stored) if isinstance(stored, str) else stored
+        value = _coded(key, stored)
+        if isinstance(value, list):
+            value = [_coded(key, item) for item in value]
         if isinstance(value, list) and len(value) == 2:
             old, new = show_value(field, value[0]), show_value(field, value[1])
             if old == new:  # None → "": nothing a user would call a change

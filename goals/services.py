@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -340,6 +341,17 @@ HAND_DOWN_RULES = {
     SAME: gettext_lazy("The same percentage for each child"),
     MANUAL: gettext_lazy("Set for each child"),
 }
+
+
+# A target's hand-down rule in the change history ("分解方式由（空）改为 按行政村数分解", not "share:villages").
+history.VALUE_LABELS.update(
+    {("rule", SAME): HAND_DOWN_RULES[SAME], ("rule", MANUAL): HAND_DOWN_RULES[MANUAL]}
+    | {
+        ("rule", f"{SHARE}:{key}"): format_lazy(gettext_lazy("Shared by {base}"), base=label)
+        for key, (label, _kinds) in bases.BASES.items()
+    }
+    | {("rule", f"{SHARE}:{bases.EQUAL}"): bases.BASES[bases.EQUAL][0]}  # 平均分配, not "按平均分配分解"
+)
 
 
 def hand_down_children(target: Target) -> list[OrganizationUnit]:

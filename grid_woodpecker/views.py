@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import CHANGE, COUNTER, HANDLE, TRIAGE, VIEW, can, departments_for, require, units_for
+from accounts.roles import Role
 from core.params import parse_int, parse_year
 from core.views import run_service, submit_form
 from core.views.generic import ObjectActionView
@@ -306,6 +307,9 @@ def department_queue(request):
 
 @login_required
 def clue_list(request):
+    if request.user.role_names() == {Role.WOODPECKER}:
+        # A woodpecker's clues are their own: 我的线索 shows them as cards (the staff table would list the same rows).
+        return redirect("grid_woodpecker:me")
     qs = Clue.objects.restrict(request.user).select_related("grid", "category")
     status, flag = request.GET.get("status"), request.GET.get("flag")
     if status:

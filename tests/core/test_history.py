@@ -109,6 +109,11 @@ def test_change_lines_name_fields_and_choices():
         assert change_lines("cadres.partymember", {"count": 3}) == ["记录数：3"]
         assert change_lines("goals.reportconfirmation", {"source": "cadres"})[0].endswith("：党员和干部队伍")
         assert change_lines("accounts.user", {"reason": "bad_credentials"})[0].endswith("：密码错误")
+        # A code stored on either side of a change reads by its label too (a target's hand-down rule).
+        assert change_lines("goals.target", {"rule": ["", "share:villages"]}) == ["分解方式由（空）改为 按行政村分解"]
+        assert change_lines("goals.target", {"rule": ["share:equal", "manual"]})[0].endswith(
+            "平均分配 改为 逐个设定下级目标"
+        )
         assert change_lines("nope.nothing", {"value": ["1.00", str(Decimal("2.50"))]}) == ["value由 1 改为 2.5"]
 
 

@@ -314,3 +314,11 @@ def test_found_false_stands_apart_from_recategorize_and_asks_first(client_for, w
     assert "撤销受理并冲正积分" in danger and 'class="card danger-zone"' in danger
     assert 'data-confirm="确定驳回该线索？' in danger
     assert html.index('id="found-false"') > html.index('id="recategorize"')
+
+
+def test_a_woodpecker_asking_for_the_clue_list_gets_my_clues(client_for, wp_world):
+    submit(wp_world, "小区东门路灯不亮已经三天")
+    response = client_for(wp_world["wp_user"]).get(reverse("grid_woodpecker:clue_list"))
+    assert response.status_code == 302 and response["Location"] == reverse("grid_woodpecker:me")
+    staff = client_for(wp_world["gridworker"]).get(reverse("grid_woodpecker:clue_list"))
+    assert staff.status_code == 200 and "小区东门路灯不亮已经三天" in staff.content.decode()
