@@ -4,7 +4,6 @@ list, and the Open311 keys of the external systems that file clues."""
 import uuid
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -14,7 +13,7 @@ from accounts.permissions import HANDLE, IMPORT, RATE, TRIAGE, VIEW
 from accounts.roles import Role
 from accounts.scoping import CachedScopePathMixin
 
-from .common import DESK, DESK_ROLES, TAKE, TRIAGE_ROLES, GridScopedQuerySet
+from .common import DESK, DESK_ROLES, TAKE, TRIAGE_ROLES, GridScopedQuerySet, coordinate_field
 from .woodpeckers import Woodpecker
 
 
@@ -156,22 +155,8 @@ class Clue(CachedScopePathMixin, models.Model):
         related_name="+",
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
-    latitude = models.DecimalField(
-        _("latitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-    longitude = models.DecimalField(
-        _("longitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
-    )
+    latitude = coordinate_field(90)
+    longitude = coordinate_field(180)
     category = models.ForeignKey(ClueCategory, verbose_name=_("category"), on_delete=models.PROTECT)
     description = models.TextField(_("description"), max_length=2000)
     source = models.CharField(_("source"), max_length=16, choices=ClueSource.choices, default=ClueSource.WOODPECKER)

@@ -1,6 +1,10 @@
 """What every woodpecker model shares: the roles that triage and see records, the app's own actions, and the
 scoped queryset."""
 
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
 from accounts.roles import STAFF_ROLES, Role
 from accounts.scoping import ScopedQuerySet
 
@@ -30,3 +34,15 @@ class GridScopedQuerySet(ScopedQuerySet):
     and `scope_department_field`."""
 
     default_view_roles = VIEW_ROLES
+
+
+def coordinate_field(bound: int) -> models.DecimalField:
+    """An optional latitude (bound 90) or longitude (bound 180) in degrees, 6 decimals (a clue's place, a station's)."""
+    return models.DecimalField(
+        _("latitude") if bound == 90 else _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-bound), MaxValueValidator(bound)],
+    )

@@ -1,7 +1,6 @@
 """Red Beehive stations and love supermarkets, their goods, and redemptions of points for goods."""
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -9,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.permissions import COUNTER, IMPORT, VIEW
 from core import crypto
 
-from .common import CANCEL, TRIAGE_ROLES, GridScopedQuerySet
+from .common import CANCEL, TRIAGE_ROLES, GridScopedQuerySet, coordinate_field
 from .woodpeckers import Woodpecker
 
 
@@ -33,22 +32,8 @@ class Station(models.Model):
     address = models.CharField(_("address"), max_length=200, blank=True)
     services = models.CharField(_("services offered"), max_length=200, blank=True)
     # Where it stands, for the unit's map (optional: a station without coordinates is listed, not drawn).
-    latitude = models.DecimalField(
-        _("latitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-90), MaxValueValidator(90)],
-    )
-    longitude = models.DecimalField(
-        _("longitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(-180), MaxValueValidator(180)],
-    )
+    latitude = coordinate_field(90)
+    longitude = coordinate_field(180)
     is_active = models.BooleanField(_("active"), default=True)
 
     objects = GridScopedQuerySet.as_manager()
