@@ -447,7 +447,11 @@ def target_hand_down(*, target: Target, actor, rule: str, base: str | None = Non
                 indicator=target.indicator, unit=by_pk[pk], year=target.year, value=value, actor=actor
             )[1]
         except ValidationError as exc:
-            errors[f"value_{pk}"] = exc.messages
+            # Each child's refusal keeps its code (a negative value, a level the indicator does not show at).
+            refusals = (
+                [e for es in exc.error_dict.values() for e in es] if hasattr(exc, "error_dict") else exc.error_list
+            )
+            errors[f"value_{pk}"] = [ValidationError(e.message, code=e.code, params=e.params) for e in refusals]
     if errors:
         raise ValidationError(errors)
     note = _("Handed down from %(unit)s") % {"unit": target.unit.name}

@@ -4,6 +4,7 @@ in Chinese and the clue is still filed without it; "我的线索" shows each clu
 thumbnail, its status and 待您评价."""
 
 import pytest
+from playwright.sync_api import expect
 
 from grid_woodpecker.models import Clue, ClueStatus
 from grid_woodpecker.services.clues import clue_accept, clue_resolve, clue_submit
@@ -50,7 +51,7 @@ def test_woodpecker_files_a_clue_with_location_and_camera_photo(live_server, loc
     assert photos.get_attribute("multiple") is not None
 
     page.click("#locate")
-    page.wait_for_function("document.getElementById('id_latitude').value !== ''")
+    expect(page.locator("#id_latitude")).not_to_have_value("")
     assert page.input_value("#id_latitude") == "29.721503"
     assert page.input_value("#id_longitude") == "112.402812"
     assert "已填入您的位置" in page.inner_text("#located")
@@ -74,8 +75,8 @@ def test_refused_location_says_so_and_the_clue_is_filed_without_it(live_server, 
     login(page, "xiaowang")
     page.goto(f"{live_server.url}/woodpecker/clues/new/")
     page.click("#locate")
-    page.wait_for_function("document.getElementById('located').textContent !== ''")
-    page.wait_for_function("document.getElementById('located').dataset.state !== 'locating'")
+    expect(page.locator("#located")).not_to_be_empty()
+    expect(page.locator("#located")).not_to_have_attribute("data-state", "locating")
     message = page.inner_text("#located")
     assert "未获准使用您的位置" in message or "暂时无法获取您的位置" in message
     assert page.input_value("#id_latitude") == ""
@@ -118,7 +119,7 @@ def test_my_clues_are_cards_with_excerpt_thumbnail_status_and_awaiting_rating(li
     assert long_text[:20] in text and long_text not in text and "待您评价" not in text
     thumb = card.locator("img.thumb")
     thumb.wait_for()
-    page.wait_for_function(f"document.querySelector(\"li[data-clue='{pictured.pk}'] img.thumb\").complete")
+    expect(thumb).to_have_js_property("complete", True)
     assert thumb.evaluate("img => img.naturalWidth") > 0  # the scoped photo view served it
     box = card.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 390
