@@ -32,6 +32,16 @@ from ..models import (
 from .values import clean_value
 
 
+def _refuse(errors: dict, code) -> None:
+    """400 with the messages by field code, each carrying `code` (the API's `codes`)."""
+    raise ValidationError(
+        {
+            field: [ValidationError(str(message), code=str(code)) for message in messages]
+            for field, messages in errors.items()
+        }
+    )
+
+
 def _previous_answers(form: ReportForm, unit, start: date) -> dict[str, object]:
     """{field code: value} of the unit's report of the period before (one query)."""
     before = previous_period_start(form.period_type, start)
@@ -111,7 +121,7 @@ def report_save_draft(*, report: Report, actor, values: dict, comments: dict | N
             AnswerOrigin.CONFIRMED if answer.computed is not None and value == answer.computed else AnswerOrigin.TYPED
         )
     if errors:
-        raise Invalid(errors, code=ErrorCode.BAD_ANSWER)
+        _refuse(errors, ErrorCode.BAD_ANSWER)
     for code, comment in (comments or {}).items():
         answers[code].comment = str(comment or "")[:300]
     Answer.objects.bulk_update(answers.values(), ["value", "origin", "comment"])
@@ -138,13 +148,13 @@ def _check_submission(report: Report) -> None:
         if answer.field.required and answer.value in (None, "", [])
     }
     if missing:
-        raise Invalid(missing, code=CoreCode.REQUIRED)
+        _refuse(missing, CoreCode.REQUIRED)
     blocking = {}
     for finding in findings(report):
         if finding.blocking:
             blocking.setdefault(finding.field, []).append(finding.message)
     if blocking:
-        raise Invalid(blocking, code=ErrorCode.RULE_FAILED)
+        _refuse(blocking, ErrorCode.RULE_FAILED)
     for answer in answers.values():
         if answer.origin == AnswerOrigin.PREFILLED:
             answer.origin = AnswerOrigin.CONFIRMED

@@ -17,7 +17,7 @@ def _integer(raw):
         value = Decimal(str(raw).strip())
     except InvalidOperation:
         value = None
-    if value is None or value != value.to_integral_value() or abs(value) > 10**12:
+    if value is None or not value.is_finite() or value != value.to_integral_value() or abs(value) > 10**12:
         raise ValidationError(_("Enter a whole number."))
     return int(value)
 
