@@ -1,6 +1,8 @@
 """The periodic reports API: forms and reports (with their answers) read in the caller's jurisdiction; a report's
 draft, submission, approval, send-back and reopening as actions through the services."""
 
+import re
+
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
@@ -51,8 +53,9 @@ class ReportViewSet(ServiceWritten):
         params = self.request.query_params
         if params.get("status"):
             queryset = queryset.filter(status=params["status"])
-        if params.get("form", "").isdigit():
-            queryset = queryset.filter(form_id=int(params["form"]))
+        form = params.get("form", "")
+        if form:
+            queryset = queryset.filter(form_id=int(form)) if re.fullmatch(r"[0-9]{1,9}", form) else queryset.none()
         return queryset
 
     def _answer(self, report):
