@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "cadres",
     "grid_woodpecker",
     "collective_economy",
+    "reporting",
     # Last: its demo step recomputes the roll-ups after every other app has built its records.
     "goals",
     "notifications",

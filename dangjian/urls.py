@@ -16,6 +16,7 @@ DOMAIN_APPS = [
     ("cadres", "cadres"),
     ("woodpecker", "grid_woodpecker"),
     ("economy", "collective_economy"),
+    ("reports", "reporting"),
     ("goals", "goals"),
 ]
 

@@ -22,6 +22,7 @@ APPS = [
     "grid_woodpecker",
     "notifications",
     "organizations",
+    "reporting",
 ]
 ACTION = re.compile(r"^[a-z_]+\.[a-z_]+$")
 

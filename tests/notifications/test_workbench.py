@@ -15,6 +15,7 @@ from core.context_processors import menu_entries
 from grid_woodpecker import workbench as clue_queues
 from grid_woodpecker.services.clues import clue_submit
 from notifications.services import notify
+from reporting import workbench as reporting_queues
 from tests import roles
 from tests.notifications.world import build_day
 
@@ -33,6 +34,8 @@ SELECTORS = {
     "deadlines_month": cadres_queues.probations_ending,
     "income_reports_approval": economy_queues.reports_to_approve,
     "income_reports_returned": economy_queues.reports_returned,
+    "reports_to_submit": reporting_queues.reports_to_fill,
+    "reports_to_approve": reporting_queues.reports_waiting,
 }
 
 # What the day leaves waiting, by hand: (role, queue) → count. A queue the role has and not listed here holds 0.
@@ -117,9 +120,9 @@ def test_items_link_to_their_records(day, client):
 
 
 # The home page of township staff: the session, the user, the roles held (names; units and roles for every scope),
-# the roles card, the badge, and one query (the short list with its count) for each of its 8 queues. Fixed whatever
+# the roles card, the badge, and one query (the short list with its count) for each of its 9 queues. Fixed whatever
 # the rows.
-HOME_QUERIES = 14
+HOME_QUERIES = 15
 
 
 def test_workbench_query_count_is_pinned(day, client, django_assert_num_queries):

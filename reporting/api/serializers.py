@@ -1,0 +1,81 @@
+from rest_framework import serializers
+
+from ..models import Answer, Report, ReportForm
+
+
+class ReportFormSerializer(serializers.ModelSerializer):
+    unit_code = serializers.CharField(source="unit.code", read_only=True)
+    current_version = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ReportForm
+        fields = [
+            "id",
+            "unit_code",
+            "code",
+            "name",
+            "filled_by",
+            "period_type",
+            "due_day",
+            "open_days",
+            "is_active",
+            "current_version",
+        ]
+        read_only_fields = fields
+
+    def get_current_version(self, form) -> int | None:
+        versions = [v.number for v in form.versions.all() if v.published_at is not None]
+        return max(versions) if versions else None
+
+
+class AnswerSerializer(serializers.ModelSerializer):
+    code = serializers.CharField(source="field.code", read_only=True)
+    label = serializers.CharField(source="field.label", read_only=True)
+    kind = serializers.CharField(source="field.kind", read_only=True)
+    prefill = serializers.CharField(source="field.prefill", read_only=True)
+    value = serializers.JSONField(read_only=True, allow_null=True)
+    computed = serializers.JSONField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Answer
+        fields = ["code", "label", "kind", "prefill", "value", "computed", "origin", "comment"]
+        read_only_fields = fields
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    form_code = serializers.CharField(source="form.code", read_only=True)
+    version = serializers.IntegerField(source="version.number", read_only=True)
+    unit_code = serializers.CharField(source="unit.code", read_only=True)
+    answers = AnswerSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Report
+        fields = [
+            "id",
+            "form",
+            "form_code",
+            "version",
+            "unit_code",
+            "period_start",
+            "period_end",
+            "status",
+            "prefilled_count",
+            "confirmed_count",
+            "typed_count",
+            "return_reason",
+            "submitted_at",
+            "reviewed_at",
+            "answers",
+        ]
+        read_only_fields = fields
+
+
+class DraftSerializer(serializers.Serializer):
+    values = serializers.DictField(child=serializers.JSONField(allow_null=True), required=False, default=dict)
+    comments = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, max_length=300), required=False, default=dict
+    )
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000, allow_blank=True)

@@ -1,0 +1,23 @@
+"""The Chinese labels of periodic reports' audit actions (core.audit.ACTION_LABELS)."""
+
+from django.utils.translation import gettext_lazy
+
+from core import audit
+
+audit.ACTION_LABELS.update(
+    {
+        "report_form.create": gettext_lazy("Report form created"),
+        "report_form.update": gettext_lazy("Report form changed"),
+        "report_form.publish": gettext_lazy("Report form version published"),
+        "form_version.create": gettext_lazy("Report form version started"),
+        "form_section.create": gettext_lazy("Report form section added"),
+        "form_field.create": gettext_lazy("Report form field added"),
+        "validation_rule.create": gettext_lazy("Report validation rule added"),
+        "report.open": gettext_lazy("Report opened"),
+        "report.save_draft": gettext_lazy("Report draft saved"),
+        "report.submit": gettext_lazy("Report submitted"),
+        "report.approve": gettext_lazy("Report approved"),
+        "report.send_back": gettext_lazy("Report sent back"),
+        "report.reopen": gettext_lazy("Report reopened"),
+    }
+)

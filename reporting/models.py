@@ -1,0 +1,317 @@
+"""Periodic reports (定期报表): forms that organization-department staff define without code, their published
+versions, sections, fields and validation rules; the report a village or community fills for a period, and its
+answers, some prefilled from what the portal already holds (`reporting.prefill`).
+
+A published version never changes: changing a form makes a new version, and reports keep the version they were
+opened on. A report goes draft → submitted → approved (locked) or sent back (editable again); only an approver
+reopens an approved report.
+"""
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.permissions import APPROVE
+from accounts.roles import ORG_DEPARTMENT_ROLES, SECRETARY_ROLES, STAFF_ROLES, VILLAGE_ROLES
+from accounts.scoping import ScopedQuerySet
+
+SUBMIT = "submit"  # the village/community secretary submits the unit's report
+REOPEN = "reopen"  # the approver reopens an approved report
+
+
+class PeriodType(models.TextChoices):
+    MONTHLY = "monthly", _("Monthly")
+    QUARTERLY = "quarterly", _("Quarterly")
+    HALF_YEARLY = "half_yearly", _("Half-yearly")
+    YEARLY = "yearly", _("Yearly")
+
+
+MONTHS_IN_PERIOD = {PeriodType.MONTHLY: 1, PeriodType.QUARTERLY: 3, PeriodType.HALF_YEARLY: 6, PeriodType.YEARLY: 12}
+
+
+def period_bounds(period_type: str, day: date) -> tuple[date, date]:
+    """The first and last day of the period of `period_type` holding `day`."""
+    months = MONTHS_IN_PERIOD[PeriodType(period_type)]
+    first_month = (day.month - 1) // months * months + 1
+    start = date(day.year, first_month, 1)
+    end_month = first_month + months
+    end = date(day.year + (end_month > 12), (end_month - 1) % 12 + 1, 1)
+    return start, date.fromordinal(end.toordinal() - 1)
+
+
+def previous_period_start(period_type: str, start: date) -> date:
+    return period_bounds(period_type, date.fromordinal(start.toordinal() - 1))[0]
+
+
+class ReportForm(models.Model):
+    """A form (报表) defined by an organization department for the units of its subtree."""
+
+    scope_field = "unit"
+    scope_write_roles = ORG_DEPARTMENT_ROLES
+
+    unit = models.ForeignKey(
+        "organizations.OrganizationUnit", verbose_name=_("defined by"), on_delete=models.PROTECT, related_name="+"
+    )
+    code = models.SlugField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=100)
+    filled_by = models.JSONField(_("unit kinds that fill it"), default=list, blank=True)
+    period_type = models.CharField(_("period type"), max_length=12, choices=PeriodType.choices)
+    due_day = models.PositiveSmallIntegerField(_("due day after the period ends"), default=5)
+    open_days = models.PositiveSmallIntegerField(_("days entry stays open after the due day"), default=10)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("report form")
+        verbose_name_plural = _("report forms")
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "code"], name="uniq_report_form_code"),
+            models.CheckConstraint(condition=Q(due_day__gte=1, due_day__lte=28), name="report_form_due_day"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def current_version(self):
+        return self.versions.filter(published_at__isnull=False).order_by("-number").first()
+
+
+class FormVersion(models.Model):
+    """One version of a form: a draft while staff edit it, frozen once published."""
+
+    scope_field = "form__unit"
+    scope_write_roles = ORG_DEPARTMENT_ROLES
+
+    form = models.ForeignKey(ReportForm, verbose_name=_("form"), on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField(_("version"))
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("form version")
+        verbose_name_plural = _("form versions")
+        ordering = ["form", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["form", "number"], name="uniq_form_version"),
+            models.UniqueConstraint(
+                fields=["form"], condition=Q(published_at__isnull=True), name="uniq_form_draft_version"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.form} v{self.number}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+class FormSection(models.Model):
+    """A titled group of fields of a form version."""
+
+    scope_field = "version__form__unit"
+    scope_write_roles = ORG_DEPARTMENT_ROLES
+
+    version = models.ForeignKey(
+        FormVersion, verbose_name=_("version"), on_delete=models.CASCADE, related_name="sections"
+    )
+    title = models.CharField(_("title"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("form section")
+        verbose_name_plural = _("form sections")
+        ordering = ["version", "order", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class FieldKind(models.TextChoices):
+    INTEGER = "integer", _("Whole number")
+    DECIMAL = "decimal", _("Decimal number")
+    TEXT = "text", _("Text")
+    CHOICE = "choice", _("One choice")
+    MULTIPLE = "multiple", _("Several choices")
+    DATE = "date", _("Date")
+    YES_NO = "yes_no", _("Yes or no")
+
+
+NUMERIC_KINDS = (FieldKind.INTEGER, FieldKind.DECIMAL)
+
+
+class FormField(models.Model):
+    """A field of a form version, with its stable code and, optionally, the prefill source that fills it."""
+
+    scope_field = "version__form__unit"
+    scope_write_roles = ORG_DEPARTMENT_ROLES
+
+    version = models.ForeignKey(FormVersion, verbose_name=_("version"), on_delete=models.CASCADE, related_name="fields")
+    section = models.ForeignKey(FormSection, verbose_name=_("section"), on_delete=models.CASCADE, related_name="fields")
+    code = models.SlugField(_("code"), max_length=40)
+    label = models.CharField(_("label"), max_length=100)
+    kind = models.CharField(_("type"), max_length=10, choices=FieldKind.choices)
+    unit_label = models.CharField(_("unit of measure"), max_length=10, blank=True)
+    help_text = models.CharField(_("help text"), max_length=300, blank=True)
+    required = models.BooleanField(_("required"), default=False)
+    choices = models.JSONField(_("choices"), default=list, blank=True)
+    prefill = models.CharField(_("prefill source"), max_length=40, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("form field")
+        verbose_name_plural = _("form fields")
+        ordering = ["version", "section__order", "order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["version", "code"], name="uniq_form_field_code")]
+
+    def __str__(self):
+        return self.label
+
+
+class RuleOperator(models.TextChoices):
+    LE = "<=", "≤"
+    LT = "<", "<"
+    GE = ">=", "≥"
+    GT = ">", ">"
+    EQ = "==", "="
+    NE = "!=", "≠"
+
+
+class Severity(models.TextChoices):
+    BLOCKING = "blocking", _("Blocking")
+    WARNING = "warning", _("Warning")
+
+
+class ValidationRule(models.Model):
+    """A rule on a field: compared with another field or a constant (`left op right`), or, with `growth_factor`,
+    a value over that many times last period's needs a comment. Blocking rules refuse the submission."""
+
+    scope_field = "version__form__unit"
+    scope_write_roles = ORG_DEPARTMENT_ROLES
+
+    version = models.ForeignKey(FormVersion, verbose_name=_("version"), on_delete=models.CASCADE, related_name="rules")
+    left = models.SlugField(_("field code"), max_length=40)
+    operator = models.CharField(_("operator"), max_length=2, choices=RuleOperator.choices, blank=True)
+    right_field = models.SlugField(_("compared field code"), max_length=40, blank=True)
+    right_constant = models.DecimalField(_("compared constant"), max_digits=16, decimal_places=2, null=True, blank=True)
+    growth_factor = models.DecimalField(
+        _("times last period's value"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices, default=Severity.BLOCKING)
+    message = models.CharField(_("message"), max_length=200)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("validation rule")
+        verbose_name_plural = _("validation rules")
+        ordering = ["version", "pk"]
+
+    def __str__(self):
+        return self.message
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted, awaiting review")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Sent back")
+
+
+EDITABLE_STATUSES = (ReportStatus.DRAFT, ReportStatus.RETURNED)
+
+
+class Report(models.Model):
+    """A unit's report on one form version for one period."""
+
+    scope_field = "unit"
+    # CHANGE: save the draft (the secretary, or staff on the unit's behalf).
+    scope_write_roles = VILLAGE_ROLES
+    scope_actions = {SUBMIT: SECRETARY_ROLES, APPROVE: STAFF_ROLES, REOPEN: STAFF_ROLES}
+
+    version = models.ForeignKey(FormVersion, verbose_name=_("form version"), on_delete=models.PROTECT, related_name="+")
+    form = models.ForeignKey(ReportForm, verbose_name=_("form"), on_delete=models.PROTECT, related_name="reports")
+    unit = models.ForeignKey(
+        "organizations.OrganizationUnit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    status = models.CharField(_("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
+    prefilled_count = models.PositiveSmallIntegerField(_("fields prefilled"), default=0)
+    confirmed_count = models.PositiveSmallIntegerField(_("prefilled fields confirmed unchanged"), default=0)
+    typed_count = models.PositiveSmallIntegerField(_("fields typed"), default=0)
+    return_reason = models.TextField(_("reason for sending back"), blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["-period_start", "unit__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["form", "unit", "period_start"], name="uniq_report_per_period"),
+            models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")), name="report_period_order"),
+        ]
+
+    def __str__(self):
+        return f"{self.form} {self.unit} {self.period_start:%Y-%m}"
+
+
+class AnswerOrigin(models.TextChoices):
+    PREFILLED = "prefilled", _("Prefilled")
+    CONFIRMED = "confirmed", _("Prefilled, confirmed unchanged")
+    TYPED = "typed", _("Typed")
+
+
+class Answer(models.Model):
+    """One field's answer in a report: the typed value and, for a prefilled field, the computed value beside it."""
+
+    scope_field = "report__unit"
+    scope_write_roles = VILLAGE_ROLES
+
+    report = models.ForeignKey(Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="answers")
+    field = models.ForeignKey(FormField, verbose_name=_("field"), on_delete=models.PROTECT, related_name="+")
+    value = models.JSONField(_("value"), null=True, blank=True)
+    computed = models.JSONField(_("computed value"), null=True, blank=True)
+    origin = models.CharField(_("origin"), max_length=10, choices=AnswerOrigin.choices, default=AnswerOrigin.TYPED)
+    comment = models.CharField(_("comment"), max_length=300, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        ordering = ["report", "field__section__order", "field__order"]
+        constraints = [models.UniqueConstraint(fields=["report", "field"], name="uniq_report_answer")]
+
+    def __str__(self):
+        return f"{self.field.code}={self.value}"

@@ -1,0 +1,248 @@
+"""A unit's report: opened (with its bound fields prefilled), saved as a draft as the secretary types, submitted
+(the validation rules run), approved (locked), sent back with a reason, reopened by an approver. Every change of an
+answer is audited with its old and new value."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.permissions import APPROVE, CHANGE, require, require_at
+from core import audit
+from core.errors import Conflict, Invalid
+from core.errors import ErrorCode as CoreCode
+from core.services import given, transition
+
+from .. import prefill, rules
+from ..errors import ErrorCode
+from ..models import (
+    EDITABLE_STATUSES,
+    REOPEN,
+    SUBMIT,
+    Answer,
+    AnswerOrigin,
+    Report,
+    ReportForm,
+    ReportStatus,
+    period_bounds,
+    previous_period_start,
+)
+from .values import clean_value
+
+
+def _refuse(errors: dict, code) -> None:
+    """400 with the messages by field code, each carrying `code` (the API's `codes`)."""
+    raise ValidationError(
+        {
+            field: [ValidationError(str(message), code=str(code)) for message in messages]
+            for field, messages in errors.items()
+        }
+    )
+
+
+def _previous_answers(form: ReportForm, unit, start: date) -> dict[str, object]:
+    """{field code: value} of the unit's report of the period before (one query)."""
+    before = previous_period_start(form.period_type, start)
+    rows = Answer.objects.filter(report__form=form, report__unit=unit, report__period_start=before)
+    return dict(rows.values_list("field__code", "value"))
+
+
+@transaction.atomic
+def report_open(*, form: ReportForm, unit, day: date, actor) -> Report:
+    """The unit's report of the period holding `day`: the existing one, or a new draft on the current version with
+    every bound field prefilled (one query per distinct source, whatever the number of fields)."""
+    start, end = period_bounds(form.period_type, day)
+    existing = Report.objects.filter(form=form, unit=unit, period_start=start).first()
+    if existing is not None:
+        require(actor, CHANGE, existing)
+        return existing
+    version = form.current_version()
+    if version is None:
+        raise Conflict(_("The form has no published version."), code=ErrorCode.FORM_NOT_PUBLISHED)
+    if form.filled_by and unit.kind not in form.filled_by:
+        raise Invalid(_("This unit does not fill this form."), code=ErrorCode.UNIT_NOT_FILLING, field="unit")
+    report = Report(form=form, version=version, unit=unit, period_start=start, period_end=end)
+    require_at(actor, CHANGE, Report, unit, _("You may not fill this report."))
+    report.full_clean()
+    fields = list(version.fields.all())
+    computed = prefill.compute(fields, unit, start, end)
+    if any(field.prefill == prefill.PREVIOUS for field in fields):
+        previous = _previous_answers(form, unit, start)
+        computed.update({f.code: previous.get(f.code) for f in fields if f.prefill == prefill.PREVIOUS})
+    report.prefilled_count = sum(1 for code in computed if computed[code] is not None)
+    report.save()
+    Answer.objects.bulk_create(
+        Answer(
+            report=report,
+            field=field,
+            value=computed.get(field.code),
+            computed=computed.get(field.code),
+            origin=AnswerOrigin.PREFILLED if computed.get(field.code) is not None else AnswerOrigin.TYPED,
+        )
+        for field in fields
+    )
+    audit.record(
+        actor=actor, action="report.open", obj=report, unit=unit, changes={"prefilled": report.prefilled_count}
+    )
+    return report
+
+
+def _answers(report: Report) -> dict[str, Answer]:
+    return {answer.field.code: answer for answer in report.answers.select_related("field")}
+
+
+@transaction.atomic
+def report_save_draft(*, report: Report, actor, values: dict, comments: dict | None = None) -> Report:
+    """Save the answers `values` ({field code: raw value}) and `comments` of an editable report (the autosave)."""
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    require(actor, CHANGE, report, _("You may not fill this report."))
+    if report.status not in EDITABLE_STATUSES:
+        raise Conflict(
+            _("The report is submitted or approved and cannot be edited."), code=ErrorCode.REPORT_NOT_EDITABLE
+        )
+    answers = _answers(report)
+    unknown = sorted((set(values) | set(comments or {})) - set(answers))
+    if unknown:
+        raise Invalid(_("The form has no field with this code."), code=ErrorCode.NO_SUCH_FIELD, field=unknown[0])
+    errors, changes = {}, {}
+    for code, raw in values.items():
+        answer = answers[code]
+        try:
+            value = clean_value(answer.field, raw)
+        except ValidationError as error:
+            errors[code] = error.messages
+            continue
+        if value != answer.value:
+            changes[code] = [answer.value, value]
+        answer.value = value
+        answer.origin = (
+            AnswerOrigin.CONFIRMED if answer.computed is not None and value == answer.computed else AnswerOrigin.TYPED
+        )
+    if errors:
+        _refuse(errors, ErrorCode.BAD_ANSWER)
+    for code, comment in (comments or {}).items():
+        answers[code].comment = str(comment or "")[:300]
+    Answer.objects.bulk_update(answers.values(), ["value", "origin", "comment"])
+    report.save(update_fields=["updated_at"])
+    if changes:
+        audit.record(actor=actor, action="report.save_draft", obj=report, unit=report.unit, changes=changes)
+    return report
+
+
+def findings(report: Report) -> list[rules.Finding]:
+    """The validation rules' findings on the report as it stands (blocking and warnings)."""
+    answers = _answers(report)
+    values = {code: answer.value for code, answer in answers.items()}
+    comments = {code: answer.comment for code, answer in answers.items()}
+    previous = _previous_answers(report.form, report.unit, report.period_start)
+    return rules.check(report.version.rules.all(), values, previous, comments)
+
+
+def _check_submission(report: Report) -> None:
+    answers = _answers(report)
+    missing = {
+        code: [_("This field is required.")]
+        for code, answer in answers.items()
+        if answer.field.required and answer.value in (None, "", [])
+    }
+    if missing:
+        _refuse(missing, CoreCode.REQUIRED)
+    blocking = {}
+    for finding in findings(report):
+        if finding.blocking:
+            blocking.setdefault(finding.field, []).append(finding.message)
+    if blocking:
+        _refuse(blocking, ErrorCode.RULE_FAILED)
+    for answer in answers.values():
+        if answer.origin == AnswerOrigin.PREFILLED:
+            answer.origin = AnswerOrigin.CONFIRMED
+    Answer.objects.bulk_update(answers.values(), ["origin"])
+    report.confirmed_count = sum(1 for a in answers.values() if a.origin == AnswerOrigin.CONFIRMED)
+    report.typed_count = sum(1 for a in answers.values() if a.origin == AnswerOrigin.TYPED and a.value is not None)
+
+
+@transaction.atomic
+def report_submit(*, report: Report, actor) -> Report:
+    """The secretary submits: required fields answered and no blocking rule failing, or 400 with the messages by
+    field code."""
+    report, _diff = transition(
+        report,
+        actor=actor,
+        allowed_from=EDITABLE_STATUSES,
+        to=ReportStatus.SUBMITTED,
+        also={"submitted_by": actor if getattr(actor, "pk", None) else None, "submitted_at": timezone.now()},
+        guard=lambda locked: require(actor, SUBMIT, locked, _("Only the unit's secretary may submit its report.")),
+        check=_check_submission,
+        related=("unit",),
+        audit_action="report.submit",
+        error_code=ErrorCode.REPORT_NOT_EDITABLE,
+        message=_("The report is submitted or approved and cannot be edited."),
+    )
+    return report
+
+
+def _reviewed(actor) -> dict:
+    return {"reviewed_by": actor if getattr(actor, "pk", None) else None, "reviewed_at": timezone.now()}
+
+
+@transaction.atomic
+def report_approve(*, report: Report, actor) -> Report:
+    """The township approves a submitted report; it is locked from then on."""
+    report, _diff = transition(
+        report,
+        actor=actor,
+        allowed_from=(ReportStatus.SUBMITTED,),
+        to=ReportStatus.APPROVED,
+        changes={"return_reason": ""},
+        also=_reviewed(actor),
+        guard=lambda locked: require(actor, APPROVE, locked, _("Only township staff may approve reports.")),
+        related=("unit",),
+        audit_action="report.approve",
+        error_code=ErrorCode.REPORT_NOT_SUBMITTED_YET,
+        message=_("The report is not waiting for review."),
+    )
+    return report
+
+
+@transaction.atomic
+def report_send_back(*, report: Report, actor, reason: str) -> Report:
+    """The township sends a submitted report back with the reason; the secretary edits and submits again."""
+    message = _("Give the reason for sending the report back.")
+    report, _diff = transition(
+        report,
+        actor=actor,
+        allowed_from=(ReportStatus.SUBMITTED,),
+        to=ReportStatus.RETURNED,
+        changes={"return_reason": (reason or "").strip()},
+        also=_reviewed(actor),
+        guard=lambda locked: require(actor, APPROVE, locked, _("Only township staff may send reports back.")),
+        check=lambda _locked: given(reason, message, code=CoreCode.REQUIRED, field="reason"),
+        related=("unit",),
+        audit_action="report.send_back",
+        error_code=ErrorCode.REPORT_NOT_SUBMITTED_YET,
+        message=_("The report is not waiting for review."),
+    )
+    return report
+
+
+@transaction.atomic
+def report_reopen(*, report: Report, actor, reason: str) -> Report:
+    """The approver reopens an approved report for a correction (it goes back to the secretary as sent back)."""
+    message = _("Give the reason for reopening the report.")
+    report, _diff = transition(
+        report,
+        actor=actor,
+        allowed_from=(ReportStatus.APPROVED,),
+        to=ReportStatus.RETURNED,
+        changes={"return_reason": (reason or "").strip()},
+        also=_reviewed(actor),
+        guard=lambda locked: require(actor, REOPEN, locked, _("Only township staff may reopen an approved report.")),
+        check=lambda _locked: given(reason, message, code=CoreCode.REQUIRED, field="reason"),
+        related=("unit",),
+        audit_action="report.reopen",
+        error_code=ErrorCode.REPORT_NOT_APPROVED,
+        message=_("Only an approved report can be reopened."),
+    )
+    return report

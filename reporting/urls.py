@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reporting"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("open/", views.report_open, name="open"),
+    path("<int:pk>/", views.report_detail, name="report"),
+    path("<int:pk>/draft/", views.report_draft, name="report_draft"),
+    path("<int:pk>/approve/", views.report_approve, name="report_approve"),
+    path("<int:pk>/send-back/", views.report_send_back, name="report_send_back"),
+    path("<int:pk>/reopen/", views.report_reopen, name="report_reopen"),
+]

@@ -1,0 +1,124 @@
+import itertools
+from datetime import date
+
+from django.urls import reverse
+
+from accounts.permissions import APPROVE, CHANGE, SYSTEM
+from reporting import services
+from reporting.models import (
+    REOPEN,
+    SUBMIT,
+    Answer,
+    FormField,
+    FormSection,
+    FormVersion,
+    Report,
+    ReportForm,
+    ValidationRule,
+)
+from tests.scope import Act, ScopeCase
+
+from .helpers import build_form
+
+_seq = itertools.count(1)
+
+
+def _form(county, users, unit):
+    return build_form(unit, code=f"f-{unit.code.lower()}-{next(_seq)}")
+
+
+def _report(county, users, village):
+    form = ReportForm.objects.filter(unit=county["city"], code="scope").first() or build_form(
+        county["city"], code="scope"
+    )
+    n = next(_seq)
+    day = date(2024 - n // 12, n % 12 + 1, 1)
+    return services.report_open(form=form, unit=village, day=day, actor=SYSTEM)
+
+
+def _version(county, users, unit):
+    return _form(county, users, unit).current_version()
+
+
+def _section(county, users, unit):
+    return FormSection.objects.filter(version=_version(county, users, unit)).first()
+
+
+def _field(county, users, unit):
+    return FormField.objects.filter(version=_version(county, users, unit)).first()
+
+
+def _rule(county, users, unit):
+    return ValidationRule.objects.filter(version=_version(county, users, unit)).first()
+
+
+def _answer(county, users, village):
+    return _report(county, users, village).answers.first()
+
+
+def _filled(county, users, report):
+    """The report with its required field answered (as the secretary leaves it before submitting)."""
+    report.answers.filter(field__code="meetings").update(value=2)
+    return report
+
+
+def _submitted(county, users, report):
+    Report.objects.filter(pk=report.pk).update(status="submitted")
+    return _filled(county, users, report)
+
+
+def _approved(county, users, report):
+    Report.objects.filter(pk=report.pk).update(status="approved")
+    return report
+
+
+REPORT_ACTIONS = (
+    Act("draft", CHANGE, {"values": {"meetings": 3}, "comments": {"meetings": "说明"}}),
+    Act("submit", SUBMIT, prepare=_filled),
+    Act("approve", APPROVE, prepare=_submitted),
+    Act("send-back", APPROVE, {"reason": "数据有误"}, prepare=_submitted),
+    Act("reopen", REOPEN, {"reason": "需更正"}, prepare=_approved),
+)
+
+
+def _page(route):
+    return lambda obj: reverse(f"reporting:{route}", args=[obj.pk])
+
+
+REPORT_PAGES = (
+    Act("page draft", CHANGE, {"value-meetings": "3"}, url=_page("report_draft")),
+    Act("page approve", APPROVE, prepare=_submitted, url=_page("report_approve")),
+    Act("page send-back", APPROVE, {"reason": "数据有误"}, prepare=_submitted, url=_page("report_send_back")),
+    Act("page reopen", REOPEN, {"reason": "需更正"}, prepare=_approved, url=_page("report_reopen")),
+)
+
+TOWNSHIPS = {"unit_key_in": "township_a", "unit_key_out": "township_b", "admin": False}
+
+CASES = [
+    ScopeCase(
+        name="report_form",
+        model=ReportForm,
+        make=_form,
+        api_list="/api/v1/reporting/forms/",
+        api_delete=False,
+        **TOWNSHIPS,
+    ),
+    ScopeCase(name="form_version", model=FormVersion, make=_version, **TOWNSHIPS),
+    ScopeCase(name="form_section", model=FormSection, make=_section, **TOWNSHIPS),
+    ScopeCase(name="form_field", model=FormField, make=_field, **TOWNSHIPS),
+    ScopeCase(name="validation_rule", model=ValidationRule, make=_rule, **TOWNSHIPS),
+    ScopeCase(
+        name="report",
+        model=Report,
+        make=_report,
+        admin=False,
+        ui_list=lambda: reverse("reporting:index"),
+        ui_detail=lambda obj: reverse("reporting:report", args=[obj.pk]),
+        ui_actions=REPORT_PAGES,
+        marker=lambda obj: obj.unit.name,
+        api_list="/api/v1/reporting/reports/",
+        api_delete=False,
+        api_actions=REPORT_ACTIONS,
+    ),
+    ScopeCase(name="report_answer", model=Answer, make=_answer, admin=False),
+]
