@@ -43,6 +43,7 @@ class StationList(ObjectListView):
 
 class StationCreate(_Form):
     title = _("Open a station")
+    create_model = Station
     form_class = forms.StationForm
     service = station_create
     success_message = _("Station opened.")
@@ -88,6 +89,7 @@ class GoodsList(ObjectListView):
 
 class GoodsCreate(_Form):
     title = _("Add goods")
+    create_model = Goods
     form_class = forms.GoodsForm
     service = goods_create
     success_message = _("Goods added.")
@@ -130,6 +132,7 @@ class CategoryList(ObjectListView):
 
 class CategoryCreate(_Form):
     title = _("Add a category")
+    create_model = ClueCategory
     form_class = forms.CategoryForm
     service = category_create
     success_message = _("Category added.")

@@ -31,6 +31,7 @@ class TitleList(ObjectListView):
 
 class TitleCreate(ObjectFormView):
     title = _("Grant a title")
+    create_model = DemonstrationTitle
     form_class = DemonstrationTitleForm
     service = services.demonstration_title_grant
     success_message = _("Title granted.")

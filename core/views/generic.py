@@ -8,7 +8,8 @@ Every view requires a login, reads through `accounts.scoping.restrict` (out of s
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
+from django.db import models
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import Promise, cached_property
@@ -23,6 +24,7 @@ from core.paginator import EstimatedCountPaginator
 from .helpers import Column, add_service_errors, get_scoped_or_404, resolve, run_service
 
 NOT_ALLOWED = _("You may view this record but not change it.")
+NOT_CREATE = _("You may not add records of this kind.")
 
 
 class PortalView(LoginRequiredMixin, TemplateView):
@@ -187,6 +189,8 @@ class ObjectFormView(PortalView):
     cancel_url: str | None = None
     list_url: str | None = None
     drop_fields: tuple[str, ...] = ()
+    # On create: the model whose CHANGE the user's roles must hold somewhere (None: the service alone decides).
+    create_model: type[models.Model] | None = None
 
     def get_object(self):
         if "pk" not in self.kwargs:
@@ -198,6 +202,10 @@ class ObjectFormView(PortalView):
     def check_permission(self, obj):
         if obj is not None:
             require(self.request.user, CHANGE, obj, str(NOT_ALLOWED))
+        elif self.create_model is not None and not units_for(self.request.user, self.create_model, CHANGE):
+            # A create page for a user who may create such records nowhere (the list's write_actions, hidden from
+            # them, ask the same): refused, not an empty form.
+            raise PermissionDenied(str(NOT_CREATE))
 
     def get_initial(self, obj):
         """On edit, the form's fields as the object holds them (override for fields that are not attributes)."""

@@ -58,7 +58,12 @@ def test_roles_without_the_right_see_but_do_not_change(county, users, client_for
     village_category = helpers.category(county["village_a1"], code="village")
     assert secretary.get(f"/woodpecker/categories/{village_category.pk}/edit/").status_code == 403
     assert secretary.get(f"/woodpecker/categories/{category.pk}/edit/").status_code == 404  # the city's: above
-    assert secretary.get("/woodpecker/categories/new/").context["form"].fields["unit"].queryset.count() == 0
+    # A create page for a role that may create such records nowhere is refused, not an empty form.
+    refused = secretary.get("/woodpecker/categories/new/")
+    assert refused.status_code == 403 and "您无权新增此类记录" in refused.content.decode()
+    assert secretary.post("/woodpecker/categories/new/", {"code": "x", "name": "x"}).status_code == 403
+    assert client.get("/woodpecker/categories/new/").status_code == 403  # the department's handler
+    assert secretary.get("/woodpecker/stations/new/").status_code == 200  # the secretary keeps the counter
 
 
 def test_goods_create_edit_and_the_counter_link(county, users, client_for):
