@@ -77,5 +77,5 @@ class DraftSerializer(serializers.Serializer):
     )
 
 
-class ReasonSerializer(serializers.Serializer):
+class ReportReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=1000, allow_blank=True)

@@ -88,20 +88,20 @@ class ReportViewSet(ServiceWritten):
         """Township staff approve a submitted report; it is locked from then on."""
         return self._answer(services.report_approve(report=self._target(), actor=request.user))
 
-    @extend_schema(request=s.ReasonSerializer, responses=s.ReportSerializer)
+    @extend_schema(request=s.ReportReasonSerializer, responses=s.ReportSerializer)
     @action(detail=True, methods=["post"], url_path="send-back")
     def send_back(self, request, pk=None):
         """Township staff send a submitted report back with the reason."""
         report = self._target()
-        body = s.ReasonSerializer(data=request.data)
+        body = s.ReportReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         return self._answer(services.report_send_back(report=report, actor=request.user, **body.validated_data))
 
-    @extend_schema(request=s.ReasonSerializer, responses=s.ReportSerializer)
+    @extend_schema(request=s.ReportReasonSerializer, responses=s.ReportSerializer)
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
         """The approver reopens an approved report with the reason; it goes back to the secretary."""
         report = self._target()
-        body = s.ReasonSerializer(data=request.data)
+        body = s.ReportReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         return self._answer(services.report_reopen(report=report, actor=request.user, **body.validated_data))
