@@ -46,6 +46,19 @@ def previous_period_start(period_type: str, start: date) -> date:
     return period_bounds(period_type, date.fromordinal(start.toordinal() - 1))[0]
 
 
+def due_date(due_day: int, period_end: date) -> date:
+    """The day a period's report is due: day `due_day` of the month after the period ends (a report submitted on
+    or before it is on time, after it late)."""
+    following = date.fromordinal(period_end.toordinal() + 1)
+    return date(following.year, following.month, due_day)
+
+
+def closing_date(due_day: int, open_days: int, period_end: date) -> date:
+    """The last day entry stays open: `open_days` after the due day. After it a unit's report can no longer be
+    opened, saved or submitted (a late report is accepted until then)."""
+    return date.fromordinal(due_date(due_day, period_end).toordinal() + open_days)
+
+
 class ReportForm(models.Model):
     """A form (报表) defined by an organization department for the units of its subtree."""
 
@@ -76,6 +89,12 @@ class ReportForm(models.Model):
 
     def __str__(self):
         return self.name
+
+    def due_on(self, period_end: date) -> date:
+        return due_date(self.due_day, period_end)
+
+    def closes_on(self, period_end: date) -> date:
+        return closing_date(self.due_day, self.open_days, period_end)
 
     def current_version(self):
         return self.versions.filter(published_at__isnull=False).order_by("-number").first()
