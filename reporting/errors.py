@@ -15,6 +15,7 @@ class ErrorCode(models.TextChoices):
     RULE_FAILED = "rule_failed", _("A validation rule refuses the report.")
     BAD_ANSWER = "bad_answer", _("The answer does not fit the field.")
     NO_SUCH_FIELD = "no_such_form_field", _("The form has no field with this code.")
+    REPORT_CLOSED = "report_closed", _("Entry for this period is closed; the township may reopen the report.")
 
 
 # "Not allowed in this state" (409).
@@ -25,5 +26,6 @@ CONFLICTS = frozenset(
         ErrorCode.REPORT_NOT_EDITABLE,
         ErrorCode.REPORT_NOT_SUBMITTED_YET,
         ErrorCode.REPORT_NOT_APPROVED,
+        ErrorCode.REPORT_CLOSED,
     }
 )

@@ -279,6 +279,9 @@ class Report(models.Model):
         related_name="+",
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # The first submission: on time or late is judged by it, so a report sent back and submitted again after the
+    # due date stays on time.
+    first_submitted_at = models.DateTimeField(_("first submitted at"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("reviewed by"),
@@ -303,6 +306,14 @@ class Report(models.Model):
 
     def __str__(self):
         return f"{self.form} {self.unit} {self.period_start:%Y-%m}"
+
+    @property
+    def due_on(self) -> date:
+        return self.form.due_on(self.period_end)
+
+    @property
+    def closes_on(self) -> date:
+        return self.form.closes_on(self.period_end)
 
 
 class AnswerOrigin(models.TextChoices):
@@ -334,3 +345,38 @@ class Answer(models.Model):
 
     def __str__(self):
         return f"{self.field.code}={self.value}"
+
+
+class ReminderKind(models.TextChoices):
+    BEFORE_DUE = "before_due", _("Before the due date")
+    OVERDUE = "overdue", _("After the due date")
+    CLOSING = "closing", _("Before entry closes")
+
+
+class ReportReminder(models.Model):
+    """A reminder sent to a unit's secretaries for a form's period (one of each kind at most: the unique key makes
+    the daily job idempotent). Written only by the reminder job."""
+
+    scope_field = "unit"
+    scope_write_roles = ()
+
+    form = models.ForeignKey(ReportForm, verbose_name=_("form"), on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(
+        "organizations.OrganizationUnit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+"
+    )
+    period_start = models.DateField(_("period start"))
+    kind = models.CharField(_("kind"), max_length=12, choices=ReminderKind.choices)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("report reminder")
+        verbose_name_plural = _("report reminders")
+        ordering = ["-sent_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["form", "unit", "period_start", "kind"], name="uniq_report_reminder")
+        ]
+
+    def __str__(self):
+        return f"{self.form} {self.unit} {self.period_start:%Y-%m} {self.kind}"

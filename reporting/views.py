@@ -17,8 +17,8 @@ from core.views.helpers import get_scoped_or_404
 from organizations.models import OrganizationUnit
 
 from . import prefill, services
-from .models import SUBMIT, FieldKind, Report, ReportForm, ReportStatus, period_bounds
-from .services.reports import findings
+from .models import REOPEN, SUBMIT, FieldKind, Report, ReportForm, ReportStatus, period_bounds
+from .services.reports import closed_since, findings
 
 
 def _due(user) -> list[dict]:
@@ -57,7 +57,11 @@ def index(request):
     groups = {status: [] for status in ReportStatus.values}
     for report in reports:
         groups[report.status].append(report)
-    context = {"groups": [(ReportStatus(s).label, r) for s, r in groups.items()], "due": _due(request.user)}
+    context = {
+        "groups": [(ReportStatus(s).label, r) for s, r in groups.items()],
+        "due": _due(request.user),
+        "show_completeness": bool(units_for(request.user, Report, APPROVE)),
+    }
     return render(request, "reporting/index.html", context)
 
 
@@ -132,6 +136,8 @@ def report_detail(request, pk):
     """The fill page (draft or sent back, for who may fill it), else the report as filed, with the review buttons."""
     report = _report(request, pk)
     editable = report.status in (ReportStatus.DRAFT, ReportStatus.RETURNED) and can(request.user, CHANGE, report)
+    closed = closed_since(report.form, report.unit, report.period_end, request.user, report) if editable else None
+    editable = editable and closed is None
     errors, posted = {}, {}
     if request.method == "POST":
         if not can(request.user, CHANGE, report):
@@ -156,7 +162,12 @@ def report_detail(request, pk):
         "total": report.answers.count(),
         "can_submit": can(request.user, SUBMIT, report),
         "can_review": report.status == ReportStatus.SUBMITTED and can(request.user, APPROVE, report),
-        "can_reopen": report.status == ReportStatus.APPROVED and can(request.user, APPROVE, report),
+        "can_reopen": can(request.user, REOPEN, report)
+        and (
+            report.status == ReportStatus.APPROVED
+            or (report.status != ReportStatus.SUBMITTED and timezone.localdate() > report.closes_on)
+        ),
+        "closed_on": closed,
     }
     return render(request, "reporting/report.html", context, status=400 if errors else 200)
 

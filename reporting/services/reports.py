@@ -6,10 +6,10 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from accounts.permissions import APPROVE, CHANGE, require, require_at
+from accounts.permissions import APPROVE, CHANGE, can_at, require, require_at
 from core import audit
 from core.errors import Conflict, Invalid
 from core.errors import ErrorCode as CoreCode
@@ -42,6 +42,32 @@ def _refuse(errors: dict, code) -> None:
     )
 
 
+def closed_since(form: ReportForm, unit, period_end: date, actor, report: Report | None = None) -> date | None:
+    """The closing date when entry for the period is closed to `actor` at `unit`, else None.
+
+    After the closing date (`ReportForm.closes_on`, compared with `timezone.localdate()`) a secretary can no longer
+    open, save or submit the unit's report. Those who may reopen reports there (township staff, the system) are not
+    held by it, and a report an approver sent back or reopened after the closing date stays editable until it is
+    submitted again."""
+    closes = form.closes_on(period_end)
+    if timezone.localdate() <= closes or can_at(actor, REOPEN, Report, unit):
+        return None
+    if report is not None and report.status == ReportStatus.RETURNED and report.reviewed_at is not None:
+        if timezone.localdate(report.reviewed_at) > closes:
+            return None
+    return closes
+
+
+def _refuse_closed(form: ReportForm, unit, period_end: date, actor, report: Report | None = None) -> None:
+    closes = closed_since(form, unit, period_end, actor, report)
+    if closes is not None:
+        raise Conflict(
+            _("Entry for this period closed on %(date)s; ask the township to reopen the report.")
+            % {"date": formats.date_format(closes, "DATE_FORMAT")},
+            code=ErrorCode.REPORT_CLOSED,
+        )
+
+
 def _previous_answers(form: ReportForm, unit, start: date) -> dict[str, object]:
     """{field code: value} of the unit's report of the period before (one query)."""
     before = previous_period_start(form.period_type, start)
@@ -58,6 +84,7 @@ def report_open(*, form: ReportForm, unit, day: date, actor) -> Report:
     if existing is not None:
         require(actor, CHANGE, existing)
         return existing
+    _refuse_closed(form, unit, end, actor)
     version = form.current_version()
     if version is None:
         raise Conflict(_("The form has no published version."), code=ErrorCode.FORM_NOT_PUBLISHED)
@@ -102,6 +129,7 @@ def report_save_draft(*, report: Report, actor, values: dict, comments: dict | N
         raise Conflict(
             _("The report is submitted or approved and cannot be edited."), code=ErrorCode.REPORT_NOT_EDITABLE
         )
+    _refuse_closed(report.form, report.unit, report.period_end, actor, report)
     answers = _answers(report)
     unknown = sorted((set(values) | set(comments or {})) - set(answers))
     if unknown:
@@ -141,6 +169,8 @@ def findings(report: Report) -> list[rules.Finding]:
 
 
 def _check_submission(report: Report) -> None:
+    if report.first_submitted_at is None:
+        report.first_submitted_at = report.submitted_at
     answers = _answers(report)
     missing = {
         code: [_("This field is required.")]
@@ -163,6 +193,12 @@ def _check_submission(report: Report) -> None:
     report.typed_count = sum(1 for a in answers.values() if a.origin == AnswerOrigin.TYPED and a.value is not None)
 
 
+def _submit_guard(report: Report, actor) -> None:
+    require(actor, SUBMIT, report, _("Only the unit's secretary may submit its report."))
+    if report.status in EDITABLE_STATUSES:
+        _refuse_closed(report.form, report.unit, report.period_end, actor, report)
+
+
 @transaction.atomic
 def report_submit(*, report: Report, actor) -> Report:
     """The secretary submits: required fields answered and no blocking rule failing, or 400 with the messages by
@@ -173,9 +209,9 @@ def report_submit(*, report: Report, actor) -> Report:
         allowed_from=EDITABLE_STATUSES,
         to=ReportStatus.SUBMITTED,
         also={"submitted_by": actor if getattr(actor, "pk", None) else None, "submitted_at": timezone.now()},
-        guard=lambda locked: require(actor, SUBMIT, locked, _("Only the unit's secretary may submit its report.")),
+        guard=lambda locked: _submit_guard(locked, actor),
         check=_check_submission,
-        related=("unit",),
+        related=("unit", "form"),
         audit_action="report.submit",
         error_code=ErrorCode.REPORT_NOT_EDITABLE,
         message=_("The report is submitted or approved and cannot be edited."),
@@ -229,12 +265,17 @@ def report_send_back(*, report: Report, actor, reason: str) -> Report:
 
 @transaction.atomic
 def report_reopen(*, report: Report, actor, reason: str) -> Report:
-    """The approver reopens an approved report for a correction (it goes back to the secretary as sent back)."""
+    """The approver reopens an approved report for a correction (it goes back to the secretary as sent back).
+    After the period's closing date a draft or sent-back report can be reopened too: the secretary may then fill it
+    until they submit it again."""
     message = _("Give the reason for reopening the report.")
+    allowed = (ReportStatus.APPROVED,)
+    if timezone.localdate() > report.form.closes_on(report.period_end):
+        allowed = (ReportStatus.APPROVED, *EDITABLE_STATUSES)
     report, _diff = transition(
         report,
         actor=actor,
-        allowed_from=(ReportStatus.APPROVED,),
+        allowed_from=allowed,
         to=ReportStatus.RETURNED,
         changes={"return_reason": (reason or "").strip()},
         also=_reviewed(actor),
@@ -243,6 +284,6 @@ def report_reopen(*, report: Report, actor, reason: str) -> Report:
         related=("unit",),
         audit_action="report.reopen",
         error_code=ErrorCode.REPORT_NOT_APPROVED,
-        message=_("Only an approved report can be reopened."),
+        message=_("Only an approved report, or one whose entry has closed, can be reopened."),
     )
     return report

@@ -2,6 +2,7 @@ import itertools
 from datetime import date
 
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.permissions import APPROVE, CHANGE, SYSTEM
 from reporting import services
@@ -14,6 +15,7 @@ from reporting.models import (
     FormVersion,
     Report,
     ReportForm,
+    ReportReminder,
     ValidationRule,
 )
 from tests.scope import Act, ScopeCase
@@ -31,8 +33,9 @@ def _report(county, users, village):
     form = ReportForm.objects.filter(unit=county["city"], code="scope").first() or build_form(
         county["city"], code="scope"
     )
+    # Periods to come, so entry is open whatever day the tests run (a secretary's actions are then allowed).
     n = next(_seq)
-    day = date(2024 - n // 12, n % 12 + 1, 1)
+    day = date(timezone.localdate().year + 1 + n // 12, n % 12 + 1, 1)
     return services.report_open(form=form, unit=village, day=day, actor=SYSTEM)
 
 
@@ -50,6 +53,15 @@ def _field(county, users, unit):
 
 def _rule(county, users, unit):
     return ValidationRule.objects.filter(version=_version(county, users, unit)).first()
+
+
+def _reminder(county, users, village):
+    form = ReportForm.objects.filter(unit=county["city"], code="scope").first() or build_form(
+        county["city"], code="scope"
+    )
+    return ReportReminder.objects.create(
+        form=form, unit=village, period_start=date(2024, next(_seq) % 12 + 1, 1), kind="overdue"
+    )
 
 
 def _answer(county, users, village):
@@ -121,4 +133,5 @@ CASES = [
         api_actions=REPORT_ACTIONS,
     ),
     ScopeCase(name="report_answer", model=Answer, make=_answer, admin=False),
+    ScopeCase(name="report_reminder", model=ReportReminder, make=_reminder, admin=False),
 ]

@@ -5,7 +5,8 @@ from reporting import services
 
 from .helpers import DAY, build_form
 
-pytestmark = pytest.mark.django_db
+# The tests' periods (2024) are still open for entry on the frozen day (tests/reporting/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 URL = "/api/v1/reporting/reports/"
 
 

@@ -13,7 +13,8 @@ from tests.cadres import helpers as cadre_helpers
 
 from .helpers import DAY, build_form
 
-pytestmark = pytest.mark.django_db
+# The tests' periods (2024) are still open for entry on the frozen day (tests/reporting/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_today")]
 
 
 def _answers(report):
