@@ -240,6 +240,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(hours=6),
     },
     "woodpecker: expire old points": {"task": "grid_woodpecker.tasks.expire_points", "schedule": timedelta(days=1)},
+    "reporting: remind secretaries of reports due, overdue or closing": {
+        "task": "reporting.tasks.remind_reports",
+        "schedule": crontab(hour=8, minute=30),
+    },
     "core: delete unconfirmed import uploads": {"task": "core.purge_import_uploads", "schedule": timedelta(hours=1)},
 }
 

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import completeness_views, views
 
 app_name = "reporting"
 
 urlpatterns = [
     path("", views.index, name="index"),
     path("open/", views.report_open, name="open"),
+    path("completeness/", completeness_views.completeness, name="completeness"),
     path("<int:pk>/", views.report_detail, name="report"),
     path("<int:pk>/draft/", views.report_draft, name="report_draft"),
     path("<int:pk>/approve/", views.report_approve, name="report_approve"),

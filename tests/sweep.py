@@ -475,6 +475,7 @@ API_KWARGS = {
     "indicator-detail": lambda w: [Sample({"key": "demonstration_villages"}, owned=False)],
     "dashboard-detail": _unit("township_a", model="goals.RollupValue"),
     "dashboard-missing": _unit("township_a", model="goals.RollupValue"),
+    "report-completeness-detail": _unit("township_a", model="reporting.Report"),
 }
 
 

@@ -14,6 +14,7 @@ from core.api.viewsets import ScopedModelViewSet, ServiceWrittenMixin
 from .. import services
 from ..models import Answer, FormVersion, Report, ReportForm
 from . import serializers as s
+from .completeness import CompletenessViewSet  # noqa: F401 (registered by the router with the module's viewsets)
 
 
 class ServiceWritten(ServiceWrittenMixin, ScopedModelViewSet):
