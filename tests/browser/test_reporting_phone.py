@@ -2,13 +2,14 @@
 reload, and a blocking rule refuses a bad value with its message beside the field."""
 
 import pytest
+from django.utils import timezone
 
 from accounts.permissions import SYSTEM
 from cadres.models import DevelopmentRecord
 from reporting import services
 from reporting.models import Report, ReportStatus
 from tests.cadres import helpers as cadre_helpers
-from tests.reporting.helpers import DAY, build_form
+from tests.reporting.helpers import build_form
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,7 +19,8 @@ def test_secretary_fills_a_prefilled_report_on_a_phone(live_server, phone_page, 
     cadre_helpers.member(village)
     record = cadre_services_start(village)
     DevelopmentRecord.objects.filter(pk=record.pk).update(activist_on="2023-06-01")
-    report = services.report_open(form=build_form(county["city"]), unit=village, day=DAY, actor=SYSTEM)
+    # This month's report: entry is open whatever day the test runs (a closed period is read-only for the secretary).
+    report = services.report_open(form=build_form(county["city"]), unit=village, day=timezone.localdate(), actor=SYSTEM)
     login(phone_page, "secretary_a1")
     url = f"{live_server.url}/reports/{report.pk}/"
     phone_page.goto(url)
