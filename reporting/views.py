@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import APPROVE, CHANGE, VIEW, can, units_for
+from accounts.permissions import APPROVE, CHANGE, IMPORT, VIEW, can, holds_action, units_for
 from core.views.helpers import get_scoped_or_404
 from organizations.models import OrganizationUnit
 
@@ -58,6 +58,7 @@ def index(request):
     for report in reports:
         groups[report.status].append(report)
     context = {"groups": [(ReportStatus(s).label, r) for s, r in groups.items()], "due": _due(request.user)}
+    context["can_sheets"] = holds_action(request.user, Report, IMPORT)
     return render(request, "reporting/index.html", context)
 
 
