@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import IMPORT
+from core.sheets import annotate
 from core.sheets.importers import Counts, Importer, register_family
 from organizations.selectors import units_for_sheet
 
@@ -27,8 +28,9 @@ from .services.values import clean_value
 from .sheets import FAMILY, FIELD_PREFIX, UNIT_CODE, build_spec, form_visible, from_cell, sheet_fields
 from .sheets import PERIOD as PERIOD_KEY
 
-# Headers an uploader may leave in the sheet without their being fields (a row number).
-HARMLESS_HEADERS = {"序号", "编号", "行号"}
+# Headers an uploader may leave in the sheet without their being fields: a row number, and the error column of the
+# engine's annotated sheet (corrected and uploaded again).
+HARMLESS_HEADERS = {"序号", "编号", "行号", annotate.HEADER}
 
 
 @register_family(FAMILY)
@@ -118,12 +120,10 @@ class ReportAnswersImporter(Importer):
         return values
 
     def check_row(self, row, ctx):
-        for header in self.unknown:
-            row.errors.setdefault(
-                "",
-                _("The column %(header)s is not a field of this form: remove it or correct its header.")
-                % {"header": header},
-            )
+        if self.unknown:
+            row.errors[""] = _(
+                "The columns %(headers)s are not fields of this form: remove them or correct the headers."
+            ) % {"headers": "、".join(f"“{header}”" for header in self.unknown)}
         unit = self._unit(row)
         day = row.values.get(PERIOD_KEY)
         start = period_bounds(self.form.period_type, day)[0] if day is not None else None
@@ -147,6 +147,13 @@ class ReportAnswersImporter(Importer):
     def _changes(self, report: Report, values: dict) -> dict:
         stored = self.answers.get(report.pk, {})
         return {code: value for code, value in values.items() if stored.get(code) != value}
+
+    def display(self, column, value) -> str:
+        """An amount in the unit of its field (万元 stays 万元), as it will be stored."""
+        field = self.fields.get(column.key.removeprefix(FIELD_PREFIX))
+        if column.type == "amount" and field is not None and value not in (None, ""):
+            return f"{from_cell(field, value):,.2f}"
+        return super().display(column, value)
 
     # -- the write ------------------------------------------------------------------------------------------------
 

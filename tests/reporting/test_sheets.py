@@ -207,6 +207,7 @@ def test_reimport_of_an_edited_export_fills_drafts(county, users, form, client_f
     response, job = upload(client, kind_of(form), name, content)
     assert response.status_code == 302 and job.status == ImportJob.Status.READY, (job.status, job.error_summary)
     assert job.errors == [] and job.counts["total"] == 3
+    assert ["15.25"] == [v for row in job.preview["rows"] for v in row["values"] if v.startswith("15")]  # 万元
     # The dry run wrote nothing.
     assert Report.objects.count() == reports and AuditEntry.objects.count() == audits
     assert _answers(report)["income"].value == "12.50"
@@ -233,10 +234,10 @@ def test_reimport_of_an_edited_export_fills_drafts(county, users, form, client_f
 
 def test_amounts_in_yuan_or_wan_and_thousands_separators(county, users, form, client_for):
     client = client_for(users["staff_a"])
-    rows = [
-        ["单位编码", "报告期", "集体收入（元）", "党员人数（人）"],
-        ["VILA10001", "2024-05", '"120,000"', "12"],
-        ["VILA20001", "2024.5.3", "12.5万", "１５"],
+    rows = [  # a row number and the error column of a corrected error sheet are not unknown fields
+        ["序号", "单位编码", "报告期", "集体收入（元）", "党员人数（人）", "错误说明"],
+        ["1", "VILA10001", "2024-05", '"120,000"', "12", ""],
+        ["2", "VILA20001", "2024.5.3", "12.5万", "１５", "党员人数：请填写整数"],
     ]
     _response, job = upload(client, kind_of(form), "sheet.csv", csv_bytes(rows))
     assert job.status == ImportJob.Status.READY and job.errors == [], job.errors
