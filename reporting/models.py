@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.permissions import APPROVE
+from accounts.permissions import APPROVE, IMPORT
 from accounts.roles import ORG_DEPARTMENT_ROLES, SECRETARY_ROLES, STAFF_ROLES, VILLAGE_ROLES
 from accounts.scoping import ScopedQuerySet
 
@@ -254,9 +254,10 @@ class Report(models.Model):
     """A unit's report on one form version for one period."""
 
     scope_field = "unit"
-    # CHANGE: save the draft (the secretary, or staff on the unit's behalf).
+    # CHANGE: save the draft (the secretary, or staff on the unit's behalf). IMPORT: staff fill drafts in bulk from
+    # the form's sheet (reporting.importers).
     scope_write_roles = VILLAGE_ROLES
-    scope_actions = {SUBMIT: SECRETARY_ROLES, APPROVE: STAFF_ROLES, REOPEN: STAFF_ROLES}
+    scope_actions = {SUBMIT: SECRETARY_ROLES, APPROVE: STAFF_ROLES, REOPEN: STAFF_ROLES, IMPORT: STAFF_ROLES}
 
     version = models.ForeignKey(FormVersion, verbose_name=_("form version"), on_delete=models.PROTECT, related_name="+")
     form = models.ForeignKey(ReportForm, verbose_name=_("form"), on_delete=models.PROTECT, related_name="reports")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import completeness_views, views
+from . import completeness_views, sheet_views, views
 
 app_name = "reporting"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("open/", views.report_open, name="open"),
     path("completeness/", completeness_views.completeness, name="completeness"),
+    path("sheets/", sheet_views.sheets, name="sheets"),
+    path("sheets/export/", sheet_views.sheet_export, name="sheet_export"),
     path("<int:pk>/", views.report_detail, name="report"),
     path("<int:pk>/draft/", views.report_draft, name="report_draft"),
     path("<int:pk>/approve/", views.report_approve, name="report_approve"),

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.permissions import APPROVE, CHANGE, VIEW, can, units_for
+from accounts.permissions import APPROVE, CHANGE, IMPORT, VIEW, can, holds_action, units_for
 from core.views.helpers import get_scoped_or_404
 from organizations.models import OrganizationUnit
 
@@ -62,6 +62,7 @@ def index(request):
         "due": _due(request.user),
         "show_completeness": bool(units_for(request.user, Report, APPROVE)),
     }
+    context["can_sheets"] = holds_action(request.user, Report, IMPORT)
     return render(request, "reporting/index.html", context)
 
 

@@ -30,7 +30,9 @@ from tests.test_standard_cases import _client, _rolled_back
 @dataclass(frozen=True)
 class ImportCase:
     name: str
-    kind: str  # the importer (core.sheets registry); its page is imports:start <kind>
+    # The importer (core.sheets registry); its page is imports:start <kind>. A callable gives a family's kind, which
+    # names a record of the world ("report_<form id>").
+    kind: str | Callable
     model: type
     unit_key: str  # where the row goes: a unit of township A (the row outside goes to its sibling in township B)
     # sheet(unit) -> (file name, bytes): one valid row at `unit`
@@ -152,7 +154,34 @@ def _organizations():
     ]
 
 
-CASES = [*_cadres(), *_woodpecker(), *_economy(), *_goals(), *_organizations()]
+def _report_form():
+    from reporting.models import ReportForm
+
+    # The monthly form the reporting scope cases define at the city (tests/reporting/scope_cases.py).
+    return ReportForm.objects.get(unit__parent__isnull=True, code="scope")
+
+
+def _report_sheet(village):
+    return _csv(["单位编码", "报告期", "组织生活次数"], [village.code, "2016-03-01", "4"])
+
+
+def _reporting():
+    from reporting.models import Report
+    from reporting.sheets import kind_of
+
+    return [
+        ImportCase(
+            "report answers",
+            lambda: kind_of(_report_form()),
+            Report,
+            "village_a1",
+            _report_sheet,
+            lambda obj: obj.unit,
+        )
+    ]
+
+
+CASES = [*_cadres(), *_woodpecker(), *_economy(), *_goals(), *_organizations(), *_reporting()]
 OUTSIDE = {"village_a1": "village_b1", "grid_a1": "grid_b1", "township_a": "township_b"}
 
 
@@ -171,7 +200,7 @@ def _attempt(client, case, unit):
     with _rolled_back():
         before, writes = _rows_at(case, unit), sweep.writes()
         name, content = case.sheet(unit)
-        first, job = upload(client, case.kind, name, content)
+        first, job = upload(client, case.kind() if callable(case.kind) else case.kind, name, content)
         second = None
         if job is not None and job.status == ImportJob.Status.READY:
             second = confirm(client, job, warnings_confirmed=True)

@@ -136,7 +136,33 @@ def _units():
     ]
 
 
-EXPORTS = [*_cadres(), *_woodpecker(), *_economy(), *_goals(), *_units()]
+def _reporting():
+    from organizations.models import OrganizationUnit
+    from reporting.models import Report
+
+    def form():
+        from reporting.models import ReportForm
+
+        # The monthly form of villages and communities the reporting scope cases define at the city.
+        return ReportForm.objects.get(unit__parent__isnull=True, code="scope")
+
+    # A row per village and community the user may view (the whole jurisdiction: no unit asked), with or without
+    # a report.
+    return [
+        ExportCase(
+            "report answers",
+            "reporting:sheet_export",
+            lambda world: reverse("reporting:sheet_export") + f"?form={form().pk}&period=2024-05-01&fmt=csv",
+            OrganizationUnit,
+            "单位编码",
+            lambda obj: obj.code,
+            rows=lambda qs: qs.filter(kind__in=form().filled_by, is_active=True),
+            gate=_import_gate(Report),
+        )
+    ]
+
+
+EXPORTS = [*_cadres(), *_woodpecker(), *_economy(), *_goals(), *_units(), *_reporting()]
 # Exports that are not a list of one model's rows: one unit's dashboard (its own scope test: tests/goals).
 NOT_ROW_EXPORTS = {"goals:dashboard_export"}
 

@@ -13,6 +13,11 @@ sheet with `core.sheets.reader.read_table(..., spec)`, then calls, for the check
   once, after commit).
 
 `model` is the permission path: IMPORT on it, at the units `accounts.permissions.units_for` gives.
+
+A family of kinds (`@register_family(prefix)`) serves sheets whose columns depend on a record: kind
+"<prefix>_<param>" (a report form's answers, "report_12": one column per field of the form's published version).
+`get` asks the family's `for_kind(param)` for the importer (None: no such kind, 404), and `visible_to(actor)` says
+whether the record behind it is one the actor may know of (the pages answer 404 otherwise).
 """
 
 from dataclasses import dataclass, field
@@ -27,6 +32,7 @@ from .spec import Column, SheetSpec
 # Characters kept at the start and the end, as the portal shows them (cadres.models.people.mask_id_number).
 MASKED = {"id_number": (1, 1), "phone": (3, 4)}
 REGISTRY: dict[str, type["Importer"]] = {}
+FAMILIES: dict[str, type["Importer"]] = {}
 _discovered: list[bool] = []  # set once the apps' importers modules are imported
 
 
@@ -73,6 +79,15 @@ class Importer:
     def warnings(self, table, ctx: Context) -> list[str]:
         return []
 
+    @classmethod
+    def for_kind(cls, param: str) -> "Importer | None":
+        """A family's importer for the parameter of its kind, or None when it names nothing (override)."""
+        return None
+
+    def visible_to(self, actor) -> bool:
+        """Whether `actor` may know of this kind (a family's record in their jurisdiction); pages 404 otherwise."""
+        return True
+
     def write(self, rows, *, actor, options) -> Counts:
         raise NotImplementedError
 
@@ -100,13 +115,27 @@ def register(cls: type[Importer]) -> type[Importer]:
     return cls
 
 
+def register_family(prefix: str):
+    """Register an importer class serving the kinds "<prefix>_<param>" through its classmethod `for_kind(param)`."""
+
+    def decorator(cls: type[Importer]) -> type[Importer]:
+        FAMILIES[prefix] = cls
+        return cls
+
+    return decorator
+
+
 def get(kind: str) -> Importer | None:
     """A fresh importer for `kind`, or None when no app declares one."""
     if not _discovered:
         autodiscover_modules("importers")
         _discovered.append(True)
     cls = REGISTRY.get(kind)
-    return cls() if cls else None
+    if cls is not None:
+        return cls()
+    prefix, _sep, param = (kind or "").rpartition("_")
+    family = FAMILIES.get(prefix)
+    return family.for_kind(param) if family is not None and param else None
 
 
 def column(key: str, label: str, aliases: tuple = (), **kwargs) -> Column:

@@ -33,10 +33,11 @@ ACTION_LABELS["import.confirm"] = _("sheet import")
 
 
 def importer_for(kind: str, actor):
-    """The importer of `kind` if `actor` may import it somewhere (IMPORT on its model); None for an unknown kind;
+    """The importer of `kind` if `actor` may import it somewhere (IMPORT on its model); None for an unknown kind (or a
+    family's record the actor may not know of);
     PermissionDenied (403) for a kind the actor's roles may not import."""
     importer = importers.get(kind)
-    if importer is None:
+    if importer is None or not importer.visible_to(actor):
         return None
     if not units_for(actor, importer.model, IMPORT):
         raise PermissionDenied(_("Your role may not import records."))
