@@ -15,6 +15,15 @@ class ErrorCode(models.TextChoices):
     DESCRIPTION_TOO_SHORT = "description_too_short", _("The description is too short.")
     COORDINATES_INCOMPLETE = "coordinates_incomplete", _("Give both latitude and longitude, or neither.")
     TASK_NOT_OPEN = "task_not_open", _("The inspection task is not open for this grid today.")
+    ATTRIBUTE_REQUIRED = "attribute_required", _("A required question of the category is not answered.")
+    ATTRIBUTE_INVALID = "attribute_invalid", _("An answer to a question of the category is not valid.")
+    ATTRIBUTE_UNKNOWN = "attribute_unknown", _("The category has no question with this code.")
+    # Configuring a category.
+    ATTRIBUTES_INVALID = "attributes_invalid", _("The category's questions are not well formed.")
+    # Clearing a photo for the public.
+    PHOTO_NOT_CLEARED = "photo_not_cleared", _("Confirm that the photo shows no face and no personal information.")
+    PHOTO_ALREADY_PUBLIC = "photo_already_public", _("The photo is already public.")
+    PHOTO_NOT_PUBLIC = "photo_not_public", _("The photo is not public.")
     # Handling a clue.
     DEPARTMENT_REQUIRED = "department_required", _("Choose a department (a municipal agency or a township).")
     DEPARTMENT_NOT_SERVING = "department_not_serving", _("The department does not serve this area.")
