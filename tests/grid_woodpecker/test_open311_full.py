@@ -12,6 +12,7 @@ from django.utils import timezone
 from PIL import Image
 
 from accounts.permissions import SYSTEM
+from core.errors import Conflict
 from core.models import AuditEntry
 from grid_woodpecker.models import Clue, ClueEvent, CluePhoto, ClueStatus
 from grid_woodpecker.services.clues import (
@@ -580,6 +581,11 @@ def test_clearing_needs_the_confirmation_and_grid_staff(client, media, users, wp
             clue_photo_clear(clue=clue, photo=photo, confirmed=True, actor=outsider)
     photo.refresh_from_db()
     assert photo.public_token is None and not photo.public_image
+    with pytest.raises(Conflict):  # nothing to withdraw yet
+        clue_photo_withdraw(clue=clue, photo=photo, actor=wp_world["gridworker"])
+    clue_photo_clear(clue=clue, photo=photo, confirmed=True, actor=wp_world["gridworker"])
+    with pytest.raises(Conflict):
+        clue_photo_clear(clue=clue, photo=photo, confirmed=True, actor=wp_world["gridworker"])
 
 
 def test_clue_page_clears_a_photo(client, media, wp_world, key_a):
