@@ -385,6 +385,7 @@ class CategoryEditForm(forms.Form):
     attributes = forms.JSONField(
         label=_("questions"),
         required=False,
+        max_length=20000,
         widget=forms.Textarea(attrs={"rows": 8, "class": "mono"}),
         help_text=_(
             "Questions asked when a clue of this category is filed (Open311 service attributes), as a JSON list, e.g. "
