@@ -28,6 +28,7 @@ from .services.clues import (
     clue_resolve,
     clue_start,
 )
+from .services.public_media import clue_photo_clear, clue_photo_withdraw
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,14 @@ def _resolved(clue) -> str:
     return _("The result is written back.")
 
 
+def _cleared(photo) -> str:
+    return _("The photo is public now, without its metadata; external systems see it as the request's media_url.")
+
+
+def _withdrawn(photo) -> str:
+    return _("The photo is no longer public; its public address stops answering.")
+
+
 def _rated(clue) -> str:
     if clue.rating == Rating.SATISFIED:
         return _("Thank you for rating: the clue is closed.")
@@ -119,6 +128,14 @@ CLUE_ACTIONS: dict[str, ClueAction] = {
     "recategorize": ClueAction(clue_recategorize, forms.RecategorizeForm, TRIAGE, _recategorized),
     "start": ClueAction(clue_start, forms.ClueActionForm, HANDLE, _started),
     "resolve": ClueAction(clue_resolve, forms.ResolveForm, HANDLE, _resolved),
+    "photo_clear": ClueAction(clue_photo_clear, forms.PhotoClearForm, TRIAGE, _cleared),
+    "photo_withdraw": ClueAction(
+        clue_photo_withdraw,
+        forms.PhotoWithdrawForm,
+        TRIAGE,
+        _withdrawn,
+        confirm=gettext_lazy("Withdraw this photo from the public? Its public address stops answering."),
+    ),
     "rate": ClueAction(
         clue_rate,
         forms.RateForm,

@@ -15,6 +15,13 @@ class ErrorCode(models.TextChoices):
     DESCRIPTION_TOO_SHORT = "description_too_short", _("The description is too short.")
     COORDINATES_INCOMPLETE = "coordinates_incomplete", _("Give both latitude and longitude, or neither.")
     TASK_NOT_OPEN = "task_not_open", _("The inspection task is not open for this grid today.")
+    ATTRIBUTE_REQUIRED = "attribute_required", _("A required question of the category is not answered.")
+    ATTRIBUTE_INVALID = "attribute_invalid", _("An answer to a question of the category is not valid.")
+    ATTRIBUTE_UNKNOWN = "attribute_unknown", _("The category has no question with this code.")
+    # Configuring a category.
+    ATTRIBUTES_INVALID = "attributes_invalid", _("The category's questions are not well formed.")
+    # Clearing a photo for the public.
+    PHOTO_NOT_CLEARED = "photo_not_cleared", _("Confirm that the photo shows no face and no personal information.")
     # Handling a clue.
     DEPARTMENT_REQUIRED = "department_required", _("Choose a department (a municipal agency or a township).")
     DEPARTMENT_NOT_SERVING = "department_not_serving", _("The department does not serve this area.")
@@ -52,6 +59,8 @@ class ErrorCode(models.TextChoices):
     GOODS_WITHDRAWN = "goods_withdrawn", _("The goods are not offered any more.")
     OUT_OF_STOCK = "out_of_stock", _("The goods are out of stock.")
     REDEMPTION_SETTLED = "redemption_settled", _("The redemption is already settled.")
+    PHOTO_ALREADY_PUBLIC = "photo_already_public", _("The photo is already public.")
+    PHOTO_NOT_PUBLIC = "photo_not_public", _("The photo is not public.")
 
 
 # "Not allowed in this state" (409): the request is well-formed, the clue, account, goods or task as it stands
@@ -69,6 +78,8 @@ CONFLICTS = frozenset(
         ErrorCode.INSUFFICIENT_POINTS,
         ErrorCode.GOODS_WITHDRAWN,
         ErrorCode.OUT_OF_STOCK,
+        ErrorCode.PHOTO_ALREADY_PUBLIC,
+        ErrorCode.PHOTO_NOT_PUBLIC,
         ErrorCode.REDEMPTION_SETTLED,
     }
 )

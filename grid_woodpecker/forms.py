@@ -189,6 +189,27 @@ class ClueActionForm(forms.Form):
         return dict(self.cleaned_data)
 
 
+class PhotoWithdrawForm(ClueActionForm):
+    """One of the clue's own photos (another clue's is not found: 404)."""
+
+    photo = forms.IntegerField(label=_("Photo"), min_value=1, max_value=ID_MAX)
+
+    def arguments(self) -> dict:
+        photo = self.clue.photos.filter(pk=self.cleaned_data["photo"]).first()
+        if photo is None:
+            raise Http404
+        return {"photo": photo}
+
+
+class PhotoClearForm(PhotoWithdrawForm):
+    confirmed = forms.BooleanField(
+        label=_("Checked: no face and no personal information; it may be made public"), required=False
+    )
+
+    def arguments(self) -> dict:
+        return {**super().arguments(), "confirmed": self.cleaned_data["confirmed"]}
+
+
 class NoteForm(ClueActionForm):
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
 
@@ -361,6 +382,19 @@ class CategoryEditForm(forms.Form):
         required=False,
         help_text=_("A retired category keeps its clues; no new clue is filed in it."),
     )
+    attributes = forms.JSONField(
+        label=_("questions"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 8, "class": "mono"}),
+        help_text=_(
+            "Questions asked when a clue of this category is filed (Open311 service attributes), as a JSON list, e.g. "
+            '[{"code": "pole", "description": "Pole number", "datatype": "string", "required": true}, '
+            '{"code": "kind", "description": "Kind of light", "datatype": "singlevaluelist", '
+            '"values": [{"key": "street", "name": "Street light"}, {"key": "yard", "name": "Yard light"}]}]. '
+            "Datatypes: string, number, datetime, text, singlevaluelist, multivaluelist."
+        ),
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -371,7 +405,7 @@ class CategoryForm(CategoryEditForm):
     unit = unit_field(_("configured for"))
     code = forms.SlugField(label=_("code"), max_length=32, help_text=_("Letters, digits and hyphens; unique per unit."))
 
-    field_order = ("unit", "code", "name", "deadline_days", "default_department")
+    field_order = ("unit", "code", "name", "deadline_days", "default_department", "attributes")
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)

@@ -22,6 +22,7 @@ from core.views.generic import ObjectActionView
 from organizations.models import OrganizationUnit, UnitKind
 
 from . import forms, selectors
+from .attributes import answered_questions
 from .clue_actions import CLUE_ACTIONS
 from .models import (
     DESK,
@@ -212,6 +213,7 @@ def _clue_context(request, clue):
         "clue": clue,
         "events": clue.events.select_related("actor"),
         "photos": clue.photos.all(),
+        "answers": answered_questions(clue),
         "duplicates": selectors.clue_duplicate_candidates(user=user, clue=clue)
         if clue.status == ClueStatus.SUBMITTED and can(user, TRIAGE, clue)
         else [],

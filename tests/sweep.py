@@ -427,6 +427,8 @@ PAGE_KWARGS = {
     "goals:target_hand_down": _pk("goals.Target"),
     "open311:service": lambda w: [Sample({"code": "lights"}, owned=False)],
     "open311:request": _pk("grid_woodpecker.Clue"),
+    # A public photo's token (none is cleared in the sweep's world: the address answers 404 to everyone).
+    "open311:media": lambda w: [Sample({"token": "sweep-token-of-no-photo"}, owned=False)],
     # The sheet imports (core.sheets): the kinds are words; a job belongs to its uploader (township A's staff).
     "imports:start": _words("kind", IMPORT_KINDS),
     "sheets:template": _words("kind", IMPORT_KINDS),

@@ -45,6 +45,8 @@ PUBLIC = {
     "open311:service": "Open311 service definition",
     "open311:requests": "Open311 published requests (GET); POST needs an api_key",
     "open311:request": "Open311 one published request",
+    "open311:updates": "Open311 service request updates (mySociety's extension); an api_key is checked inside",
+    "open311:media": "a clue photo staff cleared for the public (metadata stripped), by its unguessable token",
 }
 # Of PUBLIC, these only answer reads publicly: a write without credentials is still refused and changes nothing.
 PUBLIC_READ_ONLY = {"open311:requests"}

@@ -42,6 +42,8 @@ class ClueCategory(models.Model):
         related_name="+",
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # The category's questions (Open311 service attributes), a list checked by grid_woodpecker.attributes.
+    attributes = models.JSONField(_("questions"), default=list, blank=True)
 
     objects = GridScopedQuerySet.as_manager()
 
@@ -201,7 +203,9 @@ class Clue(CachedScopePathMixin, models.Model):
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+    # The answers to the category's questions, {code: value}, cleaned by grid_woodpecker.attributes.
+    attributes = models.JSONField(_("answers to the questions"), default=dict, blank=True)
 
     objects = GridScopedQuerySet.as_manager()
 
@@ -274,6 +278,11 @@ def clue_photo_path(instance, filename):
     return f"woodpecker/clues/{instance.clue_id}/{uuid.uuid4().hex}.jpg"
 
 
+def public_photo_path(instance, filename):
+    # Not the token: the file's name tells nothing of the public address (served only by views.public_photo).
+    return f"woodpecker/public/{uuid.uuid4().hex}.jpg"
+
+
 class CluePhoto(models.Model):
     """A photo attached to a clue (by the reporter, or with the resolution), re-encoded without its metadata."""
 
@@ -291,6 +300,19 @@ class CluePhoto(models.Model):
     width = models.PositiveIntegerField(_("width"), default=0)
     height = models.PositiveIntegerField(_("height"), default=0)
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    # Cleared for the public by staff (no face, no personal information): a re-encoded copy without metadata,
+    # served without login at an unguessable address (services.public_media).
+    public_token = models.CharField(max_length=43, unique=True, null=True, blank=True, editable=False)
+    public_image = models.ImageField(_("public copy"), upload_to=public_photo_path, blank=True)
+    cleared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cleared by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    cleared_at = models.DateTimeField(_("cleared at"), null=True, blank=True)
 
     objects = GridScopedQuerySet.as_manager()
 

@@ -10,6 +10,7 @@
 - `redemptions`: confirming a redemption (points, stock, pickup code), handing it out at the counter, cancelling;
 - `config`: clue categories and the abuse list;
 - `open311_keys`: the Open311 API keys of external systems;
+- `public_media`: clue photos cleared for the public (Open311 `media_url`, metadata stripped);
 - `common`: the helpers they share (the "by" column, grid and department checks).
 
 Every service takes `actor` — a User, or `accounts.permissions.SYSTEM` for the beat jobs and the demo; None is
@@ -54,6 +55,8 @@ audit.ACTION_LABELS.update(
         "clue.flag": gettext_lazy("Clue flagged for supervision"),
         "clue.auto_close": gettext_lazy("Clue closed automatically"),
         "clue.import_history": gettext_lazy("Past clues imported"),
+        "clue_photo.clear": gettext_lazy("Clue photo cleared for the public"),
+        "clue_photo.withdraw": gettext_lazy("Clue photo withdrawn from the public"),
         "clue_category.create": gettext_lazy("Clue category created"),
         "clue_category.update": gettext_lazy("Clue category changed"),
         "abuse_list.add": gettext_lazy("Added to the abuse list"),

@@ -24,6 +24,7 @@ from core.errors import Conflict, Invalid
 from core.errors import ErrorCode as CoreCode
 from organizations.models import OrganizationUnit
 
+from ..attributes import clean_answers
 from ..errors import ErrorCode
 from ..models import (
     AbuseListEntry,
@@ -187,8 +188,10 @@ def clue_submit(
     task: InspectionTask | None = None,
     source: str = ClueSource.WOODPECKER,
     check_limits: bool = True,
+    attributes: dict | None = None,
 ) -> Clue:
-    """File a clue: by a woodpecker (in their grid by default), or by an external system within its jurisdiction."""
+    """File a clue: by a woodpecker (in their grid by default), or by an external system within its jurisdiction;
+    `attributes` answers the category's questions (grid_woodpecker.attributes)."""
     if by_user(actor) is None:  # a clue is filed by a login: a woodpecker's, or an external system's service user
         raise PermissionDenied(_("Only a registered woodpecker may file clues here."))
     reporter = None
@@ -212,6 +215,7 @@ def clue_submit(
         longitude=longitude,
         task=task,
     )
+    answers = clean_answers(category, attributes)
     photos = _validate_photos(photos)
     _check_abuse_list(actor, grid)
     if check_limits:
@@ -228,6 +232,7 @@ def clue_submit(
         reporter=reporter,
         submitted_by=actor,
         task=task,
+        attributes=answers,
     )
     clue.full_clean(
         exclude=["grid", "category", "reporter", "submitted_by", "building", "task", "public_id"],

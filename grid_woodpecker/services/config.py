@@ -17,6 +17,7 @@ from core import audit
 from core.errors import Invalid
 from core.services import update_fields
 
+from ..attributes import check_definition
 from ..errors import ErrorCode
 from ..models import (
     AbuseListEntry,
@@ -43,8 +44,9 @@ def _check_category_units(actor, unit, department) -> None:
 
 
 @transaction.atomic
-def category_create(*, unit, code: str, name: str, deadline_days: int, actor, default_department=None):
-    """Add a clue category to a city (or any unit) with its deadline in days."""
+def category_create(*, unit, code: str, name: str, deadline_days: int, actor, default_department=None, attributes=None):
+    """Add a clue category to a city (or any unit) with its deadline in days and its questions (Open311 service
+    attributes, grid_woodpecker.attributes)."""
     _check_category_units(actor, unit, default_department)
     category = ClueCategory(
         unit=unit,
@@ -52,6 +54,7 @@ def category_create(*, unit, code: str, name: str, deadline_days: int, actor, de
         name=(name or "").strip(),
         deadline_days=deadline_days,
         default_department=default_department,
+        attributes=check_definition(attributes),
     )
     category.full_clean()
     category.save()
@@ -61,8 +64,10 @@ def category_create(*, unit, code: str, name: str, deadline_days: int, actor, de
 
 @transaction.atomic
 def category_update(*, category: ClueCategory, actor, **fields) -> ClueCategory:
-    """Rename a category, change its deadline or default department, or retire it (is_active)."""
+    """Rename a category, change its deadline, default department or questions, or retire it (is_active)."""
     require(actor, CHANGE, category, _("You may not configure this unit."))
+    if "attributes" in fields:
+        fields = {**fields, "attributes": check_definition(fields["attributes"])}
 
     def check(locked):
         if "default_department" in fields:
@@ -72,7 +77,7 @@ def category_update(*, category: ClueCategory, actor, **fields) -> ClueCategory:
         category,
         actor=actor,
         fields=fields,
-        allowed=("name", "deadline_days", "default_department", "is_active"),
+        allowed=("name", "deadline_days", "default_department", "is_active", "attributes"),
         audit_action="clue_category.update",
         related=("unit",),
         check=check,

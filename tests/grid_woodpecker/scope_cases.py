@@ -29,6 +29,7 @@ from grid_woodpecker.models import (
     Woodpecker,
     WoodpeckerStatus,
 )
+from grid_woodpecker.photos import clean_photo
 from grid_woodpecker.services.clues import (
     clue_accept,
     clue_dispatch,
@@ -40,6 +41,7 @@ from grid_woodpecker.services.config import abuse_list_add
 from grid_woodpecker.services.inspections import task_create
 from grid_woodpecker.services.open311_keys import open311_key_create
 from grid_woodpecker.services.points import points_adjust, policy_set
+from grid_woodpecker.services.public_media import clue_photo_clear
 from grid_woodpecker.services.redemptions import redemption_reserve
 from grid_woodpecker.services.stations import goods_create, station_create
 from organizations.models import OrganizationUnit, UnitKind
@@ -90,6 +92,25 @@ def resolved(county, users, clue):
     return clue_resolve(clue=in_hand(county, users, clue), resolution="已修复", actor=SYSTEM)
 
 
+def with_photo(county, users, clue):
+    """The clue with one photo of its report (stored as the intake stores it: a metadata-free JPEG)."""
+    content, width, height = clean_photo(helpers.png_upload())
+    photo = CluePhoto(clue=clue, width=width, height=height)
+    photo.image.save(content.name, content, save=False)
+    photo.save()
+    return clue
+
+
+def with_public_photo(county, users, clue):
+    clue = with_photo(county, users, clue)
+    clue_photo_clear(clue=clue, photo=clue.photos.get(), confirmed=True, actor=SYSTEM)
+    return clue
+
+
+def photo_body(county, clue):
+    return {"photo": clue.photos.get().pk, "confirmed": "on"}
+
+
 def merge_body(county, clue):
     original = clue_submit(
         actor=clue.reporter.user, category=clue.category, description="同一处路灯", check_limits=False, photos=[]
@@ -131,6 +152,8 @@ CLUE_PAGE_ACTIONS = (
     _clue_page("start", HANDLE, prepare=dispatched),
     _clue_page("resolve", HANDLE, {"resolution": "修好了"}, prepare=in_hand),
     _clue_page("rate", RATE, {"rating": "satisfied"}, prepare=resolved, prober=lambda world, clue: clue.reporter.user),
+    _clue_page("photo_clear", TRIAGE, photo_body, prepare=with_photo),
+    _clue_page("photo_withdraw", TRIAGE, photo_body, prepare=with_public_photo),
 )
 
 

@@ -221,7 +221,9 @@ def test_resolution_photos_are_not_the_thumbnail(client_for, wp_world):
 # --- the clue page's actions -------------------------------------------------------------------------------------
 
 
-def test_every_action_says_what_it_did_in_its_own_words(client_for, wp_world, county):
+def test_every_action_says_what_it_did_in_its_own_words(client_for, wp_world, county, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+
     def by(who):
         return client_for(wp_world[who])
 
@@ -236,6 +238,10 @@ def test_every_action_says_what_it_did_in_its_own_words(client_for, wp_world, co
     said["handle"] = action(by("community"), _accepted(wp_world), "handle")
     said["merge"] = action(by("community"), submit(wp_world, "楼道堆满杂物"), "merge", {"duplicate_of": first.pk})
     said["reject"] = action(by("community"), submit(wp_world, "不实的线索内容"), "reject", {"reason": "不在本网格"})
+    pictured = submit(wp_world, "井盖缺失有照片", photos=[helpers.png_upload()])
+    photo = {"photo": pictured.photos.get().pk, "confirmed": "on"}
+    said["photo_clear"] = action(by("community"), pictured, "photo_clear", photo)
+    said["photo_withdraw"] = action(by("community"), pictured, "photo_withdraw", photo)
     assert set(said) == set(CLUE_ACTIONS)
     for name, messages in said.items():
         assert len(messages) == 1, (name, messages)
