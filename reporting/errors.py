@@ -15,6 +15,7 @@ class ErrorCode(models.TextChoices):
     RULE_FAILED = "rule_failed", _("A validation rule refuses the report.")
     BAD_ANSWER = "bad_answer", _("The answer does not fit the field.")
     NO_SUCH_FIELD = "no_such_form_field", _("The form has no field with this code.")
+    NO_ITEMS = "no_items_chosen", _("Choose at least one item.")
 
 
 # "Not allowed in this state" (409).
