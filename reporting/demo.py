@@ -480,7 +480,7 @@ def build(ctx):
     city, users = ctx.city, ctx.users
     orgdept, township_user = users["orgdept"], users["township"]
     community_user, secretary_user = users["community"], users["secretary"]
-    rng = random.Random(f"reporting:{city.code}")
+    rng = random.Random(f"reporting:{city.code}")  # nosec B311: its own generator (demo data), not a secret
     forms = build_forms(city, orgdept)
     units = list(
         OrganizationUnit.objects.filter(path__startswith=city.path, kind__in=(UnitKind.COMMUNITY, UnitKind.VILLAGE))

@@ -14,6 +14,7 @@ from reporting.models import (
     FormVersion,
     Report,
     ReportForm,
+    UnitItemList,
     ValidationRule,
 )
 from tests.scope import Act, ScopeCase
@@ -28,12 +29,25 @@ def _form(county, users, unit):
 
 
 def _report(county, users, village):
-    form = ReportForm.objects.filter(unit=county["city"], code="scope").first() or build_form(
-        county["city"], code="scope"
-    )
+    form = _scope_form(county)
     n = next(_seq)
     day = date(2024 - n // 12, n % 12 + 1, 1)
     return services.report_open(form=form, unit=village, day=day, actor=SYSTEM)
+
+
+def _scope_form(county):
+    return ReportForm.objects.filter(unit=county["city"], code="scope").first() or build_form(
+        county["city"], code="scope"
+    )
+
+
+def _items(county, users, unit):
+    """A unit's item list (the three lists) on the city's form: it reports two of the five fields."""
+    return services.unit_items_set(form=_scope_form(county), unit=unit, codes=["members", "meetings"], actor=SYSTEM)
+
+
+def _items_page(obj):
+    return reverse("reporting:unit_items", args=[obj.form_id, obj.unit_id])
 
 
 def _version(county, users, unit):
@@ -121,4 +135,14 @@ CASES = [
         api_actions=REPORT_ACTIONS,
     ),
     ScopeCase(name="report_answer", model=Answer, make=_answer, admin=False),
+    ScopeCase(
+        name="unit_item_list",
+        model=UnitItemList,
+        make=_items,
+        admin=False,
+        ui_detail=_items_page,
+        ui_update=_items_page,
+        ui_update_data={"codes": ["members"]},
+        marker=lambda obj: obj.unit.name,
+    ),
 ]
