@@ -5,9 +5,9 @@ department through the form builder's services, and several periods filled in.
 The demo is dated 2024 like the rest of the county: its "today" is `DEMO_TODAY` (20 December 2024). The monthly
 report is filled for July–November by the 50 communities and the quarterly one for Q1–Q3 by the 153 villages:
 most approved on time, some submitted late (after the due day, within the open days), some missing, the latest
-period's partly awaiting review; the demo community's November report was sent back, and its December report (the
-current period) is a draft, as is the demo village's Q4 report. Half of each form's fields (three quarters of the
-monthly one) are bound to prefill sources.
+period's partly awaiting review; the demo community's November and the demo village's Q3 reports were sent back,
+and their current period's (December, Q4) is a draft the township opened on their behalf. Half of each form's
+fields (three quarters of the monthly one) are bound to prefill sources.
 
 The hundreds of past reports are written by `reports_bulk_create`, a demo-only bulk builder: their prefilled values
 are computed here from the records in a few queries (`Figures`, the same definitions as `reporting/sources.py`;
@@ -520,16 +520,17 @@ def build(ctx):
     monthly = reports_bulk_create(form=forms[MONTHLY], rows=monthly_rows, actor=orgdept)
     quarterly = reports_bulk_create(form=forms[QUARTERLY], rows=quarterly_rows, actor=orgdept)
 
-    # The township sends the demo units' latest reports back; their current period is a draft begun on the phone.
+    # The township sends the demo units' latest reports back and opens their current period's report on their
+    # behalf (township staff: the demo's 2024 periods have long closed to secretaries, not to those who reopen).
     for reports, unit, reason in (
         (monthly, demo_community, "走访群众户数与走访台账不一致，请核实后重新上报。"),
         (quarterly, demo_village, "主导产业填写有误，请与村集体经济台账核对。"),
     ):
         latest = max((r for r in reports if r.unit_id == unit.pk), key=lambda r: r.period_start)
         services.report_send_back(report=latest, actor=township_user, reason=reason)
-    draft = services.report_open(form=forms[MONTHLY], unit=demo_community, day=date(2024, 12, 1), actor=community_user)
-    services.report_save_draft(report=draft, actor=community_user, values={"theme_days": 1, "visits": 96})
-    services.report_open(form=forms[QUARTERLY], unit=demo_village, day=date(2024, 10, 1), actor=secretary_user)
+    draft = services.report_open(form=forms[MONTHLY], unit=demo_community, day=date(2024, 12, 1), actor=township_user)
+    services.report_save_draft(report=draft, actor=township_user, values={"theme_days": 1, "visits": 96})
+    services.report_open(form=forms[QUARTERLY], unit=demo_village, day=date(2024, 10, 1), actor=township_user)
 
     lists = _duty_lists(rng, forms[DUTIES], communities, orgdept)
     if ctx.stdout:
