@@ -19,5 +19,8 @@ audit.ACTION_LABELS.update(
         "report.approve": gettext_lazy("Report approved"),
         "report.send_back": gettext_lazy("Report sent back"),
         "report.reopen": gettext_lazy("Report reopened"),
+        "report.bulk_create": gettext_lazy("Reports loaded in bulk"),
+        "unit_items.set": gettext_lazy("Unit item list set"),
+        "unit_items.clear": gettext_lazy("Unit item list cleared"),
     }
 )

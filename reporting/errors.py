@@ -16,6 +16,7 @@ class ErrorCode(models.TextChoices):
     BAD_ANSWER = "bad_answer", _("The answer does not fit the field.")
     NO_SUCH_FIELD = "no_such_form_field", _("The form has no field with this code.")
     REPORT_CLOSED = "report_closed", _("Entry for this period is closed; the township may reopen the report.")
+    NO_ITEMS = "no_items_chosen", _("Choose at least one item.")
 
 
 # "Not allowed in this state" (409).

@@ -10,4 +10,10 @@ MENU = [
         roles=(Role.ORG_DEPARTMENT, Role.TOWNSHIP_STAFF, Role.SECRETARY),
         weight=45,
     ),
+    MenuEntry(
+        label=_("Report item lists"),
+        url_name="reporting:items",
+        roles=(Role.ORG_DEPARTMENT, Role.TOWNSHIP_STAFF),
+        weight=46,
+    ),
 ]

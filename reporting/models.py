@@ -381,3 +381,30 @@ class ReportReminder(models.Model):
 
     def __str__(self):
         return f"{self.form} {self.unit} {self.period_start:%Y-%m} {self.kind}"
+
+
+class UnitItemList(models.Model):
+    """The items a unit reports on a form (三张清单: a community reports only what its duties list holds): the codes
+    of the form's fields, set by township or county staff. A unit without a list reports every field; the codes
+    are field codes, stable across versions, so a list outlives a new version of the form."""
+
+    scope_field = "unit"
+    scope_write_roles = STAFF_ROLES
+
+    form = models.ForeignKey(ReportForm, verbose_name=_("form"), on_delete=models.CASCADE, related_name="item_lists")
+    unit = models.ForeignKey(
+        "organizations.OrganizationUnit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+"
+    )
+    codes = models.JSONField(_("field codes reported"), default=list)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("unit item list")
+        verbose_name_plural = _("unit item lists")
+        ordering = ["form", "unit__path"]
+        constraints = [models.UniqueConstraint(fields=["form", "unit"], name="uniq_unit_item_list")]
+
+    def __str__(self):
+        return f"{self.form} · {self.unit}"

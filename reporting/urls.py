@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import completeness_views, sheet_views, views
+from . import completeness_views, item_views, sheet_views, views
 
 app_name = "reporting"
 
@@ -15,4 +15,7 @@ urlpatterns = [
     path("<int:pk>/approve/", views.report_approve, name="report_approve"),
     path("<int:pk>/send-back/", views.report_send_back, name="report_send_back"),
     path("<int:pk>/reopen/", views.report_reopen, name="report_reopen"),
+    path("items/", item_views.index, name="items"),
+    path("items/<int:form_pk>/", item_views.form_items, name="form_items"),
+    path("items/<int:form_pk>/<int:unit_pk>/", item_views.unit_items, name="unit_items"),
 ]

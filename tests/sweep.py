@@ -338,6 +338,12 @@ def _person():
     return Person
 
 
+def _item_list(w):
+    from django.apps import apps
+
+    return w.obj(apps.get_model("reporting.UnitItemList"))
+
+
 FORMATS = ("xlsx", "csv")
 # Every import kind has its export too (core.sheets.export).
 IMPORT_KINDS = ["members", "posts", "reserves", "woodpeckers", "goods", "income", "targets", "units"]
@@ -409,6 +415,10 @@ PAGE_KWARGS = {
     "reporting:report_approve": _pk("reporting.Report"),
     "reporting:report_send_back": _pk("reporting.Report"),
     "reporting:report_reopen": _pk("reporting.Report"),
+    "reporting:form_items": lambda w: [Sample({"form_pk": _item_list(w).form_id}, owned=False)],
+    "reporting:unit_items": lambda w: [
+        Sample({"form_pk": _item_list(w).form_id, "unit_pk": _item_list(w).unit_id}, model=type(_item_list(w)))
+    ],
     "collective_economy:report": _pk("collective_economy.IncomeReport"),
     "collective_economy:report_edit": _pk("collective_economy.IncomeReport"),
     "collective_economy:report_correct": _pk("collective_economy.IncomeReport"),

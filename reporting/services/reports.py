@@ -29,6 +29,7 @@ from ..models import (
     period_bounds,
     previous_period_start,
 )
+from .items import unit_codes
 from .values import clean_value
 
 
@@ -78,7 +79,8 @@ def _previous_answers(form: ReportForm, unit, start: date) -> dict[str, object]:
 @transaction.atomic
 def report_open(*, form: ReportForm, unit, day: date, actor) -> Report:
     """The unit's report of the period holding `day`: the existing one, or a new draft on the current version with
-    every bound field prefilled (one query per distinct source, whatever the number of fields)."""
+    every bound field prefilled (one query per distinct source, whatever the number of fields). A unit with an item
+    list (`UnitItemList`, the three lists) gets answers for its listed fields only."""
     start, end = period_bounds(form.period_type, day)
     existing = Report.objects.filter(form=form, unit=unit, period_start=start).first()
     if existing is not None:
@@ -94,6 +96,9 @@ def report_open(*, form: ReportForm, unit, day: date, actor) -> Report:
     require_at(actor, CHANGE, Report, unit, _("You may not fill this report."))
     report.full_clean()
     fields = list(version.fields.all())
+    listed = unit_codes(form, unit)
+    if listed is not None:
+        fields = [field for field in fields if field.code in listed]
     computed = prefill.compute(fields, unit, start, end)
     if any(field.prefill == prefill.PREVIOUS for field in fields):
         previous = _previous_answers(form, unit, start)

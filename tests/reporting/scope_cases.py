@@ -16,6 +16,7 @@ from reporting.models import (
     Report,
     ReportForm,
     ReportReminder,
+    UnitItemList,
     ValidationRule,
 )
 from tests.scope import Act, ScopeCase
@@ -30,13 +31,25 @@ def _form(county, users, unit):
 
 
 def _report(county, users, village):
-    form = ReportForm.objects.filter(unit=county["city"], code="scope").first() or build_form(
-        county["city"], code="scope"
-    )
-    # Periods to come, so entry is open whatever day the tests run (a secretary's actions are then allowed).
+    form = _scope_form(county)
     n = next(_seq)
     day = date(timezone.localdate().year + 1 + n // 12, n % 12 + 1, 1)
     return services.report_open(form=form, unit=village, day=day, actor=SYSTEM)
+
+
+def _scope_form(county):
+    return ReportForm.objects.filter(unit=county["city"], code="scope").first() or build_form(
+        county["city"], code="scope"
+    )
+
+
+def _items(county, users, unit):
+    """A unit's item list (the three lists) on the city's form: it reports two of the five fields."""
+    return services.unit_items_set(form=_scope_form(county), unit=unit, codes=["members", "meetings"], actor=SYSTEM)
+
+
+def _items_page(obj):
+    return reverse("reporting:unit_items", args=[obj.form_id, obj.unit_id])
 
 
 def _version(county, users, unit):
@@ -56,9 +69,7 @@ def _rule(county, users, unit):
 
 
 def _reminder(county, users, village):
-    form = ReportForm.objects.filter(unit=county["city"], code="scope").first() or build_form(
-        county["city"], code="scope"
-    )
+    form = _scope_form(county)
     return ReportReminder.objects.create(
         form=form, unit=village, period_start=date(2024, next(_seq) % 12 + 1, 1), kind="overdue"
     )
@@ -134,4 +145,14 @@ CASES = [
     ),
     ScopeCase(name="report_answer", model=Answer, make=_answer, admin=False),
     ScopeCase(name="report_reminder", model=ReportReminder, make=_reminder, admin=False),
+    ScopeCase(
+        name="unit_item_list",
+        model=UnitItemList,
+        make=_items,
+        admin=False,
+        ui_detail=_items_page,
+        ui_update=_items_page,
+        ui_update_data={"codes": ["members"]},
+        marker=lambda obj: obj.unit.name,
+    ),
 ]
