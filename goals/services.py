@@ -127,6 +127,7 @@ def rollup_chain(*, unit_id: int, year: int, source: str | None = None) -> int:
     skipped. Idempotent: the rows are upserted on (indicator, unit, year)."""
     if _out_of_range(year, unit_id):
         return 0
+    registry.reset_dynamic()  # the indicators declared in the portal as they stand now
     unit = OrganizationUnit.objects.filter(pk=unit_id).first()
     if unit is None:
         logger.info("roll-up skipped: unit %s no longer exists", unit_id)
@@ -155,6 +156,7 @@ def rollup_year(
     Returns the figures computed."""
     if _out_of_range(year, root_id):
         return 0
+    registry.reset_dynamic()
     root = OrganizationUnit.objects.filter(pk=root_id).first() if root_id is not None else None
     if root_id is not None and root is None:
         return 0
