@@ -15,11 +15,13 @@ class TargetForm(forms.Form):
     value = forms.DecimalField(label=_("target value"), min_value=0, max_digits=16, decimal_places=2)
     note = forms.CharField(label=_("note"), max_length=200, required=False)
 
-    def __init__(self, *args, kind: str | None = None, **kwargs):
+    def __init__(self, *args, kind: str | None = None, unit=None, **kwargs):
         super().__init__(*args, **kwargs)
-        # The indicators whose target fits the scope's level (all of them when no level is given).
+        # The indicators whose target fits the scope's level (all of them when no level is given), on its line.
         self.fields["indicator"].choices = [
-            (i.key, i.name) for i in registry.all_indicators() if kind is None or i.targets_at(kind)
+            (i.key, i.name)
+            for i in registry.all_indicators()
+            if (kind is None or i.targets_at(kind)) and (unit is None or i.on_line(unit.path))
         ]
 
 

@@ -27,7 +27,8 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from organizations.models import ABOVE_COUNTY, COUNTY_LEVEL, TOWNSHIP_LEVEL, VILLAGE_LEVEL
+from accounts.permissions import VIEW, units_for
+from organizations.models import ABOVE_COUNTY, COUNTY_LEVEL, TOWNSHIP_LEVEL, VILLAGE_LEVEL, OrganizationUnit
 
 
 class Measure(models.TextChoices):
@@ -82,9 +83,21 @@ class Indicator:
     levels: tuple = ()
     # What a target handed down to the children is shared by (`goals.bases`): villages, members, grids…
     base: str = "equal"
+    # The unit path an indicator belongs to (a form-backed one: its form's unit); empty: every tree. It is listed
+    # only on the dashboards of that unit, the units under it and those above it, and only to users whose
+    # jurisdiction lies on that line (`on_line`, `for_unit`, `for_user`): a township's form is no business of its
+    # sibling's.
+    line: str = ""
 
     def shows_at(self, kind: str) -> bool:
         return not self.levels or kind in self.levels
+
+    def on_line(self, path: str) -> bool:
+        """Whether a unit at `path` (or a jurisdiction rooted there) lies under or above the indicator's unit."""
+        return not self.line or path.startswith(self.line) or self.line.startswith(path)
+
+    def shows_on(self, unit) -> bool:
+        return self.shows_at(unit.kind) and self.on_line(unit.path)
 
     def targets_at(self, kind: str) -> bool:
         """Whether a target of this indicator fits a unit of `kind` (its target kinds, and where it shows)."""
@@ -236,6 +249,21 @@ def all_indicators() -> list[Indicator]:
 def for_level(kind: str) -> list[Indicator]:
     """The indicators a dashboard of a unit of `kind` lists, in their order."""
     return [i for i in all_indicators() if i.shows_at(kind)]
+
+
+def for_unit(unit) -> list[Indicator]:
+    """The indicators the dashboard of `unit` lists, in their order: those of its level on its line."""
+    return [i for i in all_indicators() if i.shows_on(unit)]
+
+
+def for_user(user) -> list[Indicator]:
+    """The indicators a user may know of: every one declared in code, and those declared on a form whose unit lies
+    on the line of the user's jurisdiction (under or above it)."""
+    every = all_indicators()
+    if not any(i.line for i in every):
+        return every
+    paths = units_for(user, OrganizationUnit, VIEW)
+    return [i for i in every if not i.line or any(i.on_line(path) for path in paths)]
 
 
 def label(key: str) -> str:

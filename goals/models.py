@@ -232,4 +232,4 @@ class FormIndicator(models.Model):
 
     @property
     def state_label(self):
-        return _("Active") if self.is_active else _("Retired")
+        return _("In use") if self.is_active else _("Retired from the dashboards")

@@ -278,6 +278,8 @@ def target_clean(*, indicator: str, unit: OrganizationUnit | None, year, value, 
             _("Targets are set for the province, a prefecture, a county-level unit, or a township, street or zone."),
             code=ErrorCode.TARGET_UNIT_KIND,
         )
+    elif definition and not definition.on_line(unit.path):
+        errors["indicator"] = ValidationError(_("Unknown indicator."), code=ErrorCode.UNKNOWN_INDICATOR)
     elif definition and not definition.targets_at(unit.kind):
         kinds = [k for k in TARGET_KINDS if definition.targets_at(k)]
         message = _("The target of %(indicator)s is set for: %(kinds)s.") % {

@@ -97,13 +97,14 @@ def as_indicator(declared: FormIndicator) -> Indicator:
         description=f"{declared.form.name} · {declared.field_code}",
         sort=SORT + declared.pk,
         levels=LEVELS[ShownLevels(declared.levels)],
+        line=declared.form.unit.path,
     )
 
 
 @dynamic
 def declared_indicators() -> list[Indicator]:
     """The active form-backed indicators: one query."""
-    return [as_indicator(d) for d in FormIndicator.objects.filter(is_active=True).select_related("form")]
+    return [as_indicator(d) for d in FormIndicator.objects.filter(is_active=True).select_related("form__unit")]
 
 
 @reported(SOURCE)

@@ -193,7 +193,7 @@ def test_field_must_be_numeric_and_in_a_published_version(county, users, form):
     assert not FormIndicator.objects.exists()
 
 
-def test_scope_township_cannot_declare_and_pages_out_of_scope_are_404(county, users, client_for):
+def test_scope_township_cannot_declare_and_pages_out_of_scope_are_404(county, users, client_for, api_for):
     form_b = build_form(county["township_b"], code="b")
     form_a = build_form(county["township_a"], code="a")
     orgdept_a = user_with_role("orgdept_a", Role.ORG_DEPARTMENT, county["township_a"], staff=True)
@@ -240,6 +240,19 @@ def test_scope_township_cannot_declare_and_pages_out_of_scope_are_404(county, us
     assert "乙的指标" not in client.get(reverse("goals:form_indicator_list")).content.decode()
     declared_b.refresh_from_db()
     assert declared_b.is_active and declared_b.name == "乙的指标"
+    # A township's form indicator is listed on its line only: not on the sibling's dashboard, nor to its staff.
+    key = declared_b.key
+    assert registry.get(key).shows_on(county["city"]) and registry.get(key).shows_on(county["village_b1"])
+    assert not registry.get(key).shows_on(county["township_a"])
+    dashboard = client_for(users["staff_a"]).get(reverse("goals:dashboard", args=[county["township_a"].pk]))
+    assert dashboard.status_code == 200 and key not in dashboard.content.decode()
+    api = api_for(users["staff_a"])
+    assert key not in {i["key"] for i in api.get("/api/v1/goals/indicators/").json()}
+    assert api.get(f"/api/v1/goals/indicators/{key}/").status_code == 404
+    assert api_for(users["staff_b"]).get(f"/api/v1/goals/indicators/{key}/").status_code == 200
+    with pytest.raises(ValidationError):
+        services.target_set(indicator=key, unit=county["township_a"], year=YEAR, value=3, actor=users["city_staff"])
+    assert services.target_set(indicator=key, unit=county["township_b"], year=YEAR, value=3, actor=users["city_staff"])
 
 
 def test_edit_and_retire_on_the_pages(county, users, form, client_for):
