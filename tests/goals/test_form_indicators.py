@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.permissions import SYSTEM
@@ -305,3 +307,40 @@ def test_approval_announces_and_a_failing_roll_up_never_fails_it(
     report.refresh_from_db()
     assert report.status == "approved"
     assert heard == [("reporting", [county["village_a1"].pk], YEAR)]
+
+
+def test_queries_one_per_compute_and_the_dashboard_does_not_grow_with_declarations(
+    county, users, form, client_for, django_assert_num_queries
+):
+    def declare(code, period_value):
+        return form_indicators.form_indicator_create(
+            form=form,
+            field_code=code,
+            name=f"{code}-{period_value}",
+            measure="people",
+            period_value=period_value,
+            levels="every",
+            actor=users["city_staff"],
+        )
+
+    first = declare("developed", PeriodValue.SUM)
+    approved(form, county["village_a1"], date(YEAR, 1, 10), SYSTEM, activists=3)
+    for scope in (None, county["township_a"], registry.Units({county["village_a1"].pk})):
+        for period_value in PeriodValue:
+            first.period_value = period_value
+            with django_assert_num_queries(1):
+                form_figures(first, scope, YEAR)
+    services.rollup_year(year=YEAR)
+    client = client_for(users["staff_a"])
+    url = reverse("goals:dashboard", args=[county["township_a"].pk])
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url, {"year": YEAR}).status_code == 200
+        return len(queries)
+
+    before = count()
+    declare("activists", PeriodValue.LATEST)
+    declare("members", PeriodValue.LATEST)
+    services.rollup_year(year=YEAR)
+    assert count() == before
