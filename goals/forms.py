@@ -90,4 +90,10 @@ class FormIndicatorForm(forms.Form):
 
 
 class FormIndicatorEditForm(FormIndicatorForm):
+    """The same on edit, and the active flag; the form and field left unchosen stay as they are."""
+
     is_active = forms.BooleanField(label=_("active"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["field"].required = False
