@@ -19,7 +19,8 @@ class TargetAdmin(ScopedAdminMixin, PortalSheetsMixin, admin.ModelAdmin):
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "indicator":
-            return forms.ChoiceField(label=db_field.verbose_name, choices=registry.choices())
+            choices = [(i.key, i.name) for i in registry.for_user(request.user)]
+            return forms.ChoiceField(label=db_field.verbose_name, choices=choices)
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     @admin.display(description=Target._meta.get_field("indicator").verbose_name)

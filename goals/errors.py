@@ -20,6 +20,8 @@ class ErrorCode(models.TextChoices):
     UNKNOWN_SOURCE = "unknown_source", _("No data source with this name.")
     NOT_A_REPORTING_UNIT = "not_a_reporting_unit", _("Only villages and communities confirm their yearly report.")
     FUTURE_YEAR = "future_year", _("The year has not started.")
+    FORM_FIELD_UNKNOWN = "form_field_unknown", _("The form's published versions have no field with this code.")
+    FORM_FIELD_NOT_NUMERIC = "form_field_not_numeric", _("Only a whole-number or decimal field can back an indicator.")
 
 
 CONFLICTS = frozenset()

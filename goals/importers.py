@@ -36,7 +36,9 @@ class TargetImporter(Importer):
 
     def prepare(self, table, *, actor, options):
         self.units = units_for_sheet(actor, Target, IMPORT, (r.raw.get("unit_code") for r in table.rows))
-        self.keys = {key: key for key in registry.REGISTRY} | {str(i.name): i.key for i in registry.all_indicators()}
+        self.keys = {i.key: i.key for i in registry.all_indicators()} | {
+            str(i.name): i.key for i in registry.all_indicators()
+        }
         years = {r.values.get("year") for r in table.rows} - {None}
         units = {u.pk for u in self.units.values()}
         existing = Target.objects.filter(unit_id__in=units, year__in=years)

@@ -8,11 +8,18 @@ scope is a unit (the records under it), None (every tree: the full recompute) or
 these unit ids: what an incremental recompute reads).
 An indicator whose source app has not landed yet has `compute=None` and shows "no data source yet".
 
+Indicators can also be declared at run time: staff declare a numeric field of a periodic report form as an indicator
+in the portal (`goals.FormIndicator`, key `form:<id>`, source "reporting"). A loader registered with `@dynamic`
+(`goals/sources/reporting.py`) turns the active declarations into `Indicator`s; every look-up below (`get`,
+`all_indicators`, `for_level`, `of_source`…) sees them. They are read with one query the first time a request, a
+Celery task or a roll-up asks (`reset_dynamic` at each start, and when a declaration is saved), never per look-up.
+
 This module imports nothing of the sources: each indicator is declared beside its compute function in
 `goals/sources/<source app>.py` with the `@indicator(...)` decorator, which registers it here, and
 `goals.apps.GoalsConfig.ready()` imports `goals.sources` once so that every declaration has run.
 """
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -20,7 +27,8 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from organizations.models import ABOVE_COUNTY, COUNTY_LEVEL, TOWNSHIP_LEVEL, VILLAGE_LEVEL
+from accounts.permissions import VIEW, units_for
+from organizations.models import ABOVE_COUNTY, COUNTY_LEVEL, TOWNSHIP_LEVEL, VILLAGE_LEVEL, OrganizationUnit
 
 
 class Measure(models.TextChoices):
@@ -75,9 +83,21 @@ class Indicator:
     levels: tuple = ()
     # What a target handed down to the children is shared by (`goals.bases`): villages, members, grids…
     base: str = "equal"
+    # The unit path an indicator belongs to (a form-backed one: its form's unit); empty: every tree. It is listed
+    # only on the dashboards of that unit, the units under it and those above it, and only to users whose
+    # jurisdiction lies on that line (`on_line`, `for_unit`, `for_user`): a township's form is no business of its
+    # sibling's.
+    line: str = ""
 
     def shows_at(self, kind: str) -> bool:
         return not self.levels or kind in self.levels
+
+    def on_line(self, path: str) -> bool:
+        """Whether a unit at `path` (or a jurisdiction rooted there) lies under or above the indicator's unit."""
+        return not self.line or path.startswith(self.line) or self.line.startswith(path)
+
+    def shows_on(self, unit) -> bool:
+        return self.shows_at(unit.kind) and self.on_line(unit.path)
 
     def targets_at(self, kind: str) -> bool:
         """Whether a target of this indicator fits a unit of `kind` (its target kinds, and where it shows)."""
@@ -109,6 +129,7 @@ SOURCES = {
     "cadres": _("Party members and cadres"),
     "grid_woodpecker": _("Grid woodpeckers"),
     "collective_economy": _("Village collective economy"),
+    "reporting": _("Periodic reports"),
 }
 
 # Sources whose own records carry a 'reported' notion register here: source -> f(unit, year) -> unit ids.
@@ -177,6 +198,36 @@ def reported(source: str) -> Callable[[Callable], Callable]:
     return declare
 
 
+# Loaders of the indicators declared at run time (`dynamic`), and each thread's memo of what they returned.
+_loaders: list[Callable[[], list[Indicator]]] = []
+_memo = threading.local()
+
+
+def dynamic(loader: Callable[[], list[Indicator]]) -> Callable[[], list[Indicator]]:
+    """Register `loader() -> [Indicator]`: indicators declared at run time (read from the database)."""
+    if loader not in _loaders:
+        _loaders.append(loader)
+    return loader
+
+
+def reset_dynamic(*args, **kwargs) -> None:
+    """Forget the indicators declared at run time: the next look-up reads them again (a request, a task or a
+    roll-up starts with this; so does a saved declaration). Takes any arguments, to be a signal receiver."""
+    _memo.declared = None
+
+
+def _declared() -> dict[str, Indicator]:
+    declared = getattr(_memo, "declared", None)
+    if declared is None:
+        declared = {i.key: i for loader in _loaders for i in loader()}
+        _memo.declared = declared
+    return declared
+
+
+def _every() -> dict[str, Indicator]:
+    return {**REGISTRY, **_declared()} if _loaders else REGISTRY
+
+
 def of_source(source: str) -> list[str]:
     """The keys of the indicators computed from `source`'s records (what a change there recomputes)."""
     return [i.key for i in all_indicators() if i.source == source]
@@ -187,11 +238,12 @@ def unregister(key: str) -> None:
 
 
 def get(key: str) -> Indicator | None:
-    return REGISTRY.get(key)
+    found = REGISTRY.get(key)
+    return found if found is not None or not _loaders else _declared().get(key)
 
 
 def all_indicators() -> list[Indicator]:
-    return sorted(REGISTRY.values(), key=lambda i: (i.sort, i.key))
+    return sorted(_every().values(), key=lambda i: (i.sort, i.key))
 
 
 def for_level(kind: str) -> list[Indicator]:
@@ -199,8 +251,23 @@ def for_level(kind: str) -> list[Indicator]:
     return [i for i in all_indicators() if i.shows_at(kind)]
 
 
+def for_unit(unit) -> list[Indicator]:
+    """The indicators the dashboard of `unit` lists, in their order: those of its level on its line."""
+    return [i for i in all_indicators() if i.shows_on(unit)]
+
+
+def for_user(user) -> list[Indicator]:
+    """The indicators a user may know of: every one declared in code, and those declared on a form whose unit lies
+    on the line of the user's jurisdiction (under or above it)."""
+    every = all_indicators()
+    if not any(i.line for i in every):
+        return every
+    paths = units_for(user, OrganizationUnit, VIEW)
+    return [i for i in every if not i.line or any(i.on_line(path) for path in paths)]
+
+
 def label(key: str) -> str:
-    indicator = REGISTRY.get(key)
+    indicator = get(key)
     return str(indicator.name) if indicator else key
 
 

@@ -9,5 +9,8 @@ MENU = [
         url_name="goals:home",
         roles=(Role.ORG_DEPARTMENT, Role.TOWNSHIP_STAFF, Role.SECRETARY),
         weight=60,
-    )
+    ),
+    MenuEntry(
+        label=_("Form indicators"), url_name="goals:form_indicator_list", roles=(Role.ORG_DEPARTMENT,), weight=61
+    ),
 ]

@@ -14,7 +14,7 @@ from accounts.permissions import IMPORT
 from accounts.roles import ORG_DEPARTMENT_ROLES, VILLAGE_ROLES
 from accounts.scoping import ScopedQuerySet
 
-from .indicators import label
+from .indicators import Measure, label
 
 YEAR_RANGE = models.Q(year__gte=2000, year__lte=2100)
 
@@ -172,3 +172,64 @@ class ReportConfirmation(models.Model):
 
     def __str__(self):
         return f"{self.year} {self.source} {self.unit_id}"
+
+
+class PeriodValue(models.TextChoices):
+    """How a form-backed indicator takes a year's figure from a unit's periodic reports."""
+
+    SUM = "sum", _("Sum of the year's approved periods (a flow: members developed)")
+    LATEST = "latest", _("Latest approved period of the year (a stock: members at period end)")
+
+
+class ShownLevels(models.TextChoices):
+    """The dashboards a form-backed indicator is listed on (`Indicator.levels`)."""
+
+    EVERY = "every", _("Every level, down to the village")
+    TOWNSHIP = "township", _("From the township up")
+    COUNTY = "county", _("From the county up")
+
+
+class FormIndicator(models.Model):
+    """A goal indicator backed by a numeric field of a periodic report form (issue 14), declared by staff in the
+    portal. It joins the indicator registry at run time as `form:<id>` (`goals/sources/reporting.py`) and reads the
+    answers of the form's approved reports."""
+
+    scope_field = "form__unit"
+    scope_write_roles = ORG_DEPARTMENT_ROLES  # declare, change, retire
+
+    form = models.ForeignKey(
+        "reporting.ReportForm", verbose_name=_("report form"), on_delete=models.PROTECT, related_name="+"
+    )
+    field_code = models.SlugField(_("field code"), max_length=40)
+    name = models.CharField(_("name"), max_length=100)
+    # A percentage is never summed up the tree: the form's own count, people or yuan are.
+    measure = models.CharField(
+        _("unit of measure"),
+        max_length=16,
+        choices=[(m.value, m.label) for m in Measure if m != Measure.PERCENT],
+        default=Measure.COUNT,
+    )
+    period_value = models.CharField(
+        _("value of the year"), max_length=8, choices=PeriodValue.choices, default=PeriodValue.SUM
+    )
+    levels = models.CharField(_("shown at"), max_length=10, choices=ShownLevels.choices, default=ShownLevels.EVERY)
+    is_active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("form indicator")
+        verbose_name_plural = _("form indicators")
+        ordering = ["form", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def key(self) -> str:
+        return f"form:{self.pk}"
+
+    @property
+    def state_label(self):
+        return _("In use") if self.is_active else _("Retired from the dashboards")

@@ -180,7 +180,7 @@ def dashboard_rows(
     set for this unit or handed down to it (never a larger scope's), status and completeness (a fixed number of
     queries, whatever the number of indicators or of units below; `missing`: how many non-reporting units to name
     per source)."""
-    shown = registry.for_level(unit.kind)
+    shown = registry.for_unit(unit)
     keys = [i.key for i in shown]
     rollups = {
         r.indicator: r for r in RollupValue.objects.restrict(user).filter(unit=unit, year=year, indicator__in=keys)
@@ -239,7 +239,7 @@ def history(*, user, unit: OrganizationUnit, years: list[int]) -> dict[str, dict
             "values": [as_float(values.get(i.key, {}).get(y)) for y in years],
             "targets": [as_float(goals.get(i.key, {}).get(y)) for y in years],
         }
-        for i in registry.for_level(unit.kind)
+        for i in registry.for_unit(unit)
         if i.has_source
     }
 
@@ -247,7 +247,7 @@ def history(*, user, unit: OrganizationUnit, years: list[int]) -> dict[str, dict
 def children_columns(*, unit: OrganizationUnit, children) -> list[registry.Indicator]:
     """The computable indicators the children table lists: those shown at the unit's level and at its children's."""
     kinds = {child.kind for child in children}
-    return [i for i in registry.for_level(unit.kind) if i.has_source and any(i.shows_at(kind) for kind in kinds)]
+    return [i for i in registry.for_unit(unit) if i.has_source and any(i.shows_at(kind) for kind in kinds)]
 
 
 def children_table(*, user, unit: OrganizationUnit, year: int, rank_by: str):

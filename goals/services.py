@@ -127,6 +127,7 @@ def rollup_chain(*, unit_id: int, year: int, source: str | None = None) -> int:
     skipped. Idempotent: the rows are upserted on (indicator, unit, year)."""
     if _out_of_range(year, unit_id):
         return 0
+    registry.reset_dynamic()  # the indicators declared in the portal as they stand now
     unit = OrganizationUnit.objects.filter(pk=unit_id).first()
     if unit is None:
         logger.info("roll-up skipped: unit %s no longer exists", unit_id)
@@ -155,6 +156,7 @@ def rollup_year(
     Returns the figures computed."""
     if _out_of_range(year, root_id):
         return 0
+    registry.reset_dynamic()
     root = OrganizationUnit.objects.filter(pk=root_id).first() if root_id is not None else None
     if root_id is not None and root is None:
         return 0
@@ -276,6 +278,8 @@ def target_clean(*, indicator: str, unit: OrganizationUnit | None, year, value, 
             _("Targets are set for the province, a prefecture, a county-level unit, or a township, street or zone."),
             code=ErrorCode.TARGET_UNIT_KIND,
         )
+    elif definition and not definition.on_line(unit.path):
+        errors["indicator"] = ValidationError(_("Unknown indicator."), code=ErrorCode.UNKNOWN_INDICATOR)
     elif definition and not definition.targets_at(unit.kind):
         kinds = [k for k in TARGET_KINDS if definition.targets_at(k)]
         message = _("The target of %(indicator)s is set for: %(kinds)s.") % {

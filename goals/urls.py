@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import form_indicator_views as declared
 from . import views
 
 app_name = "goals"
@@ -16,4 +17,8 @@ urlpatterns = [
     path("targets/", views.target_list, name="target_list"),
     path("targets/<int:pk>/delete/", views.target_delete, name="target_delete"),
     path("targets/<int:pk>/hand-down/", views.target_hand_down, name="target_hand_down"),
+    path("form-indicators/", declared.FormIndicatorList.as_view(), name="form_indicator_list"),
+    path("form-indicators/new/", declared.FormIndicatorCreate.as_view(), name="form_indicator_create"),
+    path("form-indicators/<int:pk>/edit/", declared.FormIndicatorEdit.as_view(), name="form_indicator_edit"),
+    path("form-indicators/<int:pk>/retire/", declared.FormIndicatorRetire.as_view(), name="form_indicator_retire"),
 ]

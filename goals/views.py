@@ -197,7 +197,7 @@ def targets(request, pk):
     unit = _unit_or_404(request, pk)
     year = _year(request, unit)
     can_set = unit.kind in services.TARGET_KINDS and can_at(request.user, CHANGE, Target, unit)
-    form = TargetForm(request.POST or None, initial={"year": year}, kind=unit.kind)
+    form = TargetForm(request.POST or None, initial={"year": year}, kind=unit.kind, unit=unit)
     if request.method == "POST":
         if not can_set:
             raise PermissionDenied(_("Only organization-department staff may set targets here."))

@@ -435,6 +435,8 @@ PAGE_KWARGS = {
     "goals:targets_defaults": _unit("township_a", model="goals.Target"),
     "goals:target_delete": _pk("goals.Target"),
     "goals:target_hand_down": _pk("goals.Target"),
+    "goals:form_indicator_edit": _pk("goals.FormIndicator"),
+    "goals:form_indicator_retire": _pk("goals.FormIndicator"),
     "open311:service": lambda w: [Sample({"code": "lights"}, owned=False)],
     "open311:request": _pk("grid_woodpecker.Clue"),
     # A public photo's token (none is cleared in the sweep's world: the address answers 404 to everyone).

@@ -54,14 +54,14 @@ class IndicatorViewSet(viewsets.ViewSet):
 
     @extend_schema(responses=IndicatorSerializer(many=True))
     def list(self, request):
-        return Response([self._data(i) for i in registry.all_indicators()])
+        return Response([self._data(i) for i in registry.for_user(request.user)])
 
     @extend_schema(
         parameters=[OpenApiParameter("key", OpenApiTypes.STR, OpenApiParameter.PATH)], responses=IndicatorSerializer
     )
     def retrieve(self, request, key=None):
         indicator = registry.get(key)
-        if indicator is None:
+        if indicator is None or key not in {i.key for i in registry.for_user(request.user)}:
             raise exceptions.NotFound()
         return Response(self._data(indicator))
 

@@ -6,7 +6,7 @@ Importing this package registers every indicator; `goals.apps.GoalsConfig.ready(
 Adding an indicator is a function in its source's module with an `@indicator(...)` line above it.
 """
 
-from . import cadres, collective_economy, grid_woodpecker, organizations
+from . import cadres, collective_economy, grid_woodpecker, organizations, reporting
 from .base import counts_by_path, ratio_by_path, sums_by_path
 
 __all__ = [
@@ -16,5 +16,6 @@ __all__ = [
     "grid_woodpecker",
     "organizations",
     "ratio_by_path",
+    "reporting",
     "sums_by_path",
 ]

@@ -1,6 +1,10 @@
 """A unit's report: opened (with its bound fields prefilled), saved as a draft as the secretary types, submitted
 (the validation rules run), approved (locked), sent back with a reason, reopened by an approver. Every change of an
-answer is audited with its old and new value."""
+answer is audited with its old and new value.
+
+An approval and a reopening change what an approved report's figures say: they announce the unit and the period's
+year with `core.events.records_changed(source="reporting")`, delivered after commit to whoever subscribes (the goals
+roll-up of the indicators declared on a form's fields); a failing subscriber is logged, never an error here."""
 
 from datetime import date
 
@@ -10,7 +14,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import APPROVE, CHANGE, can_at, require, require_at
-from core import audit
+from core import audit, events
 from core.errors import Conflict, Invalid
 from core.errors import ErrorCode as CoreCode
 from core.services import given, transition
@@ -31,6 +35,9 @@ from ..models import (
 )
 from .items import unit_codes
 from .values import clean_value
+
+# The source the figures of approved reports are announced under (core.events, docs/architecture.md "A job").
+SOURCE = "reporting"
 
 
 def _refuse(errors: dict, code) -> None:
@@ -224,6 +231,11 @@ def report_submit(*, report: Report, actor) -> Report:
     return report
 
 
+def _announce(report: Report) -> None:
+    """The report's approved figures changed (approved, or reopened): its unit and year, after commit."""
+    events.records_changed(source=SOURCE, unit_ids=[report.unit_id], year=report.period_start.year)
+
+
 def _reviewed(actor) -> dict:
     return {"reviewed_by": actor if getattr(actor, "pk", None) else None, "reviewed_at": timezone.now()}
 
@@ -244,6 +256,7 @@ def report_approve(*, report: Report, actor) -> Report:
         error_code=ErrorCode.REPORT_NOT_SUBMITTED_YET,
         message=_("The report is not waiting for review."),
     )
+    _announce(report)
     return report
 
 
@@ -291,4 +304,5 @@ def report_reopen(*, report: Report, actor, reason: str) -> Report:
         error_code=ErrorCode.REPORT_NOT_APPROVED,
         message=_("Only an approved report, or one whose entry has closed, can be reopened."),
     )
+    _announce(report)
     return report

@@ -2,9 +2,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.permissions import CHANGE, SYSTEM
-from goals import services
-from goals.models import ReportConfirmation, RollupValue, Target
+from goals import form_indicators, services
+from goals.models import FormIndicator, ReportConfirmation, RollupValue, Target
 from tests import roles
+from tests.reporting.helpers import build_form
 from tests.scope import Act, ScopeCase
 
 
@@ -20,6 +21,19 @@ def make_rollup(county, users, unit):
 
 def make_confirmation(county, users, unit):
     return services.report_confirm(source="organizations", unit=unit, year=2024, actor=SYSTEM)
+
+
+def make_form_indicator(county, users, unit):
+    form = build_form(unit, code=f"fi-{FormIndicator.objects.count() + 1}")
+    return form_indicators.form_indicator_create(
+        form=form,
+        field_code="developed",
+        name=f"{unit.name}发展党员",
+        measure="people",
+        period_value="sum",
+        levels="every",
+        actor=SYSTEM,
+    )
 
 
 def _unit_page(name):
@@ -71,7 +85,24 @@ CONFIRMATION_PAGES = (
     ),
 )
 
+FORM_INDICATOR_PAGES = (
+    Act("page retire", CHANGE, url=lambda obj: reverse("goals:form_indicator_retire", args=[obj.pk])),
+)
+
 CASES = [
+    ScopeCase(
+        name="goals_form_indicator",
+        model=FormIndicator,
+        make=make_form_indicator,
+        unit_key_in="township_a",
+        unit_key_out="township_b",
+        ui_list=lambda: reverse("goals:form_indicator_list"),
+        ui_update=lambda obj: reverse("goals:form_indicator_edit", args=[obj.pk]),
+        ui_update_data={"name": "改名", "measure": "count", "period_value": "sum", "levels": "every"},
+        ui_actions=FORM_INDICATOR_PAGES,
+        marker=lambda obj: obj.name,
+        admin=False,
+    ),
     ScopeCase(
         name="goals_target",
         model=Target,
