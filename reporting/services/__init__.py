@@ -1,6 +1,22 @@
 """The use cases of periodic reports, one transaction each: the form builder (`forms`) and the reports (`reports`)."""
 
-from .forms import field_add, form_create, form_publish, form_update, rule_add, section_add, version_draft
+from .forms import (
+    field_add,
+    field_delete,
+    field_move,
+    field_update,
+    form_create,
+    form_publish,
+    form_update,
+    rule_add,
+    rule_delete,
+    rule_update,
+    section_add,
+    section_delete,
+    section_move,
+    section_update,
+    version_draft,
+)
 from .reports import (
     report_approve,
     report_open,
@@ -12,6 +28,9 @@ from .reports import (
 
 __all__ = [
     "field_add",
+    "field_delete",
+    "field_move",
+    "field_update",
     "form_create",
     "form_publish",
     "form_update",
@@ -22,6 +41,11 @@ __all__ = [
     "report_send_back",
     "report_submit",
     "rule_add",
+    "rule_delete",
+    "rule_update",
     "section_add",
+    "section_delete",
+    "section_move",
+    "section_update",
     "version_draft",
 ]
