@@ -19,7 +19,6 @@ from core.errors import Conflict
 from core.views import Column
 from core.views.generic import ObjectFormView, ObjectListView
 from core.views.helpers import add_service_errors, get_scoped_or_404, run_service
-
 from organizations.models import UnitKind
 
 from . import prefill, services

@@ -12,5 +12,7 @@ MENU = [
         weight=45,
     ),
     # Staff who may define forms (ReportForm.scope_write_roles).
-    MenuEntry(label=_("Report forms"), url_name="reporting:form_list", action=("reporting.ReportForm", CHANGE), weight=46),
+    MenuEntry(
+        label=_("Report forms"), url_name="reporting:form_list", action=("reporting.ReportForm", CHANGE), weight=46
+    ),
 ]

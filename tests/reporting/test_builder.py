@@ -60,7 +60,13 @@ def _build(client, county) -> ReportForm:
         assert response.status_code == 302, response.content.decode()[:3000]
     response = client.post(
         reverse("reporting:rule_add", args=[draft.pk]),
-        {"left": "members", "operator": ">=", "right_constant": "1", "severity": "blocking", "message": "党员数至少为1"},
+        {
+            "left": "members",
+            "operator": ">=",
+            "right_constant": "1",
+            "severity": "blocking",
+            "message": "党员数至少为1",
+        },
     )
     assert response.status_code == 302
     response = client.post(
@@ -75,7 +81,7 @@ def test_a_form_built_in_the_portal(client_for, county, users):
     client = client_for(users["city_staff"])
     assert client.get(reverse("reporting:form_list")).status_code == 200
     page = client.get(reverse("reporting:form_create"))
-    assert page.status_code == 200 and "社区" in page.content.decode() and "行政村" not in ""
+    assert page.status_code == 200 and "社区" in page.content.decode()
     form = _build(client, county)
     draft = form.versions.get()
     fields = {f.code: f for f in FormField.objects.filter(version=draft)}
@@ -114,7 +120,10 @@ def test_a_form_built_in_the_portal(client_for, county, users):
     v2 = FormVersion.objects.get(form=form, published_at__isnull=True)
     assert v2.number == 2 and v2.fields.count() == v1.fields.count() and v2.rules.count() == 2
     new_section = v2.sections.order_by("order").first()
-    assert client.post(reverse("reporting:field_add", args=[new_section.pk]), {**FIELDS[2], "code": "extra"}).status_code == 302
+    assert (
+        client.post(reverse("reporting:field_add", args=[new_section.pk]), {**FIELDS[2], "code": "extra"}).status_code
+        == 302
+    )
     assert client.post(reverse("reporting:form_publish", args=[form.pk])).status_code == 302
     assert form.current_version().number == 2
     report.refresh_from_db()
@@ -130,8 +139,15 @@ def test_builder_refusals_are_chinese_messages(client_for, county, users):
     # A duplicate form code.
     response = client.post(
         reverse("reporting:form_create"),
-        {"unit": county["city"].pk, "code": "monthly-work", "name": "重复", "filled_by": ["village"],
-         "period_type": "monthly", "due_day": 5, "open_days": 3},
+        {
+            "unit": county["city"].pk,
+            "code": "monthly-work",
+            "name": "重复",
+            "filled_by": ["village"],
+            "period_type": "monthly",
+            "due_day": 5,
+            "open_days": 3,
+        },
     )
     assert response.status_code == 200 and "已有代码为 monthly-work 的报表" in response.content.decode()
     # A duplicate field code, a choice field without choices, a table without columns, a bad column.
