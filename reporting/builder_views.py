@@ -192,8 +192,9 @@ def section_add(request, pk):
 def _page(request, form, *, title, call, version, cancel, status=200):
     """A builder form page: GET draws `form`; POST calls `call(cleaned_data)` and goes back to the builder, or draws
     the form again with the service's refusal (409 when the version is published)."""
+    refusal = ""
     if version.is_published:
-        form.add_error(None, _("A published form version cannot be changed; edit a new version."))
+        refusal = _("A published form version cannot be changed; edit a new version.")
         status = STATUS_CONFLICT
     elif request.method == "POST" and form.is_valid():
         try:
@@ -209,7 +210,7 @@ def _page(request, form, *, title, call, version, cancel, status=200):
             return _back(version.form_id)
     elif request.method == "POST":
         status = 400
-    context = {"title": title, "form": form, "cancel": cancel}
+    context = {"title": title, "form": form, "cancel": cancel, "refusal": refusal}
     return render(request, "reporting/builder_form.html", context, status=status)
 
 
