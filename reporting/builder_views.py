@@ -29,7 +29,7 @@ STATUS_CONFLICT = 409
 UNIT_KINDS = dict(UnitKind.choices)
 
 
-def _published_or_draft(obj):
+def _in_use(obj):
     return gettext_lazy("In use") if obj.is_active else gettext_lazy("Out of use")
 
 
@@ -53,7 +53,7 @@ class FormList(ObjectListView):
         Column(gettext_lazy("period type"), "get_period_type_display", sort="period_type"),
         Column(gettext_lazy("published version"), "published"),
         Column(gettext_lazy("draft version"), "draft"),
-        Column(gettext_lazy("status"), _published_or_draft, sort="is_active"),
+        Column(gettext_lazy("status"), _in_use, sort="is_active"),
     )
     write_actions = (("reporting:form_create", gettext_lazy("New form")),)
 
