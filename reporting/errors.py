@@ -17,12 +17,18 @@ class ErrorCode(models.TextChoices):
     NO_SUCH_FIELD = "no_such_form_field", _("The form has no field with this code.")
     REPORT_CLOSED = "report_closed", _("Entry for this period is closed; the township may reopen the report.")
     NO_ITEMS = "no_items_chosen", _("Choose at least one item.")
+    DUPLICATE_CODE = "duplicate_form_code", _("The code is already used.")
+    BAD_FIELD = "bad_form_field", _("The field's settings do not fit its type.")
+    BAD_RULE = "bad_validation_rule", _("The validation rule is incomplete.")
+    FIELD_IN_RULE = "form_field_in_rule", _("A validation rule uses this field.")
+    BAD_ATTACHMENT = "bad_attachment", _("The file cannot be attached.")
 
 
 # "Not allowed in this state" (409).
 CONFLICTS = frozenset(
     {
         ErrorCode.FORM_NOT_DRAFT,
+        ErrorCode.FIELD_IN_RULE,
         ErrorCode.FORM_NOT_PUBLISHED,
         ErrorCode.REPORT_NOT_EDITABLE,
         ErrorCode.REPORT_NOT_SUBMITTED_YET,

@@ -1,5 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
+from accounts.permissions import CHANGE
 from accounts.roles import Role
 from core.menu import MenuEntry
 
@@ -15,5 +16,9 @@ MENU = [
         url_name="reporting:items",
         roles=(Role.ORG_DEPARTMENT, Role.TOWNSHIP_STAFF),
         weight=46,
+    ),
+    # Staff who may define forms (ReportForm.scope_write_roles).
+    MenuEntry(
+        label=_("Report forms"), url_name="reporting:form_list", action=("reporting.ReportForm", CHANGE), weight=47
     ),
 ]

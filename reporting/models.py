@@ -7,7 +7,9 @@ opened on. A report goes draft → submitted → approved (locked) or sent back 
 reopens an approved report.
 """
 
+import uuid
 from datetime import date
+from pathlib import Path
 
 from django.conf import settings
 from django.db import models
@@ -162,9 +164,21 @@ class FieldKind(models.TextChoices):
     MULTIPLE = "multiple", _("Several choices")
     DATE = "date", _("Date")
     YES_NO = "yes_no", _("Yes or no")
+    FILE = "file", _("Attached file")
+    TABLE = "table", _("Table of rows")
 
 
 NUMERIC_KINDS = (FieldKind.INTEGER, FieldKind.DECIMAL)
+CHOICE_KINDS = (FieldKind.CHOICE, FieldKind.MULTIPLE)
+
+
+class ColumnKind(models.TextChoices):
+    """The kinds of a table field's columns (`FormField.columns`)."""
+
+    INTEGER = "integer", _("Whole number")
+    DECIMAL = "decimal", _("Decimal number")
+    TEXT = "text", _("Text")
+    DATE = "date", _("Date")
 
 
 class FormField(models.Model):
@@ -182,6 +196,8 @@ class FormField(models.Model):
     help_text = models.CharField(_("help text"), max_length=300, blank=True)
     required = models.BooleanField(_("required"), default=False)
     choices = models.JSONField(_("choices"), default=list, blank=True)
+    # A table field's columns: [{"code", "label", "kind" (ColumnKind)}]; its answer is a list of {code: value} rows.
+    columns = models.JSONField(_("columns"), default=list, blank=True)
     prefill = models.CharField(_("prefill source"), max_length=40, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -408,3 +424,40 @@ class UnitItemList(models.Model):
 
     def __str__(self):
         return f"{self.form} · {self.unit}"
+
+
+def attachment_path(instance, filename):
+    return f"reporting/attachments/{uuid.uuid4().hex}{Path(filename).suffix.lower()[:8]}"
+
+
+class ReportAttachment(models.Model):
+    """The file of a `file` field's answer (checked by `reporting.services.attachments`); the answer's value holds
+    its id and name. Served by `reporting:attachment` to whoever may view the report, nobody else (404)."""
+
+    scope_field = "answer__report__unit"
+    scope_write_roles = VILLAGE_ROLES
+
+    answer = models.ForeignKey(Answer, verbose_name=_("answer"), on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"), default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("report attachment")
+        verbose_name_plural = _("report attachments")
+        ordering = ["answer", "-pk"]
+
+    def __str__(self):
+        return self.name

@@ -1,6 +1,7 @@
 """The periodic reports pages (thin: the services do the work, `restrict()` chooses the rows): the list of reports
 (with the forms a secretary's unit has due), the fill page with its autosave endpoint, and the township's review."""
 
+import re
 from datetime import date, timedelta
 
 from django.contrib import messages
@@ -91,26 +92,59 @@ def _report(request, pk, action=VIEW) -> Report:
     return get_scoped_or_404(Report.objects.select_related("form", "unit", "version"), request.user, action, pk=pk)
 
 
-def _posted(request, report) -> tuple[dict, dict]:
-    """The values and comments in the POST, by field code (only the fields the form sent)."""
-    values, comments = {}, {}
+_CELL = re.compile(r"^cell-(?P<code>[a-z][a-z0-9_-]{0,39})-(?P<row>\d{1,4})-(?P<column>[a-z][a-z0-9_]{0,29})$")
+BLANK_ROWS = 3  # the blank rows a table field offers (the page works without JavaScript; 添加一行 adds more)
+
+
+def _table_rows(request) -> dict[str, list[dict]]:
+    """{field code: [row dicts]} from the cells `cell-<code>-<row>-<column>` of a table field, in row order."""
+    tables: dict[str, dict[int, dict]] = {}
+    for key, value in request.POST.items():
+        match = _CELL.match(key)
+        if match:
+            rows = tables.setdefault(match["code"], {})
+            rows.setdefault(int(match["row"]), {})[match["column"]] = value
+    return {code: [rows[i] for i in sorted(rows)] for code, rows in tables.items()}
+
+
+def _posted(request, report) -> tuple[dict, dict, dict]:
+    """The values, comments and uploaded files in the POST, by field code (only the fields the form sent). A file
+    field keeps its file unless a new one is uploaded or 删除文件 is ticked."""
+    values, comments, files = {}, {}, {}
+    tables = _table_rows(request)
     for answer in report.answers.select_related("field"):
         code, kind = answer.field.code, answer.field.kind
-        if f"value-{code}" in request.POST or f"present-{code}" in request.POST:
+        if kind == FieldKind.FILE:
+            if request.FILES.get(f"value-{code}"):
+                files[code] = request.FILES[f"value-{code}"]
+            elif request.POST.get(f"clear-{code}"):
+                values[code] = None
+        elif kind == FieldKind.TABLE:
+            if code in tables or f"present-{code}" in request.POST:
+                values[code] = tables.get(code, [])
+        elif f"value-{code}" in request.POST or f"present-{code}" in request.POST:
             if kind == FieldKind.MULTIPLE:
                 values[code] = request.POST.getlist(f"value-{code}")
             else:
                 values[code] = request.POST.get(f"value-{code}", "")
         if f"comment-{code}" in request.POST:
             comments[code] = request.POST.get(f"comment-{code}", "")
-    return values, comments
+    return values, comments, files
+
+
+def _grid(field, value, editable: bool) -> list[list[tuple[dict, object]]]:
+    """A table field's rows as [(column, cell value)] lists, with blank rows to type into when editable."""
+    rows = [row for row in value if isinstance(row, dict)] if isinstance(value, list) else []
+    if editable:
+        rows = rows + [{}] * BLANK_ROWS
+    return [[(column, row.get(column["code"])) for column in field.columns] for row in rows]
 
 
 def _errors(exc: ValidationError) -> dict:
     return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
 
 
-def _rows(report, errors: dict, posted: dict):
+def _rows(report, errors: dict, posted: dict, editable: bool = False):
     by_field: dict = {}
     for finding in findings(report):
         by_field.setdefault(finding.field, []).append(finding)
@@ -123,6 +157,9 @@ def _rows(report, errors: dict, posted: dict):
                 "field": field,
                 "section": field.section.title if field.section_id != section else None,
                 "value": posted.get(field.code, answer.value),
+                "grid": _grid(field, posted.get(field.code, answer.value), editable)
+                if field.kind == FieldKind.TABLE
+                else None,
                 "source": prefill.label(field.prefill) if field.prefill else "",
                 "findings": by_field.get(field.code, []),
                 "errors": errors.get(field.code, []),
@@ -145,9 +182,9 @@ def report_detail(request, pk):
             raise PermissionDenied(_("You may not fill this report."))
         if not editable:
             return redirect("reporting:report", pk=report.pk)
-        posted, comments = _posted(request, report)
+        posted, comments, files = _posted(request, report)
         try:
-            services.report_save_draft(report=report, actor=request.user, values=posted, comments=comments)
+            services.report_save_draft(report=report, actor=request.user, values=posted, comments=comments, files=files)
             if "submit" in request.POST:
                 services.report_submit(report=report, actor=request.user)
                 messages.success(request, _("The report is submitted."))
@@ -158,7 +195,7 @@ def report_detail(request, pk):
     context = {
         "report": report,
         "editable": editable,
-        "rows": _rows(report, errors, posted),
+        "rows": _rows(report, errors, posted, editable),
         "general_errors": errors.get("__all__", []),
         "total": report.answers.count(),
         "can_submit": can(request.user, SUBMIT, report),
@@ -178,9 +215,9 @@ def report_detail(request, pk):
 def report_draft(request, pk):
     """The autosave (static/js/report_autosave.js): save what was typed, answer the rules' messages as JSON."""
     report = _report(request, pk)
-    values, comments = _posted(request, report)
+    values, comments, files = _posted(request, report)
     try:
-        services.report_save_draft(report=report, actor=request.user, values=values, comments=comments)
+        services.report_save_draft(report=report, actor=request.user, values=values, comments=comments, files=files)
     except ValidationError as exc:
         return JsonResponse({"saved": False, "errors": _errors(exc)}, status=400)
     found: dict = {}

@@ -1,6 +1,7 @@
+from django.urls import reverse
 from rest_framework import serializers
 
-from ..models import Answer, Report, ReportForm
+from ..models import Answer, FieldKind, Report, ReportForm
 
 
 class ReportFormSerializer(serializers.ModelSerializer):
@@ -35,11 +36,34 @@ class AnswerSerializer(serializers.ModelSerializer):
     prefill = serializers.CharField(source="field.prefill", read_only=True)
     value = serializers.JSONField(read_only=True, allow_null=True)
     computed = serializers.JSONField(read_only=True, allow_null=True)
+    columns = serializers.JSONField(
+        source="field.columns", read_only=True, help_text="A table field's columns: [{code, label, kind}]."
+    )
+    download_url = serializers.SerializerMethodField(
+        help_text="A file field's attachment (the value holds its id and name); null otherwise."
+    )
 
     class Meta:
         model = Answer
-        fields = ["code", "label", "kind", "prefill", "value", "computed", "origin", "comment"]
+        fields = [
+            "code",
+            "label",
+            "kind",
+            "prefill",
+            "value",
+            "computed",
+            "origin",
+            "comment",
+            "columns",
+            "download_url",
+        ]
         read_only_fields = fields
+
+    def get_download_url(self, answer) -> str | None:
+        value = answer.value if answer.field.kind == FieldKind.FILE else None
+        if not isinstance(value, dict) or not isinstance(value.get("id"), int):
+            return None
+        return reverse("reporting:attachment", args=[value["id"]])
 
 
 class ReportSerializer(serializers.ModelSerializer):

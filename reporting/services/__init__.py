@@ -1,6 +1,22 @@
 """The use cases of periodic reports, one transaction each: the form builder (`forms`) and the reports (`reports`)."""
 
-from .forms import field_add, form_create, form_publish, form_update, rule_add, section_add, version_draft
+from .forms import (
+    field_add,
+    field_delete,
+    field_move,
+    field_update,
+    form_create,
+    form_publish,
+    form_update,
+    rule_add,
+    rule_delete,
+    rule_update,
+    section_add,
+    section_delete,
+    section_move,
+    section_update,
+    version_draft,
+)
 from .items import unit_items_clear, unit_items_set
 from .reports import (
     report_approve,
@@ -13,6 +29,9 @@ from .reports import (
 
 __all__ = [
     "field_add",
+    "field_delete",
+    "field_move",
+    "field_update",
     "form_create",
     "form_publish",
     "form_update",
@@ -23,8 +42,13 @@ __all__ = [
     "report_send_back",
     "report_submit",
     "rule_add",
+    "rule_delete",
+    "rule_update",
     "section_add",
     "unit_items_clear",
     "unit_items_set",
+    "section_delete",
+    "section_move",
+    "section_update",
     "version_draft",
 ]

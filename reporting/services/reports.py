@@ -27,12 +27,14 @@ from ..models import (
     SUBMIT,
     Answer,
     AnswerOrigin,
+    FieldKind,
     Report,
     ReportForm,
     ReportStatus,
     period_bounds,
     previous_period_start,
 )
+from . import attachments
 from .items import unit_codes
 from .values import clean_value
 
@@ -132,9 +134,48 @@ def _answers(report: Report) -> dict[str, Answer]:
     return {answer.field.code: answer for answer in report.answers.select_related("field")}
 
 
+def _attach_files(answers: dict, files: dict, actor, errors: dict, changes: dict) -> None:
+    """Each upload of `files` ({field code: file}) becomes its file field's attachment and value."""
+    for code, upload in files.items():
+        answer = answers[code]
+        if answer.field.kind != FieldKind.FILE:
+            errors[code] = [_("This field does not take a file.")]
+            continue
+        try:
+            value = attachments.attach(answer=answer, upload=upload, actor=actor)
+        except ValidationError as error:
+            errors[code] = error.messages
+            continue
+        changes[code] = [(answer.value or {}).get("name"), value["name"]]
+        answer.value, answer.origin = value, AnswerOrigin.TYPED
+
+
+def _set_values(answers: dict, values: dict, errors: dict, changes: dict) -> None:
+    for code, raw in values.items():
+        answer = answers[code]
+        if answer.field.kind == FieldKind.FILE and raw and raw == answer.value:
+            continue  # the file's value sent back unchanged (an API client saving every answer it read)
+        try:
+            value = clean_value(answer.field, raw)
+        except ValidationError as error:
+            errors[code] = error.messages
+            continue
+        if value != answer.value:
+            changes[code] = [answer.value, value]
+            if answer.field.kind == FieldKind.FILE:
+                attachments.discard(list(answer.attachments.all()))
+        answer.value = value
+        answer.origin = (
+            AnswerOrigin.CONFIRMED if answer.computed is not None and value == answer.computed else AnswerOrigin.TYPED
+        )
+
+
 @transaction.atomic
-def report_save_draft(*, report: Report, actor, values: dict, comments: dict | None = None) -> Report:
-    """Save the answers `values` ({field code: raw value}) and `comments` of an editable report (the autosave)."""
+def report_save_draft(
+    *, report: Report, actor, values: dict, comments: dict | None = None, files: dict | None = None
+) -> Report:
+    """Save the answers `values` ({field code: raw value}), `comments` and the uploads `files` ({field code: file},
+    for file fields) of an editable report (the autosave)."""
     report = Report.objects.select_for_update().get(pk=report.pk)
     require(actor, CHANGE, report, _("You may not fill this report."))
     if report.status not in EDITABLE_STATUSES:
@@ -143,23 +184,14 @@ def report_save_draft(*, report: Report, actor, values: dict, comments: dict | N
         )
     _refuse_closed(report.form, report.unit, report.period_end, actor, report)
     answers = _answers(report)
-    unknown = sorted((set(values) | set(comments or {})) - set(answers))
+    files = files or {}
+    unknown = sorted((set(values) | set(comments or {}) | set(files)) - set(answers))
     if unknown:
         raise Invalid(_("The form has no field with this code."), code=ErrorCode.NO_SUCH_FIELD, field=unknown[0])
-    errors, changes = {}, {}
-    for code, raw in values.items():
-        answer = answers[code]
-        try:
-            value = clean_value(answer.field, raw)
-        except ValidationError as error:
-            errors[code] = error.messages
-            continue
-        if value != answer.value:
-            changes[code] = [answer.value, value]
-        answer.value = value
-        answer.origin = (
-            AnswerOrigin.CONFIRMED if answer.computed is not None and value == answer.computed else AnswerOrigin.TYPED
-        )
+    errors: dict = {}
+    changes: dict = {}
+    _set_values(answers, {code: raw for code, raw in values.items() if code not in files}, errors, changes)
+    _attach_files(answers, files, actor, errors, changes)
     if errors:
         _refuse(errors, ErrorCode.BAD_ANSWER)
     for code, comment in (comments or {}).items():

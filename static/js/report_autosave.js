@@ -23,6 +23,8 @@
 
   async function save() {
     const body = new FormData(form);
+    // A file is sent by the 保存草稿 button only, not again on every keystroke.
+    for (const input of form.querySelectorAll("input[type=file]")) body.delete(input.name);
     const token = body.get("csrfmiddlewaretoken");
     let response;
     try {
@@ -54,6 +56,35 @@
     timer = setTimeout(save, DELAY);
   }
 
-  form.addEventListener("input", later);
-  form.addEventListener("change", later);
+  form.addEventListener("input", (event) => {
+    if (event.target.type !== "file") later();
+  });
+  form.addEventListener("change", (event) => {
+    if (event.target.type !== "file") later();
+  });
+})();
+
+// A table field's 添加一行: a copy of its last row, emptied, with the next row number in its cells' names
+// (cell-<code>-<row>-<column>). Without this script the page offers a few blank rows and saving adds more.
+(() => {
+  for (const button of document.querySelectorAll("button[data-add-row]")) {
+    const table = document.querySelector(`table[data-table-field="${CSS.escape(button.dataset.addRow)}"]`);
+    if (!table) continue;
+    button.hidden = false;
+    button.addEventListener("click", () => {
+      const rows = table.tBodies[0].querySelectorAll("tr[data-row]");
+      const last = rows[rows.length - 1];
+      if (!last) return;
+      const copy = last.cloneNode(true);
+      const index = rows.length;
+      copy.cells[0].textContent = String(index + 1);
+      for (const input of copy.querySelectorAll("input")) {
+        input.value = "";
+        input.name = input.name.replace(/-\d+-([a-z][a-z0-9_]*)$/, `-${index}-$1`);
+      }
+      table.tBodies[0].appendChild(copy);
+      const first = copy.querySelector("input");
+      if (first) first.focus();
+    });
+  }
 })();

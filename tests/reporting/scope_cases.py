@@ -1,6 +1,7 @@
 import itertools
 from datetime import date
 
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -10,10 +11,13 @@ from reporting.models import (
     REOPEN,
     SUBMIT,
     Answer,
+    FieldKind,
     FormField,
     FormSection,
     FormVersion,
+    PeriodType,
     Report,
+    ReportAttachment,
     ReportForm,
     ReportReminder,
     UnitItemList,
@@ -115,6 +119,86 @@ REPORT_PAGES = (
     Act("page reopen", REOPEN, {"reason": "需更正"}, prepare=_approved, url=_page("report_reopen")),
 )
 
+
+def _files_form(county):
+    """The city's form with a file field (one per test world)."""
+    form = ReportForm.objects.filter(unit=county["city"], code="scope-files").first()
+    if form is None:
+        form = services.form_create(
+            unit=county["city"], actor=SYSTEM, code="scope-files", name="附件报表", period_type=PeriodType.YEARLY
+        )
+        version = services.version_draft(form=form, actor=SYSTEM)
+        section = services.section_add(version=version, actor=SYSTEM, title="材料")
+        services.field_add(section=section, actor=SYSTEM, code="minutes", label="会议记录", kind=FieldKind.FILE)
+        services.form_publish(form=form, actor=SYSTEM)
+    return form
+
+
+def _attachment(county, users, village):
+    n = next(_seq)
+    report = services.report_open(form=_files_form(county), unit=village, day=date(2024 - n, 6, 1), actor=SYSTEM)
+    upload = ContentFile(b"%PDF-1.4\n%scope\n", name="会议记录.pdf")
+    services.report_save_draft(report=report, actor=SYSTEM, values={}, files={"minutes": upload})
+    return ReportAttachment.objects.get(answer__report=report)
+
+
+def _draft(version):
+    FormVersion.objects.filter(pk=version.pk).update(published_at=None)
+
+
+def _draft_form(county, users, form):
+    for version in form.versions.all():
+        _draft(version)
+    return form
+
+
+def _draft_version(county, users, version):
+    _draft(version)
+    return version
+
+
+def _two_sections(county, users, section):
+    """The section's version as a draft with a second section, so the first can move down."""
+    _draft(section.version)
+    FormSection.objects.create(version=section.version, title="第二部分", order=section.order + 1)
+    return section
+
+
+def _draft_of(county, users, obj):
+    _draft(obj.version)
+    return obj
+
+
+def _builder(route):
+    return lambda obj: reverse(f"reporting:{route}", args=[obj.pk])
+
+
+FORM_PAGES = (
+    Act("page publish", CHANGE, prepare=_draft_form, url=_builder("form_publish")),
+    Act("page new version", CHANGE, url=_builder("form_new_version")),
+)
+VERSION_PAGES = (
+    Act("page section add", CHANGE, {"title": "新分组"}, prepare=_draft_version, url=_builder("section_add")),
+    Act(
+        "page rule add",
+        CHANGE,
+        {"left": "members", "operator": ">=", "right_constant": "1", "severity": "warning", "message": "至少1人"},
+        prepare=_draft_version,
+        url=_builder("rule_add"),
+    ),
+)
+SECTION_PAGES = (
+    Act("page section move", CHANGE, {"direction": "down"}, prepare=_two_sections, url=_builder("section_move")),
+    Act(
+        "page field add",
+        CHANGE,
+        {"code": "extra", "label": "新增项", "kind": "integer"},
+        prepare=_draft_of,
+        url=_builder("field_add"),
+    ),
+)
+FIELD_PAGES = (Act("page field move", CHANGE, {"direction": "down"}, prepare=_draft_of, url=_builder("field_move")),)
+
 TOWNSHIPS = {"unit_key_in": "township_a", "unit_key_out": "township_b", "admin": False}
 
 CASES = [
@@ -124,11 +208,12 @@ CASES = [
         make=_form,
         api_list="/api/v1/reporting/forms/",
         api_delete=False,
+        ui_actions=FORM_PAGES,
         **TOWNSHIPS,
     ),
-    ScopeCase(name="form_version", model=FormVersion, make=_version, **TOWNSHIPS),
-    ScopeCase(name="form_section", model=FormSection, make=_section, **TOWNSHIPS),
-    ScopeCase(name="form_field", model=FormField, make=_field, **TOWNSHIPS),
+    ScopeCase(name="form_version", model=FormVersion, make=_version, ui_actions=VERSION_PAGES, **TOWNSHIPS),
+    ScopeCase(name="form_section", model=FormSection, make=_section, ui_actions=SECTION_PAGES, **TOWNSHIPS),
+    ScopeCase(name="form_field", model=FormField, make=_field, ui_actions=FIELD_PAGES, **TOWNSHIPS),
     ScopeCase(name="validation_rule", model=ValidationRule, make=_rule, **TOWNSHIPS),
     ScopeCase(
         name="report",
@@ -154,5 +239,12 @@ CASES = [
         ui_update=_items_page,
         ui_update_data={"codes": ["members"]},
         marker=lambda obj: obj.unit.name,
+    ),
+    ScopeCase(
+        name="report_attachment",
+        model=ReportAttachment,
+        make=_attachment,
+        admin=False,
+        ui_detail=lambda obj: reverse("reporting:attachment", args=[obj.pk]),
     ),
 ]
