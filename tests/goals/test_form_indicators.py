@@ -16,6 +16,7 @@ from accounts.permissions import SYSTEM
 from accounts.roles import Role
 from core import events
 from core.models import AuditEntry
+from dangjian.celery import app as celery_app
 from goals import form_indicators, rollup, services
 from goals import indicators as registry
 from goals.models import FormIndicator, PeriodValue, RollupValue
@@ -30,12 +31,16 @@ YEAR = 2024
 
 
 @pytest.fixture(autouse=True)
-def _eager(settings):
-    # The roll-up queued after commit runs in the test's process (as without REDIS_URL).
-    settings.CELERY_TASK_ALWAYS_EAGER = True
+def _eager():
+    # The roll-up queued after commit runs in the test's process (as without REDIS_URL). Celery's own conf, not
+    # Django's setting: the app reads the setting once, when an earlier test first used it.
+    conf = celery_app.conf
+    before = {key: conf.get(key) for key in ("task_always_eager", "task_eager_propagates")}
+    conf.update(task_always_eager=True, task_eager_propagates=True)
     registry.reset_dynamic()
     yield
     registry.reset_dynamic()
+    conf.update(before)
 
 
 @pytest.fixture

@@ -34,7 +34,7 @@ def _media(settings, tmp_path):
 
 
 @pytest.fixture
-def report(county, users):
+def report(county, users, frozen_today):
     form = services.form_create(
         unit=county["city"], actor=SYSTEM, code="files", name="附件与表格", period_type=PeriodType.MONTHLY
     )
