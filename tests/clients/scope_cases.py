@@ -1,12 +1,17 @@
+from itertools import count
+
 from accounts.permissions import CHANGE
 from clients.models import SystemClient
 from tests.scope import Act, ScopeCase
 
 from .helpers import make_client
 
+_n = count(1)
+
 
 def _client(county, users, unit):
-    return make_client(unit)[0]
+    # A name of its own: the lists are searched for it (an outside client must not show).
+    return make_client(unit, name=f"外部系统{next(_n):03d}")[0]
 
 
 def _page(step):
