@@ -73,6 +73,7 @@ class ErrorCode(models.TextChoices):
     NOT_AUTHENTICATED = "not_authenticated", _("Sign in or send an API token.")
     AUTHENTICATION_FAILED = "authentication_failed", _("The credentials are wrong.")
     PERMISSION_DENIED = "permission_denied", _("You may not do this.")
+    INSUFFICIENT_SCOPE = "insufficient_scope", _("The system client's token lacks the scope this endpoint needs.")
     NOT_FOUND = "not_found", _("Not found, or outside your jurisdiction.")
     # The request itself (405, 406, 415, 429) and the fallback.
     METHOD_NOT_ALLOWED = "method_not_allowed", _("This method is not allowed here.")
@@ -89,6 +90,7 @@ STATUS = {
     ErrorCode.NOT_AUTHENTICATED: 401,
     ErrorCode.AUTHENTICATION_FAILED: 401,
     ErrorCode.PERMISSION_DENIED: 403,
+    ErrorCode.INSUFFICIENT_SCOPE: 403,
     ErrorCode.NOT_FOUND: 404,
     ErrorCode.METHOD_NOT_ALLOWED: 405,
     ErrorCode.NOT_ACCEPTABLE: 406,

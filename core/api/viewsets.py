@@ -9,6 +9,7 @@ from rest_framework import exceptions, status, viewsets
 from rest_framework.response import Response
 
 from accounts.scoping import CHANGE, VIEW, restrict
+from core.api.scopes import check_scope
 
 
 class ScopedViewSetMixin:
@@ -20,6 +21,15 @@ class ScopedViewSetMixin:
 
     # Ids are numbers: anything else matches no route (404), for the detail routes and every detail action alike.
     lookup_value_regex = r"[0-9]+"
+
+    # The OAuth2 scopes a system client's token needs here, (read, write); None: the app's entry of
+    # core.api.scopes.APP_SCOPES, the one place they are declared.
+    required_scopes: tuple[str | None, str | None] | None = None
+
+    def check_permissions(self, request):
+        # Before the permission classes, which an action may replace (`@action(permission_classes=...)`).
+        check_scope(request, self)
+        super().check_permissions(request)  # type: ignore[misc]
 
     def get_queryset(self):
         action = VIEW if self.request.method in ("GET", "HEAD", "OPTIONS") else CHANGE
