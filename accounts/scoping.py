@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from django.apps import apps
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery, Value
-from django.db.models.functions import Concat, Substr
+from django.db.models.functions import Concat, Now, Substr
 
 from .roles import STAFF_ROLES, Role
 
@@ -198,8 +198,10 @@ def repath_cached(old_path: str, new_path: str) -> int:
     changed = 0
     for model in apps.get_models():
         for column in getattr(model, "scope_path_cache", {}).values():
+            # Moved rows count as changed for incremental sync (updated_since): the new subtree's clients see them.
+            touched = {"updated_at": Now()} if any(f.name == "updated_at" for f in model._meta.fields) else {}
             changed += model._base_manager.filter(**{f"{column}__startswith": old_path}).update(
-                **{column: Concat(Value(new_path), Substr(column, len(old_path) + 1))}
+                **{column: Concat(Value(new_path), Substr(column, len(old_path) + 1))}, **touched
             )
     return changed
 

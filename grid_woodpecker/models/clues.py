@@ -42,6 +42,7 @@ class ClueCategory(models.Model):
         related_name="+",
     )
     is_active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = GridScopedQuerySet.as_manager()
 
@@ -77,6 +78,7 @@ class InspectionTask(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     takers = models.ManyToManyField(Woodpecker, verbose_name=_("taken by"), blank=True, related_name="tasks")
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = GridScopedQuerySet.as_manager()
 
@@ -201,7 +203,7 @@ class Clue(CachedScopePathMixin, models.Model):
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = GridScopedQuerySet.as_manager()
 
@@ -258,6 +260,7 @@ class ClueEvent(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("time"), default=timezone.now, editable=False, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = GridScopedQuerySet.as_manager()
 
@@ -326,6 +329,7 @@ class AbuseListEntry(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = GridScopedQuerySet.as_manager()
 
