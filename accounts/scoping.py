@@ -127,10 +127,30 @@ def action_q(model: type[models.Model], user, action: str, queryset=None) -> Q:
     - `scope_owner_field`: a lookup to a User who may do `scope_owner_actions` (default VIEW) on their own rows
       wherever they lie.
     """
+    if action == VIEW and getattr(model, "scope_follows_model", None):
+        return follows_model_q(model, user)
     q = scope_q(model, scope_paths(user, roles=roles_for(model, action, queryset))) | department_q(model, user, action)
     owner_field = getattr(model, "scope_owner_field", None)
     if owner_field and action in getattr(model, "scope_owner_actions", (VIEW,)):
         q |= Q(OwnRows(model, owner_field, user))
+    return q
+
+
+def follows_model_q(model: type[models.Model], user) -> Q:
+    """A feed about rows of other models (core.Tombstone, its `scope_follows_model` field holding "app.model"):
+    each row is visible where the row it names lay, to the roles that may view that model (`roles_for`); one
+    prefix test per distinct set of subtrees, however many models share it."""
+    field = model.scope_follows_model  # type: ignore[attr-defined]
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for other in apps.get_models():
+        if other is model or getattr(other, "scope_field", None) is None:
+            continue
+        paths = tuple(scope_paths(user, roles=roles_for(other, VIEW, other._default_manager.all())))
+        if paths:
+            groups.setdefault(paths, []).append(other._meta.label_lower)
+    q = Q(pk__in=[])
+    for paths, labels in groups.items():
+        q |= Q(**{f"{field}__in": labels}) & scope_q(model, paths)
     return q
 
 

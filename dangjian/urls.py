@@ -27,6 +27,7 @@ api_v1 = [
     path("redoc/", api_docs.redoc_view, name="api-redoc"),
     path("accounts/", include("accounts.api.urls")),
     path("notifications/", include("notifications.api.urls")),
+    path("", include("core.api.urls")),  # the deletion feed, tombstones/
 ] + [path(f"{app}/", include(f"{app}.api.urls")) for _prefix, app in DOMAIN_APPS]
 
 FAVICON = lazy(static_path, str)("img/favicon.ico")  # lazy: the static storage is asked when the view answers

@@ -1,0 +1,88 @@
+"""The deletion feed: `/api/v1/tombstones/?model=cadres.partymember&since=2026-12-01T00:00:00%2B08:00`.
+
+Rows come through `restrict()` like every list (core.Tombstone's `scope_follows_model`: a deletion is visible
+where the record lay, to the roles that could see it), oldest first by (`deleted_at`, `id`), paged by the same
+keyset cursor as a sync (`core.api.pagination.SyncPagination`). A client syncing a list reads this feed with the
+same `since` and drops the ids it names.
+"""
+
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions, serializers
+from rest_framework.exceptions import ErrorDetail
+
+from core.api.filters import parse_since
+from core.api.pagination import SyncPagination
+from core.api.viewsets import ScopedReadOnlyModelViewSet
+from core.errors import ErrorCode
+from core.models import Tombstone
+from core.tombstones import tracked_models
+
+
+class TombstoneSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Tombstone
+        fields = ["id", "model", "object_id", "code", "deleted_at"]
+        read_only_fields = fields
+
+
+class TombstonePagination(SyncPagination):
+    sync_field = "deleted_at"
+
+
+def model_labels() -> list[str]:
+    return sorted(model._meta.label_lower for model in tracked_models())
+
+
+class _Labels:
+    """The labels, read when the schema is built (the app registry is ready by then, not at import)."""
+
+    def __iter__(self):
+        return iter(model_labels())
+
+
+LABELS = _Labels()
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "model",
+                OpenApiTypes.STR,
+                description="The deleted records of this model only (its label, e.g. cadres.partymember).",
+                enum=LABELS,
+            ),
+            OpenApiParameter(
+                "since",
+                OpenApiTypes.DATETIME,
+                description="Deletions at or after this time (ISO 8601 with a time zone).",
+            ),
+        ]
+    )
+)
+class TombstoneViewSet(ScopedReadOnlyModelViewSet):
+    """Records deleted in your jurisdiction, oldest first: drop them from your copy."""
+
+    api_route = "tombstones", "tombstone"
+
+    queryset = Tombstone.objects.order_by("deleted_at", "id")
+    serializer_class = TombstoneSerializer
+    pagination_class = TombstonePagination
+    filter_backends: list = []
+
+    def filter_queryset(self, queryset):
+        if self.action != "list":
+            return queryset
+        params = self.request.query_params
+        if "model" in params:
+            label = params["model"].strip().lower()
+            if label not in model_labels():
+                message = ErrorDetail(_("The value is not one of the choices."), code=ErrorCode.INVALID_CHOICE)
+                raise exceptions.ValidationError({"model": [message]})
+            queryset = queryset.filter(model=label)
+        since = parse_since(params, "since")
+        if since is not None:
+            queryset = queryset.filter(deleted_at__gte=since)
+        return queryset
