@@ -6,8 +6,9 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.exceptions import ErrorDetail
-from rest_framework.pagination import BasePagination, CursorPagination, PageNumberPagination, replace_query_param
+from rest_framework.pagination import BasePagination, CursorPagination, PageNumberPagination
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 
 from core.api.filters import SYNC_FIELD, is_sync
 from core.errors import ErrorCode
@@ -53,10 +54,10 @@ class SyncPagination(BasePagination):
     def decode(self, raw: str):
         try:
             text = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode()
-            stamp, pk = text.split("|")
-            updated_at, pk = parse_datetime(stamp), int(pk)
+            stamp, key = text.split("|")
+            updated_at, pk = parse_datetime(stamp), int(key)
         except (binascii.Error, UnicodeDecodeError, ValueError):
-            updated_at = None
+            updated_at, pk = None, 0
         if updated_at is None or updated_at.tzinfo is None:
             message = ErrorDetail(_("The cursor is not valid."), code=ErrorCode.INVALID_CURSOR)
             raise exceptions.ValidationError({self.cursor_query_param: [message]})

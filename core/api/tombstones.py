@@ -6,6 +6,8 @@ keyset cursor as a sync (`core.api.pagination.SyncPagination`). A client syncing
 same `since` and drops the ids it names.
 """
 
+from collections.abc import Sequence
+
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -14,7 +16,7 @@ from rest_framework.exceptions import ErrorDetail
 
 from core.api.filters import parse_since
 from core.api.pagination import SyncPagination
-from core.api.viewsets import ScopedReadOnlyModelViewSet
+from core.api.viewsets import ScopedReadOnlyModelViewSet, ServiceWrittenMixin
 from core.errors import ErrorCode
 from core.models import Tombstone
 from core.tombstones import tracked_models
@@ -35,11 +37,14 @@ def model_labels() -> list[str]:
     return sorted(model._meta.label_lower for model in tracked_models())
 
 
-class _Labels:
+class _Labels(Sequence):
     """The labels, read when the schema is built (the app registry is ready by then, not at import)."""
 
-    def __iter__(self):
-        return iter(model_labels())
+    def __getitem__(self, index):
+        return model_labels()[index]
+
+    def __len__(self):
+        return len(model_labels())
 
 
 LABELS = _Labels()
@@ -62,7 +67,7 @@ LABELS = _Labels()
         ]
     )
 )
-class TombstoneViewSet(ScopedReadOnlyModelViewSet):
+class TombstoneViewSet(ServiceWrittenMixin, ScopedReadOnlyModelViewSet):
     """Records deleted in your jurisdiction, oldest first: drop them from your copy."""
 
     api_route = "tombstones", "tombstone"
@@ -71,6 +76,10 @@ class TombstoneViewSet(ScopedReadOnlyModelViewSet):
     serializer_class = TombstoneSerializer
     pagination_class = TombstonePagination
     filter_backends: list = []
+
+    # Written by core.tombstones only: a write finds the row (404 outside the scope) and is refused (405).
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, **kwargs)
 
     def filter_queryset(self, queryset):
         if self.action != "list":

@@ -25,6 +25,8 @@ class ScopedViewSetMixin(ConcurrencyMixin):
     # Given by the DRF view the mixin is combined with (declared for the type checker).
     request: Any
     kwargs: Any
+    lookup_field: str
+    lookup_url_kwarg: str | None
     get_serializer: Any
 
     # Ids are numbers: anything else matches no route (404), for the detail routes and every detail action alike.
