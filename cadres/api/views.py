@@ -67,6 +67,7 @@ class PersonViewSet(CadresViewSet):
 
     queryset = models.Person.objects.select_related("unit").order_by("id")
     code_field = "code"  # people/P7KX3M9QA/ as well as people/12/
+    ordering_fields = ("id", "updated_at", "code")  # `?ordering=` (core/api/filters.py)
     serializer_class = s.PersonSerializer
     create_serializer = s.PersonCreateSerializer
 
@@ -110,6 +111,7 @@ class PartyMemberViewSet(CadresViewSet):
     queryset = models.PartyMember.objects.select_related(
         "person", "unit", "floating_managing_unit", "report_community"
     ).order_by("id")
+    ordering_fields = ("id", "updated_at", "joined_on")  # `?ordering=` (core/api/filters.py)
     serializer_class = s.PartyMemberSerializer
     create_serializer = s.PartyMemberCreateSerializer
 

@@ -28,6 +28,7 @@ class OrganizationUnitViewSet(ScopedModelViewSet):
     code of digits only); filter with `within=<code>`."""
 
     queryset = OrganizationUnit.objects.select_related("parent", "party_org").order_by("path")
+    ordering_fields = ("id", "updated_at", "code", "name", "path")  # `?ordering=` (core/api/filters.py)
     code_field = "code"  # units/VILA10001/ and units/code:421081/ (a division code) as well as units/12/
     serializer_class = OrganizationUnitSerializer
     filterset_class = OrganizationUnitFilter

@@ -84,9 +84,7 @@ def test_every_list_honours_updated_since(world, api_for):
     assert {"member-list", "clue-list", "unit-list", "person-list", "income-report-list", "target-list"} <= set(checked)
 
 
-@pytest.mark.parametrize(
-    "value", ["yesterday", "2026-12-01T00:00:00", "2026-13-01T00:00:00+08:00", "", "2026-12-01"]
-)
+@pytest.mark.parametrize("value", ["yesterday", "2026-12-01T00:00:00", "2026-13-01T00:00:00+08:00", "", "2026-12-01"])
 def test_a_bad_updated_since_is_a_400_with_its_code(county, users, api_for, value):
     answer = api_for(users["staff_a"]).get("/api/v1/cadres/members/", {"updated_since": value})
     assert answer.status_code == 400
