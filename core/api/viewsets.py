@@ -14,7 +14,7 @@ from core.api.concurrency import ConcurrencyMixin
 
 # A detail route of a viewset with a stable code (`code_field`): an id, a code with a letter or a hyphen, or any
 # code written `code:<code>` (a national division code is all digits, like an id: `units/code:421081/`).
-ID_OR_CODE = r"(?:[0-9]+|(?:code:)?[0-9A-Za-z][0-9A-Za-z-]{0,31})"
+ID_OR_CODE = r"(?:code:)?[0-9A-Za-z][0-9A-Za-z-]{0,31}"
 CODE_PREFIX = "code:"
 
 
