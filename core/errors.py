@@ -81,6 +81,11 @@ class ErrorCode(models.TextChoices):
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type", _("The request body's format is not supported.")
     THROTTLED = "throttled", _("Too many requests; try again later.")
     ERROR = "error", _("The request failed.")
+    # Incremental sync and optimistic concurrency (core/api/filters.py, core/api/concurrency.py).
+    INVALID_DATETIME = "invalid_datetime", _("A date-time with a time zone (ISO 8601) is expected.")
+    INVALID_ORDERING = "invalid_ordering", _("The list cannot be sorted by this field.")
+    INVALID_CURSOR = "invalid_cursor", _("The cursor is not valid.")
+    PRECONDITION_FAILED = "precondition_failed", _("The record has changed since you read it (If-Match).")
 
 
 CONFLICTS: frozenset[str] = frozenset()
@@ -97,6 +102,7 @@ STATUS = {
     ErrorCode.TOO_LARGE: 413,
     ErrorCode.UNSUPPORTED_MEDIA_TYPE: 415,
     ErrorCode.THROTTLED: 429,
+    ErrorCode.PRECONDITION_FAILED: 412,
 }
 
 

@@ -263,7 +263,12 @@ REST_FRAMEWORK = {
         "core.api.scopes.ScopePermission",
     ],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.StandardPagination",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Every list: its declared filters, `updated_since` and `ordering` (core/api/filters.py).
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "core.api.filters.UpdatedSinceFilter",
+        "core.api.filters.DeclaredOrderingFilter",
+    ],
     "DEFAULT_SCHEMA_CLASS": "core.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
     # JSON nested deeper than MAX_DEPTH levels or larger than DATA_UPLOAD_MAX_MEMORY_SIZE is refused with 400/413.

@@ -30,6 +30,7 @@ api_v1 = [
     # OAuth2 for the system clients: the token endpoint only (client credentials; clients/, docs/api.md).
     path("oauth/token/", oauth_views.TokenView.as_view(), name="oauth-token"),
     path("notifications/", include("notifications.api.urls")),
+    path("", include("core.api.urls")),  # the deletion feed, tombstones/
 ] + [path(f"{app}/", include(f"{app}.api.urls")) for _prefix, app in DOMAIN_APPS]
 
 FAVICON = lazy(static_path, str)("img/favicon.ico")  # lazy: the static storage is asked when the view answers

@@ -264,3 +264,20 @@ def test_the_schema_documents_the_oauth2_scheme_and_each_operations_scope(users,
         op["post"] for path, op in schema["paths"].items() if path.endswith("/reveal/") and "post" in op
     )
     assert not any("oauth2" in requirement for requirement in people_reveal["security"])
+
+
+def test_the_deletion_feed_names_only_the_models_the_tokens_scopes_read(county):
+    """A client reads the tombstone feed with any token, and hears only of the models its scopes let it read."""
+    from core.models import Tombstone
+
+    village = county["village_a1"]
+    Tombstone.objects.create(model="organizations.organizationunit", object_id="1", unit_path=village.path)
+    Tombstone.objects.create(model="grid_woodpecker.clue", object_id="2", unit_path=village.path)
+    seen = {}
+    for scopes in (("hierarchy:read",), ("hierarchy:read", "clues:read")):
+        _client, secret = make_client(county["township_a"], scopes=scopes, name="+".join(scopes))
+        response = _api(_token(_client.client_id, secret)["access_token"]).get("/api/v1/tombstones/")
+        assert response.status_code == 200, response.content
+        seen[scopes] = {row["model"] for row in response.json()["results"]}
+    assert seen[("hierarchy:read",)] == {"organizations.organizationunit"}
+    assert "grid_woodpecker.clue" not in seen[("hierarchy:read",)]
