@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from django.apps import apps
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery, Value
-from django.db.models.functions import Concat, Substr
+from django.db.models.functions import Concat, Now, Substr
 
 from .roles import STAFF_ROLES, Role
 
@@ -127,10 +127,30 @@ def action_q(model: type[models.Model], user, action: str, queryset=None) -> Q:
     - `scope_owner_field`: a lookup to a User who may do `scope_owner_actions` (default VIEW) on their own rows
       wherever they lie.
     """
+    if action == VIEW and getattr(model, "scope_follows_model", None):
+        return follows_model_q(model, user)
     q = scope_q(model, scope_paths(user, roles=roles_for(model, action, queryset))) | department_q(model, user, action)
     owner_field = getattr(model, "scope_owner_field", None)
     if owner_field and action in getattr(model, "scope_owner_actions", (VIEW,)):
         q |= Q(OwnRows(model, owner_field, user))
+    return q
+
+
+def follows_model_q(model: type[models.Model], user) -> Q:
+    """A feed about rows of other models (core.Tombstone, its `scope_follows_model` field holding "app.model"):
+    each row is visible where the row it names lay, to the roles that may view that model (`roles_for`); one
+    prefix test per distinct set of subtrees, however many models share it."""
+    field = model.scope_follows_model  # type: ignore[attr-defined]
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for other in apps.get_models():
+        if other is model or getattr(other, "scope_field", None) is None:
+            continue
+        paths = tuple(scope_paths(user, roles=roles_for(other, VIEW, other._default_manager.all())))
+        if paths:
+            groups.setdefault(paths, []).append(other._meta.label_lower)
+    q = Q(pk__in=[])
+    for paths, labels in groups.items():
+        q |= Q(**{f"{field}__in": labels}) & scope_q(model, paths)
     return q
 
 
@@ -198,8 +218,10 @@ def repath_cached(old_path: str, new_path: str) -> int:
     changed = 0
     for model in apps.get_models():
         for column in getattr(model, "scope_path_cache", {}).values():
+            # Moved rows count as changed for incremental sync (updated_since): the new subtree's clients see them.
+            touched = {"updated_at": Now()} if any(f.name == "updated_at" for f in model._meta.fields) else {}
             changed += model._base_manager.filter(**{f"{column}__startswith": old_path}).update(
-                **{column: Concat(Value(new_path), Substr(column, len(old_path) + 1))}
+                **{column: Concat(Value(new_path), Substr(column, len(old_path) + 1))}, **touched
             )
     return changed
 

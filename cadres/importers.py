@@ -8,6 +8,7 @@ few queries); posts and reserves, fewer and richer, through their services. Roll
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import CHANGE, IMPORT, VIEW, restrict, units_for
@@ -270,7 +271,11 @@ class MemberImporter(PersonImporter):
         with transaction.atomic():
             Person.objects.bulk_create(new_people, batch_size=2000)
             PartyMember.objects.bulk_create(new_members, batch_size=2000)
-            PartyMember.objects.bulk_update([m for m, _d in changed], ["unit", "status", "joined_on"], batch_size=2000)
+            for member, _d in changed:
+                member.updated_at = timezone.now()  # bulk_update does not touch auto_now fields
+            PartyMember.objects.bulk_update(
+                [m for m, _d in changed], ["unit", "status", "joined_on", "updated_at"], batch_size=2000
+            )
             audit.record_many(actor=actor, action="person.create", items=((p, p.unit, {}) for p in new_people))
             audit.record_many(actor=actor, action="member.create", items=((m, m.unit, {}) for m in new_members))
             audit.record_many(actor=actor, action="member.update", items=((m, m.unit, d) for m, d in changed))

@@ -104,6 +104,7 @@ class IncomeReport(models.Model):
         related_name="+",
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -173,6 +174,7 @@ class Project(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=ProjectStatus.choices, default=ProjectStatus.PLANNED)
     start_year = models.PositiveSmallIntegerField(_("start year"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -205,6 +207,7 @@ class ThresholdTarget(models.Model):
     target_share = models.DecimalField(
         _("target share (%)"), max_digits=5, decimal_places=2, help_text=_("Percentage of villages, e.g. 70.")
     )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -242,6 +245,7 @@ class DoublingPlan(models.Model):
     base_year = models.PositiveSmallIntegerField(_("base year"))
     target_year = models.PositiveSmallIntegerField(_("target year"))
     multiple = models.DecimalField(_("multiple"), max_digits=5, decimal_places=2, default=Decimal("2.00"))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -278,6 +282,7 @@ class RewardScheme(models.Model):
     village_cap = models.DecimalField(
         _("cap per village (yuan)"), **MONEY, null=True, blank=True, help_text=_("Empty: no cap over all rules.")
     )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -373,6 +378,7 @@ class VillageReward(models.Model):
     computed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("computed by"), null=True, blank=True, on_delete=models.SET_NULL
     )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -404,6 +410,7 @@ class ProjectCompetition(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("year"))
     name = models.CharField(_("name"), max_length=120)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -436,6 +443,7 @@ class ProjectScore(models.Model):
     score = models.DecimalField(_("score"), max_digits=5, decimal_places=2)
     comment = models.CharField(_("comment"), max_length=300, blank=True)
     scored_at = models.DateTimeField(_("scored at"), auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = ScopedQuerySet.as_manager()
 

@@ -173,7 +173,7 @@ def _supersede(report: IncomeReport) -> None:
     )
     if current is not None:
         current.status = ReportStatus.SUPERSEDED
-        current.save(update_fields=["status"])
+        current.save(update_fields=["status", "updated_at"])
         report.previous = report.previous or current
 
 

@@ -15,6 +15,9 @@ class CoreConfig(AppConfig):
         from core import fields
 
         from . import checks  # noqa: F401  (registers the start-up key checks)
+        from .tombstones import connect as connect_tombstones
+
+        connect_tombstones()  # the deletion feed (/api/v1/tombstones/)
 
         # Every model serializer reads model dates through the fields bounded to 1900–2100 (DRF's field mapping,
         # so no serializer has to remember it); plain serializers and forms use core.fields explicitly.

@@ -73,6 +73,7 @@ class ErrorCode(models.TextChoices):
     NOT_AUTHENTICATED = "not_authenticated", _("Sign in or send an API token.")
     AUTHENTICATION_FAILED = "authentication_failed", _("The credentials are wrong.")
     PERMISSION_DENIED = "permission_denied", _("You may not do this.")
+    INSUFFICIENT_SCOPE = "insufficient_scope", _("The system client's token lacks the scope this endpoint needs.")
     NOT_FOUND = "not_found", _("Not found, or outside your jurisdiction.")
     # The request itself (405, 406, 415, 429) and the fallback.
     METHOD_NOT_ALLOWED = "method_not_allowed", _("This method is not allowed here.")
@@ -80,6 +81,11 @@ class ErrorCode(models.TextChoices):
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type", _("The request body's format is not supported.")
     THROTTLED = "throttled", _("Too many requests; try again later.")
     ERROR = "error", _("The request failed.")
+    # Incremental sync and optimistic concurrency (core/api/filters.py, core/api/concurrency.py).
+    INVALID_DATETIME = "invalid_datetime", _("A date-time with a time zone (ISO 8601) is expected.")
+    INVALID_ORDERING = "invalid_ordering", _("The list cannot be sorted by this field.")
+    INVALID_CURSOR = "invalid_cursor", _("The cursor is not valid.")
+    PRECONDITION_FAILED = "precondition_failed", _("The record has changed since you read it (If-Match).")
 
 
 CONFLICTS: frozenset[str] = frozenset()
@@ -89,12 +95,14 @@ STATUS = {
     ErrorCode.NOT_AUTHENTICATED: 401,
     ErrorCode.AUTHENTICATION_FAILED: 401,
     ErrorCode.PERMISSION_DENIED: 403,
+    ErrorCode.INSUFFICIENT_SCOPE: 403,
     ErrorCode.NOT_FOUND: 404,
     ErrorCode.METHOD_NOT_ALLOWED: 405,
     ErrorCode.NOT_ACCEPTABLE: 406,
     ErrorCode.TOO_LARGE: 413,
     ErrorCode.UNSUPPORTED_MEDIA_TYPE: 415,
     ErrorCode.THROTTLED: 429,
+    ErrorCode.PRECONDITION_FAILED: 412,
 }
 
 

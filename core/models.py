@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -166,3 +167,39 @@ class ColumnMapping(models.Model):
 
     def __str__(self):
         return f"{self.kind}: {self.mapping}"
+
+
+class Tombstone(models.Model):
+    """A deleted record, as the API's deletion feed reports it (`/api/v1/tombstones/`, docs/api.md).
+
+    Written by `core.tombstones` (a post_delete receiver of every model an API list serves) in the deleting
+    transaction, so a rolled-back deletion leaves none. The row keeps what a syncing client needs to drop its copy —
+    the model's label, the id, the stable code when the model has one — and the path of the unit the record lay
+    under, by which it is scoped: a row is visible where the deleted record was, to the roles that could see it
+    (`scope_follows_model`, accounts/scoping.py). The path is a column, not a foreign key: the unit may be the
+    deleted record itself, or go later. A subtree move rewrites it like the busy tables' cached paths.
+    """
+
+    scope_field = "unit"
+    scope_path_cache = {"unit": "unit_path"}
+    scope_follows_model = "model"
+    scope_write_roles = ()  # written by the receiver only, never through a page or an endpoint
+
+    model = models.CharField(_("model"), max_length=100)
+    object_id = models.CharField(_("object id"), max_length=64)
+    code = models.CharField(_("code"), max_length=64, blank=True)
+    unit_path = models.CharField(max_length=255, blank=True, default="", editable=False)
+    deleted_at = models.DateTimeField(_("deleted at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("deleted record")
+        verbose_name_plural = _("deleted records")
+        ordering = ["deleted_at", "id"]
+        indexes = [
+            models.Index(fields=["deleted_at", "id"], name="tombstone_sync"),
+            models.Index(fields=["model", "deleted_at", "id"], name="tombstone_model_sync"),
+            models.Index(fields=["unit_path"], name="tombstone_unit_path", opclasses=["text_pattern_ops"]),
+        ]
+
+    def __str__(self):
+        return f"{self.model} #{self.object_id}"

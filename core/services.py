@@ -116,7 +116,9 @@ def update_fields(
         if save is not None:
             save(locked)
         else:
-            locked.save(update_fields=list(changed) if only_changed else None)
+            # A partial save still marks the change time, which incremental sync (updated_since) reads.
+            touched = [*changed, *(["updated_at"] if hasattr(locked, "updated_at") else [])]
+            locked.save(update_fields=touched if only_changed else None)
         audited = set(allowed if audit_fields is None else audit_fields)
         changes = {name: values for name, values in changed.items() if name in audited}
         if unit is _DEFAULT:

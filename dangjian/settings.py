@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "oauth2_provider",  # OAuth2 client credentials for the system clients (clients/)
     "core",
     "accounts",
     "organizations",
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
     "grid_woodpecker",
     "collective_economy",
     "reporting",
+    "clients",
     # Last: its demo step recomputes the roll-ups after every other app has built its records.
     "goals",
     "notifications",
@@ -251,11 +253,22 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an expired or wrong token answers 401 (DRF takes the header from the first class).
         "accounts.auth.ExpiringTokenAuthentication",
+        # A system client's OAuth2 bearer token (clients/auth.py): runs as its service account.
+        "clients.auth.ClientTokenAuthentication",
         "accounts.auth.PortalSessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # A system client's token must also hold the endpoint's scope (core/api/scopes.py); 403 insufficient_scope.
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "core.api.scopes.ScopePermission",
+    ],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.StandardPagination",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Every list: its declared filters, `updated_since` and `ordering` (core/api/filters.py).
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "core.api.filters.UpdatedSinceFilter",
+        "core.api.filters.DeclaredOrderingFilter",
+    ],
     "DEFAULT_SCHEMA_CLASS": "core.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
     # JSON nested deeper than MAX_DEPTH levels or larger than DATA_UPLOAD_MAX_MEMORY_SIZE is refused with 400/413.
@@ -269,6 +282,7 @@ REST_FRAMEWORK = {
         "core.api.throttling.AnonThrottle",
         "core.api.throttling.UserThrottle",
         "core.api.throttling.ClientThrottle",
+        "core.api.throttling.SystemClientThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("THROTTLE_ANON", default="60/minute"),
@@ -290,6 +304,38 @@ REST_FRAMEWORK = {
 # Request bodies: Django's limit for forms, and the API's JSON parser reads no more than this either.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+
+# System clients (clients/): OAuth2 client credentials only, short-lived tokens, no refresh tokens, every other
+# grant refused by the server class. Scopes: core/api/scopes.py. Secrets are stored hashed.
+SYSTEM_CLIENT_RATE = env.int("THROTTLE_SYSTEM_CLIENT", default=600)  # requests a minute, unless the client says
+# Named here (django-oauth-toolkit's default) so that clients' migration refers to it as a swappable model.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("OAUTH_TOKEN_SECONDS", default=900),
+    "OAUTH2_SERVER_CLASS": "oauthlib.oauth2.BackendApplicationServer",
+    "OAUTH2_VALIDATOR_CLASS": "clients.oauth.ClientValidator",
+    "SCOPES_BACKEND_CLASS": "clients.oauth.ScopesBackend",
+    "PKCE_REQUIRED": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    # RFC 9700 (OAuth 2.0 Security BCP) everywhere: tokens stored as checksums only, no token in a query string, no
+    # implicit or password grant; an insecure setting fails `check --deploy`.
+    **{
+        f"COMPLIANT_BCP_RFC9700_{gate}": True
+        for gate in (
+            "IMPLICIT_GRANT",
+            "PASSWORD_GRANT",
+            "PKCE_METHOD",
+            "ACCESS_TOKEN_TRANSPORT",
+            "AUTHZ_RESPONSE_ISS",
+            "TOKEN_STORAGE",
+            "REFRESH_TOKEN",
+            "REDIRECT_URI_SCHEME",
+            "REDIRECT_URI_MATCHING",
+            "PKCE_REQUIRED",
+        )
+    },
+}
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "dangjian API",

@@ -5,6 +5,7 @@ from django.templatetags.static import static as static_path
 from django.urls import include, path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
+from oauth2_provider import views as oauth_views
 
 from accounts import security_views
 from accounts import views as account_views
@@ -26,7 +27,10 @@ api_v1 = [
     path("docs/", api_docs.swagger_view, name="api-docs"),
     path("redoc/", api_docs.redoc_view, name="api-redoc"),
     path("accounts/", include("accounts.api.urls")),
+    # OAuth2 for the system clients: the token endpoint only (client credentials; clients/, docs/api.md).
+    path("oauth/token/", oauth_views.TokenView.as_view(), name="oauth-token"),
     path("notifications/", include("notifications.api.urls")),
+    path("", include("core.api.urls")),  # the deletion feed, tombstones/
 ] + [path(f"{app}/", include(f"{app}.api.urls")) for _prefix, app in DOMAIN_APPS]
 
 FAVICON = lazy(static_path, str)("img/favicon.ico")  # lazy: the static storage is asked when the view answers
@@ -41,6 +45,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),
+    path("clients/", include("clients.urls")),
     path("api/v1/", include(api_v1)),
     path("open311/v2/", include("grid_woodpecker.open311_urls")),
     # Sheet imports of every kind (core.sheets); their progress is read through imports:progress, which checks the

@@ -50,7 +50,7 @@ class Target(models.Model):
         related_name="handed_down",
     )
     rule = models.CharField(_("hand-down rule"), max_length=40, blank=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -87,6 +87,7 @@ class RollupValue(models.Model):
     denominator = models.DecimalField(_("denominator"), max_digits=18, decimal_places=2, null=True, blank=True)
     value = models.DecimalField(_("value"), max_digits=18, decimal_places=2, null=True, blank=True)
     computed_at = models.DateTimeField(_("computed at"))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = ScopedQuerySet.as_manager()
 

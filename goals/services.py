@@ -110,7 +110,7 @@ def _upsert(rows: list[RollupValue]) -> None:
         batch_size=2000,
         update_conflicts=True,
         unique_fields=["indicator", "unit", "year"],
-        update_fields=["numerator", "denominator", "value", "computed_at"],
+        update_fields=["numerator", "denominator", "value", "computed_at", "updated_at"],
     )
 
 

@@ -202,7 +202,7 @@ class OrganizationUnit(models.Model):
     sort_order = models.PositiveIntegerField(_("sort order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = OrganizationUnitQuerySet.as_manager()
 
@@ -343,7 +343,7 @@ class UnitBoundary(models.Model):
     generated = models.BooleanField(
         _("drawn for illustration"), default=False, help_text=_("Not a surveyed outline: drawn to show the map.")
     )
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = ScopedQuerySet.as_manager()
 

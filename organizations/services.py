@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import CharField, F, OuterRef, ProtectedError, Q, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Concat, LPad, Substr
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -125,7 +126,7 @@ def unit_create(
         raise Invalid(_("The tree is too deep here."), code=ErrorCode.TREE_TOO_DEEP, field="parent")
     _save_unique(unit)
     unit.path = (parent.path if parent else "") + _segment(unit.pk)
-    unit.save(update_fields=["path"])
+    unit.save(update_fields=["path", "updated_at"])
     party_org = PartyOrganization(
         unit=unit,
         name=party_org_name or _("%(unit)s Party Organization") % {"unit": name},
@@ -200,9 +201,10 @@ def unit_move(*, unit: OrganizationUnit, new_parent: OrganizationUnit, actor) ->
         log["units"] = OrganizationUnit.objects.filter(path__startswith=old_path).update(
             path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
             depth=F("depth") + delta,
+            updated_at=timezone.now(),
         )
         log["cached"] = repath_cached(old_path, new_path)
-    OrganizationUnit.objects.filter(pk=unit.pk).update(parent=new_parent)
+    OrganizationUnit.objects.filter(pk=unit.pk).update(parent=new_parent, updated_at=timezone.now())
     unit.refresh_from_db()
     # Every figure of the old and the new ancestors changes: recompute both chains (all years) after commit.
     events.records_changed(source="organizations", unit_ids=[unit.pk, old_parent and old_parent.pk], year=None)

@@ -37,6 +37,7 @@ PUBLIC = {
     "grid_woodpecker:password_reset": "a woodpecker resets a forgotten password by SMS code to its login's phone",
     "grid_woodpecker:public": "the public board of a grid: published clues without reporter or personal data",
     "public-clue-list": "the same public board in the API (GET only)",
+    "oauth-token": "the OAuth2 token endpoint: a system client proves itself by its client id and secret (POST only)",
     "unit-locate": "the woodpecker sign-up asks which grid a point lies in (grids are public: the sign-up lists them)",
     # Open311 GeoReport v2 reading is public by the standard (no reporter, no personal data); filing needs a key
     # (tried below: without one it is refused and writes nothing).

@@ -45,7 +45,12 @@ def test_parse_rate_accepts_multiples():
 
 def test_throttle_classes_are_on_by_default(settings):
     classes = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"]
-    assert {c.rsplit(".", 1)[1] for c in classes} == {"AnonThrottle", "UserThrottle", "ClientThrottle"}
+    assert {c.rsplit(".", 1)[1] for c in classes} == {
+        "AnonThrottle",
+        "UserThrottle",
+        "ClientThrottle",
+        "SystemClientThrottle",
+    }
 
 
 def test_user_throttle_answers_429_with_retry_after_and_chinese_message(api_for, users, rates):

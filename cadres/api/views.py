@@ -66,6 +66,8 @@ class PersonViewSet(CadresViewSet):
     api_route = "people", "person"
 
     queryset = models.Person.objects.select_related("unit").order_by("id")
+    code_field = "code"  # people/P7KX3M9QA/ as well as people/12/
+    ordering_fields = ("id", "updated_at", "code")  # `?ordering=` (core/api/filters.py)
     serializer_class = s.PersonSerializer
     create_serializer = s.PersonCreateSerializer
 
@@ -91,7 +93,8 @@ class PersonViewSet(CadresViewSet):
     @action(detail=True, methods=["post"])
     def reveal(self, request, pk=None):
         """The full ID number or phone, for roles whose work needs it. Every call is logged."""
-        person = restrict(models.Person.objects.select_related("unit"), request.user, VIEW).filter(pk=pk).first()
+        people = restrict(models.Person.objects.select_related("unit"), request.user, VIEW)
+        person = people.filter(**self.lookup_filter()).first()
         if person is None:
             raise exceptions.NotFound()
         field = self.validated(s.RevealSerializer)["field"]
@@ -108,6 +111,7 @@ class PartyMemberViewSet(CadresViewSet):
     queryset = models.PartyMember.objects.select_related(
         "person", "unit", "floating_managing_unit", "report_community"
     ).order_by("id")
+    ordering_fields = ("id", "updated_at", "joined_on")  # `?ordering=` (core/api/filters.py)
     serializer_class = s.PartyMemberSerializer
     create_serializer = s.PartyMemberCreateSerializer
 

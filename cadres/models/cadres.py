@@ -50,6 +50,7 @@ class CadrePost(models.Model):
     ended_on = models.DateField(_("left post on"), null=True, blank=True)
     end_reason = models.CharField(_("reason for leaving"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -96,6 +97,7 @@ class ElevatedManagement(models.Model):
     started_on = models.DateField(_("started on"))
     review_on = models.DateField(_("review date"))
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -137,6 +139,7 @@ class JointVetting(models.Model):
     result = models.CharField(_("result"), max_length=16, choices=VettingResult.choices)
     filed_on = models.DateField(_("filed on"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -171,6 +174,7 @@ class DegreeStudy(models.Model):
     target_level = models.CharField(_("degree aimed at"), max_length=16, choices=EducationLevel.choices)
     enrolled_on = models.DateField(_("enrolled on"))
     graduated_on = models.DateField(_("graduated on"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -205,6 +209,7 @@ class CapabilityAssessment(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     score = models.DecimalField(_("score"), max_digits=5, decimal_places=1)
     comment = models.CharField(_("comment"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = ScopedQuerySet.as_manager()
 

@@ -59,7 +59,7 @@ class DevelopmentRecord(models.Model):
     disqualified_on = models.DateField(_("disqualified on"), null=True, blank=True)
     disqualified_reason = models.CharField(_("reason for disqualification"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = ScopedQuerySet.as_manager()
 

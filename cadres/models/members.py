@@ -73,7 +73,7 @@ class PartyMember(CachedScopePathMixin, models.Model):
         related_name="member_households",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -138,6 +138,7 @@ class MemberTransfer(models.Model):
         "accounts.User", verbose_name=_("created by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = ScopedQuerySet.as_manager()
 

@@ -110,7 +110,7 @@ class Person(CachedScopePathMixin, models.Model):
     )
     unit_path = models.CharField(max_length=255, editable=False, blank=True, default="")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = ScopedQuerySet.as_manager()
 

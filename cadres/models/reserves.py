@@ -65,6 +65,7 @@ class ReserveCadre(models.Model):
     stage_on = models.DateField(_("stage reached on"))
     dropped_reason = models.CharField(_("reason for dropping"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = ScopedQuerySet.as_manager()
 

@@ -292,7 +292,9 @@ def _apply_step(record: DevelopmentRecord, step: DevelopmentStep, actor) -> None
                 person=record.person, unit=record.unit, status=MemberStatus.PROBATIONARY, joined_on=day, actor=actor
             )
         elif step.to_stage == DevelopmentStage.FULL:
-            PartyMember.objects.filter(person=record.person).update(status=MemberStatus.FULL, full_on=day)
+            PartyMember.objects.filter(person=record.person).update(
+                status=MemberStatus.FULL, full_on=day, updated_at=timezone.now()
+            )
     record.full_clean()
     record.save()
 

@@ -3,6 +3,7 @@
 from datetime import date
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import Conflict, Invalid
@@ -96,6 +97,7 @@ def transfer_receive(*, transfer: MemberTransfer, on: date, actor) -> MemberTran
     PartyMember.objects.filter(pk=transfer.member_id).update(
         unit=transfer.to_unit,
         unit_path=transfer.to_unit.path,
+        updated_at=timezone.now(),
         is_floating=False,
         floating_location="",
         floating_managing_unit=None,

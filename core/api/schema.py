@@ -15,10 +15,12 @@ from functools import cache
 
 from django.core.exceptions import FieldDoesNotExist
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
 from core import errors
+from core.api.concurrency import ConcurrencyMixin
 
 ERROR_RESPONSES = {
     "400": "Invalid input: messages and codes by field.",
@@ -29,6 +31,20 @@ ERROR_RESPONSES = {
 }
 WRITE_ERROR_RESPONSES = {"409": "Not allowed in the record's present state."}
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+PRECONDITION_RESPONSE = {"412": "If-Match names none of the record's present ETags: it changed since it was read."}
+ETAG = OpenApiParameter(
+    "ETag",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=[200],
+    description="The record's version; send it back in If-Match to update only that version.",
+)
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="The ETag of the version read (or *): a record changed since answers 412 precondition_failed.",
+)
 
 
 @cache
@@ -74,11 +90,28 @@ def _model_fields_along(field):
 
 
 class AutoSchema(SpectacularAutoSchema):
+    def _conditional(self) -> bool:
+        """A detail route of a viewset with ETags (core/api/concurrency.py)."""
+        action = getattr(self.view, "action", None)
+        return isinstance(self.view, ConcurrencyMixin) and action in ("retrieve", "update", "partial_update", "destroy")
+
+    def get_override_parameters(self):
+        parameters = list(super().get_override_parameters())
+        if self._conditional():
+            method = self.method.upper()
+            if method in ("GET", "PUT", "PATCH"):
+                parameters.append(ETAG)
+            if method in ("PUT", "PATCH", "DELETE"):
+                parameters.append(IF_MATCH)
+        return parameters
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         documented = dict(ERROR_RESPONSES)
         if self.method.upper() in WRITE_METHODS:
             documented.update(WRITE_ERROR_RESPONSES)
+        if self._conditional() and self.method.upper() in ("PUT", "PATCH", "DELETE"):
+            documented.update(PRECONDITION_RESPONSE)
         for status, description in documented.items():
             if status not in responses:
                 response = OpenApiResponse(error_serializer(), description=description)

@@ -4,6 +4,9 @@
 - `AnonThrottle`: per client address (`anon` rate) for requests without a user.
 - `ClientThrottle`: per API token (`client` rate): an external system sharing its token between several machines is
   still one client.
+- `SystemClientThrottle`: per OAuth2 system client, at the client's own rate (requests a minute, set in the portal;
+  `clients.auth` puts `throttle_ident` and `throttle_rate` on the token). Such a request is not counted by
+  `UserThrottle`: the client's own rate replaces its service account's user rate.
 - `WindowThrottle`: the base of the throttles used outside DRF views (Open311 filing per key, clue filing per
   woodpecker), with several windows per scope, e.g. "5/10m" and "30/1d".
 
@@ -54,6 +57,11 @@ class LiveRatesMixin:
 class UserThrottle(LiveRatesMixin, throttling.UserRateThrottle):
     scope = "user"
 
+    def get_cache_key(self, request, view):
+        if getattr(getattr(request, "auth", None), "throttle_rate", None):
+            return None  # a system client: SystemClientThrottle, at its own rate
+        return super().get_cache_key(request, view)
+
 
 class AnonThrottle(LiveRatesMixin, throttling.AnonRateThrottle):
     scope = "anon"
@@ -71,6 +79,27 @@ class ClientThrottle(LiveRatesMixin, throttling.SimpleRateThrottle):
             return None
         digest = hashlib.sha256(key.encode()).hexdigest()[:32]  # never the token itself in the cache
         return self.cache_format % {"scope": self.scope, "ident": digest}
+
+
+class SystemClientThrottle(throttling.SimpleRateThrottle):
+    """One bucket per system client (all its tokens), at the rate stored on the client."""
+
+    scope = "system_client"
+
+    def get_rate(self):
+        return None  # set per request from the token (DRF would otherwise read DEFAULT_THROTTLE_RATES at init)
+
+    def allow_request(self, request, view):
+        auth = getattr(request, "auth", None)
+        rate, ident = getattr(auth, "throttle_rate", None), getattr(auth, "throttle_ident", None)
+        if not rate or not ident:
+            return True
+        self.rate = rate
+        self.num_requests, self.duration = parse_rate(rate)
+        return super().allow_request(request, view)
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": request.auth.throttle_ident}
 
 
 class WindowThrottle(throttling.SimpleRateThrottle):

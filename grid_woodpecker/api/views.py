@@ -140,6 +140,7 @@ class ClueViewSet(ServiceWrittenMixin, GridScopedMixin, viewsets.ModelViewSet):
     queryset = Clue.objects.select_related("category", "grid", "reporter__person").prefetch_related("photos")
     serializer_class = s.ClueSerializer
     filterset_fields = ["status", "flag", "category", "grid", "handler_kind", "department"]
+    ordering_fields = ("id", "updated_at", "submitted_at")  # `?ordering=` (core/api/filters.py)
 
     def get_queryset(self):
         # Every step is its own action (triage, handle, rate) that the service asks can() about: the clue is found

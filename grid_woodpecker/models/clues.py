@@ -44,6 +44,7 @@ class ClueCategory(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     # The category's questions (Open311 service attributes), a list checked by grid_woodpecker.attributes.
     attributes = models.JSONField(_("questions"), default=list, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = GridScopedQuerySet.as_manager()
 
@@ -79,6 +80,7 @@ class InspectionTask(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     takers = models.ManyToManyField(Woodpecker, verbose_name=_("taken by"), blank=True, related_name="tasks")
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = GridScopedQuerySet.as_manager()
 
@@ -262,6 +264,7 @@ class ClueEvent(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("time"), default=timezone.now, editable=False, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = GridScopedQuerySet.as_manager()
 
@@ -348,6 +351,7 @@ class AbuseListEntry(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = GridScopedQuerySet.as_manager()
 

@@ -26,6 +26,7 @@ class PointsPolicy(models.Model):
     points_per_yuan = models.DecimalField(_("points per yuan"), max_digits=6, decimal_places=2, default=2)
     expiry_days = models.PositiveIntegerField(_("points expire after (days)"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = GridScopedQuerySet.as_manager()
 
@@ -54,7 +55,7 @@ class PointsAccount(models.Model):
         Woodpecker, verbose_name=_("woodpecker"), on_delete=models.PROTECT, related_name="account"
     )
     balance = models.IntegerField(_("balance"), default=0)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = GridScopedQuerySet.as_manager()
 
@@ -110,6 +111,7 @@ class PointsEntry(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("time"), default=timezone.now, editable=False, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = GridScopedQuerySet.as_manager()
 

@@ -35,6 +35,7 @@ class Station(models.Model):
     latitude = coordinate_field(90)
     longitude = coordinate_field(180)
     is_active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = GridScopedQuerySet.as_manager()
 
@@ -59,6 +60,7 @@ class Goods(models.Model):
     price_yuan = models.DecimalField(_("price (yuan)"), max_digits=8, decimal_places=2)
     stock = models.IntegerField(_("stock"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = GridScopedQuerySet.as_manager()
 
@@ -118,6 +120,7 @@ class Redemption(models.Model):
         blank=True,
         related_name="+",
     )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = GridScopedQuerySet.as_manager()
 

@@ -64,6 +64,7 @@ class Woodpecker(models.Model):
     )
     deactivated_at = models.DateTimeField(_("deactivated at"), null=True, blank=True)
     deactivation_reason = models.CharField(_("deactivation reason"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = GridScopedQuerySet.as_manager()
 

@@ -98,7 +98,7 @@ def _redemption_reserve(*, woodpecker, goods, actor, quantity, key) -> Redemptio
         )
     points = price_in_points(goods, quantity, policy_for(woodpecker.grid))
     goods.stock -= quantity
-    goods.save(update_fields=["stock"])
+    goods.save(update_fields=["stock", "updated_at"])
     code = _new_pickup_code(goods.station)
     redemption = Redemption(woodpecker=woodpecker, goods=goods, quantity=quantity, points=points, idempotency_key=key)
     redemption.set_pickup_code(code)
@@ -255,7 +255,7 @@ def redemption_cancel(*, redemption: Redemption, actor) -> Redemption:
     _check_reserved(redemption)
     goods = Goods.objects.select_for_update().get(pk=redemption.goods_id)
     goods.stock += redemption.quantity
-    goods.save(update_fields=["stock"])
+    goods.save(update_fields=["stock", "updated_at"])
     redemption.status = RedemptionStatus.CANCELLED
     redemption.settled_at, redemption.settled_by = timezone.now(), by_user(actor)
     redemption.save()

@@ -117,7 +117,7 @@ def goods_stock_adjust(*, goods: Goods, delta: int, reason: str, actor) -> Goods
         )
     before = goods.stock
     goods.stock = before + delta
-    goods.save(update_fields=["stock"])
+    goods.save(update_fields=["stock", "updated_at"])
     audit.record(
         actor=actor,
         action="goods.stock_adjust",

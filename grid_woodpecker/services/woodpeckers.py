@@ -132,7 +132,7 @@ def woodpecker_set_lead(*, woodpecker: Woodpecker, is_lead: bool, duties: str, a
         raise Invalid(_("Describe the lead woodpecker's duties."), code=ErrorCode.NOTE_REQUIRED, field="lead_duties")
     woodpecker.is_lead = is_lead
     woodpecker.lead_duties = (duties or "").strip() if is_lead else ""
-    woodpecker.save(update_fields=["is_lead", "lead_duties"])
+    woodpecker.save(update_fields=["is_lead", "lead_duties", "updated_at"])
     audit.record(actor=actor, action="woodpecker.lead", obj=woodpecker, unit=woodpecker.grid)
     return woodpecker
 

@@ -24,9 +24,12 @@ from .serializers import (
 
 
 class OrganizationUnitViewSet(ScopedModelViewSet):
-    """Organization units in the caller's jurisdiction. Look units up by id; filter with `within=<code>`."""
+    """Organization units in the caller's jurisdiction. Look units up by id or by code (`code:<code>` for a
+    code of digits only); filter with `within=<code>`."""
 
     queryset = OrganizationUnit.objects.select_related("parent", "party_org").order_by("path")
+    ordering_fields = ("id", "updated_at", "code", "name", "path")  # `?ordering=` (core/api/filters.py)
+    code_field = "code"  # units/VILA10001/ and units/code:421081/ (a division code) as well as units/12/
     serializer_class = OrganizationUnitSerializer
     filterset_class = OrganizationUnitFilter
 
