@@ -77,6 +77,7 @@ class ReportForm(models.Model):
     due_day = models.PositiveSmallIntegerField(_("due day after the period ends"), default=5)
     open_days = models.PositiveSmallIntegerField(_("days entry stays open after the due day"), default=10)
     is_active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = ScopedQuerySet.as_manager()
 
