@@ -27,6 +27,7 @@ api_v1 = [
     path("redoc/", api_docs.redoc_view, name="api-redoc"),
     path("accounts/", include("accounts.api.urls")),
     path("notifications/", include("notifications.api.urls")),
+    path("webhooks/", include("webhooks.api.urls")),
 ] + [path(f"{app}/", include(f"{app}.api.urls")) for _prefix, app in DOMAIN_APPS]
 
 FAVICON = lazy(static_path, str)("img/favicon.ico")  # lazy: the static storage is asked when the view answers
@@ -41,6 +42,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),
+    path("webhooks/", include("webhooks.urls")),
     path("api/v1/", include(api_v1)),
     path("open311/v2/", include("grid_woodpecker.open311_urls")),
     # Sheet imports of every kind (core.sheets); their progress is read through imports:progress, which checks the

@@ -1,8 +1,10 @@
-from accounts.permissions import SYSTEM
+from django.urls import reverse
+
+from accounts.permissions import CHANGE, SYSTEM
 from accounts.roles import Role
 from core import events
 from tests.factories import user_with_role
-from tests.scope import ScopeCase
+from tests.scope import Act, ScopeCase
 from webhooks import services
 from webhooks.models import Delivery, Subscription
 
@@ -19,7 +21,26 @@ def _delivery(county, users, unit):
     return Delivery.objects.create(subscription=subscription, event_type=events.UNIT_MOVED, payload={})
 
 
+def _paused(county, users, obj):
+    return services.subscription_pause(subscription=obj, actor=SYSTEM)
+
+
+PAGES = (
+    Act("page pause", CHANGE, url=lambda obj: reverse("webhooks:pause", args=[obj.pk])),
+    Act("page resume", CHANGE, url=lambda obj: reverse("webhooks:resume", args=[obj.pk]), prepare=_paused),
+    Act("page rotate", CHANGE, url=lambda obj: reverse("webhooks:rotate", args=[obj.pk])),
+)
+
 CASES = [
-    ScopeCase(name="webhook_subscription", model=Subscription, make=_subscription, admin=False),
+    ScopeCase(
+        name="webhook_subscription",
+        model=Subscription,
+        make=_subscription,
+        admin=False,
+        ui_list=lambda: reverse("webhooks:list"),
+        ui_detail=lambda obj: reverse("webhooks:detail", args=[obj.pk]),
+        ui_actions=PAGES,
+        marker=lambda obj: obj.account.username,  # every case's URL is the same
+    ),
     ScopeCase(name="webhook_delivery", model=Delivery, make=_delivery, admin=False),
 ]
