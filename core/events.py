@@ -78,3 +78,47 @@ def records_changed(*, source: str, unit_ids: Iterable[int], year: int | None = 
             _notify(pending)
 
     transaction.on_commit(flush)  # outside a transaction this runs at once
+
+
+# Named events for outside listeners (the webhooks): one call per occurrence, after commit, never batched. The kinds
+# are declared here so that the apps that emit them and the app that listens import only `core`.
+CLUE_STATE_CHANGED = "clue.state_changed"
+REPORT_APPROVED = "report.approved"
+ROLLUP_UPDATED = "rollup.updated"
+UNIT_MOVED = "unit.moved"
+EVENT_KINDS = (CLUE_STATE_CHANGED, REPORT_APPROVED, ROLLUP_UPDATED, UNIT_MOVED)
+_listeners: dict[str, list[Callable]] = {}
+
+
+def listen(*kinds: str) -> Callable:
+    """Decorator registering `callback(*, kind, unit_id, data)` for these event kinds."""
+
+    def register(callback: Callable) -> Callable:
+        for kind in kinds:
+            callbacks = _listeners.setdefault(kind, [])
+            if callback not in callbacks:
+                callbacks.append(callback)
+        return callback
+
+    return register
+
+
+def emit(kind: str, *, unit_id: int, data: dict) -> None:
+    """Announce that `kind` happened at a unit, with `data` (ids, codes and states: no personal data); listeners are
+    called after commit (at once outside a transaction), and a failing one is logged, never raised."""
+    if getattr(_state, "muted", False) or not _listeners.get(kind):
+        return
+
+    def call():
+        for callback in list(_listeners.get(kind, ())):
+            try:
+                callback(kind=kind, unit_id=unit_id, data=data)
+            except Exception:
+                logger.exception(
+                    "event listener %s failed (kind=%s, unit=%s)",
+                    getattr(callback, "__qualname__", callback),
+                    kind,
+                    unit_id,
+                )
+
+    transaction.on_commit(call)

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     # Last: its demo step recomputes the roll-ups after every other app has built its records.
     "goals",
     "notifications",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -218,6 +219,11 @@ NOTIFICATION_WECHAT_URL = env.str("NOTIFICATION_WECHAT_URL", default="")
 NOTIFICATION_WECHAT_KEY = env.str("NOTIFICATION_WECHAT_KEY", default="")
 NOTIFICATION_WECHAT_TEMPLATE = env.str("NOTIFICATION_WECHAT_TEMPLATE", default="")
 NOTIFICATION_HTTP_TIMEOUT = env.int("NOTIFICATION_HTTP_TIMEOUT", default=10)
+# Webhooks (webhooks/): attempts per delivery, failed deliveries in a row before a subscription is paused, and
+# whether an endpoint may be http:// on the loopback (the tests' local receiver; never in production).
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=6)
+WEBHOOK_PAUSE_AFTER = env.int("WEBHOOK_PAUSE_AFTER", default=5)
+WEBHOOK_ALLOW_LOOPBACK = env.bool("WEBHOOK_ALLOW_LOOPBACK", default=False)
 # One-time SMS codes: minutes valid, tries per code, seconds before another code for the same number and purpose.
 SMS_CODE_MINUTES = env.int("SMS_CODE_MINUTES", default=10)
 SMS_CODE_ATTEMPTS = env.int("SMS_CODE_ATTEMPTS", default=5)

@@ -31,6 +31,7 @@ api_v1 = [
     path("oauth/token/", oauth_views.TokenView.as_view(), name="oauth-token"),
     path("notifications/", include("notifications.api.urls")),
     path("", include("core.api.urls")),  # the deletion feed, tombstones/
+    path("webhooks/", include("webhooks.api.urls")),
 ] + [path(f"{app}/", include(f"{app}.api.urls")) for _prefix, app in DOMAIN_APPS]
 
 FAVICON = lazy(static_path, str)("img/favicon.ico")  # lazy: the static storage is asked when the view answers
@@ -46,6 +47,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),
     path("clients/", include("clients.urls")),
+    path("webhooks/", include("webhooks.urls")),
     path("api/v1/", include(api_v1)),
     path("open311/v2/", include("grid_woodpecker.open311_urls")),
     # Sheet imports of every kind (core.sheets); their progress is read through imports:progress, which checks the

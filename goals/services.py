@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.permissions import CHANGE, require, require_at
-from core import audit, history
+from core import audit, events, history
 from core.errors import ErrorCode as CoreCode
 from core.errors import Invalid
 from core.logs import timed
@@ -143,6 +143,9 @@ def rollup_chain(*, unit_id: int, year: int, source: str | None = None) -> int:
         totals = rollup.chain_totals(year=year, indicators=rollup.indicators_of(source=source), chain=chain)
         _upsert(_rows(totals, year, timezone.now()))
         log.update(unit=unit_id, rows=len(totals))
+        events.emit(
+            events.ROLLUP_UPDATED, unit_id=unit.pk, data={"year": year, "source": source or "", "rows": len(totals)}
+        )
     return len(totals)
 
 

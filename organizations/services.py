@@ -208,6 +208,7 @@ def unit_move(*, unit: OrganizationUnit, new_parent: OrganizationUnit, actor) ->
     unit.refresh_from_db()
     # Every figure of the old and the new ancestors changes: recompute both chains (all years) after commit.
     events.records_changed(source="organizations", unit_ids=[unit.pk, old_parent and old_parent.pk], year=None)
+    events.emit(events.UNIT_MOVED, unit_id=unit.pk, data={"parent": new_parent.code})
     audit.record(
         actor=actor,
         action="unit.move",

@@ -477,6 +477,9 @@ def _import_job(w):
 
 
 PAGE_KWARGS.update({f"imports:{name}": _import_job for name in ("job", "progress", "errors")})
+PAGE_KWARGS.update(
+    {f"webhooks:{name}": _pk("webhooks.Subscription") for name in ("detail", "pause", "resume", "rotate")}
+)
 
 
 def _account(extra=None):

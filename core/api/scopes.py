@@ -42,6 +42,7 @@ APP_SCOPES: dict[str, tuple[str | None, str | None]] = {
     "collective_economy": ("figures:read", None),
     "goals": ("figures:read", None),
     "reporting": ("reports:write", "reports:write"),
+    "webhooks": ("webhooks", "webhooks"),  # a client manages its own subscriptions
 }
 
 

@@ -18,7 +18,7 @@ from accounts.permissions import (
     can,
     require,
 )
-from core import audit
+from core import audit, events
 from core.api.throttling import WindowThrottle
 from core.errors import Conflict, Invalid
 from core.errors import ErrorCode as CoreCode
@@ -91,6 +91,11 @@ def move(clue: Clue, to_status: str, *, actor, note: str = "", kind=ClueEvent.Ki
     # The services have checked every field they set; the rejection and merge rules are CheckConstraints too.
     clue.save()
     notices.clue_moved(clue, from_status, to_status, actor=actor)
+    events.emit(
+        events.CLUE_STATE_CHANGED,
+        unit_id=clue.grid_id,
+        data={"clue": clue.pk, "from": from_status, "to": to_status},
+    )
     return ClueEvent.objects.create(
         clue=clue, kind=kind, from_status=from_status, to_status=to_status, note=note, actor=by_user(actor)
     )

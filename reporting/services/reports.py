@@ -289,6 +289,11 @@ def report_approve(*, report: Report, actor) -> Report:
         message=_("The report is not waiting for review."),
     )
     _announce(report)
+    events.emit(
+        events.REPORT_APPROVED,
+        unit_id=report.unit_id,
+        data={"report": report.pk, "form": report.form_id, "period_start": report.period_start.isoformat()},
+    )
     return report
 
 

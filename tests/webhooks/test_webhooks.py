@@ -1,0 +1,204 @@
+"""Webhooks against a real local HTTP receiver (a thread on 127.0.0.1): signed deliveries, retries, pausing,
+the subscriber's subtree, and a write that stands when its webhook side effect fails."""
+
+import hashlib
+import hmac
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from accounts.permissions import SYSTEM
+from accounts.roles import Role
+from core import events
+from core.models import AuditEntry
+from dangjian.celery import app as celery_app
+from organizations import services as org_services
+from tests.factories import user_with_role
+from webhooks import services, tasks
+from webhooks.models import Delivery, DeliveryStatus, Subscription
+
+
+class Receiver:
+    """Answers each POST with the next code of `codes` (then 200), keeping what it received."""
+
+    def __init__(self):
+        self.codes: list[int] = []
+        self.received: list[dict] = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                outer.received.append({"headers": dict(self.headers), "body": body})
+                code = outer.codes.pop(0) if outer.codes else 200
+                self.send_response(code)
+                self.end_headers()
+                self.wfile.write(b"ok" if code == 200 else b"boom" * 300)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver(settings):
+    settings.WEBHOOK_ALLOW_LOOPBACK = True
+    server = Receiver()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def eager():
+    conf = celery_app.conf
+    before = {key: conf.get(key) for key in ("task_always_eager", "task_eager_propagates")}
+    conf.update(task_always_eager=True, task_eager_propagates=False)
+    yield
+    conf.update(before)
+
+
+def _subscribe(account, url, kinds=(events.UNIT_MOVED,)):
+    return services.subscription_create(account=account, url=url, event_types=list(kinds), actor=account)
+
+
+def _move(county, users, capture):
+    with capture(execute=True):
+        org_services.unit_move(unit=county["village_a1"], new_parent=county["township_b"], actor=users["city_staff"])
+
+
+def test_delivery_is_signed_and_receiver_can_verify(county, users, receiver, eager, django_capture_on_commit_callbacks):
+    subscription, secret = _subscribe(users["external"], receiver.url)
+    _move(county, users, django_capture_on_commit_callbacks)
+    assert len(receiver.received) == 1
+    got = receiver.received[0]
+    headers, body = got["headers"], got["body"]
+    expected = hmac.new(secret.encode(), headers["X-Dangjian-Timestamp"].encode() + b"." + body, hashlib.sha256)
+    assert headers["X-Dangjian-Signature"] == "sha256=" + expected.hexdigest()
+    assert headers["X-Dangjian-Event"] == events.UNIT_MOVED
+    payload = json.loads(body)
+    assert payload["unit"] == county["village_a1"].code and payload["data"]["parent"] == county["township_b"].code
+    delivery = Delivery.objects.get(subscription=subscription)
+    assert headers["X-Dangjian-Delivery"] == str(delivery.pk)
+    assert (delivery.status, delivery.attempts, delivery.response_code) == (DeliveryStatus.DELIVERED, 1, 200)
+    # a wrong secret does not verify
+    wrong = hmac.new(b"x", headers["X-Dangjian-Timestamp"].encode() + b"." + body, hashlib.sha256)
+    assert headers["X-Dangjian-Signature"] != "sha256=" + wrong.hexdigest()
+
+
+def test_retried_after_a_failure(county, users, receiver, eager, django_capture_on_commit_callbacks):
+    subscription, _secret = _subscribe(users["external"], receiver.url)
+    receiver.codes = [500]
+    _move(county, users, django_capture_on_commit_callbacks)
+    delivery = Delivery.objects.get(subscription=subscription)
+    assert len(receiver.received) == 2
+    assert (delivery.status, delivery.attempts, delivery.response_code) == (DeliveryStatus.DELIVERED, 2, 200)
+    subscription.refresh_from_db()
+    assert subscription.consecutive_failures == 0
+
+
+def test_attempt_logs_response_and_backs_off(users, receiver, county):
+    """The attempt function alone (no Celery): a 500 is logged with a truncated body and a later next attempt."""
+    subscription, _secret = _subscribe(users["external"], receiver.url)
+    [delivery_id] = services.deliveries_for(kind=events.UNIT_MOVED, unit_id=county["village_a1"].pk, data={})
+    receiver.codes = [500, 502]
+    assert services.attempt(delivery_id) == 60
+    assert services.attempt(delivery_id) == 300
+    delivery = Delivery.objects.get(pk=delivery_id)
+    assert delivery.response_code == 502 and len(delivery.response_body) == services.BODY_KEPT
+    assert delivery.status == DeliveryStatus.PENDING and delivery.next_attempt_at > delivery.last_attempt_at
+    assert services.attempt(delivery_id) is None  # the receiver answers 200 now
+    assert Delivery.objects.get(pk=delivery_id).status == DeliveryStatus.DELIVERED
+
+
+def test_paused_after_the_limit_and_resumed_by_staff(users, receiver, county, settings):
+    settings.WEBHOOK_MAX_ATTEMPTS, settings.WEBHOOK_PAUSE_AFTER = 2, 2
+    subscription, _secret = _subscribe(users["external"], receiver.url)
+    receiver.codes = [500] * 10
+    for _ in range(2):
+        [delivery_id] = services.deliveries_for(kind=events.UNIT_MOVED, unit_id=county["village_a1"].pk, data={})
+        while services.attempt(delivery_id) is not None:
+            pass
+        assert Delivery.objects.get(pk=delivery_id).status == DeliveryStatus.FAILED
+    subscription.refresh_from_db()
+    assert not subscription.active and subscription.paused_at and subscription.consecutive_failures == 2
+    assert services.deliveries_for(kind=events.UNIT_MOVED, unit_id=county["village_a1"].pk, data={}) == []
+    with pytest.raises(PermissionDenied):  # the service account cannot resume itself
+        services.subscription_resume(subscription=subscription, actor=users["external"])
+    services.subscription_resume(subscription=subscription, actor=users["city_staff"])
+    subscription.refresh_from_db()
+    assert subscription.active and subscription.consecutive_failures == 0
+    assert AuditEntry.objects.filter(action="webhook.resume", object_id=str(subscription.pk)).exists()
+    assert AuditEntry.objects.filter(action="webhook.pause", object_id=str(subscription.pk)).exists()
+
+
+def test_subscriber_hears_only_its_subtree(county, users, receiver):
+    external_a = user_with_role("external_a", Role.EXTERNAL_SYSTEM, county["township_a"])
+    mine, _ = _subscribe(external_a, receiver.url, kinds=(events.REPORT_APPROVED,))
+    city, _ = _subscribe(users["external"], receiver.url, kinds=(events.REPORT_APPROVED,))
+    ids = services.deliveries_for(kind=events.REPORT_APPROVED, unit_id=county["village_b1"].pk, data={"report": 1})
+    assert set(Delivery.objects.filter(pk__in=ids).values_list("subscription", flat=True)) == {city.pk}
+    ids = services.deliveries_for(kind=events.REPORT_APPROVED, unit_id=county["village_a1"].pk, data={"report": 1})
+    assert set(Delivery.objects.filter(pk__in=ids).values_list("subscription", flat=True)) == {mine.pk, city.pk}
+    ids = services.deliveries_for(kind=events.UNIT_MOVED, unit_id=county["village_a1"].pk, data={})
+    assert ids == []  # not subscribed to that kind
+
+
+def test_write_stands_when_the_webhook_side_effect_fails(county, users, receiver, django_capture_on_commit_callbacks):
+    _subscribe(users["external"], receiver.url)
+    broken = events.listen(events.UNIT_MOVED)(lambda **kwargs: 1 / 0)
+    try:
+        _move(county, users, django_capture_on_commit_callbacks)
+    finally:
+        events._listeners[events.UNIT_MOVED].remove(broken)
+    county["village_a1"].refresh_from_db()
+    assert county["village_a1"].parent_id == county["township_b"].pk
+    assert Delivery.objects.count() == 1  # the webhooks' own listener ran too
+
+
+def test_endpoint_must_be_https(users, settings):
+    settings.WEBHOOK_ALLOW_LOOPBACK = False
+    for url in ("http://127.0.0.1:9/hook", "ftp://example.org/x", "file:///etc/passwd", "https://u:p@example.org/"):
+        with pytest.raises(ValidationError):
+            _subscribe(users["external"], url)
+    subscription, secret = _subscribe(users["external"], "https://example.org/hook")
+    assert len(secret) == 64 and subscription.unit == users["external"].role_assignments.get().unit
+
+
+def test_internal_addresses_are_not_called(users, county, settings):
+    settings.WEBHOOK_ALLOW_LOOPBACK = False
+    subscription = Subscription.objects.create(
+        account=users["external"], unit=county["city"], url="https://127.0.0.1/hook", event_types=[events.UNIT_MOVED]
+    )
+    [delivery_id] = services.deliveries_for(kind=events.UNIT_MOVED, unit_id=county["village_a1"].pk, data={})
+    services.attempt(delivery_id)
+    delivery = Delivery.objects.get(pk=delivery_id)
+    assert delivery.response_code is None and delivery.response_body == "refused: internal address"
+    assert subscription.pk
+
+
+def test_only_service_accounts_subscribe_and_staff_manage_in_scope(users, county):
+    with pytest.raises(ValidationError):
+        services.subscription_create(
+            account=users["staff_a"], url="https://example.org/", event_types=[events.UNIT_MOVED], actor=SYSTEM
+        )
+    subscription, _ = _subscribe(users["external"], "https://example.org/hook")
+    with pytest.raises(PermissionDenied):
+        services.subscription_pause(subscription=subscription, actor=users["staff_a"])
+    services.subscription_pause(subscription=subscription, actor=users["city_staff"])
+    _, new_secret = services.subscription_rotate_secret(subscription=subscription, actor=users["city_staff"])
+    subscription.refresh_from_db()
+    assert subscription.secret == new_secret and not subscription.active
+
+
+assert tasks.DELIVER_TASK == "webhooks.deliver"

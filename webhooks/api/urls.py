@@ -1,0 +1,5 @@
+from core.api.routers import api_urls
+
+from . import views
+
+urlpatterns = api_urls(views)
