@@ -4,6 +4,7 @@ villages expected but missing; rows written through `services.income_report_reco
 
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from accounts.permissions import IMPORT, units_queryset
@@ -13,6 +14,7 @@ from organizations.models import UnitKind
 from organizations.selectors import units_for_sheet
 
 from . import services
+from .exporters import IncomeExporter
 from .models import DevelopmentModel, IncomeReport, ReportStatus
 
 AMOUNTS = ("total_income", "operating_income", "assets", "debt")
@@ -44,6 +46,19 @@ class IncomeImporter(Importer):
     )
     model = IncomeReport
     list_url = "collective_economy:index"
+    bulk = True  # POST/GET /api/v1/bulk/income/ (core/sheets/bulk.py)
+    bulk_params = ("year",)
+
+    def bulk_export(self, actor, *, root, query):
+        """The approved incomes of `?year=` (default: the latest approved year) of the villages under `root`: the
+        sheet export's rows (`exporters.IncomeExporter`), for whoever may fetch that export."""
+        exporter = IncomeExporter(self.spec)
+        if not exporter.allowed(actor):
+            raise PermissionDenied(_("Your role may not export these records."))
+        reports = exporter.queryset(actor, query)
+        if root is not None:
+            reports = reports.filter(village__path__startswith=root.path)
+        return (exporter.row(report) for report in reports.iterator(chunk_size=exporter.chunk_size))
 
     def prepare(self, table, *, actor, options):
         texts = [r.raw.get("village_code") for r in table.rows]

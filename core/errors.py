@@ -69,6 +69,10 @@ class ErrorCode(models.TextChoices):
     TOO_LARGE = "too_large", _("The request body (413) or an uploaded file (400) is too large.")
     UNREADABLE_FILE = "unreadable_file", _("The uploaded file cannot be read.")
     UNKNOWN_FIELD = "unknown_field", _("The field cannot be changed here.")
+    # The bulk exchange (core/api/bulk.py): a row's error, and the refusals of a write (nothing written).
+    ROW_INVALID = "row_invalid", _("A row of a bulk request has an error (see its message).")
+    ROWS_INVALID = "rows_invalid", _("Rows of the bulk request have errors: nothing was written.")
+    WARNINGS_UNCONFIRMED = "warnings_unconfirmed", _("The check has warnings to confirm: nothing was written.")
     # Who may do what (401, 403, 404).
     NOT_AUTHENTICATED = "not_authenticated", _("Sign in or send an API token.")
     AUTHENTICATION_FAILED = "authentication_failed", _("The credentials are wrong.")

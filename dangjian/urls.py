@@ -9,6 +9,7 @@ from oauth2_provider import views as oauth_views
 
 from accounts import security_views
 from accounts import views as account_views
+from core.api import bulk as api_bulk
 from core.api import docs as api_docs
 
 # Each domain app mounts its pages at /<prefix>/ and its API at /api/v1/<prefix>/.
@@ -32,6 +33,8 @@ api_v1 = [
     path("notifications/", include("notifications.api.urls")),
     path("", include("core.api.urls")),  # the deletion feed, tombstones/
     path("webhooks/", include("webhooks.api.urls")),
+    # The bulk exchange of the sheet import kinds that take JSON rows (core/api/bulk.py, docs/api.md "批量交换").
+    path("bulk/<str:kind>/", api_bulk.BulkView.as_view(), name="api-bulk"),
 ] + [path(f"{app}/", include(f"{app}.api.urls")) for _prefix, app in DOMAIN_APPS]
 
 FAVICON = lazy(static_path, str)("img/favicon.ico")  # lazy: the static storage is asked when the view answers

@@ -12,17 +12,19 @@ refused for that row when the row would change it; staff never submit for a secr
 
 from collections import defaultdict
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.permissions import IMPORT
+from accounts.permissions import IMPORT, units_for
+from core.errors import ErrorCode
+from core.params import BadParameter, parse_date
 from core.sheets import annotate
 from core.sheets.importers import Counts, Importer, register_family
 from organizations.selectors import units_for_sheet
 
 from . import services
-from .exporters import DEFAULT_KINDS
+from .exporters import DEFAULT_KINDS, answer_rows, expected_units
 from .models import EDITABLE_STATUSES, Answer, FormField, Report, ReportForm, period_bounds
 from .services.values import clean_value
 from .sheets import FAMILY, FIELD_PREFIX, UNIT_CODE, build_spec, form_visible, from_cell, sheet_fields
@@ -38,6 +40,8 @@ class ReportAnswersImporter(Importer):
     model = Report
     list_url = "reporting:sheets"
     can_update = False  # rows always fill the unit's report of the period: there is no "existing record" choice
+    bulk = True  # POST/GET /api/v1/bulk/report_<form id>/ (core/sheets/bulk.py)
+    bulk_params = (PERIOD_KEY,)
 
     def __init__(self, form: ReportForm, version, fields: list[FormField]):
         self.form, self.version = form, version
@@ -56,6 +60,17 @@ class ReportAnswersImporter(Importer):
 
     def visible_to(self, actor) -> bool:
         return form_visible(actor, self.form)
+
+    def bulk_export(self, actor, *, root, query):
+        """The answers of the period `?period=` (any day of it, required) of the units under `root` expected to fill
+        the form: the report sheet's rows (`exporters.answer_rows`), for the staff who may export report sheets."""
+        if not units_for(actor, Report, IMPORT):
+            raise PermissionDenied(_("Only township and organization-department staff export report sheets."))
+        day = parse_date(query, PERIOD_KEY)
+        if day is None:
+            raise BadParameter(PERIOD_KEY, _("Give a day of the period, e.g. 2024-05-01."), code=ErrorCode.REQUIRED)
+        start = period_bounds(self.form.period_type, day)[0]
+        return answer_rows(self.form, list(self.fields.values()), start, expected_units(self.form, actor, root))
 
     # -- the check ----------------------------------------------------------------------------------------------
 

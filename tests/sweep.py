@@ -506,12 +506,25 @@ PAGE_KWARGS.update(
 )
 PAGE_KWARGS["accounts:revoke"] = _account("assignment_pk")
 
+
+def _bulk_kinds(w):
+    """The bulk exchange's kinds: the income (every township's), and the answers of township A's report form."""
+    from django.apps import apps
+
+    form = w.obj(apps.get_model("reporting.ReportForm"))
+    return [
+        Sample({"kind": "income"}, owned=False, model=apps.get_model("collective_economy.IncomeReport")),
+        Sample({"kind": f"report_{form.pk}"}, model=apps.get_model("reporting.Report")),
+    ]
+
+
 # API routes whose model is not township data or whose lookup is not the model's pk.
 API_KWARGS = {
     "indicator-detail": lambda w: [Sample({"key": "demonstration_villages"}, owned=False)],
     "dashboard-detail": _unit("township_a", model="goals.RollupValue"),
     "dashboard-missing": _unit("township_a", model="goals.RollupValue"),
     "report-completeness-detail": _unit("township_a", model="reporting.Report"),
+    "api-bulk": _bulk_kinds,
 }
 
 

@@ -334,7 +334,9 @@ def _leaks(world, attempt, response) -> list[str]:
         and "html" not in response.get("Content-Type", "")
     ):
         return []
-    text = response.content.decode(errors="replace")
+    # A streamed answer (the bulk exchange's export) is read whole, so it is checked like any other.
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    text = body.decode(errors="replace")
     found = [m for m in world.markers if m in text]
     model = attempt.route.model
     if attempt.route.kind == "api" and model in world.ids:

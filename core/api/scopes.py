@@ -23,6 +23,7 @@ from core.errors import ErrorCode
 SCOPES = {
     "hierarchy:read": gettext_lazy("Read the organization hierarchy"),
     "figures:read": gettext_lazy("Read figures (goals, roll-ups, collective economy)"),
+    "figures:write": gettext_lazy("Write yearly figures (collective income, in bulk)"),
     "clues:read": gettext_lazy("Read clues"),
     "clues:write": gettext_lazy("File and handle clues"),
     "people:read": gettext_lazy("Read people's non-sensitive fields"),

@@ -20,6 +20,7 @@ A family of kinds (`@register_family(prefix)`) serves sheets whose columns depen
 whether the record behind it is one the actor may know of (the pages answer 404 otherwise).
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,6 +70,10 @@ class Importer:
     list_url = ""  # URL name of the list the result page links back to
     # Whether "更新已有记录" is offered (an existing record is otherwise a row error).
     can_update = True
+    # Whether the API's bulk exchange takes this kind (core/sheets/bulk.py): then `bulk_export` gives its rows.
+    bulk = False
+    # The column keys a bulk request's `params` may give once for every row (a year, a period).
+    bulk_params: tuple[str, ...] = ()
 
     def prepare(self, table, *, actor, options) -> None:
         """Load what `check_row` needs for the whole sheet (override)."""
@@ -89,6 +94,12 @@ class Importer:
         return True
 
     def write(self, rows, *, actor, options) -> Counts:
+        raise NotImplementedError
+
+    def bulk_export(self, actor, *, root, query) -> Iterable[dict]:
+        """A bulk-capable kind's rows under `root` (a unit in the actor's view, or None: the whole jurisdiction) for
+        the year or period `query` names (a QueryDict: 400 through `core.params`), as dicts by column key that the
+        import reads back; PermissionDenied when the actor may not export it (override)."""
         raise NotImplementedError
 
     # -- shown on the preview --------------------------------------------------------------------------------------

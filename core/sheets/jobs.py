@@ -100,10 +100,11 @@ def _needs_unit(importer, table) -> bool:
     return bool(importer.spec.has_amounts and table.needs_unit)
 
 
-def _check(importer, table, job, progress):
-    """prepare + check_row for every row (progress reported as rows checked of all rows) + warnings."""
-    ctx = importers.Context(actor=job.uploader, options=job.options)
-    importer.prepare(table, actor=job.uploader, options=job.options)
+def check(importer, table, *, actor, options, progress=lambda current, total: None) -> list[str]:
+    """prepare + check_row for every row (progress reported as rows checked of all rows) + warnings: the one check
+    of an uploaded sheet and of the API's bulk rows (core/sheets/bulk.py)."""
+    ctx = importers.Context(actor=actor, options=options)
+    importer.prepare(table, actor=actor, options=options)
     total = len(table.rows)
     step = max(1, total // 50)
     pause = settings.IMPORT_CHECK_ROW_PAUSE_MS / 1000
@@ -191,7 +192,7 @@ def parse(job_id: int, progress=lambda current, total: None) -> ImportJob | None
         return _finish(job, Status.NEEDS_MAPPING, preview=_preview(importer, table, []))
     if _needs_unit(importer, table):
         return _finish(job, Status.NEEDS_UNIT, preview=_preview(importer, table, []))
-    warnings = _check(importer, table, job, progress)
+    warnings = check(importer, table, actor=job.uploader, options=job.options, progress=progress)
     errors = _errors(importer, table)
     invalid = sum(1 for row in table.rows if row.errors)
     counts = {"total": len(table.rows), "valid": len(table.rows) - invalid, "invalid": invalid}
@@ -227,7 +228,7 @@ def confirm(job_id: int, progress=lambda current, total: None) -> ImportJob | No
         table = _read(job, importer)
     except SheetRefused as exc:
         return _finish(job, Status.REFUSED, error_summary=str(exc))
-    warnings = _check(importer, table, job, progress)
+    warnings = check(importer, table, actor=job.uploader, options=job.options, progress=progress)
     errors = _errors(importer, table)
     valid = [row for row in table.rows if not row.errors]
     invalid = len(table.rows) - len(valid)

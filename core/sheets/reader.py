@@ -22,7 +22,7 @@ from .spec import SheetSpec
 from .values import EXCEL_ERRORS, UNITS, BadValue, clean_text, parse_value
 from .xlsx import Formula
 
-__all__ = ["Row", "SheetRefused", "Table", "read_table"]
+__all__ = ["Row", "SheetRefused", "Table", "parse_records", "read_table"]
 
 logger = logging.getLogger(__name__)
 
@@ -191,7 +191,10 @@ def _cell_parser(column, unit):
     return parse_memoised
 
 
-def _parse(records, spec: SheetSpec, columns: dict[str, int], column_units: dict[str, str]) -> list[Row]:
+def parse_records(records, spec: SheetSpec, columns: dict[str, int], column_units: dict[str, str]) -> list[Row]:
+    """`Row`s from (row number, cells) records, the cells in the order of `columns` (spec key → sheet column):
+    each cell parsed by its column's type, errors by key. The sheet's rows and the API's bulk rows (core/sheets/
+    bulk.py) both go through here."""
     fields = []
     for position, key in enumerate(columns):
         column = spec.column(key)
@@ -277,7 +280,7 @@ def _read(content, spec, mapping, amount_unit, max_rows) -> Table:
         missing=spec.missing(columns),
         amount_unit=unit,
         amount_unit_source=source,
-        rows=_parse(body.records, spec, columns, column_units),
+        rows=parse_records(body.records, spec, columns, column_units),
         skipped=body.skipped,
         column_units=column_units,
         file_format=file_format,

@@ -281,3 +281,13 @@ def test_the_deletion_feed_names_only_the_models_the_tokens_scopes_read(county):
         seen[scopes] = {row["model"] for row in response.json()["results"]}
     assert seen[("hierarchy:read",)] == {"organizations.organizationunit"}
     assert "grid_woodpecker.clue" not in seen[("hierarchy:read",)]
+
+
+def test_bulk_exchange_needs_the_scope_of_its_kind(county):
+    """The bulk endpoint asks figures:read / figures:write for yearly figures and reports:write for a report form."""
+    client, secret = make_client(county["township_a"], scopes=("figures:read",), name="看板")
+    api = _api(_token(client.client_id, secret)["access_token"])
+    assert api.get("/api/v1/bulk/income/", {"year": 2024}).status_code == 200
+    refused = api.post("/api/v1/bulk/income/", {"rows": [{}], "dry_run": True}, format="json")
+    assert refused.status_code == 403 and refused.json()["code"] == "insufficient_scope"
+    assert api.get("/api/v1/bulk/report_1/", {"period": "2024-05-01"}).json()["code"] == "insufficient_scope"
