@@ -42,7 +42,7 @@ def _is_list(view) -> bool:
 
 
 def _invalid(field: str, message: str, code: str):
-    return exceptions.ValidationError({field: [ErrorDetail(message, code=code)]})
+    return exceptions.ValidationError({field: [ErrorDetail(message, code=code)]}, code=code)
 
 
 def updated_since(request):

@@ -60,7 +60,7 @@ class SyncPagination(BasePagination):
             updated_at, pk = None, 0
         if updated_at is None or updated_at.tzinfo is None:
             message = ErrorDetail(_("The cursor is not valid."), code=ErrorCode.INVALID_CURSOR)
-            raise exceptions.ValidationError({self.cursor_query_param: [message]})
+            raise exceptions.ValidationError({self.cursor_query_param: [message]}, code=ErrorCode.INVALID_CURSOR)
         return updated_at, pk
 
     def paginate_queryset(self, queryset, request, view=None):

@@ -108,7 +108,7 @@ class TombstoneViewSet(ServiceWrittenMixin, ScopedReadOnlyModelViewSet):
             label = params["model"].strip().lower()
             if label not in model_labels():
                 message = ErrorDetail(_("The value is not one of the choices."), code=ErrorCode.INVALID_CHOICE)
-                raise exceptions.ValidationError({"model": [message]})
+                raise exceptions.ValidationError({"model": [message]}, code=ErrorCode.INVALID_CHOICE)
             queryset = queryset.filter(model=label)
         since = parse_since(params, "since")
         if since is not None:
