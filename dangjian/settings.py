@@ -323,7 +323,7 @@ OAUTH2_PROVIDER = {
     "SCOPES_BACKEND_CLASS": "clients.oauth.ScopesBackend",
     "PKCE_REQUIRED": True,
     "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
-    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,  # nosec B105 -- a flag named "token", not a password
     # RFC 9700 (OAuth 2.0 Security BCP) everywhere: tokens stored as checksums only, no token in a query string, no
     # implicit or password grant; an insecure setting fails `check --deploy`.
     **{
