@@ -291,3 +291,20 @@ def test_bulk_exchange_needs_the_scope_of_its_kind(county):
     refused = api.post("/api/v1/bulk/income/", {"rows": [{}], "dry_run": True}, format="json")
     assert refused.status_code == 403 and refused.json()["code"] == "insufficient_scope"
     assert api.get("/api/v1/bulk/report_1/", {"period": "2024-05-01"}).json()["code"] == "insufficient_scope"
+
+
+def test_the_demo_client_prints_credentials_that_obtain_a_token(county):
+    """`make run` prints the demo system client's credentials once; they work at the token endpoint."""
+    from io import StringIO
+    from types import SimpleNamespace
+
+    from clients import demo
+
+    out = StringIO()
+    demo.build(SimpleNamespace(city=county["city"], stdout=out))
+    match = re.search(r"client_id (\S+)\s+client_secret (\S+)", out.getvalue())
+    assert match, out.getvalue()
+    token = _token(match.group(1), match.group(2))
+    assert set(token["scope"].split()) == set(demo.SCOPES)
+    units = _api(token["access_token"]).get(UNITS)
+    assert units.status_code == 200 and units.json()["results"]
