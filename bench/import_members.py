@@ -24,6 +24,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+import owndb  # noqa: E402 -- bench/owndb.py, beside this script (its folder is on sys.path)
+
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
 
@@ -35,27 +38,7 @@ def parse():
 
 
 def database_url() -> str:
-    import environ
-
-    url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/dangjian")
-    name = environ.Env.db_url_config(url)["NAME"]
-    return url.rsplit("/", 1)[0] + "/" + (name if name.endswith("_bench_import") else f"{name}_bench_import")
-
-
-def recreate_database(url: str) -> None:
-    import environ
-    import psycopg2
-
-    config = environ.Env.db_url_config(url)
-    admin = psycopg2.connect(
-        dbname="postgres", user=config["USER"], host=config["HOST"], port=config["PORT"] or 5432,
-        password=config.get("PASSWORD") or None,
-    )  # fmt: skip
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{config["NAME"]}"')
-        cur.execute(f'CREATE DATABASE "{config["NAME"]}"')
-    admin.close()
+    return owndb.database_url("_bench_import")
 
 
 def django_setup(url: str) -> None:
@@ -89,7 +72,7 @@ def build(url: str, n: int, sheet_path: Path) -> float:
     """The database, the county, the importer, the sheet; returns the COPY baseline's seconds."""
     import openpyxl
 
-    recreate_database(url)
+    owndb.recreate_database(url)
     django_setup(url)
     from django.core.management import call_command
     from django.db import connection

@@ -42,6 +42,9 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+import owndb  # noqa: E402 -- bench/owndb.py, beside this script (its folder is on sys.path)
+
 sys.path.insert(0, str(ROOT / "bench"))
 CUTOFF = datetime(2026, 3, 1, tzinfo=UTC)
 PAGE_SIZE = 500  # core.api.pagination.MAX_PAGE_SIZE
@@ -58,28 +61,7 @@ def parse():
 
 
 def database_url() -> str:
-    import environ
-
-    url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/dangjian")
-    name = environ.Env.db_url_config(url)["NAME"]
-    suffix = "_bench_sync"
-    return url.rsplit("/", 1)[0] + "/" + (name if name.endswith(suffix) else f"{name}{suffix}")
-
-
-def recreate_database(url: str) -> None:
-    import environ
-    import psycopg2
-
-    config = environ.Env.db_url_config(url)
-    admin = psycopg2.connect(
-        dbname="postgres", user=config["USER"], host=config["HOST"], port=config["PORT"] or 5432,
-        password=config.get("PASSWORD") or None,
-    )  # fmt: skip
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{config["NAME"]}"')
-        cur.execute(f'CREATE DATABASE "{config["NAME"]}"')
-    admin.close()
+    return owndb.database_url("_bench_sync")
 
 
 def django_setup(url: str) -> None:
@@ -342,7 +324,7 @@ def main():
     args = parse()
     url = database_url()
     if not args.reuse:
-        recreate_database(url)
+        owndb.recreate_database(url)
     django_setup(url)
     from django.core.management import call_command
 
