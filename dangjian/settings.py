@@ -345,8 +345,13 @@ OAUTH2_PROVIDER = {
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "dangjian API",
-    "DESCRIPTION": "County party-building management portal: organization hierarchy, people, grid woodpeckers, "
-    "collective economy and annual goals. Every list and object is limited to the caller's jurisdiction.",
+    "DESCRIPTION": _(
+        "The county party-building management portal's API: organization hierarchy, people, grid woodpeckers, "
+        "collective economy, periodic reports and annual goals. Every list and object is limited to the caller's "
+        "jurisdiction (outside it: 404). Other government systems sign in with OAuth2 client credentials "
+        "(the oauth2 scheme); every error has one body with a machine-readable `code`. The guide with worked "
+        "examples is docs/api.md."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -92,9 +92,11 @@ class UpdatedSinceFilter(BaseFilterBackend):
                 "name": UPDATED_SINCE,
                 "required": False,
                 "in": "query",
-                "description": "Only rows changed at or after this time (ISO 8601 with a time zone, e.g. "
-                "2026-12-01T00:00:00+08:00), ordered by (updated_at, id) and paged by a cursor (`next`). "
-                "Deleted rows are listed by /api/v1/tombstones/.",
+                "description": _(
+                    "Only rows changed at or after this time (ISO 8601 with a time zone, e.g. "
+                    "2026-12-01T00:00:00+08:00), ordered by (updated_at, id) and paged by a cursor (`next`). "
+                    "Deleted rows are listed by /api/v1/tombstones/."
+                ),
                 "schema": {"type": "string", "format": "date-time"},
             }
         ]
@@ -138,9 +140,11 @@ class DeclaredOrderingFilter(OrderingFilter):
                 "name": self.ordering_param,
                 "required": False,
                 "in": "query",
-                "description": "Sort by these comma-separated fields, `-` for descending: "
-                + ", ".join(f"`{name}`" for name in fields)
-                + ". Any other field is refused (400, invalid_ordering).",
+                "description": _(
+                    "Sort by these comma-separated fields, `-` for descending: %(fields)s. Any other field is "
+                    "refused (400, invalid_ordering)."
+                )
+                % {"fields": ", ".join(f"`{name}`" for name in fields)},
                 "schema": {"type": "string"},
             }
         ]

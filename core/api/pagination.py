@@ -122,6 +122,21 @@ class StandardPagination(PageNumberPagination):
         # A cursor page has no count: the documented body allows both.
         paginated = super().get_paginated_response_schema(schema)
         paginated["required"] = [name for name in paginated.get("required", []) if name != "count"]
+        described = {
+            "count": _("Rows in the whole list (exact up to a limit, then an estimate; absent on cursor pages)."),
+            "next": _("The next page's link, null on the last page."),
+            "previous": _("The previous page's link, null on the first page."),
+            "results": _("The rows of this page."),
+        }
+        for name, description in described.items():
+            if name in paginated["properties"]:
+                paginated["properties"][name]["description"] = description
+        paginated["properties"]["next"]["example"] = (
+            "https://dangjian.example.gov.cn/api/v1/organizations/units/?page=4"
+        )
+        paginated["properties"]["previous"]["example"] = (
+            "https://dangjian.example.gov.cn/api/v1/organizations/units/?page=2"
+        )
         return paginated
 
     def get_schema_operation_parameters(self, view):
@@ -130,8 +145,10 @@ class StandardPagination(PageNumberPagination):
             "name": self.cursor_query_param,
             "required": False,
             "in": "query",
-            "description": "Cursor pagination: empty for the first page, then the value in the `next` link (with "
-            "`updated_since` the pages are always a cursor on (updated_at, id)).",
+            "description": _(
+                "Cursor pagination: empty for the first page, then the value in the `next` link (with "
+                "`updated_since` the pages are always a cursor on (updated_at, id))."
+            ),
             "schema": {"type": "string"},
         }
         return [*parameters, cursor]

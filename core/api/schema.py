@@ -14,6 +14,8 @@ writes for 409; its `code` and each code in `codes` is one of `ErrorCodeEnum`, e
 from functools import cache
 
 from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
@@ -23,27 +25,27 @@ from core import errors
 from core.api.concurrency import ConcurrencyMixin
 
 ERROR_RESPONSES = {
-    "400": "Invalid input: messages and codes by field.",
-    "401": "Not signed in, or the API token is wrong or expired.",
-    "403": "Not allowed for you (or a sign-in step is pending).",
-    "404": "Not found, or outside your jurisdiction.",
-    "429": "Too many requests; see Retry-After.",
+    "400": _("Invalid input: messages and codes by field."),
+    "401": _("Not signed in, or the API token is wrong or expired."),
+    "403": _("Not allowed for you (or a sign-in step is pending)."),
+    "404": _("Not found, or outside your jurisdiction."),
+    "429": _("Too many requests; see Retry-After."),
 }
-WRITE_ERROR_RESPONSES = {"409": "Not allowed in the record's present state."}
+WRITE_ERROR_RESPONSES = {"409": _("Not allowed in the record's present state.")}
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
-PRECONDITION_RESPONSE = {"412": "If-Match names none of the record's present ETags: it changed since it was read."}
+PRECONDITION_RESPONSE = {"412": _("If-Match names none of the record's present ETags: it changed since it was read.")}
 ETAG = OpenApiParameter(
     "ETag",
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
     response=[200],
-    description="The record's version; send it back in If-Match to update only that version.",
+    description=_("The record's version; send it back in If-Match to update only that version."),
 )
 IF_MATCH = OpenApiParameter(
     "If-Match",
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
-    description="The ETag of the version read (or *): a record changed since answers 412 precondition_failed.",
+    description=_("The ETag of the version read (or *): a record changed since answers 412 precondition_failed."),
 )
 
 
@@ -53,15 +55,15 @@ def error_serializer():
     all_codes = errors.choices()
 
     class ErrorSerializer(serializers.Serializer):
-        detail = serializers.CharField(help_text="What went wrong, in Chinese.")
-        code = serializers.ChoiceField(choices=all_codes, help_text="The code of the whole answer.")
+        detail = serializers.CharField(help_text=_("What went wrong, in Chinese."))
+        code = serializers.ChoiceField(choices=all_codes, help_text=_("The code of the whole answer."))
         errors = serializers.DictField(
-            child=serializers.ListField(child=serializers.CharField()), help_text="Messages by field."
+            child=serializers.ListField(child=serializers.CharField()), help_text=_("Messages by field.")
         )
         codes = serializers.DictField(
             child=serializers.ListField(child=serializers.ChoiceField(choices=all_codes)),
             required=False,
-            help_text="The code of each message in `errors`, in the same order (absent when `errors` is empty).",
+            help_text=_("The code of each message in `errors`, in the same order (absent when `errors` is empty)."),
         )
 
     ErrorSerializer.__name__ = "Error"
@@ -89,7 +91,39 @@ def _model_fields_along(field):
     return found
 
 
+def _fallback_title(field, along):
+    """A Chinese title for a field that has neither help text nor a label of its own: the record id, or the model
+    field behind its source ("单位 · 代码" for `unit.code`). Fields with no model behind them carry their own
+    help_text (tests/core/test_openapi_docs.py lists any that don't)."""
+    if field.source == "pk" or (field.field_name == "id" and len(along) == 1 and along[0].primary_key):
+        return gettext("Record id")
+    if not along:
+        return None
+    names = [str(f.verbose_name) for f in along if hasattr(f, "verbose_name")]
+    if not names:
+        return None
+    return " · ".join(names) if len(names) > 1 else names[0]
+
+
 class AutoSchema(SpectacularAutoSchema):
+    def _resolve_path_parameters(self, variables):
+        """drf-spectacular describes an id in the path in English ("A unique integer value identifying this …");
+        here it says the same in the active language."""
+        parameters = super()._resolve_path_parameters(variables)
+        model = getattr(getattr(self.view, "queryset", None), "model", None)
+        for parameter in parameters:
+            if parameter["name"] in ("id", "pk") and model is not None:
+                parameter["description"] = gettext("The id of the %(model)s.") % {"model": model._meta.verbose_name}
+        return parameters
+
+    def _get_serializer_field_meta(self, field, direction):
+        meta = super()._get_serializer_field_meta(field, direction)
+        if isinstance(field, serializers.Field) and "title" not in meta and "description" not in meta:
+            title = _fallback_title(field, _model_fields_along(field))
+            if title:
+                meta["title"] = title
+        return meta
+
     def _conditional(self) -> bool:
         """A detail route of a viewset with ETags (core/api/concurrency.py)."""
         action = getattr(self.view, "action", None)
