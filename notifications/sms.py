@@ -47,9 +47,13 @@ def _hash(phone: str, purpose: str, code: str) -> str:
     return crypto.search_hash(f"{purpose}:{phone}:{code}")
 
 
-def send_code(phone: str, *, purpose: str) -> None:
+def send_code(phone: str, *, purpose: str, deliver: bool = True) -> None:
     """Generate a code for the phone and purpose, keep its hash and send it. Raises Invalid (bad number, throttled,
-    the gateway failed: nothing kept then)."""
+    the gateway failed: nothing kept then).
+
+    With `deliver=False` the code is kept but not sent: a request for a number that must not be told apart from a
+    known one (a password reset for a number without an account) then meets the same resend throttle, so asking twice
+    does not reveal whether the number has an account."""
     phone = normalize_phone(phone)
     phone_hash = crypto.search_hash(phone)
     now = timezone.now()
@@ -74,6 +78,8 @@ def send_code(phone: str, *, purpose: str) -> None:
             "code": code,
             "minutes": minutes,
         }
+        if not deliver:
+            return
         try:
             send_text(phone, text)
         except Exception as exc:  # any gateway failure: the code is not kept, the person is told

@@ -6,7 +6,7 @@
   number optional: the 1:10:5 scheme needs none) and a woodpecker pending confirmation by its grid, in one
   transaction;
 - `reset_send_code(phone)`: a code for purpose "reset", sent only when the number is a woodpecker's login; the
-  answer is the same either way;
+  answer is the same either way, the resend throttle included (an unknown number's code is kept, never sent);
 - `woodpecker_password_reset(phone, code, password)`: a new password for that login, audited.
 
 The codes, their expiry, attempts and resend throttle are `notifications.sms`'s; the per-address limit of the
@@ -160,10 +160,11 @@ def reset_send_code(*, phone: str) -> str:
     """Send a reset code when the number belongs to a woodpecker's login; the caller answers the same either way
     (nothing tells whether an account exists). Returns the normalized number."""
     phone = sms.normalize_phone(phone)
-    if _woodpecker_login(phone) is not None:
-        sms.send_code(phone, purpose=RESET)
-    else:
+    known = _woodpecker_login(phone) is not None
+    if not known:
         logger.info("password reset code asked for a number without a woodpecker login")
+    # Kept either way, sent only to a known number: a second request within the resend window is refused alike.
+    sms.send_code(phone, purpose=RESET, deliver=known)
     return phone
 
 

@@ -151,6 +151,22 @@ def test_reset_code_for_an_unknown_number_sends_nothing_and_says_nothing(county,
     assert refused.value.error_dict["code"][0].code == "sms_code_wrong"
 
 
+def test_asking_twice_for_a_reset_code_is_answered_alike_for_known_and_unknown_numbers(county):
+    """The resend throttle must not tell an account apart: the second request within the window is refused the
+    same way whether the number has a login or not (and the unknown number still gets no SMS)."""
+    helpers.signup(county["grid_ac"], phone="13812340012")
+    MemorySms.sent = []
+    answers = {}
+    for phone in ("13812340012", "13812340013"):  # known, unknown
+        reset_send_code(phone=phone)
+        with pytest.raises(ValidationError) as refused:
+            reset_send_code(phone=phone)
+        answers[phone] = (refused.value.messages, refused.value.error_dict["phone"][0].code)
+    assert answers["13812340012"] == answers["13812340013"]
+    assert answers["13812340013"][1] == "sms_code_throttled"
+    assert [phone for phone, _text in MemorySms.sent] == ["13812340012"]
+
+
 def test_signup_units_offer_only_active_units_with_grids(county):
     townships = selectors.signup_units()
     assert [u.name for u in townships] == ["甲镇", "乙街道"]
