@@ -297,6 +297,8 @@ REST_FRAMEWORK = {
         # Not DRF views: clue filing per woodpecker (every window applies) and Open311 filing per api_key.
         "clue_submit": ["5/10m", "30/1d"],
         "pickup_code": "5/10m",  # wrong pickup codes at one station's counter (grid_woodpecker.services.redemptions)
+        # A counter keeper's lookups of woodpeckers by phone, per user (every window applies).
+        "counter_lookup": env.list("THROTTLE_COUNTER_LOOKUP", default=["30/10m", "300/1d"]),
         "open311": env.str("THROTTLE_OPEN311", default="60/minute"),
         # The public sign-up and password-reset pages, per client address: their posts (codes, sign-ups, resets;
         # every window applies) and the unit chooser's JSON (grid_woodpecker.views.signup_units).

@@ -43,6 +43,7 @@ class ErrorCode(models.TextChoices):
     PICKUP_PHONE_WRONG = "pickup_phone_wrong", _("The phone number is not the woodpecker's of the redemption.")
     PICKUP_LOCKED = "pickup_locked", _("Too many wrong pickup codes at the station; try again later.")
     STOCK_NEGATIVE = "stock_negative", _("The stock cannot go below zero.")
+    COUNTER_LOOKUP_THROTTLED = "counter_lookup_throttled", _("Too many phone lookups at the counter; try again later.")
     # Signing up and resetting a password by phone.
     PHONE_REGISTERED = "phone_registered", _("The mobile phone number is already registered.")
     SMS_CODE_WRONG = "sms_code_wrong", _("The SMS verification code is wrong, used or expired.")
@@ -84,4 +85,9 @@ CONFLICTS = frozenset(
     }
 )
 # Not answered with 400 by the API: the clue-filing limit becomes DRF's Throttled (grid_woodpecker/api/views.py).
-STATUS = {ErrorCode.RATE_LIMITED: 429, ErrorCode.PICKUP_LOCKED: 429, ErrorCode.SIGNUP_THROTTLED: 429}
+STATUS = {
+    ErrorCode.RATE_LIMITED: 429,
+    ErrorCode.PICKUP_LOCKED: 429,
+    ErrorCode.SIGNUP_THROTTLED: 429,
+    ErrorCode.COUNTER_LOOKUP_THROTTLED: 429,
+}

@@ -5,7 +5,7 @@ import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404
@@ -471,13 +471,20 @@ def counter_station(request, pk):
     here by their phone number (the POST of this page: a lookup, nothing written); adjust the stock."""
     station = _scoped_or_404(Station.objects.select_related("unit"), request.user, COUNTER, pk=pk)
     phone_form, found = None, None
+    status = 200
     if request.method == "POST":
         phone_form = forms.PhoneLookupForm(request.POST)
         if phone_form.is_valid():
-            found = list(
-                selectors.counter_by_phone(user=request.user, station=station, mobile=phone_form.cleaned_data["phone"])
-            )
-    return _station_counter(request, station, phone_form=phone_form, found=found)
+            try:
+                found = redemptions.counter_phone_lookup(
+                    station=station, mobile=phone_form.cleaned_data["phone"], actor=request.user
+                )
+            except ValidationError as exc:
+                phone_form.add_error("phone", exc)
+                status = 429
+    response = _station_counter(request, station, phone_form=phone_form, found=found)
+    response.status_code = status
+    return response
 
 
 @login_required

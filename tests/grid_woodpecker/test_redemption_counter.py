@@ -320,6 +320,36 @@ def test_counter_finds_by_phone_and_hands_out(shop, client_for, county):
     assert entry.changes["verified_by"] == "phone"
 
 
+def test_counter_phone_lookups_are_audited_masked_and_limited_per_keeper(shop, client_for, settings):
+    """Each lookup leaves an audit row with the number masked and the count found; past the keeper's limit the page
+    answers 429 with a Chinese message and finds nothing, while another keeper is not affected."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "counter_lookup": "2/10m"},
+    }
+    redemption = _reserve(shop)
+    phone = _phone(shop["woodpecker"])
+    client = client_for(shop["keeper"])
+    url = _url("counter_station", shop["station"].pk)
+    for _ in range(2):
+        assert client.post(url, {"phone": phone}).status_code == 200
+    entries = AuditEntry.objects.filter(action="counter.phone_lookup")
+    assert entries.count() == 2
+    assert entries.first().changes == {"phone": f"{phone[:3]}****{phone[-4:]}", "found": 1}
+    assert phone not in str(list(entries.values_list("changes", flat=True)))
+    refused = client.post(url, {"phone": phone})
+    page = refused.content.decode()
+    assert refused.status_code == 429 and "柜台按手机号查询次数过多" in page
+    assert _url("redemption_action", redemption.pk, "confirm") not in page
+    assert entries.count() == 2  # a refused lookup finds and records nothing
+    # The limit is the keeper's own: another user who may keep the counter still looks up.
+    assert service.counter_phone_lookup(station=shop["station"], mobile=phone, actor=shop["gridworker"]) == [redemption]
+    assert entries.count() == 3
+
+
 def test_counter_outside_the_scope_is_404(shop, users, client_for):
     redemption = _reserve(shop)
     client = client_for(users["staff_b"])
