@@ -136,10 +136,11 @@ def action_q(model: type[models.Model], user, action: str, queryset=None) -> Q:
     return q
 
 
-def follows_model_q(model: type[models.Model], user) -> Q:
+def follows_model_q(model: type[models.Model], user, *, path_column: str | None = None) -> Q:
     """A feed about rows of other models (core.Tombstone, its `scope_follows_model` field holding "app.model"):
     each row is visible where the row it names lay, to the roles that may view that model (`roles_for`); one
-    prefix test per distinct set of subtrees, however many models share it."""
+    prefix test per distinct set of subtrees, however many models share it. `path_column` asks the same of another
+    path column of the feed (a moved record's new place) instead of its scope."""
     field = model.scope_follows_model  # type: ignore[attr-defined]
     groups: dict[tuple[str, ...], list[str]] = {}
     for other in apps.get_models():
@@ -150,7 +151,15 @@ def follows_model_q(model: type[models.Model], user) -> Q:
             groups.setdefault(paths, []).append(other._meta.label_lower)
     q = Q(pk__in=[])
     for paths, labels in groups.items():
-        q |= Q(**{f"{field}__in": labels}) & scope_q(model, paths)
+        where = scope_q(model, paths) if path_column is None else _prefix_q(path_column, paths)
+        q |= Q(**{f"{field}__in": labels}) & where
+    return q
+
+
+def _prefix_q(column: str, paths: Iterable[str]) -> Q:
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(**{f"{column}__startswith": path})
     return q
 
 

@@ -178,6 +178,9 @@ class Tombstone(models.Model):
     under, by which it is scoped: a row is visible where the deleted record was, to the roles that could see it
     (`scope_follows_model`, accounts/scoping.py). The path is a column, not a foreign key: the unit may be the
     deleted record itself, or go later. A subtree move rewrites it like the busy tables' cached paths.
+
+    A subtree move also writes one row (reason "moved") for every record that left with it, under the path it had,
+    so that a client syncing the old place drops it (`core.tombstones.record_moves`).
     """
 
     scope_field = "unit"
@@ -185,10 +188,18 @@ class Tombstone(models.Model):
     scope_follows_model = "model"
     scope_write_roles = ()  # written by the receiver only, never through a page or an endpoint
 
+    DELETED = "deleted"
+    MOVED = "moved"
+    REASONS = [(DELETED, _("deleted")), (MOVED, _("moved out of the subtree"))]
+
     model = models.CharField(_("model"), max_length=100)
     object_id = models.CharField(_("object id"), max_length=64)
     code = models.CharField(_("code"), max_length=64, blank=True)
+    reason = models.CharField(_("reason"), max_length=10, choices=REASONS, default=DELETED)
     unit_path = models.CharField(max_length=255, blank=True, default="", editable=False)
+    # A record that left with a moved subtree (reason "moved"): where it lies now. Whoever can see it there still
+    # has it in their lists, so the feed leaves such rows out for them (core/api/tombstones.py).
+    moved_to_path = models.CharField(max_length=255, blank=True, default="", editable=False)
     deleted_at = models.DateTimeField(_("deleted at"), default=timezone.now, editable=False)
 
     class Meta:

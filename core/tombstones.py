@@ -5,10 +5,17 @@ Tracked: every model that names a `scope_field` and has an `updated_at` (the row
 `delete()` — writes one `core.models.Tombstone` per distinct unit path the record lay under (a transfer between two
 units is deleted on both sides), in the deleting transaction. Connected per model (`connect()`, from
 `CoreConfig.ready()`), so models nobody syncs keep Django's fast deletes.
+
+A subtree move (`organizations.services.unit_move`) is the other way a record leaves a client's subtree:
+`record_moves` writes a "moved" row for every tracked record under the moved subtree, at the path it had, and marks
+those records changed (`updated_at`) so that whoever sees the new place gets them through `updated_since`.
 """
+
+from itertools import islice
 
 from django.apps import apps
 from django.db.models.signals import post_delete
+from django.utils import timezone
 
 from accounts.scoping import path_lookup
 from core.api.filters import has_sync_field
@@ -61,3 +68,42 @@ def record_deletion(sender, instance, **kwargs) -> None:
 def connect() -> None:
     for model in tracked_models():
         post_delete.connect(record_deletion, sender=model, dispatch_uid=f"tombstone:{model._meta.label_lower}")
+
+
+MOVE_BATCH = 2000
+
+
+def record_moves(old_path: str, new_path: str) -> int:
+    """After the subtree at `old_path` moved to `new_path` (paths and cached paths already rewritten, in the same
+    transaction): a "moved" tombstone for every tracked record now under `new_path`, at its old path, and its
+    `updated_at` bumped where no cached-path rewrite did it already. Returns the tombstones written.
+
+    A record with two ways to a unit (a transfer's two sides) gets one row per side that moved."""
+    now = timezone.now()
+    written = 0
+    for model in tracked_models():
+        names = model.scope_field if isinstance(model.scope_field, tuple | list) else (model.scope_field,)
+        cached = set(getattr(model, "scope_path_cache", {}).values())
+        has_code = any(field.name == "code" for field in model._meta.concrete_fields)
+        label = model._meta.label_lower
+        for name in names:
+            lookup = path_lookup(model, name)
+            moved = model._base_manager.filter(**{f"{lookup}__startswith": new_path})
+            if lookup not in cached and lookup != "path":  # the tree and the cached columns were touched by the move
+                moved.update(updated_at=now)
+            rows = moved.order_by().values_list("pk", lookup, *(["code"] if has_code else [])).iterator(MOVE_BATCH)
+            while batch := list(islice(rows, MOVE_BATCH)):
+                Tombstone.objects.bulk_create(
+                    Tombstone(
+                        model=label,
+                        object_id=str(row[0]),
+                        code=row[2][:64] if has_code and isinstance(row[2], str) else "",
+                        reason=Tombstone.MOVED,
+                        unit_path=old_path + row[1][len(new_path) :],
+                        moved_to_path=row[1],
+                        deleted_at=now,
+                    )
+                    for row in batch
+                )
+                written += len(batch)
+    return written

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.permissions import CHANGE, can_at, require, require_at
 from accounts.scoping import repath_cached
-from core import audit, events
+from core import audit, events, tombstones
 from core.errors import Conflict, Invalid
 from core.errors import ErrorCode as CoreCode
 from core.logs import timed
@@ -204,6 +204,7 @@ def unit_move(*, unit: OrganizationUnit, new_parent: OrganizationUnit, actor) ->
             updated_at=timezone.now(),
         )
         log["cached"] = repath_cached(old_path, new_path)
+        log["moved"] = tombstones.record_moves(old_path, new_path)
     OrganizationUnit.objects.filter(pk=unit.pk).update(parent=new_parent, updated_at=timezone.now())
     unit.refresh_from_db()
     # Every figure of the old and the new ancestors changes: recompute both chains (all years) after commit.

@@ -8,12 +8,14 @@ same `since` and drops the ids it names.
 
 from collections.abc import Sequence
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, serializers
 from rest_framework.exceptions import ErrorDetail
 
+from accounts.scoping import follows_model_q
 from core.api.filters import parse_since
 from core.api.pagination import SyncPagination
 from core.api.scopes import ANY, APP_SCOPES
@@ -26,7 +28,7 @@ from core.tombstones import tracked_models
 class TombstoneSerializer(serializers.ModelSerializer):
     class Meta:
         model = Tombstone
-        fields = ["id", "model", "object_id", "code", "deleted_at"]
+        fields = ["id", "model", "object_id", "code", "reason", "deleted_at"]
         read_only_fields = fields
 
 
@@ -101,6 +103,12 @@ class TombstoneViewSet(ServiceWrittenMixin, ScopedReadOnlyModelViewSet):
         readable = self._readable_labels()
         if readable is not None:
             queryset = queryset.filter(model__in=readable)
+        # A record that moved with its subtree is still in the lists of whoever sees its new place: not gone for them.
+        user = self.request.user
+        still_seen = Q(reason=Tombstone.MOVED)
+        if not user.is_superuser:
+            still_seen &= follows_model_q(Tombstone, user, path_column="moved_to_path")
+        queryset = queryset.exclude(still_seen)
         if self.action != "list":
             return queryset
         params = self.request.query_params

@@ -133,6 +133,49 @@ def test_a_sync_sees_a_change_after_the_cutoff_and_a_member_moved_into_the_subtr
     assert _ids(api.get("/api/v1/cadres/members/", {"updated_since": CUTOFF})) == [row.pk]
 
 
+def test_a_subtree_moved_away_leaves_moved_tombstones_where_it_was(county, users, api_for):
+    """A village moving from township B to A: township B's clients are told its records left (reason "moved", at the
+    paths they had), A's see them as changed in their lists, and whoever sees both places is told nothing."""
+    from accounts.permissions import SYSTEM
+    from cadres.models import CadrePost
+    from organizations.services import unit_move
+    from tests.cadres.helpers import secretary_post
+
+    row = member(county["village_b1"])
+    post = secretary_post(county["village_b1"])
+    PartyMember.objects.filter(pk=row.pk).update(updated_at=OLD)
+    CadrePost.objects.filter(pk=post.pk).update(updated_at=OLD)
+    old_path = county["village_b1"].path
+    before = (timezone.now() - timedelta(seconds=1)).isoformat()
+
+    unit_move(unit=county["village_b1"], new_parent=county["township_a"], actor=SYSTEM)
+
+    def feed(user):
+        answer = api_for(user).get("/api/v1/tombstones/", {"since": before, "page_size": 500})
+        assert answer.status_code == 200
+        return {(r["model"], r["object_id"], r["reason"]) for r in answer.data["results"]}
+
+    left_b = feed(users["staff_b"])
+    assert {
+        ("cadres.partymember", str(row.pk), "moved"),
+        ("cadres.cadrepost", str(post.pk), "moved"),
+        ("organizations.organizationunit", str(county["village_b1"].pk), "moved"),
+        ("organizations.organizationunit", str(county["grid_b1"].pk), "moved"),
+    } <= left_b
+    stone = Tombstone.objects.get(model="cadres.partymember", object_id=str(row.pk))
+    assert (stone.unit_path, stone.reason) == (old_path, Tombstone.MOVED)
+    assert stone.moved_to_path == PartyMember.objects.get(pk=row.pk).unit_path
+    # Township A and the city still have these records in their lists: not gone for them.
+    assert feed(users["staff_a"]) == set()
+    assert feed(users["city_staff"]) == set()
+    assert feed(users["admin"]) == set()
+    # Township A gets them as changed, a table scoped through a foreign key (the post) included.
+    staff_a = api_for(users["staff_a"])
+    assert row.pk in _ids(staff_a.get("/api/v1/cadres/members/", {"updated_since": CUTOFF}))
+    assert post.pk in _ids(staff_a.get("/api/v1/cadres/posts/", {"updated_since": CUTOFF}))
+    assert _ids(api_for(users["staff_b"]).get("/api/v1/cadres/posts/", {"updated_since": CUTOFF})) == []
+
+
 def test_ordering_on_declared_fields_and_400_otherwise(county, users, api_for):
     made = [member(county["village_a1"]).pk for _ in range(3)]
     api = api_for(users["staff_a"])
