@@ -268,7 +268,10 @@ class ScopedQuerySet(models.QuerySet):
 
 
 class CachedScopePathMixin(models.Model):
-    """A model that caches its units' paths (`scope_path_cache`): every save sets them from the units."""
+    """A model that caches its units' paths (`scope_path_cache`): every save sets them from the units.
+
+    The paths a row was read with are kept (`loaded_scope_paths`), so that a save moving it to another unit can be
+    told from one that doesn't (core.tombstones: the old place's deletion feed hears that it left)."""
 
     class Meta:
         abstract = True
@@ -279,3 +282,11 @@ class CachedScopePathMixin(models.Model):
         if update_fields is not None and columns:
             kwargs["update_fields"] = {*update_fields, *columns}
         return super().save(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance.loaded_scope_paths = {
+            column: instance.__dict__[column] for column in cls.scope_path_cache.values() if column in instance.__dict__
+        }
+        return instance

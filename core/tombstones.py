@@ -6,7 +6,9 @@ Tracked: every model that names a `scope_field` and has an `updated_at` (the row
 units is deleted on both sides), in the deleting transaction. Connected per model (`connect()`, from
 `CoreConfig.ready()`), so models nobody syncs keep Django's fast deletes.
 
-A subtree move (`organizations.services.unit_move`) is the other way a record leaves a client's subtree:
+A record also leaves when it is saved under another unit (a member's transfer, a clue moved to another grid): for
+the models that cache their unit paths, `record_row_move` compares the paths the row was read with and writes a
+"moved" row at each old one. A subtree move (`organizations.services.unit_move`) moves many at once:
 `record_moves` writes a "moved" row for every tracked record under the moved subtree, at the path it had, and marks
 those records changed (`updated_at`) so that whoever sees the new place gets them through `updated_since`.
 """
@@ -14,7 +16,7 @@ those records changed (`updated_at`) so that whoever sees the new place gets the
 from itertools import islice
 
 from django.apps import apps
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from accounts.scoping import path_lookup
@@ -65,9 +67,38 @@ def record_deletion(sender, instance, **kwargs) -> None:
     Tombstone.objects.bulk_create(rows)
 
 
+def record_row_move(sender, instance, created=False, **kwargs) -> None:
+    """A saved row of a cached-path model (a member transferred to another village, a clue re-gridded) whose unit
+    path changed since it was read: a "moved" tombstone at each old path, like `record_moves` for a subtree."""
+    loaded = getattr(instance, "loaded_scope_paths", None)
+    if created or not loaded:
+        return
+    label = sender._meta.label_lower
+    code = getattr(instance, "code", "")
+    rows = []
+    for column, old in loaded.items():
+        new = getattr(instance, column, old)
+        if old and new != old:
+            rows.append(
+                Tombstone(
+                    model=label,
+                    object_id=str(instance.pk),
+                    code=code[:64] if isinstance(code, str) else "",
+                    reason=Tombstone.MOVED,
+                    unit_path=old,
+                    moved_to_path=new or "",
+                )
+            )
+        loaded[column] = new
+    if rows:
+        Tombstone.objects.bulk_create(rows)
+
+
 def connect() -> None:
     for model in tracked_models():
         post_delete.connect(record_deletion, sender=model, dispatch_uid=f"tombstone:{model._meta.label_lower}")
+        if getattr(model, "scope_path_cache", None):
+            post_save.connect(record_row_move, sender=model, dispatch_uid=f"tombstone-move:{model._meta.label_lower}")
 
 
 MOVE_BATCH = 2000

@@ -176,6 +176,30 @@ def test_a_subtree_moved_away_leaves_moved_tombstones_where_it_was(county, users
     assert _ids(api_for(users["staff_b"]).get("/api/v1/cadres/posts/", {"updated_since": CUTOFF})) == []
 
 
+def test_a_member_saved_under_another_township_leaves_a_moved_tombstone_at_the_old_place(county, users, api_for):
+    """A row of a cached-path table saved under another unit (a transfer's end): the old place hears it left, the
+    new place and whoever sees both do not; a save that keeps the unit, or a new row, writes nothing."""
+    created = member(county["village_a1"])
+    assert not Tombstone.objects.exists()
+    row = PartyMember.objects.get(pk=created.pk)
+    row.save()  # nothing moved
+    assert not Tombstone.objects.exists()
+    old_path = row.unit_path
+    row.unit = county["village_b1"]
+    row.save()
+    stone = Tombstone.objects.get()
+    assert (stone.model, stone.object_id, stone.reason) == ("cadres.partymember", str(row.pk), Tombstone.MOVED)
+    assert (stone.unit_path, stone.moved_to_path) == (old_path, county["village_b1"].path)
+    row.save()  # saved again where it now is: nothing more
+    assert Tombstone.objects.count() == 1
+
+    def feed(user):
+        return [r["object_id"] for r in api_for(user).get("/api/v1/tombstones/").data["results"]]
+
+    assert feed(users["staff_a"]) == [str(row.pk)]
+    assert feed(users["staff_b"]) == [] and feed(users["city_staff"]) == []
+
+
 def test_ordering_on_declared_fields_and_400_otherwise(county, users, api_for):
     made = [member(county["village_a1"]).pk for _ in range(3)]
     api = api_for(users["staff_a"])
