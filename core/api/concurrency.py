@@ -6,10 +6,15 @@ and the code `precondition_failed` when none of the tags it lists is the record'
 without `If-Match` a write behaves as it always did. The check runs when the write finds its record
 (`get_object`), after the scope checks, so a record outside the caller's jurisdiction is still a 404 and one they
 may not change a 403. Successful writes answer with the record's new ETag.
+
+A conditional write runs in one transaction, and its check reads the record's `updated_at` under a row lock
+(`SELECT … FOR UPDATE`) held until the write commits: a change committed by someone else between the check and the
+write would otherwise be overwritten although the tag matched when checked.
 """
 
 import hashlib
 
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 
@@ -26,13 +31,18 @@ class PreconditionFailed(exceptions.APIException):
     default_code = ErrorCode.PRECONDITION_FAILED
 
 
-def etag_of(obj) -> str | None:
-    """The record's entity tag (a quoted string), or None for a model without `updated_at`."""
-    stamp = getattr(obj, SYNC_FIELD, None)
+def etag_of(obj, stamp=None) -> str | None:
+    """The record's entity tag (a quoted string), or None for a model without `updated_at`; `stamp` instead of the
+    object's own `updated_at` (one read under a lock)."""
+    stamp = stamp if stamp is not None else getattr(obj, SYNC_FIELD, None)
     if stamp is None:
         return None
     key = f"{obj._meta.label_lower}:{obj.pk}:{stamp.isoformat()}"
     return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
+
+
+def _conditional(request) -> bool:
+    return request.method in CONDITIONAL_METHODS and "If-Match" in request.headers
 
 
 def _tags(header: str) -> set[str]:
@@ -45,15 +55,21 @@ class ConcurrencyMixin:
 
     _etag_object = None
 
+    def dispatch(self, request, *args, **kwargs):
+        if _conditional(request):
+            with transaction.atomic():  # the check's row lock lasts until the write commits
+                return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
     def check_if_match(self, obj) -> None:
-        header = self.request.headers.get("If-Match")  # type: ignore[attr-defined]
-        if header is None or self.request.method not in CONDITIONAL_METHODS:  # type: ignore[attr-defined]
+        if not _conditional(self.request):  # type: ignore[attr-defined]
             return
-        tags = _tags(header)
-        current = etag_of(obj)
-        if "*" in tags or current is None:
+        tags = _tags(self.request.headers["If-Match"])  # type: ignore[attr-defined]
+        if "*" in tags or etag_of(obj) is None:
             return
-        if current not in tags:
+        locked = type(obj)._base_manager.select_for_update().filter(pk=obj.pk)
+        stamp = locked.values_list(SYNC_FIELD, flat=True).first()
+        if stamp is None or etag_of(obj, stamp) not in tags:
             raise PreconditionFailed()
 
     def remember_etag_object(self, obj):

@@ -277,6 +277,40 @@ def test_an_etag_conflict_is_a_412_and_a_matching_if_match_succeeds(county, user
     assert api.patch(other, {"name": "x"}, format="json", HTTP_IF_MATCH='"x"').status_code == 404
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_change_committed_between_the_check_and_the_write_is_not_overwritten(county, users, api_for):
+    """Another writer holds the row when the conditional PATCH arrives, then commits a change: the PATCH's check
+    waits for that row and answers 412, rather than passing on the old tag and overwriting the change."""
+    import threading
+    import time
+
+    from django.db import connection, transaction
+
+    api = api_for(users["staff_a"])
+    pk = county["village_a1"].pk
+    url = f"/api/v1/organizations/units/{pk}/"
+    etag = api.get(url)["ETag"]
+    locked = threading.Event()
+
+    def other_writer():
+        try:
+            with transaction.atomic():
+                OrganizationUnit.objects.select_for_update().get(pk=pk)
+                locked.set()
+                time.sleep(1.5)  # the PATCH arrives meanwhile and must wait for the row
+                OrganizationUnit.objects.filter(pk=pk).update(name="别人改的", updated_at=timezone.now())
+        finally:
+            connection.close()
+
+    writer = threading.Thread(target=other_writer)
+    writer.start()
+    assert locked.wait(10)
+    answer = api.patch(url, {"name": "我改的"}, format="json", HTTP_IF_MATCH=etag)
+    writer.join(10)
+    assert answer.status_code == 412, answer.data
+    assert OrganizationUnit.objects.get(pk=pk).name == "别人改的"
+
+
 def test_units_and_people_by_their_codes(county, users, api_for):
     api = api_for(users["staff_a"])
     village = county["village_a1"]
