@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.templatetags.static import static as static_path
@@ -60,7 +59,7 @@ urlpatterns = [
     path("sheets/", include("core.export_urls")),
 ] + [path(f"{prefix}/", include(f"{app}.urls")) for prefix, app in DOMAIN_APPS]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# MEDIA_ROOT is never served as a folder, not even with DEBUG on (no `static(MEDIA_URL, ...)` here): everything in
+# it is private — clue photos, report attachments, the public copies of cleared photos — and reaches a browser only
+# through its own view, which checks who asks (grid_woodpecker:photo, reporting:attachment) or an unguessable token
+# (open311:media). docs/security.md, "Uploaded files"; tests/core/test_media_not_served.py.

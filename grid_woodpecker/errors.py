@@ -20,6 +20,7 @@ class ErrorCode(models.TextChoices):
     ATTRIBUTE_UNKNOWN = "attribute_unknown", _("The category has no question with this code.")
     # Configuring a category.
     ATTRIBUTES_INVALID = "attributes_invalid", _("The category's questions are not well formed.")
+    QUESTION_GONE = "question_gone", _("The category has no such question any more (changed meanwhile).")
     # Clearing a photo for the public.
     PHOTO_NOT_CLEARED = "photo_not_cleared", _("Confirm that the photo shows no face and no personal information.")
     # Handling a clue.
@@ -82,6 +83,7 @@ CONFLICTS = frozenset(
         ErrorCode.PHOTO_ALREADY_PUBLIC,
         ErrorCode.PHOTO_NOT_PUBLIC,
         ErrorCode.REDEMPTION_SETTLED,
+        ErrorCode.QUESTION_GONE,
     }
 )
 # Not answered with 400 by the API: the clue-filing limit becomes DRF's Throttled (grid_woodpecker/api/views.py).

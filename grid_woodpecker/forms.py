@@ -13,6 +13,7 @@ from core.params import ID_MAX
 from organizations.models import COUNTY_LEVEL, TOWNSHIP_LEVEL, VILLAGE_LEVEL, OrganizationUnit
 
 from . import selectors
+from .attributes import CODE, LISTS, MAX_STRING, MAX_VALUES
 from .models import Clue, ClueCategory, Rating, Station, StationKind, WoodpeckerGroup
 from .photos import MAX_PHOTOS
 from .selectors import departments_for
@@ -382,19 +383,6 @@ class CategoryEditForm(forms.Form):
         required=False,
         help_text=_("A retired category keeps its clues; no new clue is filed in it."),
     )
-    attributes = forms.JSONField(
-        label=_("questions"),
-        required=False,
-        max_length=20000,
-        widget=forms.Textarea(attrs={"rows": 8, "class": "mono"}),
-        help_text=_(
-            "Questions asked when a clue of this category is filed (Open311 service attributes), as a JSON list, e.g. "
-            '[{"code": "pole", "description": "Pole number", "datatype": "string", "required": true}, '
-            '{"code": "kind", "description": "Kind of light", "datatype": "singlevaluelist", '
-            '"values": [{"key": "street", "name": "Street light"}, {"key": "yard", "name": "Yard light"}]}]. '
-            "Datatypes: string, number, datetime, text, singlevaluelist, multivaluelist."
-        ),
-    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -405,9 +393,114 @@ class CategoryForm(CategoryEditForm):
     unit = unit_field(_("configured for"))
     code = forms.SlugField(label=_("code"), max_length=32, help_text=_("Letters, digits and hyphens; unique per unit."))
 
-    field_order = ("unit", "code", "name", "deadline_days", "default_department", "attributes")
+    field_order = ("unit", "code", "name", "deadline_days", "default_department")
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         self.fields["unit"].queryset = _units(user, ClueCategory, CATEGORY_UNIT_KINDS)
         del self.fields["is_active"]  # a new category is in use
+
+
+# --- a category's questions (Open311 service attributes), one at a time (config_views.question_form) ---------------
+
+DATATYPE_CHOICES = (
+    ("string", _("Short text (string)")),
+    ("text", _("Long text (text)")),
+    ("number", _("Number (number)")),
+    ("datetime", _("Date and time (datetime)")),
+    ("singlevaluelist", _("One choice (singlevaluelist)")),
+    ("multivaluelist", _("Several choices (multivaluelist)")),
+)
+
+
+class QuestionForm(forms.Form):
+    """One question of a category: what the Open311 service definition shows as an attribute. `taken`: the codes
+    of the category's other questions (a duplicate is refused on the code)."""
+
+    code = forms.RegexField(
+        label=_("code"),
+        regex=CODE,
+        max_length=32,
+        error_messages={"invalid": _("The code is 1 to 32 letters, digits, hyphens or underscores.")},
+        help_text=_("The attribute's code for external systems: letters, digits, hyphens or underscores."),
+        widget=forms.TextInput(attrs={"autocapitalize": "off", "autocomplete": "off", "spellcheck": "false"}),
+    )
+    description = forms.CharField(label=_("question"), max_length=MAX_STRING)
+    datatype = forms.ChoiceField(label=_("answer type"), choices=DATATYPE_CHOICES, initial="string")
+    required = forms.BooleanField(label=_("an answer is required"), required=False)
+    order = forms.IntegerField(
+        label=_("order"),
+        min_value=0,
+        max_value=1000,
+        help_text=_("Questions are asked by this number, smallest first."),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    datatype_description = forms.CharField(
+        label=_("hint"),
+        max_length=MAX_STRING,
+        required=False,
+        help_text=_("Optional: how to answer, e.g. the format expected."),
+    )
+
+    def __init__(self, *args, taken=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.taken = set(taken)
+
+    def clean_code(self):
+        code = self.cleaned_data["code"]
+        if code in self.taken:
+            raise forms.ValidationError(
+                _("The category already has a question with the code %(code)s.") % {"code": code}
+            )
+        return code
+
+
+class ChoiceRowForm(forms.Form):
+    """One choice of a list question: its code (what the answer stores) and the name shown; both or neither."""
+
+    key = forms.CharField(label=_("choice code"), max_length=32, required=False)
+    name = forms.CharField(label=_("choice name"), max_length=100, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("key")) != bool(data.get("name")):
+            raise forms.ValidationError(_("Give both the choice's code and its name, or leave the row empty."))
+        return data
+
+
+class BaseChoiceRows(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        keys = set()
+        for row in self.choices():
+            if row["key"] in keys:
+                raise forms.ValidationError(_("Two choices have the code %(key)s.") % {"key": row["key"]})
+            keys.add(row["key"])
+
+    def choices(self) -> list[dict]:
+        """The filled rows, in their order, as the stored {"key", "name"}."""
+        rows = (form.cleaned_data for form in self.forms if getattr(form, "cleaned_data", None))
+        return [{"key": row["key"], "name": row["name"]} for row in rows if row.get("key")]
+
+
+CHOICE_ROWS_PREFIX = "values"
+CHOICE_ROWS_EXTRA = 3
+
+
+def choice_rows(data=None, initial=None, extra=CHOICE_ROWS_EXTRA):
+    """The rows of a list question's choices: the given ones and `extra` empty rows (up to MAX_VALUES)."""
+    extra = max(0, min(extra, MAX_VALUES - len(initial or [])))
+    formset = forms.formset_factory(
+        ChoiceRowForm,
+        formset=BaseChoiceRows,
+        extra=extra,
+        max_num=MAX_VALUES,
+        validate_max=True,
+        absolute_max=MAX_VALUES,
+    )
+    return formset(data, initial=initial, prefix=CHOICE_ROWS_PREFIX)
+
+
+def is_list(datatype: str) -> bool:
+    return datatype in LISTS

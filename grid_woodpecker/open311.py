@@ -7,8 +7,10 @@ request's place is given by `address_id`, the code of a grid or building; `juris
 Reading requests and updates and filing need an `api_key` issued to an external system's service user, and stay
 inside that key's jurisdiction (its unit's subtree): a `jurisdiction_id` outside it is not found (404). What is
 published carries no reporter or personal data; clues not yet triaged (submitted), rejected or merged are not
-published at all; coordinates are rounded to 3 decimals (about 100 m), so a published clue does not point at a
-reporter's door; `media_url` is a photo staff cleared for the public (services/public_media.py), never another.
+published at all, except that a client still sees the requests it filed itself and staff then rejected: closed,
+with a fixed note in place of the rejection's reason (free text staff wrote for the portal); coordinates are
+rounded to 3 decimals (about 100 m), so a published clue does not point at a reporter's door; `media_url` is a
+photo staff cleared for the public (services/public_media.py), never another.
 """
 
 import json
@@ -16,10 +18,12 @@ import math
 import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -38,6 +42,10 @@ from .services.open311_keys import open311_key_lookup
 CLOSED = (ClueStatus.CLOSED, ClueStatus.REJECTED, ClueStatus.MERGED)
 # Never published: not yet triaged (a woodpecker's raw report), refused, or folded into another clue.
 UNPUBLISHED = (ClueStatus.SUBMITTED, ClueStatus.REJECTED, ClueStatus.MERGED)
+# What a client reads of a request it filed that staff rejected, instead of the reason (written for the portal).
+REJECTED_NOTE = gettext_lazy(
+    "Not accepted after verification: the request is closed. For details, contact the unit responsible."
+)
 COORDINATE_DECIMALS = 3  # 0.001° is about 111 m of latitude (and less of longitude): a street, not a door
 MAX_REQUESTS = 1000
 MAX_DESCRIPTION = 2000  # as the portal's and the API's clue forms
@@ -204,7 +212,7 @@ def media_url(request, photos, stage) -> str:
 
 
 def _request_json(request, clue: Clue) -> dict:
-    notes = clue.reject_reason or clue.resolution or ClueStatus(clue.status).label
+    notes = REJECTED_NOTE if clue.status == ClueStatus.REJECTED else clue.resolution or ClueStatus(clue.status).label
     return {
         "service_request_id": str(clue.pk),
         "status": "closed" if clue.status in CLOSED else "open",
@@ -226,11 +234,13 @@ def _request_json(request, clue: Clue) -> dict:
     }
 
 
-def _public_clues(unit):
-    """The clues published in `unit`'s subtree: the triaged ones."""
+def _public_clues(unit, key):
+    """The clues published in `unit`'s subtree to `key`'s client: the triaged ones, and those it filed itself that
+    staff rejected (so they do not vanish from the hotline: closed, with REJECTED_NOTE)."""
+    own_rejected = Q(status=ClueStatus.REJECTED, source=ClueSource.OPEN311, submitted_by_id=key.user_id)
     return (
         Clue.objects.filter(grid__path__startswith=unit.path)
-        .exclude(status__in=UNPUBLISHED)
+        .filter(~Q(status__in=UNPUBLISHED) | own_rejected)
         .select_related("category", "grid__parent", "department", "building")
         .prefetch_related("photos")
     )
@@ -271,7 +281,8 @@ def requests_view(request, fmt):
     if request.method == "POST":
         return _create(request, fmt)
     params = request.GET
-    qs = _public_clues(_jurisdiction(params, _key(params, required=True)))
+    key = _key(params, required=True)
+    qs = _public_clues(_jurisdiction(params, key), key)
     if params.get("service_request_id"):
         ids = [int(i) for i in params["service_request_id"].split(",") if re.fullmatch(r"\s*[0-9]{1,18}\s*", i)]
         return respond(fmt, "service_requests", [_request_json(request, c) for c in qs.filter(pk__in=ids[:100])])
@@ -289,7 +300,8 @@ def requests_view(request, fmt):
 @require_GET
 @open311_view
 def request_detail(request, pk, fmt):
-    clue = _public_clues(_jurisdiction(request.GET, _key(request.GET, required=True))).filter(pk=pk).first()
+    key = _key(request.GET, required=True)
+    clue = _public_clues(_jurisdiction(request.GET, key), key).filter(pk=pk).first()
     if clue is None:
         raise Refused(404, _("No request with this service_request_id."))
     return respond(fmt, "service_requests", [_request_json(request, clue)])
@@ -385,7 +397,9 @@ def _create(request, fmt):
 def _update_json(request, event: ClueEvent) -> dict:
     clue = event.clue
     description = str(ClueStatus(event.to_status).label)
-    if event.to_status == ClueStatus.RESOLVED and event.note:
+    if event.to_status == ClueStatus.REJECTED:  # the note is the reason, written for the portal: never published
+        description = f"{description}：{REJECTED_NOTE}"
+    elif event.to_status == ClueStatus.RESOLVED and event.note:
         description = f"{description}：{scrub(event.note)}"
     stage = CluePhoto.Stage.RESOLUTION if event.to_status == ClueStatus.RESOLVED else CluePhoto.Stage.REPORT
     return {
@@ -404,14 +418,15 @@ def updates_view(request, fmt):
     """Each state change of the published clues in the jurisdiction between start_date and end_date (by default the
     last 90 days), oldest first: what the hotline needs to follow the requests it filed."""
     params = request.GET
-    unit = _jurisdiction(params, _key(params, required=True))
+    key = _key(params, required=True)
+    unit = _jurisdiction(params, key)
     start, end = _date(params, "start_date"), _date(params, "end_date")
     end = end or timezone.now()
     start = start or end - timezone.timedelta(days=DEFAULT_DAYS)
     events = (
         ClueEvent.objects.filter(
             kind=ClueEvent.Kind.TRANSITION,
-            clue__in=_public_clues(unit).values("pk"),
+            clue__in=_public_clues(unit, key).values("pk"),
             created_at__gte=start,
             created_at__lte=end,
         )

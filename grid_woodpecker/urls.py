@@ -44,6 +44,10 @@ urlpatterns = [
     path("categories/", config_views.CategoryList.as_view(), name="category_list"),
     path("categories/new/", config_views.CategoryCreate.as_view(), name="category_create"),
     path("categories/<int:pk>/edit/", config_views.CategoryEdit.as_view(), name="category_edit"),
+    path("categories/<int:pk>/questions/new/", config_views.question_form, name="question_add"),
+    path("categories/<int:pk>/questions/<str:code>/edit/", config_views.question_form, name="question_edit"),
+    path("categories/<int:pk>/questions/<str:code>/delete/", config_views.question_delete, name="question_delete"),
+    path("categories/<int:pk>/questions/<str:code>/move/", config_views.question_move, name="question_move"),
     path("map/<int:pk>/", map_views.unit_map, name="unit_map"),
     path("map/<int:pk>/data/", map_views.unit_map_data, name="unit_map_data"),
 ]

@@ -14,10 +14,11 @@ from accounts.permissions import (
     require_at,
 )
 from core import audit
-from core.errors import Invalid
+from core.errors import Conflict, Invalid
+from core.errors import ErrorCode as CoreCode
 from core.services import update_fields
 
-from ..attributes import check_definition
+from ..attributes import MAX_ATTRIBUTES, check_definition
 from ..errors import ErrorCode
 from ..models import (
     AbuseListEntry,
@@ -83,6 +84,95 @@ def category_update(*, category: ClueCategory, actor, **fields) -> ClueCategory:
         check=check,
     )
     return category
+
+
+# --- a category's questions, one at a time (the category page's editor) --------------------------------------------
+
+# What a question's editor sets; `variable` is kept as stored (true for a new question).
+QUESTION_FIELDS = ("code", "description", "datatype", "required", "order", "datatype_description", "values")
+
+
+def _questions_change(category: ClueCategory, actor, change) -> ClueCategory:
+    """Apply `change(questions) -> questions` to the category's questions as they stand under the row's lock, check
+    the result (grid_woodpecker.attributes) and save it, audited as any change of the category."""
+    require(actor, CHANGE, category, _("You may not configure this unit."))
+
+    def check(locked):
+        locked.attributes = check_definition(change(check_definition(locked.attributes)))
+
+    category, _changes = update_fields(
+        category,
+        actor=actor,
+        fields={},
+        allowed=("attributes",),
+        audit_action="clue_category.update",
+        related=("unit",),
+        check=check,
+    )
+    return category
+
+
+def _find(questions: list[dict], code: str) -> dict:
+    for question in questions:
+        if question["code"] == code:
+            return question
+    raise Conflict(
+        _("The category has no question with the code %(code)s any more; it was changed meanwhile.") % {"code": code},
+        code=ErrorCode.QUESTION_GONE,
+    )
+
+
+@transaction.atomic
+def category_question_save(*, category: ClueCategory, actor, question: dict, code: str | None = None):
+    """Add a question to the category (`code` None) or replace its question `code` (the code itself may change).
+    `question` holds QUESTION_FIELDS; a code another question has is refused on the field `code`."""
+
+    def change(questions):
+        old = _find(questions, code) if code is not None else None
+        others = [q for q in questions if q is not old]
+        new_code = str(question.get("code", ""))
+        if any(q["code"] == new_code for q in others):
+            raise Invalid(
+                _("The category already has a question with the code %(code)s.") % {"code": new_code},
+                code=ErrorCode.ATTRIBUTES_INVALID,
+                field="code",
+            )
+        if old is None and len(others) >= MAX_ATTRIBUTES:
+            raise Invalid(
+                _("A category has at most %(n)d questions.") % {"n": MAX_ATTRIBUTES},
+                code=ErrorCode.ATTRIBUTES_INVALID,
+            )
+        new = {name: question[name] for name in QUESTION_FIELDS if name in question}
+        return [*others, {**new, "variable": old["variable"] if old else True}]
+
+    return _questions_change(category, actor, change)
+
+
+@transaction.atomic
+def category_question_delete(*, category: ClueCategory, actor, code: str):
+    """Delete the category's question `code` (clues keep the answers they gave)."""
+
+    def change(questions):
+        gone = _find(questions, code)
+        return [q for q in questions if q is not gone]
+
+    return _questions_change(category, actor, change)
+
+
+@transaction.atomic
+def category_question_move(*, category: ClueCategory, actor, code: str, direction: str):
+    """Move the question `code` one place up or down; the questions are numbered 1, 2, 3… in their new order."""
+    if direction not in ("up", "down"):
+        raise Invalid(_("Move up or down."), code=CoreCode.INVALID_CHOICE, field="direction")
+
+    def change(questions):
+        index = questions.index(_find(questions, code))
+        other = index - 1 if direction == "up" else index + 1
+        if 0 <= other < len(questions):
+            questions[index], questions[other] = questions[other], questions[index]
+        return [{**q, "order": n} for n, q in enumerate(questions, start=1)]
+
+    return _questions_change(category, actor, change)
 
 
 @transaction.atomic

@@ -37,7 +37,7 @@ from grid_woodpecker.services.clues import (
     clue_resolve,
     clue_submit,
 )
-from grid_woodpecker.services.config import abuse_list_add
+from grid_woodpecker.services.config import abuse_list_add, category_question_save
 from grid_woodpecker.services.inspections import task_create
 from grid_woodpecker.services.open311_keys import open311_key_create
 from grid_woodpecker.services.points import points_adjust, policy_set
@@ -154,6 +154,44 @@ CLUE_PAGE_ACTIONS = (
     _clue_page("rate", RATE, {"rating": "satisfied"}, prepare=resolved, prober=lambda world, clue: clue.reporter.user),
     _clue_page("photo_clear", TRIAGE, photo_body, prepare=with_photo),
     _clue_page("photo_withdraw", TRIAGE, photo_body, prepare=with_public_photo),
+)
+
+
+def with_question(county, users, category):
+    """The category with a question "q1" (the editor's pages act on one)."""
+    question = {"code": "q1", "description": "问题一", "datatype": "string", "order": 1}
+    return category_question_save(category=category, question=question, actor=SYSTEM)
+
+
+def _question_page(route, code=None):
+    return lambda category: reverse(f"grid_woodpecker:{route}", args=[category.pk, *([code] if code else [])])
+
+
+QUESTION_BODY = {
+    "code": "q2",
+    "description": "问题二",
+    "datatype": "singlevaluelist",
+    "order": 2,
+    "values-TOTAL_FORMS": "2",
+    "values-INITIAL_FORMS": "0",
+    "values-0-key": "a",
+    "values-0-name": "甲",
+    "values-1-key": "",
+    "values-1-name": "",
+}
+
+# The category page's question editor (config_views.question_form, question_move, question_delete).
+QUESTION_PAGES = (
+    Act("page question add", CHANGE, QUESTION_BODY, url=_question_page("question_add")),
+    Act("page question edit", CHANGE, QUESTION_BODY, prepare=with_question, url=_question_page("question_edit", "q1")),
+    Act(
+        "page question move",
+        CHANGE,
+        {"direction": "down"},
+        prepare=with_question,
+        url=_question_page("question_move", "q1"),
+    ),
+    Act("page question delete", CHANGE, prepare=with_question, url=_question_page("question_delete", "q1")),
 )
 
 
@@ -329,6 +367,7 @@ CASES = [
         ui_list=lambda: reverse("grid_woodpecker:category_list"),
         ui_update=lambda obj: reverse("grid_woodpecker:category_edit", args=[obj.pk]),
         ui_update_data={"name": "改名", "deadline_days": 5, "is_active": "on"},
+        ui_actions=QUESTION_PAGES,
         api_create_body=lambda county, unit: {"unit": unit.pk, "code": "fire", "name": "消防隐患", "deadline_days": 3},
     ),
     ScopeCase(

@@ -366,19 +366,16 @@ def test_category_questions_are_checked_when_staff_save_them(wp_world):
     assert wp_world["category"].attributes == []
 
 
-def test_category_page_edits_the_questions(client, county, users, wp_world):
+def test_category_page_keeps_the_questions_when_its_settings_change(client, county, users, questions):
+    """The questions are edited on their own pages (tests/grid_woodpecker/test_category_questions.py): saving the
+    category's settings leaves them as they are."""
     client.force_login(users["city_staff"])
-    url = f"/woodpecker/categories/{wp_world['category'].pk}/edit/"
-    page = client.get(url)
-    assert page.status_code == 200 and 'name="attributes"' in page.content.decode()
-    body = {"name": "路灯损坏", "deadline_days": 5, "is_active": "on", "attributes": "[{]"}
-    assert client.post(url, body).status_code == 200  # the form again, with the error
-    wp_world["category"].refresh_from_db()
-    assert wp_world["category"].attributes == []
-    body["attributes"] = '[{"code": "pole", "description": "灯杆编号", "required": true}]'
-    assert client.post(url, body).status_code == 302
-    wp_world["category"].refresh_from_db()
-    assert wp_world["category"].attributes[0]["code"] == "pole"
+    url = f"/woodpecker/categories/{questions.pk}/edit/"
+    page = client.get(url).content.decode()
+    assert 'name="attributes"' not in page and "灯杆编号" in page and "/questions/pole/edit/" in page
+    assert client.post(url, {"name": "路灯坏了", "deadline_days": 5, "is_active": "on"}).status_code == 302
+    questions.refresh_from_db()
+    assert questions.name == "路灯坏了" and [q["code"] for q in questions.attributes] == [q["code"] for q in QUESTIONS]
     assert AuditEntry.objects.filter(action="clue_category.update").exists()
 
 
