@@ -156,12 +156,16 @@ income_reports = extend_schema_view(
     ),
     create=writes(
         _("Submit an income report"),
-        _(
-            "The village's secretary submits the income report of a year for their village (`village_code`: an "
-            "administrative village in your jurisdiction, otherwise 400 unknown_unit or not_a_village); it waits "
-            "for the township's review (status submitted). 409 report_already_approved when the year's report is "
-            "approved (submit a correction instead), 409 report_pending when one waits for review. Operating income "
-            "may not exceed the total (400 operating_exceeds_total). Other roles: 403. Audited."
+        format_lazy(
+            "{}{}",
+            _(
+                "The village's secretary submits the income report of a year for their village (`village_code`: an "
+                "administrative village in your jurisdiction, otherwise 400 unknown_unit or not_a_village); it waits "
+                "for the township's review (status submitted). 409 report_already_approved when the year's report is "
+                "approved (submit a correction instead), 409 report_pending when one waits for review. Operating "
+                "income may not exceed the total (400 operating_exceeds_total). Other roles: 403. Audited."
+            ),
+            _(" Other systems send yearly income in bulk through /api/v1/bulk/income/ (figures:write scope)."),
         ),
         examples=[
             OpenApiExample(
@@ -222,9 +226,9 @@ income_reports = extend_schema_view(
         _("Send an income report back"),
         _(
             "Township staff (or the organization department) send a submitted report back to the secretary with "
-            "the reason (`reason`, required: 400 required when blank); it turns returned and the secretary changes "
-            "and resubmits it. A report not submitted: 409 report_not_submitted; other roles: 403. The submitter "
-            "is notified with the reason; audited."
+            "the reason (`reason`: 400 required when absent, blank when empty); it turns returned and the secretary "
+            "changes and resubmits it. A report not submitted: 409 report_not_submitted; other roles: 403. The "
+            "submitter is notified with the reason; audited."
         ),
         examples=[
             OpenApiExample(
