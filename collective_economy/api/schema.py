@@ -43,13 +43,20 @@ def refused(summary, description):
         summary=summary,
         description=description,
         request=None,
-        responses={405: OpenApiResponse(error_serializer(), description=_("Always: method_not_allowed."))},
+        responses={
+            405: OpenApiResponse(
+                error_serializer(), description=_("The method is not available here: method_not_allowed.")
+            )
+        },
     )
 
 
 def read_only_writes(name: str):
     """The four refused writes of a viewset whose rows are set in the back office or by their own services."""
-    found = _(" The record is looked up first (404 outside your jurisdiction), then the request is refused.")
+    found = _(
+        " The record is looked up first (404 outside your jurisdiction, 403 when you may see but not change it), "
+        "then the request is refused."
+    )
     return {
         "create": refused(
             format_lazy(_("Not available: create ({name})"), name=name),
@@ -68,6 +75,11 @@ def read_only_writes(name: str):
             format_lazy("{}{}", _("Not available through the API: 405 method_not_allowed."), found),
         ),
     }
+
+
+def shown(summary, value):
+    """A response example of a read (a list's is wrapped in a page by drf-spectacular)."""
+    return [OpenApiExample("example", summary=summary, value=value, response_only=True, status_codes=["200"])]
 
 
 YEAR = OpenApiParameter(
@@ -209,8 +221,9 @@ income_reports = extend_schema_view(
     destroy=refused(
         _("Not available: delete a report"),
         _(
-            "Income reports are never deleted: the report is looked up (404 outside your jurisdiction), then the "
-            "answer is 405 method_not_allowed. Change a pending report, or correct an approved one."
+            "Income reports are never deleted: the report is looked up (404 outside your jurisdiction, 403 when you "
+            "may see but not change it), then the answer is 405 method_not_allowed. Change a pending report, or "
+            "correct an approved one."
         ),
     ),
     approve=writes(
@@ -274,6 +287,11 @@ PROJECT = {
     "start_year": 2023,
     "description": "村集体建设的 200 千瓦屋顶光伏电站，收益归村集体。",
 }
+PROJECT_SHOWN = {
+    "id": 8,
+    "village": 57,
+    **PROJECT,
+}
 PROJECT_CHANGE = _(
     "Changes the given fields of a project (name, development model, investment, partners, status, start year, "
     "description; the village stays). The village's secretary, township staff or the organization department. "
@@ -284,8 +302,13 @@ projects = extend_schema_view(
     list=reads(
         _("Collective economy project list"),
         _("The projects behind the collective income of the villages in your jurisdiction, by village and name."),
+        examples=shown(_("A photovoltaic plant"), PROJECT_SHOWN),
     ),
-    retrieve=reads(_("One project"), _("One project of a village in your jurisdiction, with its ETag.")),
+    retrieve=reads(
+        _("One project"),
+        _("One project of a village in your jurisdiction, with its ETag."),
+        examples=shown(_("A photovoltaic plant"), PROJECT_SHOWN),
+    ),
     create=writes(
         _("Record a project"),
         _(
@@ -327,6 +350,7 @@ projects = extend_schema_view(
 )
 
 THRESHOLD_TARGET = {"unit_code": "421081100", "year": 2025, "threshold": "200000.00", "target_share": "70.00"}
+TARGET_SHOWN = {"id": 5, "unit": 14, **THRESHOLD_TARGET}
 TARGET_SHARE = inline_serializer(
     "ThresholdTargetShare",
     {
@@ -354,8 +378,13 @@ threshold_targets = extend_schema_view(
             "whose collective income should reach a threshold (yuan). Filter: `year`."
         ),
         parameters=[YEAR],
+        examples=shown(_("A township's target"), TARGET_SHOWN),
     ),
-    retrieve=reads(_("One threshold target"), _("One threshold target in your jurisdiction, with its ETag.")),
+    retrieve=reads(
+        _("One threshold target"),
+        _("One threshold target in your jurisdiction, with its ETag."),
+        examples=shown(_("A township's target"), TARGET_SHOWN),
+    ),
     create=writes(
         _("Set a threshold target"),
         _(
@@ -442,8 +471,13 @@ rewards = extend_schema_view(
             "row. Filter: `year`. Written by the computation only."
         ),
         parameters=[YEAR],
+        examples=shown(_("A threshold crossed"), REWARD),
     ),
-    retrieve=reads(_("One village reward"), _("One village's computed reward of a year, with its ETag.")),
+    retrieve=reads(
+        _("One village reward"),
+        _("One village's computed reward of a year, with its ETag."),
+        examples=shown(_("A threshold crossed"), REWARD),
+    ),
     compute=writes(
         _("Compute village rewards"),
         _(
