@@ -21,6 +21,7 @@ from rest_framework import serializers
 from core.api.schema import error_serializer
 
 from .. import models
+from . import examples as ex
 from . import serializers as s
 
 READ_SCOPE = _(" A system client needs the figures:read scope.")
@@ -86,35 +87,6 @@ YEAR = OpenApiParameter(
     "year", OpenApiTypes.INT, description=_("Only the rows of this year (1900 to 2100; otherwise 400 invalid_year).")
 )
 
-# Examples: Shishou's demo data (石首市 421081, 新厂镇 421081100, 杨家潭村 421081100201).
-INCOME_REPORT = {
-    "id": 12,
-    "village": 57,
-    "village_code": "421081100201",
-    "village_name": "杨家潭村",
-    "year": 2024,
-    "version": 1,
-    "status": "approved",
-    "total_income": "268000.00",
-    "operating_income": "185000.00",
-    "income_sources": "村集体鱼塘发包收入、光伏电站收益",
-    "development_model": "resource",
-    "assets": "1520000.00",
-    "debt": "86000.00",
-    "correction_reason": "",
-    "return_reason": "",
-    "previous": None,
-    "submitted_at": "2025-01-10T09:30:00+08:00",
-    "reviewed_at": "2025-01-15T16:05:00+08:00",
-}
-FIGURES = {
-    "total_income": "268000.00",
-    "operating_income": "185000.00",
-    "income_sources": "村集体鱼塘发包收入、光伏电站收益",
-    "development_model": "resource",
-    "assets": "1520000.00",
-    "debt": "86000.00",
-}
 
 income_reports = extend_schema_view(
     list=reads(
@@ -147,7 +119,7 @@ income_reports = extend_schema_view(
             OpenApiExample(
                 "approved",
                 summary=_("An approved report"),
-                value=INCOME_REPORT,
+                value=ex.INCOME_REPORT,
                 response_only=True,
                 status_codes=["200"],
             )
@@ -160,7 +132,7 @@ income_reports = extend_schema_view(
             OpenApiExample(
                 "approved",
                 summary=_("An approved report"),
-                value=INCOME_REPORT,
+                value=ex.INCOME_REPORT,
                 response_only=True,
                 status_codes=["200"],
             )
@@ -183,7 +155,7 @@ income_reports = extend_schema_view(
             OpenApiExample(
                 "submit",
                 summary=_("A village's 2024 report"),
-                value={"village_code": "421081100201", "year": 2024, **FIGURES},
+                value={"village_code": "421081100201", "year": 2024, **ex.FIGURES},
                 request_only=True,
             )
         ],
@@ -277,21 +249,6 @@ income_reports = extend_schema_view(
     ),
 )
 
-PROJECT = {
-    "village_code": "421081100201",
-    "name": "杨家潭村光伏电站",
-    "development_model": "asset",
-    "investment": "450000.00",
-    "partners": "石首市新厂镇农业专业合作社",
-    "status": "operating",
-    "start_year": 2023,
-    "description": "村集体建设的 200 千瓦屋顶光伏电站，收益归村集体。",
-}
-PROJECT_SHOWN = {
-    "id": 8,
-    "village": 57,
-    **PROJECT,
-}
 PROJECT_CHANGE = _(
     "Changes the given fields of a project (name, development model, investment, partners, status, start year, "
     "description; the village stays). The village's secretary, township staff or the organization department. "
@@ -302,12 +259,12 @@ projects = extend_schema_view(
     list=reads(
         _("Collective economy project list"),
         _("The projects behind the collective income of the villages in your jurisdiction, by village and name."),
-        examples=shown(_("A photovoltaic plant"), PROJECT_SHOWN),
+        examples=shown(_("A photovoltaic plant"), ex.PROJECT_SHOWN),
     ),
     retrieve=reads(
         _("One project"),
         _("One project of a village in your jurisdiction, with its ETag."),
-        examples=shown(_("A photovoltaic plant"), PROJECT_SHOWN),
+        examples=shown(_("A photovoltaic plant"), ex.PROJECT_SHOWN),
     ),
     create=writes(
         _("Record a project"),
@@ -316,7 +273,7 @@ projects = extend_schema_view(
             "administrative village in their jurisdiction (`village_code`; otherwise 400 unknown_unit or "
             "not_a_village). Audited."
         ),
-        examples=[OpenApiExample("project", summary=_("A photovoltaic plant"), value=PROJECT, request_only=True)],
+        examples=[OpenApiExample("project", summary=_("A photovoltaic plant"), value=ex.PROJECT, request_only=True)],
     ),
     update=writes(
         _("Change a project"),
@@ -349,8 +306,6 @@ projects = extend_schema_view(
     ),
 )
 
-THRESHOLD_TARGET = {"unit_code": "421081100", "year": 2025, "threshold": "200000.00", "target_share": "70.00"}
-TARGET_SHOWN = {"id": 5, "unit": 14, **THRESHOLD_TARGET}
 TARGET_SHARE = inline_serializer(
     "ThresholdTargetShare",
     {
@@ -378,12 +333,12 @@ threshold_targets = extend_schema_view(
             "whose collective income should reach a threshold (yuan). Filter: `year`."
         ),
         parameters=[YEAR],
-        examples=shown(_("A township's target"), TARGET_SHOWN),
+        examples=shown(_("A township's target"), ex.TARGET_SHOWN),
     ),
     retrieve=reads(
         _("One threshold target"),
         _("One threshold target in your jurisdiction, with its ETag."),
-        examples=shown(_("A township's target"), TARGET_SHOWN),
+        examples=shown(_("A township's target"), ex.TARGET_SHOWN),
     ),
     create=writes(
         _("Set a threshold target"),
@@ -397,7 +352,7 @@ threshold_targets = extend_schema_view(
             OpenApiExample(
                 "target",
                 summary=_("70 percent of a township's villages over 200,000 yuan"),
-                value=THRESHOLD_TARGET,
+                value=ex.THRESHOLD_TARGET,
                 request_only=True,
             )
         ],
@@ -447,20 +402,6 @@ reward_schemes = extend_schema_view(
     **read_only_writes(_("reward scheme")),
 )
 
-REWARD = {
-    "id": 31,
-    "village": 57,
-    "village_code": "421081100201",
-    "village_name": "杨家潭村",
-    "year": 2024,
-    "scheme": 2,
-    "amount": "30000.00",
-    "explanation": [
-        "200,000.00元门槛：集体经济总收入由 185,000.00 元增至 268,000.00 元，跨越门槛：奖励 30,000.00 元。",
-        "奖励：30,000.00 元。",
-    ],
-    "computed_at": "2025-02-01T10:00:00+08:00",
-}
 
 rewards = extend_schema_view(
     list=reads(
@@ -471,12 +412,12 @@ rewards = extend_schema_view(
             "row. Filter: `year`. Written by the computation only."
         ),
         parameters=[YEAR],
-        examples=shown(_("A threshold crossed"), REWARD),
+        examples=shown(_("A threshold crossed"), ex.REWARD),
     ),
     retrieve=reads(
         _("One village reward"),
         _("One village's computed reward of a year, with its ETag."),
-        examples=shown(_("A threshold crossed"), REWARD),
+        examples=shown(_("A threshold crossed"), ex.REWARD),
     ),
     compute=writes(
         _("Compute village rewards"),
@@ -629,38 +570,7 @@ shares = extend_schema(
             summary=_("A township in 2024"),
             response_only=True,
             status_codes=["200"],
-            value={
-                "scope": "421081100",
-                "year": 2024,
-                "villages": 12,
-                "reported": 11,
-                "shares": [
-                    {
-                        "threshold": "100000.00",
-                        "villages": 12,
-                        "reported": 11,
-                        "missing": 1,
-                        "over": 10,
-                        "share_of_reported": "90.91",
-                        "share_of_all": "83.33",
-                        "target_share": None,
-                        "target_met": None,
-                    },
-                    {
-                        "threshold": "200000.00",
-                        "villages": 12,
-                        "reported": 11,
-                        "missing": 1,
-                        "over": 8,
-                        "share_of_reported": "72.73",
-                        "share_of_all": "66.67",
-                        "target_share": "70.00",
-                        "target_met": False,
-                    },
-                ],
-                "missing": ["421081100208"],
-                "debt_grew": [{"village": "421081100204", "debt_growth": "12000.00"}],
-            },
+            value=ex.SHARES,
         )
     ],
 )
