@@ -1,8 +1,8 @@
 """The collective economy API. Reads are limited to the caller's jurisdiction; writes go through the services."""
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import exceptions, serializers, status
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -25,6 +25,7 @@ from ..models import (
     ThresholdTarget,
     VillageReward,
 )
+from . import schema as docs
 from . import serializers as s
 
 
@@ -45,6 +46,7 @@ class YearFilterMixin:
         return queryset
 
 
+@docs.income_reports
 class IncomeReportViewSet(YearFilterMixin, ScopedModelViewSet):
     """Income reports (every version). Filters: `year`, `status`, `village_code`, `within` (a unit code).
     POST submits (village secretary); PATCH changes a report not yet approved; actions approve, send_back, correct."""
@@ -116,6 +118,7 @@ class IncomeReportViewSet(YearFilterMixin, ScopedModelViewSet):
         return self.answer(new, created=True)
 
 
+@docs.projects
 class ProjectViewSet(ScopedModelViewSet):
     """Projects behind village income. Create with `village_code`."""
 
@@ -144,6 +147,7 @@ class ProjectViewSet(ScopedModelViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+@docs.threshold_targets
 class ThresholdTargetViewSet(YearFilterMixin, ScopedModelViewSet):
     """Threshold targets per scope and year. POST sets (or changes) one by `unit_code`, `year`, `threshold`."""
 
@@ -177,6 +181,7 @@ class ThresholdTargetViewSet(YearFilterMixin, ScopedModelViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+@docs.doubling_plans
 class DoublingPlanViewSet(ReadOnlyWritesMixin, ScopedModelViewSet):
     """Doubling plans (read-only here; set in the back office)."""
 
@@ -186,6 +191,7 @@ class DoublingPlanViewSet(ReadOnlyWritesMixin, ScopedModelViewSet):
     serializer_class = s.DoublingPlanSerializer
 
 
+@docs.reward_schemes
 class RewardSchemeViewSet(ReadOnlyWritesMixin, ScopedModelViewSet):
     """Reward schemes with their rules."""
 
@@ -195,6 +201,7 @@ class RewardSchemeViewSet(ReadOnlyWritesMixin, ScopedModelViewSet):
     serializer_class = s.RewardSchemeSerializer
 
 
+@docs.rewards
 class VillageRewardViewSet(YearFilterMixin, ReadOnlyWritesMixin, ScopedModelViewSet):
     """Computed rewards with their explanation. POST `compute/` computes a year for a scope."""
 
@@ -214,6 +221,7 @@ class VillageRewardViewSet(YearFilterMixin, ReadOnlyWritesMixin, ScopedModelView
         return Response(self.get_serializer(rewards, many=True).data)
 
 
+@docs.competitions
 class ProjectCompetitionViewSet(YearFilterMixin, ReadOnlyWritesMixin, ScopedModelViewSet):
     """Project competitions; `ranking/` lists projects by their average score."""
 
@@ -222,19 +230,6 @@ class ProjectCompetitionViewSet(YearFilterMixin, ReadOnlyWritesMixin, ScopedMode
     queryset = ProjectCompetition.objects.select_related("unit").order_by("-year", "unit__path")
     serializer_class = s.ProjectCompetitionSerializer
 
-    @extend_schema(
-        responses=inline_serializer(
-            "CompetitionRank",
-            {
-                "rank": serializers.IntegerField(),
-                "project": serializers.IntegerField(),
-                "name": serializers.CharField(),
-                "average": serializers.CharField(),
-                "reviewers": serializers.IntegerField(),
-            },
-            many=True,
-        )
-    )
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def ranking(self, request, pk=None):
         ranking = selectors.competition_ranking(user=request.user, competition=self.get_object())
@@ -252,6 +247,7 @@ class ProjectCompetitionViewSet(YearFilterMixin, ReadOnlyWritesMixin, ScopedMode
         )
 
 
+@docs.project_scores
 class ProjectScoreViewSet(ReadOnlyWritesMixin, ScopedModelViewSet):
     """Reviewers' scores of projects."""
 
@@ -279,13 +275,7 @@ class SharesView(APIView):
     """Threshold shares of a scope for a year: of reported villages and of all villages (missing reports stay in
     the denominator), with the missing villages and the villages whose debt grew."""
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("scope_code", str, required=True),
-            OpenApiParameter("year", int, required=True),
-        ],
-        responses=dict,
-    )
+    @docs.shares
     def get(self, request):
         year = parse_year(request.query_params)
         if year is None:

@@ -129,7 +129,8 @@ class StandardPagination(PageNumberPagination):
             "results": _("The rows of this page."),
         }
         for name, description in described.items():
-            if name in paginated["properties"]:
+            # Not a dict: drf-spectacular's placeholder for the rows while it builds a list's example.
+            if isinstance(paginated["properties"].get(name), dict):
                 paginated["properties"][name]["description"] = description
         paginated["properties"]["next"]["example"] = (
             "https://dangjian.example.gov.cn/api/v1/organizations/units/?page=4"

@@ -155,7 +155,9 @@ class AutoSchema(SpectacularAutoSchema):
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
         if field.read_only and direction == "response":
             along = _model_fields_along(field)
-            if any(getattr(f, "null", False) for f in along) and not field.allow_null:
+            # A reverse relation (a list of rows) is never null, though Django marks it null=True.
+            nullable = (f for f in along if not (f.one_to_many or f.many_to_many))
+            if any(getattr(f, "null", False) for f in nullable) and not field.allow_null:
                 field.allow_null = True
             if along and getattr(along[-1], "blank", False) and isinstance(field, serializers.ChoiceField):
                 field.allow_blank = True
