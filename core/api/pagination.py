@@ -129,7 +129,8 @@ class StandardPagination(PageNumberPagination):
             "results": _("The rows of this page."),
         }
         for name, description in described.items():
-            if name in paginated["properties"]:
+            # `results` is drf-spectacular's placeholder object (not a dict) when it builds a list's example page.
+            if isinstance(paginated["properties"].get(name), dict):
                 paginated["properties"][name]["description"] = description
         paginated["properties"]["next"]["example"] = (
             "https://dangjian.example.gov.cn/api/v1/organizations/units/?page=4"
