@@ -155,7 +155,9 @@ class AutoSchema(SpectacularAutoSchema):
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
         if field.read_only and direction == "response":
             along = _model_fields_along(field)
-            if any(getattr(f, "null", False) for f in along) and not field.allow_null:
+            # A to-many relation (`steps`, reverse) is a list, never null, whatever its `null` attribute says.
+            nullable = [f for f in along if getattr(f, "null", False) and not (f.one_to_many or f.many_to_many)]
+            if nullable and not field.allow_null:
                 field.allow_null = True
             if along and getattr(along[-1], "blank", False) and isinstance(field, serializers.ChoiceField):
                 field.allow_blank = True
