@@ -368,6 +368,8 @@ SPECTACULAR_SETTINGS = {
         "DevelopmentStageEnum": "cadres.models.DevelopmentStage",
         "DevelopmentStepKindEnum": "cadres.models.StepKind",
         "ReserveStageEnum": "cadres.models.ReserveStage",
+        "MemberStatusEnum": "cadres.models.MemberStatus",
+        "TrainingLevelEnum": "cadres.models.TrainingLevel",
         "ClueStatusEnum": "grid_woodpecker.models.ClueStatus",
         "ProjectStatusEnum": "collective_economy.models.ProjectStatus",
         # Every registered error code (core/errors.py): the `code` of the error body.
