@@ -68,6 +68,28 @@ WOODPECKER = dict(
             "One woodpecker of your jurisdiction (404 outside it), with their points balance; a woodpecker may read "
             "their own record. A system client needs the scope clues:read."
         ),
+        examples=[
+            OpenApiExample(
+                "woodpecker",
+                value={
+                    "id": 5,
+                    "name": "张伟",
+                    "mobile_masked": "138****0001",
+                    "grid": 9,
+                    "grid_code": "421081002003001",
+                    "group": "courier",
+                    "status": "active",
+                    "is_lead": False,
+                    "lead_duties": "",
+                    "registered_at": "2026-11-20T10:00:00+08:00",
+                    "confirmed_at": "2026-11-20T10:00:00+08:00",
+                    "deactivated_at": None,
+                    "deactivation_reason": "",
+                    "balance": 30,
+                },
+                response_only=True,
+            )
+        ],
     ),
     create=extend_schema(
         summary=_("Register a woodpecker"),
@@ -143,6 +165,21 @@ CATEGORY = dict(
     retrieve=extend_schema(
         summary=_("Clue category details"),
         description=_("One clue category of your jurisdiction. A system client needs the scope clues:read."),
+        examples=[
+            OpenApiExample(
+                "category",
+                value={
+                    "id": 3,
+                    "unit": 1,
+                    "code": "street-light",
+                    "name": "路灯损坏",
+                    "deadline_days": 7,
+                    "default_department": 7,
+                    "is_active": True,
+                },
+                response_only=True,
+            )
+        ],
     ),
     create=extend_schema(
         summary=_("Add a clue category"),
