@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
@@ -36,20 +37,50 @@ class WoodpeckerSerializer(ReadOnlyModelSerializer):
 
 
 class WoodpeckerCreateSerializer(IdentitySerializer):
-    grid_code = serializers.CharField(max_length=32)
-    group = serializers.ChoiceField(choices=models.WoodpeckerGroup.choices)
-    is_lead = serializers.BooleanField(required=False, default=False)
-    lead_duties = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    # The identity fields are core's; their help text is given here, for this form of registration.
+    name = serializers.CharField(max_length=50, help_text=_("The woodpecker's real name."))
+    id_number = serializers.CharField(
+        max_length=18, help_text=_("The woodpecker's resident ID card number (18 characters); stored encrypted.")
+    )
+    mobile = serializers.CharField(
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("The woodpecker's mobile phone number; stored encrypted, shown masked."),
+    )
+    grid_code = serializers.CharField(
+        max_length=32, help_text=_("The code (or id) of the grid the woodpecker belongs to, in your jurisdiction.")
+    )
+    group = serializers.ChoiceField(
+        choices=models.WoodpeckerGroup.choices, help_text=_("The group the woodpecker comes from.")
+    )
+    is_lead = serializers.BooleanField(
+        required=False, default=False, help_text=_("Whether the woodpecker is a lead woodpecker of the grid.")
+    )
+    lead_duties = serializers.CharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("The lead woodpecker's duties (required when is_lead is true)."),
+    )
 
 
 class WoodpeckerUpdateSerializer(serializers.Serializer):
-    is_lead = serializers.BooleanField()
-    lead_duties = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    is_lead = serializers.BooleanField(help_text=_("Whether the woodpecker is a lead woodpecker of the grid."))
+    lead_duties = serializers.CharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("The lead woodpecker's duties (required when is_lead is true; cleared when false)."),
+    )
 
 
 @extend_schema_serializer(component_name="WoodpeckerReason")  # cadres has a stricter ReasonSerializer
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=300, allow_blank=True)
+    reason = serializers.CharField(max_length=300, allow_blank=True, help_text=_("The reason (required)."))
 
     class Meta:
         ref_name = "WoodpeckerReason"  # the schema component name; cadres has its own ReasonSerializer
@@ -62,7 +93,7 @@ class CategorySerializer(serializers.ModelSerializer):
 
 
 class ClueEventSerializer(serializers.ModelSerializer):
-    actor_name = serializers.SerializerMethodField()
+    actor_name = serializers.SerializerMethodField(help_text=_("Who took the step; empty for the system's jobs."))
 
     class Meta:
         model = models.ClueEvent
@@ -83,7 +114,9 @@ class ClueSerializer(ReadOnlyModelSerializer):
     category_name = serializers.CharField(source="category.name", read_only=True)
     grid_code = serializers.CharField(source="grid.code", read_only=True)
     reporter_name = serializers.CharField(source="reporter.person.name", read_only=True, default="")
-    photos = CluePhotoSerializer(many=True, read_only=True)
+    photos = CluePhotoSerializer(
+        many=True, read_only=True, help_text=_("The clue's photos (their files are not in the API).")
+    )
 
     class Meta:
         model = models.Clue
@@ -123,6 +156,21 @@ class ClueSerializer(ReadOnlyModelSerializer):
         ]
 
 
+# For the schema only: duplicates/ answers each candidate clue with why it looks like a duplicate.
+@extend_schema_serializer(component_name="DuplicateClue")
+class DuplicateClueSerializer(ClueSerializer):
+    why = serializers.ChoiceField(
+        choices=[("near", _("Filed close by")), ("building", _("In the same building")), ("text", _("Similar words"))],
+        read_only=True,
+        help_text=_(
+            "Why it looks like a duplicate: near (filed close by), building (same building), text (similar words)."
+        ),
+    )
+
+    class Meta(ClueSerializer.Meta):
+        fields = [*ClueSerializer.Meta.fields, "why"]
+
+
 class PublicClueSerializer(serializers.ModelSerializer):
     """What any resident may see: no reporter, no coordinates, no free-text address."""
 
@@ -135,45 +183,135 @@ class PublicClueSerializer(serializers.ModelSerializer):
 
 
 class ClueSubmitSerializer(serializers.Serializer):
-    category = serializers.PrimaryKeyRelatedField(queryset=models.ClueCategory.objects.filter(is_active=True))
-    description = serializers.CharField(max_length=2000)
-    address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    category = serializers.PrimaryKeyRelatedField(
+        queryset=models.ClueCategory.objects.filter(is_active=True),
+        help_text=_("The id of an active clue category configured for the grid's city."),
+    )
+    description = serializers.CharField(
+        max_length=2000, help_text=_("What the problem is (at least 5 characters once trimmed).")
+    )
+    address = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default="", help_text=_("Where the problem is, in words.")
+    )
     latitude = serializers.DecimalField(
-        max_digits=9, decimal_places=6, min_value=-90, max_value=90, required=False, allow_null=True, default=None
+        max_digits=9,
+        decimal_places=6,
+        min_value=-90,
+        max_value=90,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("Latitude in degrees (give both coordinates or neither)."),
     )
     longitude = serializers.DecimalField(
-        max_digits=9, decimal_places=6, min_value=-180, max_value=180, required=False, allow_null=True, default=None
+        max_digits=9,
+        decimal_places=6,
+        min_value=-180,
+        max_value=180,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("Longitude in degrees (give both coordinates or neither)."),
     )
     task = serializers.PrimaryKeyRelatedField(
-        queryset=models.InspectionTask.objects.all(), required=False, allow_null=True
+        queryset=models.InspectionTask.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=_("The id of the inspection task the clue answers, open for the grid today (optional)."),
     )
-    photos = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+    photos = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        default=list,
+        help_text=_("Photos of the problem (multipart/form-data only; at most 4)."),
+    )
 
 
 class NoteSerializer(serializers.Serializer):
-    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("A note for the clue's history (optional)."),
+    )
 
 
 class MergeSerializer(NoteSerializer):
-    duplicate_of = serializers.IntegerField(min_value=1, max_value=ID_MAX)
+    duplicate_of = serializers.IntegerField(
+        min_value=1, max_value=ID_MAX, help_text=_("The id of the clue of the same grid it duplicates.")
+    )
 
 
 class DispatchSerializer(NoteSerializer):
-    department = serializers.IntegerField(min_value=1, max_value=ID_MAX)
-    deadline = DateTimeField(required=False, allow_null=True, default=None)
+    department = serializers.IntegerField(
+        min_value=1,
+        max_value=ID_MAX,
+        help_text=_("The id of the department (a municipal agency, a township or a street) serving the clue's area."),
+    )
+    deadline = DateTimeField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("The department's deadline, in the future; empty: the category's deadline from now."),
+    )
 
 
 class ResolveSerializer(serializers.Serializer):
-    resolution = serializers.CharField(max_length=2000)
+    resolution = serializers.CharField(max_length=2000, help_text=_("What was done (required)."))
+
+
+# For the schema only: resolve/ also takes photos of the result as multipart/form-data (the view reads them from the
+# request's files).
+@extend_schema_serializer(component_name="ResolveUpload")
+class ResolveUploadSerializer(ResolveSerializer):
+    photos = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        help_text=_("Photos of the result (at most 4)."),
+    )
 
 
 class RateSerializer(serializers.Serializer):
-    rating = serializers.ChoiceField(choices=models.Rating.choices)
-    reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    rating = serializers.ChoiceField(
+        choices=models.Rating.choices, help_text=_("satisfied closes the clue; unsatisfied reopens it.")
+    )
+    reason = serializers.CharField(
+        max_length=300,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Why the reporter is not satisfied (required with unsatisfied)."),
+    )
 
 
 class ClueUpdateSerializer(NoteSerializer):
-    category = serializers.IntegerField(min_value=1, max_value=ID_MAX)
+    category = serializers.IntegerField(
+        min_value=1, max_value=ID_MAX, help_text=_("The id of the new category, configured for the grid's city.")
+    )
+
+
+# For the schema only: a PATCH body the view checks whole (not partial), so that its required fields are documented
+# as required (drf-spectacular documents every PATCH body as partial otherwise). A comment, not a docstring: the
+# schema would show a docstring as the component's (English) description.
+class WholeBodyMixin:
+    @property
+    def partial(self) -> bool:
+        return False
+
+    @partial.setter
+    def partial(self, value) -> None:
+        pass
+
+
+@extend_schema_serializer(component_name="ClueRecategorize")
+class ClueUpdateBodySerializer(WholeBodyMixin, ClueUpdateSerializer):
+    pass
+
+
+@extend_schema_serializer(component_name="WoodpeckerLead")
+class WoodpeckerUpdateBodySerializer(WholeBodyMixin, WoodpeckerUpdateSerializer):
+    pass
 
 
 class TaskSerializer(serializers.ModelSerializer):
@@ -219,11 +357,23 @@ class EntrySerializer(ReadOnlyModelSerializer):
 
 
 class AdjustSerializer(serializers.Serializer):
-    woodpecker = serializers.IntegerField(min_value=1, max_value=ID_MAX)
+    woodpecker = serializers.IntegerField(
+        min_value=1, max_value=ID_MAX, help_text=_("The id of the woodpecker whose balance is corrected.")
+    )
     # The service bounds one adjustment (MAX_ADJUST_POINTS); the schema says so too.
-    points = serializers.IntegerField(min_value=-MAX_ADJUST_POINTS, max_value=MAX_ADJUST_POINTS)
-    reason = serializers.CharField(max_length=200)
-    idempotency_key = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    points = serializers.IntegerField(
+        min_value=-MAX_ADJUST_POINTS,
+        max_value=MAX_ADJUST_POINTS,
+        help_text=_("Points to add (positive) or take away (negative), not zero; the balance never goes below zero."),
+    )
+    reason = serializers.CharField(max_length=200, help_text=_("Why the balance is corrected (required)."))
+    idempotency_key = serializers.CharField(
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("A key of your choice: a retry with the same key answers the first entry and posts nothing."),
+    )
 
 
 class StationSerializer(serializers.ModelSerializer):
@@ -241,8 +391,12 @@ class GoodsSerializer(serializers.ModelSerializer):
 class RedemptionSerializer(ReadOnlyModelSerializer):
     # The pickup code goes to the woodpecker who redeemed only, while the goods wait at the counter: the counter's
     # staff must hear it from the woodpecker, never read it from a list.
-    pickup_code = serializers.SerializerMethodField()
-    station = serializers.IntegerField(source="goods.station_id", read_only=True)
+    pickup_code = serializers.SerializerMethodField(
+        help_text=_("The 6-digit pickup code: only to the woodpecker who redeemed, while reserved; null otherwise.")
+    )
+    station = serializers.IntegerField(
+        source="goods.station_id", read_only=True, help_text=_("The id of the station where the goods wait.")
+    )
 
     class Meta:
         model = models.Redemption
@@ -270,19 +424,39 @@ class RedemptionSerializer(ReadOnlyModelSerializer):
 
 
 class HandOutSerializer(serializers.Serializer):
-    station = serializers.IntegerField(min_value=1, max_value=ID_MAX)
-    pickup_code = serializers.CharField(max_length=6, min_length=1)
+    station = serializers.IntegerField(
+        min_value=1, max_value=ID_MAX, help_text=_("The id of the station whose counter hands out the goods.")
+    )
+    pickup_code = serializers.CharField(
+        max_length=6, min_length=1, help_text=_("The 6-digit pickup code the woodpecker tells the counter.")
+    )
 
 
 class StockAdjustSerializer(serializers.Serializer):
-    delta = serializers.IntegerField(min_value=-10_000, max_value=10_000)
-    reason = serializers.CharField(max_length=200)
+    delta = serializers.IntegerField(
+        min_value=-10_000,
+        max_value=10_000,
+        help_text=_("How many to add (positive) or take away (negative), not zero; the stock never goes below zero."),
+    )
+    reason = serializers.CharField(
+        max_length=200, help_text=_("Why the stock changes (a delivery, a breakage, a count); required.")
+    )
 
 
 class RedeemSerializer(serializers.Serializer):
-    goods = serializers.IntegerField(min_value=1, max_value=ID_MAX)
-    quantity = serializers.IntegerField(min_value=1, max_value=INT_MAX, default=1)
-    idempotency_key = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    goods = serializers.IntegerField(
+        min_value=1, max_value=ID_MAX, help_text=_("The id of active goods at a station near the woodpecker.")
+    )
+    quantity = serializers.IntegerField(
+        min_value=1, max_value=INT_MAX, default=1, help_text=_("How many to redeem (1 by default).")
+    )
+    idempotency_key = serializers.CharField(
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("A key of your choice: a retry with the same key answers the first redemption."),
+    )
 
 
 class AbuseSerializer(serializers.ModelSerializer):

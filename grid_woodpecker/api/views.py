@@ -5,7 +5,7 @@ import math
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -41,6 +41,8 @@ from ..services.redemptions import redemption_cancel, redemption_confirm, redemp
 from ..services.stations import goods_create, goods_stock_adjust, goods_update, station_create, station_update
 from ..services.woodpeckers import woodpecker_confirm, woodpecker_create, woodpecker_deactivate, woodpecker_set_lead
 from . import serializers as s
+from .docs import clues as clues_docs
+from .docs import points as points_docs
 
 
 class GridScopedMixin(ScopedViewSetMixin):
@@ -63,6 +65,7 @@ class ReadOnlyScoped(ServiceWrittenMixin, GridScopedMixin, viewsets.ReadOnlyMode
         return self.update(request, *args, **kwargs)
 
 
+@extend_schema_view(**clues_docs.WOODPECKER)
 class WoodpeckerViewSet(ServiceWrittenMixin, GridScopedMixin, viewsets.ModelViewSet):
     """Woodpeckers of the caller's jurisdiction (a woodpecker sees themself). PATCH sets the lead duties."""
 
@@ -79,7 +82,7 @@ class WoodpeckerViewSet(ServiceWrittenMixin, GridScopedMixin, viewsets.ModelView
         woodpecker = woodpecker_create(grid=grid, actor=request.user, **data)
         return self.answer(woodpecker, created=True)
 
-    @extend_schema(request=s.WoodpeckerUpdateSerializer, responses=s.WoodpeckerSerializer)
+    @extend_schema(request=s.WoodpeckerUpdateBodySerializer, responses=s.WoodpeckerSerializer)
     def partial_update(self, request, *args, **kwargs):
         woodpecker = self.get_object()
         body = s.WoodpeckerUpdateSerializer(data=request.data)
@@ -92,12 +95,13 @@ class WoodpeckerViewSet(ServiceWrittenMixin, GridScopedMixin, viewsets.ModelView
         )
         return self.answer(woodpecker)
 
+    @extend_schema(request=None, **clues_docs.WOODPECKER_CONFIRM)
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
         woodpecker = woodpecker_confirm(woodpecker=self.get_object(), actor=request.user)
         return self.answer(woodpecker)
 
-    @extend_schema(request=s.ReasonSerializer)
+    @extend_schema(request=s.ReasonSerializer, **clues_docs.WOODPECKER_DEACTIVATE)
     @action(detail=True, methods=["post"])
     def deactivate(self, request, pk=None):
         body = s.ReasonSerializer(data=request.data)
@@ -108,6 +112,7 @@ class WoodpeckerViewSet(ServiceWrittenMixin, GridScopedMixin, viewsets.ModelView
         return self.answer(woodpecker)
 
 
+@extend_schema_view(**clues_docs.CATEGORY)
 class CategoryViewSet(ServiceWrittenMixin, GridScopedMixin, viewsets.ModelViewSet):
     """Clue categories configured in the caller's jurisdiction (a city's categories apply to all its grids)."""
 
@@ -131,6 +136,7 @@ class CategoryViewSet(ServiceWrittenMixin, GridScopedMixin, viewsets.ModelViewSe
         return self.answer(category)
 
 
+@extend_schema_view(**clues_docs.CLUE)
 class ClueViewSet(ServiceWrittenMixin, GridScopedMixin, viewsets.ModelViewSet):
     """Clues: a woodpecker files and sees their own; staff see their jurisdiction's, handlers those dispatched to
     their department. Each step of the closed loop is an action; PATCH re-categorises."""
@@ -165,7 +171,7 @@ class ClueViewSet(ServiceWrittenMixin, GridScopedMixin, viewsets.ModelViewSet):
             raise
         return Response(s.ClueSerializer(clue).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.ClueUpdateSerializer, responses=s.ClueSerializer)
+    @extend_schema(request=s.ClueUpdateBodySerializer, responses=s.ClueSerializer)
     def partial_update(self, request, *args, **kwargs):
         clue = self.get_object()
         body = s.ClueUpdateSerializer(data=request.data)
@@ -173,14 +179,14 @@ class ClueViewSet(ServiceWrittenMixin, GridScopedMixin, viewsets.ModelViewSet):
         category = get_object_or_404(ClueCategory, pk=body.validated_data["category"])
         return self._run(clues.clue_recategorize, clue=clue, category=category, note=body.validated_data["note"])
 
-    @extend_schema(request=s.NoteSerializer, responses=s.ClueSerializer)
+    @extend_schema(request=s.NoteSerializer, responses=s.ClueSerializer, **clues_docs.CLUE_ACCEPT)
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         body = s.NoteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         return self._run(clues.clue_accept, clue=self.get_object(), note=body.validated_data["note"])
 
-    @extend_schema(request=s.MergeSerializer, responses=s.ClueSerializer)
+    @extend_schema(request=s.MergeSerializer, responses=s.ClueSerializer, **clues_docs.CLUE_MERGE)
     @action(detail=True, methods=["post"])
     def merge(self, request, pk=None):
         body = s.MergeSerializer(data=request.data)
@@ -188,21 +194,21 @@ class ClueViewSet(ServiceWrittenMixin, GridScopedMixin, viewsets.ModelViewSet):
         original = get_object_or_404(Clue.objects.restrict(request.user), pk=body.validated_data["duplicate_of"])
         return self._run(clues.clue_merge, clue=self.get_object(), original=original, note=body.validated_data["note"])
 
-    @extend_schema(request=s.ReasonSerializer, responses=s.ClueSerializer)
+    @extend_schema(request=s.ReasonSerializer, responses=s.ClueSerializer, **clues_docs.CLUE_REJECT)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         body = s.ReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         return self._run(clues.clue_reject, clue=self.get_object(), reason=body.validated_data["reason"])
 
-    @extend_schema(request=s.NoteSerializer, responses=s.ClueSerializer)
+    @extend_schema(request=s.NoteSerializer, responses=s.ClueSerializer, **clues_docs.CLUE_HANDLE)
     @action(detail=True, methods=["post"])
     def handle(self, request, pk=None):
         body = s.NoteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         return self._run(clues.clue_handle_in_community, clue=self.get_object(), note=body.validated_data["note"])
 
-    @extend_schema(request=s.DispatchSerializer, responses=s.ClueSerializer)
+    @extend_schema(request=s.DispatchSerializer, responses=s.ClueSerializer, **clues_docs.CLUE_DISPATCH_TO)
     @action(detail=True, methods=["post"])
     def dispatch_to(self, request, pk=None):
         body = s.DispatchSerializer(data=request.data)
@@ -216,14 +222,18 @@ class ClueViewSet(ServiceWrittenMixin, GridScopedMixin, viewsets.ModelViewSet):
             note=body.validated_data["note"],
         )
 
-    @extend_schema(request=s.NoteSerializer, responses=s.ClueSerializer)
+    @extend_schema(request=s.NoteSerializer, responses=s.ClueSerializer, **clues_docs.CLUE_START)
     @action(detail=True, methods=["post"])
     def start(self, request, pk=None):
         body = s.NoteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         return self._run(clues.clue_start, clue=self.get_object(), note=body.validated_data["note"])
 
-    @extend_schema(request=s.ResolveSerializer, responses=s.ClueSerializer)
+    @extend_schema(
+        request={"application/json": s.ResolveSerializer, "multipart/form-data": s.ResolveUploadSerializer},
+        responses=s.ClueSerializer,
+        **clues_docs.CLUE_RESOLVE,
+    )
     @action(detail=True, methods=["post"])
     def resolve(self, request, pk=None):
         body = s.ResolveSerializer(data=request.data)
@@ -235,25 +245,26 @@ class ClueViewSet(ServiceWrittenMixin, GridScopedMixin, viewsets.ModelViewSet):
             photos=request.FILES.getlist("photos"),
         )
 
-    @extend_schema(request=s.RateSerializer, responses=s.ClueSerializer)
+    @extend_schema(request=s.RateSerializer, responses=s.ClueSerializer, **clues_docs.CLUE_RATE)
     @action(detail=True, methods=["post"])
     def rate(self, request, pk=None):
         body = s.RateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         return self._run(clues.clue_rate, clue=self.get_object(), **body.validated_data)
 
-    @extend_schema(responses=s.ClueEventSerializer(many=True))
+    @extend_schema(responses=s.ClueEventSerializer(many=True), **clues_docs.CLUE_HISTORY)
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def history(self, request, pk=None):
         return Response(s.ClueEventSerializer(self.get_object().events.select_related("actor"), many=True).data)
 
-    @extend_schema(responses=s.ClueSerializer(many=True))
+    @extend_schema(responses=s.DuplicateClueSerializer(many=True), **clues_docs.CLUE_DUPLICATES)
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def duplicates(self, request, pk=None):
         found = selectors.clue_duplicate_candidates(user=request.user, clue=self.get_object())
         return Response([dict(s.ClueSerializer(c).data, why=why) for c, why in found])
 
 
+@extend_schema_view(**clues_docs.PUBLIC_CLUE)
 class PublicClueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """The public version of clues in a grid (`?grid=<code>`): no reporter and no personal data."""
 
@@ -269,6 +280,7 @@ class PublicClueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return selectors.public_clues(grid=grid) if grid else Clue.objects.none()
 
 
+@extend_schema_view(**clues_docs.CLUE_EVENT)
 class ClueEventViewSet(ReadOnlyScoped):
     api_route = "clue-events", "clue-event"
     queryset = ClueEvent.objects.select_related("actor")
@@ -276,6 +288,7 @@ class ClueEventViewSet(ReadOnlyScoped):
     filterset_fields = ["clue", "kind"]
 
 
+@extend_schema_view(**clues_docs.TASK)
 class TaskViewSet(ServiceWrittenMixin, GridScopedMixin, viewsets.ModelViewSet):
     """Inspection tasks (挑刺找茬) posted by communities for a grid and period; woodpeckers take them."""
 
@@ -300,6 +313,7 @@ class TaskViewSet(ServiceWrittenMixin, GridScopedMixin, viewsets.ModelViewSet):
     def partial_update(self, request, *args, **kwargs):
         return self.update(request, *args, **kwargs)
 
+    @extend_schema(request=None, **clues_docs.TASK_TAKE)
     @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
     def take(self, request, pk=None):
         # Found where the caller may take it (a woodpecker's own grid) or see it; the service asks can(TAKE).
@@ -310,6 +324,7 @@ class TaskViewSet(ServiceWrittenMixin, GridScopedMixin, viewsets.ModelViewSet):
         return Response(self.get_serializer(task_take(task=task, actor=request.user)).data)
 
 
+@extend_schema_view(**points_docs.POLICY)
 class PolicyViewSet(ServiceWrittenMixin, GridScopedMixin, viewsets.ModelViewSet):
     """Points policies with their effective dates; a new rule is a new row, old ones stay as they were."""
 
@@ -328,6 +343,7 @@ class PolicyViewSet(ServiceWrittenMixin, GridScopedMixin, viewsets.ModelViewSet)
         return self.update(request, *args, **kwargs)
 
 
+@extend_schema_view(**points_docs.ACCOUNT)
 class AccountViewSet(ReadOnlyScoped):
     """Points balances; POST adjust/ to correct one (staff, with a reason)."""
 
@@ -336,7 +352,7 @@ class AccountViewSet(ReadOnlyScoped):
     queryset = PointsAccount.objects.select_related("woodpecker")
     serializer_class = s.AccountSerializer
 
-    @extend_schema(request=s.AdjustSerializer, responses=s.EntrySerializer)
+    @extend_schema(request=s.AdjustSerializer, responses={201: s.EntrySerializer}, **points_docs.ACCOUNT_ADJUST)
     @action(detail=False, methods=["post"])
     def adjust(self, request):
         data = self.validated(s.AdjustSerializer)
@@ -345,6 +361,7 @@ class AccountViewSet(ReadOnlyScoped):
         return Response(s.EntrySerializer(entry).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema_view(**points_docs.ENTRY)
 class EntryViewSet(ReadOnlyScoped):
     """The append-only points ledger."""
 
@@ -355,6 +372,7 @@ class EntryViewSet(ReadOnlyScoped):
     filterset_fields = ["account", "kind", "clue"]
 
 
+@extend_schema_view(**points_docs.STATION)
 class StationViewSet(ServiceWrittenMixin, GridScopedMixin, viewsets.ModelViewSet):
     api_route = "stations", "station"
     queryset = Station.objects.select_related("unit")
@@ -374,6 +392,7 @@ class StationViewSet(ServiceWrittenMixin, GridScopedMixin, viewsets.ModelViewSet
         return Response(self.get_serializer(station_update(station=station, actor=request.user, **fields)).data)
 
 
+@extend_schema_view(**points_docs.GOODS)
 class GoodsViewSet(ServiceWrittenMixin, GridScopedMixin, viewsets.ModelViewSet):
     api_route = "goods", "goods"
     queryset = Goods.objects.select_related("station")
@@ -392,7 +411,7 @@ class GoodsViewSet(ServiceWrittenMixin, GridScopedMixin, viewsets.ModelViewSet):
         fields = {k: v for k, v in body.validated_data.items() if k != "station"}
         return Response(self.get_serializer(goods_update(goods=goods, actor=request.user, **fields)).data)
 
-    @extend_schema(request=s.StockAdjustSerializer, responses=s.GoodsSerializer)
+    @extend_schema(request=s.StockAdjustSerializer, responses=s.GoodsSerializer, **points_docs.GOODS_STOCK)
     @action(detail=True, methods=["post"])
     def stock(self, request, pk=None):
         """Add to or take from the stock with a reason (never below zero), as the counter's form does."""
@@ -401,6 +420,7 @@ class GoodsViewSet(ServiceWrittenMixin, GridScopedMixin, viewsets.ModelViewSet):
         return self.answer(goods_stock_adjust(goods=goods, actor=request.user, **data))
 
 
+@extend_schema_view(**points_docs.REDEMPTION)
 class RedemptionViewSet(ServiceWrittenMixin, GridScopedMixin, viewsets.ModelViewSet):
     """Redemptions: a woodpecker reserves goods for points; the counter confirms or cancels."""
 
@@ -433,15 +453,17 @@ class RedemptionViewSet(ServiceWrittenMixin, GridScopedMixin, viewsets.ModelView
         redemption = get_object_or_404(Redemption.objects.restrict(self.request.user), pk=pk)
         return Response(self.get_serializer(fn(redemption=redemption, actor=self.request.user)).data)
 
+    @extend_schema(request=None, **points_docs.REDEMPTION_CONFIRM)
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
         return self._settle(redemption_confirm, pk)
 
+    @extend_schema(request=None, **points_docs.REDEMPTION_CANCEL)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         return self._settle(redemption_cancel, pk)
 
-    @extend_schema(request=s.HandOutSerializer, responses=s.RedemptionSerializer)
+    @extend_schema(request=s.HandOutSerializer, responses=s.RedemptionSerializer, **points_docs.REDEMPTION_HAND_OUT)
     @action(detail=False, methods=["post"])
     def hand_out(self, request):
         """The station's counter hands out the redemption waiting there under the woodpecker's pickup code. A wrong
@@ -459,6 +481,7 @@ class RedemptionViewSet(ServiceWrittenMixin, GridScopedMixin, viewsets.ModelView
         return self.answer(redemption)
 
 
+@extend_schema_view(**points_docs.ABUSE)
 class AbuseViewSet(ServiceWrittenMixin, GridScopedMixin, viewsets.ModelViewSet):
     api_route = "abuse-list", "abuse"
     queryset = AbuseListEntry.objects.select_related("unit", "user")
