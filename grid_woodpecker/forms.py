@@ -68,17 +68,37 @@ class SignupUnitField(forms.ChoiceField):
 
 
 class SignupForm(forms.Form):
-    """Signing up by phone: the code, the grid (township → village or community → grid, each select's choices
-    depending on the one above: filled by the server from the posted or initial values, and by
+    """Signing up by phone: the code, the grid (county-level unit → township → village or community → grid, each
+    select's choices depending on the one above: filled by the server from the posted or initial values, and by
     static/js/signup.js from `signup_units` without a reload), the name, the password, the group and an optional
-    ID number. The three selects carry `data-level` so a script can preselect them (a grid proposed from the
-    phone's location)."""
+    ID number. The county select is there only when the grids span several county-level units (a province's or a
+    prefecture's installation); a county's own starts with its townships. The selects carry `data-level` so a
+    script can preselect them (a grid proposed from the phone's location)."""
 
     phone = forms.CharField(label=_("Mobile phone"), max_length=20, widget=_phone_input())
     code = forms.CharField(label=_("SMS verification code"), max_length=6, widget=_code_input())
-    township = SignupUnitField(label=_("Township or street"), required=False)
-    community = SignupUnitField(label=_("Village or community"), required=False)
-    grid = SignupUnitField(label=_("Grid"))
+    county = SignupUnitField(
+        label=_("County, county-level city or district"),
+        required=False,
+        error_messages={"invalid_choice": _("Choose one of the listed counties, county-level cities or districts.")},
+    )
+    township = SignupUnitField(
+        label=_("Township or street"),
+        required=False,
+        error_messages={"invalid_choice": _("Choose a township or street of the chosen county.")},
+    )
+    community = SignupUnitField(
+        label=_("Village or community"),
+        required=False,
+        error_messages={"invalid_choice": _("Choose a village or community of the chosen township or street.")},
+    )
+    grid = SignupUnitField(
+        label=_("Grid"),
+        error_messages={
+            "required": _("Choose your grid."),
+            "invalid_choice": _("Choose a grid of the chosen village or community."),
+        },
+    )
     name = forms.CharField(label=_("Name"), max_length=50, widget=forms.TextInput(attrs={"autocomplete": "name"}))
     group = forms.ChoiceField(label=_("Group"), choices=WoodpeckerGroup.choices, initial=WoodpeckerGroup.RESIDENT)
     id_number = forms.CharField(
@@ -95,22 +115,42 @@ class SignupForm(forms.Form):
         help_text=_("At least 8 characters, not only digits; you log in with your phone number and this password."),
     )
 
-    LEVELS = ("township", "community", "grid")
+    LEVELS = ("county", "township", "community", "grid")
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
         units = units or selectors.signup_units
         source = self.data if self.is_bound else self.initial
+        top = units(None)
+        if not any(unit.kind in COUNTY_LEVEL for unit in top):
+            del self.fields["county"]  # one county-level unit: the chooser starts with its townships
+        self.levels = [name for name in self.LEVELS if name in self.fields]
         parent = None
-        for level, name in enumerate(self.LEVELS):
+        for level, name in enumerate(self.levels):
             field = self.fields[name]
-            field.set_units(units(parent) if level == 0 or parent is not None else [])
+            field.set_units(top if level == 0 else units(parent) if parent is not None else [])
             field.widget.attrs.update({"data-level": name})
             chosen = str(source.get(name) or "")
             parent = field.units.get(chosen)
 
+    def clean(self):
+        """The grid must lie under every unit chosen above it (the choices already ensure it; checked again here so
+        a grid never passes under another county or township than the one shown)."""
+        data = super().clean()
+        grid = data.get("grid")
+        if grid is not None:
+            for name in self.levels[:-1]:
+                above = data.get(name)
+                if above is None or not grid.path.startswith(above.path):
+                    field = self.fields[name]
+                    self.add_error("grid", _("The grid is not under the chosen %(level)s.") % {"level": field.label})
+                    break
+        return data
+
     def chosen(self, name):
         """The unit chosen at a level as the page stands (None when none or not one of the choices)."""
+        if name not in self.fields:
+            return None
         source = self.data if self.is_bound else self.initial
         return self.fields[name].units.get(str(source.get(name) or ""))
 

@@ -4,13 +4,13 @@ import difflib
 import math
 from datetime import timedelta
 
-from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, Subquery, Sum, Value, When
+from django.db.models import Case, Count, OuterRef, Prefetch, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.permissions import CHANGE, COUNTER, dispatched, units_queryset
 from core import crypto
-from organizations.models import TOWNSHIP_LEVEL, VILLAGE_LEVEL, OrganizationUnit, UnitKind
+from organizations.models import COUNTY_LEVEL, TOWNSHIP_LEVEL, VILLAGE_LEVEL, OrganizationUnit, UnitKind
 
 from .models import (
     Clue,
@@ -293,34 +293,84 @@ def departments_for(grid: OrganizationUnit):
 
 # --- the sign-up's unit chooser (public) ------------------------------------------------------------------------------
 
-SIGNUP_LEVELS = (TOWNSHIP_LEVEL, VILLAGE_LEVEL, (UnitKind.GRID,))
+# The chooser's levels, top down, with the kinds of each and the lookup from a grid up to its unit of that level: a
+# grid sits under a village or community, that under a township, that under a county-level unit (ALLOWED_PARENTS), so
+# each level is a fixed number of parents above the grid whatever the depth of the tree above the county.
+SIGNUP_LEVELS = {
+    "county": (COUNTY_LEVEL, "parent__parent__parent_id"),
+    "township": (TOWNSHIP_LEVEL, "parent__parent_id"),
+    "community": (VILLAGE_LEVEL, "parent_id"),
+    "grid": ((UnitKind.GRID,), "pk"),
+}
+
+
+def signup_level(unit: OrganizationUnit) -> str | None:
+    """The chooser level of a unit ("county", "township", "community", "grid"), or None."""
+    return next((level for level, (kinds, _up) in SIGNUP_LEVELS.items() if unit.kind in kinds), None)
+
+
+def _signup_level_units(level: str, parent: OrganizationUnit | None) -> list[OrganizationUnit]:
+    """The active units of `level` (under `parent` if given) with an active grid below them through active units:
+    one query, the distinct ancestors of the active grids (a semi-join on their ids), not one EXISTS per unit."""
+    kinds, up = SIGNUP_LEVELS[level]
+    grids = OrganizationUnit.objects.filter(kind=UnitKind.GRID, is_active=True)
+    hops = up.count("__")  # the units between the grid and the chosen level's unit must be active too
+    for hop in range(1, hops + 1):
+        grids = grids.filter(**{"__".join(["parent"] * hop) + "__is_active": True})
+    if parent is not None:
+        grids = grids.filter(path__startswith=parent.path)
+    qs = OrganizationUnit.objects.filter(kind__in=kinds, is_active=True, pk__in=grids.order_by().values(up))
+    if parent is not None:
+        qs = qs.filter(parent=parent)
+    return list(qs.select_related("parent").order_by("path"))
 
 
 def signup_units(parent: OrganizationUnit | None = None) -> list[OrganizationUnit]:
-    """The choices of the sign-up's township → village or community → grid chooser: without `parent` the active
-    townships (and streets, zones) with an active grid below them; under a township its active villages and
-    communities with an active grid; under a village or community its active grids. Anything else: none.
+    """The choices of the sign-up's chooser under `parent`, each with a `label`: the active units of the next level
+    with an active grid below them (through active units), so that no choice leads to an empty select.
+
+    Without `parent`, the top of the chooser: the county-level units (county-level cities, districts, counties) when
+    the grids span several of them, labelled with their prefecture when they lie in several prefectures; with one
+    county-level unit, its townships (and streets, zones) straight away, as a county installation always had. Under
+    a county-level unit its townships, under a township its villages and communities, under one of those its grids;
+    under anything else none. Bounded cost: one query a level (two for the top with one county), whatever the size
+    of the province.
 
     Public and not scoped (the page is anonymous): it lists only names of active units, the organization tree a
-    resident sees on any notice board. With townships of several county-level units, each township's label
-    carries its county's name (`label`)."""
+    resident sees on any notice board."""
     if parent is None:
-        kinds, qs = TOWNSHIP_LEVEL, OrganizationUnit.objects.all()
-    elif parent.kind in TOWNSHIP_LEVEL:
-        kinds, qs = VILLAGE_LEVEL, OrganizationUnit.objects.filter(parent=parent)
-    elif parent.kind in VILLAGE_LEVEL:
-        kinds, qs = (UnitKind.GRID,), OrganizationUnit.objects.filter(parent=parent)
-    else:
+        counties = _signup_level_units("county", None)
+        if len(counties) == 1:
+            return signup_units(counties[0])
+        prefectures = {unit.parent_id for unit in counties if unit.parent and unit.parent.kind == UnitKind.PREFECTURE}
+        for unit in counties:
+            under_prefecture = unit.parent is not None and unit.parent.kind == UnitKind.PREFECTURE
+            unit.label = f"{unit.parent.name} {unit.name}" if len(prefectures) > 1 and under_prefecture else unit.name
+        return counties
+    level = {"county": "township", "township": "community", "community": "grid"}.get(signup_level(parent) or "")
+    if level is None:
         return []
-    qs = qs.filter(kind__in=kinds, is_active=True)
-    if parent is None or parent.kind in TOWNSHIP_LEVEL:
-        grids = OrganizationUnit.objects.filter(kind=UnitKind.GRID, is_active=True, path__startswith=OuterRef("path"))
-        qs = qs.filter(Exists(grids))
-    units = list(qs.select_related("parent").order_by("path"))
-    several = len({unit.parent_id for unit in units}) > 1
+    units = _signup_level_units(level, parent)
     for unit in units:
-        unit.label = f"{unit.parent.name} {unit.name}" if several and parent is None and unit.parent_id else unit.name
+        unit.label = unit.name
     return units
+
+
+def signup_chain(grid: OrganizationUnit) -> dict[str, int]:
+    """The chooser's choices leading to `grid` ({level: unit id} for the county, township, community and grid), so a
+    script can set the selects to a grid found otherwise (the phone's location; the page ignores the county where
+    the chooser has no county step). Empty when the grid is not one of the choices (not active, or under an inactive
+    unit)."""
+    if grid.kind != UnitKind.GRID:
+        return {}
+    chain: dict[str, int] = {}
+    for unit in OrganizationUnit.objects.ancestors_of(grid, include_self=True):
+        level = signup_level(unit)
+        if level is not None:
+            if not unit.is_active:
+                return {}
+            chain[level] = unit.pk
+    return chain if len(chain) == len(SIGNUP_LEVELS) else {}
 
 
 # A unit's map draws at most this many clues, the latest first (a county's year is a few hundred; a province's

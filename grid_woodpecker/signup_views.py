@@ -74,10 +74,10 @@ def _reset_code_sent(phone: str) -> str:
 
 @require_http_methods(["GET", "POST"])
 def register(request):
-    """Signing up on a phone, in two steps: the number and "获取验证码", then the code, the grid (township →
-    village or community → grid), name and password. Pending until the grid worker or community secretary
-    confirms it. Works without JavaScript: "下一步" under the selects posts the page back with the next select
-    filled; with it, static/js/signup.js fills them from `signup_units`."""
+    """Signing up on a phone, in two steps: the number and "获取验证码", then the code, the grid ((county-level
+    unit →) township → village or community → grid), name and password. Pending until the grid worker or community
+    secretary confirms it. Works without JavaScript: "下一步" under the selects posts the page back with the next
+    select filled; with it, static/js/signup.js fills them from `signup_units`."""
     action = request.POST.get("action", "register") if request.method == "POST" else ""
     phone = request.session.get(SIGNUP_PHONE, "")
     phone_errors: list = []
@@ -124,12 +124,21 @@ def register(request):
 
 @require_GET
 def signup_units(request):
-    """The sign-up chooser's choices under `parent` (none: the townships) as JSON [{"id", "name"}]; public,
-    limited per client address (THROTTLE_SIGNUP_UNITS)."""
+    """The sign-up chooser's choices as JSON {"level", "units": [{"id", "name"}]}: under `parent` the next level's;
+    without it the top of the chooser (the county-level units when the grids span several, else the townships).
+    With `grid` instead, the choices leading to that grid ({"chain": {level: id}}) for a grid found from the phone's
+    location. Public, limited per client address (THROTTLE_SIGNUP_UNITS); a bounded number of queries."""
     refused = WindowThrottle.check("signup_units", client_ip(request))
     if refused is not None:
         message = _("Too many requests from this address; try again later.")
         return JsonResponse({"detail": message, "code": "throttled"}, status=429)
+    grid_id = parse_int(request.GET, "grid", min_value=1, max_value=ID_MAX)
+    if grid_id is not None:
+        grid = OrganizationUnit.objects.filter(pk=grid_id, is_active=True).first()
+        chain = selectors.signup_chain(grid) if grid is not None else {}
+        if not chain:
+            raise Http404
+        return JsonResponse({"chain": chain})
     parent_id = parse_int(request.GET, "parent", min_value=1, max_value=ID_MAX)
     parent = None
     if parent_id is not None:
@@ -137,7 +146,8 @@ def signup_units(request):
         if parent is None:
             raise Http404
     units = selectors.signup_units(parent)
-    return JsonResponse({"units": [{"id": unit.pk, "name": unit.label} for unit in units]})
+    level = selectors.signup_level(units[0]) if units else None
+    return JsonResponse({"level": level, "units": [{"id": unit.pk, "name": unit.label} for unit in units]})
 
 
 @require_http_methods(["GET", "POST"])

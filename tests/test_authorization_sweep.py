@@ -33,7 +33,7 @@ PUBLIC = {
     "admin:jsi18n": "the admin's JavaScript translation catalogue, no data",
     "favicon": "a redirect to the site's icon in static/, no data",
     "grid_woodpecker:register": "woodpeckers sign up on a phone by SMS code; the account waits for confirmation",
-    "grid_woodpecker:signup_units": "the sign-up's township → community → grid choices: names of active units",
+    "grid_woodpecker:signup_units": "the sign-up's (county →) township → community → grid choices: active units' names",
     "grid_woodpecker:password_reset": "a woodpecker resets a forgotten password by SMS code to its login's phone",
     "grid_woodpecker:public": "the public board of a grid: published clues without reporter or personal data",
     "public-clue-list": "the same public board in the API (GET only)",

@@ -1,16 +1,16 @@
-// The sign-up's unit chooser (templates/grid_woodpecker/register.html): choosing a township fills the village or
-// community select, choosing one of those fills the grid select, each from the JSON of `data-units-url`
-// (grid_woodpecker.views.signup_units). Without this script the "next" button posts the page back instead.
+// The sign-up's unit chooser (templates/grid_woodpecker/register.html): choosing a unit fills the select below it
+// (county-level unit → township → village or community → grid; the county select is there only when the portal's
+// grids span several county-level units), each from the JSON of `data-units-url` (grid_woodpecker.views.signup_units).
+// Without this script the "next" button posts the page back instead.
 //
-// window.signupChooser.preselect(townshipId, communityId, gridId) sets the three selects in turn (for a button that
-// proposes the grid from the phone's location); it returns a Promise.
+// window.signupChooser.preselect(gridId) sets the selects in turn to a grid (for a button that proposes the grid
+// from the phone's location): the choices leading to it come from `data-units-url?grid=`; it returns a Promise.
 (function () {
   var chooser = document.querySelector(".unit-chooser[data-units-url]");
   if (!chooser) return;
   var url = chooser.getAttribute("data-units-url");
-  var levels = ["township", "community", "grid"];
-  var selects = levels.map(function (level) { return chooser.querySelector("select[data-level=" + level + "]"); });
-  if (selects.indexOf(null) !== -1 || !window.fetch) return;
+  var selects = Array.prototype.slice.call(chooser.querySelectorAll("select[data-level]"));
+  if (selects.length < 3 || !window.fetch) return;
   chooser.querySelectorAll("[data-nojs]").forEach(function (el) { el.hidden = true; });
 
   function clear(select) {
@@ -18,12 +18,20 @@
     select.value = "";
   }
 
+  function getJSON(query) {
+    return fetch(url + query, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (!response.ok) throw new Error(String(response.status));
+        return response.json();
+      });
+  }
+
   function fill(index, parentId) {
     for (var i = index; i < selects.length; i++) clear(selects[i]);
     if (!parentId) return Promise.resolve();
     selects[index].disabled = true;
-    return fetch(url + "?parent=" + encodeURIComponent(parentId), { credentials: "same-origin" })
-      .then(function (response) { return response.ok ? response.json() : { units: [] }; })
+    return getJSON("?parent=" + encodeURIComponent(parentId))
+      .catch(function () { return { units: [] }; })
       .then(function (data) {
         data.units.forEach(function (unit) { selects[index].add(new Option(unit.name, unit.id)); });
       })
@@ -35,11 +43,19 @@
   });
 
   window.signupChooser = {
-    preselect: function (townshipId, communityId, gridId) {
-      selects[0].value = String(townshipId);
-      return fill(1, townshipId)
-        .then(function () { selects[1].value = String(communityId); return fill(2, communityId); })
-        .then(function () { selects[2].value = String(gridId); });
+    preselect: function (gridId) {
+      return getJSON("?grid=" + encodeURIComponent(gridId)).then(function (data) {
+        var step = Promise.resolve();
+        selects.forEach(function (select, index) {
+          var id = String(data.chain[select.getAttribute("data-level")]);
+          step = step.then(function () {
+            select.value = id;
+            if (select.value !== id) throw new Error("not a choice");
+            return index + 1 < selects.length ? fill(index + 1, id) : null;
+          });
+        });
+        return step;
+      });
     },
   };
 
@@ -69,7 +85,7 @@
             return response.json();
           })
           .then(function (found) {
-            return window.signupChooser.preselect(found.township.id, found.community.id, found.grid.id);
+            return window.signupChooser.preselect(found.grid.id);
           })
           .then(function () { say("proposed", false); })
           .catch(function () { say("outside", true); })

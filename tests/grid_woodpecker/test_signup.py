@@ -18,7 +18,8 @@ from grid_woodpecker.services.signup import (
     woodpecker_register,
 )
 from grid_woodpecker.services.woodpeckers import woodpecker_confirm, woodpecker_create
-from organizations.models import OrganizationUnit
+from organizations.models import OrganizationUnit, UnitKind
+from tests import factories
 from tests.grid_woodpecker import helpers
 from tests.grid_woodpecker.helpers import MemorySms, last_code
 
@@ -176,6 +177,68 @@ def test_signup_units_offer_only_active_units_with_grids(county):
     assert selectors.signup_units(county["grid_ac"]) == []
     OrganizationUnit.objects.filter(pk=county["grid_b1"].pk).update(is_active=False)
     assert [u.name for u in selectors.signup_units()] == ["甲镇"]
+    # A grid under an inactive village leads nowhere: its township is not offered for it.
+    OrganizationUnit.objects.filter(pk=county["community_a"].pk).update(is_active=False)
+    assert [u.name for u in selectors.signup_units()] == ["甲镇"]  # still 甲一村's grid
+    OrganizationUnit.objects.filter(pk=county["village_a1"].pk).update(is_active=False)
+    assert selectors.signup_units() == []
+
+
+def _second_county(name="第二县", parent=None, kind=UnitKind.COUNTY):
+    """A county-level unit with one township, one community and one grid, built with the test factories."""
+    top = factories.unit(name, kind, parent)
+    township = factories.unit(f"{name}丙镇", UnitKind.TOWNSHIP, top)
+    community = factories.unit(f"{name}丙社区", UnitKind.COMMUNITY, township)
+    grid = factories.unit(f"{name}丙社区一网格", UnitKind.GRID, community)
+    return {"county": top, "township": township, "community": community, "grid": grid}
+
+
+def test_signup_units_start_with_the_county_when_there_are_several(county):
+    other = _second_county()
+    factories.unit("无网格县", UnitKind.COUNTY, None)  # no grid below: not offered
+    top = selectors.signup_units()
+    assert [(u.name, u.label) for u in top] == [("测试市", "测试市"), ("第二县", "第二县")]
+    assert [u.name for u in selectors.signup_units(county["city"])] == ["甲镇", "乙街道"]
+    assert [u.name for u in selectors.signup_units(other["county"])] == ["第二县丙镇"]
+    assert [u.name for u in selectors.signup_units(other["township"])] == ["第二县丙社区"]
+    assert selectors.signup_chain(other["grid"]) == {
+        "county": other["county"].pk,
+        "township": other["township"].pk,
+        "community": other["community"].pk,
+        "grid": other["grid"].pk,
+    }
+    # The county's grid deactivated: one county again, and the chooser starts with its townships.
+    OrganizationUnit.objects.filter(pk=other["grid"].pk).update(is_active=False)
+    assert [u.name for u in selectors.signup_units()] == ["甲镇", "乙街道"]
+    assert selectors.signup_chain(county["grid_ac"])["township"] == county["township_a"].pk
+
+
+def test_counties_of_several_prefectures_carry_the_prefectures_name(county):
+    province = factories.unit("湖北省", UnitKind.PROVINCE, None, code="42")
+    jingzhou = factories.unit("荆州市", UnitKind.PREFECTURE, province, code="4210")
+    yichang = factories.unit("宜昌市", UnitKind.PREFECTURE, province, code="4205")
+    _second_county("公安县", jingzhou)
+    _second_county("远安县", yichang)
+    _second_county("仙桃市", province, kind=UnitKind.CITY)  # directly under the province: no prefecture to name
+    labels = sorted(u.label for u in selectors.signup_units())
+    assert labels == sorted(["测试市", "荆州市 公安县", "宜昌市 远安县", "仙桃市"])
+
+
+def test_the_choosers_queries_do_not_grow_with_the_counties(county, django_assert_num_queries):
+    with django_assert_num_queries(2):  # one county: the county-level units, then its townships
+        selectors.signup_units()
+    for n in range(2):
+        _second_county(f"第{n}县")
+    with django_assert_num_queries(1):
+        assert len(selectors.signup_units()) == 3
+    for n in range(2, 6):
+        _second_county(f"第{n}县")
+    with django_assert_num_queries(1):
+        assert len(selectors.signup_units()) == 7
+    with django_assert_num_queries(1):
+        assert len(selectors.signup_units(county["city"])) == 2
+    with django_assert_num_queries(1):
+        selectors.signup_units(county["township_a"])
 
 
 # --- pages ----------------------------------------------------------------------------------------------------------
@@ -255,9 +318,66 @@ def test_chooser_without_javascript_posts_back_step_by_step(client, county):
 def test_units_json(client, county):
     assert [u["name"] for u in client.get(UNITS).json()["units"]] == ["甲镇", "乙街道"]
     data = client.get(UNITS, {"parent": county["community_a"].pk}).json()
-    assert data == {"units": [{"id": county["grid_ac"].pk, "name": "甲社区一网格"}]}
+    assert data == {"level": "grid", "units": [{"id": county["grid_ac"].pk, "name": "甲社区一网格"}]}
     assert client.get(UNITS, {"parent": "abc"}).status_code == 400
     assert client.get(UNITS, {"parent": 999999999}).status_code == 404
+    assert client.get(UNITS, {"grid": county["community_a"].pk}).status_code == 404  # not a grid
+    chain = client.get(UNITS, {"grid": county["grid_ac"].pk}).json()["chain"]
+    assert chain["township"] == county["township_a"].pk and chain["grid"] == county["grid_ac"].pk
+
+
+def test_units_json_answers_the_county_level(client, county, django_assert_max_num_queries):
+    other = _second_county()
+    with django_assert_max_num_queries(3):  # the throttle's own bookkeeping aside, one query for the units
+        data = client.get(UNITS).json()
+    assert data["level"] == "county" and [u["name"] for u in data["units"]] == ["测试市", "第二县"]
+    data = client.get(UNITS, {"parent": other["county"].pk}).json()
+    assert data == {"level": "township", "units": [{"id": other["township"].pk, "name": "第二县丙镇"}]}
+
+
+def test_the_page_starts_with_the_county_when_there_are_several(client, county):
+    other = _second_county()
+    client.post(REGISTER, {"action": "send_code", "phone": "13912345677"})
+    page = client.get(REGISTER).content.decode()
+    assert 'name="county"' in page and "县（市、区）" in page and "第二县" in page
+    assert "甲镇" not in page and "第二县丙镇" not in page  # the townships wait for a county
+    # Without JavaScript: "下一步" posts the page back with the next select filled, step by step.
+    chain = {"action": "choose", "phone": "13912345677", "name": "王五", "county": other["county"].pk}
+    page = client.post(REGISTER, chain).content.decode()
+    assert "第二县丙镇" in page and "甲镇" not in page and 'value="王五"' in page and "has-error" not in page
+    chain["township"] = other["township"].pk
+    page = client.post(REGISTER, chain).content.decode()
+    assert "第二县丙社区" in page and "第二县丙社区一网格" not in page
+    chain["community"] = other["community"].pk
+    page = client.post(REGISTER, chain).content.decode()
+    assert "第二县丙社区一网格" in page
+    # A grid of another county than the chosen one: refused in Chinese, and nothing typed is lost.
+    details = {
+        **_details(client, county, "13912345677"),
+        "county": other["county"].pk,
+        "township": other["township"].pk,
+        "community": other["community"].pk,
+    }
+    response = client.post(REGISTER, {**details, "action": "register"})
+    page = response.content.decode()
+    assert response.status_code == 200 and not Woodpecker.objects.exists()
+    assert "请选择所选村（社区）下的网格" in page and 'value="王五"' in page and 'value="13912345677"' in page
+    assert f'<option value="{other["community"].pk}" selected>' in page
+    # The township of another county: refused too.
+    details = {**_details(client, county, "13912345677"), "county": other["county"].pk}
+    page = client.post(REGISTER, {**details, "action": "register"}).content.decode()
+    assert "请选择所选县（市、区）下的乡镇（街道）" in page and not Woodpecker.objects.exists()
+    # The whole chain of the second county: registered there.
+    details = {**details, "township": other["township"].pk, "community": other["community"].pk}
+    response = client.post(REGISTER, {**details, "action": "register", "grid": other["grid"].pk})
+    assert response.status_code == 302
+    assert Woodpecker.objects.get(user__username="13912345677").grid == other["grid"]
+
+
+def test_the_page_has_no_county_step_with_one_county(client, county):
+    client.post(REGISTER, {"action": "send_code", "phone": "13912345679"})
+    page = client.get(REGISTER).content.decode()
+    assert 'name="county"' not in page and "甲镇" in page
 
 
 def test_signup_posts_are_limited_per_address(client, county, settings):
