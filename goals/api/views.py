@@ -162,7 +162,7 @@ class IndicatorViewSet(viewsets.ViewSet):
             "Sets the target of an indicator for a scope unit and year: creates it, or changes the one there (a "
             "target handed down and set again by hand keeps its origin, its rule becoming `manual`); audited. "
             "Organization-department staff of the unit only; checked: `unknown_indicator`, `unknown_unit`, "
-            "`target_unit_kind`, `target_level`, `invalid_year`, `negative_target`, `percent_over_100`. Portal users "
+            "`target_unit_kind`, `target_level`, `negative_target`, `percent_over_100`. Portal users "
             "only."
         ),
         examples=[
