@@ -10,14 +10,22 @@ from collections.abc import Sequence
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import exceptions, serializers
 from rest_framework.exceptions import ErrorDetail
 
 from accounts.scoping import follows_model_q
 from core.api.filters import parse_since
 from core.api.pagination import SyncPagination
+from core.api.schema import error_serializer
 from core.api.scopes import ANY, APP_SCOPES
 from core.api.viewsets import ScopedReadOnlyModelViewSet, ServiceWrittenMixin
 from core.errors import ErrorCode
@@ -34,6 +42,45 @@ class TombstoneSerializer(serializers.ModelSerializer):
 
 class TombstonePagination(SyncPagination):
     sync_field = "deleted_at"
+
+    # The schema of the page and its parameters (SyncPagination documents neither).
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["next", "previous", "results"],
+            "properties": {
+                "next": {
+                    "type": "string",
+                    "nullable": True,
+                    "format": "uri",
+                    "description": _("The next page's link (with `cursor`), null on the last page."),
+                },
+                "previous": {
+                    "type": "string",
+                    "nullable": True,
+                    "description": _("Always null: the feed is read forwards only."),
+                },
+                "results": {**schema, "description": _("The deletions of this page, oldest first.")},
+            },
+        }
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": _("The page after this cursor: copy it from `next`, never build it."),
+                "schema": {"type": "string"},
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": _("Rows per page: 50 by default, at most 500."),
+                "schema": {"type": "integer"},
+            },
+        ]
 
 
 def model_labels() -> list[str]:
@@ -53,22 +100,74 @@ class _Labels(Sequence):
 LABELS = _Labels()
 
 
+def _refused(summary):
+    """A write the feed refuses (405) once the row is found (404 outside the jurisdiction)."""
+    return extend_schema(
+        summary=summary,
+        description=gettext_lazy(
+            "Always refused with 405 after finding the row (404 outside your jurisdiction): the feed is written only "
+            "when records are deleted."
+        ),
+        request=None,
+        responses={
+            405: OpenApiResponse(error_serializer(), description=gettext_lazy("Refused: the feed is read only."))
+        },
+    )
+
+
+TOMBSTONE_EXAMPLE = {
+    "id": 5120,
+    "model": "cadres.partymember",
+    "object_id": "1843",
+    "code": "",
+    "deleted_at": "2026-12-01T09:30:00+08:00",
+}
+
+
 @extend_schema_view(
     list=extend_schema(
+        summary=gettext_lazy("Deleted records"),
+        description=gettext_lazy(
+            "Records deleted in your jurisdiction, oldest first (by deletion time, then id), paged by a cursor: "
+            "follow `next` until it is null. A client syncing a list reads this feed with the same `since` and drops "
+            "the ids it names. A deletion is visible where the record lay, to the roles that could see it; a system "
+            "client (any scope) hears only of the models its scopes let it read."
+        ),
         parameters=[
             OpenApiParameter(
                 "model",
                 OpenApiTypes.STR,
-                description="The deleted records of this model only (its label, e.g. cadres.partymember).",
+                description=gettext_lazy(
+                    "The deleted records of this model only (its label, e.g. cadres.partymember); another label "
+                    "answers 400 `invalid_choice`."
+                ),
                 enum=LABELS,
             ),
             OpenApiParameter(
                 "since",
                 OpenApiTypes.DATETIME,
-                description="Deletions at or after this time (ISO 8601 with a time zone).",
+                description=gettext_lazy("Deletions at or after this time (ISO 8601 with a time zone)."),
             ),
-        ]
-    )
+        ],
+    ),
+    retrieve=extend_schema(
+        summary=gettext_lazy("One deleted record"),
+        description=gettext_lazy(
+            "One row of the deletion feed, in your jurisdiction and, for a system client, of a model its scopes let "
+            "it read."
+        ),
+        examples=[
+            OpenApiExample(
+                "A deleted party member",
+                summary=gettext_lazy("A deleted party member"),
+                value=TOMBSTONE_EXAMPLE,
+                response_only=True,
+            )
+        ],
+    ),
+    update=_refused(gettext_lazy("Change a deleted record (refused)")),
+    partial_update=_refused(gettext_lazy("Change a deleted record (refused)")),
+    destroy=_refused(gettext_lazy("Delete a deleted record (refused)")),
 )
 class TombstoneViewSet(ServiceWrittenMixin, ScopedReadOnlyModelViewSet):
     """Records deleted in your jurisdiction, oldest first: drop them from your copy."""

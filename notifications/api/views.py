@@ -1,7 +1,8 @@
 """The caller's own notifications: list (newest first, `?unread=1`) and mark read."""
 
-from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -27,10 +28,24 @@ class MarkReadSerializer(serializers.Serializer):
 
 
 class MarkReadResultSerializer(serializers.Serializer):
-    marked = serializers.IntegerField()
-    unread = serializers.IntegerField()
+    marked = serializers.IntegerField(help_text=_("How many were marked read now."))
+    unread = serializers.IntegerField(help_text=_("How many of yours stay unread."))
 
 
+@extend_schema_view(
+    get=extend_schema(
+        summary=_("My notifications"),
+        description=_(
+            "The caller's own notifications, newest first; `?unread=1` for the unread ones only. Not for system "
+            "clients."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "unread", OpenApiTypes.STR, description=_("Any non-empty value: the unread notifications only.")
+            )
+        ],
+    )
+)
 class NotificationListView(generics.ListAPIView):
     """The caller's notifications, newest first; `?unread=1` for the unread ones only."""
 
@@ -49,7 +64,22 @@ class NotificationListView(generics.ListAPIView):
 class MarkReadView(APIView):
     """Mark the caller's notifications read (the given ids, or all); answers how many and how many stay unread."""
 
-    @extend_schema(request=MarkReadSerializer, responses=MarkReadResultSerializer)
+    @extend_schema(
+        summary=_("Mark notifications read"),
+        description=_(
+            "Marks the caller's own notifications read: the given `ids` (others' ids and those already read are "
+            "skipped), or every unread one when `ids` is absent. Answers how many were marked and how many stay "
+            "unread. Not for system clients."
+        ),
+        request=MarkReadSerializer,
+        responses=MarkReadResultSerializer,
+        examples=[
+            OpenApiExample(
+                "Two notifications", summary=_("Two notifications"), value={"ids": [101, 102]}, request_only=True
+            ),
+            OpenApiExample("Every unread one", summary=_("Every unread one"), value={}, request_only=True),
+        ],
+    )
     def post(self, request):
         body = MarkReadSerializer(data=request.data)
         body.is_valid(raise_exception=True)

@@ -1,4 +1,5 @@
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from ..models import Answer, FieldKind, Report, ReportForm
@@ -6,7 +7,12 @@ from ..models import Answer, FieldKind, Report, ReportForm
 
 class ReportFormSerializer(serializers.ModelSerializer):
     unit_code = serializers.CharField(source="unit.code", read_only=True)
-    current_version = serializers.SerializerMethodField()
+    filled_by = serializers.ListField(
+        child=serializers.CharField(), read_only=True, help_text=_("The unit kinds that fill it in.")
+    )
+    current_version = serializers.SerializerMethodField(
+        help_text=_("The number of its latest published version; null if none is published.")
+    )
 
     class Meta:
         model = ReportForm
@@ -37,10 +43,10 @@ class AnswerSerializer(serializers.ModelSerializer):
     value = serializers.JSONField(read_only=True, allow_null=True)
     computed = serializers.JSONField(read_only=True, allow_null=True)
     columns = serializers.JSONField(
-        source="field.columns", read_only=True, help_text="A table field's columns: [{code, label, kind}]."
+        source="field.columns", read_only=True, help_text=_("A table field's columns: [{code, label, kind}].")
     )
     download_url = serializers.SerializerMethodField(
-        help_text="A file field's attachment (the value holds its id and name); null otherwise."
+        help_text=_("A file field's attachment (the value holds its id and name); null otherwise.")
     )
 
     class Meta:
@@ -70,7 +76,7 @@ class ReportSerializer(serializers.ModelSerializer):
     form_code = serializers.CharField(source="form.code", read_only=True)
     version = serializers.IntegerField(source="version.number", read_only=True)
     unit_code = serializers.CharField(source="unit.code", read_only=True)
-    answers = AnswerSerializer(many=True, read_only=True)
+    answers = AnswerSerializer(many=True, read_only=True, help_text=_("One answer per field of the form version."))
 
     class Meta:
         model = Report
@@ -95,11 +101,21 @@ class ReportSerializer(serializers.ModelSerializer):
 
 
 class DraftSerializer(serializers.Serializer):
-    values = serializers.DictField(child=serializers.JSONField(allow_null=True), required=False, default=dict)
+    values = serializers.DictField(
+        child=serializers.JSONField(allow_null=True),
+        required=False,
+        default=dict,
+        help_text=_("Answers by field code; null clears one."),
+    )
     comments = serializers.DictField(
-        child=serializers.CharField(allow_blank=True, max_length=300), required=False, default=dict
+        child=serializers.CharField(allow_blank=True, max_length=300),
+        required=False,
+        default=dict,
+        help_text=_("Explanations by field code (at most 300 characters each)."),
     )
 
 
 class ReportReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=1000, allow_blank=True)
+    reason = serializers.CharField(
+        max_length=1000, allow_blank=True, help_text=_("The reason, shown to the unit's secretary; required.")
+    )
