@@ -120,6 +120,7 @@ TOMBSTONE_EXAMPLE = {
     "model": "cadres.partymember",
     "object_id": "1843",
     "code": "",
+    "reason": "deleted",
     "deleted_at": "2026-12-01T09:30:00+08:00",
 }
 
@@ -131,7 +132,9 @@ TOMBSTONE_EXAMPLE = {
             "Records deleted in your jurisdiction, oldest first (by deletion time, then id), paged by a cursor: "
             "follow `next` until it is null. A client syncing a list reads this feed with the same `since` and drops "
             "the ids it names. A deletion is visible where the record lay, to the roles that could see it; a system "
-            "client (any scope) hears only of the models its scopes let it read."
+            "client (any scope) hears only of the models its scopes let it read. `reason` says why a record is gone "
+            "from your lists: `deleted`, or `moved` (its unit moved out of your jurisdiction, or it was transferred "
+            "elsewhere); whoever can see its new place is not told, as it is in their lists as changed."
         ),
         parameters=[
             OpenApiParameter(
