@@ -37,6 +37,7 @@ from .models import (
     Woodpecker,
     WoodpeckerStatus,
 )
+from .services import counter as counter_service
 from .services import inspections, redemptions
 from .services.clues import (
     clue_submit,
@@ -476,7 +477,7 @@ def counter_station(request, pk):
         phone_form = forms.PhoneLookupForm(request.POST)
         if phone_form.is_valid():
             try:
-                found = redemptions.counter_phone_lookup(
+                found = counter_service.counter_phone_lookup(
                     station=station, mobile=phone_form.cleaned_data["phone"], actor=request.user
                 )
             except ValidationError as exc:

@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from rest_framework.settings import api_settings
 
 from accounts.permissions import (
@@ -23,9 +22,7 @@ from core import audit, crypto
 from core.api.throttling import WindowThrottle
 from core.errors import Conflict, Invalid
 from core.errors import ErrorCode as CoreCode
-from notifications.text import mask_phone
 
-from .. import selectors  # the module, read at call time: the selectors import from this package
 from ..errors import ErrorCode
 from ..models import (
     CANCEL,
@@ -176,33 +173,6 @@ def _window(station: Station) -> WindowThrottle:
     throttle.now = throttle.timer()
     throttle.history = [t for t in throttle.cache.get(throttle.key, []) if t > throttle.now - throttle.duration]
     return throttle
-
-
-audit.ACTION_LABELS.update({"counter.phone_lookup": gettext_lazy("Looked up a woodpecker by phone at the counter")})
-
-
-def counter_phone_lookup(*, station: Station, mobile: str, actor) -> list[Redemption]:
-    """The redemptions ready at the station for the woodpecker with this phone (`selectors.counter_by_phone`), for
-    the counter keeper. A phone number is personal data and the lookup an oracle of who has goods waiting, so each
-    lookup is audited (the number masked, the count found) and a keeper's lookups are limited per user
-    (THROTTLE_COUNTER_LOOKUP, every window applies; code `counter_lookup_throttled`, 429)."""
-    refused = WindowThrottle.check("counter_lookup", actor.pk)
-    if refused is not None:
-        minutes = max(1, math.ceil((refused.wait() or 60) / 60))
-        raise ValidationError(
-            _("Too many phone lookups at the counter; try again in %(minutes)d minutes, or ask for the pickup code.")
-            % {"minutes": minutes},
-            code=ErrorCode.COUNTER_LOOKUP_THROTTLED,
-        )
-    found = list(selectors.counter_by_phone(user=actor, station=station, mobile=mobile))
-    audit.record(
-        actor=actor,
-        action="counter.phone_lookup",
-        obj=station,
-        unit=station.unit,
-        changes={"phone": mask_phone(mobile), "found": len(found)},
-    )
-    return found
 
 
 def pickup_locked(station: Station) -> int:

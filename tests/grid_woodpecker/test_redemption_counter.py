@@ -10,6 +10,7 @@ from accounts.permissions import SYSTEM
 from core import crypto
 from core.models import AuditEntry
 from grid_woodpecker.models import Goods, PointsAccount, PointsEntry, Redemption, RedemptionStatus
+from grid_woodpecker.services import counter as counter_service
 from grid_woodpecker.services import redemptions as service
 from grid_woodpecker.services.points import points_adjust
 from grid_woodpecker.services.redemptions import (
@@ -346,7 +347,9 @@ def test_counter_phone_lookups_are_audited_masked_and_limited_per_keeper(shop, c
     assert _url("redemption_action", redemption.pk, "confirm") not in page
     assert entries.count() == 2  # a refused lookup finds and records nothing
     # The limit is the keeper's own: another user who may keep the counter still looks up.
-    assert service.counter_phone_lookup(station=shop["station"], mobile=phone, actor=shop["gridworker"]) == [redemption]
+    assert counter_service.counter_phone_lookup(station=shop["station"], mobile=phone, actor=shop["gridworker"]) == [
+        redemption
+    ]
     assert entries.count() == 3
 
 
