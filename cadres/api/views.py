@@ -19,6 +19,7 @@ from organizations.selectors import unit_by_code
 from .. import models, selectors, services
 from ..errors import ErrorCode
 from . import serializers as s
+from .service_accounts import PersonForSystemSerializer, hides_personal_data
 
 YEAR_PARAMETER = OpenApiParameter("year", int, description="The year (1900–2100); the current year by default.")
 UNIT_LIST = inline_serializer(
@@ -70,6 +71,12 @@ class PersonViewSet(CadresViewSet):
     ordering_fields = ("id", "updated_at", "code")  # `?ordering=` (core/api/filters.py)
     serializer_class = s.PersonSerializer
     create_serializer = s.PersonCreateSerializer
+
+    def get_serializer_class(self):
+        # An external system's account reads the non-sensitive fields only (service_accounts.py).
+        if hides_personal_data(getattr(self, "request", None)):
+            return PersonForSystemSerializer
+        return super().get_serializer_class()
 
     def get_queryset(self):
         qs = super().get_queryset()
