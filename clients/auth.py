@@ -1,7 +1,11 @@
 """The API's OAuth2 bearer token (`Authorization: Bearer …`, issued at /api/v1/oauth/token/ by client
 credentials): the request runs as the client's service account, so scoping and permissions decide its rows exactly
 as for a user (outside its unit's subtree: 404). The token (`request.auth`) carries `granted_scopes` (checked by
-core.api.scopes), `throttle_ident` and `throttle_rate` (core.api.throttling.SystemClientThrottle)."""
+core.api.scopes), `throttle_ident` and `throttle_rate` (core.api.throttling.SystemClientThrottle).
+
+The scope check is made here, not left to the views: a token is accepted only for the DRF view and method its
+scopes cover (403 `insufficient_scope` otherwise, before any permission class runs), so a view that sets its own
+`permission_classes` or uses none of the project's base classes cannot skip it."""
 
 import hashlib
 from datetime import timedelta
@@ -10,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from oauth2_provider.models import AccessToken
 from rest_framework import authentication, exceptions
+
+from core.api.scopes import check_granted
 
 from .errors import ErrorCode
 from .models import SystemClient
@@ -35,7 +41,11 @@ class ClientTokenAuthentication(authentication.BaseAuthentication):
             raw = header[1].decode()
         except UnicodeError:
             raise InvalidToken(_("The bearer token header is malformed.")) from None
-        return self.authenticate_token(raw)
+        user, token = self.authenticate_token(raw)
+        # The view this request is for (DRF puts it in the parser context before authenticating); none: refused.
+        view = (getattr(request, "parser_context", None) or {}).get("view")
+        check_granted(token.granted_scopes, view, request.method)
+        return user, token
 
     def authenticate_token(self, raw: str):
         checksum = hashlib.sha256(raw.encode()).hexdigest()

@@ -31,3 +31,11 @@ class SystemClientForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units_queryset(user, SystemClient, CHANGE)
+
+
+class SystemClientEditForm(SystemClientForm):
+    """The registration's fields but the unit: a client keeps the unit it was registered at."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        del self.fields["unit"]

@@ -19,6 +19,7 @@ from accounts.roles import Role
 from core import audit
 from core.api.scopes import SCOPES
 from core.errors import Conflict, Invalid
+from core.services import update_fields
 
 from .errors import ErrorCode
 from .models import SystemClient
@@ -26,6 +27,7 @@ from .models import SystemClient
 audit.ACTION_LABELS.update(
     {
         "system_client.create": gettext_lazy("System client registered"),
+        "system_client.update": gettext_lazy("System client changed"),
         "system_client.rotate": gettext_lazy("System client secret rotated"),
         "system_client.revoke": gettext_lazy("System client revoked"),
     }
@@ -44,6 +46,16 @@ def _check_scopes(scopes) -> list[str]:
             _("Unknown scopes: %(scopes)s."), code=ErrorCode.UNKNOWN_SCOPE, field="scopes", params={"scopes": unknown}
         )
     return scopes
+
+
+def _check_rate(rate_limit: int | None) -> None:
+    if rate_limit is not None and not 1 <= rate_limit <= MAX_RATE:
+        raise Invalid(
+            _("The rate limit must lie between 1 and %(max)s."),
+            code="out_of_range",
+            field="rate_limit",
+            params={"max": MAX_RATE},
+        )
 
 
 def _end_tokens(application) -> None:
@@ -67,13 +79,7 @@ def client_create(
     Returns (client, secret); the secret is not kept readable anywhere."""
     require_at(actor, CHANGE, SystemClient, unit)
     scopes = _check_scopes(scopes)
-    if rate_limit is not None and not 1 <= rate_limit <= MAX_RATE:
-        raise Invalid(
-            _("The rate limit must lie between 1 and %(max)s."),
-            code="out_of_range",
-            field="rate_limit",
-            params={"max": MAX_RATE},
-        )
+    _check_rate(rate_limit)
     secret = generate_client_secret()
     with transaction.atomic():
         account = User(username=f"sys-{secrets.token_hex(6)}", display_name=name[:50], is_active=True)
@@ -116,6 +122,49 @@ def _locked(client: SystemClient) -> SystemClient:
     if locked.is_revoked:
         raise Conflict(_("The system client has been revoked."), code=ErrorCode.CLIENT_REVOKED)
     return locked
+
+
+# What staff may change on a registered client (its unit is not among them: register another client instead).
+EDITABLE = ("name", "contact_person", "contact_phone", "contact_email", "scopes", "rate_limit")
+
+
+def client_update(*, client: SystemClient, actor, **fields) -> SystemClient:
+    """Change the client's name, contact, scopes or rate limit (only the keys given; its unit stays: register
+    another client for another unit). Wider scopes apply to the next token; narrower ones end every token issued so
+    far, so the client asks for a new one, which carries the new scopes. A new rate applies to the next request.
+    Audited with the old and new values (`system_client.update`)."""
+    require(actor, CHANGE, client)
+    if "scopes" in fields:
+        fields["scopes"] = _check_scopes(fields["scopes"])
+    if "rate_limit" in fields:
+        _check_rate(fields["rate_limit"])
+    before: dict = {}
+
+    def guard(locked: SystemClient) -> None:
+        if locked.is_revoked:
+            raise Conflict(_("The system client has been revoked."), code=ErrorCode.CLIENT_REVOKED)
+        before["scopes"] = list(locked.scopes)
+
+    with transaction.atomic():
+        client, changes = update_fields(
+            client,
+            actor=actor,
+            fields=fields,
+            allowed=EDITABLE,
+            audit_action="system_client.update",
+            guard=guard,
+            related=("unit", "application"),
+            exclude=("account", "application"),
+            only_changed=True,
+        )
+        if "scopes" in changes and not set(before["scopes"]) <= set(client.scopes):
+            _end_tokens(client.application)
+        if "name" in changes:
+            Application.objects.filter(pk=client.application_id).update(name=client.name[:255])
+            User.objects.filter(pk=client.account_id).update(display_name=client.name[:50])
+    if changes:
+        logger.info("system client %s changed: %s", client.pk, ", ".join(sorted(changes)))
+    return client
 
 
 def client_rotate(*, client: SystemClient, actor) -> tuple[SystemClient, str]:

@@ -1,5 +1,5 @@
-"""The system clients' pages: list, register, detail, rotate the secret, revoke. A secret is shown once, on the page
-answering the POST that made it (never cached, never stored readable)."""
+"""The system clients' pages: list, register, change, detail, rotate the secret, revoke. A secret is shown once,
+on the page answering the POST that made it (never cached, never stored readable)."""
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
@@ -13,7 +13,7 @@ from core.views import add_service_errors, run_service
 from core.views.generic import Column, ObjectActionView, ObjectDetailView, ObjectFormView, ObjectListView
 
 from . import services
-from .forms import SystemClientForm
+from .forms import SystemClientEditForm, SystemClientForm
 from .models import SystemClient
 
 LIST = ("clients:list", _("System clients"))
@@ -61,6 +61,20 @@ class ClientCreate(ObjectFormView):
             else:
                 return _shown_once(request, client, secret, created=True)
         return self.render_form(None, form)
+
+
+class ClientEdit(ObjectFormView):
+    """Name, contact, scopes and rate limit of a registered client (narrower scopes end its tokens: the service)."""
+
+    title = _("Change the system client")
+    form_class = SystemClientEditForm
+    queryset = SystemClient.objects.select_related("unit", "application")
+    service = staticmethod(services.client_update)
+    edit_object_arg = "client"
+    success_message = _("The system client has been changed.")
+    success_url = "clients:detail"
+    cancel_url = "clients:detail"
+    breadcrumb = LIST
 
 
 class ClientDetail(ObjectDetailView):

@@ -307,6 +307,11 @@ REST_FRAMEWORK = {
         # The grid a point lies in (organizations/api/views.py LocateView), per client address.
         "locate": env.str("THROTTLE_LOCATE", default="30/minute"),
         "person_search": ["60/m", "1000/1d"],  # the person picker's typeahead, per user (cadres.views.people)
+        # The OAuth2 token endpoint (clients/token_view.py): failed client credentials per client id and per client
+        # address (every window applies), and tokens issued per client id.
+        "oauth_token_failures": env.list("THROTTLE_OAUTH_FAILURES", default=["10/10m", "50/1d"]),
+        "oauth_token_failures_ip": env.list("THROTTLE_OAUTH_FAILURES_IP", default=["30/10m", "200/1d"]),
+        "oauth_token": env.str("THROTTLE_OAUTH_TOKENS", default="60/h"),
     },
 }
 # Request bodies: Django's limit for forms, and the API's JSON parser reads no more than this either.

@@ -4,10 +4,10 @@ from django.templatetags.static import static as static_path
 from django.urls import include, path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
-from oauth2_provider import views as oauth_views
 
 from accounts import security_views
 from accounts import views as account_views
+from clients.token_view import ThrottledTokenView
 from core.api import bulk as api_bulk
 from core.api import docs as api_docs
 
@@ -27,8 +27,9 @@ api_v1 = [
     path("docs/", api_docs.swagger_view, name="api-docs"),
     path("redoc/", api_docs.redoc_view, name="api-redoc"),
     path("accounts/", include("accounts.api.urls")),
-    # OAuth2 for the system clients: the token endpoint only (client credentials; clients/, docs/api.md).
-    path("oauth/token/", oauth_views.TokenView.as_view(), name="oauth-token"),
+    # OAuth2 for the system clients: the token endpoint only (client credentials; clients/, docs/api.md), with
+    # its own limits on failed credentials and tokens issued (clients/token_view.py).
+    path("oauth/token/", ThrottledTokenView.as_view(), name="oauth-token"),
     path("notifications/", include("notifications.api.urls")),
     path("", include("core.api.urls")),  # the deletion feed, tombstones/
     path("webhooks/", include("webhooks.api.urls")),

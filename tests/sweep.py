@@ -440,6 +440,7 @@ PAGE_KWARGS = {
     "reporting:rule_edit": _pk("reporting.ValidationRule"),
     "reporting:rule_delete": _pk("reporting.ValidationRule"),
     "clients:detail": _pk("clients.SystemClient"),
+    "clients:edit": _pk("clients.SystemClient"),
     "clients:rotate": _pk("clients.SystemClient"),
     "clients:revoke": _pk("clients.SystemClient"),
     "collective_economy:report": _pk("collective_economy.IncomeReport"),

@@ -10,6 +10,7 @@ from core.params import ID_MAX
 
 from .. import models
 from ..personal import age_band, sees_personal_data
+from .service_accounts import SENSITIVE_FIELDS, hides_personal_data
 
 UNIT_CODE = serializers.SlugRelatedField(source="unit", slug_field="code", read_only=True)
 
@@ -50,6 +51,9 @@ class PersonalDataMixin(serializers.Serializer):
         request = self.context.get("request")
         if not sees_personal_data(getattr(request, "user", None), instance):
             data["gender"] = data["birth_date"] = None
+        if hides_personal_data(request):  # an external system: not even the masked values (service_accounts.py)
+            for key in SENSITIVE_FIELDS & set(data):
+                del data[key]
         return data
 
 
@@ -204,6 +208,12 @@ class MemberTransferSerializer(ReadOnlyModelSerializer):
             "in_on",
             "received_on",
         ]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if hides_personal_data(self.context.get("request")):  # an external system: no ID number, even masked
+            data.pop("member_id_number_masked", None)
+        return data
 
 
 class TransferCreateSerializer(serializers.Serializer):

@@ -29,6 +29,7 @@ from organizations.selectors import unit_by_code
 from .. import models, selectors, services
 from ..errors import ErrorCode
 from . import serializers as s
+from .service_accounts import PersonForSystemSerializer, hides_personal_data
 
 # The OpenAPI texts (English msgids, Chinese in cadres/locale): the sentences several operations share.
 CLIENT_READS = gettext_lazy(
@@ -296,6 +297,12 @@ class PersonViewSet(CadresViewSet):
     ordering_fields = ("id", "updated_at", "code")  # `?ordering=` (core/api/filters.py)
     serializer_class = s.PersonSerializer
     create_serializer = s.PersonCreateSerializer
+
+    def get_serializer_class(self):
+        # An external system's account reads the non-sensitive fields only (service_accounts.py).
+        if hides_personal_data(getattr(self, "request", None)):
+            return PersonForSystemSerializer
+        return super().get_serializer_class()
 
     def get_queryset(self):
         qs = super().get_queryset()

@@ -18,12 +18,12 @@ from core import crypto
 # own unit (their subtree). Everyone else sees the masked values and an age band (cadres.personal).
 REVEAL_ROLES = (Role.ORG_DEPARTMENT, Role.TOWNSHIP_STAFF, Role.SECRETARY)
 # Every role reads the people of its subtree except a woodpecker, which reads only its own record (through
-# `scope_owner_field`): the other woodpeckers of its grid are not its business; and an external system, which reads
-# the hierarchy and figures and exchanges clues, never people (DOMAIN "Who uses it").
+# `scope_owner_field`): the other woodpeckers of its grid are not its business. An external system reads the people
+# of its subtree too (the scope `people:read`), but only their non-sensitive fields (cadres/api/service_accounts.py).
 # Who registers and corrects people attached to their unit: staff, the village/community secretary (members,
 # applicants) and the grid worker (the woodpeckers of their grid).
 PERSON_WRITE_ROLES = (Role.ORG_DEPARTMENT, Role.TOWNSHIP_STAFF, Role.SECRETARY, Role.GRID_WORKER)
-PERSON_VIEW_ROLES = tuple(role for role in Role.values if role not in (Role.WOODPECKER, Role.EXTERNAL_SYSTEM))
+PERSON_VIEW_ROLES = tuple(role for role in Role.values if role != Role.WOODPECKER)
 
 
 def mask_id_number(number: str) -> str:

@@ -9,6 +9,7 @@ when they differ; for a 409 the conflict's code; otherwise the kind (`not_found`
 Every code is one of the registered codes (core.errors.registry), so the OpenAPI enum is exhaustive.
 """
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -81,6 +82,10 @@ def exception_handler(exc, context):
         return Response(body, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(detail=_django_detail(exc))
+    if isinstance(exc, DjangoPermissionDenied):
+        # A service's refusal (`require()`) wherever a view did not convert it: 403 `permission_denied`, its reason
+        # kept (DRF would answer its generic message with the code `error`).
+        exc = exceptions.PermissionDenied(str(exc) or None)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -11,6 +11,10 @@ Where the needed scope is declared, in one place: `APP_SCOPES` by the app whose 
 every token (the endpoint is for portal users only); `ANY` lets any client token through (the caller's identity,
 `/api/v1/accounts/me/`). An endpoint without a declaration refuses tokens: a new app is closed to clients until its
 scopes are declared here.
+
+Where it is checked: by the token's authentication (`clients.auth.ClientTokenAuthentication` calls
+`check_granted` with the DRF view the request is for), so no view can skip it, whatever its permission classes;
+`ScopePermission` and `ScopedViewSetMixin` ask again.
 """
 
 from django.utils.translation import gettext as _
@@ -71,7 +75,15 @@ def check_scope(request, view) -> None:
     granted = getattr(getattr(request, "auth", None), "granted_scopes", None)
     if granted is None:
         return  # a session or a DRF token: the roles decide
-    needed = required_scope(view, request.method)
+    check_granted(granted, view, request.method)
+
+
+def check_granted(granted, view, method: str) -> None:
+    """Raise 403 `insufficient_scope` unless the scopes `granted` cover what `view` needs for `method` (no view:
+    refused, as an undeclared endpoint is)."""
+    if view is None:
+        raise InsufficientScope(_("System clients may not use this endpoint."))
+    needed = required_scope(view, method)
     if needed == ANY or (needed is not None and needed in granted):
         return
     if needed is None:
@@ -82,8 +94,11 @@ def check_scope(request, view) -> None:
 
 
 class ScopePermission(permissions.BasePermission):
-    """In DEFAULT_PERMISSION_CLASSES beside IsAuthenticated; `ScopedViewSetMixin` also checks it before a viewset's
-    own `permission_classes`, so an action that sets its own classes cannot skip it."""
+    """A second line only. The check that cannot be skipped is made by the authentication itself
+    (`clients.auth.ClientTokenAuthentication`: the token is accepted only for a view and method its scopes cover),
+    so a view with its own `permission_classes`, or none of the project's base classes, still checks it;
+    `tests/test_scope_sweep_clients.py` walks every API route to prove it. This class (in
+    DEFAULT_PERMISSION_CLASSES) and `ScopedViewSetMixin.check_permissions` ask again."""
 
     def has_permission(self, request, view):
         check_scope(request, view)

@@ -8,7 +8,8 @@
   `clients.auth` puts `throttle_ident` and `throttle_rate` on the token). Such a request is not counted by
   `UserThrottle`: the client's own rate replaces its service account's user rate.
 - `WindowThrottle`: the base of the throttles used outside DRF views (Open311 filing per key, clue filing per
-  woodpecker), with several windows per scope, e.g. "5/10m" and "30/1d".
+  woodpecker), with several windows per scope, e.g. "5/10m" and "30/1d". `check` counts every call; `peek` and
+  `count` apart count only some outcomes (the token endpoint's failed client credentials, clients/token_view.py).
 
 Rates are read from `REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]` at request time (DRF reads them once at import), so
 `override_settings` in the tests changes them. A rate is "N/period" where the period may carry a multiple
@@ -118,14 +119,46 @@ class WindowThrottle(throttling.SimpleRateThrottle):
     def get_cache_key(self, request=None, view=None):
         return f"throttle_{self.scope}_{self.duration}_{self.ident}"
 
-    @classmethod
-    def check(cls, scope: str, ident) -> "WindowThrottle | None":
+    @staticmethod
+    def _rates(scope: str) -> list[str]:
         # A scope's rate is a string or, for WindowThrottle, a list of them (DRF's stubs only know numbers).
         rates = cast("str | list[str] | None", api_settings.DEFAULT_THROTTLE_RATES.get(scope))
         if rates is None:
             raise ImproperlyConfigured(f"No throttle rate set for scope {scope!r}.")
+        return [rates] if isinstance(rates, str) else list(rates)
+
+    def _load(self) -> None:
+        # DRF's sliding history, without counting this call (allow_request would).
+        self.key = self.get_cache_key()
+        self.history = self.cache.get(self.key, [])
+        self.now = self.timer()
+        while self.history and self.history[-1] <= self.now - self.duration:
+            self.history.pop()
+
+    @classmethod
+    def peek(cls, scope: str, ident) -> "WindowThrottle | None":
+        """The window of `scope` that is already full for `ident` (the longest wait), or None; counts nothing."""
         refused = None
-        for rate in [rates] if isinstance(rates, str) else rates:
+        for rate in cls._rates(scope):
+            throttle = cls(scope, str(ident), rate)
+            throttle._load()
+            full = len(throttle.history) >= throttle.num_requests
+            if full and (refused is None or (throttle.wait() or 0) > (refused.wait() or 0)):
+                refused = throttle
+        return refused
+
+    @classmethod
+    def count(cls, scope: str, ident) -> None:
+        """Count one event for `ident` in every window of `scope` (refused or not: `peek` decides)."""
+        for rate in cls._rates(scope):
+            throttle = cls(scope, str(ident), rate)
+            throttle._load()
+            throttle.throttle_success()
+
+    @classmethod
+    def check(cls, scope: str, ident) -> "WindowThrottle | None":
+        refused = None
+        for rate in cls._rates(scope):
             throttle = cls(scope, str(ident), rate)
             # The window is keyed by `ident`: DRF's request and view are not needed (nor available) here.
             allowed = throttle.allow_request(None, None)  # type: ignore[arg-type]

@@ -242,12 +242,15 @@ def test_unconfirmed_uploads_are_purged_by_the_beat_job(users, settings):
     assert Person.objects.count() == 0
 
 
-def test_an_external_system_reads_no_people(county, users, api_for):
-    member = h.member(county["village_a1"], "外部不可见")
+def test_an_external_system_reads_people_without_their_personal_data(county, users, api_for):
+    """Its subtree's people, non-sensitive fields only (tests/cadres/test_people_for_systems.py for the clients)."""
+    member = h.member(county["village_a1"], "外部可见")
     api = api_for(users["external"])
-    assert api.get("/api/v1/cadres/people/").json()["count"] == 0
-    assert api.get(f"/api/v1/cadres/people/{member.person_id}/").status_code == 404
-    assert api_for(users["staff_a"]).get(f"/api/v1/cadres/people/{member.person_id}/").status_code == 200
+    row = api.get(f"/api/v1/cadres/people/{member.person_id}/").json()
+    assert row["name"] == "外部可见"
+    assert not {"id_number_masked", "mobile_masked", "birth_date", "gender"} & set(row)
+    assert member.person.id_number_masked not in str(api.get("/api/v1/cadres/people/").json())
+    assert api_for(users["staff_a"]).get(f"/api/v1/cadres/people/{member.person_id}/").json()["id_number_masked"]
 
 
 def test_target_import_keeps_nothing_in_the_session(county, users, client_for, settings):

@@ -25,6 +25,13 @@ CASES = [
         make=_client,
         ui_list=lambda: "/clients/",
         ui_detail=lambda client: f"/clients/{client.pk}/",
+        ui_update=_page("edit"),
+        ui_update_data={
+            "name": "改名的外部系统",
+            "contact_person": "王五",
+            "scopes": ["hierarchy:read"],
+            "rate_limit": "",
+        },
         ui_actions=(
             Act("page rotate", CHANGE, url=_page("rotate")),
             Act("page revoke", CHANGE, url=_page("revoke")),

@@ -330,12 +330,13 @@ def test_units_and_people_by_their_codes(county, users, api_for):
 
 
 def test_the_roles_of_the_feed_come_from_the_rule_layer(county, users):
-    """An external system sees units' deletions (it may read the tree) but no person's (it may not read people)."""
+    """A woodpecker sees units' deletions (it may read the tree) but no other person's (it reads only its own
+    record); an external system sees both (it reads the people of its subtree, their non-sensitive fields)."""
     from accounts.scoping import restrict
 
-    external = users["external"]
     unit_row = Tombstone.objects.create(
-        model="organizations.organizationunit", object_id="1", unit_path=county["village_a1"].path
+        model="organizations.organizationunit", object_id="1", unit_path=county["grid_ac"].path
     )
-    Tombstone.objects.create(model="cadres.person", object_id="2", unit_path=county["village_a1"].path)
-    assert list(restrict(Tombstone.objects.all(), external)) == [unit_row]
+    person_row = Tombstone.objects.create(model="cadres.person", object_id="2", unit_path=county["grid_ac"].path)
+    assert list(restrict(Tombstone.objects.all(), users["woodpecker_ac"])) == [unit_row]
+    assert set(restrict(Tombstone.objects.all(), users["external"])) == {unit_row, person_row}
