@@ -399,7 +399,7 @@ def income_reports_record_many(*, items: list[dict], actor, reason: str = "") ->
             )
             actions.append(action)
             continue
-        if key in pending:
+        if key in pending and key not in current:  # as one call: an approved version is corrected regardless
             raise Conflict(
                 _("A report for this year is waiting for review; review it first."),
                 code=ErrorCode.REPORT_PENDING,

@@ -3,7 +3,9 @@
 import hashlib
 import hmac
 
+import pytest
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from core import crypto, events
 from webhooks import services
@@ -42,3 +44,32 @@ def test_delivery_signature_verifies_with_the_secret_given_once(county, users, r
     headers, body = receiver.received[0]["headers"], receiver.received[0]["body"]
     expected = hmac.new(secret.encode(), headers["X-Dangjian-Timestamp"].encode() + b"." + body, hashlib.sha256)
     assert headers["X-Dangjian-Signature"] == "sha256=" + expected.hexdigest()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_encrypts_the_clear_secrets_and_going_back_decrypts_them(county, users):
+    before, latest = ("webhooks", "0002_subscription_updated_at"), ("webhooks", "0005_remove_subscription_secret")
+    executor = MigrationExecutor(connection)
+    try:
+        executor.migrate([before])
+        old = executor.loader.project_state([before]).apps.get_model("webhooks", "Subscription")
+        row = old.objects.create(
+            account_id=users["external"].pk,
+            unit_id=county["city"].pk,
+            url="https://example.org/hook",
+            event_types=[events.UNIT_MOVED],
+            secret="a" * 64,
+        )
+        executor = MigrationExecutor(connection)
+        executor.migrate([latest])
+        stored = _raw_secret_column(row.pk)
+        assert "a" * 64 not in stored and crypto.decrypt(stored) == "a" * 64
+        assert Subscription.objects.get(pk=row.pk).secret == "a" * 64
+        executor = MigrationExecutor(connection)
+        executor.migrate([("webhooks", "0003_subscription_secret_encrypted")])
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT secret FROM webhooks_subscription WHERE id = %s", [row.pk])
+            assert cursor.fetchone()[0] == "a" * 64
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())

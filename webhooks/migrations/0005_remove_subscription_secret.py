@@ -1,4 +1,4 @@
-from django.db import migrations
+from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
@@ -7,6 +7,12 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # A default first, so that going back can add the clear column again to existing rows (0004 then fills it).
+        migrations.AlterField(
+            model_name="subscription",
+            name="secret",
+            field=models.CharField(blank=True, default="", editable=False, max_length=64, verbose_name="secret"),
+        ),
         migrations.RemoveField(
             model_name="subscription",
             name="secret",
