@@ -68,6 +68,10 @@ class IncomeImporter(Importer):
         villages = {u.pk for u in units.values() if u.kind == UnitKind.VILLAGE}
         approved = IncomeReport.objects.filter(status=ReportStatus.APPROVED, village_id__in=villages)
         self.current = {(r.village_id, r.year): r for r in approved.filter(year__in=years)}
+        waiting = IncomeReport.objects.filter(
+            status__in=(ReportStatus.SUBMITTED, ReportStatus.RETURNED), village_id__in=villages, year__in=years
+        )
+        self.pending = set(waiting.values_list("village_id", "year"))
         self.previous = {(r.village_id, r.year): r for r in approved.filter(year__in={y - 1 for y in years})}
         self.years = years
         self.actor = actor
@@ -100,6 +104,8 @@ class IncomeImporter(Importer):
         if key in ctx.seen:
             errors.setdefault("village_code", _("This village appears twice for the same year in the sheet."))
         ctx.seen[key] = row.number
+        if key in self.pending and key not in self.current:
+            errors.setdefault("year", _("A report for this year is waiting for review; review it first."))
         current = self.current.get(key)
         if current is not None and not ctx.update_existing and not self._same(current, values):
             errors.setdefault("village_code", _("This record exists already: choose “update existing records”."))
@@ -146,17 +152,10 @@ class IncomeImporter(Importer):
             return []
         return [_("Villages without a row in this sheet: %(names)s.") % {"names": "、".join(names)}]
 
-    def write(self, rows, *, actor, options):
+    @staticmethod
+    def _count(actions) -> Counts:
         counts = Counts()
-        for row in rows:
-            v = row.values
-            _report, action = services.income_report_record_approved(
-                village=v["village"],
-                year=int(v["year"]),
-                actor=actor,
-                reason=_("Township sheet import"),
-                **self._figures(v),
-            )
+        for action in actions:
             if action == "created":
                 counts.created += 1
             elif action == "unchanged":
@@ -164,3 +163,24 @@ class IncomeImporter(Importer):
             else:
                 counts.updated += 1
         return counts
+
+    def plan(self, rows, *, actor, options) -> Counts:
+        """What `write` would do with the checked valid rows, from what `prepare` found (a dry run's counts): a
+        village and year without an approved record is created, one whose figures are the same is unchanged, one that
+        differs is corrected (updated)."""
+        actions = []
+        for row in rows:
+            current = self.current.get((row.values["village"].pk, int(row.values["year"])))
+            if current is None:
+                actions.append("created")
+            else:
+                actions.append("unchanged" if self._same(current, row.values) else "corrected")
+        return self._count(actions)
+
+    def write(self, rows, *, actor, options):
+        items = [
+            {"village": row.values["village"], "year": int(row.values["year"]), **self._figures(row.values)}
+            for row in rows
+        ]
+        actions = services.income_reports_record_many(items=items, actor=actor, reason=_("Township sheet import"))
+        return self._count(actions)

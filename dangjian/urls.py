@@ -34,6 +34,7 @@ api_v1 = [
     path("", include("core.api.urls")),  # the deletion feed, tombstones/
     path("webhooks/", include("webhooks.api.urls")),
     # The bulk exchange of the sheet import kinds that take JSON rows (core/api/bulk.py, docs/api.md "批量交换").
+    path("bulk/", api_bulk.BulkKindsView.as_view(), name="api-bulk-kinds"),
     path("bulk/<str:kind>/", api_bulk.BulkView.as_view(), name="api-bulk"),
 ] + [path(f"{app}/", include(f"{app}.api.urls")) for _prefix, app in DOMAIN_APPS]
 

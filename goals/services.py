@@ -156,7 +156,8 @@ def rollup_year(
     `source`'s indicators (or `keys`) when given: what the nightly job runs as a check (`check`: a figure that
     differs from the stored one is logged as a warning, since the incremental path should have kept it), and what a
     change touching many chains queues. Stores only the figures that differ and marks the others as computed now.
-    Returns the figures computed."""
+    Announces `rollup.updated` once per tree and year whose figures changed (`_announce`). Returns the figures
+    computed."""
     if _out_of_range(year, root_id):
         return 0
     registry.reset_dynamic()
@@ -185,6 +186,7 @@ def rollup_year(
         if above:
             _upsert(_rows(rollup.chain_totals(year=year, indicators=indicators, chain=above), year, timezone.now()))
         log.update(rows=len(totals), changed=len(changed))
+        _announce(changed, year, source, root)
     _report(changed, year, source, check)
     return len(totals)
 
@@ -210,6 +212,28 @@ def _store_differences(totals: dict, year: int, keys: list[str], root) -> dict:
             changed[key, unit_id] = before
     _upsert(_rows({k: totals[k] for k in changed}, year, now))
     return changed
+
+
+def _announce(changed: dict, year: int, source, root) -> None:
+    """`rollup.updated` for a full recompute, after its commit: one event per tree (its top unit; or `root` when one
+    subtree was recomputed) and year whose stored figures changed, with how many and of which indicators — never one
+    per figure, so a province's night stays a handful of webhook deliveries. Nothing when nothing changed."""
+    if not changed:
+        return
+    if root is not None:
+        top_of = dict.fromkeys({unit_id for _key, unit_id in changed}, root.pk)
+    else:
+        tops = dict(OrganizationUnit.objects.filter(parent__isnull=True).values_list("path", "pk"))
+        paths = OrganizationUnit.objects.filter(pk__in={unit_id for _key, unit_id in changed}).values_list("pk", "path")
+        top_of = {pk: tops.get(path[:PATH_STEP]) for pk, path in paths}
+    by_top: dict[int, list[str]] = {}
+    for key, unit_id in changed:
+        top = top_of.get(unit_id)
+        if top is not None:
+            by_top.setdefault(top, []).append(key)
+    for top, keys in sorted(by_top.items()):
+        data = {"year": year, "source": source or "", "changed": len(keys), "indicators": sorted(set(keys))}
+        events.emit(events.ROLLUP_UPDATED, unit_id=top, data=data)
 
 
 def _report(changed: dict, year: int, source, check: bool) -> None:

@@ -23,6 +23,7 @@ class Event(models.TextChoices):
     APPROVAL_RETURNED = "approval.returned", _("Sent back")
     DEADLINE_REMINDER = "deadline.reminder", _("Deadline reminder")
     REDEMPTION_READY = "redemption.ready", _("Redemption ready for pickup")
+    WEBHOOK_PAUSED = "webhook.paused", _("Webhook paused after failed deliveries")
 
 
 class Channel(models.TextChoices):

@@ -58,6 +58,12 @@ class ReportAnswersImporter(Importer):
             return None
         return cls(form, version, list(version.fields.order_by("section__order", "order", "pk")))
 
+    @classmethod
+    def bulk_family_params(cls, actor):
+        """The ids of the active published forms of the actor's jurisdiction (defined inside it or above it)."""
+        forms = ReportForm.objects.filter(is_active=True, versions__published_at__isnull=False).distinct()
+        return [str(form.pk) for form in forms.select_related("unit").order_by("pk") if form_visible(actor, form)]
+
     def visible_to(self, actor) -> bool:
         return form_visible(actor, self.form)
 
@@ -172,24 +178,35 @@ class ReportAnswersImporter(Importer):
 
     # -- the write ------------------------------------------------------------------------------------------------
 
+    def _action(self, row) -> str:
+        """What writing a checked valid row does: "skipped" (a blank row of a unit without a report: nothing to
+        open), "created" (the report is opened), "unchanged" or "updated" — for the write and the dry run alike."""
+        report, values = row.values["report"], row.values["answers"]
+        if report is None:
+            return "created" if values else "skipped"
+        return "updated" if self._changes(report, values) else "unchanged"
+
+    def plan(self, rows, *, actor, options) -> Counts:
+        counts = Counts()
+        for row in rows:
+            action = self._action(row)
+            setattr(counts, action, getattr(counts, action) + 1)
+        return counts
+
     def write(self, rows, *, actor, options):
         counts = Counts()
         for row in rows:
             unit, start, values = row.values["unit"], row.values["start"], row.values["answers"]
             report = row.values["report"]
-            if report is None and not values:
-                counts.skipped += 1  # a blank row of a unit without a report: nothing to open
+            action = self._action(row)
+            setattr(counts, action, getattr(counts, action) + 1)
+            if action in ("skipped", "unchanged"):
                 continue
             if report is None:
                 report = services.report_open(form=self.form, unit=unit, day=start, actor=actor)
-                counts.created += 1
                 changes = values
             else:
                 changes = self._changes(report, values)
-                if not changes:
-                    counts.unchanged += 1
-                    continue
-                counts.updated += 1
             if changes:
                 services.report_save_draft(report=report, actor=actor, values=changes)
         return counts

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import ORG_DEPARTMENT_ROLES
 from accounts.scoping import ScopedQuerySet
-from core import events
+from core import crypto, events
 
 
 class EventType(models.TextChoices):
@@ -34,8 +34,10 @@ class Subscription(models.Model):
     )
     url = models.URLField(_("endpoint URL"), max_length=500)
     event_types = models.JSONField(_("event types"), default=list)
-    # Shown once when created or rotated; kept in clear because the server signs with it (an HMAC key, not a password).
-    secret = models.CharField(_("secret"), max_length=64, editable=False)
+    # Shown once when created or rotated. The server signs with it (an HMAC key, not a password), so it is kept
+    # encrypted at rest (core/crypto.py, FIELD_ENCRYPTION_KEY; `rotate_field_key` re-encrypts it with the others),
+    # never hashed: read and set through `secret`.
+    secret_encrypted = models.TextField(editable=False, blank=True)
     active = models.BooleanField(_("active"), default=True)
     consecutive_failures = models.PositiveIntegerField(_("consecutive failures"), default=0)
     paused_at = models.DateTimeField(_("paused at"), null=True, blank=True)
@@ -51,6 +53,14 @@ class Subscription(models.Model):
 
     def __str__(self):
         return self.url
+
+    @property
+    def secret(self) -> str:
+        return crypto.decrypt(self.secret_encrypted)
+
+    @secret.setter
+    def secret(self, value: str) -> None:
+        self.secret_encrypted = crypto.encrypt(value)
 
 
 class DeliveryStatus(models.TextChoices):

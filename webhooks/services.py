@@ -3,7 +3,8 @@
 A delivery is created after the event's transaction commits (core.events), for each active subscription of that
 event type whose service account may see the event's unit (`restrict()`, the one permission path); its Celery task
 calls `attempt()` until the endpoint answers 2xx or the attempts run out (backoff in `retry_delay`). A subscription
-whose deliveries fail `WEBHOOK_PAUSE_AFTER` times in a row is paused until staff resume it.
+whose deliveries fail `WEBHOOK_PAUSE_AFTER` times in a row is paused until staff resume it; those staff are told
+once, after the pause commits (`announce_pause`). The secret is kept encrypted (`Subscription.secret`).
 """
 
 import hashlib
@@ -21,15 +22,20 @@ import requests
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.auth import is_service_account
-from accounts.permissions import CHANGE, SYSTEM, require, require_at
+from accounts.models import RoleAssignment
+from accounts.permissions import CHANGE, SYSTEM, can, require, require_at
 from accounts.roles import Role
+from accounts.scoping import write_roles
 from core import audit
 from core.errors import Invalid
+from notifications.models import Event
+from notifications.services import notify
 from organizations.models import OrganizationUnit
 
 from .errors import ErrorCode
@@ -171,6 +177,45 @@ def subscription_pause(*, subscription: Subscription, actor) -> Subscription:
     return subscription
 
 
+def resumers(subscription: Subscription) -> list:
+    """The active users who may resume `subscription`: those holding a role that may change it at its unit or above,
+    each confirmed by `can()` (the permission path `subscription_resume` asks). Superusers are not listed."""
+    units = OrganizationUnit.objects.ancestors_of(subscription.unit, include_self=True)
+    assignments = RoleAssignment.objects.filter(
+        role__in=write_roles(Subscription), unit__in=units, user__is_active=True
+    ).select_related("user")
+    users = {assignment.user.pk: assignment.user for assignment in assignments}
+    return [user for _pk, user in sorted(users.items()) if can(user, CHANGE, subscription)]
+
+
+def announce_pause(subscription_id: int) -> int:
+    """Tell the staff who may resume a subscription paused after failures (the portal's notifications, one
+    transaction of its own); the number told. Run after the pause commits: a failure is logged, never raised, so the
+    delivery task that paused it is not failed by it. Nothing is sent if the subscription was resumed meanwhile."""
+    try:
+        with transaction.atomic():
+            subscription = Subscription.objects.select_related("unit").filter(pk=subscription_id, active=False).first()
+            if subscription is None:
+                return 0
+            title = _(
+                "Webhook %(url)s was paused after %(n)d failed deliveries: resume it once the receiver works."
+            ) % {
+                "url": subscription.url[:60],
+                "n": subscription.consecutive_failures,
+            }
+            rows = notify(
+                recipients=resumers(subscription),
+                event=Event.WEBHOOK_PAUSED,
+                title=title,
+                url=reverse("webhooks:detail", args=[subscription.pk]),
+                actor=SYSTEM,
+            )
+            return len(rows)
+    except Exception:
+        logger.exception("webhook subscription %s paused: the staff could not be notified", subscription_id)
+        return 0
+
+
 def subscription_resume(*, subscription: Subscription, actor) -> Subscription:
     """Staff resume a paused endpoint: deliveries start again from the next event (failed ones are not resent)."""
     with transaction.atomic():
@@ -188,7 +233,7 @@ def subscription_rotate_secret(*, subscription: Subscription, actor) -> tuple[Su
         subscription = _locked(subscription)
         _require_manage(actor, subscription, subscription.account)
         subscription.secret = secrets.token_hex(32)
-        subscription.save(update_fields=["secret"])
+        subscription.save(update_fields=["secret_encrypted"])
         audit.record(actor=actor, action="webhook.rotate", obj=subscription, unit=subscription.unit)
     return subscription, subscription.secret
 
@@ -287,4 +332,7 @@ def attempt(delivery_id: int, *, now=None) -> int | None:
         if subscription.active and subscription.consecutive_failures >= pause_after():
             logger.warning("webhook subscription %s paused after %s failures", subscription.pk, pause_after())
             subscription_pause(subscription=subscription, actor=SYSTEM)
+            # Once per pause: only the attempt that paused it (under the row lock) announces it, after the commit.
+            paused_id = subscription.pk
+            transaction.on_commit(lambda: announce_pause(paused_id))
     return delay

@@ -21,10 +21,11 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
 from django.http import StreamingHttpResponse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.exceptions import ErrorDetail
 from rest_framework.renderers import JSONRenderer
@@ -32,6 +33,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.scoping import VIEW, restrict
+from core.api.scopes import ANY
 from core.errors import ErrorCode, Invalid
 from core.params import ID_MAX, BadParameter
 from core.sheets import bulk
@@ -52,69 +54,120 @@ class BulkRequestSerializer(serializers.Serializer):
         allow_empty=False,
         max_length=bulk.MAX_ROWS,
         error_messages={"max_length": gettext_lazy("At most {max_length} rows per request: send the rest in another.")},
-        help_text="The rows, each an object by column key (the keys the export gives). A missing key is a blank cell. "
-        f"At most {bulk.MAX_ROWS} rows.",
+        help_text=format_lazy(
+            gettext_lazy(
+                "The rows, each an object by column key (the keys the export gives). A missing key is a blank cell. "
+                "At most {n} rows."
+            ),
+            n=bulk.MAX_ROWS,
+        ),
     )
-    dry_run = serializers.BooleanField(default=False, help_text="Check only: nothing is written.")
+    dry_run = serializers.BooleanField(
+        default=False, help_text=gettext_lazy("Check only: nothing is written; the counts say what an import would do.")
+    )
     params = serializers.DictField(
         required=False,
         default=dict,
-        help_text="Values given once for every row that lacks them: `year` (income), `period` (a report form).",
+        help_text=gettext_lazy(
+            "Values given once for every row that lacks them: `year` (income), `period` (a report form)."
+        ),
     )
     update_existing = serializers.BooleanField(
-        default=False, help_text="Update a record that exists already (otherwise a differing one is a row error)."
+        default=False,
+        help_text=gettext_lazy("Update a record that exists already (otherwise a differing one is a row error)."),
     )
     valid_only = serializers.BooleanField(
-        default=False, help_text="Write the valid rows and leave the others (default: all or nothing)."
+        default=False, help_text=gettext_lazy("Write the valid rows and leave the others (default: all or nothing).")
     )
     confirm_warnings = serializers.BooleanField(
-        default=False, help_text="Confirm the warnings of the check (e.g. an income far from last year's)."
+        default=False,
+        help_text=gettext_lazy("Confirm the warnings of the check (e.g. an income far from last year's)."),
     )
 
 
 class BulkRowErrorSerializer(serializers.Serializer):
-    row = serializers.IntegerField(help_text="The row's position in the request, counted from 1.")
-    field = serializers.CharField(allow_blank=True, help_text="The column key; empty for the whole row.")
-    column = serializers.CharField(help_text="The column's Chinese label.")
-    message = serializers.CharField(help_text="What is wrong, in Chinese (the sheet import's message).")
-    code = serializers.CharField(help_text="`required`, `unknown_field`, `incorrect_type` or `row_invalid`.")
+    row = serializers.IntegerField(help_text=gettext_lazy("The row's position in the request, counted from 1."))
+    field = serializers.CharField(allow_blank=True, help_text=gettext_lazy("The column key; empty for the whole row."))
+    column = serializers.CharField(help_text=gettext_lazy("The column's Chinese label."))
+    message = serializers.CharField(help_text=gettext_lazy("What is wrong, in Chinese (the sheet import's message)."))
+    code = serializers.CharField(
+        help_text=gettext_lazy("`required`, `unknown_field`, `incorrect_type` or `row_invalid`.")
+    )
 
 
 class BulkCountsSerializer(serializers.Serializer):
-    total = serializers.IntegerField()
-    valid = serializers.IntegerField()
-    invalid = serializers.IntegerField()
-    created = serializers.IntegerField(required=False, help_text="After a write.")
-    updated = serializers.IntegerField(required=False, help_text="After a write.")
-    unchanged = serializers.IntegerField(required=False, help_text="After a write.")
-    skipped = serializers.IntegerField(required=False, help_text="After a write: rows with errors (valid_only).")
+    total = serializers.IntegerField(help_text=gettext_lazy("Rows in the request."))
+    valid = serializers.IntegerField(help_text=gettext_lazy("Rows without errors."))
+    invalid = serializers.IntegerField(help_text=gettext_lazy("Rows with errors."))
+    created = serializers.IntegerField(
+        required=False, help_text=gettext_lazy("Records created (a dry run: that an import would create).")
+    )
+    updated = serializers.IntegerField(
+        required=False, help_text=gettext_lazy("Records changed (a dry run: that an import would change).")
+    )
+    unchanged = serializers.IntegerField(
+        required=False, help_text=gettext_lazy("Rows equal to the stored record (nothing to write).")
+    )
+    skipped = serializers.IntegerField(
+        required=False,
+        help_text=gettext_lazy("Rows left out: the rows with errors, and blank rows of a unit without a report."),
+    )
 
 
 class BulkResultSerializer(serializers.Serializer):
-    kind = serializers.CharField()
-    dry_run = serializers.BooleanField()
-    written = serializers.BooleanField(help_text="Whether rows were written.")
-    job = serializers.IntegerField(allow_null=True, help_text="The import job recorded for a write.")
-    counts = BulkCountsSerializer()
-    row_errors = BulkRowErrorSerializer(many=True, help_text=f"At most {bulk.MAX_LISTED_ERRORS} are listed.")
-    warnings = serializers.ListField(child=serializers.CharField(), help_text="To confirm with confirm_warnings.")
+    kind = serializers.CharField(help_text=gettext_lazy("The import kind."))
+    dry_run = serializers.BooleanField(help_text=gettext_lazy("Whether this was a dry run."))
+    written = serializers.BooleanField(help_text=gettext_lazy("Whether rows were written."))
+    job = serializers.IntegerField(allow_null=True, help_text=gettext_lazy("The import job recorded for a write."))
+    counts = BulkCountsSerializer(help_text=gettext_lazy("The counts of rows and of what was (or would be) written."))
+    row_errors = BulkRowErrorSerializer(
+        many=True,
+        help_text=format_lazy(gettext_lazy("The rows' errors; at most {n} are listed."), n=bulk.MAX_LISTED_ERRORS),
+    )
+    warnings = serializers.ListField(
+        child=serializers.CharField(), help_text=gettext_lazy("To confirm with confirm_warnings.")
+    )
+
+
+# Built with type(), as drf-spectacular's inline_serializer does: a class statement cannot declare fields named
+# `label` and `required` (Field's own attributes). One class, so that the schema has one BulkColumn component.
+BulkColumnSerializer = type(
+    "BulkColumn",
+    (serializers.Serializer,),
+    {
+        "key": serializers.CharField(help_text=gettext_lazy("The column key, as rows give it.")),
+        "label": serializers.CharField(help_text=gettext_lazy("The Chinese header of the sheet.")),
+        "type": serializers.CharField(help_text=gettext_lazy("text, int, decimal, amount, date, choice or bool.")),
+        "required": serializers.BooleanField(help_text=gettext_lazy("Whether every row must give it.")),
+        "unit": serializers.CharField(
+            allow_null=True, help_text=gettext_lazy("An amount's unit: yuan (元) or wan (万元).")
+        ),
+    },
+)
+
+
+def _columns_field():
+    return BulkColumnSerializer(many=True, help_text=gettext_lazy("The columns, in the order of the sheet."))
 
 
 class BulkExportSerializer(serializers.Serializer):
-    kind = serializers.CharField()
-    # Built inline: a declared serializer cannot have fields named `label` and `required` (Field's own attributes).
-    columns = inline_serializer(
-        "BulkColumn",
-        fields={
-            "key": serializers.CharField(),
-            "label": serializers.CharField(help_text="The Chinese header of the sheet."),
-            "type": serializers.CharField(help_text="text, int, decimal, amount, date, choice or bool."),
-            "required": serializers.BooleanField(),
-            "unit": serializers.CharField(allow_null=True, help_text="An amount's unit: yuan (元) or wan (万元)."),
-        },
-        many=True,
+    kind = serializers.CharField(help_text=gettext_lazy("The import kind."))
+    columns = _columns_field()
+    rows = serializers.ListField(child=serializers.DictField(), help_text=gettext_lazy("Objects by column key."))
+
+
+class BulkKindSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text=gettext_lazy("The kind, the last part of /api/v1/bulk/<kind>/."))
+    title = serializers.CharField(help_text=gettext_lazy("Its Chinese title (the sheet's)."))
+    params = serializers.ListField(
+        child=serializers.CharField(),
+        help_text=gettext_lazy("The column keys `params` may give once for every row."),
     )
-    rows = serializers.ListField(child=serializers.DictField(), help_text="Objects by column key.")
+    columns = _columns_field()
+
+
+class BulkKindsSerializer(serializers.Serializer):
+    kinds = BulkKindSerializer(many=True, help_text=gettext_lazy("The kinds the caller may import."))
 
 
 INCOME_ROW = {
@@ -131,8 +184,10 @@ KIND_PARAMETER = OpenApiParameter(
     "kind",
     str,
     OpenApiParameter.PATH,
-    description="An import kind that takes bulk rows: `income` (村集体经济收入) or `report_<form id>` (a report "
-    "form's answers).",
+    description=gettext_lazy(
+        "An import kind that takes bulk rows: `income` (the villages' collective income) or `report_<form id>` (a "
+        "report form's answers)."
+    ),
     examples=[OpenApiExample("income", value=EXAMPLE_KIND)],
 )
 
@@ -249,6 +304,74 @@ def _csv_chunks(keys: list[str], rows: Iterator[dict]) -> Iterator[bytes]:
         yield "".join(chunk).encode()
 
 
+def _write_scope(kind: str) -> str:
+    """The scope a system client needs to import `kind` (core.api.scopes)."""
+    return "reports:write" if kind.startswith("report_") else "figures:write"
+
+
+class BulkKindsView(APIView):
+    """The bulk-capable kinds the caller may import, with their columns."""
+
+    required_scopes = (ANY, None)  # any client lists; the kinds its token's scopes do not cover are left out
+
+    @extend_schema(
+        operation_id="bulk_kinds",
+        tags=["bulk"],
+        summary=gettext_lazy("List the kinds the caller may exchange in bulk"),
+        description=gettext_lazy(
+            "The import kinds that take bulk rows and that the caller may import: `income` when its role may "
+            "record the villages' collective income, and `report_<form id>` for each active published report form "
+            "of its jurisdiction that it may fill by import; for a system client, only the kinds its token's scopes "
+            "allow (`figures:write`, `reports:write`). Each with its Chinese title, the keys `params` may give, and "
+            "its columns (as the export gives them)."
+        ),
+        responses={
+            200: OpenApiResponse(
+                BulkKindsSerializer,
+                examples=[
+                    OpenApiExample(
+                        "income",
+                        value={
+                            "kinds": [
+                                {
+                                    "kind": "income",
+                                    "title": "村集体经济收入",
+                                    "params": ["year"],
+                                    "columns": [
+                                        {
+                                            "key": "village_code",
+                                            "label": "村编码",
+                                            "type": "text",
+                                            "required": True,
+                                            "unit": None,
+                                        }
+                                    ],
+                                }
+                            ]
+                        },
+                    )
+                ],
+            )
+        },
+    )
+    def get(self, request):
+        granted = getattr(getattr(request, "auth", None), "granted_scopes", None)
+
+        def allowed(kind: str) -> bool:
+            return granted is None or _write_scope(kind) in granted
+
+        kinds = [
+            {
+                "kind": importer.spec.kind,
+                "title": str(importer.spec.title),
+                "params": list(importer.bulk_params),
+                "columns": _columns(importer),
+            }
+            for importer in bulk.usable_importers(request.user, allowed=allowed)
+        ]
+        return Response({"kinds": kinds})
+
+
 class BulkView(APIView):
     """The bulk exchange of one import kind: check or import rows as JSON, export them as JSON or CSV."""
 
@@ -258,7 +381,7 @@ class BulkView(APIView):
     def required_scopes(self) -> tuple[str | None, str | None]:
         """The system client's scopes by kind (core.api.scopes): a periodic report's answers under reports:write,
         the yearly figures (collective income) read under figures:read and written under figures:write."""
-        if str(getattr(self, "kwargs", {}).get("kind", "")).startswith("report_"):
+        if _write_scope(str(getattr(self, "kwargs", {}).get("kind", ""))) == "reports:write":
             return ("reports:write", "reports:write")
         return ("figures:read", "figures:write")
 
@@ -274,17 +397,28 @@ class BulkView(APIView):
     @extend_schema(
         operation_id="bulk_export",
         tags=["bulk"],
-        summary="Export a kind's rows for a subtree and a year or period",
-        description="Rows with exactly the keys the import takes (the export → edit → import round trip), streamed. "
-        "`income`: the approved incomes of `year` (default: the latest approved year). `report_<form id>`: the "
-        "answers of the period containing `period` (required), a row per unit expected to fill the form, blank for "
-        "a unit without a report. Units outside the caller's jurisdiction are never listed.",
+        summary=gettext_lazy("Export a kind's rows for a subtree and a year or period"),
+        description=gettext_lazy(
+            "Rows with exactly the keys the import takes (the export → edit → import round trip), streamed. "
+            "`income`: the approved incomes of `year` (default: the latest approved year). `report_<form id>`: the "
+            "answers of the period containing `period` (required), a row per unit expected to fill the form, blank "
+            "for a unit without a report. Units outside the caller's jurisdiction are never listed."
+        ),
         parameters=[
             KIND_PARAMETER,
-            OpenApiParameter("unit", str, description="The subtree: a unit's code or id (default: the jurisdiction)."),
-            OpenApiParameter("year", int, description="`income`: the year."),
-            OpenApiParameter("period", OpenApiTypes.DATE, description="`report_<form id>`: any day of the period."),
-            OpenApiParameter("format", str, enum=FORMATS, description="json (default) or csv (UTF-8, keys as header)."),
+            OpenApiParameter(
+                "unit", str, description=gettext_lazy("The subtree: a unit's code or id (default: the jurisdiction).")
+            ),
+            OpenApiParameter("year", int, description=gettext_lazy("`income`: the year.")),
+            OpenApiParameter(
+                "period", OpenApiTypes.DATE, description=gettext_lazy("`report_<form id>`: any day of the period.")
+            ),
+            OpenApiParameter(
+                "format",
+                str,
+                enum=FORMATS,
+                description=gettext_lazy("json (default) or csv (UTF-8, keys as header)."),
+            ),
         ],
         responses={
             (200, "application/json"): OpenApiResponse(
@@ -315,7 +449,7 @@ class BulkView(APIView):
                     )
                 ],
             ),
-            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="The same rows as CSV."),
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description=gettext_lazy("The same rows as CSV.")),
         },
     )
     def get(self, request, kind):
@@ -338,16 +472,24 @@ class BulkView(APIView):
     @extend_schema(
         operation_id="bulk_import",
         tags=["bulk"],
-        summary="Check (dry run) or import rows of a kind",
-        description="The rows go through the kind's sheet import: the same parsing, checks and Chinese row errors as "
-        "an uploaded sheet. A dry run (`dry_run` or `?dry_run=1`) answers 200 with the counts, row errors and warnings "
-        "and writes nothing. An import writes all rows in one transaction, or nothing: any row error answers 400 "
-        "(code `rows_invalid`; `errors` by `rows.<index from 0>.<key>`, and `row_errors`, `counts`, `warnings` as "
-        "in the 200 answer), unconfirmed warnings 400 (`warnings_unconfirmed`). A row naming a unit outside the "
-        "caller's jurisdiction is a row error.",
+        summary=gettext_lazy("Check (dry run) or import rows of a kind"),
+        description=gettext_lazy(
+            "The rows go through the kind's sheet import: the same parsing, checks and Chinese row errors as an "
+            "uploaded sheet. A dry run (`dry_run` or `?dry_run=1`) answers 200 with the counts (with created, "
+            "updated, unchanged and skipped as an import of the valid rows would make them), row errors and "
+            "warnings, and writes nothing. An import writes all rows in one transaction, or nothing: any row error "
+            "answers 400 (code `rows_invalid`; `errors` by `rows.<index from 0>.<key>`, and `row_errors`, `counts`, "
+            "`warnings` as in the 200 answer), unconfirmed warnings 400 (`warnings_unconfirmed`). A row naming a "
+            "unit outside the caller's jurisdiction is a row error."
+        ),
         parameters=[
             KIND_PARAMETER,
-            OpenApiParameter("dry_run", str, enum=["0", "1"], description="1: check only (as `dry_run` in the body)."),
+            OpenApiParameter(
+                "dry_run",
+                str,
+                enum=["0", "1"],
+                description=gettext_lazy("1: check only (as `dry_run` in the body)."),
+            ),
         ],
         request=BulkRequestSerializer,
         examples=[
@@ -364,7 +506,15 @@ class BulkView(APIView):
                     "dry_run": True,
                     "written": False,
                     "job": None,
-                    "counts": {"total": 2, "valid": 1, "invalid": 1},
+                    "counts": {
+                        "total": 2,
+                        "valid": 1,
+                        "invalid": 1,
+                        "created": 1,
+                        "updated": 0,
+                        "unchanged": 0,
+                        "skipped": 1,
+                    },
                     "row_errors": [
                         {
                             "row": 2,

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,7 +32,7 @@ from core import audit
 from core.errors import ErrorCode
 from core.models import ImportJob
 
-from . import jobs
+from . import importers, jobs
 from .export import header
 from .layout import unit_in
 from .reader import Table, parse_records
@@ -94,6 +95,28 @@ def importer_for(kind: str, actor):
     of, or a kind without bulk exchange."""
     importer = jobs.importer_for(kind, actor) if _exists(kind) else None
     return importer if importer is not None and importer.bulk else None
+
+
+def usable_importers(actor, allowed=None) -> list:
+    """The importers of the bulk-capable kinds `actor` may import, as `importer_for` decides for each (`income`, then
+    `report_<form id>` for each published form of their jurisdiction, by id); `allowed(kind)`, when given, filters
+    further (a system client's scopes)."""
+    importers.discover()
+    kinds = [kind for kind, cls in sorted(importers.REGISTRY.items()) if cls.bulk]
+    for prefix, cls in sorted(importers.FAMILIES.items()):
+        if cls.bulk:
+            kinds.extend(f"{prefix}_{param}" for param in cls.bulk_family_params(actor))
+    found = []
+    for kind in kinds:
+        if allowed is not None and not allowed(kind):
+            continue
+        try:
+            importer = importer_for(kind, actor)
+        except PermissionDenied:
+            continue
+        if importer is not None:
+            found.append(importer)
+    return found
 
 
 def exporter_for(kind: str, actor):
@@ -194,6 +217,12 @@ def run(
     invalid = len(table.rows) - len(valid)
     outcome = Outcome(importer.spec.kind, dry_run, len(table.rows), invalid, row_errors, warnings)
     if dry_run:
+        # The would-be counts of writing the valid rows, as the importer's write decides them (`Importer.plan`);
+        # `skipped` also counts the rows with errors, which a `valid_only` import would leave out.
+        planned = importer.plan(valid, actor=actor, options=options)
+        if planned is not None:
+            planned.skipped += invalid
+            outcome.counts = planned.as_dict()
         return outcome
     if invalid and not valid_only:
         outcome.refusal = ErrorCode.ROWS_INVALID

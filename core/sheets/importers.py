@@ -10,7 +10,9 @@ sheet with `core.sheets.reader.read_table(..., spec)`, then calls, for the check
 - `warnings(table, ctx)`: what the uploader must confirm with a checkbox (outliers, expected villages missing);
 - `write(rows, *, actor, options)` → `Counts`: the valid rows, in bulk, inside the engine's transaction; audit rows
   per changed record (`core.audit.record_many`) and `core.events.records_changed` once per year (the roll-ups run
-  once, after commit).
+  once, after commit);
+- `plan(rows, *, actor, options)` → `Counts` or None: what `write` would do, without writing (the bulk API's dry
+  run), decided the way `write` decides.
 
 `model` is the permission path: IMPORT on it, at the units `accounts.permissions.units_for` gives.
 
@@ -89,12 +91,24 @@ class Importer:
         """A family's importer for the parameter of its kind, or None when it names nothing (override)."""
         return None
 
+    @classmethod
+    def bulk_family_params(cls, actor) -> Iterable[str]:
+        """A bulk-capable family's parameters of the kinds `actor` may know of (a report form's id for each published
+        form of their jurisdiction), for the list of bulk kinds (override); whether they may import each is asked
+        of `for_kind(param)` as for any kind."""
+        return ()
+
     def visible_to(self, actor) -> bool:
         """Whether `actor` may know of this kind (a family's record in their jurisdiction); pages 404 otherwise."""
         return True
 
     def write(self, rows, *, actor, options) -> Counts:
         raise NotImplementedError
+
+    def plan(self, rows, *, actor, options) -> Counts | None:
+        """What `write` would do with these checked valid rows (created, updated, unchanged, skipped), decided from
+        what `prepare` and `check_row` found, without writing: a dry run's counts. None: not told (override)."""
+        return None
 
     def bulk_export(self, actor, *, root, query) -> Iterable[dict]:
         """A bulk-capable kind's rows under `root` (a unit in the actor's view, or None: the whole jurisdiction) for
@@ -136,11 +150,16 @@ def register_family(prefix: str):
     return decorator
 
 
-def get(kind: str) -> Importer | None:
-    """A fresh importer for `kind`, or None when no app declares one."""
+def discover() -> None:
+    """Import every app's importers module once (they register their kinds)."""
     if not _discovered:
         autodiscover_modules("importers")
         _discovered.append(True)
+
+
+def get(kind: str) -> Importer | None:
+    """A fresh importer for `kind`, or None when no app declares one."""
+    discover()
     cls = REGISTRY.get(kind)
     if cls is not None:
         return cls()

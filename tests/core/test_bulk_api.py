@@ -83,7 +83,16 @@ def test_dry_run_reports_the_sheet_importers_row_errors_and_writes_nothing(count
     body = response.json()
     assert _written() == before
     assert body["dry_run"] is True and body["written"] is False and body["job"] is None
-    assert body["counts"] == {"total": 6, "valid": 1, "invalid": 5}
+    # The would-be counts: the valid row would be created, the five with errors left out.
+    assert body["counts"] == {
+        "total": 6,
+        "valid": 1,
+        "invalid": 5,
+        "created": 1,
+        "updated": 0,
+        "unchanged": 0,
+        "skipped": 5,
+    }
     found = {(e["row"], e["field"]): e for e in body["row_errors"]}
     assert found[(2, "total_income")]["message"] == "金额不能为负数。"
     assert (
@@ -156,6 +165,8 @@ def test_an_existing_record_needs_update_existing_and_warnings_need_confirming(c
         IncomeReport.objects.get(village=county["village_a1"], year=2024, status=ReportStatus.APPROVED).total_income
         == 200000
     )
+    dry = _post(staff, rows, update_existing=True, dry_run=True).json()["counts"]
+    assert (dry["created"], dry["updated"], dry["unchanged"], dry["invalid"]) == (1, 1, 0, 0)
     response = _post(staff, rows, update_existing=True, confirm_warnings=True)
     assert response.status_code == 200, response.content
     assert response.json()["counts"] == {
@@ -280,11 +291,14 @@ def test_income_round_trip(county, staff, api_for, users):
     assert all(list(row) == keys for row in exported["rows"])
     first = exported["rows"][0]
     assert first["total_income"] == "210000.50" and first["development_model"] == "resource" and first["year"] == 2024
-    # Unchanged, it goes back in unchanged; edited, the edit is written.
+    # Unchanged, it goes back in unchanged; edited, the edit is written. The dry run says so first.
+    assert _post(staff, exported["rows"], dry_run=True).json()["counts"]["unchanged"] == 2
     response = _post(staff, exported["rows"], update_existing=True)
     assert response.status_code == 200, response.content
     assert response.json()["counts"]["unchanged"] == 2
     first["total_income"] = "220000.00"
+    dry = _post(staff, exported["rows"], update_existing=True, dry_run=True).json()["counts"]
+    assert (dry["updated"], dry["unchanged"]) == (1, 1)
     response = _post(staff, exported["rows"], update_existing=True)
     assert response.json()["counts"]["updated"] == 1, response.content
     assert IncomeReport.objects.get(
@@ -338,6 +352,8 @@ def test_report_answers_round_trip(county, staff, users, may_2024):
     by_code["VILA10001"]["field_income"] = "13"
     by_code["VILA20001"]["field_members"] = 41
     rows = [{k: v for k, v in row.items() if k != "period"} for row in by_code.values()]
+    dry = _post(staff, rows, url=url, params={"period": "2024-05-01"}, dry_run=True).json()["counts"]
+    assert (dry["created"], dry["updated"], dry["unchanged"], dry["skipped"]) == (1, 1, 0, 1)
     response = _post(staff, rows, url=url, params={"period": "2024-05-01"})
     assert response.status_code == 200, response.content
     counts = response.json()["counts"]
@@ -367,3 +383,62 @@ def test_report_rows_outside_the_jurisdiction_or_a_bad_value_write_nothing(count
         (3, "field_org_type"),
     }
     assert (Report.objects.count(), Answer.objects.count()) == before
+
+
+# --- the list of kinds, a report waiting for review, a repeated village ----------------------------------------
+
+
+def test_the_list_gives_the_kinds_the_caller_may_import_with_their_columns(county, staff, api_for, users, may_2024):
+    mine = build_sheet_form(county["city"])
+    build_sheet_form(county["township_b"], code="b_only")  # outside township A: not listed for its staff
+    response = staff.get("/api/v1/bulk/")
+    assert response.status_code == 200, response.content
+    kinds = {row["kind"]: row for row in response.json()["kinds"]}
+    assert set(kinds) == {"income", f"report_{mine.pk}"}
+    income = kinds["income"]
+    assert income["params"] == ["year"] and income["title"] == "村集体经济收入"
+    keys = [column.key for column in bulk.importer_for("income", users["staff_a"]).spec.columns]
+    assert [column["key"] for column in income["columns"]] == keys
+    assert kinds[f"report_{mine.pk}"]["params"] == ["period"]
+    assert "field_members" in [column["key"] for column in kinds[f"report_{mine.pk}"]["columns"]]
+    # A secretary may import neither; the city's staff see both forms.
+    assert api_for(users["secretary_a1"]).get("/api/v1/bulk/").json()["kinds"] == []
+    city = {row["kind"] for row in api_for(users["city_staff"]).get("/api/v1/bulk/").json()["kinds"]}
+    assert len(city) == 3
+
+
+def test_a_report_waiting_for_review_is_a_row_error_and_not_a_failed_write(county, staff, users):
+    from collective_economy import services as income_services
+
+    income_services.income_report_submit(
+        village=county["village_a1"],
+        year=2024,
+        actor=users["secretary_a1"],
+        total_income=Decimal(1000),
+        operating_income=Decimal(10),
+        development_model="industry",
+    )
+    for dry_run in (True, False):
+        body = _post(staff, [_row()], dry_run=dry_run).json()
+        assert [(e["row"], e["field"]) for e in body["row_errors"]] == [(1, "year")], body
+
+
+def test_the_many_service_records_a_repeated_village_as_one_call_after_another(county, users):
+    from collective_economy import services as income_services
+
+    def item(total):
+        return {
+            "village": county["village_a1"],
+            "year": 2024,
+            "total_income": Decimal(total),
+            "operating_income": Decimal(0),
+            "development_model": "industry",
+        }
+
+    actions = income_services.income_reports_record_many(
+        items=[item(100), item(100), item(200)], actor=users["staff_a"]
+    )
+    assert actions == ["created", "unchanged", "corrected"]
+    current = IncomeReport.objects.get(village=county["village_a1"], year=2024, status=ReportStatus.APPROVED)
+    assert current.total_income == 200 and current.version == 2
+    assert AuditEntry.objects.filter(action="income_report.record").count() == 1

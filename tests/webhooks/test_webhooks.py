@@ -4,8 +4,6 @@ the subscriber's subtree, and a write that stands when its webhook side effect f
 import hashlib
 import hmac
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,58 +12,12 @@ from accounts.permissions import SYSTEM
 from accounts.roles import Role
 from core import events
 from core.models import AuditEntry
-from dangjian.celery import app as celery_app
+from notifications.models import Event as NotificationEvent
+from notifications.models import Notification
 from organizations import services as org_services
 from tests.factories import user_with_role
 from webhooks import services, tasks
 from webhooks.models import Delivery, DeliveryStatus, Subscription
-
-
-class Receiver:
-    """Answers each POST with the next code of `codes` (then 200), keeping what it received."""
-
-    def __init__(self):
-        self.codes: list[int] = []
-        self.received: list[dict] = []
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                outer.received.append({"headers": dict(self.headers), "body": body})
-                code = outer.codes.pop(0) if outer.codes else 200
-                self.send_response(code)
-                self.end_headers()
-                self.wfile.write(b"ok" if code == 200 else b"boom" * 300)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = HTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
-@pytest.fixture
-def receiver(settings):
-    settings.WEBHOOK_ALLOW_LOOPBACK = True
-    server = Receiver()
-    yield server
-    server.close()
-
-
-@pytest.fixture
-def eager():
-    conf = celery_app.conf
-    before = {key: conf.get(key) for key in ("task_always_eager", "task_eager_propagates")}
-    conf.update(task_always_eager=True, task_eager_propagates=False)
-    yield
-    conf.update(before)
 
 
 def _subscribe(account, url, kinds=(events.UNIT_MOVED,)):
@@ -202,3 +154,49 @@ def test_only_service_accounts_subscribe_and_staff_manage_in_scope(users, county
 
 
 assert tasks.DELIVER_TASK == "webhooks.deliver"
+
+
+def _fail_twice(county, receiver, settings):
+    settings.WEBHOOK_MAX_ATTEMPTS, settings.WEBHOOK_PAUSE_AFTER = 1, 2
+    receiver.codes = [500] * 10
+    for _ in range(2):
+        [delivery_id] = services.deliveries_for(kind=events.UNIT_MOVED, unit_id=county["village_a1"].pk, data={})
+        services.attempt(delivery_id)
+
+
+def test_pause_is_announced_once_to_the_staff_who_may_resume_it(
+    county, users, receiver, settings, django_capture_on_commit_callbacks
+):
+    external_a = user_with_role("external_a", Role.EXTERNAL_SYSTEM, county["township_a"])
+    subscription, _secret = _subscribe(external_a, receiver.url)
+    other_city = user_with_role("city_staff_2", Role.ORG_DEPARTMENT, county["city"], staff=True)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        _fail_twice(county, receiver, settings)
+    assert len(callbacks) == 1  # only the attempt that paused it announces it
+    subscription.refresh_from_db()
+    assert not subscription.active
+    told = Notification.objects.filter(event=NotificationEvent.WEBHOOK_PAUSED)
+    # The organization department above township A may resume it; township staff and the system itself may not.
+    assert {n.recipient for n in told} == {users["city_staff"], other_city}
+    assert all(services.can(n.recipient, services.CHANGE, subscription) for n in told)
+    assert all(str(subscription.pk) in n.url and receiver.url[:40] in n.title for n in told)
+    # Not again while it stays paused (no delivery is attempted), nor by a manual pause after a resume.
+    services.subscription_resume(subscription=subscription, actor=users["city_staff"])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.subscription_pause(subscription=subscription, actor=users["city_staff"])
+    assert told.count() == 2
+
+
+def test_a_failing_announcement_never_fails_the_delivery_task(
+    county, users, receiver, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    _subscribe(users["external"], receiver.url)
+
+    def broken(**kwargs):
+        raise RuntimeError("notifications down")
+
+    monkeypatch.setattr(services, "notify", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        _fail_twice(county, receiver, settings)
+    assert not Subscription.objects.get().active and not Notification.objects.exists()
+    assert services.announce_pause(Subscription.objects.get().pk) == 0
