@@ -13,7 +13,7 @@ from core.sheets.spec import SheetSpec
 from organizations.models import UnitKind
 from organizations.selectors import units_for_sheet
 
-from . import services
+from . import income_batches
 from .exporters import IncomeExporter
 from .models import DevelopmentModel, IncomeReport, ReportStatus
 
@@ -182,5 +182,5 @@ class IncomeImporter(Importer):
             {"village": row.values["village"], "year": int(row.values["year"]), **self._figures(row.values)}
             for row in rows
         ]
-        actions = services.income_reports_record_many(items=items, actor=actor, reason=_("Township sheet import"))
+        actions = income_batches.income_reports_record_many(items=items, actor=actor, reason=_("Township sheet import"))
         return self._count(actions)

@@ -424,7 +424,7 @@ def test_a_report_waiting_for_review_is_a_row_error_and_not_a_failed_write(count
 
 
 def test_the_many_service_records_a_repeated_village_as_one_call_after_another(county, users):
-    from collective_economy import services as income_services
+    from collective_economy import income_batches
 
     def item(total):
         return {
@@ -435,9 +435,7 @@ def test_the_many_service_records_a_repeated_village_as_one_call_after_another(c
             "development_model": "industry",
         }
 
-    actions = income_services.income_reports_record_many(
-        items=[item(100), item(100), item(200)], actor=users["staff_a"]
-    )
+    actions = income_batches.income_reports_record_many(items=[item(100), item(100), item(200)], actor=users["staff_a"])
     assert actions == ["created", "unchanged", "corrected"]
     current = IncomeReport.objects.get(village=county["village_a1"], year=2024, status=ReportStatus.APPROVED)
     assert current.total_income == 200 and current.version == 2
