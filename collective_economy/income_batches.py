@@ -23,6 +23,40 @@ from .services import (
 )
 
 
+def _stored(villages, years):
+    """Of the villages and years: the approved report by (village id, year), the keys with a report waiting for
+    review, and the latest version number by key."""
+    current, pending, last = {}, set(), {}
+    for report in IncomeReport.objects.filter(village_id__in=villages, year__in=years):
+        key = (report.village_id, report.year)
+        last[key] = max(last.get(key, 0), report.version)
+        if report.status == ReportStatus.APPROVED:
+            current[key] = report
+        elif report.status in (ReportStatus.SUBMITTED, ReportStatus.RETURNED):
+            pending.add(key)
+    return current, pending, last
+
+
+def _new_approved(*, village, year: int, version: int, user, now, values: dict) -> IncomeReport:
+    """A new approved version, checked as `income_report_record_approved` checks it (not yet saved)."""
+    report = IncomeReport(
+        village=village,
+        year=year,
+        version=version,
+        status=ReportStatus.APPROVED,
+        submitted_by=user,
+        reviewed_by=user,
+        reviewed_at=now,
+        return_reason="",
+        **values,
+    )
+    _check_figures(report)
+    # The village and the users are the checked and locked ones: no query per row to validate them again.
+    excluded = ["village", "submitted_by", "reviewed_by", "previous"]
+    report.full_clean(exclude=excluded, validate_unique=False, validate_constraints=False)
+    return report
+
+
 @transaction.atomic
 def income_reports_record_many(*, items: list[dict], actor, reason: str = "") -> list[str]:
     """`income_report_record_approved` for many rows at once (the township's sheet, the bulk API): each item a dict of
@@ -42,15 +76,7 @@ def income_reports_record_many(*, items: list[dict], actor, reason: str = "") ->
         _("Only township staff may record approved income figures."),
     )
     list(OrganizationUnit.objects.select_for_update().filter(pk__in=sorted(villages)).order_by("pk").values_list("pk"))
-    years = {int(item["year"]) for item in items}
-    current, pending, last = {}, set(), {}
-    for report in IncomeReport.objects.filter(village_id__in=villages, year__in=years):
-        key = (report.village_id, report.year)
-        last[key] = max(last.get(key, 0), report.version)
-        if report.status == ReportStatus.APPROVED:
-            current[key] = report
-        elif report.status in (ReportStatus.SUBMITTED, ReportStatus.RETURNED):
-            pending.add(key)
+    current, pending, last = _stored(villages, {int(item["year"]) for item in items})
     user, now = _user(actor), timezone.now()
     actions: list[str] = []
     new: dict[tuple[int, int], IncomeReport] = {}
@@ -94,25 +120,9 @@ def income_reports_record_many(*, items: list[dict], actor, reason: str = "") ->
             one_by_one.add(key)
             actions.append("corrected")
             continue
-        report = IncomeReport(
-            village=village,
-            year=year,
-            version=last.get(key, 0) + 1,
-            status=ReportStatus.APPROVED,
-            submitted_by=user,
-            reviewed_by=user,
-            reviewed_at=now,
-            return_reason="",
-            **values,
+        new[key] = _new_approved(
+            village=village, year=year, version=last.get(key, 0) + 1, user=user, now=now, values=values
         )
-        _check_figures(report)
-        # The village and the users are the checked and locked ones: no query per row to validate them again.
-        report.full_clean(
-            exclude=["village", "submitted_by", "reviewed_by", "previous"],
-            validate_unique=False,
-            validate_constraints=False,
-        )
-        new[key] = report
         actions.append("created")
     if new:
         flush()

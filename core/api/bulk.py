@@ -372,6 +372,46 @@ class BulkKindsView(APIView):
         return Response({"kinds": kinds})
 
 
+# The import's examples: two requests (an income dry run, a report's answers) and a dry run's answer.
+IMPORT_EXAMPLES = [
+    OpenApiExample("dry run", value={"rows": [INCOME_ROW], "dry_run": True}, request_only=True),
+    OpenApiExample(
+        "a report's answers",
+        value={"rows": [{"unit_code": "VILA10001", "field_members": 35}], "params": {"period": "2024-05-01"}},
+        request_only=True,
+    ),
+    OpenApiExample(
+        "checked",
+        value={
+            "kind": "income",
+            "dry_run": True,
+            "written": False,
+            "job": None,
+            "counts": {
+                "total": 2,
+                "valid": 1,
+                "invalid": 1,
+                "created": 1,
+                "updated": 0,
+                "unchanged": 0,
+                "skipped": 1,
+            },
+            "row_errors": [
+                {
+                    "row": 2,
+                    "field": "village_code",
+                    "column": "村编码",
+                    "message": "您的管辖范围内没有编码为 VILB10001 的村。",
+                    "code": "row_invalid",
+                }
+            ],
+            "warnings": [],
+        },
+        response_only=True,
+    ),
+]
+
+
 class BulkView(APIView):
     """The bulk exchange of one import kind: check or import rows as JSON, export them as JSON or CSV."""
 
@@ -492,43 +532,7 @@ class BulkView(APIView):
             ),
         ],
         request=BulkRequestSerializer,
-        examples=[
-            OpenApiExample("dry run", value={"rows": [INCOME_ROW], "dry_run": True}, request_only=True),
-            OpenApiExample(
-                "a report's answers",
-                value={"rows": [{"unit_code": "VILA10001", "field_members": 35}], "params": {"period": "2024-05-01"}},
-                request_only=True,
-            ),
-            OpenApiExample(
-                "checked",
-                value={
-                    "kind": "income",
-                    "dry_run": True,
-                    "written": False,
-                    "job": None,
-                    "counts": {
-                        "total": 2,
-                        "valid": 1,
-                        "invalid": 1,
-                        "created": 1,
-                        "updated": 0,
-                        "unchanged": 0,
-                        "skipped": 1,
-                    },
-                    "row_errors": [
-                        {
-                            "row": 2,
-                            "field": "village_code",
-                            "column": "村编码",
-                            "message": "您的管辖范围内没有编码为 VILB10001 的村。",
-                            "code": "row_invalid",
-                        }
-                    ],
-                    "warnings": [],
-                },
-                response_only=True,
-            ),
-        ],
+        examples=IMPORT_EXAMPLES,
         responses={200: BulkResultSerializer},
     )
     def post(self, request, kind):
