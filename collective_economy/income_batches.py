@@ -5,7 +5,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.permissions import APPROVE, require_at
 from core import audit, events
 from core.errors import Conflict
 from organizations.models import OrganizationUnit
@@ -16,10 +15,10 @@ from .services import (
     REPORT_FIELDS,
     SOURCE,
     _check_figures,
-    _check_village,
     _user,
     income_report_correct,
     income_report_record_approved,
+    recording_villages,
 )
 
 
@@ -65,16 +64,7 @@ def income_reports_record_many(*, items: list[dict], actor, reason: str = "") ->
     villages checked, locked and loaded once, the new approved versions inserted and audited in bulk, the roll-ups
     announced once per year. A correction (rare) goes through `income_report_correct` as one call does; an item
     repeating a village and year of the same call is recorded after the earlier ones, as one call would."""
-    villages = {item["village"].pk: item["village"] for item in items}
-    for village in villages.values():
-        _check_village(village)
-    require_at(
-        actor,
-        APPROVE,
-        IncomeReport,
-        list(villages.values()),
-        _("Only township staff may record approved income figures."),
-    )
+    villages = recording_villages(items, actor)
     list(OrganizationUnit.objects.select_for_update().filter(pk__in=sorted(villages)).order_by("pk").values_list("pk"))
     current, pending, last = _stored(villages, {int(item["year"]) for item in items})
     user, now = _user(actor), timezone.now()

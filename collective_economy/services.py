@@ -343,12 +343,8 @@ def income_report_record_approved(*, village: OrganizationUnit, year: int, actor
     return report, "created"
 
 
-@transaction.atomic
-def income_reports_bulk_record(*, rows: list[dict], actor) -> list[IncomeReport]:
-    """Record many approved first versions at once (the demo's years of history): each row validated, one insert,
-    one audit entry. Rows are dicts of village, year and the report figures."""
-    reports = []
-    now = timezone.now()
+def recording_villages(rows, actor) -> dict:
+    """The rows' villages by id, each checked and all where the actor may record figures (the bulk writes' check)."""
     villages = {row["village"].pk: row["village"] for row in rows}
     for village in villages.values():
         _check_village(village)
@@ -359,6 +355,16 @@ def income_reports_bulk_record(*, rows: list[dict], actor) -> list[IncomeReport]
         list(villages.values()),
         _("Only township staff may record approved income figures."),
     )
+    return villages
+
+
+@transaction.atomic
+def income_reports_bulk_record(*, rows: list[dict], actor) -> list[IncomeReport]:
+    """Record many approved first versions at once (the demo's years of history): each row validated, one insert,
+    one audit entry. Rows are dicts of village, year and the report figures."""
+    reports = []
+    now = timezone.now()
+    recording_villages(rows, actor)
     user = _user(actor)
     for row in rows:
         report = IncomeReport(
