@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from requests_hardened import Config, Manager
 
 from accounts.auth import is_service_account
 from accounts.models import RoleAssignment
@@ -88,6 +89,22 @@ def check_url(url: str) -> str:
     if not parts.hostname or (parts.scheme != "https" and not loopback) or parts.username or parts.password:
         raise Invalid(_("The endpoint must be an https:// address."), code=ErrorCode.BAD_URL, field="url")
     return url
+
+
+def _sender() -> Manager:
+    """The HTTP client of the deliveries (requests-hardened): it resolves the endpoint's name when it connects, refuses
+    a private, loopback (unless WEBHOOK_ALLOW_LOOPBACK), link-local or multicast address, and connects to that very
+    address, keeping the name for the Host header, SNI and the certificate's check. The check below runs first and
+    names the refusal in the log; this one closes the window in which DNS could change between them (rebinding)."""
+    return Manager(
+        Config(
+            ip_filter_enable=True,
+            ip_filter_allow_loopback_ips=_loopback_allowed(),
+            never_redirect=True,
+            default_timeout=(TIMEOUT_SECONDS, TIMEOUT_SECONDS),
+            user_agent_override=USER_AGENT,
+        )
+    )
 
 
 def _address_refused(url: str) -> str:
@@ -292,8 +309,8 @@ def _post(delivery: Delivery) -> tuple[int | None, str]:
         "X-Dangjian-Signature": sign(subscription.secret, timestamp, body),
     }
     try:
-        response = requests.post(
-            subscription.url, data=body, headers=headers, timeout=TIMEOUT_SECONDS, allow_redirects=False
+        response = _sender().send_request(
+            "POST", subscription.url, data=body, headers=headers, timeout=TIMEOUT_SECONDS, allow_redirects=False
         )
     except requests.RequestException as error:
         return None, type(error).__name__

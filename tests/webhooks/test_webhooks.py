@@ -139,6 +139,38 @@ def test_internal_addresses_are_not_called(users, county, settings):
     assert subscription.pk
 
 
+def test_a_name_rebound_to_an_internal_address_after_the_check_is_not_called(users, county, settings, monkeypatch):
+    """DNS rebinding: the endpoint's name resolves to a public address when checked, then to an internal one when the
+    connection is opened. The delivery client resolves, checks and connects to one address (requests-hardened), so
+    the second answer is refused and nothing is sent to it."""
+    import socket
+
+    settings.WEBHOOK_ALLOW_LOOPBACK = False
+    Subscription.objects.create(
+        account=users["external"],
+        unit=county["city"],
+        url="https://hook.example.org/x",
+        event_types=[events.UNIT_MOVED],
+    )
+    answers = iter(["93.184.216.34", "10.0.0.7"])  # the first lookup is the check's, the next the connection's
+    asked = []
+
+    def rebinding(host, port, *args, **kwargs):
+        asked.append(host)
+        address = next(answers, "10.0.0.7")
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+
+    connected = []
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    monkeypatch.setattr(socket.socket, "connect", lambda self, address: connected.append(address))
+    [delivery_id] = services.deliveries_for(kind=events.UNIT_MOVED, unit_id=county["village_a1"].pk, data={})
+    services.attempt(delivery_id)
+    delivery = Delivery.objects.get(pk=delivery_id)
+    assert asked == ["hook.example.org", "hook.example.org"]
+    assert delivery.response_code is None and delivery.response_body == "InvalidIPAddress"
+    assert connected == []
+
+
 def test_only_service_accounts_subscribe_and_staff_manage_in_scope(users, county):
     with pytest.raises(ValidationError):
         services.subscription_create(
