@@ -104,11 +104,17 @@ PK_PAGES = {
     "grid_woodpecker:station_edit": Station,
     "grid_woodpecker:goods_edit": Goods,
     "grid_woodpecker:category_edit": ClueCategory,
+    # A category's questions (Open311 attributes): texts staff wrote, no person.
+    "grid_woodpecker:question_add": ClueCategory,
+    "grid_woodpecker:question_edit": ClueCategory,
+    "grid_woodpecker:question_delete": ClueCategory,
+    "grid_woodpecker:question_move": ClueCategory,
     # A unit's map and its data: outlines, clue points and stations, no person (visited for every unit).
     "grid_woodpecker:unit_map": OrganizationUnit,
     "grid_woodpecker:unit_map_data": OrganizationUnit,
 }
-OTHER_ARGS = {"field": "id_number", "action": "view", "name": "view"}  # the second argument of action routes
+# The second argument of action routes (a question page: its code).
+OTHER_ARGS = {"field": "id_number", "action": "view", "name": "view", "code": "q1"}
 
 
 def _id_number(birth: date, male: bool) -> str:

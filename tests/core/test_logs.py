@@ -51,7 +51,7 @@ def test_a_slow_subtree_move_is_logged_by_id(county, monkeypatch, caplog):
         org_services.unit_move(unit=unit, new_parent=parent, actor=SYSTEM)
     [record] = caplog.records
     assert record.getMessage().startswith(
-        f"slow subtree move: unit {unit.pk}, parent {parent.pk}, units 2, cached 0 in "
+        f"slow subtree move: unit {unit.pk}, parent {parent.pk}, units 2, cached 0, moved 2 in "
     )
     assert unit.name not in caplog.text and unit.code not in caplog.text
 
