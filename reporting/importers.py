@@ -11,6 +11,8 @@ refused for that row when the row would change it; staff never submit for a secr
 """
 
 from collections import defaultdict
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
@@ -25,7 +27,7 @@ from organizations.selectors import units_for_sheet
 
 from . import services
 from .exporters import DEFAULT_KINDS, answer_rows, expected_units
-from .models import EDITABLE_STATUSES, Answer, FormField, Report, ReportForm, period_bounds
+from .models import EDITABLE_STATUSES, Answer, FormField, FormVersion, Report, ReportForm, period_bounds
 from .services.values import clean_value
 from .sheets import FAMILY, FIELD_PREFIX, UNIT_CODE, build_spec, form_visible, from_cell, sheet_fields
 from .sheets import PERIOD as PERIOD_KEY
@@ -33,6 +35,10 @@ from .sheets import PERIOD as PERIOD_KEY
 # Headers an uploader may leave in the sheet without their being fields: a row number, and the error column of the
 # engine's annotated sheet (corrected and uploaded again).
 HARMLESS_HEADERS = {"序号", "编号", "行号", annotate.HEADER}
+
+
+# The importers `ReportAnswersImporter.preloaded` built for the request in progress.
+_PRELOADED: ContextVar[dict | None] = ContextVar("report_importers_preloaded", default=None)
 
 
 @register_family(FAMILY)
@@ -49,9 +55,38 @@ class ReportAnswersImporter(Importer):
         self.spec = build_spec(form, fields)
 
     @classmethod
+    @contextmanager
+    def preloaded(cls, params):
+        """The importers of these forms from three queries in all (forms, their published versions, the fields),
+        which `for_kind` then hands out: the list of bulk kinds builds one per form."""
+        ids = [int(param) for param in params if param.isdigit() and len(param) <= 18]
+        forms = ReportForm.objects.filter(pk__in=ids, is_active=True).select_related("unit")
+        latest: dict[int, FormVersion] = {}
+        published = FormVersion.objects.filter(form_id__in=ids, published_at__isnull=False).order_by(
+            "form_id", "-number"
+        )
+        for version in published:
+            latest.setdefault(version.form_id, version)
+        fields = defaultdict(list)
+        ordered = FormField.objects.filter(version__in=latest.values()).order_by("section__order", "order", "pk")
+        for field in ordered:
+            fields[field.version_id].append(field)
+        built = {
+            str(form.pk): cls(form, latest[form.pk], fields[latest[form.pk].pk]) for form in forms if form.pk in latest
+        }
+        token = _PRELOADED.set(built)
+        try:
+            yield
+        finally:
+            _PRELOADED.reset(token)
+
+    @classmethod
     def for_kind(cls, param: str) -> "ReportAnswersImporter | None":
         if not param.isdigit() or len(param) > 18:
             return None
+        preloaded = _PRELOADED.get()
+        if preloaded is not None and param in preloaded:
+            return preloaded[param]
         form = ReportForm.objects.filter(pk=int(param), is_active=True).select_related("unit").first()
         version = form.current_version() if form is not None else None
         if version is None:

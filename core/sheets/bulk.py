@@ -18,6 +18,7 @@ object or a list, are row errors.
 """
 
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -103,19 +104,22 @@ def usable_importers(actor, allowed=None) -> list:
     further (a system client's scopes)."""
     importers.discover()
     kinds = [kind for kind, cls in sorted(importers.REGISTRY.items()) if cls.bulk]
-    for prefix, cls in sorted(importers.FAMILIES.items()):
-        if cls.bulk:
-            kinds.extend(f"{prefix}_{param}" for param in cls.bulk_family_params(actor))
     found = []
-    for kind in kinds:
-        if allowed is not None and not allowed(kind):
-            continue
-        try:
-            importer = importer_for(kind, actor)
-        except PermissionDenied:
-            continue
-        if importer is not None:
-            found.append(importer)
+    with ExitStack() as loaded:
+        for prefix, cls in sorted(importers.FAMILIES.items()):
+            if cls.bulk:
+                params = [str(param) for param in cls.bulk_family_params(actor)]
+                loaded.enter_context(cls.preloaded(params))
+                kinds.extend(f"{prefix}_{param}" for param in params)
+        for kind in kinds:
+            if allowed is not None and not allowed(kind):
+                continue
+            try:
+                importer = importer_for(kind, actor)
+            except PermissionDenied:
+                continue
+            if importer is not None:
+                found.append(importer)
     return found
 
 

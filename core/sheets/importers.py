@@ -23,6 +23,7 @@ whether the record behind it is one the actor may know of (the pages answer 404 
 """
 
 from collections.abc import Iterable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -90,6 +91,12 @@ class Importer:
     def for_kind(cls, param: str) -> "Importer | None":
         """A family's importer for the parameter of its kind, or None when it names nothing (override)."""
         return None
+
+    @classmethod
+    def preloaded(cls, params: Iterable[str]) -> AbstractContextManager:
+        """A context in which `for_kind` of these parameters reads no more (override: a family that loads its
+        records for many kinds at once, so that the list of bulk kinds costs the same for 2 forms or 40)."""
+        return nullcontext()
 
     @classmethod
     def bulk_family_params(cls, actor) -> Iterable[str]:
